@@ -1,0 +1,43 @@
+# The two set-up commands: `make run` and `make test`. Both create or reuse .venv and install what they need.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+HOST ?= 127.0.0.1
+PORT ?= 8000
+TEST_WORKERS ?= 2
+
+.PHONY: run test lint bench-stats clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+
+$(VENV)/.runtime: $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install -q -e .
+	touch $@
+
+$(VENV)/.test: $(VENV)/.runtime
+	$(BIN)/python -m pip install -q -e '.[test]'
+	touch $@
+
+run: $(VENV)/.runtime
+	$(BIN)/culturegap migrate
+	$(BIN)/culturegap demo --if-empty --key-file data/demo-keys.txt
+	@echo
+	@cat data/demo-keys.txt 2>/dev/null || true
+	@echo "Interactive API docs: http://$(HOST):$(PORT)/docs"
+	@echo
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/culturegap serve
+
+lint: $(VENV)/.test
+	$(BIN)/ruff check app tests bench migrations
+	$(BIN)/mypy app
+
+test: lint
+	$(BIN)/pytest -n $(TEST_WORKERS) -p no:cacheprovider
+
+bench-stats: $(VENV)/.test
+	$(BIN)/python bench/bench_stats.py
+
+clean:
+	rm -rf $(VENV) data tests/artifacts

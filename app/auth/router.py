@@ -1,0 +1,57 @@
+import uuid
+
+from fastapi import APIRouter, status
+from sqlalchemy import select
+
+from app.auth import service
+from app.auth.models import ApiKey, Role
+from app.auth.schemas import KeyCreate, KeyCreated, KeyRead, Me
+from app.db import utcnow
+from app.deps import AdminOrganisationDep, CurrentKey, SessionDep, TreeDep
+from app.errors import NotFound, Unprocessable, problem_responses
+
+router = APIRouter(tags=["keys"], responses=problem_responses(401, 404, 422))
+KEYS = "/organisations/{organisation_id}/keys"
+
+
+@router.get("/me", name="get_current_key")
+def get_current_key(principal: CurrentKey) -> Me:
+    """Who the presented key is: role, organisation and unit scope."""
+    return Me(key_id=principal.key_id, role=principal.role, organisation_id=principal.organisation_id,
+              unit_id=principal.unit_id)
+
+
+@router.post(KEYS, name="create_key", status_code=status.HTTP_201_CREATED, responses=problem_responses(403))
+def create_key(data: KeyCreate, organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep) -> KeyCreated:
+    """Create an organisation admin or analyst key. The response holds the key once; only its hash is kept."""
+    if data.role is Role.platform_admin:
+        raise Unprocessable(errors=[{"loc": ["body", "role"], "msg": "platform admin keys come from the CLI",
+                                     "type": "value_error"}])
+    if data.unit_id is not None and (data.role is not Role.analyst or data.unit_id not in tree.units):
+        msg = "only analyst keys take a unit scope" if data.role is not Role.analyst else "no such unit"
+        raise Unprocessable(errors=[{"loc": ["body", "unit_id"], "msg": msg, "type": "value_error"}])
+    if data.expires_at is not None and (data.expires_at.tzinfo is None or data.expires_at <= utcnow()):
+        raise Unprocessable(errors=[{"loc": ["body", "expires_at"], "msg": "must be a future time with a timezone",
+                                     "type": "value_error"}])
+    key, secret = service.create_key(session, role=data.role, name=data.name, organisation_id=organisation.id,
+                                     unit_id=data.unit_id, expires_at=data.expires_at)
+    return KeyCreated(**KeyRead.model_validate(key).model_dump(), key=secret)
+
+
+@router.get(KEYS, name="list_keys")
+def list_keys(organisation: AdminOrganisationDep, session: SessionDep) -> list[KeyRead]:
+    """The organisation's keys, revoked and expired ones included (never their secrets)."""
+    keys = session.scalars(select(ApiKey).where(ApiKey.organisation_id == organisation.id)
+                           .order_by(ApiKey.created_at))
+    return [KeyRead.model_validate(k) for k in keys]
+
+
+@router.delete(KEYS + "/{key_id}", name="revoke_key", status_code=status.HTTP_204_NO_CONTENT,
+               responses=problem_responses(403))
+def revoke_key(key_id: uuid.UUID, organisation: AdminOrganisationDep, session: SessionDep) -> None:
+    """Revoke a key at once. The record stays, marked revoked, for the audit trail."""
+    key = session.get(ApiKey, key_id)
+    if key is None or key.organisation_id != organisation.id:
+        raise NotFound("No such key.")
+    key.revoked_at = key.revoked_at or utcnow()
+    session.flush()

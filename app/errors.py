@@ -1,0 +1,178 @@
+"""One error family, rendered as RFC 9457 problem details.
+
+Domain code raises `AppError` subclasses; the handlers here turn them, FastAPI's validation errors and Starlette's
+HTTP errors into `application/problem+json`. Nothing else reaches a client: no stack trace, no SQL.
+"""
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from sqlalchemy.exc import IntegrityError, OperationalError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+log = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+PROBLEM_TYPE_PREFIX = "urn:culturegap:problem:"
+
+
+class FieldError(BaseModel):
+    loc: list[str | int] = Field(description="Where the bad value is: body/query/path, then field names")
+    msg: str
+    type: str
+
+
+class Problem(BaseModel):
+    """An RFC 9457 problem details object."""
+
+    type: str = Field(examples=["urn:culturegap:problem:not-found"])
+    title: str = Field(examples=["Not found"])
+    status: int = Field(examples=[404])
+    detail: str | None = Field(default=None, examples=["No unit with this id in this organisation."])
+    instance: str | None = Field(default=None, description="The request path")
+    errors: list[FieldError] | None = Field(default=None, description="Each offending field (422 only)")
+
+
+class AppError(Exception):
+    status_code = 400
+    code = "bad-request"
+    title = "Bad request"
+
+    def __init__(self, detail: str | None = None, *, errors: list[dict[str, Any]] | None = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(detail or self.title)
+        self.detail = detail
+        self.errors = errors
+        self.headers = headers
+
+
+class Unauthorized(AppError):
+    status_code, code, title = 401, "unauthorized", "Missing or invalid API key"
+
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail, headers={"WWW-Authenticate": "Bearer"})
+
+
+class Forbidden(AppError):
+    status_code, code, title = 403, "forbidden", "Not allowed for this key"
+
+
+class NotFound(AppError):
+    status_code, code, title = 404, "not-found", "Not found"
+
+
+class Conflict(AppError):
+    status_code, code, title = 409, "conflict", "Conflict with the current state"
+
+
+class Gone(AppError):
+    status_code, code, title = 410, "gone", "No longer available"
+
+
+class PayloadTooLarge(AppError):
+    status_code, code, title = 413, "payload-too-large", "Request body too large"
+
+
+class Unprocessable(AppError):
+    status_code, code, title = 422, "validation-error", "The request has invalid fields"
+
+
+_STATUS_CODES = {
+    400: ("bad-request", "Bad request"),
+    401: ("unauthorized", "Missing or invalid API key"),
+    403: ("forbidden", "Not allowed for this key"),
+    404: ("not-found", "Not found"),
+    405: ("method-not-allowed", "Method not allowed"),
+    406: ("not-acceptable", "Not acceptable"),
+    409: ("conflict", "Conflict with the current state"),
+    413: ("payload-too-large", "Request body too large"),
+    415: ("unsupported-media-type", "Unsupported media type"),
+    422: ("validation-error", "The request has invalid fields"),
+    429: ("too-many-requests", "Too many requests"),
+    500: ("internal-error", "Internal server error"),
+    503: ("unavailable", "Service unavailable"),
+}
+
+
+def problem_response(request: Request, status: int, *, code: str | None = None, title: str | None = None,
+                     detail: str | None = None, errors: list[dict[str, Any]] | None = None,
+                     headers: dict[str, str] | None = None) -> JSONResponse:
+    default_code, default_title = _STATUS_CODES.get(status, ("error", "Error"))
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_PREFIX + (code or default_code),
+        "title": title or default_title,
+        "status": status,
+        "instance": request.url.path,
+    }
+    if detail:
+        body["detail"] = detail
+    if errors is not None:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
+
+
+def _clean_loc(loc: Any) -> list[str | int]:
+    return [part if isinstance(part, int) else str(part) for part in loc]
+
+
+def validation_errors(raw: list[Any]) -> list[dict[str, Any]]:
+    """Reduce pydantic's error dicts to loc/msg/type: the echoed input could hold a secret such as a token."""
+    return [{"loc": _clean_loc(e.get("loc", ())), "msg": str(e.get("msg", "")), "type": str(e.get("type", ""))}
+            for e in raw]
+
+
+async def _app_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, AppError)
+    return problem_response(request, exc.status_code, code=exc.code, title=exc.title, detail=exc.detail,
+                            errors=exc.errors, headers=exc.headers)
+
+
+async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    return problem_response(request, 422, errors=validation_errors(list(exc.errors())))
+
+
+async def _http_error(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, StarletteHTTPException)
+    detail = exc.detail if isinstance(exc.detail, str) and exc.status_code != 404 else None
+    return problem_response(request, exc.status_code, detail=detail, headers=getattr(exc, "headers", None))
+
+
+async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
+    # A unique or foreign-key constraint the service did not pre-check (usually a race): the write is rolled
+    # back by the session dependency, and the client may retry.
+    log.info("integrity error on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+    return problem_response(request, 409, detail="The change conflicts with the current state; nothing was stored.")
+
+
+async def _operational_error(request: Request, exc: Exception) -> JSONResponse:
+    log.error("database error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem_response(request, 503, detail="The database is busy or unreachable; nothing was stored. Retry.",
+                            headers={"Retry-After": "1"})
+
+
+async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=exc)
+    return problem_response(request, 500)
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AppError, _app_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+    app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(OperationalError, _operational_error)
+    app.add_exception_handler(Exception, _unexpected)
+
+
+def problem_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries documenting problem-details answers."""
+    return {
+        status: {"model": Problem, "description": _STATUS_CODES[status][1],
+                 "content": {PROBLEM_JSON: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+        for status in statuses
+    }

@@ -1,0 +1,52 @@
+"""The application factory."""
+
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+
+from app import health
+from app.auth.router import router as auth_router
+from app.config import get_settings
+from app.errors import install_error_handlers
+from app.limits import BodySizeLimit
+from app.orgs.router import router as orgs_router
+from app.units.router import router as units_router
+
+API_PREFIX = "/api/v1"
+
+DESCRIPTION = """
+Measure an organisation's **culture gap**: is its culture ready to become a learning organisation, and where do
+leaders and employees see it differently? Five dimensions: openness, collegiality, transparency, diversity and
+personal initiative.
+
+**Authentication**: every `/api/v1` route except the respondent's token routes needs an API key, sent as
+`Authorization: Bearer cgk_...`. Roles: *platform admin* (created with `culturegap create-key`), *organisation admin*,
+and *analyst* (read-only, for the whole organisation or one unit's subtree). A key never sees another organisation:
+anything outside its reach answers 404, as if it did not exist.
+
+**Errors** are RFC 9457 problem details (`application/problem+json`); a 422 lists each offending field in `errors`.
+"""
+
+TAGS = [
+    {"name": "organisations", "description": "Tenants: one per client organisation."},
+    {"name": "units", "description": "The organisation's tree of directorates, departments and teams."},
+    {"name": "layers", "description": "Leadership layers, from the board (rank 1) down to employees."},
+    {"name": "keys", "description": "API keys and their scopes."},
+    {"name": "health", "description": "Liveness and readiness probes."},
+]
+
+
+def _operation_id(route: APIRoute) -> str:
+    return route.name
+
+
+def create_app() -> FastAPI:
+    settings = get_settings()
+    app = FastAPI(title="Culture-gap assessment API", version="1.0.0", description=DESCRIPTION, openapi_tags=TAGS,
+                  generate_unique_id_function=_operation_id)
+    install_error_handlers(app)
+    app.add_middleware(BodySizeLimit, max_json_bytes=settings.max_body_bytes,
+                       max_upload_bytes=settings.max_upload_bytes)
+    app.include_router(health.router)
+    for router in (orgs_router, units_router, auth_router):
+        app.include_router(router, prefix=API_PREFIX)
+    return app

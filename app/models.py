@@ -1,0 +1,13 @@
+"""Every ORM model, imported in one place for Alembic's autogenerate and the migration check."""
+
+from app.auth.models import ApiKey
+from app.db import Base
+from app.invitations.models import Invitation
+from app.orgs.models import Layer, Organisation
+from app.questionnaires.models import Dimension, Item, Questionnaire
+from app.responses.models import Response
+from app.surveys.models import Survey
+from app.units.models import Unit
+
+__all__ = ["ApiKey", "Base", "Dimension", "Invitation", "Item", "Layer", "Organisation", "Questionnaire",
+           "Response", "Survey", "Unit"]

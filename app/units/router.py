@@ -1,0 +1,64 @@
+from typing import Annotated
+
+from fastapi import APIRouter, File, Query, UploadFile, status
+
+from app.deps import AdminOrganisationDep, CurrentKey, SessionDep, TreeDep, UnitDep, key_reaches_unit
+from app.errors import PayloadTooLarge, problem_responses
+from app.units import service
+from app.units.csv_import import import_units
+from app.units.schemas import UnitCreate, UnitImportResult, UnitRead, UnitUpdate
+
+router = APIRouter(prefix="/organisations/{organisation_id}/units", tags=["units"],
+                   responses=problem_responses(401, 404, 422))
+MAX_CSV_BYTES = 5_000_000
+
+
+@router.get("", name="list_units")
+def list_units(tree: TreeDep, principal: CurrentKey,
+               include_archived: Annotated[bool, Query(description="Also list archived units")] = True,
+               ) -> list[UnitRead]:
+    """The unit tree as a flat list in depth-first order (parents before children). A unit-scoped key sees its
+    own subtree only."""
+    ids = tree.subtree(principal.unit_id)
+    units = [tree.units[i] for i in ids]
+    return [service.to_read(tree, u) for u in units if include_archived or u.archived_at is None]
+
+
+@router.post("", name="create_unit", status_code=status.HTTP_201_CREATED, responses=problem_responses(403, 409))
+def create_unit(data: UnitCreate, organisation: AdminOrganisationDep, tree: TreeDep,
+                session: SessionDep) -> UnitRead:
+    return service.to_read(tree, service.create_unit(session, organisation, tree, data))
+
+
+@router.get("/{unit_id}", name="get_unit")
+def get_unit(unit: UnitDep, tree: TreeDep) -> UnitRead:
+    return service.to_read(tree, unit)
+
+
+@router.patch("/{unit_id}", name="update_unit", responses=problem_responses(403, 409))
+def update_unit(data: UnitUpdate, unit: UnitDep, _: AdminOrganisationDep, tree: TreeDep,
+                session: SessionDep) -> UnitRead:
+    """Rename, move, re-key, archive or unarchive. A move may not create a cycle."""
+    return service.to_read(tree, service.update_unit(session, tree, unit, data))
+
+
+@router.delete("/{unit_id}", name="delete_unit", status_code=status.HTTP_204_NO_CONTENT,
+               responses=problem_responses(403, 409))
+def delete_unit(unit: UnitDep, _: AdminOrganisationDep, tree: TreeDep, session: SessionDep) -> None:
+    """Delete a unit without sub-units or responses (409 otherwise: archive it instead)."""
+    service.delete_unit(session, tree, unit)
+
+
+@router.post("/import", name="import_units", responses=problem_responses(403, 413))
+def import_units_csv(file: Annotated[UploadFile, File(description="UTF-8 CSV, comma or semicolon separated")],
+                     organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep,
+                     principal: CurrentKey) -> UnitImportResult:
+    """Import units from CSV with a `path` column (`Directie/Afdeling/Team`, optional `external_key`) or with
+    `external_key,name,parent_key` columns. All or nothing: any bad line gives a 422 listing every bad line
+    (`loc` = `["file", line, column]`) and stores nothing. Units that already exist are reused."""
+    raw = file.file.read(MAX_CSV_BYTES + 1)
+    if len(raw) > MAX_CSV_BYTES:
+        raise PayloadTooLarge(f"The file is larger than {MAX_CSV_BYTES} bytes.")
+    outcome = import_units(session, organisation, tree, raw)
+    units = [service.to_read(tree, tree.units[i]) for i in outcome.unit_ids if key_reaches_unit(principal, tree, i)]
+    return UnitImportResult(created=outcome.created, existing=outcome.existing, units=units)
