@@ -7,9 +7,14 @@ from app import health
 from app.auth.router import router as auth_router
 from app.config import get_settings
 from app.errors import install_error_handlers
+from app.invitations.router import router as invitations_router
 from app.limits import BodySizeLimit
 from app.orgs.router import router as orgs_router
+from app.questionnaires.router import router as questionnaires_router
+from app.responses.router import router as responses_router
+from app.surveys.router import router as surveys_router
 from app.units.router import router as units_router
+from app.web.router import router as web_router
 
 API_PREFIX = "/api/v1"
 
@@ -31,6 +36,11 @@ TAGS = [
     {"name": "units", "description": "The organisation's tree of directorates, departments and teams."},
     {"name": "layers", "description": "Leadership layers, from the board (rank 1) down to employees."},
     {"name": "keys", "description": "API keys and their scopes."},
+    {"name": "questionnaires", "description": "Built-in and custom questionnaires, versioned."},
+    {"name": "surveys", "description": "Survey waves: draft, open, closed."},
+    {"name": "invitations", "description": "Single-use answering tokens per unit and layer, and response rates."},
+    {"name": "respond", "description": "The respondent's side, authorised by an invitation token."},
+    {"name": "responses", "description": "Importing and exporting raw responses (organisation admins)."},
     {"name": "health", "description": "Liveness and readiness probes."},
 ]
 
@@ -47,6 +57,8 @@ def create_app() -> FastAPI:
     app.add_middleware(BodySizeLimit, max_json_bytes=settings.max_body_bytes,
                        max_upload_bytes=settings.max_upload_bytes)
     app.include_router(health.router)
-    for router in (orgs_router, units_router, auth_router):
+    for router in (orgs_router, units_router, auth_router, questionnaires_router, surveys_router,
+                   invitations_router, responses_router):
         app.include_router(router, prefix=API_PREFIX)
+    app.include_router(web_router)  # the respondent's form and the dashboard, outside the API prefix
     return app
