@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, IntegrityError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 log = logging.getLogger(__name__)
@@ -149,6 +149,13 @@ async def _integrity_error(request: Request, exc: Exception) -> JSONResponse:
     return problem_response(request, 409, detail="The change conflicts with the current state; nothing was stored.")
 
 
+async def _data_error(request: Request, exc: Exception) -> JSONResponse:
+    # A value the database refuses (out of range, bad encoding) that validation should have caught: still the
+    # client's input, so a 422 and a log line to tighten the schema.
+    log.warning("database refused a value on %s %s: %s", request.method, request.url.path, type(exc).__name__)
+    return problem_response(request, 422, detail="A value is not acceptable; nothing was stored.")
+
+
 async def _operational_error(request: Request, exc: Exception) -> JSONResponse:
     log.error("database error on %s %s", request.method, request.url.path, exc_info=exc)
     return problem_response(request, 503, detail="The database is busy or unreachable; nothing was stored. Retry.",
@@ -165,6 +172,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(RequestValidationError, _validation_error)
     app.add_exception_handler(StarletteHTTPException, _http_error)
     app.add_exception_handler(IntegrityError, _integrity_error)
+    app.add_exception_handler(DataError, _data_error)
     app.add_exception_handler(OperationalError, _operational_error)
     app.add_exception_handler(Exception, _unexpected)
 

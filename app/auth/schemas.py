@@ -4,6 +4,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.auth.models import Role
+from app.text import ShortText
 
 
 class KeyCreate(BaseModel):
@@ -12,7 +13,7 @@ class KeyCreate(BaseModel):
         {"name": "Head of Ruimte", "role": "analyst", "unit_id": "2b1f6a44-0c1e-4f4b-9f67-3c8f0d5f9a10"},
     ]})
 
-    name: str = Field(min_length=1, max_length=200, pattern=r"\S", description="What the key is for")
+    name: ShortText = Field(description="What the key is for")
     role: Role = Field(description="`org_admin` manages the organisation; `analyst` reads results, of the whole "
                                    "organisation or, with `unit_id`, of that unit's subtree only")
     unit_id: uuid.UUID | None = Field(default=None, description="Scope an analyst key to this unit's subtree")

@@ -3,13 +3,13 @@ from datetime import datetime
 
 from pydantic import BaseModel, ConfigDict, Field
 
-Name = Field(min_length=1, max_length=200, pattern=r"\S")
+from app.text import Label, ShortText
 
 
 class OrganisationCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"name": "Gemeente Zuidhaven"}]})
 
-    name: str = Name
+    name: ShortText
     slug: str | None = Field(default=None, min_length=2, max_length=100, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$",
                              description="URL-friendly unique name; derived from the name when left out")
 
@@ -17,7 +17,7 @@ class OrganisationCreate(BaseModel):
 class OrganisationUpdate(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str = Name
+    name: ShortText
 
 
 class OrganisationRead(BaseModel):
@@ -32,8 +32,8 @@ class OrganisationRead(BaseModel):
 class LayerNames(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    en: str = Field(min_length=1, max_length=100, examples=["Team leader"])
-    nl: str = Field(min_length=1, max_length=100, examples=["Teamleider"])
+    en: Label = Field(examples=["Team leader"])
+    nl: Label = Field(examples=["Teamleider"])
 
 
 class LayerIn(BaseModel):

@@ -1,10 +1,13 @@
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
-UnitName = Field(min_length=1, max_length=200, pattern=r"^[^/\s]([^/]*\S)?$",
-                 description="Unique among its siblings; no slashes (they separate a path)")
+from app.text import ShortText
+
+UnitName = Annotated[ShortText, Field(pattern=r"^[^/]*$",
+                                      description="Unique among its siblings; no slashes (they separate a path)")]
 ExternalKey = Field(default=None, min_length=1, max_length=100, pattern=r"^\S+$",
                     description="The unit's code in another system (HR, finance); unique in the organisation")
 
@@ -13,7 +16,7 @@ class UnitCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={
         "examples": [{"name": "Team Wonen", "parent_id": "2b1f6a44-0c1e-4f4b-9f67-3c8f0d5f9a10"}]})
 
-    name: str = UnitName
+    name: UnitName
     parent_id: uuid.UUID | None = Field(default=None, description="Leave out for a top-level unit")
     external_key: str | None = ExternalKey
 
@@ -23,7 +26,7 @@ class UnitUpdate(BaseModel):
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"name": "Team Wonen & Bouwen"}]})
 
-    name: str | None = UnitName
+    name: UnitName | None = None
     parent_id: uuid.UUID | None = None
     external_key: str | None = ExternalKey
     archived: bool | None = None

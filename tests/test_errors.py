@@ -1,0 +1,70 @@
+"""Every failure is RFC 9457 problem details; malformed input never gets a 500."""
+
+import pytest
+
+PROBLEM = "application/problem+json"
+
+
+def _is_problem(response, status):
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith(PROBLEM)
+    body = response.json()
+    assert body["status"] == status
+    assert body["type"].startswith("urn:culturegap:problem:")
+    assert body["title"]
+    assert "Traceback" not in response.text and "SELECT" not in response.text
+    return body
+
+
+def test_missing_key_is_401(http):
+    response = http.get("/api/v1/organisations")
+    _is_problem(response, 401)
+    assert response.headers["www-authenticate"] == "Bearer"
+
+
+@pytest.mark.parametrize("header", ["Bearer nonsense", "Bearer", "Basic Zm9vOmJhcg==", "cgk_x", "Bearer \u00e9"])
+def test_bad_keys_are_401(http, header):
+    _is_problem(http.get("/api/v1/organisations", headers={"Authorization": header.encode("utf-8")}), 401)
+
+
+def test_unknown_route_is_404(http):
+    _is_problem(http.get("/api/v1/nothing-here"), 404)
+
+
+def test_wrong_method_is_405(platform):
+    _is_problem(platform.delete("/api/v1/organisations"), 405)
+
+
+def test_malformed_json_is_422(platform):
+    body = _is_problem(platform.post("/api/v1/organisations", content=b"{not json",
+                                     headers={"Content-Type": "application/json"}), 422)
+    assert body["errors"]
+
+
+def test_invalid_fields_are_listed(platform):
+    body = _is_problem(platform.post("/api/v1/organisations", json={"name": "", "slug": "Not A Slug", "x": 1}), 422)
+    locations = {tuple(e["loc"]) for e in body["errors"]}
+    assert {("body", "name"), ("body", "slug"), ("body", "x")} <= locations
+
+
+def test_bad_path_id_is_422_not_500(platform):
+    body = _is_problem(platform.get("/api/v1/organisations/not-a-uuid"), 422)
+    assert body["errors"][0]["loc"] == ["path", "organisation_id"]
+
+
+@pytest.mark.parametrize("payload", [b"\xff\xfe\x00", b"[]", b"null", b"1e999", b'"' + b"a" * 10_000 + b'"',
+                                     b'{"name": {"$gt": ""}}', b'{"name": "\\u0000"}'])
+def test_odd_bodies_never_500(platform, payload):
+    response = platform.post("/api/v1/organisations", content=payload, headers={"Content-Type": "application/json"})
+    assert 400 <= response.status_code < 500, response.text
+
+
+def test_body_too_large_is_413(platform):
+    _is_problem(platform.post("/api/v1/organisations", content=b"{" + b" " * 3_000_000 + b"}",
+                              headers={"Content-Type": "application/json"}), 413)
+
+
+def test_validation_errors_do_not_echo_input(platform):
+    secret = "cgk_this-should-not-come-back"
+    response = platform.post("/api/v1/organisations", json={"name": 12, "slug": secret})
+    assert secret not in response.text
