@@ -9,8 +9,12 @@ from pydantic import AfterValidator, Field, StringConstraints
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+def has_control_characters(value: str) -> bool:
+    return _CONTROL.search(value) is not None
+
+
 def _no_control_characters(value: str) -> str:
-    if _CONTROL.search(value):
+    if has_control_characters(value):
         raise ValueError("must not contain control characters")
     return value
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import Unprocessable
 from app.orgs.models import Organisation
+from app.text import has_control_characters
 from app.units.models import Unit
 from app.units.tree import UnitTree
 
@@ -42,6 +43,8 @@ def _name_problem(name: str) -> str | None:
         return "empty name"
     if len(name) > MAX_NAME:
         return f"longer than {MAX_NAME} characters"
+    if has_control_characters(name):
+        return "contains control characters"
     return None
 
 
