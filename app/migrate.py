@@ -1,6 +1,7 @@
 """Alembic, driven from code: the CLI, the tests and /ready use these."""
 
 from functools import lru_cache
+from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
@@ -11,9 +12,16 @@ from sqlalchemy import Connection
 from app.config import PROJECT_DIR
 
 
+def _migrations_home() -> Path:
+    # A source checkout keeps alembic.ini beside app/; an installed package (the Docker image) runs from the
+    # folder that holds it.
+    return PROJECT_DIR if (PROJECT_DIR / "alembic.ini").exists() else Path.cwd()
+
+
 def alembic_config(database_url: str | None = None) -> Config:
-    config = Config(str(PROJECT_DIR / "alembic.ini"))
-    config.set_main_option("script_location", str(PROJECT_DIR / "migrations"))
+    home = _migrations_home()
+    config = Config(str(home / "alembic.ini"))
+    config.set_main_option("script_location", str(home / "migrations"))
     if database_url is not None:
         config.set_main_option("sqlalchemy.url", database_url.replace("%", "%%"))
     return config

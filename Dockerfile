@@ -1,0 +1,20 @@
+# Production image: migrations, then uvicorn. Configure with environment variables only (DATABASE_URL, WORKERS, ...).
+FROM python:3.11-slim AS build
+WORKDIR /src
+COPY pyproject.toml README.md ./
+COPY app ./app
+RUN pip install --no-cache-dir --prefix=/install .
+
+FROM python:3.11-slim
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 HOST=0.0.0.0 PORT=8000 \
+    DATABASE_URL=sqlite:////srv/data/culturegap.db
+RUN useradd --system --uid 10001 --home-dir /srv culturegap
+COPY --from=build /install /usr/local
+WORKDIR /srv
+COPY alembic.ini ./
+COPY migrations ./migrations
+RUN mkdir -p /srv/data && chown culturegap /srv/data
+USER culturegap
+EXPOSE 8000
+HEALTHCHECK --interval=30s --timeout=3s CMD python -c "import urllib.request,os; urllib.request.urlopen(f'http://127.0.0.1:{os.environ[\"PORT\"]}/health')"
+CMD ["sh", "-c", "culturegap migrate && exec culturegap serve"]
