@@ -1,6 +1,7 @@
 """The `culturegap` command: serve, migrate, create-key, demo."""
 
 import argparse
+import uuid
 import os
 import sys
 
@@ -24,6 +25,7 @@ def _migrate(_: argparse.Namespace) -> None:
 
 
 def _create_key(args: argparse.Namespace) -> None:
+    import app.models  # noqa: F401  (every table must be known to resolve foreign keys)
     from app.auth import service
     from app.auth.models import Role
     from app.db import get_sessionmaker
@@ -61,7 +63,7 @@ def main(argv: list[str] | None = None) -> None:
     key = sub.add_parser("create-key", help="create an API key and print it (once)")
     key.add_argument("--role", choices=["platform_admin", "org_admin", "analyst"], default="platform_admin")
     key.add_argument("--name", default="created with the CLI")
-    key.add_argument("--organisation", help="organisation id, for organisation keys")
+    key.add_argument("--organisation", type=uuid.UUID, help="organisation id, for organisation keys")
     key.set_defaults(func=_create_key)
     demo = sub.add_parser("demo", help="load a demo organisation with synthetic survey data")
     demo.add_argument("--if-empty", action="store_true", help="only when the database holds no organisation")
