@@ -1,5 +1,8 @@
 """The application factory."""
 
+from collections.abc import Callable
+from typing import Any
+
 from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
@@ -49,6 +52,26 @@ def _operation_id(route: APIRoute) -> str:
     return route.name
 
 
+def _problem_only_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
+    """Error responses are documented with the Problem model, which FastAPI also lists as application/json; keep
+    only application/problem+json so generated clients see one error type."""
+    original = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = original()
+            for operations in schema["paths"].values():
+                for operation in operations.values():
+                    for status, response in operation.get("responses", {}).items():
+                        content = response.get("content", {})
+                        if status[0] in "45" and "application/problem+json" in content:
+                            content.pop("application/json", None)
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    return openapi
+
+
 def create_app() -> FastAPI:
     settings = get_settings()
     app = FastAPI(title="Culture-gap assessment API", version="1.0.0", description=DESCRIPTION, openapi_tags=TAGS,
@@ -61,4 +84,5 @@ def create_app() -> FastAPI:
                    invitations_router, responses_router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(web_router)  # the respondent's form and the dashboard, outside the API prefix
+    app.openapi = _problem_only_openapi(app)  # type: ignore[method-assign]
     return app

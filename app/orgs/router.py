@@ -35,12 +35,14 @@ def list_organisations(session: SessionDep, principal: CurrentKey) -> list[Organ
 
 @router.get(ORG, name="get_organisation", tags=["organisations"])
 def get_organisation(organisation: OrganisationDep) -> OrganisationRead:
+    """One organisation, if the key reaches it."""
     return OrganisationRead.model_validate(organisation)
 
 
 @router.patch(ORG, name="update_organisation", tags=["organisations"], responses=problem_responses(403))
 def update_organisation(data: OrganisationUpdate, organisation: AdminOrganisationDep,
                         session: SessionDep) -> OrganisationRead:
+    """Rename the organisation. Organisation admins only."""
     organisation.name = data.name.strip()
     session.flush()
     return OrganisationRead.model_validate(organisation)

@@ -27,11 +27,13 @@ def list_units(tree: TreeDep, principal: CurrentKey,
 @router.post("", name="create_unit", status_code=status.HTTP_201_CREATED, responses=problem_responses(403, 409))
 def create_unit(data: UnitCreate, organisation: AdminOrganisationDep, tree: TreeDep,
                 session: SessionDep) -> UnitRead:
+    """Create a unit under `parent_id` (or at the top). Names are unique among siblings (409 otherwise)."""
     return service.to_read(tree, service.create_unit(session, organisation, tree, data))
 
 
 @router.get("/{unit_id}", name="get_unit")
 def get_unit(unit: UnitDep, tree: TreeDep) -> UnitRead:
+    """One unit, with its path from the top of the tree."""
     return service.to_read(tree, unit)
 
 
