@@ -1,9 +1,9 @@
 """The `culturegap` command: serve, migrate, create-key, demo."""
 
 import argparse
-import uuid
 import os
 import sys
+import uuid
 
 from app.config import get_settings
 

@@ -6,6 +6,7 @@ Each pytest-xdist worker gets a database of its own. Tests isolate themselves by
 """
 
 import os
+import shutil
 import socket
 import tempfile
 import threading
@@ -59,6 +60,8 @@ def make_database(suffix: str) -> str:
 def drop_database(url: str) -> None:
     if url.startswith("postgresql"):
         _drop_pg_database(url)
+    else:
+        shutil.rmtree(Path(make_url(url).database or "").parent, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
