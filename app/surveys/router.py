@@ -1,3 +1,63 @@
-from fastapi import APIRouter
+from fastapi import APIRouter, status
 
-router = APIRouter()
+from app.deps import AdminOrganisationDep, OrganisationDep, SessionDep
+from app.errors import problem_responses
+from app.surveys import service
+from app.surveys.deps import SurveyDep
+from app.surveys.schemas import SurveyCreate, SurveyRead, SurveyUpdate
+
+router = APIRouter(prefix="/organisations/{organisation_id}/surveys", tags=["surveys"],
+                   responses=problem_responses(401, 404, 422))
+SURVEY = "/{survey_id}"
+
+
+@router.post("", name="create_survey", status_code=status.HTTP_201_CREATED, responses=problem_responses(403))
+def create_survey(data: SurveyCreate, organisation: AdminOrganisationDep, session: SessionDep) -> SurveyRead:
+    """Create a survey wave as a draft, on a built-in questionnaire or one of the organisation's own (422 for
+    any other). Every wave of the same questionnaire can be compared with the others, item by item."""
+    return service.to_read(service.create_survey(session, organisation, data))
+
+
+@router.get("", name="list_surveys")
+def list_surveys(organisation: OrganisationDep, session: SessionDep) -> list[SurveyRead]:
+    """The organisation's survey waves, oldest first. Any key of the organisation may read them."""
+    return [service.to_read(s) for s in service.list_surveys(session, organisation)]
+
+
+@router.get(SURVEY, name="get_survey")
+def get_survey(survey: SurveyDep) -> SurveyRead:
+    return service.to_read(survey)
+
+
+@router.patch(SURVEY, name="update_survey", responses=problem_responses(403, 409))
+def update_survey(data: SurveyUpdate, survey: SurveyDep, organisation: AdminOrganisationDep,
+                  session: SessionDep) -> SurveyRead:
+    """Change a draft freely; an open or closed survey only its `title` and `closes_at` (409 for anything else).
+    Changing the questionnaire resets `languages` to all of its languages unless they are given too."""
+    return service.to_read(service.update_survey(session, organisation, survey, data))
+
+
+@router.delete(SURVEY, name="delete_survey", status_code=status.HTTP_204_NO_CONTENT,
+               responses=problem_responses(403))
+def delete_survey(survey: SurveyDep, _: AdminOrganisationDep, session: SessionDep) -> None:
+    """Delete the survey in any state, with every invitation and every response: nothing of it remains."""
+    service.delete_survey(session, survey)
+
+
+@router.post(SURVEY + "/open", name="open_survey", responses=problem_responses(403, 409))
+def open_survey(survey: SurveyDep, _: AdminOrganisationDep, session: SessionDep) -> SurveyRead:
+    """draft → open (409 from any other state, or when `closes_at` has passed). Responses are accepted while
+    open and within [`opens_at`, `closes_at`)."""
+    return service.to_read(service.open_survey(session, survey))
+
+
+@router.post(SURVEY + "/close", name="close_survey", responses=problem_responses(403, 409))
+def close_survey(survey: SurveyDep, _: AdminOrganisationDep, session: SessionDep) -> SurveyRead:
+    """open → closed (409 from any other state). Respondents then get a 409 `survey-closed`."""
+    return service.to_read(service.close_survey(session, survey))
+
+
+@router.post(SURVEY + "/reopen", name="reopen_survey", responses=problem_responses(403, 409))
+def reopen_survey(survey: SurveyDep, _: AdminOrganisationDep, session: SessionDep) -> SurveyRead:
+    """closed → open (409 from any other state, or when `closes_at` has passed: move it first)."""
+    return service.to_read(service.reopen_survey(session, survey))

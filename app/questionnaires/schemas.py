@@ -1,0 +1,183 @@
+"""Request and response bodies for questionnaires.
+
+The pydantic models check shapes, types and sizes; `definition_errors` then checks what spans fields (every text in
+every declared language, one label per scale point, unique keys), so a 422 can list every bad field at once.
+"""
+
+import uuid
+from datetime import datetime
+from typing import Annotated, Any
+
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt
+
+from app.text import CleanStr, Label, ShortText
+
+MAX_LANGUAGES = 10
+MAX_DIMENSIONS = 50
+MAX_ITEMS = 300
+SCALE_BOUND = 100  # answers are packed as one signed byte per item, with -128 and -127 as markers
+
+Lang = Annotated[str, Field(pattern=r"^[a-z]{2}(-[A-Z]{2})?$", examples=["nl"])]
+ItemKey = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[a-z][a-z0-9_]*$")]
+ItemText = Annotated[CleanStr, Field(min_length=1, max_length=1000)]
+LangTitle = Annotated[dict[Lang, ShortText], Field(min_length=1, max_length=MAX_LANGUAGES)]
+LangLabel = Annotated[dict[Lang, Label], Field(min_length=1, max_length=MAX_LANGUAGES)]
+LangItemText = Annotated[dict[Lang, ItemText], Field(min_length=1, max_length=MAX_LANGUAGES)]
+ScaleBound = Annotated[StrictInt, Field(ge=-SCALE_BOUND, le=SCALE_BOUND)]
+
+
+class FrameLabels(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    current: Label = Field(examples=["Zoals het nu is"])
+    desired: Label = Field(examples=["Zoals het zou moeten zijn"])
+
+
+class ItemIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    key: ItemKey = Field(description="Unique in the questionnaire. Keep an item's key across versions: reports "
+                                     "compare waves item by item through their keys.", examples=["openness_1"])
+    reverse: StrictBool = Field(default=False, description="Reverse-keyed: agreement means *less* of the dimension")
+    texts: LangItemText = Field(description="The statement in every language of the questionnaire")
+
+
+class DimensionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    key: ItemKey = Field(examples=["openness"])
+    names: LangLabel
+    items: list[ItemIn] = Field(min_length=1, max_length=MAX_ITEMS)
+
+
+class QuestionnaireIn(BaseModel):
+    """A full questionnaire definition."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "key": "learning-climate",
+        "title": {"en": "Learning climate", "nl": "Leerklimaat"},
+        "languages": ["en", "nl"],
+        "scale_min": 1, "scale_max": 4,
+        "scale_labels": {"en": ["Never", "Sometimes", "Often", "Always"], "nl": ["Nooit", "Soms", "Vaak", "Altijd"]},
+        "dont_know_label": {"en": "Don't know", "nl": "Weet ik niet"},
+        "frame_labels": {"en": {"current": "How it is now", "desired": "How it should be"},
+                         "nl": {"current": "Zoals het nu is", "desired": "Zoals het zou moeten zijn"}},
+        "dimensions": [{"key": "sharing", "names": {"en": "Sharing", "nl": "Delen"}, "items": [
+            {"key": "sharing_1", "texts": {"en": "We share what we learn.", "nl": "We delen wat we leren."}},
+            {"key": "sharing_2", "reverse": True, "texts": {"en": "Knowledge stays with a few people.",
+                                                            "nl": "Kennis blijft bij een paar mensen."}}]}],
+    }]})
+
+    key: str = Field(min_length=1, max_length=100, pattern=r"^[a-z][a-z0-9_-]*$",
+                     description="Names the questionnaire across its versions. Creating one with a key the "
+                                 "organisation already has makes the next version.", examples=["learning-climate"])
+    title: LangTitle
+    languages: list[Lang] = Field(min_length=1, max_length=MAX_LANGUAGES,
+                                  description="Every text must be given in each of these languages")
+    scale_min: ScaleBound = Field(description="The lowest answer, e.g. 0 or 1")
+    scale_max: ScaleBound = Field(description="The highest answer, e.g. 4, 5, 7 or 10")
+    scale_labels: dict[Lang, list[Label]] = Field(
+        min_length=1, max_length=MAX_LANGUAGES,
+        description="Per language, one label per scale point from `scale_min` to `scale_max`")
+    dont_know_label: LangLabel | None = Field(
+        default=None, description="Offer a \"don't know / not applicable\" answer (counted as missing) with these "
+                                  "labels; leave out for none")
+    frame_labels: dict[Lang, FrameLabels] = Field(
+        min_length=1, max_length=MAX_LANGUAGES,
+        description="Per language, the headings of the two frames an item can be asked in")
+    dimensions: list[DimensionIn] = Field(min_length=1, max_length=MAX_DIMENSIONS)
+
+
+def _error(loc: list[str | int], msg: str, kind: str) -> dict[str, Any]:
+    return {"loc": ["body", *loc], "msg": msg, "type": kind}
+
+
+def _check_languages(errors: list[dict[str, Any]], loc: list[str | int], given: dict[str, Any],
+                     languages: list[str]) -> None:
+    for lang in languages:
+        if lang not in given:
+            errors.append(_error([*loc, lang], f"missing the text in language {lang!r}", "missing_language"))
+    for lang in given:
+        if lang not in languages:
+            errors.append(_error([*loc, lang], f"{lang!r} is not one of the questionnaire's languages",
+                                 "undeclared_language"))
+
+
+def definition_errors(data: QuestionnaireIn) -> list[dict[str, Any]]:
+    """Every cross-field problem of a definition, each with its location; empty when the definition is sound."""
+    errors: list[dict[str, Any]] = []
+    languages = list(dict.fromkeys(data.languages))
+    if len(languages) != len(data.languages):
+        errors.append(_error(["languages"], "languages must not repeat", "duplicate"))
+    points = data.scale_max - data.scale_min + 1
+    if points < 2:
+        errors.append(_error(["scale_max"], "scale_max must be greater than scale_min (at least 2 points)",
+                             "scale_too_small"))
+    _check_languages(errors, ["title"], data.title, languages)
+    _check_languages(errors, ["scale_labels"], data.scale_labels, languages)
+    for lang, labels in data.scale_labels.items():
+        if points >= 2 and len(labels) != points:
+            errors.append(_error(["scale_labels", lang], f"give exactly {points} labels, one per scale point "
+                                                         f"from {data.scale_min} to {data.scale_max}",
+                                 "label_count"))
+    if data.dont_know_label is not None:
+        _check_languages(errors, ["dont_know_label"], data.dont_know_label, languages)
+    _check_languages(errors, ["frame_labels"], data.frame_labels, languages)
+    dimension_keys: set[str] = set()
+    item_keys: set[str] = set()
+    item_count = 0
+    for d, dimension in enumerate(data.dimensions):
+        if dimension.key in dimension_keys:
+            errors.append(_error(["dimensions", d, "key"], f"duplicate dimension key {dimension.key!r}",
+                                 "duplicate"))
+        dimension_keys.add(dimension.key)
+        _check_languages(errors, ["dimensions", d, "names"], dimension.names, languages)
+        for i, item in enumerate(dimension.items):
+            item_count += 1
+            if item.key in item_keys:
+                errors.append(_error(["dimensions", d, "items", i, "key"], f"duplicate item key {item.key!r}",
+                                     "duplicate"))
+            item_keys.add(item.key)
+            _check_languages(errors, ["dimensions", d, "items", i, "texts"], item.texts, languages)
+    if item_count > MAX_ITEMS:
+        errors.append(_error(["dimensions"], f"at most {MAX_ITEMS} items in all ({item_count} given)",
+                             "too_many_items"))
+    return errors
+
+
+class ItemRead(BaseModel):
+    key: str
+    position: int = Field(description="0-based order of the item in the whole questionnaire")
+    reverse: bool
+    texts: dict[str, str]
+
+
+class DimensionRead(BaseModel):
+    key: str
+    position: int
+    names: dict[str, str]
+    items: list[ItemRead]
+
+
+class QuestionnaireSummary(BaseModel):
+    id: uuid.UUID
+    organisation_id: uuid.UUID | None = Field(description="`null` for a built-in questionnaire")
+    builtin: bool = Field(description="Offered to every organisation and read-only")
+    key: str
+    version: int
+    title: dict[str, str]
+    languages: list[str]
+    scale_min: int
+    scale_max: int
+    dimension_count: int
+    item_count: int
+    in_use: bool = Field(description="A survey (of this organisation, for a built-in) uses this version, so it "
+                                     "can no longer change")
+    created_at: datetime
+
+
+class QuestionnaireRead(QuestionnaireSummary):
+    scale_labels: dict[str, list[str]]
+    dont_know_label: dict[str, str] | None
+    frame_labels: dict[str, FrameLabels]
+    dimensions: list[DimensionRead]

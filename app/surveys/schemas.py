@@ -1,0 +1,72 @@
+import uuid
+from datetime import datetime
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
+
+from app.questionnaires.schemas import MAX_LANGUAGES, Lang
+from app.surveys.models import SurveyStatus
+from app.text import ShortText
+
+MIN_GROUP_SIZE = 3
+MAX_GROUP_SIZE = 1000
+
+
+class SurveyCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "title": "Cultuurmeting voorjaar 2027", "questionnaire_id": "0b7c5c1e-59a4-5f6e-9d0a-3c2b1a0f9e8d",
+        "languages": ["nl", "en"], "ask_desired": True, "min_group_size": 5,
+        "opens_at": "2027-03-01T08:00:00Z", "closes_at": "2027-03-22T17:00:00Z"}]})
+
+    title: ShortText
+    questionnaire_id: uuid.UUID = Field(description="A built-in questionnaire or one of the organisation's own")
+    languages: list[Lang] | None = Field(default=None, min_length=1, max_length=MAX_LANGUAGES,
+                                         description="Offered to respondents, first is the default; a subset of "
+                                                     "the questionnaire's languages (all of them when left out)")
+    ask_desired: StrictBool = Field(default=False, description="Also ask every item in the \"how it should be\" "
+                                                               "frame, next to \"how it is now\"")
+    min_group_size: StrictInt = Field(default=5, ge=MIN_GROUP_SIZE, le=MAX_GROUP_SIZE,
+                                      description="Reports never show a group with fewer respondents (at least 3)")
+    opens_at: AwareDatetime | None = Field(default=None, description="Responses accepted from (when open)")
+    closes_at: AwareDatetime | None = Field(default=None, description="Responses accepted until (exclusive); "
+                                                                      "after `opens_at`")
+
+
+class SurveyUpdate(BaseModel):
+    """Change a survey. A draft: any field. An open or closed survey: `title` and `closes_at` only.
+    `opens_at` and `closes_at` may be set to `null` to remove the bound."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"closes_at": "2027-03-29T17:00:00Z"}]})
+
+    title: ShortText | None = None
+    questionnaire_id: uuid.UUID | None = None
+    languages: list[Lang] | None = Field(default=None, min_length=1, max_length=MAX_LANGUAGES)
+    ask_desired: StrictBool | None = None
+    min_group_size: StrictInt | None = Field(default=None, ge=MIN_GROUP_SIZE, le=MAX_GROUP_SIZE)
+    opens_at: AwareDatetime | None = None
+    closes_at: AwareDatetime | None = None
+
+    @field_validator("title", "questionnaire_id", "languages", "ask_desired", "min_group_size")
+    @classmethod
+    def _not_null(cls, value: object) -> object:
+        if value is None:
+            raise ValueError("can't be null; leave the field out to keep it")
+        return value
+
+
+class SurveyRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: uuid.UUID
+    organisation_id: uuid.UUID
+    questionnaire_id: uuid.UUID
+    title: str
+    languages: list[str]
+    ask_desired: bool
+    min_group_size: int
+    status: SurveyStatus = Field(description="draft → open → closed; a closed survey can be reopened")
+    accepting: bool = Field(description="Open, and now is within [opens_at, closes_at): responses are accepted")
+    opens_at: datetime | None
+    closes_at: datetime | None
+    opened_at: datetime | None = Field(description="When it was first opened")
+    closed_at: datetime | None = Field(description="When it was closed (null again after a reopen)")
+    created_at: datetime

@@ -1,0 +1,175 @@
+"""Survey waves: one questionnaire, asked in one organisation, draft → open → closed (and reopened).
+
+Waves of the same questionnaire stay comparable because items keep their keys across questionnaire versions;
+a wave fixes the exact version it asks, which can no longer change once a survey uses it.
+"""
+
+import uuid
+from datetime import datetime
+
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from app.db import utcnow
+from app.errors import Conflict, Unprocessable
+from app.invitations.models import Invitation
+from app.orgs.models import Organisation
+from app.questionnaires import service as questionnaire_service
+from app.questionnaires.models import Questionnaire
+from app.responses.models import Response
+from app.surveys.models import Survey, SurveyStatus
+from app.surveys.schemas import SurveyCreate, SurveyRead, SurveyUpdate
+
+ALWAYS_CHANGEABLE = {"title", "closes_at"}
+
+
+class SurveyNotOpen(Conflict):
+    code, title = "survey-not-open", "This survey is not open"
+
+
+class SurveyClosed(Conflict):
+    code, title = "survey-closed", "This survey is closed"
+
+
+def is_accepting(survey: Survey, now: datetime) -> bool:
+    return (survey.status is SurveyStatus.open
+            and (survey.opens_at is None or survey.opens_at <= now)
+            and (survey.closes_at is None or now < survey.closes_at))
+
+
+def check_accepting(survey: Survey, now: datetime) -> None:
+    """Raise `SurveyNotOpen` (a draft, or before `opens_at`) or `SurveyClosed` (closed, or from `closes_at` on)
+    unless the survey accepts responses at `now`; both are 409s."""
+    if survey.status is SurveyStatus.draft or (survey.opens_at is not None and now < survey.opens_at):
+        raise SurveyNotOpen("This survey does not accept responses yet.")
+    if survey.status is SurveyStatus.closed or (survey.closes_at is not None and now >= survey.closes_at):
+        raise SurveyClosed("This survey no longer accepts responses.")
+
+
+def to_read(survey: Survey) -> SurveyRead:
+    return SurveyRead.model_validate({**{name: getattr(survey, name) for name in SurveyRead.model_fields
+                                         if name != "accepting"},
+                                      "accepting": is_accepting(survey, utcnow())})
+
+
+def get_survey(session: Session, organisation: Organisation, survey_id: uuid.UUID) -> Survey | None:
+    survey = session.get(Survey, survey_id)
+    return survey if survey is not None and survey.organisation_id == organisation.id else None
+
+
+def list_surveys(session: Session, organisation: Organisation) -> list[Survey]:
+    return list(session.scalars(select(Survey).where(Survey.organisation_id == organisation.id)
+                                .order_by(Survey.created_at, Survey.id)))
+
+
+def _questionnaire(session: Session, organisation: Organisation, questionnaire_id: uuid.UUID) -> Questionnaire:
+    q = questionnaire_service.visible_questionnaire(session, organisation, questionnaire_id)
+    if q is None:
+        raise Unprocessable(errors=[{"loc": ["body", "questionnaire_id"], "msg": "no such questionnaire in this "
+                                     "organisation (nor a built-in one)", "type": "not_found"}])
+    return q
+
+
+def _check_languages(q: Questionnaire, languages: list[str]) -> None:
+    errors = [{"loc": ["body", "languages", i], "msg": f"the questionnaire has no {lang!r} texts (it offers "
+               f"{', '.join(q.languages)})", "type": "unknown_language"}
+              for i, lang in enumerate(languages) if lang not in q.languages]
+    if len(set(languages)) != len(languages):
+        errors.append({"loc": ["body", "languages"], "msg": "languages must not repeat", "type": "duplicate"})
+    if errors:
+        raise Unprocessable(errors=errors)
+
+
+def _check_window(opens_at: datetime | None, closes_at: datetime | None) -> None:
+    if opens_at is not None and closes_at is not None and closes_at <= opens_at:
+        raise Unprocessable(errors=[{"loc": ["body", "closes_at"], "msg": "closes_at must be after opens_at",
+                                     "type": "value_error"}])
+
+
+def create_survey(session: Session, organisation: Organisation, data: SurveyCreate) -> Survey:
+    q = _questionnaire(session, organisation, data.questionnaire_id)
+    languages = list(data.languages) if data.languages is not None else list(q.languages)
+    _check_languages(q, languages)
+    _check_window(data.opens_at, data.closes_at)
+    survey = Survey(organisation_id=organisation.id, questionnaire_id=q.id, title=data.title, languages=languages,
+                    ask_desired=data.ask_desired, min_group_size=data.min_group_size, status=SurveyStatus.draft,
+                    opens_at=data.opens_at, closes_at=data.closes_at)
+    session.add(survey)
+    session.flush()
+    return survey
+
+
+def _holds_responses(session: Session, survey: Survey) -> bool:
+    return session.scalar(select(Response.id).where(Response.survey_id == survey.id).limit(1)) is not None
+
+
+def update_survey(session: Session, organisation: Organisation, survey: Survey, data: SurveyUpdate) -> Survey:
+    """A draft changes freely; an open or closed survey only its title and closing time. Changing what is asked
+    (questionnaire, frames) of a survey that already holds (imported) responses is refused."""
+    changes = {name: getattr(data, name) for name in data.model_fields_set}
+    if survey.status is not SurveyStatus.draft:
+        frozen = sorted(set(changes) - ALWAYS_CHANGEABLE)
+        if frozen:
+            raise Conflict(f"The survey is {survey.status.value}: only title and closes_at can change "
+                           f"(not {', '.join(frozen)}).")
+    if "questionnaire_id" in changes and changes["questionnaire_id"] != survey.questionnaire_id:
+        q = _questionnaire(session, organisation, changes["questionnaire_id"])
+        changes.setdefault("languages", list(q.languages))
+    else:
+        q = session.get_one(Questionnaire, survey.questionnaire_id)
+    if "languages" in changes:
+        _check_languages(q, changes["languages"])
+    _check_window(changes.get("opens_at", survey.opens_at), changes.get("closes_at", survey.closes_at))
+    asks_differently = (changes.get("questionnaire_id", survey.questionnaire_id) != survey.questionnaire_id
+                        or changes.get("ask_desired", survey.ask_desired) != survey.ask_desired)
+    if asks_differently and _holds_responses(session, survey):
+        raise Conflict("The survey holds responses: its questionnaire and frames can no longer change.")
+    for name, value in changes.items():
+        setattr(survey, name, list(value) if name == "languages" else value)
+    session.flush()
+    return survey
+
+
+def _check_status(survey: Survey, action: str, allowed_from: SurveyStatus) -> None:
+    if survey.status is not allowed_from:
+        raise Conflict(f"Can't {action} a survey that is {survey.status.value} (only a {allowed_from.value} one).")
+
+
+def _check_not_past_closing(survey: Survey, action: str, now: datetime) -> None:
+    if survey.closes_at is not None and survey.closes_at <= now:
+        raise Conflict(f"closes_at is in the past: move it (PATCH) before you {action} the survey.")
+
+
+def open_survey(session: Session, survey: Survey) -> Survey:
+    """draft → open. Responses are then accepted within [opens_at, closes_at)."""
+    now = utcnow()
+    _check_status(survey, "open", SurveyStatus.draft)
+    _check_not_past_closing(survey, "open", now)
+    survey.status, survey.opened_at = SurveyStatus.open, now
+    session.flush()
+    return survey
+
+
+def close_survey(session: Session, survey: Survey) -> Survey:
+    """open → closed: no more responses, whatever closes_at says."""
+    _check_status(survey, "close", SurveyStatus.open)
+    survey.status, survey.closed_at = SurveyStatus.closed, utcnow()
+    session.flush()
+    return survey
+
+
+def reopen_survey(session: Session, survey: Survey) -> Survey:
+    """closed → open, e.g. to extend a wave. Unused invitations work again."""
+    _check_status(survey, "reopen", SurveyStatus.closed)
+    _check_not_past_closing(survey, "reopen", utcnow())
+    survey.status, survey.closed_at = SurveyStatus.open, None
+    session.flush()
+    return survey
+
+
+def delete_survey(session: Session, survey: Survey) -> None:
+    """Remove the survey with every invitation and response (erasure: nothing of it remains)."""
+    session.execute(delete(Response).where(Response.survey_id == survey.id))
+    session.execute(delete(Invitation).where(Invitation.survey_id == survey.id))
+    session.delete(survey)
+    session.flush()
