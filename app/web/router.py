@@ -1,3 +1,106 @@
-from fastapi import APIRouter
+"""The respondent's web form: plain HTML, CSS and JavaScript served from the package, under strict security headers.
 
-router = APIRouter()
+The invitation token travels in the URL fragment (`/respond#<token>`). Browsers never send a fragment to a server,
+so the token cannot reach access logs or Referer headers; the page's script reads it and sends it in the
+`X-Survey-Token` header of its calls to `/api/v1/respond`.
+
+Static files are read once from the package (`app/web/static`, shipped as package data). The page links them with
+a content hash (`/static/respond.js?v=<hash>`), so a versioned link may be cached for a year; anything else is
+revalidated with its ETag.
+"""
+
+import hashlib
+import mimetypes
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Annotated
+
+from fastapi import APIRouter, Path, Query, Request, Response
+
+from app.errors import NotFound
+
+router = APIRouter(include_in_schema=False)
+
+SECURITY_HEADERS = {
+    "Content-Security-Policy": "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+}
+CACHE_VERSIONED = "public, max-age=31536000, immutable"
+CACHE_REVALIDATE = "no-cache"
+
+_MEDIA_TYPES = {
+    ".js": "text/javascript; charset=utf-8",
+    ".css": "text/css; charset=utf-8",
+    ".svg": "image/svg+xml",
+    ".html": "text/html; charset=utf-8",
+}
+_ASSET_LINK = re.compile(r"\{\{asset:([A-Za-z0-9._-]+)\}\}")
+
+
+@dataclass(frozen=True)
+class Asset:
+    body: bytes
+    media_type: str
+    version: str  # the first 16 hex digits of the body's SHA-256
+
+    @property
+    def etag(self) -> str:
+        return f'"{self.version}"'
+
+
+def _asset(name: str, body: bytes) -> Asset:
+    suffix = name[name.rfind("."):]
+    media_type = _MEDIA_TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
+    return Asset(body=body, media_type=media_type, version=hashlib.sha256(body).hexdigest()[:16])
+
+
+@lru_cache
+def _static_files() -> dict[str, Asset]:
+    """Every file of `app/web/static` except the page templates, by name."""
+    folder = resources.files("app.web") / "static"
+    return {entry.name: _asset(entry.name, entry.read_bytes())
+            for entry in folder.iterdir() if entry.is_file() and not entry.name.endswith(".html")}
+
+
+@lru_cache
+def _page(name: str) -> Asset:
+    """An HTML page of `app/web/static`, its `{{asset:<file>}}` placeholders replaced by versioned links."""
+    template = (resources.files("app.web") / "static" / name).read_text(encoding="utf-8")
+    files = _static_files()
+
+    def link(match: re.Match[str]) -> str:
+        return f"/static/{match.group(1)}?v={files[match.group(1)].version}"
+
+    return _asset(name, _ASSET_LINK.sub(link, template).encode())
+
+
+def _not_modified(request: Request, asset: Asset) -> bool:
+    tags = {tag.strip().removeprefix("W/") for tag in request.headers.get("if-none-match", "").split(",")}
+    return asset.etag in tags or "*" in tags
+
+
+def _serve(request: Request, asset: Asset, cache_control: str) -> Response:
+    headers = {**SECURITY_HEADERS, "Cache-Control": cache_control, "ETag": asset.etag}
+    if _not_modified(request, asset):
+        return Response(status_code=304, headers=headers)
+    return Response(asset.body, media_type=asset.media_type, headers=headers)
+
+
+@router.api_route("/respond", methods=["GET", "HEAD"], name="respond_page")
+def respond_page(request: Request) -> Response:
+    """The respondent's form. The token is read by the page from the URL fragment, never sent to this route."""
+    return _serve(request, _page("respond.html"), CACHE_REVALIDATE)
+
+
+@router.api_route("/static/{name}", methods=["GET", "HEAD"], name="static_file")
+def static_file(request: Request, name: Annotated[str, Path(max_length=100)],
+                v: Annotated[str | None, Query(max_length=64)] = None) -> Response:
+    """A file of the web form. Only names that exist in the package are served: no paths, no traversal."""
+    asset = _static_files().get(name)
+    if asset is None:
+        raise NotFound("No such file.")
+    return _serve(request, asset, CACHE_VERSIONED if v == asset.version else CACHE_REVALIDATE)
