@@ -26,6 +26,7 @@ def list_surveys(organisation: OrganisationDep, session: SessionDep) -> list[Sur
 
 @router.get(SURVEY, name="get_survey")
 def get_survey(survey: SurveyDep) -> SurveyRead:
+    """One survey wave: its questionnaire version, languages, frames, status and whether it accepts responses now."""
     return service.to_read(survey)
 
 
