@@ -167,14 +167,12 @@ def _parts(session: Session, questionnaire_id: uuid.UUID) -> tuple[list[Dimensio
 
 
 def _used_ids(session: Session, organisation: Organisation, ids: list[uuid.UUID]) -> set[uuid.UUID]:
-    """Which of these questionnaires a survey uses; for a built-in, only this organisation's surveys count."""
+    """Which of these questionnaires a survey of the organisation uses (only its own surveys can use its own
+    questionnaires; for a built-in, other organisations' surveys are none of its business)."""
     if not ids:
         return set()
-    rows = session.execute(select(Survey.questionnaire_id, Survey.organisation_id)
-                           .where(Survey.questionnaire_id.in_(ids)).distinct())
-    builtin = set(session.scalars(select(Questionnaire.id).where(Questionnaire.id.in_(ids),
-                                                                 Questionnaire.organisation_id.is_(None))))
-    return {qid for qid, org_id in rows if qid not in builtin or org_id == organisation.id}
+    return set(session.scalars(select(Survey.questionnaire_id).where(
+        Survey.organisation_id == organisation.id, Survey.questionnaire_id.in_(ids)).distinct()))
 
 
 def is_in_use(session: Session, questionnaire: Questionnaire) -> bool:
