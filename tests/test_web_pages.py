@@ -67,7 +67,7 @@ def test_the_page_has_no_inline_script_handlers_or_styles(http: httpx.Client) ->
         assert "style" not in attrs, (tag, attrs)
         if tag == "script":
             assert str(attrs["src"]).startswith("/static/"), attrs
-    for name in ("respond.js", "respond-i18n.js"):
+    for name in ("respond.js", "respond-api.js", "respond-steps.js", "respond-i18n.js"):
         script = http.get(f"/static/{name}").text
         for unsafe in (".innerHTML", ".outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function"):
             assert unsafe not in script, (name, unsafe)
@@ -75,10 +75,15 @@ def test_the_page_has_no_inline_script_handlers_or_styles(http: httpx.Client) ->
 
 def test_assets_are_linked_by_content_version_and_cached_for_a_year(http: httpx.Client) -> None:
     links = _assets(http.get("/respond").text)
-    assert {link.split("?")[0] for link in links} == {
-        "/static/respond.css", "/static/respond.js", "/static/respond-i18n.js", "/static/favicon.svg"}
+    assert {link.split("?")[0] for link in links} == {"/static/respond.css", "/static/respond.js",
+                                                      "/static/favicon.svg"}
+    entry = http.get(next(link for link in links if link.startswith("/static/respond.js"))).text
+    imports = re.findall(r'from "\./([^"]+)"', entry)
+    assert sorted(target.split("?")[0] for target in imports) == ["respond-api.js", "respond-i18n.js",
+                                                                  "respond-steps.js"]
+    links += [f"/static/{target}" for target in imports]
     for link in links:
-        assert re.fullmatch(r"/static/[a-z0-9.-]+\?v=[0-9a-f]{16}", link), link
+        assert re.fullmatch(r"/static/[a-z0-9.-]+\?v=[0-9a-f]{16}", link), link  # imports too
         response = http.get(link)
         assert response.status_code == 200, link
         assert response.headers["cache-control"] == "public, max-age=31536000, immutable"

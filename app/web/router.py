@@ -5,8 +5,9 @@ so the token cannot reach access logs or Referer headers; the page's script read
 `X-Survey-Token` header of its calls to `/api/v1/respond`.
 
 Static files are read once from the package (`app/web/static`, shipped as package data). The page links them with
-a content hash (`/static/respond.js?v=<hash>`), so a versioned link may be cached for a year; anything else is
-revalidated with its ETag.
+a content hash (`/static/respond.js?v=<hash>`), and the relative imports between JavaScript modules get the same
+treatment when the files are read, so every link the browser follows is versioned and may be cached for a year.
+Anything requested without the current version is revalidated with its ETag.
 """
 
 import hashlib
@@ -39,6 +40,7 @@ _MEDIA_TYPES = {
     ".html": "text/html; charset=utf-8",
 }
 _ASSET_LINK = re.compile(r"\{\{asset:([A-Za-z0-9._-]+)\}\}")
+_MODULE_IMPORT = re.compile(r"""(\bfrom\s*|\bimport\s*\(\s*)(["'])\./([A-Za-z0-9._-]+\.js)\2""")
 
 
 @dataclass(frozen=True)
@@ -60,10 +62,29 @@ def _asset(name: str, body: bytes) -> Asset:
 
 @lru_cache
 def _static_files() -> dict[str, Asset]:
-    """Every file of `app/web/static` except the page templates, by name."""
+    """Every file of `app/web/static` except the page templates, by name; module imports versioned."""
     folder = resources.files("app.web") / "static"
-    return {entry.name: _asset(entry.name, entry.read_bytes())
-            for entry in folder.iterdir() if entry.is_file() and not entry.name.endswith(".html")}
+    raw = {entry.name: entry.read_bytes() for entry in folder.iterdir()
+           if entry.is_file() and not entry.name.endswith(".html")}
+    assets: dict[str, Asset] = {}
+
+    def build(name: str, importers: tuple[str, ...]) -> Asset:
+        if name not in assets:
+            body = raw[name]
+            if name.endswith(".js"):
+                def versioned(match: re.Match[str]) -> str:
+                    prefix, quote, target = match.groups()
+                    if target not in raw or target in importers:  # unknown, or an import cycle: left as it is
+                        return match.group(0)
+                    return f"{prefix}{quote}./{target}?v={build(target, (*importers, name)).version}{quote}"
+
+                body = _MODULE_IMPORT.sub(versioned, body.decode()).encode()
+            assets[name] = _asset(name, body)
+        return assets[name]
+
+    for name in raw:
+        build(name, ())
+    return assets
 
 
 @lru_cache

@@ -1,6 +1,6 @@
 /* Interface strings of the respondent's form, per language. The questionnaire's own texts come from the API.
    Placeholders: {name}. Every language must have the same keys (checked by the browser tests). */
-window.CG_I18N = Object.freeze({
+export const STRINGS = Object.freeze({
   en: {
     languageName: "English",
     appName: "Culture survey",
