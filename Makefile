@@ -22,7 +22,7 @@ $(VENV)/.test: $(VENV)/.runtime
 
 run: $(VENV)/.runtime
 	$(BIN)/culturegap migrate
-	$(BIN)/culturegap demo --if-empty --key-file data/demo-keys.txt
+	$(BIN)/culturegap demo --if-empty --key-file data/demo-keys.txt --base-url http://$(HOST):$(PORT)
 	@echo
 	@cat data/demo-keys.txt 2>/dev/null || true
 	@echo "Interactive API docs: http://$(HOST):$(PORT)/docs"

@@ -42,7 +42,7 @@ def _create_key(args: argparse.Namespace) -> None:
 def _demo(args: argparse.Namespace) -> None:
     from app.demo import load_demo
 
-    load_demo(only_if_empty=args.if_empty, key_file=args.key_file)
+    load_demo(only_if_empty=args.if_empty, key_file=args.key_file, base_url=args.base_url)
 
 
 def _ensure_sqlite_folder() -> None:
@@ -68,6 +68,7 @@ def main(argv: list[str] | None = None) -> None:
     demo = sub.add_parser("demo", help="load a demo organisation with synthetic survey data")
     demo.add_argument("--if-empty", action="store_true", help="only when the database holds no organisation")
     demo.add_argument("--key-file", help="also write the demo's keys to this file (for `make run`)")
+    demo.add_argument("--base-url", default="", help="the server's address, to print whole respondent links")
     demo.set_defaults(func=_demo)
     args = parser.parse_args(argv)
     args.func(args)

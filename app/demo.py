@@ -1,0 +1,186 @@
+"""A demo organisation with realistic synthetic survey data, so a new user sees real reports at once.
+
+"Gemeente Zuidhaven", a mid-sized Dutch municipality: three directorates, nine departments, twenty teams, two
+waves of the built-in questionnaire (last year's, closed, and this year's, open). The answers come from a simple
+generative model with the patterns the product is meant to reveal: leaders rate the culture higher than their
+people do (the higher the layer, the larger the gap), teams differ, the desired culture lies above the current one,
+and openness improved between the waves.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.auth import service as auth_service
+from app.auth.models import Role
+from app.db import get_sessionmaker, utcnow
+from app.invitations.models import Invitation
+from app.invitations.service import hash_token, new_token
+from app.orgs import service as org_service
+from app.orgs.models import Layer, Organisation
+from app.questionnaires.service import QuestionnaireDefinition, builtin_questionnaire_id, load_definition
+from app.responses.codec import pack
+from app.responses.models import Response
+from app.surveys.models import Survey, SurveyStatus
+from app.units.models import Unit
+
+STRUCTURE = {
+    "Directie Ruimte": {
+        "Wonen": ["Team Wonen Noord", "Team Wonen Zuid"],
+        "Klimaatadaptatie": ["Team Water", "Team Groen"],
+        "Vergunningen": ["Team Omgevingsvergunningen", "Team Toezicht"],
+    },
+    "Directie Sociaal Domein": {
+        "Jeugd": ["Team Jeugd Oost", "Team Jeugd West"],
+        "Opvang en Integratie": ["Team Vluchtelingenopvang", "Team Inburgering"],
+        "Werk en Inkomen": ["Team Participatie", "Team Uitkeringen"],
+    },
+    "Directie Bedrijfsvoering": {
+        "Digitalisering": ["Team Data", "Team Applicaties", "Team Informatiebeveiliging"],
+        "HR": ["Team HR-advies", "Team Leren en Ontwikkelen"],
+        "Financien": ["Team Control"],
+    },
+}
+BOARD_UNIT = "Bestuur en Directieraad"
+DIMENSION_MEANS = {"openness": 3.3, "collegiality": 3.8, "transparency": 2.9, "diversity": 3.5,
+                   "personal_initiative": 3.2}
+DESIRED_GAP = {"openness": 0.9, "collegiality": 0.4, "transparency": 1.1, "diversity": 0.6,
+               "personal_initiative": 0.8}
+LAYER_BIAS = {"executive_board": 0.8, "director": 0.6, "department_head": 0.45, "team_leader": 0.3, "employee": 0.0}
+
+
+@dataclass
+class Seat:
+    unit_id: uuid.UUID
+    layer_id: uuid.UUID
+    layer_key: str
+    team_effect: np.ndarray  # per dimension
+
+
+def load_demo(*, only_if_empty: bool, key_file: str | None = None, base_url: str = "", seed: int = 2026) -> None:
+    with get_sessionmaker().begin() as session:
+        if only_if_empty and session.scalar(select(func.count()).select_from(Organisation)):
+            print("the database already holds data: no demo loaded")
+            return
+        lines = build_demo(session, np.random.default_rng(seed), base_url)
+    text = "\n".join(lines) + "\n"
+    print(text)
+    if key_file:
+        path = Path(key_file)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+        path.chmod(0o600)
+
+
+def build_demo(session: Session, rng: np.random.Generator, base_url: str = "") -> list[str]:
+    organisation = org_service.create_organisation(session, name="Gemeente Zuidhaven (demo)")
+    layers = {layer.key: layer for layer in session.scalars(select(Layer).where(
+        Layer.organisation_id == organisation.id))}
+    definition = load_definition(session, builtin_questionnaire_id(session))
+    seats, ruimte_id = _build_units(session, organisation, layers, rng)
+    now = utcnow()
+    waves = [
+        ("Meting 2025", SurveyStatus.closed, now - timedelta(days=380), {"openness": 0.0}),
+        ("Meting 2026", SurveyStatus.open, now - timedelta(days=7), {"openness": 0.25, "transparency": 0.15}),
+    ]
+    links: list[str] = []
+    for title, status, opened, improvement in waves:
+        survey = Survey(organisation_id=organisation.id, questionnaire_id=definition.id, title=title,
+                        languages=list(definition.languages), ask_desired=True, min_group_size=5, status=status,
+                        opened_at=opened, closed_at=opened + timedelta(days=21) if status is SurveyStatus.closed
+                        else None)
+        session.add(survey)
+        session.flush()
+        _answer(session, survey, definition, seats, improvement, rng)
+        if status is SurveyStatus.open:
+            links = _spare_invitations(session, survey, seats[-1])
+    _, platform = auth_service.create_key(session, role=Role.platform_admin, name="demo platform admin")
+    _, admin = auth_service.create_key(session, role=Role.org_admin, name="demo admin",
+                                       organisation_id=organisation.id)
+    _, analyst = auth_service.create_key(session, role=Role.analyst, name="demo: head of Directie Ruimte",
+                                         organisation_id=organisation.id, unit_id=ruimte_id)
+    return [
+        f"Demo organisation: {organisation.name} (id {organisation.id})",
+        f"Platform admin key (all organisations): {platform}",
+        f"Organisation admin key:                 {admin}",
+        f"Analyst key for Directie Ruimte only:   {analyst}",
+        "Try the respondent's form (each link works once):",
+        *[f"  {base_url}{link}" for link in links],
+    ]
+
+
+def _build_units(session: Session, organisation: Organisation, layers: dict[str, Layer],
+                 rng: np.random.Generator) -> tuple[list[Seat], uuid.UUID]:
+    def unit(name: str, parent: Unit | None) -> Unit:
+        u = Unit(organisation_id=organisation.id, name=name, parent_id=parent.id if parent else None)
+        session.add(u)
+        session.flush()
+        return u
+
+    def seats(u: Unit, layer: str, n: int, effect: np.ndarray) -> list[Seat]:
+        return [Seat(u.id, layers[layer].id, layer, effect)] * n
+
+    dims = len(DIMENSION_MEANS)
+    board = unit(BOARD_UNIT, None)
+    out = seats(board, "executive_board", 5, np.zeros(dims)) + seats(board, "director", 3, np.zeros(dims))
+    ruimte_id = board.id
+    for directorate_name, departments in STRUCTURE.items():
+        directorate = unit(directorate_name, None)
+        if directorate_name == "Directie Ruimte":
+            ruimte_id = directorate.id
+        directorate_effect = rng.normal(0, 0.15, dims)
+        for department_name, teams in departments.items():
+            department = unit(department_name, directorate)
+            out += seats(department, "department_head", int(rng.integers(2, 4)), directorate_effect)
+            for team_name in teams:
+                team = unit(team_name, department)
+                effect = directorate_effect + rng.normal(0, 0.3, dims)
+                out += seats(team, "team_leader", int(rng.integers(1, 3)), effect)
+                out += seats(team, "employee", int(rng.integers(8, 23)), effect)
+    return out, ruimte_id
+
+
+def _answer(session: Session, survey: Survey, definition: QuestionnaireDefinition, seats: list[Seat],
+            improvement: dict[str, float], rng: np.random.Generator) -> None:
+    dims = list(DIMENSION_MEANS)
+    item_dim = np.array([dims.index(i.dimension_key) for i in definition.items])
+    reverse = np.array([i.reverse for i in definition.items])
+    lo, hi = definition.scale_min, definition.scale_max
+    base = np.array([DIMENSION_MEANS[d] + improvement.get(d, 0.0) for d in dims])
+    gap = np.array([DESIRED_GAP[d] for d in dims])
+    responders = [s for s in seats if rng.random() < 0.78]
+    for seat in responders:
+        person = rng.normal(0, 0.45)
+        latent = base + seat.team_effect + LAYER_BIAS[seat.layer_key] + person
+        current = _items(latent[item_dim], reverse, lo, hi, rng)
+        desired = _items(np.maximum(latent, base + gap)[item_dim] + 0.2, reverse, lo, hi, rng)
+        session.add(Response(survey_id=survey.id, unit_id=seat.unit_id, layer_id=seat.layer_id, language="nl",
+                             source="web", current=pack(current), desired=pack(desired)))
+        session.add(Invitation(survey_id=survey.id, unit_id=seat.unit_id, layer_id=seat.layer_id,
+                               token_hash=hash_token(new_token()), submitted_at=utcnow()))
+    for seat in seats:  # the rest of the invitations went unanswered
+        if rng.random() < 0.22:
+            session.add(Invitation(survey_id=survey.id, unit_id=seat.unit_id, layer_id=seat.layer_id,
+                                   token_hash=hash_token(new_token())))
+    session.flush()
+
+
+def _items(latent: np.ndarray, reverse: np.ndarray, lo: int, hi: int, rng: np.random.Generator) -> list[int | None]:
+    raw = np.clip(np.rint(latent + rng.normal(0, 0.6, latent.shape)), lo, hi)
+    raw = np.where(reverse, lo + hi - raw, raw)
+    missing = rng.random(latent.shape) < 0.03
+    return [None if m else int(v) for v, m in zip(raw, missing, strict=True)]
+
+
+def _spare_invitations(session: Session, survey: Survey, seat: Seat) -> list[str]:
+    tokens = [new_token() for _ in range(3)]
+    for token in tokens:
+        session.add(Invitation(survey_id=survey.id, unit_id=seat.unit_id, layer_id=seat.layer_id,
+                               token_hash=hash_token(token)))
+    session.flush()
+    return [f"/respond#{token}" for token in tokens]

@@ -1,0 +1,35 @@
+"""The demo organisation that `make run` loads into an empty database."""
+
+import re
+
+import numpy as np
+
+from tests.factories import client
+
+
+def test_demo_builds_a_realistic_organisation(database_url, server_url):
+    from app.db import get_sessionmaker
+    from app.demo import build_demo
+
+    with get_sessionmaker().begin() as session:
+        lines = build_demo(session, np.random.default_rng(7), base_url=server_url)
+    text = "\n".join(lines)
+    admin_key = re.search(r"Organisation admin key:\s+(cgk_\S+)", text).group(1)
+    analyst_key = re.search(r"Analyst key for Directie Ruimte only:\s+(cgk_\S+)", text).group(1)
+    org_id = re.search(r"\(id ([0-9a-f-]{36})\)", text).group(1)
+    prefix = f"/api/v1/organisations/{org_id}"
+    with client(server_url, admin_key) as admin, client(server_url, analyst_key) as analyst:
+        units = admin.get(f"{prefix}/units").json()
+        assert len(units) >= 30 and max(u["depth"] for u in units) == 2
+        surveys = {s["title"]: s for s in admin.get(f"{prefix}/surveys").json()}
+        assert {s["status"] for s in surveys.values()} == {"open", "closed"}
+        export = admin.get(f"{prefix}/surveys/{surveys['Meting 2025']['id']}/responses/export")
+        assert export.status_code == 200
+        assert len(export.text.strip().splitlines()) > 150
+        scoped = analyst.get(f"{prefix}/units").json()
+        assert scoped[0]["name"] == "Directie Ruimte" and all(u["path"][0] == "Directie Ruimte" for u in scoped)
+        link = next(line.strip() for line in lines if "/respond#" in line)
+        token = link.split("#", 1)[1]
+        with client(server_url, "unused") as anonymous:
+            form = anonymous.get("/api/v1/respond", headers={"X-Survey-Token": token, "Authorization": ""})
+        assert form.status_code == 200, form.text
