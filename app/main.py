@@ -14,6 +14,7 @@ from app.invitations.router import router as invitations_router
 from app.limits import BodySizeLimit
 from app.orgs.router import router as orgs_router
 from app.questionnaires.router import router as questionnaires_router
+from app.respond.router import router as respond_router
 from app.responses.router import router as responses_router
 from app.surveys.router import router as surveys_router
 from app.units.router import router as units_router
@@ -81,7 +82,7 @@ def create_app() -> FastAPI:
                        max_upload_bytes=settings.max_upload_bytes)
     app.include_router(health.router)
     for router in (orgs_router, units_router, auth_router, questionnaires_router, surveys_router,
-                   invitations_router, responses_router):
+                   invitations_router, responses_router, respond_router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(web_router)  # the respondent's form and the dashboard, outside the API prefix
     app.openapi = _problem_only_openapi(app)  # type: ignore[method-assign]

@@ -1,3 +1,111 @@
-from fastapi import APIRouter
+import csv
+import io
+from typing import Annotated, Any
 
-router = APIRouter()
+from fastapi import APIRouter, File, Query, Request, UploadFile, status
+from fastapi.responses import Response
+from pydantic import AwareDatetime
+
+from app.config import get_settings
+from app.db import utcnow
+from app.deps import AdminOrganisationDep, SessionDep, TreeDep
+from app.errors import Unprocessable, problem_responses
+from app.invitations import service
+from app.invitations.csv_import import read_invitation_file
+from app.invitations.schemas import (
+    InvitationBatch,
+    InvitationCreate,
+    InvitationImportResult,
+    InvitationLink,
+    InvitationSummary,
+)
+from app.surveys.deps import SurveyDep
+
+router = APIRouter(prefix="/organisations/{organisation_id}/surveys/{survey_id}/invitations",
+                   tags=["invitations"], responses=problem_responses(401, 403, 404, 422))
+
+NO_STORE = {"Cache-Control": "no-store"}  # tokens must not linger in a cache
+_CSV_ALTERNATIVE = {"description": "With `Accept: text/csv`: `unit,layer,token,url`, one line per token, for a "
+                                   "mail merge", "content": {"text/csv": {"schema": {"type": "string"}}}}
+
+
+def _base_url(request: Request) -> str:
+    return get_settings().public_base_url or str(request.base_url)
+
+
+def _wants_csv(request: Request) -> bool:
+    return "text/csv" in request.headers.get("accept", "").lower()
+
+
+def _csv_response(rows: list[tuple[str, str, str, str]]) -> Response:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    writer.writerow(["unit", "layer", "token", "url"])
+    writer.writerows(rows)
+    return Response(out.getvalue(), status_code=status.HTTP_201_CREATED, media_type="text/csv; charset=utf-8",
+                    headers={**NO_STORE, "Content-Disposition": 'attachment; filename="tokens.csv"'})
+
+
+@router.post("", name="create_invitations", status_code=status.HTTP_201_CREATED, response_model=InvitationBatch,
+             responses={**problem_responses(409), 201: _CSV_ALTERNATIVE})
+def create_invitations(data: InvitationCreate, survey: SurveyDep, organisation: AdminOrganisationDep,
+                       tree: TreeDep, session: SessionDep, request: Request, response: Response) -> Any:
+    """Issue `count` single-use tokens (at most 10,000) for one unit and layer: "120 tokens for team X, layer
+    employee". Each token comes with its link to the web form, and is shown only in this answer: only its hash is
+    stored. 409 `survey-closed` for a closed survey; 422 for an archived unit, or a unit or layer that is not the
+    organisation's. A draft survey may take invitations; they work once it opens."""
+    response.headers.update(NO_STORE)
+    now = utcnow()
+    service.check_issuable(survey, now)
+    problem = service.target_problem(tree, service.layers_by_id(session, organisation), data.unit_id, data.layer_id)
+    if problem is not None:
+        raise Unprocessable(errors=[{"loc": ["body", problem[0]], "msg": problem[1], "type": "value_error"}])
+    service.check_expiry(data.expires_at, now, ["body", "expires_at"])
+    target = service.Target(unit_id=data.unit_id, layer_id=data.layer_id)
+    tokens = service.issue(session, survey, target, data.count, data.expires_at)
+    base = _base_url(request)
+    if _wants_csv(request):
+        layer_key = service.layers_by_id(session, organisation)[data.layer_id].key
+        return _csv_response([(str(data.unit_id), layer_key, t, service.respond_url(base, t)) for t in tokens])
+    return InvitationBatch(unit_id=data.unit_id, layer_id=data.layer_id, count=len(tokens), expires_at=data.expires_at,
+                           invitations=[InvitationLink(token=t, url=service.respond_url(base, t)) for t in tokens])
+
+
+@router.post("/import", name="import_invitations", status_code=status.HTTP_201_CREATED,
+             response_model=InvitationImportResult, responses={**problem_responses(409, 413), 201: _CSV_ALTERNATIVE})
+def import_invitations(file: Annotated[UploadFile, File(description="UTF-8 CSV with columns unit,layer,count")],
+                       survey: SurveyDep, organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep,
+                       request: Request, response: Response,
+                       expires_at: Annotated[AwareDatetime | None, Query(description="When every token of the file "
+                                                                           "stops working (in the future)")] = None,
+                       ) -> Any:
+    """Issue tokens for several units and layers from a CSV with columns `unit` (external key, path such as
+    `Directie/Afdeling/Team`, or id), `layer` (layer key) and `count`; comma or semicolon separated. At most
+    10,000 tokens in all. All or nothing: a file with errors gives a 422 listing each bad line
+    (`loc` = `["file", line, column]`) and issues nothing."""
+    response.headers.update(NO_STORE)
+    now = utcnow()
+    service.check_issuable(survey, now)
+    service.check_expiry(expires_at, now, ["query", "expires_at"])
+    lines = read_invitation_file(session, organisation, tree, file.file)
+    base = _base_url(request)
+    batches = []
+    for line in lines:
+        tokens = service.issue(session, survey, line.target, line.count, expires_at)
+        batches.append((line, tokens))
+    if _wants_csv(request):
+        return _csv_response([(line.unit_ref, line.layer_key, t, service.respond_url(base, t))
+                              for line, tokens in batches for t in tokens])
+    return InvitationImportResult(count=sum(len(tokens) for _, tokens in batches), batches=[
+        InvitationBatch(unit_id=line.target.unit_id, layer_id=line.target.layer_id, count=len(tokens),
+                        expires_at=expires_at,
+                        invitations=[InvitationLink(token=t, url=service.respond_url(base, t)) for t in tokens])
+        for line, tokens in batches])
+
+
+@router.get("/summary", name="get_invitation_summary", response_model=InvitationSummary)
+def get_invitation_summary(survey: SurveyDep, organisation: AdminOrganisationDep, tree: TreeDep,
+                           session: SessionDep) -> InvitationSummary:
+    """Response rates: tokens issued and used per unit and layer. Which token answered what is not stored, so it
+    can't be shown."""
+    return service.summary(session, organisation, tree, survey)

@@ -1,3 +1,53 @@
-from fastapi import APIRouter
+from typing import Annotated
 
-router = APIRouter()
+from fastapi import APIRouter, File, Query, UploadFile, status
+from fastapi.responses import StreamingResponse
+
+from app.deps import AdminOrganisationDep, SessionDep, TreeDep
+from app.errors import problem_responses
+from app.invitations.service import layers_by_id
+from app.questionnaires.service import load_definition
+from app.responses.csv_import import import_responses
+from app.responses.export import ExportPlan, stream_csv
+from app.responses.schemas import ResponseImportResult, UnknownUnits
+from app.surveys.deps import SurveyDep
+
+router = APIRouter(prefix="/organisations/{organisation_id}/surveys/{survey_id}/responses", tags=["responses"],
+                   responses=problem_responses(401, 403, 404, 422))
+
+
+@router.post("/import", name="import_responses", status_code=status.HTTP_201_CREATED,
+             responses=problem_responses(413))
+def import_responses_csv(
+        file: Annotated[UploadFile, File(description="UTF-8 CSV, comma or semicolon separated")],
+        survey: SurveyDep, organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep,
+        unknown_units: Annotated[UnknownUnits, Query(description="A unit path the organisation doesn't have: "
+                                                                 "`refuse` the file, or `create` the units")]
+        = UnknownUnits.refuse,
+) -> ResponseImportResult:
+    """Import responses collected elsewhere. Columns: `unit` (external key, path `Directie/Afdeling/Team`, or id),
+    optional `layer` (layer key), one column per item key, and `<item_key>:desired` columns when the survey asks
+    how it should be. An empty cell is a missing answer; `dont_know` where the questionnaire offers it. Every row
+    needs at least one answer.
+
+    A survey in any status takes an import (the data is historical: a closed survey takes it too). All or nothing:
+    any bad line gives a 422 listing each problem (`loc` = `["file", line, column]`, up to 200) and stores nothing.
+    The file is read row by row, so it may be long (up to 200,000 rows)."""
+    return import_responses(session, organisation, tree, survey, file.file, unknown_units)
+
+
+@router.get("/export", name="export_responses", response_class=StreamingResponse,
+            responses={200: {"description": "The responses as CSV",
+                             "content": {"text/csv": {"schema": {"type": "string"}}}}})
+def export_responses(survey: SurveyDep, organisation: AdminOrganisationDep, tree: TreeDep,
+                     session: SessionDep) -> StreamingResponse:
+    """The survey's raw responses as CSV, for organisation admins: `unit_path,unit_key,layer`, then one column per
+    item key in questionnaire order (a scale point, `dont_know`, or empty when missing), then `<item_key>:desired`
+    columns when the survey asks how it should be. Nothing else is stored with a response, so nothing else is
+    exported. Streamed; rows in random order."""
+    plan = ExportPlan.of(survey.id, load_definition(session, survey.questionnaire_id), survey.ask_desired, tree,
+                         list(layers_by_id(session, organisation).values()))
+    filename = f"responses-{survey.id}.csv"
+    return StreamingResponse(stream_csv(plan), media_type="text/csv; charset=utf-8",
+                             headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                                      "Cache-Control": "no-store"})

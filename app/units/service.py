@@ -82,10 +82,18 @@ def unit_holds_responses(session: Session, unit: Unit) -> bool:
     return session.scalar(select(Response.id).where(Response.unit_id == unit.id).limit(1)) is not None
 
 
+def unit_has_invitations(session: Session, unit: Unit) -> bool:
+    from app.invitations.models import Invitation  # invitations build on units, not the other way round
+
+    return session.scalar(select(Invitation.id).where(Invitation.unit_id == unit.id).limit(1)) is not None
+
+
 def delete_unit(session: Session, tree: UnitTree, unit: Unit) -> None:
     if tree.children.get(unit.id):
         raise Conflict("The unit has sub-units; move or delete them first.")
     if unit_holds_responses(session, unit):
         raise Conflict("The unit holds survey responses; archive it instead.")
+    if unit_has_invitations(session, unit):
+        raise Conflict("The unit has survey invitations; archive it instead.")
     session.delete(unit)
     session.flush()

@@ -1,0 +1,56 @@
+import uuid
+from datetime import datetime
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt
+
+MAX_TOKENS_PER_REQUEST = 10_000
+
+
+class InvitationCreate(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "unit_id": "5d0c3c2e-8b1f-4b53-9a57-0f3f5a8d2c11", "layer_id": "9f8e7d6c-5b4a-4f3e-8d2c-1b0a9f8e7d6c",
+        "count": 120, "expires_at": "2027-04-01T00:00:00Z"}]})
+
+    unit_id: uuid.UUID = Field(description="A unit of the organisation that is not archived")
+    layer_id: uuid.UUID = Field(description="One of the organisation's leadership layers")
+    count: StrictInt = Field(ge=1, le=MAX_TOKENS_PER_REQUEST, description="How many tokens to issue")
+    expires_at: AwareDatetime | None = Field(default=None, description="The tokens stop working at this moment "
+                                                                       "(in the future); none: when the survey closes")
+
+
+class InvitationLink(BaseModel):
+    token: str = Field(description="The secret; shown only now, stored only as a hash")
+    url: str = Field(description="The respondent's link: the web form, with the token in the URL fragment")
+
+
+class InvitationBatch(BaseModel):
+    unit_id: uuid.UUID
+    layer_id: uuid.UUID
+    count: int
+    expires_at: datetime | None
+    invitations: list[InvitationLink]
+
+
+class InvitationImportResult(BaseModel):
+    count: int = Field(description="Tokens issued in all")
+    batches: list[InvitationBatch] = Field(description="One per line of the file, in file order")
+
+
+class RateGroup(BaseModel):
+    unit_id: uuid.UUID
+    unit_path: list[str]
+    layer_id: uuid.UUID
+    layer_key: str
+    issued: int
+    submitted: int
+    rate: float = Field(description="submitted / issued")
+
+
+class InvitationSummary(BaseModel):
+    """Response rates. Counts only: which token answered what is not stored anywhere."""
+
+    survey_id: uuid.UUID
+    issued: int
+    submitted: int
+    rate: float | None = Field(description="submitted / issued; null before any token is issued")
+    groups: list[RateGroup] = Field(description="Per unit and layer, by unit path and layer rank")

@@ -1,0 +1,98 @@
+"""The packed answer format of a stored response: one signed byte per questionnaire item, in item position order.
+
+A byte holds the scale point itself (scale bounds lie within -100..100), or one of two codes: `MISSING` (-128, no
+answer) and `DONT_KNOW` (-127, the respondent chose "don't know"). A response of a 25-item questionnaire is 25 bytes,
+the same whatever the answers, so its size says nothing either.
+
+`check_answers` is the one place where an answer is judged against its item's scale, for the web form and for
+imports alike.
+"""
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from app.questionnaires.service import QuestionnaireDefinition
+
+MISSING = -128
+DONT_KNOW = -127
+DONT_KNOW_VALUE: Literal["dont_know"] = "dont_know"
+
+Answer = int | Literal["dont_know"] | None
+"""A scale point, "dont_know", or None for no answer."""
+
+
+def _code(answer: Answer) -> int:
+    if answer is None:
+        return MISSING
+    if answer == DONT_KNOW_VALUE:
+        return DONT_KNOW
+    if isinstance(answer, bool) or not isinstance(answer, int) or not -100 <= answer <= 100:
+        raise ValueError(f"not a packable answer: {answer!r}")
+    return answer
+
+
+def _answer(code: int) -> Answer:
+    if code == MISSING:
+        return None
+    if code == DONT_KNOW:
+        return DONT_KNOW_VALUE
+    return code
+
+
+def pack(answers: Sequence[Answer]) -> bytes:
+    """Pack answers given in item position order (`None` = missing, "dont_know")."""
+    return bytes(_code(a) & 0xFF for a in answers)
+
+
+def unpack(blob: bytes) -> list[Answer]:
+    """The answers of a packed response, in item position order."""
+    return [_answer(b - 256 if b > 127 else b) for b in blob]
+
+
+def pack_by_key(definition: QuestionnaireDefinition, answers: Mapping[str, Answer]) -> bytes:
+    """Pack answers keyed by item key (checked with `check_answers` first); items left out are missing."""
+    slots: list[Answer] = [None] * len(definition.items)
+    for key, answer in answers.items():
+        slots[definition.item_by_key[key].position] = answer
+    return pack(slots)
+
+
+def unpack_by_key(definition: QuestionnaireDefinition, blob: bytes) -> dict[str, Answer]:
+    answers = unpack(blob)
+    return {item.key: answers[item.position] for item in definition.items if item.position < len(answers)}
+
+
+@dataclass(frozen=True)
+class AnswerProblem:
+    key: str
+    msg: str
+    type: str
+
+
+def answer_problem(definition: QuestionnaireDefinition, value: object) -> AnswerProblem | None:
+    """Why `value` is not a valid answer on the questionnaire's scale, or None if it is (key left empty)."""
+    lo, hi = definition.scale_min, definition.scale_max
+    if value is None:
+        return None
+    if value == DONT_KNOW_VALUE:
+        if definition.allows_dont_know:
+            return None
+        return AnswerProblem("", "this questionnaire has no \"don't know\" option", "dont_know_not_allowed")
+    if isinstance(value, bool) or not isinstance(value, int):
+        expected = f'a whole number from {lo} to {hi}' + (' or "dont_know"' if definition.allows_dont_know else "")
+        return AnswerProblem("", f"expected {expected}", "wrong_type")
+    if not lo <= value <= hi:
+        return AnswerProblem("", f"out of range: the scale runs from {lo} to {hi}", "out_of_range")
+    return None
+
+
+def check_answers(definition: QuestionnaireDefinition, answers: Iterable[tuple[str, object]]) -> list[AnswerProblem]:
+    """Every problem with these (item key, value) pairs: unknown items, wrong types, values off the scale."""
+    problems = []
+    for key, value in answers:
+        if key not in definition.item_by_key:
+            problems.append(AnswerProblem(key, "no such item in this questionnaire", "unknown_item"))
+        elif (problem := answer_problem(definition, value)) is not None:
+            problems.append(AnswerProblem(key, problem.msg, problem.type))
+    return problems
