@@ -89,6 +89,7 @@ _STATUS_CODES = {
     405: ("method-not-allowed", "Method not allowed"),
     406: ("not-acceptable", "Not acceptable"),
     409: ("conflict", "Conflict with the current state"),
+    410: ("gone", "No longer available"),
     413: ("payload-too-large", "Request body too large"),
     415: ("unsupported-media-type", "Unsupported media type"),
     422: ("validation-error", "The request has invalid fields"),

@@ -1,4 +1,4 @@
-from typing import Annotated, Any
+from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, status
 from fastapi import Response as HTTPResponse
@@ -10,9 +10,7 @@ from app.errors import problem_responses
 from app.respond import service
 from app.respond.schemas import Answers, DraftSaved, QuestionnaireToAnswer, Submitted
 
-# app.errors has no 410 entry for OpenAPI yet: the problem schema of another status, described for 410.
-_GONE: dict[int | str, dict[str, Any]] = {410: {**problem_responses(404)[404], "description": "The link has expired"}}
-router = APIRouter(prefix="/respond", tags=["respond"], responses={**problem_responses(401, 409, 422), **_GONE})
+router = APIRouter(prefix="/respond", tags=["respond"], responses=problem_responses(401, 409, 410, 422))
 
 _token_header = APIKeyHeader(name="X-Survey-Token", auto_error=False, scheme_name="SurveyToken",
                              description="The invitation token from the respondent's link (after `#`)")
