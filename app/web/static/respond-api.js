@@ -3,7 +3,8 @@
 export const API = "/api/v1/respond";
 const PROBLEM_PREFIX = "urn:culturegap:problem:";
 
-/** Problems with a message of their own; anything else is "invalid" (422), "network", "server" or "unexpected". */
+/** Problems with a message of their own; otherwise "no-token" (401), "invalid" (422), "network", "server" or
+    "unexpected". */
 export const KNOWN_PROBLEMS = ["token-unusable", "token-expired", "survey-not-open", "survey-closed"];
 /** Failures worth retrying: the answers stay on the page. */
 export const RETRYABLE = ["network", "server", "unexpected"];
@@ -21,7 +22,8 @@ function classify(status, body) {
   const type = body && typeof body.type === "string" ? body.type : "";
   const code = type.startsWith(PROBLEM_PREFIX) ? type.slice(PROBLEM_PREFIX.length) : "";
   if (KNOWN_PROBLEMS.includes(code)) return code;
-  if (status === 401 || status === 404) return "token-unusable";
+  if (status === 401) return "no-token"; // no token, or a malformed one: most likely a link cut short
+  if (status === 404) return "token-unusable";
   if (status === 410) return "token-expired";
   if (status === 422) return "invalid";
   if (status === 429 || status >= 500) return "server";

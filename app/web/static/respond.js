@@ -7,7 +7,7 @@ import { STRINGS } from "./respond-i18n.js";
 import { FRAMES, answeredCount, el, firstIncompleteStep, renderStep } from "./respond-steps.js";
 
 const SAVE_DELAY_MS = 800;
-const TOKEN = /^[A-Za-z0-9_-]{16,256}$/;
+const TOKEN = /^[A-Za-z0-9_-]{32,128}$/; // as the API checks it: secrets.token_urlsafe, 32 to 128 characters
 
 const $ = (id) => document.getElementById(id);
 const els = {
@@ -16,7 +16,7 @@ const els = {
   messageRetry: $("message-retry"), surveyTitle: $("survey-title"), unitLine: $("unit-line"),
   progress: $("progress"), progressStep: $("progress-step"), progressCount: $("progress-count"),
   progressBar: $("progress-bar"), progressFill: $("progress-fill"), step: $("step"),
-  alert: $("form-alert"), alertText: $("form-alert-text"), alertRetry: $("form-alert-retry"),
+  alert: $("form-alert"), alertTitle: $("form-alert-title"), alertText: $("form-alert-text"), alertRetry: $("form-alert-retry"),
   back: $("back"), next: $("next"), saveState: $("save-state"), langSwitch: $("lang-switch"),
 };
 
@@ -131,7 +131,7 @@ function renderMessage(focus) {
   const { kind, retry } = state.message;
   translateStatic();
   els.message.dataset.kind = kind;
-  els.messageIcon.textContent = kind === "thanks" ? "\u2713" : "!";
+  els.messageIcon.textContent = { thanks: "\u2713", "survey-closed": "i", "survey-not-open": "i" }[kind] || "!";
   els.messageTitle.textContent = kind === "thanks" ? t("thanksTitle") : t(`error.${kind}.title`);
   els.messageText.textContent = kind === "thanks" ? t("thanksText") : t(`error.${kind}.text`);
   els.messageRetry.hidden = !retry;
@@ -180,8 +180,9 @@ function goTo(step) {
 
 // --- alerts inside the form ------------------------------------------------------------------------------------
 
-function showAlert(kind, text, retryLabel, retry, details) {
+function showAlert(kind, title, text, retryLabel, retry, details) {
   els.alert.dataset.kind = kind;
+  els.alertTitle.textContent = title;
   els.alertText.textContent = text;
   const old = els.alert.querySelector("ul");
   if (old) old.remove();
@@ -207,6 +208,7 @@ function setSaveState(kind) {
 
 function scheduleSave() {
   state.dirty = true;
+  setSaveState("pending");
   window.clearTimeout(state.saveTimer);
   state.saveTimer = window.setTimeout(saveDraft, SAVE_DELAY_MS);
 }
@@ -228,7 +230,8 @@ async function saveDraft() {
       if (state.done) return;
       setSaveState("");
       if (error.kind === "invalid" || RETRYABLE.includes(error.kind)) {
-        showAlert("save", t("saveFailed"), t("retrySave"), saveDraft);
+        const reason = error.kind === "invalid" ? "" : t(`error.${error.kind}.title`);
+        showAlert("save", t("saveFailed"), reason, t("retrySave"), saveDraft);
       } else {
         showProblem(error.kind);
       }
@@ -283,7 +286,7 @@ async function submit() {
     if (error.kind === "invalid") {
       showInvalid(error.body);
     } else if (RETRYABLE.includes(error.kind)) {
-      showAlert("submit", t(`error.${error.kind}.text`), t("retry"), submit);
+      showAlert("submit", t(`error.${error.kind}.title`), t(`error.${error.kind}.text`), t("retry"), submit);
     } else {
       showProblem(error.kind);
     }
@@ -300,7 +303,7 @@ function showInvalid(body) {
     const key = Array.isArray(error.loc) ? error.loc[error.loc.length - 1] : null;
     if (items.has(key)) state.invalid.add(key);
   }
-  showAlert("invalid", t("invalidAnswers"), null, null, [...state.invalid].map((key) => items.get(key).text));
+  showAlert("invalid", t("invalidAnswers"), "", null, null, [...state.invalid].map((key) => items.get(key).text));
 }
 
 async function changeLanguage(lang) {
@@ -316,8 +319,12 @@ async function changeLanguage(lang) {
   try {
     await load(lang); // the questionnaire's texts in the new language; the answers stay as they are
   } catch (error) {
-    if (RETRYABLE.includes(error.kind)) showAlert("language", t(`error.${error.kind}.text`), t("retry"), () => changeLanguage(lang));
-    else showProblem(error.kind);
+    if (RETRYABLE.includes(error.kind)) {
+      showAlert("language", t(`error.${error.kind}.title`), t(`error.${error.kind}.text`), t("retry"),
+        () => changeLanguage(lang));
+    } else {
+      showProblem(error.kind);
+    }
     return;
   }
   const focused = document.activeElement;
