@@ -14,6 +14,7 @@ from app.invitations.router import router as invitations_router
 from app.limits import BodySizeLimit
 from app.orgs.router import router as orgs_router
 from app.questionnaires.router import router as questionnaires_router
+from app.reports.router import router as reports_router
 from app.respond.router import router as respond_router
 from app.responses.router import router as responses_router
 from app.surveys.router import router as surveys_router
@@ -44,6 +45,8 @@ TAGS = [
     {"name": "surveys", "description": "Survey waves: draft, open, closed."},
     {"name": "invitations", "description": "Single-use answering tokens per unit and layer, and response rates."},
     {"name": "respond", "description": "The respondent's side, authorised by an invitation token."},
+    {"name": "reports", "description": "Culture-gap reports. Every figure carries its n; groups below the survey's "
+                                       "minimum size, or that could be computed from other figures, are suppressed."},
     {"name": "responses", "description": "Importing and exporting raw responses (organisation admins)."},
     {"name": "health", "description": "Liveness and readiness probes."},
 ]
@@ -82,7 +85,7 @@ def create_app() -> FastAPI:
                        max_upload_bytes=settings.max_upload_bytes)
     app.include_router(health.router)
     for router in (orgs_router, units_router, auth_router, questionnaires_router, surveys_router,
-                   invitations_router, responses_router, respond_router):
+                   invitations_router, responses_router, reports_router, respond_router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(web_router)  # the respondent's form and the dashboard, outside the API prefix
     app.openapi = _problem_only_openapi(app)  # type: ignore[method-assign]

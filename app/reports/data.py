@@ -1,0 +1,100 @@
+"""Loading a survey's answers for scoring: one query, decoded into numpy arrays, cached per survey.
+
+The cache key includes the survey's response count, so a new submission or import (responses are only ever added;
+a survey's deletion removes the survey itself) makes the next report read the rows again. Each worker process keeps
+its own small cache; nothing is shared between processes, so several workers stay correct.
+"""
+
+import threading
+import uuid
+from collections import OrderedDict
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.questionnaires.service import QuestionnaireDefinition, load_definition
+from app.responses.codec import DONT_KNOW, MISSING
+from app.responses.models import Response
+from app.stats import Scale
+from app.surveys.models import Survey
+
+CACHE_SIZE = 8
+
+
+@dataclass(frozen=True, eq=False)
+class SurveyData:
+    """Respondents x items answers of one survey (NaN = missing or don't know), with each respondent's unit and
+    layer as codes into `unit_ids` / `layer_ids` (a layer id may be None for imported data without a layer)."""
+
+    survey_id: uuid.UUID
+    definition: QuestionnaireDefinition
+    scale: Scale
+    unit_ids: tuple[uuid.UUID, ...]
+    layer_ids: tuple[uuid.UUID | None, ...]
+    unit_codes: npt.NDArray[np.int64]
+    layer_codes: npt.NDArray[np.int64]
+    current: npt.NDArray[np.float32]
+    desired: npt.NDArray[np.float32] | None
+    dont_know: npt.NDArray[np.int64]  # per item: how many chose "don't know" (current frame)
+
+    @property
+    def n(self) -> int:
+        return int(self.current.shape[0])
+
+
+def scale_of(definition: QuestionnaireDefinition) -> Scale:
+    return Scale.from_items([i.dimension_key for i in definition.items], scale_min=definition.scale_min,
+                            scale_max=definition.scale_max, reverse=[i.reverse for i in definition.items])
+
+
+def _decode(blobs: list[bytes], width: int) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
+    codes = np.frombuffer(b"".join(blobs), dtype=np.int8).reshape(len(blobs), width)
+    values = codes.astype(np.float32)
+    values[codes <= DONT_KNOW] = np.nan
+    return values, (codes == DONT_KNOW).sum(axis=0).astype(np.int64)
+
+
+def _codes(values: list[uuid.UUID | None]) -> tuple[tuple[uuid.UUID | None, ...], npt.NDArray[np.int64]]:
+    index: dict[uuid.UUID | None, int] = {}
+    codes = np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.int64, count=len(values))
+    return tuple(index), codes
+
+
+def _read(session: Session, survey: Survey) -> SurveyData:
+    definition = load_definition(session, survey.questionnaire_id)
+    rows = session.execute(select(Response.unit_id, Response.layer_id, Response.current, Response.desired)
+                           .where(Response.survey_id == survey.id)).all()
+    width = len(definition.items)
+    unit_ids, unit_codes = _codes([r[0] for r in rows])
+    layer_ids, layer_codes = _codes([r[1] for r in rows])
+    current, dont_know = _decode([r[2] for r in rows], width)
+    desired = None
+    if survey.ask_desired:
+        unanswered = bytes([MISSING & 0xFF]) * width  # imported rows may lack the desired frame
+        desired, _ = _decode([r[3] if r[3] is not None else unanswered for r in rows], width)
+    return SurveyData(survey_id=survey.id, definition=definition, scale=scale_of(definition),
+                      unit_ids=tuple(u for u in unit_ids if u is not None), layer_ids=layer_ids,
+                      unit_codes=unit_codes, layer_codes=layer_codes, current=current, desired=desired,
+                      dont_know=dont_know)
+
+
+_cache: OrderedDict[tuple[uuid.UUID, int], SurveyData] = OrderedDict()
+_lock = threading.Lock()
+
+
+def load_survey_data(session: Session, survey: Survey) -> SurveyData:
+    count = session.scalar(select(func.count()).select_from(Response).where(Response.survey_id == survey.id)) or 0
+    key = (survey.id, count)
+    with _lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    data = _read(session, survey)
+    with _lock:
+        _cache[key] = data
+        while len(_cache) > CACHE_SIZE:
+            _cache.popitem(last=False)
+    return data

@@ -1,0 +1,11 @@
+"""All report routes, under one prefix: `/organisations/{organisation_id}/surveys/{survey_id}/reports`."""
+
+from fastapi import APIRouter
+
+from app.errors import problem_responses
+from app.reports import gaps, profile, trend
+
+router = APIRouter(prefix="/organisations/{organisation_id}/surveys/{survey_id}/reports", tags=["reports"],
+                   responses=problem_responses(401, 404, 422))
+for module in (profile, gaps, trend):
+    router.include_router(module.router)
