@@ -1,0 +1,120 @@
+"""Pure statistics core of the culture-gap assessment: numpy and scipy in, frozen dataclasses out.
+
+Imports nothing from the web or database layers (``tests/stats/test_purity.py`` checks it).
+
+Input: a respondents x items matrix of whole-number answers (NaN = not answered), a :class:`Scale` (item →
+dimension map, reverse keys, scale minimum and maximum) and group labels per respondent.
+
+Modules
+-------
+scales        reverse keying and scale scores (mean of answered items, missing below a share answered)
+descriptives  n, mean, SD, CI per group; answer distributions; favourable / unfavourable shares
+reliability   Cronbach's alpha with Feldt's CI, omega total, corrected item-total r, alpha if item deleted
+agreement     rwg, rwg(j) against the uniform null; ICC(1), ICC(2) (as Bliese's ``multilevel``)
+compare       two groups (mean difference, Welch t, Mann-Whitney U, Hedges' g) and paired current vs desired
+anova         one-way, Welch's ANOVA, Kruskal-Wallis, Games-Howell
+multitest     Holm and Benjamini-Hochberg adjustment over a family of tests
+sufficient    per-group sufficient statistics; which figures they give and which need the raw rows
+summary       one pass over the answers → every per-group table, regroupable (cells → teams, layers)
+
+Missing figures are never silent: scalar results carry ``None`` plus a :class:`MissingReason`; per-group arrays
+carry NaN plus a reason per group. Input errors (wrong shapes, answers off the scale, bad options) raise
+``ValueError``. Nothing is rounded.
+"""
+
+from app.stats._common import ConfidenceInterval, Estimate, MissingReason, SignificanceTest
+from app.stats.agreement import (
+    GroupAgreement,
+    IntraclassCorrelation,
+    icc,
+    icc_from_moments,
+    rwg,
+    rwg_from_moments,
+    rwg_j,
+    rwg_j_from_moments,
+)
+from app.stats.anova import AnovaResult, PairwiseDifference, games_howell, kruskal_wallis, oneway_anova, welch_anova
+from app.stats.compare import (
+    PairedComparison,
+    TwoGroupComparison,
+    compare_groups,
+    compare_two,
+    compare_with_rest,
+    paired,
+)
+from app.stats.descriptives import (
+    DimensionShares,
+    GroupDescriptives,
+    ItemDistribution,
+    describe,
+    favourable_shares,
+    item_distribution,
+)
+from app.stats.multitest import AdjustedPValues, adjust_pvalues, benjamini_hochberg, holm
+from app.stats.reliability import (
+    Reliability,
+    cronbach_alpha,
+    omega_total,
+    reliability,
+    reliability_by_dimension,
+    reliability_from_cross_products,
+)
+from app.stats.scales import Scale, ScaleScores, reverse_key, scale_scores
+from app.stats.sufficient import CrossProducts, FrequencyTable, ItemCounts, ItemMoments, Moments
+from app.stats.summary import Crossing, SurveySummary, cross_groups, summarize
+
+__all__ = [
+    "AdjustedPValues",
+    "AnovaResult",
+    "ConfidenceInterval",
+    "CrossProducts",
+    "Crossing",
+    "DimensionShares",
+    "Estimate",
+    "FrequencyTable",
+    "GroupAgreement",
+    "GroupDescriptives",
+    "IntraclassCorrelation",
+    "ItemCounts",
+    "ItemDistribution",
+    "ItemMoments",
+    "MissingReason",
+    "Moments",
+    "PairedComparison",
+    "PairwiseDifference",
+    "Reliability",
+    "Scale",
+    "ScaleScores",
+    "SignificanceTest",
+    "SurveySummary",
+    "TwoGroupComparison",
+    "adjust_pvalues",
+    "benjamini_hochberg",
+    "compare_groups",
+    "compare_two",
+    "compare_with_rest",
+    "cronbach_alpha",
+    "cross_groups",
+    "describe",
+    "favourable_shares",
+    "games_howell",
+    "holm",
+    "icc",
+    "icc_from_moments",
+    "item_distribution",
+    "kruskal_wallis",
+    "omega_total",
+    "oneway_anova",
+    "paired",
+    "reliability",
+    "reliability_by_dimension",
+    "reliability_from_cross_products",
+    "reverse_key",
+    "rwg",
+    "rwg_from_moments",
+    "rwg_j",
+    "rwg_j_from_moments",
+    "scale_scores",
+    "summarize",
+    "welch_anova",
+]

@@ -1,0 +1,199 @@
+"""Vectorised numerical kernels shared by the public modules (internal; arrays in, arrays out)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import special, stats
+
+from app.stats._common import FloatArray
+
+
+def t_quantile(level: float, df: FloatArray | float) -> FloatArray:
+    """Two-sided critical value :math:`t_{(1+level)/2,\\,df}` (NaN where df <= 0)."""
+    d = np.asarray(df, dtype=np.float64)
+    out = np.full(d.shape, np.nan)
+    ok = d > 0
+    out[ok] = stats.t.ppf(0.5 + level / 2.0, d[ok])
+    return out
+
+
+def two_sided_t_p(t: FloatArray, df: FloatArray) -> FloatArray:
+    return np.asarray(2.0 * stats.t.sf(np.abs(t), df), dtype=np.float64)
+
+
+def two_sided_normal_p(z: FloatArray) -> FloatArray:
+    return np.asarray(2.0 * stats.norm.sf(np.abs(z)), dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Welch:
+    """Welch's unequal-variance t test between groups 1 and 2 (elementwise)."""
+
+    difference: FloatArray
+    se: FloatArray
+    df: FloatArray
+    t: FloatArray
+    pvalue: FloatArray
+
+
+def welch(n1: FloatArray, m1: FloatArray, v1: FloatArray, n2: FloatArray, m2: FloatArray, v2: FloatArray) -> Welch:
+    """:math:`t = (\\bar x_1-\\bar x_2)/\\sqrt{s_1^2/n_1+s_2^2/n_2}`, Welch-Satterthwaite df."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        a, b = v1 / n1, v2 / n2
+        se = np.sqrt(a + b)
+        df = (a + b) ** 2 / (a * a / (n1 - 1) + b * b / (n2 - 1))
+        diff = m1 - m2
+        t = diff / se
+    return Welch(diff, se, df, t, two_sided_t_p(t, df))
+
+
+def hedges_j(df: FloatArray) -> FloatArray:
+    """Exact small-sample correction :math:`J(\\nu)=\\Gamma(\\nu/2)/(\\sqrt{\\nu/2}\\,\\Gamma((\\nu-1)/2))`."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.asarray(np.exp(special.gammaln(df / 2) - 0.5 * np.log(df / 2) - special.gammaln((df - 1) / 2)))
+
+
+def _bracketed_root(f: Callable[[FloatArray], FloatArray], lo: FloatArray, hi: FloatArray, *,
+                    increasing: bool) -> FloatArray:
+    """Elementwise root of a monotone ``f`` (Illinois regula falsi), widening ``[lo, hi]`` until it brackets it."""
+    sgn = 1.0 if increasing else -1.0
+
+    def g(v: FloatArray) -> FloatArray:  # increasing version of f
+        return sgn * f(v)
+
+    glo, ghi = g(lo), g(hi)
+    width = hi - lo
+    for _ in range(60):  # widen; g(lo) must be < 0 and g(hi) > 0
+        bad_lo, bad_hi = glo >= 0, ghi <= 0
+        if not (bad_lo.any() or bad_hi.any()):
+            break
+        width = width * 2.0
+        lo = np.where(bad_lo, lo - width, lo)
+        hi = np.where(bad_hi, hi + width, hi)
+        glo, ghi = g(lo), g(hi)
+    side = np.zeros(lo.shape)
+    x = lo
+    for _ in range(100):
+        previous = x
+        x = (lo * ghi - hi * glo) / (ghi - glo)
+        gx = g(x)
+        tol = 1e-13 * (1.0 + np.abs(x))
+        if np.all((np.abs(gx) < 1e-15) | (hi - lo < tol) | (np.abs(x - previous) < tol)):
+            break
+        below = gx < 0  # the root is above x: x becomes the new lower end
+        lo, glo = np.where(below, x, lo), np.where(below, gx, glo)
+        hi, ghi = np.where(below, hi, x), np.where(below, ghi, gx)
+        # Illinois step: halve the stale end's value when the same end survives twice in a row.
+        ghi = np.where(below & (side == 1), ghi / 2, ghi)
+        glo = np.where(~below & (side == -1), glo / 2, glo)
+        side = np.where(below, 1, -1)
+    return np.asarray(x, dtype=np.float64)
+
+
+def noncentral_t_ncp(t: FloatArray, df: FloatArray, prob: float) -> FloatArray:
+    """Noncentrality ``ncp`` with ``nct.cdf(t, df, ncp) == prob``, elementwise.
+
+    The cdf falls as ncp grows, so the root is unique; the bracket starts from the normal approximation
+    :math:`ncp \\approx t - z_{prob}\\sqrt{1 + t^2/(2\\nu)}`.
+    """
+    t = np.asarray(t, dtype=np.float64)
+    df = np.broadcast_to(np.asarray(df, dtype=np.float64), t.shape)
+    s = np.sqrt(1.0 + t * t / (2.0 * df))
+    guess = t - s * stats.norm.ppf(prob)
+    width = 2.0 * s + 1.0
+
+    def f(ncp: FloatArray) -> FloatArray:
+        return np.asarray(stats.nct.cdf(t, df, ncp), dtype=np.float64) - prob
+
+    return _bracketed_root(f, guess - width, guess + width, increasing=False)
+
+
+def studentized_range_quantile(level: float, k: int, df: FloatArray) -> FloatArray:
+    """Quantile ``q`` with ``P(Q_{k,df} <= q) = level``, elementwise over ``df`` (scipy's ``ppf`` solves one value at
+    a time with many more integrations). Started from the Bonferroni bound :math:`\\sqrt2\\, t_{1-a/(k(k-1)),df}`."""
+    df = np.asarray(df, dtype=np.float64)
+    alpha = 1.0 - level
+    guess = np.sqrt(2.0) * stats.t.ppf(1.0 - alpha / (k * (k - 1)), df)
+
+    def f(q: FloatArray) -> FloatArray:
+        return np.asarray(stats.studentized_range.sf(q, k, df), dtype=np.float64) - alpha
+
+    return _bracketed_root(f, guess * 0.85, guess * 1.02, increasing=False)
+
+
+def midranks(totals: FloatArray) -> FloatArray:
+    """Average ranks of sorted distinct values that occur ``totals[..., v]`` times (ties get the mean rank)."""
+    upto = np.cumsum(totals, axis=-1)
+    return np.asarray(upto - totals + (totals + 1.0) / 2.0)
+
+
+@dataclass(frozen=True)
+class MannWhitney:
+    u: FloatArray
+    z: FloatArray
+    pvalue: FloatArray
+    sigma: FloatArray
+
+
+def mann_whitney(c1: FloatArray, c2: FloatArray) -> MannWhitney:
+    """Mann-Whitney U of group 1 from count rows over shared sorted values, normal approximation with tie and
+    continuity correction (as R's ``wilcox.test(exact=FALSE, correct=TRUE)``)."""
+    tot = c1 + c2
+    n1, n2 = c1.sum(axis=-1), c2.sum(axis=-1)
+    n = n1 + n2
+    r1 = np.einsum("...v,...v->...", c1, midranks(tot))
+    u = r1 - n1 * (n1 + 1) / 2
+    ties = np.einsum("...v,...v->...", tot, tot * tot - 1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        sigma = np.sqrt(n1 * n2 / 12 * ((n + 1) - ties / (n * (n - 1))))
+        z0 = u - n1 * n2 / 2
+        z = (z0 - 0.5 * np.sign(z0)) / sigma
+    return MannWhitney(u, z, two_sided_normal_p(z), sigma)
+
+
+@dataclass(frozen=True)
+class Kruskal:
+    h: float
+    df: float
+    pvalue: float
+    tie_factor: float
+
+
+def kruskal(counts: FloatArray) -> Kruskal:
+    """Kruskal-Wallis H from a groups x sorted-values count table, tie-corrected (R's ``kruskal.test``)."""
+    tot = counts.sum(axis=0)
+    n = float(tot.sum())
+    ng = counts.sum(axis=1)
+    rsum = counts @ midranks(tot)
+    tie = 1.0 - float(np.sum(tot * (tot * tot - 1))) / (n**3 - n)
+    h = (12.0 / (n * (n + 1)) * float(np.sum(rsum * rsum / ng)) - 3.0 * (n + 1)) / tie
+    df = float(ng.shape[0] - 1)
+    return Kruskal(h, df, float(stats.chi2.sf(h, df)), tie)
+
+
+@dataclass(frozen=True)
+class SignedRank:
+    v: float
+    z: float
+    pvalue: float
+    n_nonzero: int
+    sigma: float
+
+
+def signed_rank(d: FloatArray) -> SignedRank:
+    """Wilcoxon signed-rank V (sum of ranks of positive differences), zeros dropped, normal approximation with
+    tie and continuity correction (R's ``wilcox.test(paired=TRUE, exact=FALSE, correct=TRUE)``)."""
+    x = d[d != 0]
+    n = x.shape[0]
+    mags, inv = np.unique(np.abs(x), return_inverse=True)
+    tot = np.bincount(inv.reshape(-1), minlength=mags.shape[0]).astype(np.float64)
+    pos = np.bincount(inv.reshape(-1), weights=(x > 0).astype(np.float64), minlength=mags.shape[0])
+    v = float(pos @ midranks(tot))
+    sigma2 = n * (n + 1) * (2 * n + 1) / 24 - float(np.sum(tot**3 - tot)) / 48
+    sigma = float(np.sqrt(sigma2)) if sigma2 > 0 else 0.0
+    z0 = v - n * (n + 1) / 4
+    z = (z0 - 0.5 * np.sign(z0)) / sigma if sigma > 0 else float("nan")
+    return SignedRank(v, float(z), float(2 * stats.norm.sf(abs(z))), n, sigma)

@@ -1,0 +1,98 @@
+"""Many-group tests against R: anova(lm()), oneway.test(var.equal = FALSE), kruskal.test, and Games-Howell
+written out with ptukey in make_reference.R (no base-R function exists)."""
+
+import numpy as np
+import pytest
+
+from app.stats import (
+    FrequencyTable,
+    MissingReason,
+    Moments,
+    games_howell,
+    kruskal_wallis,
+    oneway_anova,
+    scale_scores,
+    summarize,
+    welch_anova,
+)
+from tests.stats.helpers import bfi_items, bfi_scale, close, load_csv, load_ref, value
+
+REF = load_ref("anova")
+BFI = load_csv("bfi")
+SAT = load_csv("sat_act")
+LQ = load_csv("lq2002")
+
+
+def data(key: str) -> tuple[np.ndarray, np.ndarray]:
+    edu = BFI["education"]
+    keep = ~np.isnan(edu)
+    if key.startswith("bfi"):
+        d = 0 if "agree" in key else 1
+        return scale_scores(bfi_items(), scale=bfi_scale()).scores[keep, d], edu[keep]
+    if key == "lq_lead_company":
+        return np.column_stack([LQ[f"LEAD{i:02d}"] for i in range(1, 12)]).mean(axis=1), LQ["COMPID"]
+    keep = ~np.isnan(SAT["education"])
+    return SAT["SATV"][keep], SAT["education"][keep]
+
+
+KEYS = ["bfi_agree_education", "bfi_consc_education", "lq_lead_company", "satv_education"]
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_anova_welch_kruskal_match_r(key: str) -> None:
+    ref = REF[key]
+    y, g = data(key)
+    a = oneway_anova(y, g)
+    close([a.statistic, a.pvalue, a.df_between, a.df_within], [ref["anova_f"], ref["anova_p"], *ref["anova_df"]])
+    w = welch_anova(y, g)
+    close([w.statistic, w.pvalue, w.df_between, w.df_within], [ref["welch_f"], ref["welch_p"], *ref["welch_df"]])
+    k = kruskal_wallis(y, g)
+    close([k.statistic, k.pvalue, k.df], [ref["kruskal_h"], ref["kruskal_p"], ref["kruskal_df"]])
+    table = FrequencyTable.from_values(y, g)
+    for other in (oneway_anova(table), welch_anova(table), welch_anova(Moments.from_values(y, g))):
+        assert other.reason is None
+    close(kruskal_wallis(table).statistic, ref["kruskal_h"])
+
+
+def test_summary_table_gives_the_same_tests() -> None:
+    edu = BFI["education"]
+    keep = ~np.isnan(edu)
+    summary = summarize(bfi_items()[keep], scale=bfi_scale(), groups=edu[keep])
+    ref = REF["bfi_consc_education"]
+    close(oneway_anova(summary.score_tables[1]).statistic, ref["anova_f"])
+    close(kruskal_wallis(summary.score_tables[1]).statistic, ref["kruskal_h"])
+
+
+@pytest.mark.parametrize("key, source", [("games_howell_bfi_agree_education", "bfi_agree_education"),
+                                         ("games_howell_satv_education", "satv_education")])
+def test_games_howell_matches_r(key: str, source: str) -> None:
+    ref = value(REF[key])
+    res = games_howell(*data(source))
+    assert len(res) == len(ref)
+    for r, e in zip(res, ref, strict=True):
+        assert (float(r.first), float(r.second)) == (float(e["first"]), float(e["second"]))
+        assert r.difference.ci is not None
+        close([r.difference.value, r.test.statistic, r.test.df], [e["diff"], e["t"], e["df"]])
+        close(r.test.pvalue, e["p"])  # both integrate the studentized range numerically; they agree to ~1e-9
+        close([r.difference.ci.low, r.difference.ci.high], e["ci"], rel=1e-6)
+
+
+def test_edge_cases_say_why() -> None:
+    one = oneway_anova([1.0, 2.0, 3.0], [0, 0, 0])
+    assert one.reason is MissingReason.ONE_GROUP and one.statistic is None
+    assert welch_anova([1.0, 2.0, 3.0], [0, 0, 0]).reason is MissingReason.ONE_GROUP
+    assert kruskal_wallis([1.0, 2.0, 3.0], [0, 0, 0]).reason is MissingReason.ONE_GROUP
+    assert games_howell([1.0, 2.0, 3.0], [0, 0, 0]) == ()
+    assert oneway_anova([1.0, 2.0], [0, 1]).reason is MissingReason.N_BELOW_2
+    assert oneway_anova([1.0, 1.0, 2.0, 2.0], [0, 0, 1, 1]).reason is MissingReason.ZERO_VARIANCE
+    assert welch_anova([1.0, 2.0, 3.0], [0, 0, 1]).reason is MissingReason.N_BELOW_2
+    assert welch_anova([1.0, 1.0, 2.0, 3.0], [0, 0, 1, 1]).reason is MissingReason.ZERO_VARIANCE
+    assert kruskal_wallis([2.0, 2.0, 2.0], [0, 1, 1]).reason is MissingReason.ZERO_VARIANCE
+    gh = games_howell([1.0, 2.0, 3.0, 5.0, 4.0, 4.0], [0, 0, 0, 1, 2, 2])
+    assert [p.test.reason for p in gh] == [MissingReason.N_BELOW_2, None, MissingReason.N_BELOW_2]
+    gh = games_howell([1.0, 2.0, 3.0, 5.0, 5.0, 4.0, 4.0], [0, 0, 0, 1, 1, 2, 2])
+    assert gh[2].test.reason is MissingReason.ZERO_VARIANCE and gh[0].test.pvalue is not None
+    with pytest.raises(ValueError):
+        oneway_anova([1.0, 2.0])
+    with pytest.raises(ValueError):
+        games_howell([1.0, 2.0, 3.0, 4.0], [0, 0, 1, 1], level=2.0)
