@@ -84,3 +84,14 @@ def test_unit_scoped_analyst_sees_only_its_subtree(org):
     for outside in ("Ruimte", "Sociaal", "Jeugd"):
         assert analyst.get(f"{org.prefix}/units/{ids[outside]}").status_code == 404
     assert analyst.post(f"{org.prefix}/units", json={"name": "x", "parent_id": ids["Wonen"]}).status_code == 403
+
+
+def test_a_unit_holding_responses_cannot_be_deleted_but_can_be_archived(org):
+    from tests.report_factories import Population, survey_with_responses
+
+    data = survey_with_responses(org, Population([("Directie/Team", "employee", 3, 0.0)]))
+    team = data.units["Directie/Team"]
+    response = org.admin.delete(f"{org.prefix}/units/{team}")
+    assert response.status_code == 409 and "archive" in response.json()["detail"]
+    assert org.admin.patch(f"{org.prefix}/units/{team}", json={"archived": True}).json()["archived"] is True
+    assert org.admin.get(f"{org.prefix}/units/{team}").status_code == 200
