@@ -17,6 +17,7 @@ from app.questionnaires.router import router as questionnaires_router
 from app.reports.router import router as reports_router
 from app.respond.router import router as respond_router
 from app.responses.router import router as responses_router
+from app.selfassessments.router import router as self_assessments_router
 from app.surveys.router import router as surveys_router
 from app.units.router import router as units_router
 from app.web.router import router as web_router
@@ -48,6 +49,8 @@ TAGS = [
     {"name": "reports", "description": "Culture-gap reports. Every figure carries its n; groups below the survey's "
                                        "minimum size, or that could be computed from other figures, are suppressed."},
     {"name": "responses", "description": "Importing and exporting raw responses (organisation admins)."},
+    {"name": "self-assessments", "description": "Leaders' own answers, by name and with consent (not anonymous), "
+                                                "for the leader blind-spot report."},
     {"name": "health", "description": "Liveness and readiness probes."},
 ]
 
@@ -85,7 +88,7 @@ def create_app() -> FastAPI:
                        max_upload_bytes=settings.max_upload_bytes)
     app.include_router(health.router)
     for router in (orgs_router, units_router, auth_router, questionnaires_router, surveys_router,
-                   invitations_router, responses_router, reports_router, respond_router):
+                   invitations_router, responses_router, reports_router, self_assessments_router, respond_router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(web_router)  # the respondent's form and the dashboard, outside the API prefix
     app.openapi = _problem_only_openapi(app)  # type: ignore[method-assign]

@@ -6,8 +6,9 @@ from app.invitations.models import Invitation
 from app.orgs.models import Layer, Organisation
 from app.questionnaires.models import Dimension, Item, Questionnaire
 from app.responses.models import Response
+from app.selfassessments.models import SelfAssessment
 from app.surveys.models import Survey
 from app.units.models import Unit
 
 __all__ = ["ApiKey", "Base", "Dimension", "Invitation", "Item", "Layer", "Organisation", "Questionnaire",
-           "Response", "Survey", "Unit"]
+           "Response", "SelfAssessment", "Survey", "Unit"]

@@ -62,6 +62,13 @@ class World:
 
         return str(create_survey(self.ctx)["id"])
 
+    def make_self_assessment_id(self) -> str:
+        survey_id = self["survey_id"]
+        response = self.ctx.admin.post(f"{self.ctx.prefix}/surveys/{survey_id}/self-assessments", json={
+            "unit_id": self["unit_id"], "layer_id": self.ctx.layers["team_leader"], "leader_name": "Tenancy",
+            "consent": True, "language": "en", "current": {"openness_1": 4}})
+        return str(response.json()["id"])
+
     def make_questionnaire_id(self) -> str:
         from tests.survey_factories import create_questionnaire
 

@@ -1,3 +1,129 @@
-from fastapi import APIRouter
+"""Routes of the trend, leader blind-spot and readiness reports."""
+
+import csv
+import io
+import uuid
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from app.deps import SessionDep
+from app.reports.blindspot import BlindSpot, blind_spot
+from app.reports.context import ReportDep
+from app.reports.figures import Interval
+from app.reports.profile_schemas import Lang
+from app.reports.trend_schemas import Change, TrendReport, WaveFigure
+from app.reports.trend_service import parse_survey_ids, trend, wave_contexts
 
 router = APIRouter()
+CSV: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {}},
+                                              "description": "JSON, or CSV with `format=csv`"}}
+Format = Literal["json", "csv"]
+LangQuery = Annotated[Lang, Query(description="Language of names and texts")]
+FormatQuery = Annotated[Format, Query(description="`csv`: the same figures as a table (text/csv)")]
+
+
+def _cell(x: object) -> object:
+    return "" if x is None else x
+
+
+def _ci(ci: Interval | None) -> list[object]:
+    return ["", ""] if ci is None else [_cell(ci.low), _cell(ci.high)]
+
+
+TREND_COLUMNS = ["level", "key", "name", "row", "survey_id", "from_survey_id", "n", "mean", "ci_low", "ci_high",
+                 "difference", "difference_ci_low", "difference_ci_high", "hedges_g", "hedges_g_ci_low",
+                 "hedges_g_ci_high", "p", "p_adjusted", "correction", "family_size", "reason"]
+
+
+def _wave_row(level: str, key: str, name: str, f: WaveFigure) -> list[object]:
+    return [level, key, name, "wave", f.survey_id, "", _cell(f.n), _cell(f.mean), *_ci(f.ci), *[""] * 10,
+            _cell(f.reason)]
+
+
+def _change_row(level: str, key: str, name: str, c: Change) -> list[object]:
+    w = c.welch
+    test = ["", "", "", ""] if w is None else [_cell(w.p), _cell(w.p_adjusted), w.correction, w.family_size]
+    return [level, key, name, c.kind, c.to_survey_id, c.from_survey_id, "", "", "", "", _cell(c.difference),
+            *_ci(c.difference_ci), _cell(c.hedges_g), *_ci(c.hedges_g_ci), *test, _cell(c.reason)]
+
+
+def trend_csv(report: TrendReport) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(TREND_COLUMNS)
+    rows = [("dimension", d.key, d.name, d.waves, d.changes) for d in report.dimensions]
+    rows += [("item", i.key, i.text, i.waves, i.changes) for i in report.items]
+    for level, key, name, waves, changes in rows:
+        writer.writerows(_wave_row(level, key, name, f) for f in waves)
+        writer.writerows(_change_row(level, key, name, c) for c in changes)
+    return out.getvalue()
+
+
+@router.get("/trend", name="get_trend", responses=CSV)
+def get_trend(
+    ctx: ReportDep, session: SessionDep,
+    surveys: Annotated[str, Query(max_length=1000, description="Earlier waves of the same questionnaire (any "
+                                  "version), oldest first, as survey ids separated by commas; the path's survey "
+                                  "is the latest wave")],
+    lang: LangQuery = "en", format: FormatQuery = "json",
+) -> TrendReport:
+    """The scope's culture scores over survey waves: per dimension and per item, each wave's n, mean and CI side by
+    side, and the change between consecutive waves (and from the first to the last, with three or more waves).
+
+    Waves are matched by **keys**: dimensions by dimension key, items by item key, so versions of one questionnaire
+    compare (422 for a wave of another questionnaire or answer scale; 404 for a survey of another organisation). A
+    key missing from a wave's version is `not_asked` there. Dimension means are of scale scores (keyed); item means
+    are answers as ticked (see `reverse`).
+
+    Change = later minus earlier mean with Welch's CI and t-test (waves are independent, anonymous samples), and
+    Hedges' g with its CI. p-values are Holm-adjusted over all dimension changes of the report (one family) and all
+    item changes (another). Each wave applies its own suppression: where the scope is hidden in a wave, that wave
+    shows no figures and no change involving it is computed.
+
+    CSV (`format=csv`): one row per key and wave (`row` = `wave`) and per change (`row` = `consecutive` or
+    `first_to_last`, `survey_id` the later wave)."""
+    contexts = wave_contexts(session, ctx, parse_survey_ids(surveys, ctx.survey.id))
+    report = trend(contexts, lang)
+    if format == "csv":
+        return Response(trend_csv(report), media_type="text/csv")  # type: ignore[return-value]
+    return report
+
+
+BLIND_SPOT_COLUMNS = ["dimension", "name", "leader_score", "leader_reason", "n", "mean", "ci_low", "ci_high",
+                      "difference", "standardised_difference", "percentile_rank", "reason"]
+
+
+def blind_spot_csv(report: BlindSpot) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(BLIND_SPOT_COLUMNS)
+    for d in report.dimensions:
+        writer.writerow([d.key, d.name, _cell(d.leader_score), _cell(d.leader_reason), _cell(d.n), _cell(d.mean),
+                         *_ci(d.ci), _cell(d.difference), _cell(d.standardised_difference),
+                         _cell(d.percentile_rank), _cell(d.reason)])
+    return out.getvalue()
+
+
+@router.get("/blind-spot", name="get_blind_spot", responses=CSV)
+def get_blind_spot(
+    ctx: ReportDep, session: SessionDep,
+    self_assessment_id: Annotated[uuid.UUID, Query(description="The leader's self-assessment (of this survey)")],
+    lang: LangQuery = "en", format: FormatQuery = "json",
+) -> BlindSpot:
+    """The leader blind spot: a leader's own, **named** answers (a self-assessment given with consent; marked
+    `anonymous: false`) beside the anonymous group they lead, per dimension: the leader's scale score, the group's
+    n, mean and CI, the difference (leader minus group) and where the leader's score falls among the group's
+    scores (percentile rank).
+
+    The group is the leader's unit's subtree, **every layer except the leader's own** (the people they lead, not
+    their peers). Its figures are shown only when that set of layers is a visible group; otherwise they are
+    suppressed (null) and only the leader's own scores remain. A unit-scoped key (or `unit_id`) sees only
+    self-assessments of units inside its subtree: 404 otherwise, and for a self-assessment of another survey.
+
+    CSV (`format=csv`): one row per dimension."""
+    report = blind_spot(session, ctx, self_assessment_id, lang)
+    if format == "csv":
+        return Response(blind_spot_csv(report), media_type="text/csv")  # type: ignore[return-value]
+    return report

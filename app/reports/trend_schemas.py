@@ -1,0 +1,72 @@
+"""Response schemas of the trend report (survey waves side by side)."""
+
+import uuid
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from app.reports.figures import GroupRef, Interval, PValue
+
+MAX_WAVES = 12
+
+
+class Wave(BaseModel):
+    survey_id: uuid.UUID
+    title: str
+    questionnaire_version: int
+    n: int | None = Field(description="Respondents of the scope in this wave; null when suppressed in this wave")
+    suppressed: bool = Field(description="The scope is too small to show in this wave (its own suppression map)")
+
+
+class WaveFigure(BaseModel):
+    survey_id: uuid.UUID
+    n: int | None = Field(description="Respondents with a scale score (dimension) or an answer on the scale (item)")
+    mean: float | None = Field(description="Mean scale score (dimension, keyed) or mean answer as ticked (item)")
+    ci: Interval | None = Field(description="t-based confidence interval of the mean")
+    reason: str | None = Field(description="Why figures are missing: `suppressed` (the scope is hidden in this "
+                                           "wave), `not_asked` (this wave's questionnaire version lacks the key), "
+                                           "or a statistics reason (`all_missing`, `n_below_2`)")
+
+
+class Change(BaseModel):
+    """The later wave against the earlier one: positive = higher in the later wave."""
+
+    from_survey_id: uuid.UUID
+    to_survey_id: uuid.UUID
+    kind: Literal["consecutive", "first_to_last"] = Field(
+        description="Between neighbouring waves, or from the first wave to the last (with three or more waves)")
+    difference: float | None = Field(description="Mean of the later wave minus mean of the earlier one")
+    difference_ci: Interval | None = Field(description="Welch confidence interval of the difference")
+    hedges_g: float | None = Field(description="Standardised difference (pooled SD, small-sample corrected)")
+    hedges_g_ci: Interval | None = Field(description="Noncentral-t confidence interval of Hedges' g")
+    welch: PValue | None = Field(description="Welch's t-test (independent samples: waves are anonymous, so "
+                                             "respondents cannot be paired); Holm over the report's family")
+    reason: str | None = Field(description="Why figures are missing: `suppressed` (either wave hides the scope), "
+                                           "`not_asked`, or a statistics reason (`n_below_2`, `zero_variance`)")
+
+
+class DimensionTrend(BaseModel):
+    key: str = Field(description="Dimension key, stable across questionnaire versions")
+    name: str
+    waves: list[WaveFigure] = Field(description="One per wave, oldest first")
+    changes: list[Change]
+
+
+class ItemTrend(BaseModel):
+    key: str = Field(description="Item key, stable across questionnaire versions")
+    dimension_key: str
+    text: str
+    reverse: bool = Field(description="Reverse keyed: a high answer is unfavourable")
+    waves: list[WaveFigure]
+    changes: list[Change]
+
+
+class TrendReport(BaseModel):
+    questionnaire_key: str
+    language: Literal["en", "nl"]
+    group: GroupRef = Field(description="The scope in the latest wave (`n` and `suppressed` of that wave)")
+    waves: list[Wave] = Field(description="Oldest first; the survey of the path is the last")
+    dimensions: list[DimensionTrend] = Field(description="Dimensions of the latest wave's questionnaire version")
+    items: list[ItemTrend] = Field(description="Items of the latest wave's questionnaire version")
+    dimension_family_size: int = Field(description="Tests in the Holm family of the dimension changes")
+    item_family_size: int = Field(description="Tests in the Holm family of the item changes")
