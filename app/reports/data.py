@@ -8,7 +8,8 @@ its own small cache; nothing is shared between processes, so several workers sta
 import threading
 import uuid
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -22,6 +23,7 @@ from app.stats import Scale
 from app.surveys.models import Survey
 
 CACHE_SIZE = 8
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, eq=False)
@@ -39,6 +41,11 @@ class SurveyData:
     current: npt.NDArray[np.float32]
     desired: npt.NDArray[np.float32] | None
     dont_know: npt.NDArray[np.int64]  # per item: how many chose "don't know" (current frame)
+    # per respondent and item: chose "don't know" (current frame); each respondent's answering language as a code
+    # into `languages` (None: not recorded, e.g. imported)
+    dont_know_answers: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
+    languages: tuple[str | None, ...] = ()
+    language_codes: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
     @property
     def n(self) -> int:
@@ -50,26 +57,27 @@ def scale_of(definition: QuestionnaireDefinition) -> Scale:
                             scale_max=definition.scale_max, reverse=[i.reverse for i in definition.items])
 
 
-def _decode(blobs: list[bytes], width: int) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.int64]]:
+def _decode(blobs: list[bytes], width: int) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]]:
     codes = np.frombuffer(b"".join(blobs), dtype=np.int8).reshape(len(blobs), width)
     values = codes.astype(np.float32)
     values[codes <= DONT_KNOW] = np.nan
-    return values, (codes == DONT_KNOW).sum(axis=0).astype(np.int64)
+    return values, codes == DONT_KNOW
 
 
-def _codes(values: list[uuid.UUID | None]) -> tuple[tuple[uuid.UUID | None, ...], npt.NDArray[np.int64]]:
-    index: dict[uuid.UUID | None, int] = {}
+def _codes(values: list[T]) -> tuple[tuple[T, ...], npt.NDArray[np.int64]]:
+    index: dict[T, int] = {}
     codes = np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.int64, count=len(values))
     return tuple(index), codes
 
 
 def _read(session: Session, survey: Survey) -> SurveyData:
     definition = load_definition(session, survey.questionnaire_id)
-    rows = session.execute(select(Response.unit_id, Response.layer_id, Response.current, Response.desired)
-                           .where(Response.survey_id == survey.id)).all()
+    rows = session.execute(select(Response.unit_id, Response.layer_id, Response.current, Response.desired,
+                                  Response.language).where(Response.survey_id == survey.id)).all()
     width = len(definition.items)
     unit_ids, unit_codes = _codes([r[0] for r in rows])
     layer_ids, layer_codes = _codes([r[1] for r in rows])
+    languages, language_codes = _codes([r[4] for r in rows])
     current, dont_know = _decode([r[2] for r in rows], width)
     desired = None
     if survey.ask_desired:
@@ -78,7 +86,8 @@ def _read(session: Session, survey: Survey) -> SurveyData:
     return SurveyData(survey_id=survey.id, definition=definition, scale=scale_of(definition),
                       unit_ids=tuple(u for u in unit_ids if u is not None), layer_ids=layer_ids,
                       unit_codes=unit_codes, layer_codes=layer_codes, current=current, desired=desired,
-                      dont_know=dont_know)
+                      dont_know=dont_know.sum(axis=0).astype(np.int64), dont_know_answers=dont_know,
+                      languages=languages, language_codes=language_codes)
 
 
 _cache: OrderedDict[tuple[uuid.UUID, int], SurveyData] = OrderedDict()
