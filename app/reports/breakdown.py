@@ -1,0 +1,155 @@
+"""Breakdowns of the scale scores by unit, layer or both, the unit x dimension heatmap, and response rates."""
+
+import uuid
+from dataclasses import dataclass
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.invitations.models import Invitation
+from app.reports.anonymity import ALL
+from app.reports.context import Cell, ReportContext
+from app.reports.figures import num
+from app.reports.profile_schemas import (
+    Breakdown,
+    BreakdownGroup,
+    By,
+    DimensionFigure,
+    HeatCell,
+    HeatColumn,
+    Heatmap,
+    HeatRow,
+    Lang,
+    Level,
+    RateRow,
+    ResponseRates,
+)
+from app.reports.profile_service import dimension_names, group_ref, interval, summarize_cells
+from app.stats import GroupDescriptives
+
+ORGANISATION: Cell = (None, ALL)
+
+
+def units_of(ctx: ReportContext, level: Level) -> list[uuid.UUID]:
+    """The scope's child units, or every leaf team of the scope."""
+    return ctx.teams() if level == "teams" else ctx.child_units(ctx.scope)
+
+
+def groups_of(ctx: ReportContext, by: By, level: Level) -> list[Cell]:
+    layers = [layer.id for layer in ctx.layers]
+    if by == "layer":
+        return [(ctx.scope, layer) for layer in layers]
+    units = units_of(ctx, level)
+    if by == "unit":
+        return [(unit, ALL) for unit in units]
+    return [(unit, layer) for unit in units for layer in layers]
+
+
+@dataclass(frozen=True)
+class _Figures:
+    """Descriptives per dimension of the requested (disjoint) cells, of the scope and of the organisation."""
+
+    names: list[str]
+    keys: tuple[str, ...]
+    cells: list[GroupDescriptives]  # per dimension; row `rows[i]` is cell i
+    rows: list[int | None]  # None: the cell is empty
+    scope: list[GroupDescriptives]  # per dimension; row 0
+    organisation: list[GroupDescriptives]  # per dimension; row 0
+
+
+def _figures(ctx: ReportContext, cells: list[Cell], lang: Lang) -> _Figures:
+    """One pass over every respondent, grouped by the cells; the scope (which may overlap them) and the
+    organisation by regrouping the same tables. The scope's respondents outside every cell get a code of their
+    own (len(cells)), everyone else -1."""
+    summary, rows = summarize_cells(ctx, [*cells, (ctx.scope, ALL)])
+    labels = summary.labels.astype(np.int64)
+    scope = summary.regroup(np.where(labels >= 0, 0, 1), labels=np.array([0, 1]))
+    whole = summary.regroup(np.zeros(labels.shape[0], dtype=np.int64), labels=np.array([0]))
+    dims = range(ctx.data.scale.n_dimensions)
+    return _Figures(dimension_names(ctx, lang), ctx.data.scale.dimensions, [summary.descriptives(d) for d in dims],
+                    rows[:len(cells)], [scope.descriptives(d) for d in dims], [whole.descriptives(d) for d in dims])
+
+
+def _dimension(figures: _Figures, d: int, row: int | None, shown: bool, org_mean: float | None,
+               table: list[GroupDescriptives] | None = None) -> DimensionFigure:
+    key, name = figures.keys[d], figures.names[d]
+    if not shown:
+        return DimensionFigure(key=key, name=name, n=None, mean=None, ci=None, diff_from_organisation=None,
+                               reason="suppressed")
+    desc = (figures.cells if table is None else table)[d]
+    if row is None or desc.n[row] == 0:
+        return DimensionFigure(key=key, name=name, n=0, mean=None, ci=None, diff_from_organisation=None,
+                               reason="all_missing")
+    mean = num(desc.mean[row])
+    reason = desc.reasons[row]
+    diff = None if mean is None or org_mean is None else mean - org_mean
+    why = reason.value if reason else ("organisation_suppressed" if org_mean is None else None)
+    return DimensionFigure(key=key, name=name, n=int(desc.n[row]), mean=mean, ci=interval(desc.ci(row)),
+                           diff_from_organisation=diff, reason=why)
+
+
+def _org_means(ctx: ReportContext, figures: _Figures) -> list[float | None]:
+    if not ctx.visible(*ORGANISATION):
+        return [None] * len(figures.keys)
+    return [num(desc.mean[0]) for desc in figures.organisation]
+
+
+def breakdown(ctx: ReportContext, by: By, level: Level, lang: Lang) -> Breakdown:
+    """Scale scores per group of the scope, each against the organisation-wide mean."""
+    cells = groups_of(ctx, by, level)
+    figures = _figures(ctx, cells, lang)
+    org_means = _org_means(ctx, figures)
+    dims = range(len(figures.keys))
+
+    def entry(cell: Cell, row: int | None, table: list[GroupDescriptives] | None = None) -> BreakdownGroup:
+        ref = group_ref(ctx, *cell)
+        return BreakdownGroup(group=ref, dimensions=[
+            _dimension(figures, d, row, not ref.suppressed, org_means[d], table) for d in dims])
+
+    return Breakdown(survey_id=ctx.survey.id, by=by, level=level, language=lang,
+                     organisation=entry(ORGANISATION, 0, figures.organisation),
+                     scope=entry((ctx.scope, ALL), 0, figures.scope),
+                     groups=[entry(cell, figures.rows[i]) for i, cell in enumerate(cells)])
+
+
+def heatmap(ctx: ReportContext, level: Level, lang: Lang) -> Heatmap:
+    """Units x dimensions: mean scale score and its difference from the organisation-wide mean."""
+    cells: list[Cell] = [(unit, ALL) for unit in units_of(ctx, level)]
+    figures = _figures(ctx, cells, lang)
+    org_means = _org_means(ctx, figures)
+    columns = [HeatColumn(key=k, name=figures.names[d], organisation_mean=org_means[d])
+               for d, k in enumerate(figures.keys)]
+    rows = []
+    for i, cell in enumerate(cells):
+        ref = group_ref(ctx, *cell)
+        heat = []
+        for d in range(len(figures.keys)):
+            f = _dimension(figures, d, figures.rows[i], not ref.suppressed, org_means[d])
+            heat.append(HeatCell(dimension=f.key, n=f.n, mean=f.mean, diff_from_organisation=f.diff_from_organisation,
+                                 suppressed=ref.suppressed))
+        rows.append(HeatRow(group=ref, cells=heat))
+    return Heatmap(survey_id=ctx.survey.id, level=level, language=lang, columns=columns, rows=rows)
+
+
+def response_rates(session: Session, ctx: ReportContext, level: Level) -> ResponseRates:
+    """Invitations issued and used per unit (children or teams) and layer of the scope."""
+    atoms = session.execute(
+        select(Invitation.unit_id, Invitation.layer_id, func.count(), func.count(Invitation.submitted_at))
+        .where(Invitation.survey_id == ctx.survey.id).group_by(Invitation.unit_id, Invitation.layer_id)).all()
+
+    def row(unit: uuid.UUID | None, layer: uuid.UUID | None = None) -> RateRow:
+        cell_layer = ALL if layer is None else layer
+        inside = [(issued, used) for u, lay, issued, used in atoms
+                  if (unit is None or ctx.tree.is_within(u, unit)) and (layer is None or lay == layer)]
+        invited = sum(i for i, _ in inside)
+        ref = group_ref(ctx, unit, cell_layer)
+        if ref.suppressed:
+            return RateRow(group=ref, invited=invited, answered=None, rate=None, reason="suppressed")
+        answered = sum(u for _, u in inside)
+        return RateRow(group=ref, invited=invited, answered=answered, rate=answered / invited if invited else None,
+                       reason=None if invited else "no_invitations")
+
+    return ResponseRates(survey_id=ctx.survey.id, level=level, scope=row(ctx.scope),
+                         units=[row(unit) for unit in units_of(ctx, level)],
+                         layers=[row(ctx.scope, layer.id) for layer in ctx.layers])

@@ -1,0 +1,203 @@
+"""Response schemas of the culture profile, breakdowns, heatmap, response rates and data-quality reports.
+
+Figures of a suppressed group are null, never zero; every figure carries the n it rests on.
+"""
+
+import uuid
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from app.reports.figures import GroupRef, Interval
+
+Lang = Literal["en", "nl"]
+Format = Literal["json", "csv"]
+Level = Literal["children", "teams"]
+By = Literal["unit", "layer", "unit_layer"]
+
+FAVOURABLE = ("Share of the answers given (not of respondents) on the two most favourable answer options after "
+              "reverse keying (the most favourable one on scales of fewer than four points)")
+UNFAVOURABLE = ("Share of the answers given on the two least favourable answer options after reverse keying (the "
+                "least favourable one on scales of fewer than four points)")
+
+
+class ScorePoint(BaseModel):
+    score: float = Field(description="A scale score (mean of a respondent's keyed answers to the dimension)")
+    count: int = Field(description="Respondents with this score")
+
+
+class AnswerCount(BaseModel):
+    value: int = Field(description="Answer option as ticked (not reverse keyed)")
+    label: str | None = Field(description="The option's label in the requested language")
+    count: int
+
+
+class DimensionReliability(BaseModel):
+    """Internal consistency of the dimension's items among the scope's respondents (pairwise-complete)."""
+
+    n: int = Field(description="Respondents who answered at least one of the dimension's items")
+    alpha: float | None = Field(description="Cronbach's alpha of the keyed items")
+    alpha_ci: Interval | None = Field(description="Feldt's confidence interval of alpha")
+    omega: float | None = Field(description="McDonald's omega total (one-factor minres model)")
+    reason: str | None = Field(description="Why alpha is missing (e.g. `n_below_2`, `zero_variance`)")
+    omega_reason: str | None = Field(description="Why omega is missing")
+    low_alpha: bool | None = Field(description="alpha < 0.7: the items hardly measure one thing in this group")
+
+
+class ItemProfile(BaseModel):
+    key: str
+    text: str = Field(description="The item in the requested language")
+    reverse: bool = Field(description="Reverse keyed: a high answer is unfavourable")
+    n: int = Field(description="Answers on the scale (missing and don't know left out)")
+    mean: float | None = Field(description="Mean answer as ticked (not reverse keyed)")
+    ci: Interval | None = Field(description="t-based confidence interval of the mean")
+    reason: str | None = Field(description="Why the mean or its interval is missing")
+    distribution: list[AnswerCount] = Field(description="Answers per scale point, as ticked")
+    dont_know: int = Field(description="Respondents who chose \"don't know\"")
+    favourable: float | None = Field(description=FAVOURABLE)
+    unfavourable: float | None = Field(description=UNFAVOURABLE)
+
+
+class DimensionProfile(BaseModel):
+    key: str
+    name: str = Field(description="The dimension in the requested language")
+    n: int = Field(description="Respondents with a scale score (answered at least half of the dimension's items)")
+    mean: float | None = Field(description="Mean scale score (keyed answers, scale units)")
+    sd: float | None = Field(description="Standard deviation of the scale scores (n - 1)")
+    ci: Interval | None = Field(description="t-based confidence interval of the mean")
+    reason: str | None = Field(description="Why a figure is missing (`all_missing`, `n_below_2`)")
+    n_answers: int = Field(description="Answers to the dimension's items that the shares are taken over")
+    favourable: float | None = Field(description=FAVOURABLE)
+    unfavourable: float | None = Field(description=UNFAVOURABLE)
+    score_distribution: list[ScorePoint] = Field(description="How many respondents have each scale score")
+    reliability: DimensionReliability
+    items: list[ItemProfile]
+
+
+class CultureProfile(BaseModel):
+    survey_id: uuid.UUID
+    language: Lang
+    min_group_size: int = Field(description="Groups smaller than this (and some more, to stop subtraction) are "
+                                            "suppressed")
+    group: GroupRef = Field(description="The scope: the unit's subtree (or the organisation), every layer")
+    suppressed: bool = Field(description="The scope is too small to show: no figures at all")
+    dimensions: list[DimensionProfile] = Field(description="Empty when suppressed")
+
+
+class DimensionFigure(BaseModel):
+    key: str
+    name: str
+    n: int | None = Field(description="Respondents with a scale score; null when suppressed")
+    mean: float | None
+    ci: Interval | None
+    diff_from_organisation: float | None = Field(
+        description="mean minus the organisation-wide mean; null when either group is suppressed")
+    reason: str | None = Field(description="Why a figure is missing: `suppressed`, `all_missing`, `n_below_2`, "
+                                           "or `organisation_suppressed` for the difference")
+
+
+class BreakdownGroup(BaseModel):
+    group: GroupRef
+    dimensions: list[DimensionFigure]
+
+
+class Breakdown(BaseModel):
+    survey_id: uuid.UUID
+    by: By
+    level: Level
+    language: Lang
+    organisation: BreakdownGroup = Field(description="The organisation as a whole, the reference of the differences")
+    scope: BreakdownGroup = Field(description="The scope as a whole")
+    groups: list[BreakdownGroup]
+
+
+class HeatCell(BaseModel):
+    dimension: str
+    n: int | None
+    mean: float | None
+    diff_from_organisation: float | None
+    suppressed: bool
+
+
+class HeatColumn(BaseModel):
+    key: str
+    name: str
+    organisation_mean: float | None = Field(description="null when the organisation is suppressed")
+
+
+class HeatRow(BaseModel):
+    group: GroupRef
+    cells: list[HeatCell] = Field(description="One per column, in column order")
+
+
+class Heatmap(BaseModel):
+    survey_id: uuid.UUID
+    level: Level
+    language: Lang
+    columns: list[HeatColumn]
+    rows: list[HeatRow]
+
+
+class RateRow(BaseModel):
+    group: GroupRef = Field(description="`n` counts responses, imported ones included")
+    invited: int = Field(description="Invitations issued (shown for every group: it reveals no answers)")
+    answered: int | None = Field(description="Invitations used to submit; null when the group is suppressed")
+    rate: float | None = Field(description="answered / invited")
+    reason: Literal["suppressed", "no_invitations"] | None = Field(
+        description="Why the rate is missing; `no_invitations`: nobody was invited (e.g. the responses were "
+                    "imported)")
+
+
+class ResponseRates(BaseModel):
+    survey_id: uuid.UUID
+    level: Level
+    scope: RateRow
+    units: list[RateRow]
+    layers: list[RateRow]
+
+
+class Message(BaseModel):
+    en: str
+    nl: str
+
+
+class Evidence(BaseModel):
+    n: int = Field(description="Respondents (or answers) the figure rests on")
+    figure: str = Field(description="What `value` is: `alpha`, `item_total_correlation`, `straight_lining_share` "
+                                    "or `dont_know_share`")
+    value: float
+    threshold: float = Field(description="The value beyond which the warning is given")
+
+
+Code = Literal["negative_item_total", "low_alpha", "straight_lining", "high_dont_know"]
+Severity = Literal["info", "warning", "critical"]
+
+
+class QualityWarning(BaseModel):
+    code: Code = Field(description="`negative_item_total`: the item's corrected item-total correlation is negative "
+                                   "(likely keyed the wrong way); `low_alpha`: the dimension's alpha is below 0.7; "
+                                   "`straight_lining`: many respondents gave one answer to everything; "
+                                   "`high_dont_know`: many chose \"don't know\"")
+    severity: Severity
+    message: Message
+    group: GroupRef
+    language: str | None = Field(description="Only the group's respondents who answered in this language")
+    dimension: str | None
+    item: str | None
+    evidence: Evidence
+
+
+class ItemDontKnow(BaseModel):
+    item: str
+    dimension: str
+    n: int = Field(description="Respondents who answered the item or chose \"don't know\"")
+    dont_know: int
+    share: float | None
+
+
+class DataQuality(BaseModel):
+    survey_id: uuid.UUID
+    group: GroupRef = Field(description="The scope")
+    suppressed: bool = Field(description="The scope is too small to show; only warnings of visible sub-groups")
+    warnings: list[QualityWarning]
+    dont_know: list[ItemDontKnow] = Field(description="Per item, for the scope (empty when suppressed)")

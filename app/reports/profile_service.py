@@ -1,0 +1,140 @@
+"""The culture profile of a scope, and the helpers the breakdown and data-quality reports share with it.
+
+Everything is computed by `app.stats` from the answers `ReportDep` loaded; this module only picks the respondents
+of visible groups, calls the statistics and names the figures.
+"""
+
+import uuid
+from collections.abc import Mapping
+
+import numpy as np
+import numpy.typing as npt
+
+from app.questionnaires.service import QuestionnaireDefinition
+from app.reports.anonymity import ALL
+from app.reports.context import Cell, LayerRef, ReportContext
+from app.reports.figures import GroupRef, Interval, num
+from app.reports.profile_schemas import (
+    AnswerCount,
+    CultureProfile,
+    DimensionProfile,
+    DimensionReliability,
+    ItemProfile,
+    Lang,
+    ScorePoint,
+)
+from app.stats import ConfidenceInterval, Moments, Reliability, SurveySummary, describe, item_distribution, summarize
+
+LOW_ALPHA = 0.7
+
+
+def n_top(ctx: ReportContext) -> int:
+    """Answer options counted as favourable (and as unfavourable): two, or one on scales of fewer than four points."""
+    return 2 if ctx.data.scale.n_options >= 4 else 1
+
+
+def localised(texts: Mapping[str, str], lang: str, definition: QuestionnaireDefinition, fallback: str) -> str:
+    """`texts` in `lang`, else in the questionnaire's first language, else `fallback`."""
+    return texts.get(lang) or texts.get(definition.languages[0]) or fallback
+
+
+def dimension_names(ctx: ReportContext, lang: Lang) -> list[str]:
+    """Names of the scale's dimensions (in `data.scale.dimensions` order) in `lang`."""
+    definition = ctx.data.definition
+    by_key = {d.key: d for d in definition.dimensions}
+    return [localised(by_key[k].names, lang, definition, k) if k in by_key else k for k in ctx.data.scale.dimensions]
+
+
+def interval(ci: ConfidenceInterval | None) -> Interval | None:
+    return None if ci is None else Interval(low=num(ci.low), high=num(ci.high), level=ci.level)
+
+
+def group_ref(ctx: ReportContext, unit: uuid.UUID | None, layer: LayerRef = ALL) -> GroupRef:
+    """The group `(unit, layer)`; n only when the cell is visible."""
+    layer_key = None
+    if layer is not ALL and layer is not None:
+        layer_key = next((lay.key for lay in ctx.layers if lay.id == layer), None)
+    return GroupRef(unit_id=unit, unit_name=ctx.unit_name(unit), unit_path=ctx.unit_path(unit), layer_key=layer_key,
+                    n=ctx.shown_n(unit, layer), suppressed=not ctx.visible(unit, layer))
+
+
+def summarize_rows(ctx: ReportContext, mask: npt.NDArray[np.bool_]) -> SurveySummary | None:
+    """The answers of the respondents in `mask` as one group (cross-products for reliability included); None for
+    nobody."""
+    if not mask.any():
+        return None
+    return summarize(ctx.data.current[mask], scale=ctx.data.scale, groups=np.zeros(int(mask.sum()), dtype=np.int64))
+
+
+def summarize_cells(ctx: ReportContext, cells: list[Cell]) -> tuple[SurveySummary, list[int | None]]:
+    """One pass over every respondent, grouped by the disjoint `cells` (the rest in a group of its own): returns
+    the summary and, per cell, its row in the summary (None when the cell is empty). Regroup the whole summary
+    into one group for organisation-wide figures. Cross-products cover every respondent: no reliability from it."""
+    codes = ctx.group_codes(cells)
+    summary = summarize(ctx.data.current, scale=ctx.data.scale, groups=codes)
+    position = {int(label): i for i, label in enumerate(summary.labels.tolist())}
+    return summary, [position.get(i) for i in range(len(cells))]
+
+
+def reliability_figures(rel: Reliability) -> DimensionReliability:
+    alpha = rel.alpha.value
+    return DimensionReliability(
+        n=rel.n_respondents, alpha=num(alpha), alpha_ci=interval(rel.alpha.ci), omega=num(rel.omega_total.value),
+        reason=rel.alpha.reason.value if rel.alpha.reason else None,
+        omega_reason=rel.omega_total.reason.value if rel.omega_total.reason else None,
+        low_alpha=None if alpha is None else alpha < LOW_ALPHA)
+
+
+def _items(ctx: ReportContext, summary: SurveySummary, mask: npt.NDArray[np.bool_], d: int,
+           lang: Lang) -> list[ItemProfile]:
+    data, definition = ctx.data, ctx.data.definition
+    scale = data.scale
+    moments = summary.item_counts.moments()
+    per_item = describe(Moments(np.arange(scale.n_items), moments.n[0], moments.mean[0], moments.ss[0]))
+    dist = item_distribution(summary.item_counts, scale=scale, n_top=n_top(ctx))
+    dont_know = data.dont_know_answers[mask].sum(axis=0)
+    labels = definition.scale_labels.get(lang) or definition.scale_labels.get(definition.languages[0]) or []
+    values = list(range(scale.scale_min, scale.scale_max + 1))
+    out = []
+    for j in scale.items_of(d).tolist():
+        item = definition.items[j]
+        reason = per_item.reasons[j]
+        out.append(ItemProfile(
+            key=item.key, text=localised(item.texts, lang, definition, item.key), reverse=item.reverse,
+            n=int(per_item.n[j]), mean=num(per_item.mean[j]), ci=interval(per_item.ci(j)),
+            reason=reason.value if reason else None,
+            distribution=[AnswerCount(value=v, label=labels[a] if a < len(labels) else None,
+                                      count=int(dist.counts[0, j, a])) for a, v in enumerate(values)],
+            dont_know=int(dont_know[j]), favourable=num(dist.favourable[0, j]),
+            unfavourable=num(dist.unfavourable[0, j])))
+    return out
+
+
+def culture_profile(ctx: ReportContext, lang: Lang) -> CultureProfile:
+    """Scale scores, shares, reliability and item distributions of the scope (`(scope, ALL)`), if visible."""
+    cell: Cell = (ctx.scope, ALL)
+    group = group_ref(ctx, *cell)
+    profile = CultureProfile(survey_id=ctx.survey.id, language=lang, min_group_size=ctx.k, group=group,
+                             suppressed=group.suppressed, dimensions=[])
+    if group.suppressed:
+        return profile
+    mask = ctx.members(cell)
+    summary = summarize_rows(ctx, mask)
+    if summary is None:
+        summary = summarize(np.full((1, ctx.data.scale.n_items), np.nan), scale=ctx.data.scale, groups=[0])
+    names = dimension_names(ctx, lang)
+    shares = summary.favourable(n_top=n_top(ctx))
+    for d, key in enumerate(ctx.data.scale.dimensions):
+        desc = summary.descriptives(d)
+        table = summary.score_tables[d]
+        reason = desc.reasons[0]
+        profile.dimensions.append(DimensionProfile(
+            key=key, name=names[d], n=int(desc.n[0]), mean=num(desc.mean[0]), sd=num(desc.sd[0]),
+            ci=interval(desc.ci(0)), reason=reason.value if reason else None,
+            n_answers=int(shares.n_answers[0, d]), favourable=num(shares.favourable[0, d]),
+            unfavourable=num(shares.unfavourable[0, d]),
+            score_distribution=[ScorePoint(score=float(v), count=int(c))
+                                for v, c in zip(table.values.tolist(), table.counts[0].tolist(), strict=True) if c],
+            reliability=reliability_figures(summary.reliability(d)),
+            items=_items(ctx, summary, mask, d, lang)))
+    return profile
