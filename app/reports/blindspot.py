@@ -61,8 +61,9 @@ class BlindSpotDimension(BaseModel):
     percentile_rank: float | None = Field(
         description="Where the leader's score falls among the group's scores, 0-100: the share of the group "
                     "below it plus half the share equal to it")
-    reason: str | None = Field(description="Why group figures are missing: `suppressed`, `all_missing`, "
-                                           "`n_below_2`, or `no_leader_score`")
+    reason: str | None = Field(description="Why group figures are missing: `suppressed`, `below_threshold` "
+                                           "(fewer than the minimum group size have a score on this dimension), "
+                                           "`all_missing`, `n_below_2`, or `no_leader_score`")
 
 
 class BlindSpot(BaseModel):
@@ -106,9 +107,10 @@ def blind_spot(session: Session, ctx: ReportContext, self_assessment_id: uuid.UU
                                     leader_reason=reason.value if reason else None, n=None, mean=None, ci=None,
                                     difference=None, standardised_difference=None, percentile_rank=None,
                                     reason="suppressed")
-        if group_scores is not None:
-            values = group_scores[:, j]
-            values = values[~np.isnan(values)]
+        values = None if group_scores is None else group_scores[:, j][~np.isnan(group_scores[:, j])]
+        if values is not None and 0 < values.size < ctx.k:
+            figure.reason = "below_threshold"  # a visible group, but fewer than k of them have a score here
+        elif values is not None:
             desc = describe(values)
             missing = desc.reasons[0]
             figure.n, figure.mean, figure.ci = int(desc.n[0]), num(desc.mean[0]), interval(desc.ci(0))

@@ -9,10 +9,12 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from app.deps import SessionDep
+from app.errors import problem_responses
 from app.reports.blindspot import BlindSpot, blind_spot
 from app.reports.context import ReportDep
 from app.reports.figures import Interval
 from app.reports.profile_schemas import Lang
+from app.reports.readiness import RankBy, Readiness, readiness
 from app.reports.trend_schemas import Change, TrendReport, WaveFigure
 from app.reports.trend_service import parse_survey_ids, trend, wave_contexts
 
@@ -127,3 +129,28 @@ def get_blind_spot(
     if format == "csv":
         return Response(blind_spot_csv(report), media_type="text/csv")  # type: ignore[return-value]
     return report
+
+
+@router.get("/readiness", name="get_readiness", responses=problem_responses(409))
+def get_readiness(
+    ctx: ReportDep,
+    rank_by: Annotated[RankBy, Query(description="`auto`: by the current-vs-desired gap when the survey asked the "
+                                                 "desired frame, else by mean; `desired_gap` (409 when not asked); "
+                                                 "`mean`")] = "auto",
+    lang: LangQuery = "en",
+) -> Readiness:
+    """Learning-culture readiness at a glance, for the organisation or the scope unit: the page to read first.
+
+    * `dimensions`: ranked by the current-vs-desired gap (largest |desired - current| first, with d_z, CI, n and a
+      Holm-adjusted paired t-test) or by mean scale score (lowest first), each with its mean, CI and n.
+    * `perception_gaps`: the three largest leadership perception gaps (|Hedges' g|) between a layer and the
+      employees, with CI, n and Holm-adjusted Welch p (over every comparison of the perception-gap report).
+    * `most_ready_teams` / `least_ready_teams`: visible teams (units without sub-units) of the scope by their
+      readiness index (a respondent's mean dimension score, given scores on at least half the dimensions), each
+      against the rest of the organisation (difference with Welch CI, Hedges' g with CI, Holm-adjusted over the
+      teams) where that comparison may be shown. Teams with fewer than the minimum group size of indices are left
+      out; hidden teams never appear.
+
+    Every entry has a one-line `reading` in English and Dutch. When the scope itself is too small to show, the
+    answer is `suppressed: true` with empty lists."""
+    return readiness(ctx, rank_by, lang)

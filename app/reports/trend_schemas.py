@@ -25,7 +25,9 @@ class WaveFigure(BaseModel):
     ci: Interval | None = Field(description="t-based confidence interval of the mean")
     reason: str | None = Field(description="Why figures are missing: `suppressed` (the scope is hidden in this "
                                            "wave), `not_asked` (this wave's questionnaire version lacks the key), "
-                                           "or a statistics reason (`all_missing`, `n_below_2`)")
+                                           "`below_threshold` (fewer than the wave's minimum group size answered "
+                                           "it, though the scope is shown), or a statistics reason "
+                                           "(`all_missing`, `n_below_2`)")
 
 
 class Change(BaseModel):
@@ -42,7 +44,8 @@ class Change(BaseModel):
     welch: PValue | None = Field(description="Welch's t-test (independent samples: waves are anonymous, so "
                                              "respondents cannot be paired); Holm over the report's family")
     reason: str | None = Field(description="Why figures are missing: `suppressed` (either wave hides the scope), "
-                                           "`not_asked`, or a statistics reason (`n_below_2`, `zero_variance`)")
+                                           "`below_threshold`, `not_asked`, or a statistics reason (`n_below_2`, "
+                                           "`zero_variance`)")
 
 
 class DimensionTrend(BaseModel):

@@ -37,7 +37,7 @@ from app.stats import FrequencyTable, TwoGroupComparison, compare_groups, descri
 from app.surveys import service as survey_service
 
 Floats = npt.NDArray[np.float64]
-SUPPRESSED, NOT_ASKED = "suppressed", "not_asked"
+SUPPRESSED, NOT_ASKED, BELOW = "suppressed", "not_asked", "below_threshold"
 
 
 def parse_survey_ids(raw: str, latest: uuid.UUID) -> list[uuid.UUID]:
@@ -127,7 +127,7 @@ def _series(samples: list[Floats | None], why: list[str | None], ids: list[uuid.
                         reason=None)
         if c is None:
             reasons = {why[pair.earlier], why[pair.later]}
-            change.reason = SUPPRESSED if SUPPRESSED in reasons else NOT_ASKED
+            change.reason = next(r for r in (SUPPRESSED, BELOW, NOT_ASKED) if r in reasons)
             changes.append(_Pending(change, None))
             continue
         change.difference, change.difference_ci = num(c.difference.value), interval(c.difference.ci)
@@ -161,9 +161,12 @@ def trend(contexts: list[ReportContext], lang: Lang) -> TrendReport:
     def column(block: list[Floats | None], index: list[int | None]) -> tuple[list[Floats | None], list[str | None]]:
         samples: list[Floats | None] = []
         why: list[str | None] = []
-        for b, j in zip(block, index, strict=True):
-            samples.append(None if b is None or j is None else np.asarray(b[:, j], dtype=np.float64))
-            why.append(SUPPRESSED if b is None else NOT_ASKED if j is None else None)
+        for c, b, j in zip(contexts, block, index, strict=True):
+            values = None if b is None or j is None else np.asarray(b[:, j], dtype=np.float64)
+            n = 0 if values is None else int((~np.isnan(values)).sum())
+            few = 0 < n < c.k  # a visible scope, but fewer than k people answered this: not shown either
+            samples.append(None if few else values)
+            why.append(SUPPRESSED if b is None else NOT_ASKED if j is None else BELOW if few else None)
         return samples, why
 
     dims, dim_pending = [], []

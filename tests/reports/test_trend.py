@@ -163,6 +163,8 @@ def test_waves_match_items_and_dimensions_by_key_across_versions(org):
         survey = create_survey(org, questionnaire_id=q["id"], ask_desired=False)
         rows = [{"unit": "Unit", "layer": "employee", **{k: str(rng.integers(1, 6)) for k in keys}}
                 for _ in range(8)]
+        for row in rows[2:]:
+            row.pop("trying_3", None)  # answered by two people only: below the minimum group size
         text = io.StringIO()
         writer = csv.DictWriter(text, fieldnames=["unit", "layer", *keys])
         writer.writeheader()
@@ -178,6 +180,9 @@ def test_waves_match_items_and_dimensions_by_key_across_versions(org):
     assert report["dimension_family_size"] == 2
     items = {i["key"]: i for i in report["items"]}
     assert "sharing_3" not in items and items["trying_3"]["waves"][0]["reason"] == "not_asked"
+    assert items["trying_3"]["waves"][1] == {**items["trying_3"]["waves"][1], "n": None, "mean": None,
+                                             "reason": "below_threshold"}
+    assert items["trying_3"]["changes"][0]["reason"] == "below_threshold"
     expected = np.mean([int(r["sharing_1"]) for r in waves[0][1]])
     assert items["sharing_1"]["waves"][0]["mean"] == pytest.approx(expected, abs=1e-12)
     # scores of each wave over its own version's items: sharing has 3 items in v1, 2 in v2
