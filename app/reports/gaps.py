@@ -1,3 +1,148 @@
-from fastapi import APIRouter
+"""Routes of the gap reports: perception gaps between layers, teams against the rest of the organisation,
+current against desired culture, and within-team agreement."""
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+
+from app.errors import problem_responses
+from app.reports.agreement import AGREEMENT_COLUMNS, AgreementReport, agreement, agreement_rows
+from app.reports.context import ReportDep
+from app.reports.gaps_csv import COMPARISON_COLUMNS, DESIRED_COLUMNS, comparison_rows, desired_rows
+from app.reports.gaps_desired import By, desired_gap
+from app.reports.gaps_schemas import DesiredGap, Level, PerceptionGaps, TeamGaps
+from app.reports.gaps_service import layer_sets, perception_gaps, team_gaps
+from app.reports.profile_csv import CSV_RESPONSE, csv_response
+from app.reports.profile_schemas import Lang
 
 router = APIRouter()
+
+LangQuery = Annotated[Lang, Query(description="Language of names and texts (readings come in both)")]
+FormatQuery = Annotated[Literal["json", "csv"], Query(description="`csv`: the same figures as a table (text/csv)")]
+LevelQuery = Annotated[Level, Query(description="`teams`: the leaves of the scope's subtree; `children`: the "
+                                                "scope's child units")]
+Keys = Annotated[str | None, Query(max_length=1000)]
+
+COMPARISON_DEFINITIONS = """
+Per dimension (scale scores: the mean of a respondent's keyed answers to the dimension's items):
+- `difference` = mean of a - mean of b, with Welch's confidence interval;
+- `hedges_g`: the standardised difference (pooled SD, small-sample corrected), with a noncentral-t interval;
+  `effect_size` names |g|: < 0.2 negligible, < 0.5 small, < 0.8 medium, else large;
+- Welch's t-test (`welch_t`, `welch_df`, `welch.p`) and the Mann-Whitney U test (`mann_whitney.p`), both two-sided;
+- `welch.p_adjusted`: Holm-adjusted over the family of every Welch test this report makes (all comparisons x
+  dimensions; `family_size` says how many); Mann-Whitney p-values are Holm-adjusted as a family of their own;
+  `significant` = adjusted Welch p < 0.05;
+- `reading`: the result in one sentence, English and Dutch.
+
+A dimension shows figures only when both sides have at least the survey's minimum group size of scale scores
+(`below_threshold` otherwise); a missing figure says why in `reason`."""
+
+
+PERCEPTION_GAPS = """Perception gaps between leadership layers within the scope: each layer against the reference
+layer, or any two sets of layers (`a` against `b`).
+
+Groups are the scope's layer cells; a set of layers is shown as one group only when that reveals nothing
+about a suppressed cell. A comparison involving a group that may not be shown is listed with
+`suppressed: true` and no figures (and makes no test).
+{definitions}
+
+422 for an unknown layer key, `reference` together with `a`/`b`, only one of `a` and `b`, or sets that overlap.
+CSV (`format=csv`): one row per comparison and dimension."""
+
+
+@router.get("/perception-gaps", name="get_perception_gaps", response_model=PerceptionGaps,
+            responses={**CSV_RESPONSE, **problem_responses(422)},
+            description=PERCEPTION_GAPS.format(definitions=COMPARISON_DEFINITIONS))
+def get_perception_gaps(
+    ctx: ReportDep,
+    reference: Annotated[str | None, Query(max_length=100, description="The layer every other layer is compared "
+                                           "with (default `employee`, or the bottom layer without that key)")] = None,
+    a: Annotated[Keys, Query(description="Instead of `reference`: layer keys (comma-separated) of group a")] = None,
+    b: Annotated[Keys, Query(description="Layer keys (comma-separated) of group b; no layer in both")] = None,
+    lang: LangQuery = "en", format: FormatQuery = "json",
+) -> PerceptionGaps | Response:
+    sets, ref = layer_sets(ctx, reference, a, b)
+    report = perception_gaps(ctx, sets, ref, lang)
+    if format == "csv":
+        return csv_response(COMPARISON_COLUMNS, comparison_rows(report.comparisons), "perception-gaps")
+    return report
+
+
+TEAM_GAPS = """Each team of the scope against the rest of the organisation (the whole organisation minus the team).
+
+A comparison is made only when the team and the organisation are shown, the team has respondents and the
+rest has at least the minimum group size: the rest is then the difference of two shown groups, so it reveals
+nothing new — also for a unit-scoped key, which sees only organisation-level figures that meet the threshold.
+Teams without respondents are left out; a comparison that may not be made is listed with `suppressed: true`
+and no figures (a = the team, b = the rest).
+{definitions}
+
+CSV (`format=csv`): one row per team and dimension."""
+
+
+@router.get("/team-gaps", name="get_team_gaps", response_model=TeamGaps, responses=CSV_RESPONSE,
+            description=TEAM_GAPS.format(definitions=COMPARISON_DEFINITIONS))
+def get_team_gaps(ctx: ReportDep, level: LevelQuery = "teams", lang: LangQuery = "en",
+                  format: FormatQuery = "json") -> TeamGaps | Response:
+    report = team_gaps(ctx, level, lang)
+    if format == "csv":
+        return csv_response(COMPARISON_COLUMNS, comparison_rows(report.teams), "team-gaps")
+    return report
+
+
+@router.get("/desired-gap", name="get_desired_gap", response_model=DesiredGap, responses={
+    **CSV_RESPONSE, **problem_responses(409)})
+def get_desired_gap(
+    ctx: ReportDep,
+    by: Annotated[By, Query(description="`scope`: the scope as one group; `layer`: also each of its layers")] = "scope",
+    lang: LangQuery = "en", format: FormatQuery = "json",
+) -> DesiredGap | Response:
+    """How people would like the culture to be against how they experience it: the paired gap desired - current
+    within respondents, per dimension (scale scores) and per item (keyed answers, so a positive gap always means
+    "people want more of the favourable culture"), ranked by |gap|, largest first.
+
+    Per dimension and item: `n` complete pairs, both means, the mean `gap` with its t interval, the paired t-test,
+    the Wilcoxon signed-rank test (normal approximation, zero gaps dropped) and `d_z` = mean gap / SD of the gaps
+    (`effect_size` names |d_z| as Cohen: < 0.2 negligible, < 0.5 small, < 0.8 medium, else large).
+    **Correction: Holm**, over the family of every paired t-test in the report (all groups, dimensions and items);
+    the Wilcoxon p-values form a Holm family of their own. `significant` = adjusted t-test p < 0.05.
+
+    Groups: the scope cell and, with `by=layer`, each of its layer cells; a suppressed group shows no figures, and
+    a dimension or item needs at least the minimum group size of complete pairs (`below_threshold`).
+    409 when the survey did not ask the desired frame. CSV (`format=csv`): one row per group and dimension or item.
+    """
+    report = desired_gap(ctx, by, lang)
+    if format == "csv":
+        return csv_response(DESIRED_COLUMNS, desired_rows(report), "desired-gap")
+    return report
+
+
+@router.get("/agreement", name="get_agreement", response_model=AgreementReport, responses=CSV_RESPONSE)
+def get_agreement(ctx: ReportDep, level: LevelQuery = "teams", lang: LangQuery = "en",
+                  format: FormatQuery = "json") -> AgreementReport | Response:
+    """May a team's mean be read as a property of the team? Within-team agreement and the reliability of team
+    means, per dimension.
+
+    - `rwg_j` per team and dimension: rwg(j) against the uniform null (James, Demaree & Wolf 1984), respondents
+      who answered every item of the dimension (listwise, as Bliese's `rwg.j`); only for teams that are shown, and
+      only with at least the minimum group size of complete answers. `agreement` = rwg(j) ≥ .70 (the conventional
+      cut-off); `band` as LeBreton & Senter (2008): ≤ .30 lack, ≤ .50 weak, < .70 moderate, ≤ .90 strong, above
+      very strong.
+    - ICC(1) and ICC(2) per dimension across the scope's teams (Bliese 2000), from the one-way ANOVA of the scale
+      scores on the teams; **only teams that are shown (not suppressed) with at least two scale scores enter**.
+    - `flagged`: team means should not be read as team properties when ICC(1) < .05 (hardly any variance lies
+      between teams; Bliese 2000 reports .05-.20 as typical), ICC(2) < .70 (team means are unreliable), the median
+      rwg(j) across teams is below .70 (members do not agree), or one of these cannot be computed (e.g. fewer than
+      two teams); `flags` lists which.
+
+    Bliese, P. D. (2000). Within-group agreement, non-independence, and reliability. In Klein & Kozlowski (Eds.),
+    *Multilevel theory, research, and methods in organizations*, 349-381. LeBreton, J. M., & Senter, J. L. (2008).
+    Answers to 20 questions about interrater reliability and interrater agreement. *Organizational Research
+    Methods*, 11(4), 815-852.
+
+    CSV (`format=csv`): a `team` row per team and dimension, then a `dimension` row per dimension."""
+    report = agreement(ctx, level, lang)
+    if format == "csv":
+        return csv_response(AGREEMENT_COLUMNS, agreement_rows(report), "agreement")
+    return report

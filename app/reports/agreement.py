@@ -1,0 +1,182 @@
+"""Within-team agreement (rwg(j)) and the reliability of team means (ICC(1), ICC(2)): may a team's mean score be
+read as a property of the team?
+
+The rule (documented on the route too):
+
+* rwg(j) per visible team and dimension against the uniform null (James, Demaree & Wolf 1984), listwise as
+  Bliese's ``rwg.j``; read by the conventional cut-off rwg(j) >= .70 ("agreement") and by LeBreton & Senter's
+  (2008) bands: <= .30 lack of agreement, <= .50 weak, < .70 moderate, <= .90 strong, above very strong.
+* ICC(1) and ICC(2) per dimension across the scope's teams (Bliese 2000): only teams that are visible cells with at
+  least two scale scores on the dimension enter.
+* A dimension is flagged (team means should not be read as team properties) when ICC(1) < .05 (hardly any of the
+  variance lies between teams; Bliese 2000 reports .05-.20 as typical), ICC(2) < .70 (team means are not reliable;
+  Bliese 2000, LeBreton & Senter 2008), the median rwg(j) over the teams is below .70 (members do not agree), or
+  any of these cannot be computed (e.g. fewer than two teams).
+
+References: Bliese, P. D. (2000). Within-group agreement, non-independence, and reliability. In K. J. Klein &
+S. W. J. Kozlowski (Eds.), Multilevel theory, research, and methods in organizations (pp. 349-381). Jossey-Bass.
+LeBreton, J. M., & Senter, J. L. (2008). Answers to 20 questions about interrater reliability and interrater
+agreement. Organizational Research Methods, 11(4), 815-852.
+"""
+
+import uuid
+from collections.abc import Iterator, Sequence
+from typing import Literal
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from app.reports.anonymity import ALL
+from app.reports.context import ReportContext
+from app.reports.figures import GroupRef, PValue, num
+from app.reports.gaps_schemas import Level
+from app.reports.gaps_service import team_units
+from app.reports.profile_schemas import Lang
+from app.reports.profile_service import dimension_names, group_ref
+from app.stats import icc_from_moments, summarize
+
+AGREEMENT = 0.70
+MIN_ICC1 = 0.05
+MIN_ICC2 = 0.70
+Band = Literal["lack", "weak", "moderate", "strong", "very_strong"]
+Flag = Literal["icc1_below_0.05", "icc2_below_0.70", "median_rwg_j_below_0.70", "icc_not_estimable",
+               "rwg_j_not_estimable"]
+
+
+class TeamDimensionAgreement(BaseModel):
+    key: str = Field(description="Dimension key")
+    name: str
+    n: int | None = Field(description="Team members who answered every item of the dimension (listwise, as "
+                                      "`rwg.j`)")
+    rwg_j: float | None = Field(description="rwg(j) against the uniform null, truncated to [0, 1]")
+    agreement: bool | None = Field(description="rwg(j) >= 0.70 (the conventional cut-off)")
+    band: Band | None = Field(description="LeBreton & Senter (2008): <= .30 lack, <= .50 weak, < .70 moderate, "
+                                          "<= .90 strong, above very strong")
+    reason: str | None = Field(description="Why rwg(j) is missing: `below_threshold` (fewer complete answers "
+                                           "than the minimum group size), `n_below_2`, `all_missing`")
+
+
+class TeamAgreement(BaseModel):
+    group: GroupRef
+    suppressed: bool
+    dimensions: list[TeamDimensionAgreement] = Field(description="Empty when the team is suppressed")
+
+
+class DimensionAgreement(BaseModel):
+    key: str
+    name: str
+    n_teams: int = Field(description="Teams entering the ICC: visible, with at least two scale scores")
+    n: int = Field(description="Respondents with a scale score in those teams")
+    icc1: float | None = Field(description="ICC(1): share of the variance between teams (Bliese 2000)")
+    icc2: float | None = Field(description="ICC(2): reliability of the team means")
+    f: float | None = Field(description="F of the one-way ANOVA of the scale scores on the teams")
+    f_test: PValue | None = Field(description="p of that F test (not adjusted: a descriptive figure)")
+    icc_reason: str | None = Field(description="Why the ICCs are missing (`one_group`, `n_below_2`, "
+                                               "`zero_variance`)")
+    n_teams_rwg: int = Field(description="Teams with an rwg(j) on this dimension")
+    median_rwg_j: float | None
+    flagged: bool = Field(description="Team means should not be read as team properties (see `flags`)")
+    flags: list[Flag] = Field(description="Which rules fired: ICC(1) < .05, ICC(2) < .70, median rwg(j) < .70, or "
+                                          "a figure could not be computed")
+
+
+class AgreementReport(BaseModel):
+    survey_id: uuid.UUID
+    language: Lang
+    min_group_size: int
+    scope: GroupRef
+    level: Level
+    teams: list[TeamAgreement] = Field(description="The scope's teams with respondents")
+    dimensions: list[DimensionAgreement]
+
+
+def band(value: float | None) -> Band | None:
+    if value is None:
+        return None
+    return ("lack" if value <= 0.30 else "weak" if value <= 0.50 else "moderate" if value < AGREEMENT
+            else "strong" if value <= 0.90 else "very_strong")
+
+
+def _flags(icc1: float | None, icc2: float | None, median: float | None) -> list[Flag]:
+    """Which of the rules fire (see the module docstring)."""
+    flags: list[Flag] = []
+    if icc1 is None or icc2 is None:
+        flags.append("icc_not_estimable")
+    if icc1 is not None and icc1 < MIN_ICC1:
+        flags.append("icc1_below_0.05")
+    if icc2 is not None and icc2 < MIN_ICC2:
+        flags.append("icc2_below_0.70")
+    if median is None:
+        flags.append("rwg_j_not_estimable")
+    elif median < AGREEMENT:
+        flags.append("median_rwg_j_below_0.70")
+    return flags
+
+
+def agreement(ctx: ReportContext, level: Level, lang: Lang) -> AgreementReport:
+    """rwg(j) per visible team and dimension; ICC(1)/ICC(2), median rwg(j) and the flag per dimension."""
+    units = team_units(ctx, level)
+    shown = [u for u in units if ctx.visible(u)]
+    codes = ctx.group_codes([(u, ALL) for u in shown])
+    summary = summarize(ctx.data.current, scale=ctx.data.scale, groups=codes)
+    labels = summary.labels.astype(np.int64)
+    row = {int(label): i for i, label in enumerate(labels.tolist())}
+    names = dimension_names(ctx, lang)
+    per_team: dict[uuid.UUID, list[TeamDimensionAgreement]] = {u: [] for u in shown}
+    dimensions = []
+    for d, key in enumerate(ctx.data.scale.dimensions):  # a loop over dimensions; teams are vectorised
+        agr = summary.agreement(d)
+        values = []
+        for i, u in enumerate(shown):
+            r = row[i]
+            n = int(agr.n[r])
+            if 0 < n < ctx.k:
+                figure = TeamDimensionAgreement(key=key, name=names[d], n=None, rwg_j=None, agreement=None, band=None,
+                                                reason="below_threshold")
+            else:
+                value = num(agr.rwg[r])
+                reason = agr.reasons[r]
+                figure = TeamDimensionAgreement(key=key, name=names[d], n=n, rwg_j=value,
+                                                agreement=None if value is None else value >= AGREEMENT,
+                                                band=band(value), reason=reason.value if reason else None)
+                if value is not None:
+                    values.append(value)
+            per_team[u].append(figure)
+        moments = summary.score_tables[d].moments()
+        icc = icc_from_moments(moments.select((labels >= 0) & (moments.n >= 2)))
+        median = float(np.median(values)) if values else None
+        icc1, icc2 = icc.icc1.value, icc.icc2.value
+        flags = _flags(icc1, icc2, median)
+        reason = icc.icc1.reason or icc.icc2.reason
+        dimensions.append(DimensionAgreement(
+            key=key, name=names[d], n_teams=icc.n_groups, n=icc.n, icc1=num(icc1), icc2=num(icc2),
+            f=num(icc.f_test.statistic),
+            f_test=None if icc.f_test.pvalue is None else PValue(p=icc.f_test.pvalue, p_adjusted=None,
+                                                                 correction="none", family_size=1),
+            icc_reason=reason.value if reason else None, n_teams_rwg=len(values), median_rwg_j=median,
+            flagged=bool(flags), flags=flags))
+    teams = [TeamAgreement(group=group_ref(ctx, u), suppressed=not ctx.visible(u), dimensions=per_team.get(u, []))
+             for u in units]
+    return AgreementReport(survey_id=ctx.survey.id, language=lang, min_group_size=ctx.k,
+                           scope=group_ref(ctx, ctx.scope), level=level, teams=teams, dimensions=dimensions)
+
+
+AGREEMENT_COLUMNS = ["row", "unit_id", "unit_path", "group_n", "suppressed", "dimension", "name", "n", "rwg_j",
+                     "agreement", "band", "reason", "n_teams", "icc1", "icc2", "f", "f_p", "median_rwg_j", "flagged",
+                     "flags"]
+
+
+def agreement_rows(report: AgreementReport) -> Iterator[Sequence[str | int | float | bool | None]]:
+    """The CSV table: one `team` row per team and dimension (one row without figures for a suppressed team),
+    then one `dimension` row per dimension."""
+    for team in report.teams:
+        g = team.group
+        head = ["team", str(g.unit_id), "/".join(g.unit_path), g.n, team.suppressed]
+        if team.suppressed:
+            yield [*head, None, None, None, None, None, None, "suppressed", *[None] * 8]
+        for f in team.dimensions:
+            yield [*head, f.key, f.name, f.n, f.rwg_j, f.agreement, f.band, f.reason, *[None] * 8]
+    for dim in report.dimensions:
+        yield ["dimension", None, None, None, None, dim.key, dim.name, dim.n, None, None, None, dim.icc_reason,
+               dim.n_teams, dim.icc1, dim.icc2, dim.f, dim.f_test.p if dim.f_test else None, dim.median_rwg_j,
+               dim.flagged, " ".join(dim.flags)]

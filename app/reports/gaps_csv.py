@@ -1,0 +1,65 @@
+"""CSV forms of the gap reports: the same figures and the same suppression as the JSON (a suppressed comparison or
+group is one row with `suppressed` = true and empty figure cells)."""
+
+from collections.abc import Iterator, Sequence
+
+from app.reports.figures import Interval, PValue
+from app.reports.gaps_schemas import Comparison, DesiredGap, GapSide
+
+Row = Sequence[str | int | float | bool | None]
+
+COMPARISON_COLUMNS = [
+    "a", "a_layers", "a_unit_path", "a_n", "b", "b_layers", "b_unit_path", "b_n", "suppressed", "dimension", "name",
+    "n_a", "n_b", "mean_a", "mean_b", "difference", "difference_ci_low", "difference_ci_high", "hedges_g",
+    "hedges_g_ci_low", "hedges_g_ci_high", "effect_size", "welch_t", "welch_df", "welch_p", "welch_p_adjusted",
+    "welch_family_size", "mann_whitney_u", "mann_whitney_p", "mann_whitney_p_adjusted", "mann_whitney_family_size",
+    "correction", "significant", "reason", "reading_en", "reading_nl"]
+
+DESIRED_COLUMNS = [
+    "unit_id", "unit_path", "layer", "group_n", "suppressed", "kind", "key", "dimension", "name", "rank", "n",
+    "mean_current", "mean_desired", "gap", "gap_ci_low", "gap_ci_high", "t", "df", "t_p", "t_p_adjusted",
+    "t_family_size", "wilcoxon_v", "wilcoxon_p", "wilcoxon_p_adjusted", "wilcoxon_family_size", "correction", "d_z",
+    "d_z_ci_low", "d_z_ci_high", "effect_size", "significant", "reason", "reading_en", "reading_nl"]
+
+
+def _ci(ci: Interval | None) -> list[float | None]:
+    return [None, None] if ci is None else [ci.low, ci.high]
+
+
+def _p(p: PValue | None) -> list[float | int | None]:
+    return [None, None, None] if p is None else [p.p, p.p_adjusted, p.family_size]
+
+
+def _side(side: GapSide) -> list[str | int | None]:
+    return [side.name, "+".join(side.layer_keys), "/".join(side.unit_path), side.n]
+
+
+def comparison_rows(comparisons: Sequence[Comparison]) -> Iterator[Row]:
+    """One row per comparison and dimension; one row without figures for a suppressed comparison."""
+    for c in comparisons:
+        head: list[str | int | float | bool | None] = [*_side(c.a), *_side(c.b), c.suppressed]
+        if c.suppressed:
+            yield [*head, *[None] * (len(COMPARISON_COLUMNS) - len(head) - 3), "suppressed", None, None]
+        for f in c.dimensions:
+            reading = [None, None] if f.reading is None else [f.reading.en, f.reading.nl]
+            yield [*head, f.key, f.name, f.n_a, f.n_b, f.mean_a, f.mean_b, f.difference, *_ci(f.difference_ci),
+                   f.hedges_g, *_ci(f.hedges_g_ci), f.effect_size, f.welch_t, f.welch_df, *_p(f.welch),
+                   f.mann_whitney_u, *_p(f.mann_whitney), "holm" if f.welch or f.mann_whitney else None,
+                   f.significant, f.reason, *reading]
+
+
+def desired_rows(report: DesiredGap) -> Iterator[Row]:
+    """One row per group and dimension or item; one row without figures for a suppressed group."""
+    for group in report.groups:
+        g = group.group
+        head: list[str | int | float | bool | None] = [str(g.unit_id) if g.unit_id else None, "/".join(g.unit_path),
+                                                       g.layer_key, g.n, group.suppressed]
+        if group.suppressed:
+            yield [*head, *[None] * (len(DESIRED_COLUMNS) - len(head) - 3), "suppressed", None, None]
+        for kind, gaps in (("dimension", group.dimensions), ("item", group.items)):
+            for f in gaps:
+                reading = [None, None] if f.reading is None else [f.reading.en, f.reading.nl]
+                yield [*head, kind, f.key, f.dimension_key, f.name, f.rank, f.n, f.mean_current, f.mean_desired,
+                       f.gap, *_ci(f.gap_ci), f.t, f.df, *_p(f.t_test), f.wilcoxon_v, *_p(f.wilcoxon),
+                       "holm" if f.t_test or f.wilcoxon else None, f.d_z, *_ci(f.d_z_ci), f.effect_size,
+                       f.significant, f.reason, *reading]

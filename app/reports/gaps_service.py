@@ -1,0 +1,224 @@
+"""Perception gaps between layers and gaps between a team and the rest of the organisation.
+
+Both are two-group comparisons of scale scores per dimension (`app.stats.compare_groups` / `compare_with_rest` on
+per-group frequency tables of the scores: one pass over the answers for every group at once). Which comparisons
+may be made is decided by `app.reports.anonymity`: a set of layers only via `union_visible`, a team against the
+rest of the organisation only via `complement_visible`. On top of that, a dimension's figures need at least the
+survey's minimum group size of scale scores on each side (`below_threshold` otherwise).
+"""
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from app.errors import Unprocessable
+from app.orgs.models import Layer
+from app.reports.anonymity import ALL, complement_visible, union_visible
+from app.reports.context import Cell, ReportContext
+from app.reports.figures import PValue, num
+from app.reports.gaps_schemas import Comparison, GapFigures, GapSide, Level, PerceptionGaps, TeamGaps
+from app.reports.profile_schemas import Lang
+from app.reports.profile_service import dimension_names, group_ref, interval
+from app.reports.readings import (
+    LANGS,
+    REST_OF_ORGANISATION,
+    Phrase,
+    difference_reading,
+    is_significant,
+    layers_phrase,
+    respondents_in,
+    size_word,
+)
+from app.stats import FrequencyTable, TwoGroupComparison, compare_groups, compare_with_rest, holm, scale_scores
+
+ORGANISATION: Cell = (None, ALL)
+REST_NAME = {"en": "Rest of the organisation", "nl": "Rest van de organisatie"}
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A comparison the report makes (or lists as suppressed): its two sides and how to name them in a sentence."""
+
+    a: GapSide
+    b: GapSide
+    allowed: bool
+    a_words: Phrase
+    b_words: Phrase
+
+
+# ---------------------------------------------------------------------------------------------------- parameters
+
+def _bad_query(param: str, message: str) -> Unprocessable:
+    return Unprocessable(message, errors=[{"loc": ["query", param], "msg": message, "type": "value_error"}])
+
+
+def parse_layer_keys(ctx: ReportContext, value: str, param: str) -> list[Layer]:
+    """Layer keys separated by commas → the organisation's layers (422 for none or an unknown key)."""
+    keys = list(dict.fromkeys(k.strip() for k in value.split(",") if k.strip()))
+    if not keys:
+        raise _bad_query(param, "Give at least one layer key.")
+    unknown = [k for k in keys if k not in ctx.layer_by_key]
+    if unknown:
+        raise _bad_query(param, f"Unknown layer key(s): {', '.join(unknown)}. The organisation's layers are: "
+                                f"{', '.join(ctx.layer_by_key)}.")
+    return [ctx.layer_by_key[k] for k in keys]
+
+
+def layer_sets(ctx: ReportContext, reference: str | None, a: str | None,
+               b: str | None) -> tuple[list[tuple[list[Layer], list[Layer]]], list[str] | None]:
+    """The (a, b) layer sets to compare and the reference key (None when a and b were given)."""
+    if a is not None or b is not None:
+        if reference is not None:
+            raise _bad_query("reference", "Give either `reference` or `a` and `b`, not both.")
+        if a is None or b is None:
+            raise _bad_query("b" if b is None else "a", "Give both `a` and `b` (layer keys separated by commas).")
+        first, second = parse_layer_keys(ctx, a, "a"), parse_layer_keys(ctx, b, "b")
+        overlap = {layer.key for layer in first} & {layer.key for layer in second}
+        if overlap:
+            raise _bad_query("b", f"`a` and `b` must not share layers: {', '.join(sorted(overlap))}.")
+        return [(first, second)], None
+    if reference is None:  # employees by default; an organisation without that key compares with its bottom layer
+        if not ctx.layers:
+            raise _bad_query("reference", "The organisation has no layers.")
+        ref = ctx.layer_by_key.get("employee", ctx.layers[-1])
+    else:
+        refs = parse_layer_keys(ctx, reference, "reference")
+        if len(refs) != 1:
+            raise _bad_query("reference", "Give one reference layer key (use `a` and `b` for sets of layers).")
+        ref = refs[0]
+    return [([layer], [ref]) for layer in ctx.layers if layer.id != ref.id], [ref.key]
+
+
+# ------------------------------------------------------------------------------------------------------ figures
+
+def score_tables(ctx: ReportContext, codes: npt.NDArray[np.int64], n_groups: int) -> list[FrequencyTable]:
+    """Per dimension, the frequency table of scale scores with one row per group code 0..n_groups (the last row:
+    everyone in no group), empty groups as rows of zeros."""
+    scores = scale_scores(ctx.data.current, scale=ctx.data.scale).scores
+    out = []
+    for d in range(ctx.data.scale.n_dimensions):  # a loop over dimensions, each one grouped count
+        table = FrequencyTable.from_values(scores[:, d], codes)
+        out.append(table.regroup(table.labels.astype(np.int64), labels=np.arange(n_groups + 1)))
+    return out
+
+
+def _p(p: float | None, adjusted: float | None, family: int) -> PValue | None:
+    return None if p is None else PValue(p=p, p_adjusted=adjusted, correction="holm", family_size=family)
+
+
+def _shown_n(ctx: ReportContext, n: int) -> int | None:
+    return n if n == 0 or n >= ctx.k else None
+
+
+def comparisons(ctx: ReportContext, planned: Sequence[Planned], results: Sequence[Sequence[TwoGroupComparison]],
+                lang: Lang) -> list[Comparison]:
+    """Assemble the report: `results[i][d]` is planned comparison i on dimension d (unused when not allowed).
+
+    Holm runs over every Welch test shown (all comparisons x dimensions) and, separately, every Mann-Whitney
+    test; suppressed comparisons and dimensions below the threshold make no test."""
+    keys = ctx.data.scale.dimensions
+    names: dict[str, list[str]] = {lang_: dimension_names(ctx, lang_) for lang_ in LANGS}
+    shown = [(i, d) for i, plan in enumerate(planned) if plan.allowed for d in range(len(keys))
+             if _shown_n(ctx, results[i][d].n_first) is not None and _shown_n(ctx, results[i][d].n_second) is not None]
+    welch = holm([results[i][d].welch.pvalue for i, d in shown])
+    mw = holm([results[i][d].mann_whitney.pvalue for i, d in shown])
+    tests = {key: (welch.adjusted[j], mw.adjusted[j]) for j, key in enumerate(shown)}
+    out = []
+    for i, plan in enumerate(planned):
+        figures = []
+        for d, key in enumerate(keys if plan.allowed else ()):
+            r = results[i][d]
+            n_a, n_b = _shown_n(ctx, r.n_first), _shown_n(ctx, r.n_second)
+            if (i, d) not in tests:
+                figures.append(GapFigures(
+                    key=key, name=names[lang][d], n_a=n_a, n_b=n_b, mean_a=None, mean_b=None, difference=None,
+                    difference_ci=None, hedges_g=None, hedges_g_ci=None, effect_size=None, welch_t=None,
+                    welch_df=None, welch=None, mann_whitney_u=None, mann_whitney=None, significant=None,
+                    reason="below_threshold", reading=None))
+                continue
+            p_welch, p_mw = tests[(i, d)]
+            g = r.hedges_g.value
+            reason = r.difference.reason or r.hedges_g.reason or r.welch.reason
+            figures.append(GapFigures(
+                key=key, name=names[lang][d], n_a=n_a, n_b=n_b, mean_a=num(r.mean_first), mean_b=num(r.mean_second),
+                difference=num(r.difference.value), difference_ci=interval(r.difference.ci), hedges_g=num(g),
+                hedges_g_ci=interval(r.hedges_g.ci), effect_size=size_word(g), welch_t=num(r.welch.statistic),
+                welch_df=num(r.welch.df), welch=_p(r.welch.pvalue, p_welch, welch.n_tests),
+                mann_whitney_u=num(r.mann_whitney.statistic),
+                mann_whitney=_p(r.mann_whitney.pvalue, p_mw, mw.n_tests), significant=is_significant(p_welch),
+                reason=reason.value if reason else None,
+                reading=difference_reading(plan.a_words, plan.b_words, {lang_: names[lang_][d] for lang_ in LANGS},
+                                           r.difference.value, g, p_welch)))
+        out.append(Comparison(a=plan.a, b=plan.b, suppressed=not plan.allowed, dimensions=figures))
+    return out
+
+
+# ----------------------------------------------------------------------------------------------- perception gaps
+
+def _layer_side(ctx: ReportContext, layers: list[Layer], lang: Lang) -> tuple[GapSide, bool]:
+    cells: list[Cell] = [(ctx.scope, layer.id) for layer in layers]
+    visible = union_visible(ctx.suppression, cells)
+    n = sum(ctx.suppression.n(*cell) for cell in cells)
+    name = " + ".join(str(layer.names.get(lang) or layer.key) for layer in layers)
+    return GapSide(name=name, layer_keys=[layer.key for layer in layers], unit_id=ctx.scope,
+                   unit_path=ctx.unit_path(ctx.scope), n=n if visible else None, suppressed=not visible), visible
+
+
+def perception_gaps(ctx: ReportContext, sets: list[tuple[list[Layer], list[Layer]]], reference: list[str] | None,
+                    lang: Lang) -> PerceptionGaps:
+    """Each pair of layer sets within the scope, per dimension (see the route for the definitions)."""
+    groups: dict[tuple[uuid.UUID, ...], int] = {}
+    masks: list[npt.NDArray[np.bool_]] = []
+    for layers in (s for pair in sets for s in pair):
+        key = tuple(layer.id for layer in layers)
+        if key not in groups:
+            groups[key] = len(groups)
+            masks.append(np.logical_or.reduce([ctx.with_layer(layer.id) for layer in layers]))
+    codes = np.full(ctx.data.n, len(groups), dtype=np.int64)
+    inside = ctx.in_subtree(ctx.scope)
+    for index, mask in enumerate(masks):  # disjoint sets of layers: layers as a whole, or a against b
+        codes[mask & inside & (codes == len(groups))] = index
+    planned, pairs = [], []
+    for first, second in sets:
+        a, a_ok = _layer_side(ctx, first, lang)
+        b, b_ok = _layer_side(ctx, second, lang)
+        planned.append(Planned(a, b, a_ok and b_ok, layers_phrase(first), layers_phrase(second)))
+        pairs.append((groups[tuple(x.id for x in first)], groups[tuple(x.id for x in second)]))
+    tables = score_tables(ctx, codes, len(groups))
+    per_dim = [compare_groups(t, pairs=pairs) for t in tables]
+    results = [[per_dim[d][i] for d in range(len(tables))] for i in range(len(pairs))]
+    return PerceptionGaps(survey_id=ctx.survey.id, language=lang, min_group_size=ctx.k,
+                          scope=group_ref(ctx, ctx.scope), reference=reference,
+                          comparisons=comparisons(ctx, planned, results, lang))
+
+
+# ---------------------------------------------------------------------------------------------------- team gaps
+
+def team_units(ctx: ReportContext, level: Level) -> list[uuid.UUID]:
+    """The scope's leaf teams (or child units) that have respondents (emptiness is not protected information)."""
+    units = ctx.teams() if level == "teams" else ctx.child_units(ctx.scope)
+    return [u for u in units if ctx.suppression.n(u, ALL) > 0]
+
+
+def team_gaps(ctx: ReportContext, level: Level, lang: Lang) -> TeamGaps:
+    """Each team against the rest of the organisation (the whole organisation minus the team), per dimension."""
+    units = team_units(ctx, level)
+    codes = ctx.group_codes([(u, ALL) for u in units])
+    codes[codes < 0] = len(units)
+    org_n = ctx.suppression.n(*ORGANISATION)
+    planned = []
+    for u in units:
+        allowed = complement_visible(ctx.suppression, ORGANISATION, (u, ALL))
+        team = GapSide(name=ctx.unit_name(u), layer_keys=[], unit_id=u, unit_path=ctx.unit_path(u),
+                       n=ctx.shown_n(u), suppressed=not ctx.visible(u))
+        rest = GapSide(name=REST_NAME[lang], layer_keys=[], unit_id=None, unit_path=[],
+                       n=org_n - ctx.suppression.n(u, ALL) if allowed else None, suppressed=not allowed)
+        planned.append(Planned(team, rest, allowed, respondents_in(ctx.unit_name(u)), REST_OF_ORGANISATION))
+    tables = score_tables(ctx, codes, len(units))
+    per_dim = [compare_with_rest(t) for t in tables]
+    results = [[per_dim[d][i] for d in range(len(tables))] for i in range(len(units))]
+    return TeamGaps(survey_id=ctx.survey.id, language=lang, min_group_size=ctx.k, scope=group_ref(ctx, ctx.scope),
+                    level=level, organisation=group_ref(ctx, None), teams=comparisons(ctx, planned, results, lang))
