@@ -1,4 +1,5 @@
-"""The respondent's web form: plain HTML, CSS and JavaScript served from the package, under strict security headers.
+"""The respondent's web form and the leader's dashboard: plain HTML, CSS and JavaScript served from the package,
+under strict security headers.
 
 The invitation token travels in the URL fragment (`/respond#<token>`). Browsers never send a fragment to a server,
 so the token cannot reach access logs or Referer headers; the page's script reads it and sends it in the
@@ -8,6 +9,9 @@ Static files are read once from the package (`app/web/static`, shipped as packag
 a content hash (`/static/respond.js?v=<hash>`), and the relative imports between JavaScript modules get the same
 treatment when the files are read, so every link the browser follows is versioned and may be cached for a year.
 Anything requested without the current version is revalidated with its ETag.
+
+The dashboard (`/dashboard`) asks for an API key on the page, keeps it in the tab's sessionStorage and sends it only
+in the `Authorization` header of its calls to the report API; the key is never part of a URL.
 """
 
 import hashlib
@@ -115,6 +119,12 @@ def _serve(request: Request, asset: Asset, cache_control: str) -> Response:
 def respond_page(request: Request) -> Response:
     """The respondent's form. The token is read by the page from the URL fragment, never sent to this route."""
     return _serve(request, _page("respond.html"), CACHE_REVALIDATE)
+
+
+@router.api_route("/dashboard", methods=["GET", "HEAD"], name="dashboard_page")
+def dashboard_page(request: Request) -> Response:
+    """The leader's dashboard. The API key is entered on the page, never sent to this route."""
+    return _serve(request, _page("dashboard.html"), CACHE_REVALIDATE)
 
 
 @router.api_route("/static/{name}", methods=["GET", "HEAD"], name="static_file")

@@ -1,0 +1,206 @@
+/* The panels built on the gap and readiness reports: the readiness summary, desired versus current, and perception
+   gaps between layers. Differences are bars from zero with their 95% confidence interval; a difference that is
+   significant after the report's correction for multiple tests is drawn darker and marked ★. */
+import { figure, intervalChart, legend, table } from "./dashboard-charts.js";
+import { el, fmt, fmtCi, fmtDiff, present } from "./dashboard-dom.js";
+import { note, suppressedCell } from "./dashboard-panels.js";
+
+const STAR = "\u2605";
+
+/** "0.012", "< 0.001"; "–" when missing. */
+function fmtP(lang, p) {
+  if (!present(p)) return "–";
+  return p < 0.001 ? `< ${fmt(lang, 0.001, 3)}` : fmt(lang, p, 3);
+}
+
+const reading = (ctx, r) => (r && (r[ctx.lang] || r.en)) || "";
+
+/** A domain from zero to every interval's far end, rounded out to a quarter point (at least ±0.5 around zero). */
+function domainOf(rows) {
+  let [lo, hi] = [-0.25, 0.5];
+  for (const r of rows) {
+    for (const v of [r.diff, r.ci && r.ci.low, r.ci && r.ci.high]) {
+      if (present(v)) [lo, hi] = [Math.min(lo, v), Math.max(hi, v)];
+    }
+  }
+  return [Math.floor(lo * 4) / 4, Math.ceil(hi * 4) / 4];
+}
+
+function gapText(ctx, diff, significant) {
+  return present(diff) ? `${fmtDiff(ctx.lang, diff)}${significant ? ` ${STAR}` : ""}` : ctx.t("noFigure");
+}
+
+function gapChart(ctx, { rows, domain, width, caption }) {
+  return intervalChart({
+    kind: "bar", domain, width, lang: ctx.lang, label: `${caption}. ${ctx.t("chartNote")}`,
+    tickFormat: (v, digits) => (v === 0 ? "0" : fmtDiff(ctx.lang, v, digits)),
+    rows: rows.map((r) => ({
+      label: r.label, sublabel: r.sublabel, value: r.diff, low: r.ci && r.ci.low, high: r.ci && r.ci.high,
+      suppressed: r.suppressed, suppressedText: ctx.t("suppressedLong", { k: ctx.k }), significant: r.significant,
+      text: gapText(ctx, r.diff, r.significant),
+    })),
+  });
+}
+
+function gapLegend(ctx, suppressed) {
+  return legend([{ mark: "bar", text: ctx.t("difference") }, { mark: "whisker", text: ctx.t("ci") },
+    { mark: "significant", text: `${STAR} ${ctx.t("significantMark")}` },
+    ...(suppressed ? [{ mark: "suppressed", text: ctx.t("legendSuppressed", { k: ctx.k }) }] : [])]);
+}
+
+const significantText = (ctx, s) => (s === null || s === undefined ? "–" : ctx.t(s ? "yes" : "no"));
+
+// --- readiness -------------------------------------------------------------------------------------------------------
+
+function summaryBlock(title, items, extra) {
+  return el("section", { class: "summary-block" }, el("h3", { class: "summary-title", text: title }), extra || null,
+    items.length ? el("ol", { class: "summary-list" }, items) : null);
+}
+
+function summaryItem({ rank, name, figure: fig, visual, detail, text }) {
+  return el("li", { class: "summary-item" },
+    el("div", { class: "summary-line" },
+      rank ? el("span", { class: "summary-rank", text: String(rank) }) : null,
+      el("span", { class: "summary-name" }, name),
+      el("span", { class: "summary-figure", text: fig })),
+    visual || null,
+    detail ? el("p", { class: "summary-detail", text: detail }) : null,
+    text ? el("p", { class: "summary-reading", text }) : null);
+}
+
+/** Current and desired mean on the scale, joined by a line (drawn with CSS; the figures are in the text). */
+function dumbbell(ctx, current, wanted) {
+  const at = (v) => `${((v - ctx.scale.min) / (ctx.scale.max - ctx.scale.min)) * 100}%`;
+  const [a, b] = [Math.min(current, wanted), Math.max(current, wanted)];
+  const line = el("span", { class: "db-line" });
+  line.style.left = at(a);
+  line.style.width = `calc(${at(b)} - ${at(a)})`;
+  const dot = (v, kind) => {
+    const node = el("span", { class: `db-dot db-${kind}` });
+    node.style.left = at(v);
+    return node;
+  };
+  return el("div", { class: "dumbbell", "aria-hidden": "true" }, el("span", { class: "db-track" }), line,
+    dot(current, "current"), dot(wanted, "desired"));
+}
+
+const effectWord = (ctx, size) => (size ? ctx.t(`effect.${size}`) : "");
+
+export const readiness = {
+  id: "readiness",
+  requests: (ctx) => ({ readiness: ctx.report("readiness", { lang: ctx.lang }) }),
+  render(body, { readiness: data }, ctx) {
+    if (data.suppressed) return body.append(note(ctx.t("scopeSuppressed", { k: ctx.k }), "suppressed"));
+    const byGap = data.ranked_by === "desired_gap";
+    const dims = data.dimensions.map((d) => {
+      const gap = byGap ? d.desired_gap : null;
+      if (gap && present(gap.gap) && present(gap.mean_current) && present(gap.mean_desired)) {
+        return summaryItem({ rank: d.rank, name: d.name, figure: gapText(ctx, gap.gap, gap.significant),
+          visual: dumbbell(ctx, gap.mean_current, gap.mean_desired),
+          detail: ctx.t("readinessCurrentDesired", { current: fmt(ctx.lang, gap.mean_current),
+            desired: fmt(ctx.lang, gap.mean_desired), n: gap.n, effect: effectWord(ctx, gap.effect_size) }) });
+      }
+      return summaryItem({ rank: d.rank, name: d.name, figure: fmt(ctx.lang, d.mean),
+        detail: present(d.mean) ? ctx.t("readinessMean", { ci: fmtCi(ctx.lang, d.ci), n: d.n })
+          : ctx.t("suppressedLong", { k: ctx.k }),
+        text: gap ? "" : reading(ctx, d.reading) });
+    });
+    const key = byGap ? legend([{ mark: "current", text: ctx.t("current") }, { mark: "desired", text: ctx.t("desired") },
+      { mark: "scale", text: ctx.t("onScale", { min: ctx.scale.min, max: ctx.scale.max }) }]) : null;
+    const gaps = data.perception_gaps.map((h) => summaryItem({
+      name: `${h.a.name} · ${h.figures.name}`, figure: gapText(ctx, h.figures.difference, h.figures.significant),
+      detail: ctx.t("readinessVs", { b: h.b.name, na: h.a.n, nb: h.b.n,
+        ci: fmtCi(ctx.lang, h.figures.difference_ci, true) }),
+      text: reading(ctx, h.figures.reading) }));
+    const team = (tm) => {
+      const significant = Boolean(tm.welch && present(tm.welch.p_adjusted) && tm.welch.p_adjusted < 0.05);
+      return summaryItem({ name: tm.group.unit_name, figure: fmt(ctx.lang, tm.mean),
+        detail: present(tm.difference)
+          ? ctx.t("readinessTeam", { n: tm.n, diff: gapText(ctx, tm.difference, significant) })
+          : ctx.t("readinessTeamAlone", { n: tm.n }) });
+    };
+    const teams = [...data.most_ready_teams, ...data.least_ready_teams];
+    body.append(el("div", { class: "summary-grid" },
+      summaryBlock(ctx.t(byGap ? "readinessByGap" : "readinessByMean"), dims, key),
+      summaryBlock(ctx.t("readinessGaps"), gaps, gaps.length ? null : note(ctx.t("readinessNoGaps"))),
+      el("div", { class: "summary-stack" },
+        summaryBlock(ctx.t("readinessMost"), data.most_ready_teams.map(team),
+          teams.length ? el("p", { class: "summary-detail", text: ctx.t("readinessIndex") }) : null),
+        teams.length ? summaryBlock(ctx.t("readinessLeast"), data.least_ready_teams.map(team))
+          : note(ctx.t("readinessNoTeams")))),
+    el("p", { class: "summary-foot", text: ctx.t("readinessFoot") }));
+  },
+};
+
+// --- desired versus current -----------------------------------------------------------------------------------------
+
+export const desired = {
+  id: "desired",
+  requests: (ctx) => (ctx.survey.ask_desired ? { gap: ctx.report("desired-gap", { lang: ctx.lang }) } : {}),
+  render(body, { gap: data }, ctx) {
+    if (!ctx.survey.ask_desired || !data) return body.append(note(ctx.t("desiredNotAsked")));
+    const group = data.groups[0];
+    if (!group || group.suppressed) return body.append(note(ctx.t("scopeSuppressed", { k: ctx.k }), "suppressed"));
+    const rows = group.dimensions.map((d) => ({ label: d.name, diff: d.gap, ci: d.gap_ci, significant: d.significant,
+      suppressed: d.reason === "suppressed" || d.reason === "below_threshold" }));
+    const caption = ctx.t("desiredCaption");
+    const head = [ctx.t("dimension"), ctx.t("current"), ctx.t("desired"), ctx.t("gap"), ctx.t("ci"), ctx.t("n"),
+      ctx.t("pAdjusted"), ctx.t("significant")];
+    const tableRows = group.dimensions.map((d) => [d.name, fmt(ctx.lang, d.mean_current), fmt(ctx.lang, d.mean_desired),
+      fmtDiff(ctx.lang, d.gap), fmtCi(ctx.lang, d.gap_ci, true), d.n === null ? suppressedCell(ctx) : String(d.n),
+      fmtP(ctx.lang, d.t_test && d.t_test.p_adjusted), significantText(ctx, d.significant)]);
+    const chart = gapChart(ctx, { rows, domain: domainOf(rows), width: ctx.width(body), caption });
+    body.append(gapLegend(ctx, rows.some((r) => r.suppressed)),
+      figure(chart, table({ caption, head, rows: tableRows }), ctx.t("showTable")),
+      el("p", { class: "panel-foot", text: ctx.t("holmFoot") }));
+  },
+};
+
+// --- perception gaps ------------------------------------------------------------------------------------------------
+
+export const perception = {
+  id: "perception",
+  requests: (ctx) => ({ gaps: ctx.report("perception-gaps", { lang: ctx.lang }) }),
+  render(body, { gaps: data }, ctx) {
+    if (data.scope && data.scope.suppressed) {
+      return body.append(note(ctx.t("scopeSuppressed", { k: ctx.k }), "suppressed"));
+    }
+    if (!data.comparisons.length) return body.append(note(ctx.t("perceptionNone")));
+    const shown = data.comparisons.filter((c) => !c.suppressed);
+    const hiddenOnes = data.comparisons.filter((c) => c.suppressed);
+    const all = shown.flatMap((c) => c.dimensions.map((d) => ({ diff: d.difference, ci: d.difference_ci })));
+    const domain = domainOf(all);
+    const full = ctx.width(body);
+    const cols = Math.max(1, Math.min(shown.length, full > 900 ? 3 : full > 560 ? 2 : 1));
+    const width = Math.floor((full - (cols - 1) * 32) / cols);
+    const charts = shown.map((c) => {
+      const caption = ctx.t("perceptionChart", { a: c.a.name, b: c.b.name });
+      const rows = c.dimensions.map((d) => ({ label: d.name, diff: d.difference, ci: d.difference_ci,
+        significant: d.significant, suppressed: d.reason === "suppressed" || d.reason === "below_threshold" }));
+      return el("section", { class: "small-multiple" },
+        el("h3", { class: "small-title" }, c.a.name,
+          el("span", { class: "small-sub", text: ` ${ctx.t("versus")} ${c.b.name}` })),
+        el("p", { class: "small-n", text: ctx.t("perceptionN", { na: c.a.n, nb: c.b.n }) }),
+        el("div", { class: "chart-box" }, gapChart(ctx, { rows, domain, width, caption })));
+    });
+    const hiddenList = hiddenOnes.length ? el("ul", { class: "hidden-list" }, hiddenOnes.map((c) => el("li", {
+      class: "hidden-item" }, el("span", { class: "legend-mark legend-suppressed", "aria-hidden": "true" }),
+    el("span", { text: ctx.t("suppressedComparison", { a: c.a.name, b: c.b.name, k: ctx.k }) })))) : null;
+    const grid = shown.length ? el("div", { class: "chart-grid" }, charts) : null;
+    if (grid) grid.style.gridTemplateColumns = `repeat(${cols}, minmax(0, 1fr))`;
+    const caption = ctx.t("perceptionCaption");
+    const head = [ctx.t("layer"), ctx.t("dimension"), ctx.t("difference"), ctx.t("ci"), ctx.t("n"),
+      ctx.t("pAdjusted"), ctx.t("significant")];
+    const tableRows = data.comparisons.flatMap((c) => (c.suppressed
+      ? [[c.a.name, { span: head.length - 1, content: el("span", { class: "suppressed-text",
+        text: ctx.t("suppressedLong", { k: ctx.k }) }) }]]
+      : c.dimensions.map((d) => [c.a.name, d.name, fmtDiff(ctx.lang, d.difference),
+        fmtCi(ctx.lang, d.difference_ci, true), `${d.n_a ?? "–"} / ${d.n_b ?? "–"}`,
+        fmtP(ctx.lang, d.welch && d.welch.p_adjusted), significantText(ctx, d.significant)])));
+    body.append(gapLegend(ctx, hiddenOnes.length > 0),
+      grid, hiddenList,
+      el("details", { class: "table-toggle" }, el("summary", { text: ctx.t("showTable") }),
+        table({ caption, head, rows: tableRows })),
+      el("p", { class: "panel-foot", text: ctx.t("holmFoot") }));
+  },
+};

@@ -1,0 +1,157 @@
+/* The panels built on the profile reports: heatmap of teams × dimensions, culture profile, response rates.
+   A panel names the reports it needs (`requests`) and draws them (`render`) into its body; the page fetches,
+   caches and redraws (on a change of language, selection or width). A suppressed group is drawn hatched with
+   "n < k", never as a zero or an empty cell. */
+import { figure, intervalChart, legend, table } from "./dashboard-charts.js";
+import { diverging, el, fmt, fmtCi, fmtPct, hidden, inkOn, present } from "./dashboard-dom.js";
+
+/** The path of a unit above it ("Directie Ruimte › Wonen"), or "". */
+function parentPath(group) {
+  return (group.unit_path || []).slice(0, -1).join(" › ");
+}
+
+function unitLabel(group) {
+  const parent = parentPath(group);
+  return el("span", { class: "unit-label" }, el("span", { class: "unit-name", text: group.unit_name }),
+    parent ? el("span", { class: "unit-parent", text: parent }) : null);
+}
+
+/** A suppressed figure in a table cell: "n < k" on screen, the reason in words for screen readers. */
+export function suppressedCell(ctx) {
+  const long = ctx.t("suppressedLong", { k: ctx.k });
+  return el("span", { class: "suppressed-text", title: long },
+    el("span", { "aria-hidden": "true", text: ctx.t("suppressedShort", { k: ctx.k }) }), hidden(long));
+}
+
+export function note(text, kind = "info") {
+  return el("p", { class: `panel-note panel-note-${kind}`, text });
+}
+
+// --- heatmap -------------------------------------------------------------------------------------------------------
+
+function colourDomain(ctx) {
+  const mid = (ctx.scale.min + ctx.scale.max) / 2;
+  const half = Math.max(0.5, (ctx.scale.max - ctx.scale.min) / 2 - 0.5);
+  return [mid - half, mid + half];
+}
+
+function heatLegend(ctx) {
+  const [lo, hi] = colourDomain(ctx);
+  return el("div", { class: "heat-legend", "aria-hidden": "true" },
+    el("span", { class: "heat-legend-end", text: `${fmt(ctx.lang, lo, 1)} ${ctx.t("legendLow")}` }),
+    el("span", { class: "heat-legend-ramp" }),
+    el("span", { class: "heat-legend-end", text: `${fmt(ctx.lang, hi, 1)} ${ctx.t("legendHigh")}` }),
+    el("span", { class: "heat-legend-suppressed" },
+      el("span", { class: "legend-mark legend-suppressed" }), ctx.t("legendSuppressed", { k: ctx.k })));
+}
+
+function heatCell(ctx, cell) {
+  if (cell.suppressed) return el("td", { class: "heat-cell heat-suppressed" }, suppressedCell(ctx));
+  if (!present(cell.mean)) return el("td", { class: "heat-cell heat-empty" }, "–", hidden(ctx.t("noFigure")));
+  const [lo, hi] = colourDomain(ctx);
+  const td = el("td", { class: "heat-cell", "data-mean": cell.mean }, fmt(ctx.lang, cell.mean));
+  const colour = diverging(cell.mean, lo, hi);
+  td.style.backgroundColor = colour;
+  td.style.color = inkOn(colour);
+  return td;
+}
+
+export const heatmap = {
+  id: "heatmap",
+  requests: (ctx) => ({ heatmap: ctx.report("heatmap", { level: "teams", lang: ctx.lang }) }),
+  render(body, { heatmap: data }, ctx) {
+    if (!data.rows.length) return body.append(note(ctx.t("heatmapEmpty")));
+    const caption = ctx.t("heatmapCaption");
+    const head = el("tr", {}, el("th", { scope: "col", class: "heat-corner", text: ctx.t("team") }),
+      data.columns.map((c) => el("th", { scope: "col", class: "heat-col" }, el("span", { text: c.name }))),
+      el("th", { scope: "col", class: "num heat-n", text: ctx.t("n") }));
+    const rowN = (group) => el("span", { class: "unit-n" }, group.suppressed ? suppressedCell(ctx)
+      : ctx.t("nIs", { n: group.n }));
+    const rows = data.rows.map((row) => el("tr", {},
+      el("th", { scope: "row", class: "heat-row" }, unitLabel(row.group), rowN(row.group)),
+      row.cells.map((cell) => heatCell(ctx, cell)),
+      el("td", { class: "num heat-n" }, row.group.suppressed ? suppressedCell(ctx) : String(row.group.n))));
+    const orgRow = data.columns.some((c) => present(c.organisation_mean)) ? el("tfoot", {}, el("tr", {},
+      el("th", { scope: "row", class: "heat-row", text: ctx.t("organisationMean") }),
+      data.columns.map((c) => el("td", { class: "num heat-ref", text: fmt(ctx.lang, c.organisation_mean) })),
+      el("td", { class: "heat-n" }))) : null;
+    const tableEl = el("table", { class: "heat-table" }, el("caption", { class: "visually-hidden", text: caption }),
+      el("thead", {}, head), el("tbody", {}, rows), orgRow);
+    body.append(heatLegend(ctx),
+      el("div", { class: "heat-scroll", role: "region", tabindex: "0", "aria-label": caption }, tableEl));
+  },
+};
+
+// --- culture profile -----------------------------------------------------------------------------------------------
+
+export const profile = {
+  id: "profile",
+  requests: (ctx) => ({
+    profile: ctx.report("profile", { lang: ctx.lang }),
+    // the organisation-wide means, as reference marks, when the scope is a unit
+    ...(ctx.scopeId ? { heatmap: ctx.report("heatmap", { level: "teams", lang: ctx.lang }) } : {}),
+  }),
+  render(body, { profile: data, heatmap: heat }, ctx) {
+    if (data.suppressed) return body.append(note(ctx.t("scopeSuppressed", { k: ctx.k }), "suppressed"));
+    const refs = new Map((heat ? heat.columns : []).map((c) => [c.key, c.organisation_mean]));
+    const showRef = ctx.scopeId && [...refs.values()].some(present);
+    const rows = data.dimensions.map((d) => ({
+      label: d.name, value: d.mean, low: d.ci && d.ci.low, high: d.ci && d.ci.high,
+      ref: showRef ? refs.get(d.key) : null,
+      text: present(d.mean) ? `${fmt(ctx.lang, d.mean)}  (${ctx.t("nIs", { n: d.n })})` : ctx.t("noFigure"),
+    }));
+    const caption = ctx.t("profileCaption");
+    const chart = intervalChart({ rows, kind: "dot", domain: [ctx.scale.min, ctx.scale.max], width: ctx.width(body),
+      label: `${caption}. ${ctx.t("chartNote")}`, lang: ctx.lang });
+    const head = [ctx.t("dimension"), ctx.t("mean"), ctx.t("ci"), ctx.t("n"),
+      ...(showRef ? [ctx.t("organisationMean")] : [])];
+    const tableRows = data.dimensions.map((d) => [d.name, fmt(ctx.lang, d.mean), fmtCi(ctx.lang, d.ci), String(d.n),
+      ...(showRef ? [fmt(ctx.lang, refs.get(d.key))] : [])]);
+    body.append(
+      legend([{ mark: "dot", text: ctx.t("mean") }, { mark: "whisker", text: ctx.t("ci") },
+        ...(showRef ? [{ mark: "ref", text: ctx.t("organisationMean") }] : [])]),
+      figure(chart, table({ caption, head, rows: tableRows }), ctx.t("showTable")));
+  },
+};
+
+// --- response rates ------------------------------------------------------------------------------------------------
+
+function rateBar(ctx, row) {
+  if (row.reason === "suppressed" || row.group.suppressed) {
+    return el("span", { class: "rate-cell" }, el("span", { class: "rate-bar rate-bar-suppressed" },
+      hidden(ctx.t("suppressedLong", { k: ctx.k }))), el("span", { class: "rate-value" }));
+  }
+  if (!present(row.rate)) return el("span", { class: "rate-none", text: ctx.t("noInvitations") });
+  const fill = el("span", { class: "rate-fill" });
+  fill.style.width = `${Math.min(100, Math.max(0, row.rate * 100))}%`;
+  return el("span", { class: "rate-cell" }, el("span", { class: "rate-bar", "aria-hidden": "true" }, fill),
+    el("span", { class: "rate-value", text: fmtPct(ctx.lang, row.rate) }));
+}
+
+function rateTable(ctx, caption, rows, label, total) {
+  const line = (row, name) => el("tr", {}, el("th", { scope: "row" }, name),
+    el("td", { class: "num", text: String(row.invited) }),
+    el("td", { class: "num" }, present(row.answered) ? String(row.answered) : suppressedCell(ctx)),
+    el("td", { class: "rate-col" }, rateBar(ctx, row)));
+  return el("div", { class: "table-wrap" }, el("table", { class: "data-table rate-table" },
+    el("caption", { class: "table-caption", text: caption }),
+    el("thead", {}, el("tr", {}, el("th", { scope: "col", text: ctx.t(label) }),
+      el("th", { scope: "col", class: "num", text: ctx.t("invited") }),
+      el("th", { scope: "col", class: "num", text: ctx.t("answered") }),
+      el("th", { scope: "col", class: "rate-col", text: ctx.t("rate") }))),
+    el("tbody", {}, rows.map((row) => line(row, row.name))),
+    total ? el("tfoot", {}, line(total, ctx.t("total"))) : null));
+}
+
+export const rates = {
+  id: "rates",
+  requests: (ctx) => ({ rates: ctx.report("response-rates", { level: "children" }) }),
+  render(body, { rates: data }, ctx) {
+    const units = data.units.map((r) => ({ ...r, name: unitLabel(r.group) }));
+    const layers = data.layers.map((r) => ({ ...r, name: ctx.layerName(r.group.layer_key) }));
+    body.append(el("div", { class: "rate-grid" },
+      units.length ? rateTable(ctx, ctx.t("ratesCaption"), units, "unitCol", data.scope) : null,
+      layers.length ? rateTable(ctx, ctx.t("ratesLayerCaption"), layers, "layer", units.length ? null : data.scope)
+        : null));
+  },
+};

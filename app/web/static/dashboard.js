@@ -1,0 +1,384 @@
+/* The leader's dashboard: sign in with an API key, pick a survey wave and a unit, read the reports.
+   Runs under a strict Content-Security-Policy: ES modules from this origin only, no inline script or handlers, no
+   eval, no HTML parsed from strings. The key is kept in sessionStorage and only ever sent in the Authorization
+   header; it is never put in a URL, never logged. */
+import { API, ApiError, forgetKey, get, path, storeKey, storedKey } from "./dashboard-api.js";
+import { clear, el } from "./dashboard-dom.js";
+import { desired, perception, readiness } from "./dashboard-gaps.js";
+import { STRINGS } from "./dashboard-i18n.js";
+import { heatmap, note, profile, rates } from "./dashboard-panels.js";
+
+const PANELS = [readiness, heatmap, profile, desired, perception, rates];
+const SELECTION_STORE = "culturegap.dashboard.selection";
+const LANG_STORE = "culturegap.dashboard.lang";
+
+const $ = (id) => document.getElementById(id);
+const els = {
+  status: $("status"), signin: $("view-signin"), signinForm: $("signin-form"), keyInput: $("key-input"),
+  signinError: $("signin-error"), signinErrorTitle: $("signin-error-title"), signinErrorText: $("signin-error-text"),
+  signinTitle: $("signin-title"), loading: $("view-loading"), message: $("view-message"),
+  messageTitle: $("message-title"), messageText: $("message-text"), messageRetry: $("message-retry"),
+  dashboard: $("view-dashboard"), orgName: $("org-name"), title: $("dashboard-title"), meta: $("survey-meta"),
+  orgField: $("org-field"), orgSelect: $("org-select"), surveySelect: $("survey-select"),
+  unitSelect: $("unit-select"), signOut: $("sign-out"), langSwitch: $("lang-switch"), panels: $("panels"),
+};
+
+const state = {
+  key: "",
+  lang: initialLanguage(),
+  me: null,
+  organisations: [], // for a platform admin key
+  org: null, layers: [], units: [], surveys: [],
+  survey: null, scopeId: null, scale: { min: 1, max: 5 },
+  cache: new Map(), // url -> promise of its JSON, for the current selection
+  data: new Map(), // panel id -> {result} or {error}
+  generation: 0, // bumped by every new selection: late answers of an old one are dropped
+  message: null, // {kind, retry} on show
+  signinError: null,
+};
+
+// --- text ------------------------------------------------------------------------------------------------------------
+
+function initialLanguage() {
+  const stored = localStorage.getItem(LANG_STORE);
+  if (stored && STRINGS[stored]) return stored;
+  for (const tag of navigator.languages || [navigator.language || "en"]) {
+    const base = String(tag).toLowerCase().split("-")[0];
+    if (STRINGS[base]) return base;
+  }
+  return "en";
+}
+
+function t(key, values) {
+  const text = (STRINGS[state.lang] || STRINGS.en)[key] ?? STRINGS.en[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => (values && name in values ? String(values[name]) : ""));
+}
+
+function announce(text) {
+  els.status.textContent = "";
+  window.setTimeout(() => { els.status.textContent = text; }, 50);
+}
+
+function translateStatic() {
+  document.documentElement.lang = state.lang;
+  document.title = state.org ? `${state.org.name} · ${t("appName")}` : t("appName");
+  for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
+  for (const node of document.querySelectorAll("[data-lead]")) {
+    node.textContent = t(node.dataset.lead, { min: state.scale.min, max: state.scale.max });
+  }
+  for (const button of els.langSwitch.querySelectorAll("button")) {
+    button.setAttribute("aria-pressed", String(button.dataset.lang === state.lang));
+  }
+}
+
+// --- views -------------------------------------------------------------------------------------------------------------
+
+function show(view) {
+  for (const name of ["signin", "loading", "message", "dashboard"]) els[name].hidden = name !== view;
+  els.signOut.hidden = view === "signin" || !state.key;
+}
+
+/** The sign-in form; `error`: "missing" (no key entered) or an ApiError kind, said above the field. */
+function showSignIn(error) {
+  state.signinError = error;
+  show("signin");
+  els.signinError.hidden = !error;
+  if (error) {
+    const text = error === "missing" ? { title: t("keyMissing"), text: "" } : errorText(new ApiError(error, 0, null));
+    els.signinErrorTitle.textContent = text.title;
+    els.signinErrorText.textContent = text.text;
+    els.keyInput.setAttribute("aria-invalid", "true");
+    els.keyInput.focus();
+  } else {
+    els.keyInput.removeAttribute("aria-invalid");
+    els.keyInput.focus();
+  }
+}
+
+function errorText(error) {
+  const kind = error instanceof ApiError ? error.kind : "unexpected";
+  const detail = error instanceof ApiError ? (error.detail || error.errors.map((e) => e.msg).join("; ")) : "";
+  return { title: t(`error.${kind}.title`), text: t(`error.${kind}.text`, { detail }) };
+}
+
+function showMessage(kind, retry) {
+  state.message = { kind, retry };
+  const text = kind === "no-surveys" ? { title: t("noSurveysTitle"), text: t("noSurveysText") }
+    : errorText(new ApiError(kind, 0, null));
+  show("message");
+  els.messageTitle.textContent = text.title;
+  els.messageText.textContent = text.text;
+  els.messageRetry.hidden = !retry;
+  els.messageTitle.focus();
+}
+
+/** A key the service refused: forget it and ask again. */
+function keyRefused() {
+  forgetKey();
+  state.key = "";
+  showSignIn("unauthorized");
+}
+
+function failed(error, retry) {
+  if (error instanceof ApiError && error.kind === "unauthorized") return keyRefused();
+  const kind = error instanceof ApiError ? error.kind : "unexpected";
+  return showMessage(kind, retry);
+}
+
+// --- loading ---------------------------------------------------------------------------------------------------------
+
+const api = (url) => get(state.key, url);
+
+function remembered() {
+  try { return JSON.parse(sessionStorage.getItem(SELECTION_STORE) || "{}"); } catch { return {}; }
+}
+
+function remember() {
+  sessionStorage.setItem(SELECTION_STORE, JSON.stringify({
+    org: state.org && state.org.id, survey: state.survey && state.survey.id, unit: state.scopeId }));
+}
+
+async function start() {
+  show("loading");
+  try {
+    state.me = await api(API.me);
+    storeKey(state.key);
+    let orgId = state.me.organisation_id;
+    els.orgField.hidden = Boolean(orgId);
+    if (!orgId) { // a platform admin: every organisation, one at a time
+      state.organisations = await api(API.organisations);
+      if (!state.organisations.length) return showMessage("no-surveys", null);
+      const wanted = remembered().org;
+      orgId = state.organisations.some((o) => o.id === wanted) ? wanted : state.organisations[0].id;
+      fillSelect(els.orgSelect, state.organisations.map((o) => ({ value: o.id, text: o.name })), orgId);
+    }
+    await loadOrganisation(orgId);
+  } catch (error) {
+    failed(error, start);
+  }
+}
+
+async function loadOrganisation(orgId) {
+  show("loading");
+  const [org, layers, units, surveys] = await Promise.all([
+    api(API.organisation(orgId)), api(API.layers(orgId)), api(API.units(orgId)), api(API.surveys(orgId))]);
+  Object.assign(state, { org, layers, units, surveys: surveys.filter((s) => s.status !== "draft") });
+  if (!state.surveys.length) return showMessage("no-surveys", null);
+  const saved = remembered();
+  const newest = [...state.surveys].sort((a, b) => String(b.opened_at).localeCompare(String(a.opened_at)))[0];
+  state.survey = state.surveys.find((s) => s.id === saved.survey) || newest;
+  const own = state.me.unit_id;
+  state.scopeId = state.units.some((u) => u.id === saved.unit) ? saved.unit : own || null;
+  fillPickers();
+  await selectSurvey(state.survey);
+}
+
+function fillSelect(select, options, value) {
+  clear(select);
+  for (const option of options) select.append(el("option", { value: option.value, text: option.text }));
+  select.value = value ?? "";
+}
+
+function fillPickers() {
+  fillSelect(els.surveySelect, state.surveys.map((s) => ({ value: s.id,
+    text: `${s.title} (${t(`status.${s.status}`)})` })), state.survey.id);
+  const options = state.me.unit_id ? [] : [{ value: "", text: t("wholeOrganisation") }];
+  for (const unit of state.units) {
+    const depth = unit.depth - (state.units[0] ? state.units[0].depth : 0);
+    options.push({ value: unit.id, text: `${"\u2002\u2002".repeat(depth)}${unit.name}` });
+  }
+  fillSelect(els.unitSelect, options, state.scopeId || "");
+}
+
+async function selectSurvey(survey) {
+  state.survey = survey;
+  state.generation += 1; // answers still on their way belong to the previous survey
+  for (const panel of PANELS) showPanelLoading(panel);
+  try {
+    const questionnaire = await api(API.questionnaire(state.org.id, survey.questionnaire_id));
+    state.scale = { min: questionnaire.scale_min, max: questionnaire.scale_max };
+  } catch (error) {
+    if (error instanceof ApiError && error.kind === "unauthorized") return keyRefused();
+    state.scale = { min: 1, max: 5 }; // the built-in scale: the reports still show
+  }
+  show("dashboard");
+  loadPanels();
+}
+
+// --- panels --------------------------------------------------------------------------------------------------------
+
+function scopeName() {
+  const unit = state.units.find((u) => u.id === state.scopeId);
+  return unit ? unit.name : t("wholeOrganisation");
+}
+
+function panelContext() {
+  const layerNames = new Map(state.layers.map((l) => [l.key, l.names[state.lang] || l.names.en || l.key]));
+  return {
+    lang: state.lang, t, k: state.survey.min_group_size, scale: state.scale, scopeId: state.scopeId,
+    survey: state.survey, layers: state.layers,
+    layerName: (key) => (key ? layerNames.get(key) || key : t("wholeOrganisation")),
+    report: (name, query) => path(API.report(state.org.id, state.survey.id, name),
+      { ...query, unit_id: state.scopeId }),
+    width: (node) => node.clientWidth || els.panels.clientWidth,
+  };
+}
+
+function fetchOnce(url) {
+  if (!state.cache.has(url)) state.cache.set(url, api(url));
+  return state.cache.get(url);
+}
+
+function updateHeader() {
+  els.orgName.textContent = state.org.name;
+  els.title.textContent = `${state.survey.title} · ${scopeName()}`;
+  translateStatic();
+}
+
+function updateMeta(profileResult) {
+  const status = t(`status.${state.survey.status}`);
+  const n = profileResult && profileResult.group ? profileResult.group.n : null;
+  els.meta.textContent = n === null || n === undefined
+    ? t("surveyMetaHidden", { status, k: state.survey.min_group_size })
+    : t("surveyMeta", { status, n, k: state.survey.min_group_size });
+}
+
+async function loadPanels() {
+  state.generation += 1;
+  const generation = state.generation;
+  state.cache.clear();
+  state.data.clear();
+  remember();
+  updateHeader();
+  updateMeta(null);
+  announce(t("loadingReports"));
+  const ctx = panelContext();
+  await Promise.all(PANELS.map(async (panel) => {
+    showPanelLoading(panel);
+    const requests = panel.requests(ctx);
+    let entry;
+    try {
+      const names = Object.keys(requests);
+      const values = await Promise.all(names.map((name) => fetchOnce(requests[name])));
+      entry = { result: Object.fromEntries(names.map((name, i) => [name, values[i]])) };
+    } catch (error) {
+      entry = { error };
+    }
+    if (generation !== state.generation) return;
+    if (entry.error instanceof ApiError && entry.error.kind === "unauthorized") { keyRefused(); return; }
+    state.data.set(panel.id, entry);
+    if (panel.id === "profile" && entry.result) updateMeta(entry.result.profile);
+    drawPanel(panel, ctx);
+  }));
+  if (generation === state.generation && !els.dashboard.hidden) {
+    announce(t("reportsLoaded", { survey: state.survey.title, scope: scopeName() }));
+  }
+}
+
+function showPanelLoading(panel) {
+  const body = panelBody(panel);
+  body.setAttribute("aria-busy", "true");
+  clear(body).append(el("div", { class: "panel-loading" }, el("div", { class: "spinner spinner-small" }),
+    el("span", { text: t("loading") })));
+}
+
+function panelBody(panel) {
+  return $(`panel-${panel.id}`).querySelector(".panel-body");
+}
+
+function drawPanel(panel, ctx) {
+  const body = panelBody(panel);
+  const entry = state.data.get(panel.id);
+  if (!entry) return;
+  clear(body);
+  body.removeAttribute("aria-busy");
+  if (entry.error) {
+    const text = errorText(entry.error);
+    const retry = el("button", { type: "button", class: "button button-secondary button-small", text: t("retry") });
+    retry.addEventListener("click", () => loadPanels());
+    body.append(el("div", { class: "panel-error", role: "alert" },
+      el("p", { class: "alert-title", text: text.title }), el("p", { text: text.text }), retry));
+    return;
+  }
+  try {
+    panel.render(body, entry.result, ctx);
+  } catch (error) {
+    console.error(error); // a report shape this page does not know: say so in the panel, keep the others
+    clear(body).append(note(t("error.unexpected.text"), "error"));
+  }
+}
+
+function redraw() {
+  if (els.dashboard.hidden) return;
+  const ctx = panelContext();
+  for (const panel of PANELS) drawPanel(panel, ctx);
+}
+
+// --- events -------------------------------------------------------------------------------------------------------
+
+els.signinForm.addEventListener("submit", (event) => {
+  event.preventDefault();
+  const key = els.keyInput.value.trim();
+  if (!key) return showSignIn("missing");
+  state.key = key;
+  els.keyInput.value = "";
+  start();
+});
+
+els.signOut.addEventListener("click", () => {
+  forgetKey();
+  sessionStorage.removeItem(SELECTION_STORE);
+  Object.assign(state, { key: "", me: null, org: null, survey: null });
+  state.generation += 1;
+  showSignIn(null);
+  translateStatic();
+  announce(t("signedOut"));
+});
+
+els.messageRetry.addEventListener("click", () => state.message && state.message.retry && state.message.retry());
+
+els.orgSelect.addEventListener("change", () => {
+  sessionStorage.removeItem(SELECTION_STORE);
+  loadOrganisation(els.orgSelect.value).catch((error) => failed(error, start));
+});
+
+els.surveySelect.addEventListener("change", () => {
+  const survey = state.surveys.find((s) => s.id === els.surveySelect.value);
+  if (survey) selectSurvey(survey);
+});
+
+els.unitSelect.addEventListener("change", () => {
+  state.scopeId = els.unitSelect.value || null;
+  loadPanels();
+});
+
+els.langSwitch.addEventListener("click", (event) => {
+  const button = event.target.closest("button[data-lang]");
+  if (!button || button.dataset.lang === state.lang) return;
+  state.lang = button.dataset.lang;
+  localStorage.setItem(LANG_STORE, state.lang);
+  translateStatic();
+  announce(t("languageChanged"));
+  if (state.message && !els.message.hidden) showMessage(state.message.kind, state.message.retry);
+  if (!els.signin.hidden && state.signinError) showSignIn(state.signinError);
+  if (state.survey && !els.dashboard.hidden) {
+    fillPickers();
+    loadPanels(); // names of dimensions and layers in the new language
+  }
+});
+
+let lastWidth = 0;
+new ResizeObserver(() => {
+  const width = els.panels.clientWidth;
+  if (width && Math.abs(width - lastWidth) > 1) {
+    lastWidth = width;
+    window.requestAnimationFrame(redraw);
+  }
+}).observe(els.panels);
+
+// --- start ------------------------------------------------------------------------------------------------------------
+
+translateStatic();
+state.key = storedKey();
+if (state.key) start();
+else showSignIn(null);

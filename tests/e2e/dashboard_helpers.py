@@ -1,0 +1,137 @@
+"""Driving the leader's dashboard in a browser, and reading the same figures from the JSON API to compare."""
+
+import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import httpx
+from playwright.sync_api import expect
+
+from tests.factories import client
+
+PANELS = ("readiness", "heatmap", "profile", "desired", "perception", "rates")
+
+
+@dataclass(frozen=True)
+class Demo:
+    """The demo municipality, loaded once for the module: its id, keys and the unit of the scoped analyst key."""
+
+    server_url: str
+    org_id: str
+    admin_key: str
+    analyst_key: str
+    analyst_unit: str
+
+    @property
+    def prefix(self) -> str:
+        return f"/api/v1/organisations/{self.org_id}"
+
+    @contextmanager
+    def api(self, key: str | None = None) -> Iterator[httpx.Client]:
+        with client(self.server_url, key or self.admin_key) as http:
+            yield http
+
+    def survey(self, title: str) -> dict[str, Any]:
+        with self.api() as http:
+            return next(s for s in http.get(f"{self.prefix}/surveys").json() if s["title"] == title)
+
+    def report(self, survey_id: str, name: str, key: str | None = None, **query: Any) -> dict[str, Any]:
+        with self.api(key) as http:
+            response = http.get(f"{self.prefix}/surveys/{survey_id}/reports/{name}", params=query)
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+
+def load_demo(server_url: str) -> Demo:
+    """The demo organisation (`app.demo.build_demo`) in the test database, as `make run` loads it."""
+    import numpy as np
+
+    from app.db import get_sessionmaker
+    from app.demo import build_demo
+
+    with get_sessionmaker().begin() as session:
+        text = "\n".join(build_demo(session, np.random.default_rng(2026), base_url=server_url))
+    found = {name: re.search(pattern, text) for name, pattern in {
+        "org": r"\(id ([0-9a-f-]{36})\)", "admin": r"Organisation admin key:\s+(cgk_\S+)",
+        "analyst": r"Analyst key for Directie Ruimte only:\s+(cgk_\S+)"}.items()}
+    assert all(found.values()), text
+    org_id, admin, analyst = (m.group(1) for m in found.values() if m)
+    with client(server_url, analyst) as http:
+        unit = http.get("/api/v1/me").json()["unit_id"]
+    return Demo(server_url, org_id, admin, analyst, unit)
+
+
+def en(x: float) -> str:
+    """A figure as the dashboard writes it in English: two decimals."""
+    return f"{x:.2f}"
+
+
+def nl(x: float) -> str:
+    """... and in Dutch: a decimal comma."""
+    return en(x).replace(".", ",")
+
+
+def diff(x: float, lang: str = "en") -> str:
+    """A difference with its sign, a real minus sign for negative ones."""
+    text = (en if lang == "en" else nl)(abs(x))
+    return f"+{text}" if x > 0 else f"\u2212{text}" if x < 0 else text
+
+
+@dataclass
+class Traffic:
+    """Every request the page made: its URL and whether it carried the key in the Authorization header."""
+
+    urls: list[str]
+    bearer: list[str]
+
+
+def watch(page: Any) -> Traffic:
+    traffic = Traffic([], [])
+
+    def on_request(request: Any) -> None:
+        traffic.urls.append(request.url)
+        header = request.headers.get("authorization")
+        if header:
+            traffic.bearer.append(header)
+
+    page.on("request", on_request)
+    return traffic
+
+
+def sign_in(page: Any, key: str) -> None:
+    """Enter the key on the sign-in form (as a leader would paste it) and wait for every panel."""
+    expect(page.locator("#view-signin")).to_be_visible()
+    page.locator("#key-input").fill(key)
+    page.locator("#sign-in").click()
+    loaded(page)
+
+
+def loaded(page: Any) -> None:
+    """The dashboard is on show and no panel is loading any more."""
+    expect(page.locator("#view-dashboard")).to_be_visible()
+    for panel in PANELS:
+        expect(page.locator(f"#panel-{panel} .panel-body")).not_to_have_attribute("aria-busy", "true")
+        expect(page.locator(f"#panel-{panel} .panel-body > *").first).to_be_visible()
+    expect(page.locator(".panel-loading")).to_have_count(0)
+
+
+def heat_row(page: Any, unit_name: str) -> Any:
+    return page.locator("#panel-heatmap tbody tr").filter(has=page.locator(".unit-name", has_text=re.compile(
+        f"^{re.escape(unit_name)}$")))
+
+
+def open_tables(page: Any) -> None:
+    """Open every "show the figures as a table" toggle (by keyboard: Enter on the focused summary)."""
+    toggles = page.locator("details.table-toggle")
+    for i in range(toggles.count()):
+        if toggles.nth(i).get_attribute("open") is None:
+            toggles.nth(i).locator("summary").focus()
+            page.keyboard.press("Enter")
+    expect(page.locator("details.table-toggle:not([open])")).to_have_count(0)
+
+
+def fits_the_width(page: Any) -> bool:
+    """Nothing sticks out sideways: the page never scrolls horizontally (tables that may scroll do so inside)."""
+    return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
