@@ -13,6 +13,15 @@ from tests.factories import client
 
 PANELS = ("readiness", "heatmap", "profile", "desired", "perception", "rates")
 
+# Controls smaller than 44 x 44 CSS pixels (WCAG 2.5.5's target size), among the visible ones.
+SMALL_TARGETS = """
+() => [...document.querySelectorAll("button, select, input, summary, a[href]")]
+  .filter((el) => el.getClientRects().length && !el.closest(".visually-hidden"))
+  .map((el) => [el.textContent.trim().slice(0, 30) || el.id, el.getBoundingClientRect()])
+  .filter(([, r]) => r.height < 44 || r.width < 44)
+  .map(([text, r]) => `${text}: ${Math.round(r.width)}x${Math.round(r.height)}`)
+"""
+
 
 @dataclass(frozen=True)
 class Demo:

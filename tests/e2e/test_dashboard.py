@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 
 from tests.e2e.conftest import LAPTOP, PHONE
 from tests.e2e.dashboard_helpers import (
+    SMALL_TARGETS,
     Demo,
     diff,
     en,
@@ -26,6 +27,7 @@ from tests.e2e.dashboard_helpers import (
     watch,
 )
 from tests.e2e.respond_helpers import CONTRAST_FAILURES
+from tests.factories import OrgContext
 
 pytestmark = pytest.mark.browser
 
@@ -66,6 +68,7 @@ def test_every_panel_shows_the_figures_of_the_api_on_a_laptop(demo: Demo, open_t
 
     profile = demo.report(sid, "profile")
     expect(page.locator("#dashboard-title")).to_have_text(f"{WAVE} · Whole organisation")
+    expect(page.locator("#dashboard-title")).to_be_focused()
     expect(page.locator("#survey-select")).to_have_value(sid)
     expect(page.locator("#survey-meta")).to_contain_text(f"{profile['group']['n']} respondents")
     expect(page.locator("#survey-meta")).to_contain_text("fewer than 5 are never shown")
@@ -145,6 +148,7 @@ def test_every_panel_shows_the_figures_of_the_api_on_a_laptop(demo: Demo, open_t
     expect(page.locator("html")).to_have_attribute("lang", "nl")
     expect(page.locator("#heatmap-title")).to_have_text("Teams \u00d7 dimensies")
     expect(page.locator("#dashboard-title")).to_have_text(f"{WAVE} · Hele organisatie")
+    expect(page.locator("details.table-toggle:not([open])")).to_have_count(0)  # the tables opened stay open
     heat_nl = demo.report(sid, "heatmap", level="teams", lang="nl")
     expect(page.locator("#panel-heatmap thead th.heat-col")).to_have_text([c["name"] for c in heat_nl["columns"]])
     expect(heat_row(page, shown["group"]["unit_name"]).locator("td.heat-cell")).to_have_text(
@@ -171,6 +175,7 @@ def test_a_phone_in_dutch_and_english(demo: Demo, open_tab: Any, artifacts: Path
         f"{nl(profile['dimensions'][0]['mean'])}  (n = {profile['dimensions'][0]['n']})")
     assert fits_the_width(page)
     assert page.evaluate(CONTRAST_FAILURES) == []
+    assert page.evaluate(SMALL_TARGETS) == []
     page.screenshot(path=str(artifacts / "dashboard-phone-nl.png"), full_page=True)
 
     page.locator(".lang-button[data-lang=en]").click()
@@ -313,6 +318,29 @@ def test_a_key_revoked_while_reading_asks_for_a_new_one(demo: Demo, open_tab: An
     expect(page.locator("#signin-error-title")).to_have_text("This key is not accepted")
     assert page.evaluate("sessionStorage.getItem('culturegap.dashboard.key')") is None
     _clean(tab, traffic, created["key"], allowed=LOAD_FAILURE)
+
+
+def test_a_platform_admin_picks_the_organisation(demo: Demo, org: OrgContext, platform_key: str,
+                                                 open_tab: Any) -> None:
+    tab = open_tab("en-GB", LAPTOP)
+    page = tab.page
+    traffic = watch(page)
+    page.goto("/dashboard")
+    page.locator("#key-input").fill(platform_key)
+    page.locator("#sign-in").click()
+    expect(page.locator("#org-field")).to_be_visible()
+    page.locator("#org-select").select_option(org.id)  # a new organisation: nothing to show yet, and it says so
+    expect(page.locator("#dashboard-title")).to_have_text("No survey results yet")
+    expect(page.locator("#panels")).to_be_hidden()
+    expect(page.locator("#survey-select")).to_be_hidden()
+    page.locator(".lang-button[data-lang=nl]").click()
+    expect(page.locator("#dashboard-title")).to_have_text("Nog geen resultaten")
+    page.locator(".lang-button[data-lang=en]").click()
+    page.locator("#org-select").select_option(demo.org_id)
+    loaded(page)
+    expect(page.locator("#dashboard-title")).to_have_text(f"{WAVE} · Whole organisation")
+    expect(page.locator("#org-name")).to_have_text("Gemeente Zuidhaven (demo)")
+    _clean(tab, traffic, platform_key)
 
 
 def test_every_language_has_every_interface_string(open_tab: Any) -> None:

@@ -19,8 +19,9 @@ const els = {
   signinTitle: $("signin-title"), loading: $("view-loading"), message: $("view-message"),
   messageTitle: $("message-title"), messageText: $("message-text"), messageRetry: $("message-retry"),
   dashboard: $("view-dashboard"), orgName: $("org-name"), title: $("dashboard-title"), meta: $("survey-meta"),
-  orgField: $("org-field"), orgSelect: $("org-select"), surveySelect: $("survey-select"),
-  unitSelect: $("unit-select"), signOut: $("sign-out"), langSwitch: $("lang-switch"), panels: $("panels"),
+  orgField: $("org-field"), orgSelect: $("org-select"), surveyField: $("survey-field"),
+  surveySelect: $("survey-select"), unitField: $("unit-field"), unitSelect: $("unit-select"),
+  signOut: $("sign-out"), langSwitch: $("lang-switch"), panels: $("panels"),
 };
 
 const state = {
@@ -35,6 +36,7 @@ const state = {
   generation: 0, // bumped by every new selection: late answers of an old one are dropped
   message: null, // {kind, retry} on show
   signinError: null,
+  openTables: new Set(), // "<panel>:<index>" of the figure tables the reader opened
 };
 
 // --- text ------------------------------------------------------------------------------------------------------------
@@ -83,16 +85,13 @@ function showSignIn(error) {
   state.signinError = error;
   show("signin");
   els.signinError.hidden = !error;
+  els.keyInput.setAttribute("aria-invalid", String(Boolean(error)));
   if (error) {
     const text = error === "missing" ? { title: t("keyMissing"), text: "" } : errorText(new ApiError(error, 0, null));
     els.signinErrorTitle.textContent = text.title;
     els.signinErrorText.textContent = text.text;
-    els.keyInput.setAttribute("aria-invalid", "true");
-    els.keyInput.focus();
-  } else {
-    els.keyInput.removeAttribute("aria-invalid");
-    els.keyInput.focus();
   }
+  els.keyInput.focus();
 }
 
 function errorText(error) {
@@ -163,7 +162,7 @@ async function loadOrganisation(orgId) {
   const [org, layers, units, surveys] = await Promise.all([
     api(API.organisation(orgId)), api(API.layers(orgId)), api(API.units(orgId)), api(API.surveys(orgId))]);
   Object.assign(state, { org, layers, units, surveys: surveys.filter((s) => s.status !== "draft") });
-  if (!state.surveys.length) return showMessage("no-surveys", null);
+  if (!state.surveys.length) return showNoSurveys();
   const saved = remembered();
   const newest = [...state.surveys].sort((a, b) => String(b.opened_at).localeCompare(String(a.opened_at)))[0];
   state.survey = state.surveys.find((s) => s.id === saved.survey) || newest;
@@ -171,6 +170,22 @@ async function loadOrganisation(orgId) {
   state.scopeId = state.units.some((u) => u.id === saved.unit) ? saved.unit : own || null;
   fillPickers();
   await selectSurvey(state.survey);
+}
+
+/** An organisation without survey results: the toolbar stays (a platform admin may pick another organisation). */
+function showNoSurveys() {
+  state.survey = null;
+  state.generation += 1;
+  show("dashboard");
+  els.orgName.textContent = state.org.name;
+  els.title.textContent = t("noSurveysTitle");
+  els.meta.textContent = t("noSurveysText");
+  els.surveyField.hidden = true;
+  els.unitField.hidden = true;
+  els.panels.hidden = true;
+  remember();
+  translateStatic();
+  els.title.focus();
 }
 
 function fillSelect(select, options, value) {
@@ -201,7 +216,12 @@ async function selectSurvey(survey) {
     if (error instanceof ApiError && error.kind === "unauthorized") return keyRefused();
     state.scale = { min: 1, max: 5 }; // the built-in scale: the reports still show
   }
+  const focusWasAway = !els.dashboard.contains(document.activeElement) || els.dashboard.hidden;
   show("dashboard");
+  els.surveyField.hidden = false;
+  els.unitField.hidden = false;
+  els.panels.hidden = false;
+  if (focusWasAway) els.title.focus(); // after signing in: start reading at the heading
   loadPanels();
 }
 
@@ -302,6 +322,9 @@ function drawPanel(panel, ctx) {
   }
   try {
     panel.render(body, entry.result, ctx);
+    body.querySelectorAll("details").forEach((details, i) => {
+      details.open = state.openTables.has(`${panel.id}:${i}`); // a table opened stays open through redraws
+    });
   } catch (error) {
     console.error(error); // a report shape this page does not know: say so in the panel, keep the others
     clear(body).append(note(t("error.unexpected.text"), "error"));
@@ -364,8 +387,19 @@ els.langSwitch.addEventListener("click", (event) => {
   if (state.survey && !els.dashboard.hidden) {
     fillPickers();
     loadPanels(); // names of dimensions and layers in the new language
+  } else if (state.org && !els.dashboard.hidden) {
+    showNoSurveys();
   }
 });
+
+els.panels.addEventListener("toggle", (event) => { // toggle does not bubble: caught on its way down
+  const details = event.target;
+  const section = details.closest && details.closest("section.panel");
+  if (!section || details.tagName !== "DETAILS") return;
+  const key = `${section.id.replace("panel-", "")}:${[...section.querySelectorAll("details")].indexOf(details)}`;
+  if (details.open) state.openTables.add(key);
+  else state.openTables.delete(key);
+}, true);
 
 let lastWidth = 0;
 new ResizeObserver(() => {
