@@ -75,7 +75,7 @@ from __future__ import annotations
 import enum
 import heapq
 from collections import deque
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
 
@@ -84,7 +84,7 @@ import numpy.typing as npt
 
 UnitId: TypeAlias = Hashable
 LayerId: TypeAlias = Hashable
-Reason: TypeAlias = Literal["below_threshold", "complementary"]
+Reason: TypeAlias = Literal["below_threshold", "complementary", "not_published"]
 IntArray: TypeAlias = npt.NDArray[np.int64]
 
 
@@ -105,7 +105,9 @@ Cell: TypeAlias = tuple[UnitId | None, LayerId | AllLayers]
 
 _TOTAL_COST = 4
 _ORGANISATION_COST = 64
-_BELOW, _COMPLEMENTARY = 1, 2
+_BELOW, _COMPLEMENTARY, _UNPUBLISHED = 1, 2, 3
+_REASONS: dict[int, Reason] = {_BELOW: "below_threshold", _COMPLEMENTARY: "complementary",
+                               _UNPUBLISHED: "not_published"}
 
 
 def _deterministic(items: Sequence[Hashable]) -> list[Hashable]:
@@ -132,7 +134,7 @@ class SuppressionMap:
     _tout: IntArray = field(repr=False)
     _atoms: IntArray = field(repr=False)  # (units + 1) x layers
     _counts: IntArray = field(repr=False)  # (units + 1) x (layers + 1), last column = ALL
-    _reason: npt.NDArray[np.int8] = field(repr=False)  # 0 visible, 1 below threshold, 2 complementary
+    _reason: npt.NDArray[np.int8] = field(repr=False)  # 0 visible, 1 below threshold, 2 complementary, 3 unpublished
     _regions: tuple[IntArray, IntArray, IntArray, IntArray] = field(repr=False)  # see _computable
 
     def _cell(self, unit: UnitId | None, layer: LayerId | AllLayers) -> tuple[int, int]:
@@ -152,7 +154,7 @@ class SuppressionMap:
     def reason(self, unit: UnitId | None, layer: LayerId | AllLayers = ALL) -> Reason | None:
         """Why the cell is hidden, for logs and audits; clients should see one "suppressed" state (module Limits)."""
         code = self._reason[self._cell(unit, layer)]
-        return None if code == 0 else "below_threshold" if code == _BELOW else "complementary"
+        return None if code == 0 else _REASONS[int(code)]
 
     def hidden_cells(self) -> tuple[Cell, ...]:
         """Every hidden cell, organisation first, then units in id order; layers in the given order, ALL last."""
@@ -253,6 +255,8 @@ def suppress(
     atom_counts: Mapping[tuple[UnitId | None, LayerId], int],
     k: int,
     layers: Sequence[LayerId],
+    *,
+    layer_detail: Collection[UnitId | None] | None = None,
 ) -> SuppressionMap:
     """Compute the survey's suppression pattern.
 
@@ -267,6 +271,12 @@ def suppress(
         The survey's minimum group size, at least 3.
     layers
         Every layer value, in display order.
+    layer_detail
+        The units (``None`` = the organisation) whose per-layer cells ``(U, L)`` are published at all; the others
+        publish only their total ``(U, ALL)`` and their layer cells are hidden from the start (reason
+        ``not_published``). ``None`` publishes every layer cell. Publishing fewer cells is a product choice that
+        costs detail where it is least safe (a team's layer cells single out its one team leader) and buys
+        visibility elsewhere: fewer published cells need fewer complementary suppressions.
 
     Raises ``ValueError`` for a bad ``k``, duplicate layers, an unknown parent, unit or layer, a cycle, or a
     negative count.
@@ -323,6 +333,13 @@ def suppress(
         np.add.at(subtree, parent[nodes], subtree[nodes])
     counts = np.concatenate([subtree, subtree.sum(axis=1, keepdims=True)], axis=1)
     reason = np.where((counts > 0) & (counts < k), _BELOW, 0).astype(np.int8)
+    if layer_detail is not None:
+        unknown = [u for u in layer_detail if u not in unit_index]
+        if unknown:
+            raise ValueError(f"unknown units in layer_detail: {unknown[:3]!r}")
+        coarse = np.ones(m + 1, dtype=bool)
+        coarse[[unit_index[u] for u in layer_detail]] = False
+        reason[coarse, :p] = np.where(reason[coarse, :p] == 0, _UNPUBLISHED, reason[coarse, :p])
 
     _Protector(atoms, counts, reason, parent, children, int(k)).run()
 

@@ -120,7 +120,10 @@ def suppression_map(data: SurveyData, tree: UnitTree, layers: list[Layer], k: in
     pairs = np.stack([data.unit_codes, data.layer_codes], axis=1) if data.n else np.zeros((0, 2), dtype=np.int64)
     cells, counts = np.unique(pairs, axis=0, return_counts=True)
     atoms = {(data.unit_ids[u], data.layer_ids[lay]): int(n) for (u, lay), n in zip(cells, counts, strict=True)}
-    smap = suppress(parent_of, atoms, k, layer_ids)
+    # Per-layer figures only for the organisation and units with sub-units: a team's layer cells would single out
+    # its one or two leaders, and protecting them would hide whole team totals (see `suppress(layer_detail=)`).
+    layer_detail: set[Hashable | None] = {None, *(u for u, children in tree.children.items() if u and children)}
+    smap = suppress(parent_of, atoms, k, layer_ids, layer_detail=layer_detail)
     with _maps_lock:
         _maps[key] = smap
         while len(_maps) > 16:

@@ -39,6 +39,7 @@ class Org:
     atoms: dict[Atom, int]
     k: int
     layers: list[Hashable]
+    layer_detail: set[Hashable] | None = None
     children: dict[Hashable, list[Hashable]] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -48,7 +49,7 @@ class Org:
         self._members: dict[tuple[Hashable, Hashable], frozenset[Atom]] = {}
 
     def suppress(self) -> SuppressionMap:
-        return suppress(self.parent_of, self.atoms, self.k, self.layers)
+        return suppress(self.parent_of, self.atoms, self.k, self.layers, layer_detail=self.layer_detail)
 
     @property
     def cells(self) -> list[tuple[Hashable, Hashable]]:
@@ -187,6 +188,10 @@ def attack(org: Org, label: str) -> int:
         n = org.n(org.members(cell))
         assert smap.n(*cell) == n
         assert smap.visible(*cell) == (smap.reason(*cell) is None)
+        unpublished = org.layer_detail is not None and cell[1] is not ALL and cell[0] not in org.layer_detail
+        if unpublished:
+            assert smap.reason(*cell) in ("not_published", "below_threshold")
+            continue
         assert smap.visible(*cell) or n > 0
         assert smap.reason(*cell) in (("below_threshold",) if 0 < n < org.k else (None, "complementary"))
         assert shown_n(smap, cell) == (n if smap.visible(*cell) else None)
@@ -203,6 +208,35 @@ def test_random_organisations_resist_the_linear_attacker() -> None:
         org = random_org(np.random.default_rng(seed), max_units=40 if seed % 8 else 90)
         tried += attack(org, f"seed {seed}, k {org.k}")
     assert tried > 40_000  # candidate groups examined: the checks did run
+
+
+def test_organisations_publishing_layer_detail_only_above_teams_resist_the_attacker() -> None:
+    """With per-layer cells only for the organisation and units that have sub-units, the pattern still protects
+    every small group (teams' layer cells are never shown, so they need no protection of their own)."""
+    tried = 0
+    for seed in range(150):
+        org = random_org(np.random.default_rng(10_000 + seed))
+        org.layer_detail = {None, *(u for u in org.parent_of if org.children[u])}
+        tried += attack(org, f"seed {10_000 + seed}, k {org.k}, layer detail above teams")
+    assert tried > 5_000
+
+
+def test_publishing_no_team_layer_cells_lets_team_totals_show() -> None:
+    """Teams with one team leader each: with every layer cell published, protecting the leaders costs team
+    totals; publishing layer cells only above the teams keeps every team total visible."""
+    parent_of: dict[Hashable, Hashable] = {"dept": None, **{f"team{i}": "dept" for i in range(6)}}
+    atoms: dict[Atom, int] = {}
+    for i in range(6):
+        atoms[(f"team{i}", "leader")] = 1
+        atoms[(f"team{i}", "employee")] = 9 + i
+    full = suppress(parent_of, atoms, 5, ["leader", "employee"])
+    coarse = suppress(parent_of, atoms, 5, ["leader", "employee"], layer_detail={None, "dept"})
+    assert all(coarse.visible(f"team{i}") for i in range(6))
+    assert coarse.visible("dept", "leader") and coarse.visible("dept", "employee")
+    assert coarse.reason("team0", "employee") == "not_published"
+    assert sum(full.visible(f"team{i}") for i in range(6)) <= sum(coarse.visible(f"team{i}") for i in range(6))
+    org = Org(parent_of, atoms, 5, ["leader", "employee"], layer_detail={None, "dept"})
+    attack(org, "one leader per team, layer detail above teams")
 
 
 def test_the_attacker_finds_what_primary_suppression_alone_leaves_open() -> None:

@@ -186,7 +186,9 @@ def test_scope_of_a_unit_key_and_other_organisations(org, other_org, leaders):
     report = north.get(f"{reports(org, leaders)}/perception-gaps").json()
     assert report["scope"]["unit_id"] == leaders.units["Ops/North"]
     lead = next(c for c in report["comparisons"] if c["a"]["layer_keys"] == ["team_leader"])
-    assert lead["a"]["n"] == 6 and lead["b"]["n"] == 20 and lead["a"]["unit_id"] == leaders.units["Ops/North"]
+    # A team publishes no per-layer figures (they would single out its leaders): the comparison is suppressed.
+    assert lead["suppressed"] is True and lead["a"]["n"] is None and lead["dimensions"] == []
+    assert lead["a"]["unit_id"] == leaders.units["Ops/North"]
     for path in ("perception-gaps", "team-gaps"):
         outside = north.get(f"{reports(org, leaders)}/{path}", params={"unit_id": leaders.units["Ops/South"]})
         assert outside.status_code == 404
