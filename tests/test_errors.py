@@ -68,3 +68,11 @@ def test_validation_errors_do_not_echo_input(platform):
     secret = "cgk_this-should-not-come-back"
     response = platform.post("/api/v1/organisations", json={"name": 12, "slug": secret})
     assert secret not in response.text
+
+
+def test_an_unparseable_body_is_a_documented_400(platform, http):
+    body = _is_problem(platform.post("/api/v1/organisations", content=b"\x80",
+                                     headers={"Content-Type": "application/json"}), 400)
+    assert "parsing" in body["detail"]
+    operation = http.get("/openapi.json").json()["paths"]["/api/v1/organisations"]["post"]
+    assert list(operation["responses"]["400"]["content"]) == ["application/problem+json"]
