@@ -19,12 +19,16 @@ class Population:
     """How many respondents of which layer answer in which unit, and how they lean.
 
     `groups`: (unit path, layer key, n, shift) — the shift moves every latent dimension score (or pass a dict of
-    dimension -> shift). Units are created from the paths."""
+    dimension -> shift). Units are created from the paths.
+
+    `blank`: per group (its index in `groups`), {dimension or item key: how many of the group's first respondents
+    leave it empty}, in both frames (the answers are drawn as usual first, so nothing else changes)."""
 
     groups: list[tuple[str, str, int, float | dict[str, float]]]
     desired_gap: float = 0.8
     seed: int = 1
     missing: float = 0.02
+    blank: dict[int, dict[str, int]] = field(default_factory=dict)
 
 
 @dataclass
@@ -46,8 +50,9 @@ def answers_csv(org: OrgContext, population: Population, *, ask_desired: bool) -
     rng = np.random.default_rng(population.seed)
     header = ["unit", "layer", *keys, *([f"{k}:desired" for k in keys] if ask_desired else [])]
     rows: list[dict[str, str]] = []
-    for path, layer, n, shift in population.groups:
-        for _ in range(n):
+    for group, (path, layer, n, shift) in enumerate(population.groups):
+        blank = population.blank.get(group, {})
+        for person_index in range(n):
             person = rng.normal(0, 0.5)
             row = {"unit": path, "layer": layer}
             for key in keys:
@@ -59,6 +64,8 @@ def answers_csv(org: OrgContext, population: Population, *, ask_desired: bool) -
                     if reverse[key]:
                         value = 6 - value
                     row[key + frame] = "" if rng.random() < population.missing else str(value)
+                    if person_index < max(blank.get(key, 0), blank.get(dim_of[key], 0)):
+                        row[key + frame] = ""
             rows.append(row)
     out = io.StringIO()
     writer = csv.DictWriter(out, fieldnames=header)

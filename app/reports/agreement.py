@@ -7,7 +7,8 @@ The rule (documented on the route too):
   Bliese's ``rwg.j``; read by the conventional cut-off rwg(j) >= .70 ("agreement") and by LeBreton & Senter's
   (2008) bands: <= .30 lack of agreement, <= .50 weak, < .70 moderate, <= .90 strong, above very strong.
 * ICC(1) and ICC(2) per dimension across the scope's teams (Bliese 2000): only teams that are visible cells with at
-  least two scale scores on the dimension enter.
+  least two scale scores on the dimension enter, and whose respondents with a score on it are a visible cell of
+  the dimension's own suppression map (`ReportContext.dimension_visible`); the same holds for a team's rwg(j).
 * A dimension is flagged (team means should not be read as team properties) when ICC(1) < .05 (hardly any of the
   variance lies between teams; Bliese 2000 reports .05-.20 as typical), ICC(2) < .70 (team means are not reliable;
   Bliese 2000, LeBreton & Senter 2008), the median rwg(j) over the teams is below .70 (members do not agree), or
@@ -52,8 +53,10 @@ class TeamDimensionAgreement(BaseModel):
     agreement: bool | None = Field(description="rwg(j) >= 0.70 (the conventional cut-off)")
     band: Band | None = Field(description="LeBreton & Senter (2008): <= .30 lack, <= .50 weak, < .70 moderate, "
                                           "<= .90 strong, above very strong")
-    reason: str | None = Field(description="Why rwg(j) is missing: `below_threshold` (fewer complete answers "
-                                           "than the minimum group size), `n_below_2`, `all_missing`")
+    reason: str | None = Field(description="Why rwg(j) is missing: `suppressed` (the team's respondents with a "
+                                           "score on this dimension may not be shown as a group), "
+                                           "`below_threshold` (fewer complete answers than the minimum group size), "
+                                           "`n_below_2`, `all_missing`")
 
 
 class TeamAgreement(BaseModel):
@@ -130,7 +133,10 @@ def agreement(ctx: ReportContext, level: Level, lang: Lang) -> AgreementReport:
         for i, u in enumerate(shown):
             r = row[i]
             n = int(agr.n[r])
-            if 0 < n < ctx.k:
+            if not ctx.dimension_visible(d, u):
+                figure = TeamDimensionAgreement(key=key, name=names[d], n=None, rwg_j=None, agreement=None, band=None,
+                                                reason="suppressed")
+            elif 0 < n < ctx.k:
                 figure = TeamDimensionAgreement(key=key, name=names[d], n=None, rwg_j=None, agreement=None, band=None,
                                                 reason="below_threshold")
             else:
@@ -143,7 +149,9 @@ def agreement(ctx: ReportContext, level: Level, lang: Lang) -> AgreementReport:
                     values.append(value)
             per_team[u].append(figure)
         moments = summary.score_tables[d].moments()
-        icc = icc_from_moments(moments.select((labels >= 0) & (moments.n >= 2)))
+        scored = np.array([label >= 0 and ctx.dimension_visible(d, shown[label]) for label in labels.tolist()],
+                          dtype=bool)
+        icc = icc_from_moments(moments.select(scored & (moments.n >= 2)))
         median = float(np.median(values)) if values else None
         icc1, icc2 = icc.icc1.value, icc.icc2.value
         flags = _flags(icc1, icc2, median)

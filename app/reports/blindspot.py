@@ -4,7 +4,9 @@ The group is the leader's unit's subtree, every layer except the leader's own: t
 leaders below them), without their peers in the same layer. It is shown only when that set of layers may be shown
 as one group (`union_visible`); otherwise its figures are suppressed. In particular, where the leader's layer is a
 small group of its own (a team with one team leader), the rest of the team is hidden too: showing "everyone but
-the team leaders" beside the team's total would give away the team leaders' anonymous answers.
+the team leaders" beside the team's total would give away the team leaders' anonymous answers. A dimension's
+group figures rest on the members with a score on it: they need the same test in that dimension's suppression map
+(`ReportContext.shows_union`; `suppressed` otherwise).
 """
 
 import math
@@ -107,7 +109,9 @@ def blind_spot(session: Session, ctx: ReportContext, self_assessment_id: uuid.UU
                                     leader_reason=reason.value if reason else None, n=None, mean=None, ci=None,
                                     difference=None, standardised_difference=None, percentile_rank=None,
                                     reason="suppressed")
-        values = None if group_scores is None else group_scores[:, j][~np.isnan(group_scores[:, j])]
+        values = None
+        if group_scores is not None and ctx.shows_union(ctx.dimension_map(j), cells):
+            values = group_scores[:, j][~np.isnan(group_scores[:, j])]
         if values is not None and 0 < values.size < ctx.k:
             figure.reason = "below_threshold"  # a visible group, but fewer than k of them have a score here
         elif values is not None:

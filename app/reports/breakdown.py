@@ -1,4 +1,7 @@
-"""Breakdowns of the scale scores by unit, layer or both, the unit x dimension heatmap, and response rates."""
+"""Breakdowns of the scale scores by unit, layer or both, the unit x dimension heatmap, and response rates.
+
+A group's figures on a dimension are shown only where its respondents with a scale score on that dimension are a
+visible cell too (`ReportContext.dimension_visible`); the others read `suppressed`."""
 
 import uuid
 from dataclasses import dataclass
@@ -90,9 +93,9 @@ def _dimension(figures: _Figures, d: int, row: int | None, shown: bool, org_mean
 
 
 def _org_means(ctx: ReportContext, figures: _Figures) -> list[float | None]:
-    if not ctx.visible(*ORGANISATION):
-        return [None] * len(figures.keys)
-    return [num(desc.mean[0]) for desc in figures.organisation]
+    """The organisation's mean per dimension, None where its scored respondents may not be shown."""
+    return [num(desc.mean[0]) if ctx.dimension_visible(d, *ORGANISATION) else None
+            for d, desc in enumerate(figures.organisation)]
 
 
 def breakdown(ctx: ReportContext, by: By, level: Level, lang: Lang) -> Breakdown:
@@ -103,9 +106,8 @@ def breakdown(ctx: ReportContext, by: By, level: Level, lang: Lang) -> Breakdown
     dims = range(len(figures.keys))
 
     def entry(cell: Cell, row: int | None, table: list[GroupDescriptives] | None = None) -> BreakdownGroup:
-        ref = group_ref(ctx, *cell)
-        return BreakdownGroup(group=ref, dimensions=[
-            _dimension(figures, d, row, not ref.suppressed, org_means[d], table) for d in dims])
+        return BreakdownGroup(group=group_ref(ctx, *cell), dimensions=[
+            _dimension(figures, d, row, ctx.dimension_visible(d, *cell), org_means[d], table) for d in dims])
 
     return Breakdown(survey_id=ctx.survey.id, by=by, level=level, language=lang,
                      organisation=entry(ORGANISATION, 0, figures.organisation),
@@ -125,9 +127,10 @@ def heatmap(ctx: ReportContext, level: Level, lang: Lang) -> Heatmap:
         ref = group_ref(ctx, *cell)
         heat = []
         for d in range(len(figures.keys)):
-            f = _dimension(figures, d, figures.rows[i], not ref.suppressed, org_means[d])
+            shown = ctx.dimension_visible(d, *cell)
+            f = _dimension(figures, d, figures.rows[i], shown, org_means[d])
             heat.append(HeatCell(dimension=f.key, n=f.n, mean=f.mean, diff_from_organisation=f.diff_from_organisation,
-                                 suppressed=ref.suppressed))
+                                 suppressed=not shown))
         rows.append(HeatRow(group=ref, cells=heat))
     return Heatmap(survey_id=ctx.survey.id, level=level, language=lang, columns=columns, rows=rows)
 

@@ -4,15 +4,27 @@ requested scope, resolved once per request by `ReportDep`.
 Report code only ever shows figures of groups for which `ReportContext` says yes (`visible`, `complement_visible`,
 `union_visible` of `app.reports.anonymity`); a group is a cell `(unit, layer)` where unit `None` is the whole
 organisation and layer `ALL` is every layer.
+
+Subsets. A figure rests on the respondents who contribute to it: a dimension's n, mean, CI, score distribution and
+comparisons on those with a scale score (`app.stats.scale_scores`, at least half the items answered), an item's on
+those who answered it (not "don't know"), a current-vs-desired gap on those scored (or answering) in both frames.
+The respondent map alone does not protect them: a department of 12 and its team of 7 are both visible (the rest
+has 5), but when 2 of those 5 skipped a dimension, department minus team is the dimension mean of 3 people. So each
+subset gets its own global map (`subset_map`: the same `suppress` call, tree, layers and `layer_detail`, with the
+atom counts of the subset's respondents; anonymity.py, Limits), built lazily and cached like the main map, and a
+figure is shown only when its cell is visible in BOTH maps (`shows`, `shows_rest`, `shows_union`, and the
+shorthands `dimension_visible`, `item_visible`, `paired_visible`). Counts of respondents in a cell who have some
+property (answered, chose "don't know") are sums over the cell's respondents and stay under the respondent map.
 """
 
+import hashlib
 import threading
 import uuid
 from collections import OrderedDict
-from collections.abc import Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Annotated
+from typing import Annotated, Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -22,14 +34,17 @@ from app.deps import CurrentKey, OrganisationDep, SessionDep, TreeDep, key_reach
 from app.errors import NotFound
 from app.orgs.models import Layer, Organisation
 from app.orgs.service import list_layers
-from app.reports.anonymity import ALL, AllLayers, SuppressionMap, suppress
+from app.reports.anonymity import ALL, AllLayers, SuppressionMap, complement_visible, suppress, union_visible
 from app.reports.data import SurveyData, load_survey_data
+from app.stats import scale_scores
 from app.surveys.deps import SurveyDep
 from app.surveys.models import Survey
 from app.units.tree import UnitTree
 
 LayerRef = uuid.UUID | None | AllLayers
 Cell = tuple[uuid.UUID | None, LayerRef]
+Frame = Literal["current", "desired"]
+Mask = npt.NDArray[np.bool_]
 
 
 @dataclass(eq=False)
@@ -42,6 +57,8 @@ class ReportContext:
     suppression: SuppressionMap
     scope: uuid.UUID | None  # the unit whose subtree the report covers; None = the whole organisation
     _masks: dict[uuid.UUID | None, npt.NDArray[np.bool_]] = field(default_factory=dict, repr=False)
+    _subsets: dict[str, SuppressionMap] = field(default_factory=dict, repr=False)
+    _scores: dict[str, npt.NDArray[np.float64]] = field(default_factory=dict, repr=False)
 
     @property
     def k(self) -> int:
@@ -53,6 +70,90 @@ class ReportContext:
     def shown_n(self, unit: uuid.UUID | None, layer: LayerRef = ALL) -> int | None:
         """The exact n of a visible cell; None for a hidden one."""
         return self.suppression.n(unit, layer) if self.suppression.visible(unit, layer) else None
+
+    # ------------------------------------------------------------------------------ subsets (module docstring)
+
+    @cached_property
+    def _base(self) -> "_MapBase":
+        return _map_base(self.data, self.tree, self.layers, self.k)
+
+    def subset_map(self, key: str, mask: Mask | Callable[[], Mask]) -> SuppressionMap:
+        """The global suppression map of the respondents in `mask` (one bool per respondent, or a function making
+        it, called only when the map is not cached), cached under `key` per survey, response count, threshold,
+        tree and layers, like the main map. Built with the main map's `suppress` call and `layer_detail`."""
+        found = self._subsets.get(key)
+        if found is None:
+            found = self._subsets[key] = _cached_map(self._base, self.data, key, mask)
+        return found
+
+    def scores(self, frame: Frame = "current") -> npt.NDArray[np.float64]:
+        """Respondents x dimensions scale scores of a frame (NaN: no score), computed once per context."""
+        if frame not in self._scores:
+            answers = self.data.current if frame == "current" else self.data.desired
+            if answers is None:
+                raise ValueError("the survey did not ask the desired frame")
+            self._scores[frame] = scale_scores(answers, scale=self.data.scale).scores
+        return self._scores[frame]
+
+    def dimension_map(self, d: int, frame: Frame = "current") -> SuppressionMap:
+        """The map of the respondents with a scale score on dimension number `d`."""
+        return self.subset_map(f"score:{frame}:{d}", lambda: ~np.isnan(self.scores(frame)[:, d]))
+
+    def answers_map(self, d: int) -> SuppressionMap:
+        """The map of the respondents who answered at least one item of dimension `d` (favourable shares)."""
+        items = self.data.scale.items_of(d)
+        return self.subset_map(f"answers:{d}",
+                               lambda: np.asarray(~np.isnan(self.data.current[:, items]).all(axis=1), dtype=bool))
+
+    def item_map(self, j: int, frame: Frame = "current") -> SuppressionMap:
+        """The map of the respondents who answered item `j` on the scale (not missing, not "don't know")."""
+        def mask() -> Mask:
+            answers = self.data.current if frame == "current" else self.data.desired
+            return np.zeros(self.data.n, dtype=bool) if answers is None else ~np.isnan(answers[:, j])
+        return self.subset_map(f"item:{frame}:{j}", mask)
+
+    def seen_map(self, j: int) -> SuppressionMap:
+        """The map of the respondents who answered item `j` or chose "don't know" (don't-know shares)."""
+        return self.subset_map(f"seen:{j}", lambda: ~np.isnan(self.data.current[:, j])
+                               | self.data.dont_know_answers[:, j])
+
+    def paired_map(self, *, dimension: int | None = None, item: int | None = None) -> SuppressionMap:
+        """The map of the respondents scored on `dimension` (or answering `item`) in both frames."""
+        if (dimension is None) == (item is None):
+            raise ValueError("give a dimension or an item")
+        if self.data.desired is None:
+            raise ValueError("the survey did not ask the desired frame")
+        desired, scores = self.data.desired, self.scores
+        if dimension is not None:
+            d = dimension
+            return self.subset_map(f"paired:score:{d}", lambda: ~np.isnan(scores("current")[:, d])
+                                   & ~np.isnan(scores("desired")[:, d]))
+        j = int(item or 0)
+        return self.subset_map(f"paired:item:{j}",
+                               lambda: ~np.isnan(self.data.current[:, j]) & ~np.isnan(desired[:, j]))
+
+    def shows(self, smap: SuppressionMap, unit: uuid.UUID | None, layer: LayerRef = ALL) -> bool:
+        """A figure of the subset `smap` may be shown for the cell: visible in the respondent map and in `smap`."""
+        return self.suppression.visible(unit, layer) and smap.visible(unit, layer)
+
+    def shows_rest(self, smap: SuppressionMap, whole: Cell, part: Cell) -> bool:
+        """`part` against the rest of `whole` on a subset's figure: `complement_visible` in both maps."""
+        return complement_visible(self.suppression, whole, part) and complement_visible(smap, whole, part)
+
+    def shows_union(self, smap: SuppressionMap, cells: Sequence[Cell]) -> bool:
+        """Disjoint `cells` as one group on a subset's figure: `union_visible` in both maps."""
+        return union_visible(self.suppression, cells) and union_visible(smap, cells)
+
+    def dimension_visible(self, d: int, unit: uuid.UUID | None, layer: LayerRef = ALL,
+                          frame: Frame = "current") -> bool:
+        return self.shows(self.dimension_map(d, frame), unit, layer)
+
+    def item_visible(self, j: int, unit: uuid.UUID | None, layer: LayerRef = ALL, frame: Frame = "current") -> bool:
+        return self.shows(self.item_map(j, frame), unit, layer)
+
+    def paired_visible(self, unit: uuid.UUID | None, layer: LayerRef = ALL, *, dimension: int | None = None,
+                       item: int | None = None) -> bool:
+        return self.shows(self.paired_map(dimension=dimension, item=item), unit, layer)
 
     @cached_property
     def layer_by_key(self) -> dict[str, Layer]:
@@ -101,34 +202,70 @@ class ReportContext:
         return [] if unit is None else self.tree.path(unit)
 
 
+MAP_CACHE_SIZE = 1024  # the main map and the subset maps (dimensions, items, pairs) of a few surveys
 _maps: OrderedDict[tuple[object, ...], SuppressionMap] = OrderedDict()
 _maps_lock = threading.Lock()
 
 
-def suppression_map(data: SurveyData, tree: UnitTree, layers: list[Layer], k: int) -> SuppressionMap:
-    """The survey's one global suppression pattern (cached per answers, tree shape and threshold)."""
+@dataclass(frozen=True)
+class _MapBase:
+    """What every map of one survey shares: the tree, the layers, the published layer detail and the cache key."""
+
+    key: tuple[object, ...]
+    parent_of: dict[Hashable, Hashable | None]
+    layer_ids: list[uuid.UUID | None]
+    layer_detail: set[Hashable | None]
+    k: int
+
+
+def _map_base(data: SurveyData, tree: UnitTree, layers: list[Layer], k: int) -> _MapBase:
     parent_of: dict[Hashable, Hashable | None] = {u.id: u.parent_id for u in tree.units.values()}
     layer_ids: list[uuid.UUID | None] = [layer.id for layer in layers]
     if None in data.layer_ids:
         layer_ids.append(None)
     key = (data.survey_id, data.n, k, tuple(sorted((str(a), str(b)) for a, b in parent_of.items())),
            tuple(layer_ids))
+    # Per-layer figures only for the organisation and units with sub-units: a team's layer cells would single out
+    # its one or two leaders, and protecting them would hide whole team totals (see `suppress(layer_detail=)`).
+    layer_detail: set[Hashable | None] = {None, *(u for u, children in tree.children.items() if u and children)}
+    return _MapBase(key, parent_of, layer_ids, layer_detail, k)
+
+
+def _cached_map(base: _MapBase, data: SurveyData, subset: str | None,
+                mask: Mask | Callable[[], Mask] | None) -> SuppressionMap:
+    """The map of the respondents in `mask` (everyone for None). Cached by the atom counts themselves, so subsets
+    with the same counts (nobody chose "don't know" on an item, nobody skipped it) share one map; a map is a
+    function of the counts, the tree, the layers and k alone."""
+    rows = None if mask is None else np.asarray(mask() if callable(mask) else mask, dtype=bool)
+    width = len(data.layer_ids)
+    codes = data.unit_codes * width + data.layer_codes
+    counts = np.bincount(codes if rows is None else codes[rows], minlength=len(data.unit_ids) * width)
+    key = (*base.key, subset is None, hashlib.blake2b(counts.astype(np.int64).tobytes(), digest_size=16).digest())
     with _maps_lock:
         if key in _maps:
             _maps.move_to_end(key)
             return _maps[key]
-    pairs = np.stack([data.unit_codes, data.layer_codes], axis=1) if data.n else np.zeros((0, 2), dtype=np.int64)
-    cells, counts = np.unique(pairs, axis=0, return_counts=True)
-    atoms = {(data.unit_ids[u], data.layer_ids[lay]): int(n) for (u, lay), n in zip(cells, counts, strict=True)}
-    # Per-layer figures only for the organisation and units with sub-units: a team's layer cells would single out
-    # its one or two leaders, and protecting them would hide whole team totals (see `suppress(layer_detail=)`).
-    layer_detail: set[Hashable | None] = {None, *(u for u, children in tree.children.items() if u and children)}
-    smap = suppress(parent_of, atoms, k, layer_ids, layer_detail=layer_detail)
+    atoms: dict[tuple[Hashable | None, Hashable], int] = {
+        (data.unit_ids[int(c) // width], data.layer_ids[int(c) % width]): int(counts[c])
+        for c in np.flatnonzero(counts)}
+    main = None if subset is None else _cached_map(base, data, None, None)
+    smap = suppress(base.parent_of, atoms, base.k, base.layer_ids, layer_detail=base.layer_detail, hide_as=main)
     with _maps_lock:
         _maps[key] = smap
-        while len(_maps) > 16:
+        while len(_maps) > MAP_CACHE_SIZE:
             _maps.popitem(last=False)
     return smap
+
+
+def suppression_map(data: SurveyData, tree: UnitTree, layers: list[Layer], k: int) -> SuppressionMap:
+    """The survey's one global suppression pattern of respondents (cached per answers, tree shape and threshold)."""
+    return _cached_map(_map_base(data, tree, layers, k), data, None, None)
+
+
+def subset_suppression_map(data: SurveyData, tree: UnitTree, layers: list[Layer], k: int, key: str,
+                           mask: Mask | Callable[[], Mask]) -> SuppressionMap:
+    """The global pattern of the respondents in `mask` (see the module docstring), cached under `key`."""
+    return _cached_map(_map_base(data, tree, layers, k), data, key, mask)
 
 
 def build_context(session: SessionDep, organisation: Organisation, survey: Survey, tree: UnitTree,

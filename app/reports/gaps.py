@@ -35,8 +35,10 @@ Per dimension (scale scores: the mean of a respondent's keyed answers to the dim
   `significant` = adjusted Welch p < 0.05;
 - `reading`: the result in one sentence, English and Dutch.
 
-A dimension shows figures only when both sides have at least the survey's minimum group size of scale scores
-(`below_threshold` otherwise); a missing figure says why in `reason`."""
+A dimension shows figures only when, on both sides, the respondents with a scale score on it may be shown as a
+group of their own (the same anonymity rules as for the groups, in that dimension's own suppression map:
+`suppressed` otherwise) and number at least the survey's minimum group size (`below_threshold` otherwise); a
+missing figure says why in `reason`."""
 
 
 PERCEPTION_GAPS = """Perception gaps between leadership layers within the scope: each layer against the reference
@@ -109,7 +111,8 @@ def get_desired_gap(
     the Wilcoxon p-values form a Holm family of their own. `significant` = adjusted t-test p < 0.05.
 
     Groups: the scope cell and, with `by=layer`, each of its layer cells; a suppressed group shows no figures, and
-    a dimension or item needs at least the minimum group size of complete pairs (`below_threshold`).
+    a dimension or item shows figures only when its complete pairs may be shown as a group of their own (in their
+    own suppression map: `suppressed` otherwise) and number at least the minimum group size (`below_threshold`).
     409 when the survey did not ask the desired frame. CSV (`format=csv`): one row per group and dimension or item.
     """
     report = desired_gap(ctx, by, lang)

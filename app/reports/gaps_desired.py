@@ -2,8 +2,10 @@
 
 Dimensions use scale scores (mean of the keyed answers, as everywhere); items use keyed answers too, so that a
 positive gap always means "people want more of the favourable culture", also for reverse-keyed items. Groups are
-the scope cell and, with `by=layer`, each of the scope's layer cells: only visible cells show figures, and a
-dimension or item needs at least the survey's minimum group size of complete pairs (`below_threshold`).
+the scope cell and, with `by=layer`, each of the scope's layer cells: only visible cells show figures. A dimension's
+or item's figures rest on its complete pairs, so the cell must be visible in their own suppression map too
+(`ReportContext.paired_visible`; `suppressed` otherwise), and as an extra guard hold at least the survey's minimum
+group size of them (`below_threshold`).
 """
 
 from collections.abc import Mapping
@@ -30,7 +32,7 @@ from app.reports.readings import (
     respondents_in,
     size_word,
 )
-from app.stats import AdjustedPValues, PairedComparison, holm, paired, reverse_key, scale_scores
+from app.stats import AdjustedPValues, PairedComparison, holm, paired, reverse_key
 
 By = Literal["scope", "layer"]
 
@@ -42,7 +44,8 @@ class _Test:
     group: int
     dimension: int
     item: int | None
-    result: PairedComparison | None  # None: fewer complete pairs than the threshold
+    result: PairedComparison | None  # None: not shown, see `why`
+    why: str = "below_threshold"
 
     @property
     def key(self) -> tuple[int, int, int | None]:
@@ -76,7 +79,7 @@ def _paired_gap(ctx: ReportContext, test: _Test, rank: int | None, welch: Adjust
         return PairedGap(key=key, name=name, dimension_key=dimension_key, rank=None, n=None, mean_current=None,
                          mean_desired=None, gap=None, gap_ci=None, t=None, df=None, t_test=None, wilcoxon_v=None,
                          wilcoxon=None, d_z=None, d_z_ci=None, effect_size=None, significant=None,
-                         reason="below_threshold", reading=None)
+                         reason=test.why, reading=None)
     at = index[test.key]
     p_t, p_w = welch.adjusted[at], wilcoxon.adjusted[at]
     reason = r.gap.reason or r.t_test.reason or r.d_z.reason
@@ -115,7 +118,7 @@ def desired_gap(ctx: ReportContext, by: By, lang: Lang) -> DesiredGap:
     scale = data.scale
     layers: list[LayerRef] = [ALL, *([layer.id for layer in ctx.layers] if by == "layer" else [])]
     cells: list[Cell] = [(ctx.scope, layer) for layer in layers]
-    now, wish = (scale_scores(x, scale=scale).scores for x in (data.current, data.desired))
+    now, wish = ctx.scores("current"), ctx.scores("desired")
     tests: list[list[_Test]] = []
     for g, cell in enumerate(cells):
         if not ctx.visible(*cell):
@@ -128,6 +131,9 @@ def desired_gap(ctx: ReportContext, by: By, lang: Lang) -> DesiredGap:
         columns += [(int(scale.item_dimension[j]), j, _keyed(ctx, data.desired[mask, j], j),
                      _keyed(ctx, data.current[mask, j], j)) for j in range(scale.n_items)]
         for d, j, x, y in columns:  # a loop over dimensions and items, each test vectorised over respondents
+            if not (ctx.paired_visible(*cell, dimension=d) if j is None else ctx.paired_visible(*cell, item=j)):
+                group.append(_Test(g, d, j, None, "suppressed"))
+                continue
             n = _pairs(x, y)
             group.append(_Test(g, d, j, paired(x, y) if n == 0 or n >= ctx.k else None))
         tests.append(group)

@@ -15,8 +15,9 @@ from app.reports.readings import Reading, SizeWord
 
 Level = Literal["teams", "children"]
 
-REASON = ("Why the figures are missing: `suppressed` (a group is too small to show), `below_threshold` (fewer than "
-          "the survey's minimum group size have a score here, though the group itself is shown), or a statistics "
+REASON = ("Why the figures are missing: `suppressed` (a group is too small to show, or the respondents with a "
+          "score or answer here are: showing them could let a small group be subtracted from another figure), "
+          "`below_threshold` (fewer than the survey's minimum group size have a score here), or a statistics "
           "reason (`all_missing`, `n_below_2`, `zero_variance`)")
 EFFECT_SIZE = ("Cohen's words for |effect|: < 0.2 negligible, < 0.5 small, < 0.8 medium, else large")
 

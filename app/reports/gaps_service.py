@@ -3,8 +3,10 @@
 Both are two-group comparisons of scale scores per dimension (`app.stats.compare_groups` / `compare_with_rest` on
 per-group frequency tables of the scores: one pass over the answers for every group at once). Which comparisons
 may be made is decided by `app.reports.anonymity`: a set of layers only via `union_visible`, a team against the
-rest of the organisation only via `complement_visible`. On top of that, a dimension's figures need at least the
-survey's minimum group size of scale scores on each side (`below_threshold` otherwise).
+rest of the organisation only via `complement_visible`. A dimension's figures rest on the respondents with a scale
+score on it, so each side must pass the same test in that dimension's subset map too (`ReportContext.shows_union`,
+`shows_rest`; `suppressed` otherwise); as an extra guard each side needs at least the survey's minimum group size
+of scale scores (`below_threshold` otherwise).
 """
 
 import uuid
@@ -47,6 +49,7 @@ class Planned:
     allowed: bool
     a_words: Phrase
     b_words: Phrase
+    dimensions: Sequence[bool] = ()  # per dimension: may its figures be shown (both sides in its subset map)
 
 
 # ---------------------------------------------------------------------------------------------------- parameters
@@ -122,7 +125,8 @@ def comparisons(ctx: ReportContext, planned: Sequence[Planned], results: Sequenc
     keys = ctx.data.scale.dimensions
     names: dict[str, list[str]] = {lang_: dimension_names(ctx, lang_) for lang_ in LANGS}
     shown = [(i, d) for i, plan in enumerate(planned) if plan.allowed for d in range(len(keys))
-             if _shown_n(ctx, results[i][d].n_first) is not None and _shown_n(ctx, results[i][d].n_second) is not None]
+             if plan.dimensions[d] and _shown_n(ctx, results[i][d].n_first) is not None
+             and _shown_n(ctx, results[i][d].n_second) is not None]
     welch = holm([results[i][d].welch.pvalue for i, d in shown])
     mw = holm([results[i][d].mann_whitney.pvalue for i, d in shown])
     tests = {key: (welch.adjusted[j], mw.adjusted[j]) for j, key in enumerate(shown)}
@@ -133,11 +137,13 @@ def comparisons(ctx: ReportContext, planned: Sequence[Planned], results: Sequenc
             r = results[i][d]
             n_a, n_b = _shown_n(ctx, r.n_first), _shown_n(ctx, r.n_second)
             if (i, d) not in tests:
+                hidden = not plan.dimensions[d]
                 figures.append(GapFigures(
-                    key=key, name=names[lang][d], n_a=n_a, n_b=n_b, mean_a=None, mean_b=None, difference=None,
+                    key=key, name=names[lang][d], n_a=None if hidden else n_a, n_b=None if hidden else n_b,
+                    mean_a=None, mean_b=None, difference=None,
                     difference_ci=None, hedges_g=None, hedges_g_ci=None, effect_size=None, welch_t=None,
                     welch_df=None, welch=None, mann_whitney_u=None, mann_whitney=None, significant=None,
-                    reason="below_threshold", reading=None))
+                    reason="suppressed" if hidden else "below_threshold", reading=None))
                 continue
             p_welch, p_mw = tests[(i, d)]
             g = r.hedges_g.value
@@ -182,10 +188,13 @@ def perception_gaps(ctx: ReportContext, sets: list[tuple[list[Layer], list[Layer
     for index, mask in enumerate(masks):  # disjoint sets of layers: layers as a whole, or a against b
         codes[mask & inside & (codes == len(groups))] = index
     planned, pairs = [], []
+    maps = [ctx.dimension_map(d) for d in range(ctx.data.scale.n_dimensions)]
     for first, second in sets:
         a, a_ok = _layer_side(ctx, first, lang)
         b, b_ok = _layer_side(ctx, second, lang)
-        planned.append(Planned(a, b, a_ok and b_ok, layers_phrase(first), layers_phrase(second)))
+        sides = [[(ctx.scope, layer.id) for layer in layers] for layers in (first, second)]
+        shown = [a_ok and b_ok and all(ctx.shows_union(m, cells) for cells in sides) for m in maps]
+        planned.append(Planned(a, b, a_ok and b_ok, layers_phrase(first), layers_phrase(second), shown))
         pairs.append((groups[tuple(x.id for x in first)], groups[tuple(x.id for x in second)]))
     tables = score_tables(ctx, codes, len(groups))
     per_dim = [compare_groups(t, pairs=pairs) for t in tables]
@@ -216,7 +225,9 @@ def team_gaps(ctx: ReportContext, level: Level, lang: Lang) -> TeamGaps:
                        n=ctx.shown_n(u), suppressed=not ctx.visible(u))
         rest = GapSide(name=REST_NAME[lang], layer_keys=[], unit_id=None, unit_path=[],
                        n=org_n - ctx.suppression.n(u, ALL) if allowed else None, suppressed=not allowed)
-        planned.append(Planned(team, rest, allowed, respondents_in(ctx.unit_name(u)), REST_OF_ORGANISATION))
+        shown = [allowed and ctx.shows_rest(ctx.dimension_map(d), ORGANISATION, (u, ALL))
+                 for d in range(ctx.data.scale.n_dimensions)]
+        planned.append(Planned(team, rest, allowed, respondents_in(ctx.unit_name(u)), REST_OF_ORGANISATION, shown))
     tables = score_tables(ctx, codes, len(units))
     per_dim = [compare_with_rest(t) for t in tables]
     results = [[per_dim[d][i] for d in range(len(tables))] for i in range(len(units))]

@@ -52,8 +52,8 @@ GROUP = ["unit_id", "unit_path", "layer", "n"]
 
 
 def profile_csv(p: CultureProfile) -> Response:
-    first = p.dimensions[0].items if p.dimensions else []
-    values = [a.value for a in first[0].distribution] if first else []
+    shown = next((i for d in p.dimensions for i in d.items if i.distribution), None)
+    values = [a.value for a in shown.distribution] if shown else []
     header = ["level", "dimension", "key", "name", "n", "mean", "sd", "ci_low", "ci_high", "favourable",
               "unfavourable", "alpha", "alpha_ci_low", "alpha_ci_high", "omega", "dont_know",
               *[f"count_{v}" for v in values], "suppressed"]
@@ -62,11 +62,13 @@ def profile_csv(p: CultureProfile) -> Response:
         rows.append(["scope", "", "", p.group.unit_name, *[None] * (len(header) - 5), True])
     for d in p.dimensions:
         rel = d.reliability
+        alpha: list[Cell] = [None] * 4 if rel is None else [rel.alpha, *_ci(rel.alpha_ci), rel.omega]
         rows.append(["dimension", d.key, d.key, d.name, d.n, d.mean, d.sd, *_ci(d.ci), d.favourable, d.unfavourable,
-                     rel.alpha, *_ci(rel.alpha_ci), rel.omega, None, *[None] * len(values), False])
+                     *alpha, None, *[None] * len(values), d.reason == "suppressed"])
         for i in d.items:
+            counts: list[Cell] = [a.count for a in i.distribution] if i.distribution else [None] * len(values)
             rows.append(["item", d.key, i.key, i.text, i.n, i.mean, None, *_ci(i.ci), i.favourable, i.unfavourable,
-                         None, None, None, None, i.dont_know, *[a.count for a in i.distribution], False])
+                         None, None, None, None, i.dont_know, *counts, i.reason == "suppressed"])
     return csv_response(header, rows, "culture-profile")
 
 

@@ -48,12 +48,14 @@ class ItemProfile(BaseModel):
     key: str
     text: str = Field(description="The item in the requested language")
     reverse: bool = Field(description="Reverse keyed: a high answer is unfavourable")
-    n: int = Field(description="Answers on the scale (missing and don't know left out)")
+    n: int | None = Field(description="Answers on the scale (missing and don't know left out); null when the "
+                                      "item's figures are suppressed")
     mean: float | None = Field(description="Mean answer as ticked (not reverse keyed)")
     ci: Interval | None = Field(description="t-based confidence interval of the mean")
-    reason: str | None = Field(description="Why the mean or its interval is missing")
+    reason: str | None = Field(description="Why the mean or its interval is missing (`suppressed`: too few "
+                                           "answered it here, or showing it would allow subtracting a small group)")
     distribution: list[AnswerCount] = Field(description="Answers per scale point, as ticked")
-    dont_know: int = Field(description="Respondents who chose \"don't know\"")
+    dont_know: int | None = Field(description="Respondents who chose \"don't know\"; null when suppressed")
     favourable: float | None = Field(description=FAVOURABLE)
     unfavourable: float | None = Field(description=UNFAVOURABLE)
 
@@ -61,16 +63,19 @@ class ItemProfile(BaseModel):
 class DimensionProfile(BaseModel):
     key: str
     name: str = Field(description="The dimension in the requested language")
-    n: int = Field(description="Respondents with a scale score (answered at least half of the dimension's items)")
+    n: int | None = Field(description="Respondents with a scale score (answered at least half of the dimension's "
+                                      "items); null when the dimension's figures are suppressed")
     mean: float | None = Field(description="Mean scale score (keyed answers, scale units)")
     sd: float | None = Field(description="Standard deviation of the scale scores (n - 1)")
     ci: Interval | None = Field(description="t-based confidence interval of the mean")
-    reason: str | None = Field(description="Why a figure is missing (`all_missing`, `n_below_2`)")
-    n_answers: int = Field(description="Answers to the dimension's items that the shares are taken over")
+    reason: str | None = Field(description="Why a figure is missing (`all_missing`, `n_below_2`, `suppressed`: "
+                                           "too few respondents have a score here, or showing it would allow "
+                                           "subtracting a small group from another figure)")
+    n_answers: int | None = Field(description="Answers to the dimension's items that the shares are taken over")
     favourable: float | None = Field(description=FAVOURABLE)
     unfavourable: float | None = Field(description=UNFAVOURABLE)
     score_distribution: list[ScorePoint] = Field(description="How many respondents have each scale score")
-    reliability: DimensionReliability
+    reliability: DimensionReliability | None = Field(description="null when the dimension is suppressed")
     items: list[ItemProfile]
 
 
@@ -190,9 +195,12 @@ class QualityWarning(BaseModel):
 class ItemDontKnow(BaseModel):
     item: str
     dimension: str
-    n: int = Field(description="Respondents who answered the item or chose \"don't know\"")
-    dont_know: int
+    n: int | None = Field(description="Respondents who answered the item or chose \"don't know\"; null when "
+                                      "suppressed")
+    dont_know: int | None
     share: float | None
+    suppressed: bool = Field(default=False, description="Too few saw the item here, or showing it would allow "
+                                                        "subtracting a small group: no figures")
 
 
 class DataQuality(BaseModel):

@@ -85,8 +85,10 @@ def reliability_figures(rel: Reliability) -> DimensionReliability:
         low_alpha=None if alpha is None else alpha < LOW_ALPHA)
 
 
-def _items(ctx: ReportContext, summary: SurveySummary, mask: npt.NDArray[np.bool_], d: int,
+def _items(ctx: ReportContext, summary: SurveySummary, cell: Cell, mask: npt.NDArray[np.bool_], d: int,
            lang: Lang) -> list[ItemProfile]:
+    """The items of dimension `d` in `cell`: the answer figures only when the item's answerers are visible there,
+    the don't-know count only when those who saw the item are (`ReportContext.item_visible`, `seen_map`)."""
     data, definition = ctx.data, ctx.data.definition
     scale = data.scale
     moments = summary.item_counts.moments()
@@ -98,20 +100,29 @@ def _items(ctx: ReportContext, summary: SurveySummary, mask: npt.NDArray[np.bool
     out = []
     for j in scale.items_of(d).tolist():
         item = definition.items[j]
+        text = localised(item.texts, lang, definition, item.key)
+        dk = int(dont_know[j]) if ctx.shows(ctx.seen_map(j), *cell) else None
+        if not ctx.item_visible(j, *cell):
+            out.append(ItemProfile(key=item.key, text=text, reverse=item.reverse, n=None, mean=None, ci=None,
+                                   reason="suppressed", distribution=[], dont_know=dk, favourable=None,
+                                   unfavourable=None))
+            continue
         reason = per_item.reasons[j]
         out.append(ItemProfile(
-            key=item.key, text=localised(item.texts, lang, definition, item.key), reverse=item.reverse,
+            key=item.key, text=text, reverse=item.reverse,
             n=int(per_item.n[j]), mean=num(per_item.mean[j]), ci=interval(per_item.ci(j)),
             reason=reason.value if reason else None,
             distribution=[AnswerCount(value=v, label=labels[a] if a < len(labels) else None,
                                       count=int(dist.counts[0, j, a])) for a, v in enumerate(values)],
-            dont_know=int(dont_know[j]), favourable=num(dist.favourable[0, j]),
+            dont_know=dk, favourable=num(dist.favourable[0, j]),
             unfavourable=num(dist.unfavourable[0, j])))
     return out
 
 
 def culture_profile(ctx: ReportContext, lang: Lang) -> CultureProfile:
-    """Scale scores, shares, reliability and item distributions of the scope (`(scope, ALL)`), if visible."""
+    """Scale scores, shares, reliability and item distributions of the scope (`(scope, ALL)`), if visible; each
+    dimension's figures only where its scored respondents are visible (`dimension_visible`), its favourable
+    shares where those who answered any of its items are, each item's where its answerers are."""
     cell: Cell = (ctx.scope, ALL)
     group = group_ref(ctx, *cell)
     profile = CultureProfile(survey_id=ctx.survey.id, language=lang, min_group_size=ctx.k, group=group,
@@ -125,16 +136,23 @@ def culture_profile(ctx: ReportContext, lang: Lang) -> CultureProfile:
     names = dimension_names(ctx, lang)
     shares = summary.favourable(n_top=n_top(ctx))
     for d, key in enumerate(ctx.data.scale.dimensions):
+        items = _items(ctx, summary, cell, mask, d, lang)
+        answered = ctx.shows(ctx.answers_map(d), *cell)
+        share_figures = dict(n_answers=int(shares.n_answers[0, d]) if answered else None,
+                             favourable=num(shares.favourable[0, d]) if answered else None,
+                             unfavourable=num(shares.unfavourable[0, d]) if answered else None)
+        if not ctx.dimension_visible(d, *cell):
+            profile.dimensions.append(DimensionProfile(
+                key=key, name=names[d], n=None, mean=None, sd=None, ci=None, reason="suppressed",
+                score_distribution=[], reliability=None, items=items, **share_figures))
+            continue
         desc = summary.descriptives(d)
         table = summary.score_tables[d]
         reason = desc.reasons[0]
         profile.dimensions.append(DimensionProfile(
             key=key, name=names[d], n=int(desc.n[0]), mean=num(desc.mean[0]), sd=num(desc.sd[0]),
-            ci=interval(desc.ci(0)), reason=reason.value if reason else None,
-            n_answers=int(shares.n_answers[0, d]), favourable=num(shares.favourable[0, d]),
-            unfavourable=num(shares.unfavourable[0, d]),
+            ci=interval(desc.ci(0)), reason=reason.value if reason else None, **share_figures,
             score_distribution=[ScorePoint(score=float(v), count=int(c))
                                 for v, c in zip(table.values.tolist(), table.counts[0].tolist(), strict=True) if c],
-            reliability=reliability_figures(summary.reliability(d)),
-            items=_items(ctx, summary, mask, d, lang)))
+            reliability=reliability_figures(summary.reliability(d)), items=items))
     return profile

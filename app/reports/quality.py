@@ -1,6 +1,9 @@
 """Data-quality warnings of a scope: mis-keyed items, unreliable dimensions, straight-lining, don't-know answers.
 
-Only visible groups are looked at; alpha (non-additive) is never computed for a hidden cell.
+Only visible groups are looked at; alpha (non-additive) is never computed for a hidden cell. A figure resting on a
+subset of a group's respondents is only given where that subset is a visible cell too (`ReportContext.shows`):
+alpha and item-total correlations where the respondents who answered the dimension's items are, straight-lining
+where the eligible respondents are, don't-know shares where those who saw the item are.
 """
 
 import numpy as np
@@ -66,11 +69,16 @@ class _Checks:
         self.warnings.append(QualityWarning(code=code, severity=severity, message=Message(en=en, nl=nl), group=group,
                                             language=language, dimension=dimension, item=item, evidence=evidence))
 
+    def answered(self, d: int, cell: Cell) -> bool:
+        return self.ctx.shows(self.ctx.answers_map(d), *cell)
+
     def alpha(self, summary: SurveySummary, cell: Cell, group: GroupRef, language: str | None = None) -> None:
         def where(lang: str) -> str:
             return self.label(cell, lang) + (f" ({language})" if language else "")
 
         for d, key in enumerate(self.ctx.data.scale.dimensions):
+            if not self.answered(d, cell):
+                continue
             rel = summary.reliability(d)
             a = rel.alpha.value
             if a is None or a >= LOW_ALPHA:
@@ -85,9 +93,11 @@ class _Checks:
                      group, Evidence(n=rel.n_respondents, figure="alpha", value=a, threshold=LOW_ALPHA),
                      dimension=key, language=language)
 
-    def item_totals(self, summary: SurveySummary, group: GroupRef) -> None:
+    def item_totals(self, summary: SurveySummary, cell: Cell, group: GroupRef) -> None:
         definition = self.ctx.data.definition
         for d, key in enumerate(self.ctx.data.scale.dimensions):
+            if not self.answered(d, cell):
+                continue
             rel = summary.reliability(d)
             for pos, j in enumerate(self.ctx.data.scale.items_of(d).tolist()):
                 r = float(rel.item_total_correlation[pos])
@@ -104,6 +114,8 @@ class _Checks:
                          dimension=key, item=item)
 
     def straight_lining(self, cell: Cell, group: GroupRef) -> None:
+        if not self.ctx.shows(self.ctx.subset_map("straight_lining_eligible", self.eligible), *cell):
+            return
         mask = self.ctx.members(cell)
         n = int((self.eligible & mask).sum())
         count = int((self.flat & mask).sum())
@@ -123,6 +135,10 @@ class _Checks:
         total = (~np.isnan(data.current[mask])).sum(axis=0) + dk
         out = []
         for j, item in enumerate(data.definition.items):
+            if not self.ctx.shows(self.ctx.seen_map(j), self.ctx.scope, ALL):
+                out.append(ItemDontKnow(item=item.key, dimension=item.dimension_key, n=None, dont_know=None,
+                                        share=None, suppressed=True))
+                continue
             n, count = int(total[j]), int(dk[j])
             share = count / n if n else None
             out.append(ItemDontKnow(item=item.key, dimension=item.dimension_key, n=n, dont_know=count, share=share))
@@ -164,7 +180,7 @@ def data_quality(ctx: ReportContext) -> DataQuality:
         mask = ctx.members(scope)
         summary = summarize_rows(ctx, mask)
         if summary is not None:
-            checks.item_totals(summary, scope_ref)
+            checks.item_totals(summary, scope, scope_ref)
             checks.alpha(summary, scope, scope_ref)
         checks.straight_lining(scope, scope_ref)
         dont_know = checks.dont_know(mask, scope_ref)

@@ -9,8 +9,9 @@
   against the rest of the organisation when that comparison may be shown.
 
 Readiness index of a respondent: the mean of their dimension scale scores, when they have a score on at least half
-of the dimensions. A team enters the ranking only when its cell is visible and at least the survey's minimum group
-size of its respondents have an index.
+of the dimensions. A team enters the ranking only when its cell is visible, also in the suppression map of the
+respondents with an index (`ReportContext.shows`), and at least the survey's minimum group size of its respondents
+have an index; it is compared with the rest of the organisation only when both maps allow it (`shows_rest`).
 """
 
 import math
@@ -20,7 +21,7 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
-from app.reports.anonymity import ALL, complement_visible
+from app.reports.anonymity import ALL
 from app.reports.context import Cell, ReportContext
 from app.reports.figures import GroupRef, Interval, PValue, num
 from app.reports.gaps_desired import desired_gap
@@ -36,7 +37,7 @@ from app.reports.readings import (
     respondents_in,
     size_word,
 )
-from app.stats import FrequencyTable, compare_with_rest, describe, holm, scale_scores
+from app.stats import FrequencyTable, compare_with_rest, describe, holm
 
 RankBy = Literal["auto", "desired_gap", "mean"]
 TOP = 3
@@ -147,7 +148,7 @@ def _perception(ctx: ReportContext, lang: Lang) -> list[PerceptionHighlight]:
 
 
 def _teams(ctx: ReportContext, lang: Lang) -> tuple[list[TeamReadiness], list[TeamReadiness]]:
-    scores = scale_scores(ctx.data.current, scale=ctx.data.scale).scores
+    scores = ctx.scores("current")
     have = (~np.isnan(scores)).sum(axis=1)
     index = np.where(have >= math.ceil(scores.shape[1] / 2), np.nansum(scores, axis=1) / np.maximum(have, 1), np.nan)
     units = [u for u in team_units(ctx, "teams") if ctx.visible(u)]
@@ -156,8 +157,9 @@ def _teams(ctx: ReportContext, lang: Lang) -> tuple[list[TeamReadiness], list[Te
     table = FrequencyTable.from_values(index, codes)
     table = table.regroup(table.labels.astype(np.int64), labels=np.arange(len(units) + 1))
     desc = describe(table)
-    ranked = [i for i in range(len(units)) if desc.n[i] >= ctx.k]
-    allowed = {i for i in ranked if complement_visible(ctx.suppression, ORGANISATION, (units[i], ALL))}
+    indexed = ctx.subset_map("readiness_index", ~np.isnan(index))
+    ranked = [i for i in range(len(units)) if desc.n[i] >= ctx.k and ctx.shows(indexed, units[i])]
+    allowed = {i for i in ranked if ctx.shows_rest(indexed, ORGANISATION, (units[i], ALL))}
     rest = compare_with_rest(table) if allowed else ()
     tests = holm([rest[i].welch.pvalue if i in allowed else None for i in ranked])
     p_of = dict(zip(ranked, tests.adjusted, strict=True))

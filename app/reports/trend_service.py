@@ -3,13 +3,16 @@
 Waves are matched by keys, not positions: a dimension by its dimension key and an item by its item key, so a later
 questionnaire version (reworded, items added or dropped) still lines up; a key the wave's version lacks is
 `not_asked` there. Each wave is suppressed by ITS OWN map (`build_context` per wave): a scope hidden in a wave shows
-no figures for that wave and no change that involves it. Waves are anonymous and independent samples (nobody can
-be followed from one wave to the next), so changes are Welch comparisons of two groups, with Hedges' g; Holm's
-correction runs over every change of the report's dimensions (one family) and of its items (another).
+no figures for that wave and no change that involves it. Likewise a dimension (item) of a wave is shown only where
+the scope's respondents with a score on it (who answered it) are visible in that wave's map of that subset
+(`ReportContext.dimension_visible` / `item_visible`; `suppressed` otherwise). Waves are anonymous and independent
+samples (nobody can be followed from one wave to the next), so changes are Welch comparisons of two groups, with
+Hedges' g; Holm's correction runs over every change of the report's dimensions (one family) and of its items
+(another).
 """
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -158,21 +161,23 @@ def trend(contexts: list[ReportContext], lang: Lang) -> TrendReport:
     scores = [None if a is None else scale_scores(a, scale=c.data.scale).scores
               for c, a in zip(contexts, answers, strict=True)]
 
-    def column(block: list[Floats | None], index: list[int | None]) -> tuple[list[Floats | None], list[str | None]]:
+    def column(block: list[Floats | None], index: list[int | None],
+               shows: Callable[[ReportContext, int], bool]) -> tuple[list[Floats | None], list[str | None]]:
         samples: list[Floats | None] = []
         why: list[str | None] = []
         for c, b, j in zip(contexts, block, index, strict=True):
-            values = None if b is None or j is None else np.asarray(b[:, j], dtype=np.float64)
+            hidden = b is None or (j is not None and not shows(c, j))
+            values = None if hidden or b is None or j is None else np.asarray(b[:, j], dtype=np.float64)
             n = 0 if values is None else int((~np.isnan(values)).sum())
-            few = 0 < n < c.k  # a visible scope, but fewer than k people answered this: not shown either
+            few = 0 < n < c.k  # an extra guard: fewer than k people answered this
             samples.append(None if few else values)
-            why.append(SUPPRESSED if b is None else NOT_ASKED if j is None else BELOW if few else None)
+            why.append(SUPPRESSED if hidden else NOT_ASKED if j is None else BELOW if few else None)
         return samples, why
 
     dims, dim_pending = [], []
     for d in definition.dimensions:
         index = [c.data.scale.dimensions.index(d.key) if d.key in c.data.scale.dimensions else None for c in contexts]
-        figures, changes = _series(*column(scores, index), ids, pairs)
+        figures, changes = _series(*column(scores, index, lambda c, j: c.dimension_visible(j, scope)), ids, pairs)
         dims.append(DimensionTrend(key=d.key, name=localised(d.names, lang, definition, d.key), waves=figures,
                                    changes=[p.change for p in changes]))
         dim_pending += changes
@@ -180,7 +185,8 @@ def trend(contexts: list[ReportContext], lang: Lang) -> TrendReport:
     for it in definition.items:
         index = [c.data.definition.item_by_key[it.key].position if it.key in c.data.definition.item_by_key else None
                  for c in contexts]
-        figures, changes = _series(*column(answers, index), ids, pairs)  # type: ignore[arg-type]
+        figures, changes = _series(*column(answers, index, lambda c, j: c.item_visible(j, scope)),  # type: ignore[arg-type]
+                                   ids, pairs)
         items.append(ItemTrend(key=it.key, dimension_key=it.dimension_key, text=localised(it.texts, lang, definition,
                                                                                            it.key),
                                reverse=it.reverse, waves=figures, changes=[p.change for p in changes]))

@@ -89,7 +89,7 @@ def test_dont_know_share_per_item(org, messy):
     body = quality(org, messy.id, unit_id=messy.units["Q"])
     share = {d["item"]: d for d in body["dont_know"]}
     assert share["collegiality_2"] == {"item": "collegiality_2", "dimension": "collegiality", "n": 63,
-                                       "dont_know": 14, "share": pytest.approx(14 / 63)}
+                                       "dont_know": 14, "share": pytest.approx(14 / 63), "suppressed": False}
     assert share["openness_1"]["dont_know"] == 0
     [warning] = of(body, "high_dont_know")
     assert warning["item"] == "collegiality_2" and warning["severity"] == "info"

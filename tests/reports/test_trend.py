@@ -180,9 +180,10 @@ def test_waves_match_items_and_dimensions_by_key_across_versions(org):
     assert report["dimension_family_size"] == 2
     items = {i["key"]: i for i in report["items"]}
     assert "sharing_3" not in items and items["trying_3"]["waves"][0]["reason"] == "not_asked"
+    # answered by two people: hidden in that item's own suppression map, so `suppressed` (one state for clients)
     assert items["trying_3"]["waves"][1] == {**items["trying_3"]["waves"][1], "n": None, "mean": None,
-                                             "reason": "below_threshold"}
-    assert items["trying_3"]["changes"][0]["reason"] == "below_threshold"
+                                             "reason": "suppressed"}
+    assert items["trying_3"]["changes"][0]["reason"] == "suppressed"
     expected = np.mean([int(r["sharing_1"]) for r in waves[0][1]])
     assert items["sharing_1"]["waves"][0]["mean"] == pytest.approx(expected, abs=1e-12)
     # scores of each wave over its own version's items: sharing has 3 items in v1, 2 in v2
