@@ -499,3 +499,25 @@ def test_engine_is_pure() -> None:
                                         text=True).stdout)
     assert not [m for m in modules if m.split(".")[0] in ("scipy", "fastapi", "sqlalchemy", "pydantic", "starlette")]
     assert {m for m in modules if m.split(".")[0] == "app"} == {"app", "app.reports", "app.reports.anonymity"}
+
+
+def test_a_subset_map_started_from_the_respondent_map_keeps_the_promise() -> None:
+    """`hide_as`: a subset's map (e.g. "answered item 7": some respondents thinned out) that starts from the
+    respondent map's hidden cells hides at least those and still protects every small group of the subset."""
+    tried = 0
+    for seed in range(80):
+        rng = np.random.default_rng(20_000 + seed)
+        org = random_org(rng)
+        org.layer_detail = {None, *(u for u in org.parent_of if org.children[u])}
+        main = org.suppress()
+        thinned = {a: int(rng.binomial(n, 0.85)) for a, n in org.atoms.items()}
+        sub = Org(org.parent_of, thinned, org.k, org.layers)
+        sub.layer_detail = org.layer_detail
+        smap = suppress(sub.parent_of, sub.atoms, sub.k, sub.layers, layer_detail=sub.layer_detail, hide_as=main)
+        assert set(main.hidden_cells()) <= set(smap.hidden_cells())
+        attacker = Attacker(sub, visible_groups(sub, smap.visible))
+        tried += assert_nothing_small_disclosed(sub, attacker, smap.hidden_cells(), f"seed {20_000 + seed}")
+    assert tried > 1_000
+    with pytest.raises(ValueError, match="same units"):
+        other = random_org(np.random.default_rng(1))
+        suppress(other.parent_of, other.atoms, other.k, other.layers, hide_as=main)
