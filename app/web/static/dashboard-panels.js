@@ -98,15 +98,16 @@ export const profile = {
     const rows = data.dimensions.map((d) => ({
       label: d.name, value: d.mean, low: d.ci && d.ci.low, high: d.ci && d.ci.high,
       ref: showRef ? refs.get(d.key) : null,
-      text: present(d.mean) ? `${fmt(ctx.lang, d.mean)}  (${ctx.t("nIs", { n: d.n })})` : ctx.t("noFigure"),
+      text: present(d.mean) && d.n !== null ? `${fmt(ctx.lang, d.mean)}  (${ctx.t("nIs", { n: d.n })})`
+        : ctx.t("noFigure"),
     }));
     const caption = ctx.t("profileCaption");
     const chart = intervalChart({ rows, kind: "dot", domain: [ctx.scale.min, ctx.scale.max], width: ctx.width(body),
       label: `${caption}. ${ctx.t("chartNote")}`, lang: ctx.lang });
     const head = [ctx.t("dimension"), ctx.t("mean"), ctx.t("ci"), ctx.t("n"),
       ...(showRef ? [ctx.t("organisationMean")] : [])];
-    const tableRows = data.dimensions.map((d) => [d.name, fmt(ctx.lang, d.mean), fmtCi(ctx.lang, d.ci), String(d.n),
-      ...(showRef ? [fmt(ctx.lang, refs.get(d.key))] : [])]);
+    const tableRows = data.dimensions.map((d) => [d.name, fmt(ctx.lang, d.mean), fmtCi(ctx.lang, d.ci),
+      d.n === null ? suppressedCell(ctx) : String(d.n), ...(showRef ? [fmt(ctx.lang, refs.get(d.key))] : [])]);
     body.append(
       legend([{ mark: "dot", text: ctx.t("mean") }, { mark: "whisker", text: ctx.t("ci") },
         ...(showRef ? [{ mark: "ref", text: ctx.t("organisationMean") }] : [])]),
