@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from scipy import linalg, optimize
 
@@ -23,11 +25,12 @@ def one_factor_minres(r: FloatArray) -> FloatArray | None:
     k = r.shape[0]
     iu, ju = np.triu_indices(k, 1)
     target = r[iu, ju]
-    try:
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+    try:  # the inverse only gives a starting point: for a (nearly) singular matrix, start from 0.5 instead
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("error", linalg.LinAlgWarning)
             smc = 1.0 - 1.0 / np.diag(linalg.inv(r))
         start = np.sqrt(np.clip(smc, 0.01, MAX_COMMUNALITY - 1e-6))
-    except (linalg.LinAlgError, ValueError):  # a singular matrix: start from 0.5 instead
+    except (linalg.LinAlgError, linalg.LinAlgWarning, ValueError):
         start = np.full(k, 0.5)
     if not np.all(np.isfinite(start)):
         start = np.full(k, 0.5)

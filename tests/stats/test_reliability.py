@@ -121,3 +121,13 @@ def test_bad_input_raises() -> None:
 def test_an_item_nobody_answered() -> None:
     r = reliability(np.array([[1, np.nan, 3], [2, np.nan, 4], [3, np.nan, 4.0]]))
     assert r.alpha.reason is MissingReason.N_BELOW_2  # its pairs have no respondents
+
+
+def test_a_nearly_singular_correlation_matrix_neither_warns_nor_fails() -> None:
+    """Five respondents on five items (a small team) give a singular correlation matrix; omega is still fitted
+    from a neutral start, with no LinAlgWarning (warnings are errors in these tests)."""
+    # n - 1 = 4 < 5 items: r has rank 4 at most, singular in theory and ill-conditioned in floating point
+    items = np.array([[1, 2, 3, 4, 2], [2, 3, 4, 5, 3], [3, 3, 4, 4, 5], [4, 5, 5, 5, 4], [5, 4, 2, 3, 1]], float)
+    result = reliability(items)
+    assert result.alpha.value is not None
+    assert result.omega_total.value is None or 0 <= result.omega_total.value <= 1
