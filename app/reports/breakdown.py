@@ -141,15 +141,19 @@ def response_rates(session: Session, ctx: ReportContext, level: Level) -> Respon
         select(Invitation.unit_id, Invitation.layer_id, func.count(), func.count(Invitation.submitted_at))
         .where(Invitation.survey_id == ctx.survey.id).group_by(Invitation.unit_id, Invitation.layer_id)).all()
 
+    totals: dict[tuple[uuid.UUID | None, uuid.UUID | None], list[int]] = {}  # rolled up to every ancestor once
+    for unit_id, layer_id, issued, used in atoms:
+        for u in (unit_id, *ctx.tree.ancestors(unit_id), None):
+            for lay in (layer_id, None):
+                total = totals.setdefault((u, lay), [0, 0])
+                total[0] += issued
+                total[1] += used
+
     def row(unit: uuid.UUID | None, layer: uuid.UUID | None = None) -> RateRow:
-        cell_layer = ALL if layer is None else layer
-        inside = [(issued, used) for u, lay, issued, used in atoms
-                  if (unit is None or ctx.tree.is_within(u, unit)) and (layer is None or lay == layer)]
-        invited = sum(i for i, _ in inside)
-        ref = group_ref(ctx, unit, cell_layer)
+        invited, answered = totals.get((unit, layer), (0, 0))
+        ref = group_ref(ctx, unit, ALL if layer is None else layer)
         if ref.suppressed:
             return RateRow(group=ref, invited=invited, answered=None, rate=None, reason="suppressed")
-        answered = sum(u for _, u in inside)
         return RateRow(group=ref, invited=invited, answered=answered, rate=answered / invited if invited else None,
                        reason=None if invited else "no_invitations")
 

@@ -20,6 +20,7 @@ property (answered, chose "don't know") are sums over the cell's respondents and
 import hashlib
 import threading
 import uuid
+import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
@@ -83,7 +84,16 @@ class ReportContext:
         tree and layers, like the main map. Built with the main map's `suppress` call and `layer_detail`."""
         found = self._subsets.get(key)
         if found is None:
-            found = self._subsets[key] = _cached_map(self._base, self.data, key, mask)
+            memo_key = (*self._base.key, key)
+            with _maps_lock:
+                found = _subset_memo.get(memo_key)
+            if found is None:  # building the mask and counting it costs more than a lookup: remember the answer
+                found = _cached_map(self._base, self.data, key, mask)
+                with _maps_lock:
+                    _subset_memo[memo_key] = found
+                    while len(_subset_memo) > MAP_CACHE_SIZE:
+                        _subset_memo.popitem(last=False)
+            self._subsets[key] = found
         return found
 
     def scores(self, frame: Frame = "current") -> npt.NDArray[np.float64]:
@@ -92,7 +102,10 @@ class ReportContext:
             answers = self.data.current if frame == "current" else self.data.desired
             if answers is None:
                 raise ValueError("the survey did not ask the desired frame")
-            self._scores[frame] = scale_scores(answers, scale=self.data.scale).scores
+            per_data = _scores_of.setdefault(self.data, {})
+            if frame not in per_data:  # once per loaded answers, not per request; evicted with them
+                per_data[frame] = scale_scores(answers, scale=self.data.scale).scores
+            self._scores[frame] = per_data[frame]
         return self._scores[frame]
 
     def dimension_map(self, d: int, frame: Frame = "current") -> SuppressionMap:
@@ -159,14 +172,23 @@ class ReportContext:
     def layer_by_key(self) -> dict[str, Layer]:
         return {layer.key: layer for layer in self.layers}
 
+    @cached_property
+    def _unit_code(self) -> dict[uuid.UUID, int]:
+        return {u: i for i, u in enumerate(self.data.unit_ids)}
+
+    def _subtree_codes(self, unit: uuid.UUID | None) -> npt.NDArray[np.int64]:
+        """Codes (into `data.unit_ids`) of the units in `unit`'s subtree that hold respondents."""
+        if unit is None:
+            return np.arange(len(self.data.unit_ids), dtype=np.int64)
+        index = self._unit_code
+        return np.fromiter((index[u] for u in self.tree.subtree(unit) if u in index), dtype=np.int64)
+
     def in_subtree(self, unit: uuid.UUID | None) -> npt.NDArray[np.bool_]:
         """Per respondent: is their unit inside `unit`'s subtree (everyone for None)?"""
         if unit not in self._masks:
-            if unit is None:
-                self._masks[unit] = np.ones(self.data.n, dtype=bool)
-            else:
-                inside = np.array([self.tree.is_within(u, unit) for u in self.data.unit_ids], dtype=bool)
-                self._masks[unit] = inside[self.data.unit_codes] if inside.size else np.zeros(0, dtype=bool)
+            inside = np.zeros(len(self.data.unit_ids), dtype=bool)
+            inside[self._subtree_codes(unit)] = True
+            self._masks[unit] = inside[self.data.unit_codes]
         return self._masks[unit]
 
     def with_layer(self, layer: LayerRef) -> npt.NDArray[np.bool_]:
@@ -181,11 +203,21 @@ class ReportContext:
         return self.in_subtree(cell[0]) & self.with_layer(cell[1])
 
     def group_codes(self, cells: list[Cell]) -> npt.NDArray[np.int64]:
-        """Per respondent, the index of the (disjoint) cell they fall in, or -1."""
-        codes = np.full(self.data.n, -1, dtype=np.int64)
-        for i, cell in enumerate(cells):
-            codes[self.members(cell) & (codes == -1)] = i
-        return codes
+        """Per respondent, the index of the (disjoint) cell they fall in, or -1 (first cell wins on overlap).
+        Works on (unit, layer) atoms, then looks every respondent up at once."""
+        width = len(self.data.layer_ids)
+        atom = np.full(len(self.data.unit_ids) * width, -1, dtype=np.int64)
+        for i, (unit, layer) in enumerate(cells):
+            if isinstance(layer, AllLayers):
+                layers = np.arange(width, dtype=np.int64)
+            elif layer in self.data.layer_ids:
+                layers = np.array([self.data.layer_ids.index(layer)], dtype=np.int64)
+            else:
+                continue
+            chosen = (self._subtree_codes(unit)[:, None] * width + layers[None, :]).ravel()
+            chosen = chosen[atom[chosen] == -1]
+            atom[chosen] = i
+        return np.asarray(atom[self.data.unit_codes * width + self.data.layer_codes], dtype=np.int64)
 
     def child_units(self, unit: uuid.UUID | None, *, include_archived: bool = True) -> list[uuid.UUID]:
         children = self.tree.children.get(unit, [])
@@ -204,6 +236,8 @@ class ReportContext:
 
 MAP_CACHE_SIZE = 1024  # the main map and the subset maps (dimensions, items, pairs) of a few surveys
 _maps: OrderedDict[tuple[object, ...], SuppressionMap] = OrderedDict()
+_subset_memo: OrderedDict[tuple[object, ...], SuppressionMap] = OrderedDict()
+_scores_of: "weakref.WeakKeyDictionary[SurveyData, dict[str, npt.NDArray[np.float64]]]" = weakref.WeakKeyDictionary()
 _maps_lock = threading.Lock()
 
 

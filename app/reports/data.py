@@ -103,6 +103,8 @@ def load_survey_data(session: Session, survey: Survey) -> SurveyData:
             return _cache[key]
     data = _read(session, survey)
     with _lock:
+        for stale in [k for k in _cache if k[0] == survey.id]:  # older counts of this survey are never asked again
+            del _cache[stale]
         _cache[key] = data
         while len(_cache) > CACHE_SIZE:
             _cache.popitem(last=False)
