@@ -6,7 +6,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_WORKERS ?= 2
 
-.PHONY: run test lint bench-stats clean
+.PHONY: run test lint bench-stats bench-reports clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -38,6 +38,9 @@ test: lint
 
 bench-stats: $(VENV)/.test
 	$(BIN)/python bench/bench_stats.py
+
+bench-reports: $(VENV)/.test  # needs PostgreSQL on 127.0.0.1:5432 (BENCH_DATABASE_URL to change)
+	$(BIN)/python bench/bench_reports.py
 
 clean:
 	rm -rf $(VENV) data tests/artifacts
