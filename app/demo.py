@@ -69,8 +69,9 @@ def load_demo(*, only_if_empty: bool, key_file: str | None = None, base_url: str
             return
         lines = build_demo(session, np.random.default_rng(seed), base_url)
     text = "\n".join(lines) + "\n"
-    print(text)
-    if key_file:
+    if not key_file:  # with a key file, its reader (`make run`) prints it, every time
+        print(text)
+    else:
         path = Path(key_file)
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text)
