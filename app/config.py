@@ -28,6 +28,8 @@ class Settings(BaseSettings):
     db_max_overflow: int = Field(default=10, ge=0)
     max_body_bytes: int = Field(default=2_000_000, ge=1024, description="Largest JSON request body accepted")
     max_upload_bytes: int = Field(default=50_000_000, ge=1024, description="Largest CSV upload accepted")
+    idempotency_ttl_hours: int = Field(default=24, ge=1, le=24 * 30,
+                                       description="How long the answer to a request with an Idempotency-Key is kept")
     log_level: str = "info"
 
 

@@ -7,9 +7,11 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 
 from app import health
+from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
 from app.config import get_settings
 from app.errors import install_error_handlers
+from app.idempotency.deps import Replay, render_replay
 from app.invitations.router import router as invitations_router
 from app.limits import BodySizeLimit
 from app.orgs.router import router as orgs_router
@@ -51,6 +53,8 @@ TAGS = [
     {"name": "responses", "description": "Importing and exporting raw responses (organisation admins)."},
     {"name": "self-assessments", "description": "Leaders' own answers, by name and with consent (not anonymous), "
                                                 "for the leader blind-spot report."},
+    {"name": "audit", "description": "Who changed what, and when (organisation admins). Never answers, tokens or "
+                                   "keys."},
     {"name": "health", "description": "Liveness and readiness probes."},
 ]
 
@@ -89,11 +93,13 @@ def create_app() -> FastAPI:
     app = FastAPI(title="Culture-gap assessment API", version="1.0.0", description=DESCRIPTION, openapi_tags=TAGS,
                   generate_unique_id_function=_operation_id)
     install_error_handlers(app)
+    app.add_exception_handler(Replay, render_replay)  # an Idempotency-Key's kept answer
     app.add_middleware(BodySizeLimit, max_json_bytes=settings.max_body_bytes,
                        max_upload_bytes=settings.max_upload_bytes)
     app.include_router(health.router)
     for router in (orgs_router, units_router, auth_router, questionnaires_router, surveys_router,
-                   invitations_router, responses_router, reports_router, self_assessments_router, respond_router):
+                   invitations_router, responses_router, reports_router, self_assessments_router, respond_router,
+                   audit_router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(web_router)  # the respondent's form and the dashboard, outside the API prefix
     app.openapi = _problem_only_openapi(app)  # type: ignore[method-assign]

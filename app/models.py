@@ -1,7 +1,9 @@
 """Every ORM model, imported in one place for Alembic's autogenerate and the migration check."""
 
+from app.audit.models import AuditEvent
 from app.auth.models import ApiKey
 from app.db import Base
+from app.idempotency.models import IdempotencyRecord
 from app.invitations.models import Invitation
 from app.orgs.models import Layer, Organisation
 from app.questionnaires.models import Dimension, Item, Questionnaire
@@ -10,5 +12,5 @@ from app.selfassessments.models import SelfAssessment
 from app.surveys.models import Survey
 from app.units.models import Unit
 
-__all__ = ["ApiKey", "Base", "Dimension", "Invitation", "Item", "Layer", "Organisation", "Questionnaire",
-           "Response", "SelfAssessment", "Survey", "Unit"]
+__all__ = ["ApiKey", "AuditEvent", "Base", "Dimension", "IdempotencyRecord", "Invitation", "Item", "Layer",
+           "Organisation", "Questionnaire", "Response", "SelfAssessment", "Survey", "Unit"]

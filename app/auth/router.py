@@ -3,12 +3,15 @@ import uuid
 from fastapi import APIRouter, status
 from sqlalchemy import select
 
+from app.audit.actions import AuditAction
+from app.audit.trail import AuditDep
 from app.auth import service
 from app.auth.models import ApiKey, Role
 from app.auth.schemas import KeyCreate, KeyCreated, KeyRead, Me
 from app.db import utcnow
 from app.deps import AdminOrganisationDep, CurrentKey, SessionDep, TreeDep
 from app.errors import NotFound, Unprocessable, problem_responses
+from app.idempotency.deps import IdempotentDep
 
 router = APIRouter(tags=["keys"], responses=problem_responses(401, 404, 422))
 KEYS = "/organisations/{organisation_id}/keys"
@@ -21,8 +24,9 @@ def get_current_key(principal: CurrentKey) -> Me:
               unit_id=principal.unit_id)
 
 
-@router.post(KEYS, name="create_key", status_code=status.HTTP_201_CREATED, responses=problem_responses(403))
-def create_key(data: KeyCreate, organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep) -> KeyCreated:
+@router.post(KEYS, name="create_key", status_code=status.HTTP_201_CREATED, responses=problem_responses(403, 409))
+def create_key(data: KeyCreate, organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep,
+               audit: AuditDep, once: IdempotentDep) -> KeyCreated:
     """Create an organisation admin or analyst key. The response holds the key once; only its hash is kept."""
     if data.role is Role.platform_admin:
         raise Unprocessable(errors=[{"loc": ["body", "role"], "msg": "platform admin keys come from the CLI",
@@ -35,7 +39,8 @@ def create_key(data: KeyCreate, organisation: AdminOrganisationDep, tree: TreeDe
                                      "type": "value_error"}])
     key, secret = service.create_key(session, role=data.role, name=data.name, organisation_id=organisation.id,
                                      unit_id=data.unit_id, expires_at=data.expires_at)
-    return KeyCreated(**KeyRead.model_validate(key).model_dump(), key=secret)
+    audit.record(AuditAction.key_created, key.id, role=key.role, unit_id=key.unit_id)
+    return once.remember(KeyCreated(**KeyRead.model_validate(key).model_dump(), key=secret))
 
 
 @router.get(KEYS, name="list_keys")
@@ -48,10 +53,11 @@ def list_keys(organisation: AdminOrganisationDep, session: SessionDep) -> list[K
 
 @router.delete(KEYS + "/{key_id}", name="revoke_key", status_code=status.HTTP_204_NO_CONTENT,
                responses=problem_responses(403))
-def revoke_key(key_id: uuid.UUID, organisation: AdminOrganisationDep, session: SessionDep) -> None:
+def revoke_key(key_id: uuid.UUID, organisation: AdminOrganisationDep, session: SessionDep, audit: AuditDep) -> None:
     """Revoke a key at once. The record stays, marked revoked, for the audit trail."""
     key = session.get(ApiKey, key_id)
     if key is None or key.organisation_id != organisation.id:
         raise NotFound("No such key.")
     key.revoked_at = key.revoked_at or utcnow()
     session.flush()
+    audit.record(AuditAction.key_revoked, key.id)

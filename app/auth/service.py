@@ -21,6 +21,7 @@ class Principal:
     role: Role
     organisation_id: uuid.UUID | None
     unit_id: uuid.UUID | None
+    key_name: str = ""  # for the audit log
 
     @property
     def is_platform_admin(self) -> bool:
@@ -59,4 +60,5 @@ def authenticate(session: Session, secret: str) -> Principal | None:
         return None
     if key.expires_at is not None and key.expires_at <= utcnow():
         return None
-    return Principal(key_id=key.id, role=key.role, organisation_id=key.organisation_id, unit_id=key.unit_id)
+    return Principal(key_id=key.id, role=key.role, organisation_id=key.organisation_id, unit_id=key.unit_id,
+                     key_name=key.name)

@@ -6,10 +6,13 @@ from fastapi import APIRouter, File, Query, Request, UploadFile, status
 from fastapi.responses import Response
 from pydantic import AwareDatetime
 
+from app.audit.actions import AuditAction
+from app.audit.trail import AuditDep
 from app.config import get_settings
 from app.db import utcnow
 from app.deps import AdminOrganisationDep, SessionDep, TreeDep
 from app.errors import Unprocessable, problem_responses
+from app.idempotency.deps import IdempotentDep
 from app.invitations import service
 from app.invitations.csv_import import read_invitation_file
 from app.invitations.schemas import (
@@ -49,7 +52,8 @@ def _csv_response(rows: list[tuple[str, str, str, str]]) -> Response:
 @router.post("", name="create_invitations", status_code=status.HTTP_201_CREATED, response_model=InvitationBatch,
              responses={**problem_responses(409), 201: _CSV_ALTERNATIVE})
 def create_invitations(data: InvitationCreate, survey: SurveyDep, organisation: AdminOrganisationDep,
-                       tree: TreeDep, session: SessionDep, request: Request, response: Response) -> Any:
+                       tree: TreeDep, session: SessionDep, request: Request, response: Response, audit: AuditDep,
+                       once: IdempotentDep) -> Any:
     """Issue `count` single-use tokens (at most 10,000) for one unit and layer: "120 tokens for team X, layer
     employee". Each token comes with its link to the web form, and is shown only in this answer: only its hash is
     stored. 409 `survey-closed` for a closed survey; 422 for an archived unit, or a unit or layer that is not the
@@ -63,19 +67,23 @@ def create_invitations(data: InvitationCreate, survey: SurveyDep, organisation: 
     service.check_expiry(data.expires_at, now, ["body", "expires_at"])
     target = service.Target(unit_id=data.unit_id, layer_id=data.layer_id)
     tokens = service.issue(session, survey, target, data.count, data.expires_at)
+    audit.record(AuditAction.survey_invitations_issued, survey.id, count=len(tokens), unit_id=data.unit_id,
+                 layer_id=data.layer_id)
     base = _base_url(request)
     if _wants_csv(request):
         layer_key = service.layers_by_id(session, organisation)[data.layer_id].key
-        return _csv_response([(str(data.unit_id), layer_key, t, service.respond_url(base, t)) for t in tokens])
-    return InvitationBatch(unit_id=data.unit_id, layer_id=data.layer_id, count=len(tokens), expires_at=data.expires_at,
-                           invitations=[InvitationLink(token=t, url=service.respond_url(base, t)) for t in tokens])
+        return once.remember(_csv_response([(str(data.unit_id), layer_key, t, service.respond_url(base, t))
+                                            for t in tokens]))
+    return once.remember(InvitationBatch(
+        unit_id=data.unit_id, layer_id=data.layer_id, count=len(tokens), expires_at=data.expires_at,
+        invitations=[InvitationLink(token=t, url=service.respond_url(base, t)) for t in tokens]))
 
 
 @router.post("/import", name="import_invitations", status_code=status.HTTP_201_CREATED,
              response_model=InvitationImportResult, responses={**problem_responses(409, 413), 201: _CSV_ALTERNATIVE})
 def import_invitations(file: Annotated[UploadFile, File(description="UTF-8 CSV with columns unit,layer,count")],
                        survey: SurveyDep, organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep,
-                       request: Request, response: Response,
+                       request: Request, response: Response, audit: AuditDep, once: IdempotentDep,
                        expires_at: Annotated[AwareDatetime | None, Query(description="When every token of the file "
                                                                            "stops working (in the future)")] = None,
                        ) -> Any:
@@ -93,14 +101,16 @@ def import_invitations(file: Annotated[UploadFile, File(description="UTF-8 CSV w
     for line in lines:
         tokens = service.issue(session, survey, line.target, line.count, expires_at)
         batches.append((line, tokens))
+    audit.record(AuditAction.survey_invitations_imported, survey.id, count=sum(len(t) for _, t in batches),
+                 batches=len(batches))
     if _wants_csv(request):
-        return _csv_response([(line.unit_ref, line.layer_key, t, service.respond_url(base, t))
-                              for line, tokens in batches for t in tokens])
-    return InvitationImportResult(count=sum(len(tokens) for _, tokens in batches), batches=[
+        return once.remember(_csv_response([(line.unit_ref, line.layer_key, t, service.respond_url(base, t))
+                                            for line, tokens in batches for t in tokens]))
+    return once.remember(InvitationImportResult(count=sum(len(tokens) for _, tokens in batches), batches=[
         InvitationBatch(unit_id=line.target.unit_id, layer_id=line.target.layer_id, count=len(tokens),
                         expires_at=expires_at,
                         invitations=[InvitationLink(token=t, url=service.respond_url(base, t)) for t in tokens])
-        for line, tokens in batches])
+        for line, tokens in batches]))
 
 
 @router.get("/summary", name="get_invitation_summary", response_model=InvitationSummary)

@@ -39,6 +39,13 @@ def create_organisation(session: Session, *, name: str, slug: str | None = None)
     return organisation
 
 
+def delete_organisation(session: Session, organisation: Organisation) -> None:
+    """Delete the organisation; the database cascades to everything that hangs off it (units, layers, keys,
+    questionnaires, surveys, audit events, idempotency records). Delete its surveys first to count them."""
+    session.delete(organisation)
+    session.flush()
+
+
 def list_layers(session: Session, organisation: Organisation) -> list[Layer]:
     return list(session.scalars(select(Layer).where(Layer.organisation_id == organisation.id).order_by(Layer.rank)))
 

@@ -3,8 +3,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, status
 
+from app.audit.actions import AuditAction
+from app.audit.trail import AuditDep
 from app.deps import AdminOrganisationDep, OrganisationDep, SessionDep
 from app.errors import NotFound, problem_responses
+from app.idempotency.deps import IdempotentDep
 from app.questionnaires import service
 from app.questionnaires.models import Questionnaire
 from app.questionnaires.schemas import QuestionnaireIn, QuestionnaireRead, QuestionnaireSummary
@@ -34,15 +37,17 @@ def list_questionnaires(organisation: OrganisationDep, session: SessionDep) -> l
 
 @router.post("", name="create_questionnaire", status_code=status.HTTP_201_CREATED,
              responses=problem_responses(403, 409, 413))
-def create_questionnaire(data: QuestionnaireIn, organisation: AdminOrganisationDep,
-                         session: SessionDep) -> QuestionnaireRead:
+def create_questionnaire(data: QuestionnaireIn, organisation: AdminOrganisationDep, session: SessionDep,
+                         audit: AuditDep, once: IdempotentDep) -> QuestionnaireRead:
     """Create a custom questionnaire: version 1 of a new `key`, or the next version of a key the organisation
     already has. Keep item keys stable from version to version: trend reports match items across waves by key.
 
     Any integer scale within -100..100 with at least two points (0..4, 1..5, 1..7, 0..10, ...), one label per point in
     every language, and optionally a "don't know" answer that counts as missing. A 422 lists every bad field and
     nothing is stored. The keys of built-in questionnaires are reserved."""
-    return service.to_read(session, organisation, service.create_questionnaire(session, organisation, data))
+    q = service.create_questionnaire(session, organisation, data)
+    audit.record(AuditAction.questionnaire_created, q.id, version=q.version)
+    return once.remember(service.to_read(session, organisation, q))
 
 
 @router.get("/{questionnaire_id}", name="get_questionnaire")
@@ -55,15 +60,20 @@ def get_questionnaire(questionnaire: QuestionnaireDep, organisation: Organisatio
 
 @router.put("/{questionnaire_id}", name="replace_questionnaire", responses=problem_responses(403, 409, 413))
 def replace_questionnaire(data: QuestionnaireIn, questionnaire: QuestionnaireDep,
-                          organisation: AdminOrganisationDep, session: SessionDep) -> QuestionnaireRead:
+                          organisation: AdminOrganisationDep, session: SessionDep,
+                          audit: AuditDep) -> QuestionnaireRead:
     """Replace the whole definition of a version that no survey uses yet (the key can't change). Once a survey
     uses it: 409, create a new version with POST and the same key. Built-in questionnaires are read-only for
     every key: 403."""
-    return service.to_read(session, organisation, service.replace_questionnaire(session, questionnaire, data))
+    service.replace_questionnaire(session, questionnaire, data)
+    audit.record(AuditAction.questionnaire_replaced, questionnaire.id)
+    return service.to_read(session, organisation, questionnaire)
 
 
 @router.delete("/{questionnaire_id}", name="delete_questionnaire", status_code=status.HTTP_204_NO_CONTENT,
                responses=problem_responses(403, 409))
-def delete_questionnaire(questionnaire: QuestionnaireDep, _: AdminOrganisationDep, session: SessionDep) -> None:
+def delete_questionnaire(questionnaire: QuestionnaireDep, _: AdminOrganisationDep, session: SessionDep,
+                         audit: AuditDep) -> None:
     """Delete a version that no survey uses (409 otherwise). Built-in questionnaires: 403."""
     service.delete_questionnaire(session, questionnaire)
+    audit.record(AuditAction.questionnaire_deleted, questionnaire.id)

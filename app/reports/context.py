@@ -36,7 +36,7 @@ from app.errors import NotFound
 from app.orgs.models import Layer, Organisation
 from app.orgs.service import list_layers
 from app.reports.anonymity import ALL, AllLayers, SuppressionMap, complement_visible, suppress, union_visible
-from app.reports.data import SurveyData, load_survey_data
+from app.reports.data import SurveyData, forget_survey_data, is_erased, load_survey_data
 from app.stats import scale_scores
 from app.surveys.deps import SurveyDep
 from app.surveys.models import Survey
@@ -90,7 +90,8 @@ class ReportContext:
             if found is None:  # building the mask and counting it costs more than a lookup: remember the answer
                 found = _cached_map(self._base, self.data, key, mask)
                 with _maps_lock:
-                    _subset_memo[memo_key] = found
+                    if not is_erased(self.data.survey_id):
+                        _subset_memo[memo_key] = found
                     while len(_subset_memo) > MAP_CACHE_SIZE:
                         _subset_memo.popitem(last=False)
             self._subsets[key] = found
@@ -285,10 +286,21 @@ def _cached_map(base: _MapBase, data: SurveyData, subset: str | None,
     main = None if subset is None else _cached_map(base, data, None, None)
     smap = suppress(base.parent_of, atoms, base.k, base.layer_ids, layer_detail=base.layer_detail, hide_as=main)
     with _maps_lock:
+        if is_erased(data.survey_id):
+            return smap
         _maps[key] = smap
         while len(_maps) > MAP_CACHE_SIZE:
             _maps.popitem(last=False)
     return smap
+
+
+def forget_surveys(survey_ids: list[uuid.UUID]) -> None:
+    """Drop deleted surveys' answers and suppression maps from this process's caches."""
+    forget_survey_data(survey_ids)
+    with _maps_lock:
+        for cache in (_maps, _subset_memo):
+            for key in [k for k in cache if k[0] in survey_ids]:
+                del cache[key]
 
 
 def suppression_map(data: SurveyData, tree: UnitTree, layers: list[Layer], k: int) -> SuppressionMap:

@@ -92,6 +92,20 @@ def _read(session: Session, survey: Survey) -> SurveyData:
 
 _cache: OrderedDict[tuple[uuid.UUID, int], SurveyData] = OrderedDict()
 _lock = threading.Lock()
+_erased: set[uuid.UUID] = set()  # deleted surveys: never cached again (survey ids are never reused)
+
+
+def is_erased(survey_id: uuid.UUID) -> bool:
+    return survey_id in _erased
+
+
+def forget_survey_data(survey_ids: list[uuid.UUID]) -> None:
+    """Drop deleted surveys' answers from this process's cache for good: a report that was still loading them
+    when they were deleted does not put them back."""
+    with _lock:
+        _erased.update(survey_ids)
+        for key in [k for k in _cache if k[0] in _erased]:
+            del _cache[key]
 
 
 def load_survey_data(session: Session, survey: Survey) -> SurveyData:
@@ -103,6 +117,8 @@ def load_survey_data(session: Session, survey: Survey) -> SurveyData:
             return _cache[key]
     data = _read(session, survey)
     with _lock:
+        if survey.id in _erased:
+            return data
         for stale in [k for k in _cache if k[0] == survey.id]:  # older counts of this survey are never asked again
             del _cache[stale]
         _cache[key] = data

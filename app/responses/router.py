@@ -3,8 +3,11 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, UploadFile, status
 from fastapi.responses import StreamingResponse
 
+from app.audit.actions import AuditAction
+from app.audit.trail import AuditDep
 from app.deps import AdminOrganisationDep, SessionDep, TreeDep
 from app.errors import problem_responses
+from app.idempotency.deps import IdempotentDep
 from app.invitations.service import layers_by_id
 from app.questionnaires.service import load_definition
 from app.responses.csv_import import import_responses
@@ -17,10 +20,11 @@ router = APIRouter(prefix="/organisations/{organisation_id}/surveys/{survey_id}/
 
 
 @router.post("/import", name="import_responses", status_code=status.HTTP_201_CREATED,
-             responses=problem_responses(413))
+             responses=problem_responses(409, 413))
 def import_responses_csv(
         file: Annotated[UploadFile, File(description="UTF-8 CSV, comma or semicolon separated")],
-        survey: SurveyDep, organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep,
+        survey: SurveyDep, organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep, audit: AuditDep,
+        once: IdempotentDep,
         unknown_units: Annotated[UnknownUnits, Query(description="A unit path the organisation doesn't have: "
                                                                  "`refuse` the file, or `create` the units")]
         = UnknownUnits.refuse,
@@ -33,7 +37,10 @@ def import_responses_csv(
     A survey in any status takes an import (the data is historical: a closed survey takes it too). All or nothing:
     any bad line gives a 422 listing each problem (`loc` = `["file", line, column]`, up to 200) and stores nothing.
     The file is read row by row, so it may be long (up to 200,000 rows)."""
-    return import_responses(session, organisation, tree, survey, file.file, unknown_units)
+    result = import_responses(session, organisation, tree, survey, file.file, unknown_units)
+    audit.record(AuditAction.survey_responses_imported, survey.id, imported=result.imported,
+                 units_created=result.units_created)
+    return once.remember(result)
 
 
 @router.get("/export", name="export_responses", response_class=StreamingResponse,

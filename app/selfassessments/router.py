@@ -3,6 +3,8 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, Path, status
 
+from app.audit.actions import AuditAction
+from app.audit.trail import AuditDep
 from app.deps import AdminOrganisationDep, CurrentKey, OrganisationDep, SessionDep, TreeDep
 from app.errors import problem_responses
 from app.orgs.service import list_layers
@@ -28,12 +30,14 @@ SelfAssessmentDep = Annotated[SelfAssessment, Depends(valid_self_assessment)]
 @router.post("", name="create_self_assessment", status_code=status.HTTP_201_CREATED,
              responses=problem_responses(403))
 def create_self_assessment(data: SelfAssessmentCreate, organisation: AdminOrganisationDep, survey: SurveyDep,
-                           tree: TreeDep, principal: CurrentKey, session: SessionDep) -> SelfAssessmentRead:
+                           tree: TreeDep, principal: CurrentKey, session: SessionDep,
+                           audit: AuditDep) -> SelfAssessmentRead:
     """Store a leader's own answers, **by name** and with their explicit consent (`consent` must be `true`, else
     422). Unlike every response it is not anonymous, and it never counts among the responses: reports show it only
     as the leader's view beside the anonymous group they lead (`GET .../reports/blind-spot`). Organisation admins
     only (e.g. HR entering what the leader answered); answers are checked like a respondent's (422 per field)."""
     row = service.create(session, organisation, survey, tree, principal, data)
+    audit.record(AuditAction.self_assessment_created, row.id, survey_id=survey.id)
     layers = {layer.id: layer for layer in list_layers(session, organisation)}
     return service.to_read(session, survey, tree, row, layers)
 
@@ -57,7 +61,9 @@ def get_self_assessment(row: SelfAssessmentDep, organisation: OrganisationDep, s
 
 @router.delete(ITEM, name="delete_self_assessment", status_code=status.HTTP_204_NO_CONTENT,
                responses=problem_responses(403))
-def delete_self_assessment(row: SelfAssessmentDep, _: AdminOrganisationDep, session: SessionDep) -> None:
+def delete_self_assessment(row: SelfAssessmentDep, _: AdminOrganisationDep, session: SessionDep,
+                           audit: AuditDep) -> None:
     """Delete it for good, e.g. when the leader withdraws consent: nothing of their answers remains. Organisation
     admins only."""
     service.delete(session, row)
+    audit.record(AuditAction.self_assessment_deleted, row.id, survey_id=row.survey_id)

@@ -1,7 +1,11 @@
 from fastapi import APIRouter, status
 
+from app.audit.actions import AuditAction
+from app.audit.trail import AuditDep
 from app.deps import AdminOrganisationDep, OrganisationDep, SessionDep
 from app.errors import problem_responses
+from app.idempotency.deps import IdempotentDep
+from app.reports.erasure import forget_after_commit
 from app.surveys import service
 from app.surveys.deps import SurveyDep
 from app.surveys.schemas import SurveyCreate, SurveyRead, SurveyUpdate
@@ -11,11 +15,14 @@ router = APIRouter(prefix="/organisations/{organisation_id}/surveys", tags=["sur
 SURVEY = "/{survey_id}"
 
 
-@router.post("", name="create_survey", status_code=status.HTTP_201_CREATED, responses=problem_responses(403))
-def create_survey(data: SurveyCreate, organisation: AdminOrganisationDep, session: SessionDep) -> SurveyRead:
+@router.post("", name="create_survey", status_code=status.HTTP_201_CREATED, responses=problem_responses(403, 409))
+def create_survey(data: SurveyCreate, organisation: AdminOrganisationDep, session: SessionDep, audit: AuditDep,
+                  once: IdempotentDep) -> SurveyRead:
     """Create a survey wave as a draft, on a built-in questionnaire or one of the organisation's own (422 for
     any other). Every wave of the same questionnaire can be compared with the others, item by item."""
-    return service.to_read(service.create_survey(session, organisation, data))
+    survey = service.create_survey(session, organisation, data)
+    audit.record(AuditAction.survey_created, survey.id)
+    return once.remember(service.to_read(survey))
 
 
 @router.get("", name="list_surveys")
@@ -32,33 +39,45 @@ def get_survey(survey: SurveyDep) -> SurveyRead:
 
 @router.patch(SURVEY, name="update_survey", responses=problem_responses(403, 409))
 def update_survey(data: SurveyUpdate, survey: SurveyDep, organisation: AdminOrganisationDep,
-                  session: SessionDep) -> SurveyRead:
+                  session: SessionDep, audit: AuditDep) -> SurveyRead:
     """Change a draft freely; an open or closed survey only its `title` and `closes_at` (409 for anything else).
     Changing the questionnaire resets `languages` to all of its languages unless they are given too."""
-    return service.to_read(service.update_survey(session, organisation, survey, data))
+    service.update_survey(session, organisation, survey, data)
+    audit.record(AuditAction.survey_updated, survey.id, fields=sorted(data.model_fields_set))
+    return service.to_read(survey)
 
 
 @router.delete(SURVEY, name="delete_survey", status_code=status.HTTP_204_NO_CONTENT,
                responses=problem_responses(403))
-def delete_survey(survey: SurveyDep, _: AdminOrganisationDep, session: SessionDep) -> None:
-    """Delete the survey in any state, with every invitation and every response: nothing of it remains."""
-    service.delete_survey(session, survey)
+def delete_survey(survey: SurveyDep, _: AdminOrganisationDep, session: SessionDep, audit: AuditDep) -> None:
+    """Delete the survey in any state, with every invitation (and draft answers), every response and every
+    self-assessment: nothing of it remains, and its reports and exports are gone (404)."""
+    erased = service.delete_survey(session, survey)
+    forget_after_commit(session, [survey.id])
+    audit.record(AuditAction.survey_deleted, survey.id, responses=erased.responses,
+                 invitations=erased.invitations, self_assessments=erased.self_assessments)
 
 
 @router.post(SURVEY + "/open", name="open_survey", responses=problem_responses(403, 409))
-def open_survey(survey: SurveyDep, _: AdminOrganisationDep, session: SessionDep) -> SurveyRead:
+def open_survey(survey: SurveyDep, _: AdminOrganisationDep, session: SessionDep, audit: AuditDep) -> SurveyRead:
     """draft → open (409 from any other state, or when `closes_at` has passed). Responses are accepted while
     open and within [`opens_at`, `closes_at`)."""
-    return service.to_read(service.open_survey(session, survey))
+    service.open_survey(session, survey)
+    audit.record(AuditAction.survey_opened, survey.id)
+    return service.to_read(survey)
 
 
 @router.post(SURVEY + "/close", name="close_survey", responses=problem_responses(403, 409))
-def close_survey(survey: SurveyDep, _: AdminOrganisationDep, session: SessionDep) -> SurveyRead:
+def close_survey(survey: SurveyDep, _: AdminOrganisationDep, session: SessionDep, audit: AuditDep) -> SurveyRead:
     """open → closed (409 from any other state). Respondents then get a 409 `survey-closed`."""
-    return service.to_read(service.close_survey(session, survey))
+    service.close_survey(session, survey)
+    audit.record(AuditAction.survey_closed, survey.id)
+    return service.to_read(survey)
 
 
 @router.post(SURVEY + "/reopen", name="reopen_survey", responses=problem_responses(403, 409))
-def reopen_survey(survey: SurveyDep, _: AdminOrganisationDep, session: SessionDep) -> SurveyRead:
+def reopen_survey(survey: SurveyDep, _: AdminOrganisationDep, session: SessionDep, audit: AuditDep) -> SurveyRead:
     """closed → open (409 from any other state, or when `closes_at` has passed: move it first)."""
-    return service.to_read(service.reopen_survey(session, survey))
+    service.reopen_survey(session, survey)
+    audit.record(AuditAction.survey_reopened, survey.id)
+    return service.to_read(survey)

@@ -5,9 +5,11 @@ a wave fixes the exact version it asks, which can no longer change once a survey
 """
 
 import uuid
+from dataclasses import astuple, dataclass
 from datetime import datetime
+from typing import Any, cast
 
-from sqlalchemy import delete, select
+from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
@@ -17,6 +19,7 @@ from app.orgs.models import Organisation
 from app.questionnaires import service as questionnaire_service
 from app.questionnaires.models import Questionnaire
 from app.responses.models import Response
+from app.selfassessments.models import SelfAssessment
 from app.surveys.models import Survey, SurveyStatus
 from app.surveys.schemas import SurveyCreate, SurveyRead, SurveyUpdate
 
@@ -167,9 +170,35 @@ def reopen_survey(session: Session, survey: Survey) -> Survey:
     return survey
 
 
-def delete_survey(session: Session, survey: Survey) -> None:
-    """Remove the survey with every invitation and response (erasure: nothing of it remains)."""
-    session.execute(delete(Response).where(Response.survey_id == survey.id))
-    session.execute(delete(Invitation).where(Invitation.survey_id == survey.id))
+@dataclass(frozen=True)
+class Erased:
+    """What a deletion removed, counted for the audit log (evidence of erasure without the data)."""
+
+    surveys: int = 0
+    responses: int = 0
+    invitations: int = 0
+    self_assessments: int = 0
+
+    def __add__(self, other: "Erased") -> "Erased":
+        return Erased(*(a + b for a, b in zip(astuple(self), astuple(other), strict=True)))
+
+
+def _delete(session: Session, model: type[Response | Invitation | SelfAssessment], survey_id: uuid.UUID) -> int:
+    result = cast(CursorResult[Any], session.execute(delete(model).where(model.survey_id == survey_id)))
+    return result.rowcount
+
+
+def delete_survey(session: Session, survey: Survey) -> Erased:
+    """Remove the survey with every response, invitation (with its draft answers) and self-assessment: nothing
+    of it remains. (The foreign keys cascade too; deleting explicitly counts what went.)"""
+    erased = Erased(surveys=1, **{name: _delete(session, model, survey.id) for name, model in (
+        ("responses", Response), ("invitations", Invitation), ("self_assessments", SelfAssessment))})
     session.delete(survey)
     session.flush()
+    return erased
+
+
+def delete_all_surveys(session: Session, organisation: Organisation) -> tuple[list[uuid.UUID], Erased]:
+    """Delete every survey of the organisation (before the organisation itself); their ids and what went."""
+    surveys = list_surveys(session, organisation)
+    return [s.id for s in surveys], sum((delete_survey(session, s) for s in surveys), Erased())

@@ -2,8 +2,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Query, UploadFile, status
 
+from app.audit.actions import AuditAction
+from app.audit.trail import AuditDep
 from app.deps import AdminOrganisationDep, CurrentKey, SessionDep, TreeDep, UnitDep, key_reaches_unit
 from app.errors import PayloadTooLarge, problem_responses
+from app.idempotency.deps import IdempotentDep
 from app.units import service
 from app.units.csv_import import import_units
 from app.units.schemas import UnitCreate, UnitImportResult, UnitRead, UnitUpdate
@@ -25,10 +28,12 @@ def list_units(tree: TreeDep, principal: CurrentKey,
 
 
 @router.post("", name="create_unit", status_code=status.HTTP_201_CREATED, responses=problem_responses(403, 409))
-def create_unit(data: UnitCreate, organisation: AdminOrganisationDep, tree: TreeDep,
-                session: SessionDep) -> UnitRead:
+def create_unit(data: UnitCreate, organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep,
+                audit: AuditDep, once: IdempotentDep) -> UnitRead:
     """Create a unit under `parent_id` (or at the top). Names are unique among siblings (409 otherwise)."""
-    return service.to_read(tree, service.create_unit(session, organisation, tree, data))
+    unit = service.create_unit(session, organisation, tree, data)
+    audit.record(AuditAction.unit_created, unit.id)
+    return once.remember(service.to_read(tree, unit))
 
 
 @router.get("/{unit_id}", name="get_unit")
@@ -39,22 +44,30 @@ def get_unit(unit: UnitDep, tree: TreeDep) -> UnitRead:
 
 @router.patch("/{unit_id}", name="update_unit", responses=problem_responses(403, 409))
 def update_unit(data: UnitUpdate, unit: UnitDep, _: AdminOrganisationDep, tree: TreeDep,
-                session: SessionDep) -> UnitRead:
+                session: SessionDep, audit: AuditDep) -> UnitRead:
     """Rename, move, re-key, archive or unarchive. A move may not create a cycle."""
-    return service.to_read(tree, service.update_unit(session, tree, unit, data))
+    service.update_unit(session, tree, unit, data)
+    fields = sorted(data.model_fields_set - {"archived"})
+    if fields or data.archived is None:
+        audit.record(AuditAction.unit_updated, unit.id, fields=fields)
+    if data.archived is not None:
+        audit.record(AuditAction.unit_archived if data.archived else AuditAction.unit_unarchived, unit.id)
+    return service.to_read(tree, unit)
 
 
 @router.delete("/{unit_id}", name="delete_unit", status_code=status.HTTP_204_NO_CONTENT,
                responses=problem_responses(403, 409))
-def delete_unit(unit: UnitDep, _: AdminOrganisationDep, tree: TreeDep, session: SessionDep) -> None:
+def delete_unit(unit: UnitDep, _: AdminOrganisationDep, tree: TreeDep, session: SessionDep,
+                audit: AuditDep) -> None:
     """Delete a unit without sub-units or responses (409 otherwise: archive it instead)."""
     service.delete_unit(session, tree, unit)
+    audit.record(AuditAction.unit_deleted, unit.id)
 
 
 @router.post("/import", name="import_units", responses=problem_responses(403, 413))
 def import_units_csv(file: Annotated[UploadFile, File(description="UTF-8 CSV, comma or semicolon separated")],
                      organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep,
-                     principal: CurrentKey) -> UnitImportResult:
+                     principal: CurrentKey, audit: AuditDep) -> UnitImportResult:
     """Import units from CSV with a `path` column (`Directie/Afdeling/Team`, optional `external_key`) or with
     `external_key,name,parent_key` columns. All or nothing: any bad line gives a 422 listing every bad line
     (`loc` = `["file", line, column]`) and stores nothing. Units that already exist are reused."""
@@ -63,4 +76,6 @@ def import_units_csv(file: Annotated[UploadFile, File(description="UTF-8 CSV, co
         raise PayloadTooLarge(f"The file is larger than {MAX_CSV_BYTES} bytes.")
     outcome = import_units(session, organisation, tree, raw)
     units = [service.to_read(tree, tree.units[i]) for i in outcome.unit_ids if key_reaches_unit(principal, tree, i)]
+    audit.record(AuditAction.organisation_units_imported, organisation.id, created=outcome.created,
+                 existing=outcome.existing)
     return UnitImportResult(created=outcome.created, existing=outcome.existing, units=units)

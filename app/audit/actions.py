@@ -1,0 +1,84 @@
+"""What the audit log records, and which operation records what.
+
+Every operation of the API that changes something is listed here, either with the actions it may record or as
+not audited with the reason; `tests/test_audit_coverage.py` fails for an operation in neither list.
+"""
+
+import enum
+
+
+class ObjectType(enum.StrEnum):
+    organisation = "organisation"
+    unit = "unit"
+    key = "key"
+    questionnaire = "questionnaire"
+    survey = "survey"
+    self_assessment = "self_assessment"
+
+
+class AuditAction(enum.StrEnum):
+    """`<object type>.<what happened>`; the object is always of the type before the dot."""
+
+    organisation_created = "organisation.created"
+    organisation_updated = "organisation.updated"
+    organisation_deleted = "organisation.deleted"
+    organisation_layers_replaced = "organisation.layers_replaced"
+    organisation_units_imported = "organisation.units_imported"
+    unit_created = "unit.created"
+    unit_updated = "unit.updated"
+    unit_archived = "unit.archived"
+    unit_unarchived = "unit.unarchived"
+    unit_deleted = "unit.deleted"
+    key_created = "key.created"
+    key_revoked = "key.revoked"
+    questionnaire_created = "questionnaire.created"
+    questionnaire_replaced = "questionnaire.replaced"
+    questionnaire_deleted = "questionnaire.deleted"
+    survey_created = "survey.created"
+    survey_updated = "survey.updated"
+    survey_opened = "survey.opened"
+    survey_closed = "survey.closed"
+    survey_reopened = "survey.reopened"
+    survey_deleted = "survey.deleted"
+    survey_invitations_issued = "survey.invitations_issued"
+    survey_invitations_imported = "survey.invitations_imported"
+    survey_responses_imported = "survey.responses_imported"
+    self_assessment_created = "self_assessment.created"
+    self_assessment_deleted = "self_assessment.deleted"
+
+    @property
+    def object_type(self) -> ObjectType:
+        return ObjectType(self.value.split(".", 1)[0])
+
+A = AuditAction
+AUDITED_OPERATIONS: dict[str, frozenset[AuditAction]] = {
+    "create_organisation": frozenset({A.organisation_created}),
+    "update_organisation": frozenset({A.organisation_updated}),
+    "delete_organisation": frozenset({A.organisation_deleted}),
+    "replace_layers": frozenset({A.organisation_layers_replaced}),
+    "create_unit": frozenset({A.unit_created}),
+    "update_unit": frozenset({A.unit_updated, A.unit_archived, A.unit_unarchived}),
+    "delete_unit": frozenset({A.unit_deleted}),
+    "import_units": frozenset({A.organisation_units_imported}),
+    "create_key": frozenset({A.key_created}),
+    "revoke_key": frozenset({A.key_revoked}),
+    "create_questionnaire": frozenset({A.questionnaire_created}),
+    "replace_questionnaire": frozenset({A.questionnaire_replaced}),
+    "delete_questionnaire": frozenset({A.questionnaire_deleted}),
+    "create_survey": frozenset({A.survey_created}),
+    "update_survey": frozenset({A.survey_updated}),
+    "delete_survey": frozenset({A.survey_deleted}),
+    "open_survey": frozenset({A.survey_opened}),
+    "close_survey": frozenset({A.survey_closed}),
+    "reopen_survey": frozenset({A.survey_reopened}),
+    "create_invitations": frozenset({A.survey_invitations_issued}),
+    "import_invitations": frozenset({A.survey_invitations_imported}),
+    "import_responses": frozenset({A.survey_responses_imported}),
+    "create_self_assessment": frozenset({A.self_assessment_created}),
+    "delete_self_assessment": frozenset({A.self_assessment_deleted}),
+}
+
+NOT_AUDITED: dict[str, str] = {
+    "save_draft": "a respondent's action: an event per draft would time-stamp anonymous answers",
+    "submit_response": "a respondent's action: an event per submission would time-stamp anonymous responses",
+}
