@@ -105,13 +105,17 @@ def _replay(envelope: dict[str, Any]) -> Response:
                     media_type=envelope["media_type"], headers=headers)
 
 
+def lock_id(api_key_id: uuid.UUID, key_hash: str) -> int:
+    """The PostgreSQL advisory lock of one Idempotency-Key of one API key (a 64-bit slice of a hash)."""
+    return int.from_bytes(hashlib.sha256(f"{api_key_id}:{key_hash}".encode()).digest()[:8], "big", signed=True)
+
+
 def _hold_key(session: Session, api_key_id: uuid.UUID, key_hash: str) -> None:
     """PostgreSQL: hold a transaction-scoped lock on the key, or 409 when another request holds it. (SQLite runs
     one writing transaction at a time, so a retry simply waits for the first request and then replays it.)"""
     if session.get_bind().dialect.name != "postgresql":
         return
-    lock_id = int.from_bytes(hashlib.sha256(f"{api_key_id}:{key_hash}".encode()).digest()[:8], "big", signed=True)
-    if not session.scalar(text("SELECT pg_try_advisory_xact_lock(:id)"), {"id": lock_id}):
+    if not session.scalar(text("SELECT pg_try_advisory_xact_lock(:id)"), {"id": lock_id(api_key_id, key_hash)}):
         raise IdempotencyKeyInUse()
 
 

@@ -30,6 +30,9 @@ def _canonical_json(body: bytes) -> bytes:
 
 
 async def request_fingerprint(request: Request) -> str:
+    """The request's SHA-256 (hex); empty without an Idempotency-Key, when nothing will compare it."""
+    if "idempotency-key" not in request.headers:
+        return ""
     digest = hashlib.sha256()
     query = sorted(request.query_params.multi_items())
     accept = request.headers.get("accept", "").strip().lower()
