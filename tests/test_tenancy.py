@@ -18,6 +18,7 @@ UNSCOPED = {
     ("GET", "/api/v1/organisations"): "test_orgs.py::test_listing_shows_only_own_organisation",
     ("POST", "/api/v1/organisations"): "test_orgs.py::test_only_platform_admins_create_and_delete_organisations",
     ("GET", "/api/v1/me"): "test_keys.py::test_me_describes_the_key",
+    ("GET", "/api/v1/audit-events"): "test_audit.py::test_only_organisation_and_platform_admins_read_it",
 }
 TOKEN_ROUTES = re.compile(r"^/api/v1/respond(/|$)")  # authorised by an invitation token, not a key
 
