@@ -1,18 +1,36 @@
-"""Exactly-once submission under real concurrency: many threads, each with its own connection, against the real
-server, on SQLite and on PostgreSQL. One submission of a token is accepted; every other gets 409."""
+"""Real concurrency against the real server, on SQLite and on PostgreSQL: many threads, each with its own connection.
+
+- Exactly-once submission: one submission of a token is accepted; every other gets 409.
+- A survey closed while submissions stream in: once the close is acknowledged no submission is accepted, and every
+  accepted one was committed before the close (the count of stored responses doesn't move after the close).
+- A key revoked while it is in use: a request sent after the revocation's 204 never succeeds; nothing fails with 5xx.
+
+"After" means sent after the acknowledgement arrived: a request already in flight may still finish either way.
+"""
 
 import threading
+import time
 import uuid
 from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import httpx
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from app.invitations.models import Invitation
+from app.responses.models import Response
 from tests.factories import OrgContext
-from tests.respond_factories import RESPOND, db_scalars, exported, invite, item_keys, summary, token_headers
+from tests.respond_factories import (
+    RESPOND,
+    db_scalars,
+    exported,
+    invite,
+    item_keys,
+    problem_code,
+    summary,
+    token_headers,
+)
 from tests.survey_factories import open_survey
 
 THREADS = 16
@@ -72,3 +90,109 @@ def test_many_tokens_each_raced_by_two_submissions_and_a_draft(org: OrgContext, 
     assert all(i.submitted_at is not None and i.draft is None for i in invitations)
     for token in tokens:
         assert httpx.get(server_url + RESPOND, headers=token_headers(token)).status_code == 409
+
+
+class Stream:
+    """Threads sending requests one after another, each noting when it sent and what came back, until told to stop."""
+
+    def __init__(self, threads: int) -> None:
+        self.threads = threads
+        self.results: list[tuple[float, httpx.Response]] = []
+        self.lock = threading.Lock()
+        self.stop = threading.Event()
+
+    def run(self, server_url: str, send: Any, while_running: Any) -> Any:
+        def worker(n: int) -> None:
+            with httpx.Client(base_url=server_url, timeout=60) as client:
+                while not self.stop.is_set():
+                    sent = time.monotonic()
+                    response = send(client, n)
+                    if response is None:
+                        return
+                    with self.lock:
+                        self.results.append((sent, response))
+
+        pool = [threading.Thread(target=worker, args=(n,)) for n in range(self.threads)]
+        for thread in pool:
+            thread.start()
+        try:
+            return while_running()
+        finally:
+            self.stop.set()
+            for thread in pool:
+                thread.join(timeout=60)
+
+    def wait_for(self, status: int, count: int) -> None:
+        deadline = time.monotonic() + 60
+        while sum(r.status_code == status for _, r in self.results) < count:
+            assert time.monotonic() < deadline, Counter(r.status_code for _, r in self.results)
+            time.sleep(0.005)
+
+    def after(self, moment: float) -> list[httpx.Response]:
+        return [r for sent, r in self.results if sent > moment]
+
+
+def _responses_stored(survey_id: str) -> int:
+    [count] = db_scalars(select(func.count()).select_from(Response).where(Response.survey_id == uuid.UUID(survey_id)))
+    return int(count)
+
+
+def test_a_survey_closed_while_submissions_stream_in(org: OrgContext, server_url: str) -> None:
+    survey = open_survey(org)
+    tokens = invite(org, survey["id"], org.unit("Team"), 400)
+    first = item_keys(org)[0]
+    stream = Stream(THREADS)
+
+    def send(client: httpx.Client, n: int) -> httpx.Response | None:
+        with stream.lock:
+            token = tokens.pop() if tokens else None
+        if token is None:
+            return None
+        return client.post(f"{RESPOND}/submit", headers=token_headers(token),
+                           json={"language": "en", "current": {first: 3}})
+
+    def close_midway() -> tuple[float, int]:
+        stream.wait_for(201, 40)
+        closed = org.admin.post(f"{org.prefix}/surveys/{survey['id']}/close")
+        acknowledged = time.monotonic()
+        assert closed.status_code == 200, closed.text
+        stored_at_close = _responses_stored(survey["id"])
+        stream.wait_for(409, 3 * THREADS)  # keep the stream going well past the close
+        return acknowledged, stored_at_close
+
+    acknowledged, stored_at_close = stream.run(server_url, send, close_midway)
+    statuses = Counter(r.status_code for _, r in stream.results)
+    assert set(statuses) <= {201, 409}, [r.text for _, r in stream.results if r.status_code not in (201, 409)]
+    assert {problem_code(r) for _, r in stream.results if r.status_code == 409} == {"survey-closed"}
+    late = stream.after(acknowledged)
+    assert late and all(r.status_code == 409 for r in late), Counter(r.status_code for r in late)
+    # Every accepted submission was committed before the close was: none is stored after it.
+    assert _responses_stored(survey["id"]) == stored_at_close == statuses[201]
+    assert summary(org, survey["id"])["submitted"] == statuses[201]
+
+
+def test_a_key_revoked_while_in_use(org: OrgContext, server_url: str) -> None:
+    created = org.admin.post(f"{org.prefix}/keys", json={"name": "doomed", "role": "org_admin"}).json()
+    headers = {"Authorization": f"Bearer {created['key']}"}
+    stream = Stream(THREADS)
+
+    def send(client: httpx.Client, n: int) -> httpx.Response:
+        if n % 2:
+            return client.get(f"{org.prefix}/units", headers=headers)
+        return client.post(f"{org.prefix}/units", headers=headers, json={"name": f"Unit {uuid.uuid4().hex[:8]}"})
+
+    def revoke_midway() -> float:
+        stream.wait_for(201, 20)
+        revoked = org.admin.delete(f"{org.prefix}/keys/{created['id']}")
+        acknowledged = time.monotonic()
+        assert revoked.status_code == 204, revoked.text
+        stream.wait_for(401, 3 * THREADS)
+        return acknowledged
+
+    acknowledged = stream.run(server_url, send, revoke_midway)
+    statuses = Counter(r.status_code for _, r in stream.results)
+    assert set(statuses) <= {200, 201, 401}, [r.text for _, r in stream.results if r.status_code >= 500]
+    late = stream.after(acknowledged)
+    assert late and all(r.status_code == 401 for r in late), Counter(r.status_code for r in late)
+    units = org.admin.get(f"{org.prefix}/units").json()
+    assert len(units) == statuses[201]  # each acknowledged creation stored, nothing else
