@@ -6,6 +6,9 @@ and stores the response only if that UPDATE changed a row, in the request's tran
 then finds the token used; on PostgreSQL the second UPDATE waits for the first's row lock, re-checks the condition
 and changes nothing. Either way one 201 and one 409.
 
+A submission and a concurrent close of its survey: the submission holds a share lock on the survey row until it
+commits, so every 201 is committed before the close is, and once the close is acknowledged nothing is accepted.
+
 Anonymity: the response keeps the invitation's unit and layer and nothing else; the invitation keeps that it was
 used, and its draft is erased when it is.
 """
@@ -143,6 +146,11 @@ def save_draft(session: Session, ticket: Ticket, answers: CheckedAnswers, now: d
 
 
 def submit(session: Session, ticket: Ticket, answers: CheckedAnswers, now: datetime) -> None:
+    # The survey row, read again under a share lock held until this commits: a concurrent close (an UPDATE of that
+    # row) waits for this submission, or this submission waits for the close and sees it. So no 201 is committed
+    # after a close was acknowledged. (SQLite needs no lock: BEGIN IMMEDIATE already runs writers one at a time.)
+    session.refresh(ticket.survey, with_for_update={"read": True})
+    check_accepting(ticket.survey, now)
     _update_unused(session, ticket, submitted_at=now, draft=null(), draft_saved_at=None)
     invitation, definition = ticket.invitation, ticket.definition
     session.add(Response(survey_id=ticket.survey.id, unit_id=invitation.unit_id, layer_id=invitation.layer_id,
