@@ -31,6 +31,16 @@ class Settings(BaseSettings):
     idempotency_ttl_hours: int = Field(default=24, ge=1, le=24 * 30,
                                        description="How long the answer to a request with an Idempotency-Key is kept")
     log_level: str = "info"
+    respond_rate_limit: int = Field(
+        default=1200, ge=0,
+        description="Requests to the respondent's token endpoints per client address and window; 0 turns the "
+                    "rate limits off (load benchmarks)",
+    )
+    respond_failed_limit: int = Field(
+        default=30, ge=1,
+        description="Failed token lookups (unknown or used token) per client address and window",
+    )
+    respond_rate_window: int = Field(default=60, ge=1, le=86_400, description="Rate-limit window, seconds")
 
 
 @lru_cache

@@ -7,10 +7,11 @@ from app.idempotency.models import IdempotencyRecord
 from app.invitations.models import Invitation
 from app.orgs.models import Layer, Organisation
 from app.questionnaires.models import Dimension, Item, Questionnaire
+from app.ratelimit.models import RateCounter
 from app.responses.models import Response
 from app.selfassessments.models import SelfAssessment
 from app.surveys.models import Survey
 from app.units.models import Unit
 
 __all__ = ["ApiKey", "AuditEvent", "Base", "Dimension", "IdempotencyRecord", "Invitation", "Item", "Layer",
-           "Organisation", "Questionnaire", "Response", "SelfAssessment", "Survey", "Unit"]
+           "Organisation", "Questionnaire", "RateCounter", "Response", "SelfAssessment", "Survey", "Unit"]

@@ -68,6 +68,10 @@ def drop_database(url: str) -> None:
 def database_url() -> Iterator[str]:
     url = make_database("suite")
     os.environ["DATABASE_URL"] = url
+    # Every test's requests come from 127.0.0.1: the limits stay on (their code runs in every test) but out of
+    # reach. tests/test_abuse.py runs servers of its own with small limits.
+    os.environ.setdefault("RESPOND_RATE_LIMIT", "1000000")
+    os.environ.setdefault("RESPOND_FAILED_LIMIT", "1000000")
     from app.config import get_settings
     from app.db import get_engine, get_sessionmaker
     from app.migrate import upgrade

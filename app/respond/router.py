@@ -7,10 +7,12 @@ from fastapi.security import APIKeyHeader
 from app.db import utcnow
 from app.deps import SessionDep
 from app.errors import problem_responses
+from app.ratelimit.deps import rate_limited
 from app.respond import service
 from app.respond.schemas import Answers, DraftSaved, QuestionnaireToAnswer, Submitted
 
-router = APIRouter(prefix="/respond", tags=["respond"], responses=problem_responses(401, 409, 410, 422))
+router = APIRouter(prefix="/respond", tags=["respond"], responses=problem_responses(401, 409, 410, 422, 429),
+                   dependencies=[Depends(rate_limited(service.TokenUnusable), scope="function")])
 
 _token_header = APIKeyHeader(name="X-Survey-Token", auto_error=False, scheme_name="SurveyToken",
                              description="The invitation token from the respondent's link (after `#`)")
