@@ -78,6 +78,9 @@ def _begin_immediate(conn: Any) -> None:
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     settings = get_settings()
+    # A database error's message (logged with its traceback) would otherwise carry the statement's parameters,
+    # such as the hash of the token or key being looked up.
+    kwargs.setdefault("hide_parameters", True)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
         event.listen(engine, "connect", _configure_sqlite)
