@@ -22,6 +22,7 @@ from app.responses.router import router as responses_router
 from app.selfassessments.router import router as self_assessments_router
 from app.surveys.router import router as surveys_router
 from app.units.router import router as units_router
+from app.web.headers import HtmlSecurityHeaders
 from app.web.router import router as web_router
 
 API_PREFIX = "/api/v1"
@@ -94,6 +95,7 @@ def create_app() -> FastAPI:
                   generate_unique_id_function=_operation_id)
     install_error_handlers(app)
     app.add_exception_handler(Replay, render_replay)  # an Idempotency-Key's kept answer
+    app.add_middleware(HtmlSecurityHeaders)
     app.add_middleware(BodySizeLimit, max_json_bytes=settings.max_body_bytes,
                        max_upload_bytes=settings.max_upload_bytes)
     app.include_router(health.router)
