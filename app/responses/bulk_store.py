@@ -100,7 +100,7 @@ class PostgresCopy:
     def __init__(self, session: Session, survey_id: uuid.UUID, items: int, ask_desired: bool, units: IdTable,
                  layers: IdTable) -> None:
         self.connection: psycopg.Connection[Any] = _driver_connection(session)
-        self.survey_id, self.units, self.layers = survey_id, units, layers
+        self.units, self.layers = units, layers
         columns = "id, survey_id, unit_id, layer_id, source, current" + (", desired" if ask_desired else "")
         self.statement = f"COPY responses ({columns}) FROM STDIN (FORMAT BINARY)"
         self.templates = {has_layer: _template(survey_id, items, has_layer, ask_desired)
