@@ -44,3 +44,10 @@ bench-reports: $(VENV)/.test  # needs PostgreSQL on 127.0.0.1:5432 (BENCH_DATABA
 
 clean:
 	rm -rf $(VENV) data tests/artifacts
+
+.PHONY: bench-import bench-layout
+bench-import: $(VENV)/.test  # needs PostgreSQL on 127.0.0.1:5432 (BENCH_DATABASE_URL to change); --sqlite for SQLite
+	$(BIN)/python bench/bench_import.py
+
+bench-layout: $(VENV)/.test  # needs PostgreSQL on 127.0.0.1:5432 (BENCH_DATABASE_URL to change)
+	$(BIN)/python bench/bench_layout.py

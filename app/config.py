@@ -30,6 +30,7 @@ class Settings(BaseSettings):
     max_upload_bytes: int = Field(default=50_000_000, ge=1024, description="Largest CSV upload accepted")
     idempotency_ttl_hours: int = Field(default=24, ge=1, le=24 * 30,
                                        description="How long the answer to a request with an Idempotency-Key is kept")
+    import_max_rows: int = Field(default=1_000_000, ge=1, description="Most rows one CSV import of responses takes")
     log_level: str = "info"
     respond_rate_limit: int = Field(
         default=1200, ge=0,

@@ -1,5 +1,6 @@
 """Request body size limits, enforced while the body streams in (a lying Content-Length doesn't get past)."""
 
+from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from app.errors import PROBLEM_JSON
@@ -31,7 +32,7 @@ class BodySizeLimit:
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
                 if received > limit:
-                    raise _TooLarge
+                    raise _TooLarge(limit)
             return message
 
         async def tracking_send(message: Message) -> None:
@@ -46,8 +47,12 @@ class BodySizeLimit:
                 await _reject(scope, send, limit)
 
 
-class _TooLarge(Exception):
-    pass
+class _TooLarge(HTTPException):
+    """An HTTPException, so that FastAPI's body parsing passes it on (it turns any other error into a 400) and the
+    error handlers answer 413; caught here too where it escapes them."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(413, f"The body is larger than {limit} bytes.")
 
 
 async def _reject(scope: Scope, send: Send, limit: int) -> None:

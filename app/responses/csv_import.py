@@ -5,38 +5,49 @@ key; empty = no layer), one column per item key with the "how it is now" answers
 `<item_key>:desired` columns. An empty cell is a missing answer; `dont_know` is allowed where the questionnaire offers
 it. Columns may come in any order; items without a column are missing in every row.
 
-Rows are read one by one from the spooled upload and inserted in batches, so memory stays flat whatever the file's
-length. The first bad row stops the inserting but not the reading (up to `MAX_ERRORS` errors are listed); any error
-raises, and the request's transaction rolls back every row inserted and every unit created.
+Rows are read from the spooled upload in batches of `BATCH_SIZE`, so memory stays flat whatever the file's length.
+A batch is checked as a whole (unit and layer references once per distinct value, answer cells with numpy: see
+`cell_codes`) and handed to the engine's bulk writer (`bulk_store`: COPY on PostgreSQL, executemany on SQLite). The
+first bad row stops the storing but not the reading (up to `MAX_ERRORS` errors are listed); any error raises, and the
+request's transaction rolls back every row stored and every unit created. A file of more than `import_max_rows` rows
+is refused with a 413 as soon as the row after the limit is read.
+
+Units and layers named in the file are locked (`FOR KEY SHARE`, as a foreign key check would) when first seen, so
+one deleted meanwhile is reported on the line that names it, and one can't be deleted until the import is done.
 
 Any survey takes an import, whatever its status: imported data is historical, so a closed survey takes it, and so
 does a draft (which then can't change its questionnaire or frames any more).
 """
 
-import re
 import uuid
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import IO, Any
+from itertools import chain
+from operator import itemgetter
+from typing import IO
 
-from sqlalchemy import insert
+import numpy as np
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.errors import Unprocessable
+from app.errors import NotFound, PayloadTooLarge, Unprocessable
 from app.invitations.service import layers_by_id
-from app.orgs.models import Organisation
+from app.orgs.models import Layer, Organisation
 from app.questionnaires.service import QuestionnaireDefinition, load_definition
-from app.responses.codec import DONT_KNOW_VALUE, Answer, answer_problem, pack
+from app.responses.bulk_store import IdTable, PackedRows, ResponseWriter, response_writer
+from app.responses.cell_codes import INVALID, CellCodes
+from app.responses.codec import MISSING
 from app.responses.csv_reader import LineErrors, check_header, open_csv
-from app.responses.models import Response
 from app.responses.schemas import ResponseImportResult, UnknownUnits
 from app.responses.unit_refs import UnitResolver
 from app.surveys.models import Survey
+from app.units.models import Unit
 from app.units.tree import UnitTree
 
-MAX_ROWS = 200_000
 BATCH_SIZE = 1000
 DESIRED = ":desired"
-_INTEGER = re.compile(r"[+-]?\d{1,4}")
+NO_LAYER = -1
+DELETED = "deleted while the file was being imported"
 
 
 @dataclass
@@ -48,6 +59,10 @@ class Layout:
     layer: int | None
     current: list[tuple[int, int]] = field(default_factory=list)  # (column index, item position)
     desired: list[tuple[int, int]] = field(default_factory=list)
+
+    @property
+    def answer_columns(self) -> list[int]:
+        return [index for index, _ in self.current + self.desired]
 
 
 def _layout(header: list[str], definition: QuestionnaireDefinition, ask_desired: bool,
@@ -78,112 +93,184 @@ def _layout(header: list[str], definition: QuestionnaireDefinition, ask_desired:
     return layout
 
 
-def _answer(definition: QuestionnaireDefinition, cell: str) -> tuple[Answer, str | None]:
-    text = cell.strip()
-    if not text:
-        return None, None
-    value: object
-    if text.lower() == DONT_KNOW_VALUE:
-        value = DONT_KNOW_VALUE
-    elif _INTEGER.fullmatch(text):
-        value = int(text)
-    else:
-        value = text
-    problem = answer_problem(definition, value)
-    if problem is not None:
-        return None, problem.msg
-    return value, None  # type: ignore[return-value]
+class _References:
+    """Cells naming a unit (or a layer) -> indexes into an `IdTable`, each distinct cell resolved once; a code <= -2
+    stands for a problem, `NO_LAYER` for an empty layer cell. What is found is locked when first seen."""
+
+    def __init__(self, session: Session, model: type[Unit] | type[Layer],
+                 resolve: Callable[[str], tuple[uuid.UUID | None, str | None]], deleted: str) -> None:
+        self.session, self.model, self.resolve, self.deleted = session, model, resolve, deleted
+        self.table = IdTable()
+        self.codes: dict[str, int] = {}
+        self.problems: list[str] = []
+
+    def problem(self, msg: str) -> int:
+        self.problems.append(msg)
+        return -1 - len(self.problems)
+
+    def message(self, code: int) -> str:
+        return self.problems[-code - 2]
+
+    def of(self, writer: ResponseWriter, cells: list[str]) -> np.ndarray:
+        new = set(cells).difference(self.codes)
+        if new:
+            writer.pause()  # resolving may create units, and locks what it finds: statements of their own
+            first_seen: dict[uuid.UUID, list[str]] = {}
+            for cell in new:
+                found, problem = self.resolve(cell)
+                if problem is not None:
+                    self.codes[cell] = self.problem(problem)
+                elif found is None:
+                    self.codes[cell] = NO_LAYER
+                else:
+                    if found in first_seen or found not in self.table.index:
+                        first_seen.setdefault(found, []).append(cell)
+                    self.codes[cell] = self.table.add(found)
+            for gone in self._missing(first_seen):
+                for cell in first_seen[gone]:
+                    self.codes[cell] = self.problem(self.deleted)
+        return np.fromiter(map(self.codes.__getitem__, cells), np.intp, count=len(cells))
+
+    def _missing(self, first_seen: dict[uuid.UUID, list[str]]) -> set[uuid.UUID]:
+        """Which of these ids are gone; the others stay locked against deletion until the transaction ends."""
+        if not first_seen:
+            return set()
+        present = self.session.scalars(select(self.model.id).where(self.model.id.in_(first_seen))
+                                       .with_for_update(key_share=True))
+        return set(first_seen) - set(present)
+
+
+def _picker(indexes: Sequence[int]) -> Callable[[list[str]], tuple[str, ...]]:
+    if len(indexes) == 1:
+        only = indexes[0]
+        return lambda row: (row[only],)
+    return itemgetter(*indexes)
+
+
+Found = tuple[int, int, str, str]  # line, column index (for the order), column name, message
 
 
 class _Importer:
     def __init__(self, session: Session, organisation: Organisation, tree: UnitTree, survey: Survey,
-                 unknown_units: UnknownUnits) -> None:
-        self.session = session
-        self.survey = survey
-        self.definition = load_definition(session, survey.questionnaire_id)
+                 unknown_units: UnknownUnits, layout: Layout, header: list[str],
+                 definition: QuestionnaireDefinition) -> None:
+        self.session, self.survey, self.layout, self.header = session, survey, layout, header
+        self.items = len(definition.items)
+        self.cells = CellCodes(definition)
         self.resolver = UnitResolver(session, tree, organisation.id)
-        self.layers = {layer.key: layer.id for layer in layers_by_id(session, organisation).values()}
+        self.layer_ids = {layer.key: layer.id for layer in layers_by_id(session, organisation).values()}
         self.create_units = unknown_units is UnknownUnits.create
         self.errors = LineErrors()
-        self.batch: list[dict[str, Any]] = []
+        self.units = _References(session, Unit, self._resolve_unit, f"no such unit in this organisation ({DELETED})")
+        self.layers = _References(session, Layer, self._resolve_layer, f"no such layer ({DELETED})")
+        self.answer_cells = _picker(layout.answer_columns)
         self.imported = 0
 
-    def _unit(self, line: int, header: list[str], layout: Layout, ref: str) -> uuid.UUID | None:
-        column = header[layout.unit]
+    def lock_survey(self) -> None:
+        found = self.session.scalar(select(Survey.id).where(Survey.id == self.survey.id)
+                                    .with_for_update(key_share=True))
+        if found is None:
+            raise NotFound("No such survey.")
+
+    def batch(self, writer: ResponseWriter, lines: list[int], rows: list[list[str]]) -> None:
+        found: list[Found] = []
+        if any(len(row) != self.layout.width for row in rows):
+            kept = [(line, row) for line, row in zip(lines, rows, strict=True) if len(row) == self.layout.width]
+            found += [(line, -1, "", f"{len(row)} cells, but the header has {self.layout.width} columns")
+                      for line, row in zip(lines, rows, strict=True) if len(row) != self.layout.width]
+            lines, rows = [line for line, _ in kept], [row for _, row in kept]
+        if rows:
+            unit = self.units.of(writer, [row[self.layout.unit] for row in rows])
+            layer = (self.layers.of(writer, [row[self.layout.layer] for row in rows]) if self.layout.layer is not None
+                     else np.full(len(rows), NO_LAYER, np.intp))
+            answers = self.cells.codes(list(chain.from_iterable(map(self.answer_cells, rows))))
+            answers = answers.reshape(len(rows), len(self.layout.answer_columns))
+            found += self._problems(lines, rows, unit, layer, answers)
+        for line, _, column, msg in sorted(found, key=lambda f: (f[0], f[1])):
+            self.errors.add(line, column, msg)
+        if rows and not self.errors.items:
+            writer.write(self._packed(unit, layer, answers))
+            self.imported += len(rows)
+
+    def _resolve_unit(self, ref: str) -> tuple[uuid.UUID | None, str | None]:
         if not ref.strip():
-            self.errors.add(line, column, "required")
-            return None
+            return None, "required"
         unit_id = self.resolver.find(ref)
         if unit_id is None and self.create_units:
-            unit_id, problem = self.resolver.create(ref)
-            if problem is not None:
-                self.errors.add(line, column, problem)
-        elif unit_id is None:
-            self.errors.add(line, column, "no such unit in this organisation (name it by external key, path or id, "
-                                          "or import with unknown_units=create)")
-        return unit_id
+            return self.resolver.create(ref)
+        if unit_id is None:
+            return None, ("no such unit in this organisation (name it by external key, path or id, or import with "
+                          "unknown_units=create)")
+        return unit_id, None
 
-    def _frame(self, line: int, header: list[str], cells: list[str],
-               columns: list[tuple[int, int]]) -> tuple[list[Answer], int, bool]:
-        slots: list[Answer] = [None] * len(self.definition.items)
-        answered, ok = 0, True
-        for index, position in columns:
-            value, problem = _answer(self.definition, cells[index])
-            if problem is not None:
-                self.errors.add(line, header[index], problem)
-                ok = False
-            elif value is not None:
-                slots[position] = value
-                answered += 1
-        return slots, answered, ok
+    def _resolve_layer(self, cell: str) -> tuple[uuid.UUID | None, str | None]:
+        key = cell.strip()
+        if not key:
+            return None, None
+        if key not in self.layer_ids:
+            return None, f"no layer with key {key!r}; the organisation's layers are {', '.join(self.layer_ids)}"
+        return self.layer_ids[key], None
 
-    def row(self, line: int, header: list[str], layout: Layout, cells: list[str]) -> None:
-        if len(cells) != layout.width:
-            self.errors.add(line, "", f"{len(cells)} cells, but the header has {layout.width} columns")
-            return
-        unit_id = self._unit(line, header, layout, cells[layout.unit])
-        layer_id = None
-        if layout.layer is not None and (layer_key := cells[layout.layer].strip()):
-            layer_id = self.layers.get(layer_key)
-            if layer_id is None:
-                self.errors.add(line, header[layout.layer], f"no layer with key {layer_key!r}; the organisation's "
-                                                            f"layers are {', '.join(self.layers)}")
-        current, answered_now, ok_now = self._frame(line, header, cells, layout.current)
-        desired, answered_desired, ok_desired = self._frame(line, header, cells, layout.desired)
-        if ok_now and ok_desired and answered_now + answered_desired == 0:
-            self.errors.add(line, "", "the row has no answers")
-            return
-        if unit_id is None or self.errors.items:
-            return  # once anything is wrong, nothing will be stored: only look for more errors
-        self.batch.append({"id": uuid.uuid4(), "survey_id": self.survey.id, "unit_id": unit_id,
-                           "layer_id": layer_id, "language": None, "source": "import", "current": pack(current),
-                           "desired": pack(desired) if self.survey.ask_desired else None})
-        if len(self.batch) >= BATCH_SIZE:
-            self.flush()
+    def _problems(self, lines: list[int], rows: list[list[str]], unit: np.ndarray, layer: np.ndarray,
+                  answers: np.ndarray) -> list[Found]:
+        found: list[Found] = []
+        for references, codes, index in ((self.units, unit, self.layout.unit), (self.layers, layer, self.layout.layer)):
+            if index is not None:
+                found += [(lines[i], index, self.header[index], references.message(int(codes[i])))
+                          for i in np.flatnonzero(codes <= -2).tolist()]
+        invalid = answers == INVALID
+        columns = self.layout.answer_columns
+        for i, j in np.argwhere(invalid).tolist():
+            found.append((lines[i], columns[j], self.header[columns[j]], self.cells.problem(rows[i][columns[j]])))
+        unanswered = ~invalid.any(axis=1) & (answers == MISSING).all(axis=1)
+        found += [(lines[i], self.layout.width, "", "the row has no answers")
+                  for i in np.flatnonzero(unanswered).tolist()]
+        return found
 
-    def flush(self) -> None:
-        if self.batch and not self.errors.items:
-            self.session.execute(insert(Response), self.batch)
-            self.imported += len(self.batch)
-        self.batch = []
+    def _packed(self, unit: np.ndarray, layer: np.ndarray, answers: np.ndarray) -> PackedRows:
+        def frame(columns: list[tuple[int, int]], start: int) -> np.ndarray:
+            packed = np.full((len(unit), self.items), MISSING, np.int8)
+            packed[:, [position for _, position in columns]] = answers[:, start:start + len(columns)]
+            return packed
+
+        current = frame(self.layout.current, 0)
+        desired = frame(self.layout.desired, len(self.layout.current)) if self.survey.ask_desired else None
+        return PackedRows(unit=unit, layer=layer, current=current, desired=desired)
+
+
+def _batches(rows: Iterator[tuple[int, list[str]]], max_rows: int) -> Iterator[tuple[list[int], list[list[str]]]]:
+    lines: list[int] = []
+    batch: list[list[str]] = []
+    for count, (line, cells) in enumerate(rows, start=1):
+        if count > max_rows:
+            raise PayloadTooLarge(f"The file has more than {max_rows:,} rows, the most one import takes "
+                                  f"(IMPORT_MAX_ROWS); split it. Nothing was imported.")
+        lines.append(line)
+        batch.append(cells)
+        if len(batch) == BATCH_SIZE:
+            yield lines, batch
+            lines, batch = [], []
+    if batch:
+        yield lines, batch
 
 
 def import_responses(session: Session, organisation: Organisation, tree: UnitTree, survey: Survey, raw: IO[bytes],
-                     unknown_units: UnknownUnits) -> ResponseImportResult:
-    importer = _Importer(session, organisation, tree, survey, unknown_units)
+                     unknown_units: UnknownUnits, *, max_rows: int) -> ResponseImportResult:
+    definition = load_definition(session, survey.questionnaire_id)
     csv_file = open_csv(raw)
-    layout = _layout(csv_file.header, importer.definition, survey.ask_desired, importer.errors)
-    rows = 0
-    for line, cells in csv_file.rows:
-        rows += 1
-        if rows > MAX_ROWS:
-            importer.errors.add(line, "", f"more than {MAX_ROWS} rows; split the file")
-            break
-        importer.row(line, csv_file.header, layout, cells)
-        if importer.errors.full:
-            break
-    importer.flush()
-    importer.errors.raise_if_any()
-    if rows == 0:
+    errors = LineErrors()
+    layout = _layout(csv_file.header, definition, survey.ask_desired, errors)
+    importer = _Importer(session, organisation, tree, survey, unknown_units, layout, csv_file.header, definition)
+    importer.lock_survey()
+    read = 0
+    with response_writer(session, survey.id, importer.items, survey.ask_desired, importer.units.table,
+                         importer.layers.table) as writer:
+        for lines, rows in _batches(csv_file.rows, max_rows):
+            read += len(rows)
+            importer.batch(writer, lines, rows)
+            if importer.errors.full:
+                break
+        importer.errors.raise_if_any()  # inside the block: an open COPY is aborted, not completed
+    if read == 0:
         raise Unprocessable("The file has no rows below its header.")
     return ResponseImportResult(imported=importer.imported, units_created=importer.resolver.created)

@@ -77,7 +77,7 @@ def open_csv(raw: IO[bytes]) -> CsvFile:
                 raise Unprocessable("The file is not valid CSV; nothing was imported.", errors=[
                     {"loc": ["file", reader.line_num, ""], "msg": f"not valid CSV: {exc}",
                      "type": "value_error.csv"}]) from None
-            if row and any(cell.strip() for cell in row):
+            if "".join(row).strip():  # not a blank line (no cell with anything but whitespace)
                 yield reader.line_num, row
 
     return CsvFile(header=header, rows=rows())

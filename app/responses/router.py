@@ -5,6 +5,7 @@ from fastapi.responses import StreamingResponse
 
 from app.audit.actions import AuditAction
 from app.audit.trail import AuditDep
+from app.config import get_settings
 from app.deps import AdminOrganisationDep, SessionDep, TreeDep
 from app.errors import problem_responses
 from app.idempotency.deps import IdempotentDep
@@ -36,8 +37,10 @@ def import_responses_csv(
 
     A survey in any status takes an import (the data is historical: a closed survey takes it too). All or nothing:
     any bad line gives a 422 listing each problem (`loc` = `["file", line, column]`, up to 200) and stores nothing.
-    The file is read row by row, so it may be long (up to 200,000 rows)."""
-    result = import_responses(session, organisation, tree, survey, file.file, unknown_units)
+    The file is read in batches, so it may be long: up to `MAX_UPLOAD_BYTES` (50 MB by default) and
+    `IMPORT_MAX_ROWS` rows (1,000,000 by default); a larger file gets a 413 and stores nothing."""
+    result = import_responses(session, organisation, tree, survey, file.file, unknown_units,
+                              max_rows=get_settings().import_max_rows)
     audit.record(AuditAction.survey_responses_imported, survey.id, imported=result.imported,
                  units_created=result.units_created)
     return once.remember(result)

@@ -1,0 +1,87 @@
+"""Turning the answer cells of an imported file into packed answer codes, a batch at a time, at numpy speed.
+
+A file of 100,000 rows x 30 items has 3,000,000 answer cells; judging each one in Python (strip, match, range check)
+costs seconds. Almost every cell is empty or one character ("1".."5"), so a batch is joined into one string, split
+with numpy, and the one-byte cells are looked up in a 256-entry table; only longer cells ("dont_know", "10", " 3 ",
+junk) go through `code()`, which judges a cell exactly as a single cell is judged everywhere else (`answer_problem`)
+and remembers the verdict. The table itself is filled by `code()`, so both paths agree by construction.
+"""
+
+import re
+
+import numpy as np
+
+from app.questionnaires.service import QuestionnaireDefinition
+from app.responses.codec import DONT_KNOW, DONT_KNOW_VALUE, MISSING, Answer, answer_problem
+
+INVALID = 127
+"""The code of a cell that is not an answer (scale points lie within -100..100, so no answer has this code)."""
+
+_INTEGER = re.compile(r"[+-]?\d{1,4}")
+_SEPARATOR = "\x1f"
+_MAX_REMEMBERED = 10_000  # distinct long cells whose verdict is kept (bounds memory on a file full of junk)
+
+
+def parse_cell(definition: QuestionnaireDefinition, cell: str) -> tuple[Answer, str | None]:
+    """The answer in one cell (None when empty), or why it is not one."""
+    text = cell.strip()
+    if not text:
+        return None, None
+    value: object
+    if text.lower() == DONT_KNOW_VALUE:
+        value = DONT_KNOW_VALUE
+    elif _INTEGER.fullmatch(text):
+        value = int(text)
+    else:
+        value = text
+    problem = answer_problem(definition, value)
+    if problem is not None:
+        return None, problem.msg
+    return value, None  # type: ignore[return-value]
+
+
+class CellCodes:
+    def __init__(self, definition: QuestionnaireDefinition) -> None:
+        self.definition = definition
+        self._known: dict[str, int] = {}
+        self._one_byte = np.full(256, INVALID, np.int8)  # bytes >= 0x80 start multi-byte characters: never one cell
+        for byte in range(128):
+            self._one_byte[byte] = self.code(chr(byte))
+
+    def code(self, cell: str) -> int:
+        known = self._known.get(cell)
+        if known is not None:
+            return known
+        answer, problem = parse_cell(self.definition, cell)
+        if problem is not None:
+            code = INVALID
+        elif answer is None:
+            code = MISSING
+        elif answer == DONT_KNOW_VALUE:
+            code = DONT_KNOW
+        else:
+            code = int(answer)
+        if len(self._known) < _MAX_REMEMBERED:
+            self._known[cell] = code
+        return code
+
+    def problem(self, cell: str) -> str:
+        """Why a cell coded `INVALID` is not an answer."""
+        return parse_cell(self.definition, cell)[1] or "not an answer"
+
+    def codes(self, cells: list[str]) -> np.ndarray:
+        """The code of every cell (int8; `INVALID` where a cell is not an answer)."""
+        if not cells:
+            return np.empty(0, np.int8)
+        data = np.frombuffer(_SEPARATOR.join(cells).encode("utf-8", "surrogatepass"), np.uint8)
+        ends = np.flatnonzero(data == ord(_SEPARATOR))
+        if len(ends) != len(cells) - 1:  # a cell holds the separator itself: judge every cell on its own
+            return np.fromiter(map(self.code, cells), np.int8, count=len(cells))
+        starts = np.concatenate(([0], ends + 1))
+        lengths = np.append(ends, len(data)) - starts
+        codes = np.full(len(cells), MISSING, np.int8)
+        one = lengths == 1
+        codes[one] = self._one_byte[data[starts[one]]]
+        for i in np.flatnonzero(lengths > 1).tolist():
+            codes[i] = self.code(cells[i])
+        return codes
