@@ -35,7 +35,15 @@ from app.deps import CurrentKey, OrganisationDep, SessionDep, TreeDep, key_reach
 from app.errors import NotFound
 from app.orgs.models import Layer, Organisation
 from app.orgs.service import list_layers
-from app.reports.anonymity import ALL, AllLayers, SuppressionMap, complement_visible, suppress, union_visible
+from app.reports.anonymity import (
+    ALL,
+    AllLayers,
+    Layout,
+    SuppressionMap,
+    complement_visible,
+    suppress_atoms,
+    union_visible,
+)
 from app.reports.data import SurveyData, forget_survey_data, is_erased, load_survey_data
 from app.stats import scale_scores
 from app.surveys.deps import SurveyDep
@@ -236,20 +244,23 @@ class ReportContext:
 
 
 MAP_CACHE_SIZE = 1024  # the main map and the subset maps (dimensions, items, pairs) of a few surveys
+LAYOUT_CACHE_SIZE = 16
 _maps: OrderedDict[tuple[object, ...], SuppressionMap] = OrderedDict()
 _subset_memo: OrderedDict[tuple[object, ...], SuppressionMap] = OrderedDict()
+_layouts: OrderedDict[tuple[object, ...], Layout] = OrderedDict()
 _scores_of: "weakref.WeakKeyDictionary[SurveyData, dict[str, npt.NDArray[np.float64]]]" = weakref.WeakKeyDictionary()
+_atom_cells: "weakref.WeakKeyDictionary[SurveyData, dict[tuple[object, ...], npt.NDArray[np.int64]]]" = (
+    weakref.WeakKeyDictionary())
 _maps_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
 class _MapBase:
-    """What every map of one survey shares: the tree, the layers, the published layer detail and the cache key."""
+    """What every map of one survey shares: the layout (tree, layers, published layer detail), k and the cache
+    key."""
 
     key: tuple[object, ...]
-    parent_of: dict[Hashable, Hashable | None]
-    layer_ids: list[uuid.UUID | None]
-    layer_detail: set[Hashable | None]
+    layout: Layout
     k: int
 
 
@@ -258,12 +269,34 @@ def _map_base(data: SurveyData, tree: UnitTree, layers: list[Layer], k: int) -> 
     layer_ids: list[uuid.UUID | None] = [layer.id for layer in layers]
     if None in data.layer_ids:
         layer_ids.append(None)
-    key = (data.survey_id, data.n, k, tuple(sorted((str(a), str(b)) for a, b in parent_of.items())),
-           tuple(layer_ids))
-    # Per-layer figures only for the organisation and units with sub-units: a team's layer cells would single out
-    # its one or two leaders, and protecting them would hide whole team totals (see `suppress(layer_detail=)`).
-    layer_detail: set[Hashable | None] = {None, *(u for u, children in tree.children.items() if u and children)}
-    return _MapBase(key, parent_of, layer_ids, layer_detail, k)
+    shape = (tuple(sorted((str(a), str(b)) for a, b in parent_of.items())), tuple(layer_ids))
+    with _maps_lock:
+        layout = _layouts.get(shape)
+    if layout is None:  # the tree laid out once, for every map of every survey on it
+        # Per-layer figures only for the organisation and units with sub-units: a team's layer cells would single
+        # out its one or two leaders, and protecting them would hide whole team totals (see `suppress(layer_detail=)`).
+        layer_detail = {None, *(u for u, children in tree.children.items() if u and children)}
+        layout = Layout.of(parent_of, layer_ids, layer_detail=layer_detail)
+        with _maps_lock:
+            _layouts[shape] = layout
+            while len(_layouts) > LAYOUT_CACHE_SIZE:
+                _layouts.popitem(last=False)
+    return _MapBase((data.survey_id, data.n, k, *shape), layout, k)
+
+
+def _cells(base: _MapBase, data: SurveyData) -> npt.NDArray[np.int64]:
+    """Per respondent: their atom's flat index in the layout's counts matrix (once per loaded answers and layout)."""
+    per_data = _atom_cells.setdefault(data, {})
+    found = per_data.get(base.key)
+    if found is None:
+        layout = base.layout
+        try:
+            rows = np.array([layout.unit_index[u] for u in data.unit_ids], dtype=np.int64)
+            cols = np.array([layout.layer_index[layer] for layer in data.layer_ids], dtype=np.int64)
+        except KeyError as e:
+            raise ValueError(f"a response's unit or layer is not in the organisation: {e}") from None
+        found = per_data[base.key] = rows[data.unit_codes] * len(layout.layers) + cols[data.layer_codes]
+    return found
 
 
 def _cached_map(base: _MapBase, data: SurveyData, subset: str | None,
@@ -272,19 +305,16 @@ def _cached_map(base: _MapBase, data: SurveyData, subset: str | None,
     with the same counts (nobody chose "don't know" on an item, nobody skipped it) share one map; a map is a
     function of the counts, the tree, the layers and k alone."""
     rows = None if mask is None else np.asarray(mask() if callable(mask) else mask, dtype=bool)
-    width = len(data.layer_ids)
-    codes = data.unit_codes * width + data.layer_codes
-    counts = np.bincount(codes if rows is None else codes[rows], minlength=len(data.unit_ids) * width)
+    cells = _cells(base, data)
+    shape = (len(base.layout.units) + 1, len(base.layout.layers))
+    counts = np.bincount(cells if rows is None else cells[rows], minlength=shape[0] * shape[1])
     key = (*base.key, subset is None, hashlib.blake2b(counts.astype(np.int64).tobytes(), digest_size=16).digest())
     with _maps_lock:
         if key in _maps:
             _maps.move_to_end(key)
             return _maps[key]
-    atoms: dict[tuple[Hashable | None, Hashable], int] = {
-        (data.unit_ids[int(c) // width], data.layer_ids[int(c) % width]): int(counts[c])
-        for c in np.flatnonzero(counts)}
     main = None if subset is None else _cached_map(base, data, None, None)
-    smap = suppress(base.parent_of, atoms, base.k, base.layer_ids, layer_detail=base.layer_detail, hide_as=main)
+    smap = suppress_atoms(base.layout, counts.reshape(shape), base.k, hide_as=main)
     with _maps_lock:
         if is_erased(data.survey_id):
             return smap
