@@ -100,6 +100,7 @@ from app.reports.anonymity_flow import (
     computable,
     region_graph,
     region_tops,
+    repairs_nothing_again,
     tree_order,
 )
 
@@ -356,10 +357,18 @@ def _check_k(k: int) -> None:
         raise ValueError(f"k must be an integer of at least 3, got {k!r}")
 
 
-def suppress_atoms(layout: Layout, atoms: IntArray, k: int, *,
-                   hide_as: SuppressionMap | None = None) -> SuppressionMap:
+def suppress_atoms(layout: Layout, atoms: IntArray, k: int, *, hide_as: SuppressionMap | None = None,
+                   previous: SuppressionMap | None = None) -> SuppressionMap:
     """:func:`suppress` on a prepared layout, from its counts matrix (:meth:`Layout.counts`: respondents per unit
-    row and layer column)."""
+    row and layer column).
+
+    ``previous``: an earlier map of the same layout and ``k`` (the same subset before a new response, say). The
+    protection is a function of the cells hidden at the start, the atoms of ``k`` or more (contracted) and the
+    atoms below ``k`` with their n (the flows); the n of larger atoms and cells only sets the price of a repair.
+    So when ``previous`` repaired nothing and all of those are the same here -- the usual case for a response in
+    an atom that already had ``k`` -- this protection would find every flow as it did and repair nothing either:
+    its pattern is taken without running it. The map is the same either way.
+    """
     _check_k(k)
     m, p = len(layout.units), len(layout.layers)
     atoms = np.array(atoms, dtype=np.int64)  # a copy: the map keeps it
@@ -379,9 +388,12 @@ def suppress_atoms(layout: Layout, atoms: IntArray, k: int, *,
             raise ValueError("hide_as must be a map of the same units and layers")
         reason[(reason == 0) & (hide_as._reason != 0)] = UNPUBLISHED
 
-    Protector(atoms, counts, reason, tree, int(k)).run()
+    if previous is None or previous.layout is not layout or previous.k != k or not repairs_nothing_again(
+            previous._atoms, previous._reason, atoms, reason, k):
+        Protector(atoms, counts, reason, tree, int(k)).run()
 
     regions = region_graph(region_tops(reason, tree), atoms)
     for array in (atoms, counts, reason):
         array.flags.writeable = False
     return SuppressionMap(k=int(k), layout=layout, _atoms=atoms, _counts=counts, _reason=reason, _regions=regions)
+

@@ -128,6 +128,16 @@ def computable(regions: Regions, cols: int, x: Mapping[tuple[int, int], int]) ->
     return True
 
 
+def repairs_nothing_again(atoms_before: IntArray, reason_before: npt.NDArray[np.int8], atoms: IntArray,
+                          reason: npt.NDArray[np.int8], k: int) -> bool:
+    """Whether protecting ``atoms`` from the cells hidden in ``reason`` would repair nothing because an earlier
+    protection (``reason_before``, its outcome) repaired nothing and had the same start: the same hidden cells,
+    the same atoms of ``k`` or more and the same smaller atoms with the same n, hence the same flows."""
+    return bool(not (reason_before == COMPLEMENTARY).any() and np.array_equal(reason_before, reason)
+                and np.array_equal(atoms_before >= k, atoms >= k)
+                and np.array_equal(np.where(atoms_before < k, atoms_before, 0), np.where(atoms < k, atoms, 0)))
+
+
 class Protector:
     """Complementary suppression on the contracted region graph (anonymity's docstring, "How the promise is
     checked"); ``run`` hides cells in ``reason`` (code ``COMPLEMENTARY``) until every small atom is protected.

@@ -6,7 +6,10 @@ does not change the tree) from a counts matrix of respondents per (unit, layer) 
 mask over the respondents, or, for the many subsets of one kind (answered item 1, 2, ...), from one pass over a
 respondents x columns matrix. Maps are cached by their counts (a map is a function of the counts, the layout and k
 alone), subsets also by name. Keys include the survey's response count, so a new response makes the next report
-build new maps; nothing is shared between worker processes, so several workers stay correct.
+build new maps; the survey's last map of each name then spares most protections (a response in an atom that
+already had k respondents changes no flow: `suppress_atoms(previous=)`), and the maps are exactly those a cold
+start would build. Nothing is shared between worker processes: each builds the same maps from the same counts, so
+several workers stay correct and agree.
 """
 
 import hashlib
@@ -32,6 +35,7 @@ MAP_CACHE_SIZE = 1024  # the main map and the subset maps (dimensions, items, pa
 LAYOUT_CACHE_SIZE = 16
 _maps: OrderedDict[tuple[object, ...], SuppressionMap] = OrderedDict()  # by counts
 _named: OrderedDict[tuple[object, ...], SuppressionMap] = OrderedDict()  # by subset name
+_latest: OrderedDict[tuple[object, ...], SuppressionMap] = OrderedDict()  # by subset name, any response count
 _layouts: OrderedDict[tuple[object, ...], Layout] = OrderedDict()
 # per loaded answers (dropped with them): each respondent's atom, and the atom counts of column matrices
 _atoms_of: "weakref.WeakKeyDictionary[SurveyData, dict[tuple[object, ...], Counts]]" = weakref.WeakKeyDictionary()
@@ -39,17 +43,17 @@ _lock = threading.Lock()
 
 
 def clear() -> None:
-    """Forget every map (not the layouts): what a new response does to a survey, for benchmarks and tests."""
+    """Forget every map (not the layouts), as after a server start; for benchmarks and tests."""
     with _lock:
-        _maps.clear()
-        _named.clear()
+        for cache in (_maps, _named, _latest):
+            cache.clear()
 
 
 def forget_surveys(survey_ids: list[uuid.UUID]) -> None:
     """Drop deleted surveys' answers and suppression maps from this process's caches."""
     forget_survey_data(survey_ids)
     with _lock:
-        for cache in (_maps, _named):
+        for cache in (_maps, _named, _latest):
             for key in [k for k in cache if k[0] in survey_ids]:
                 del cache[key]
 
@@ -135,9 +139,10 @@ def column_counts(base: MapBase, data: SurveyData, kind: str, matrix: Callable[[
     return _per_data(data, (*base.key, kind), make)
 
 
-def cached_map(base: MapBase, data: SurveyData, counts: Counts | None) -> SuppressionMap:
+def cached_map(base: MapBase, data: SurveyData, counts: Counts | None, name: str | None = None) -> SuppressionMap:
     """The map of these atom counts (the respondents' own map for None); a subset's map starts from the
-    respondents' map (`hide_as`)."""
+    respondents' map (`hide_as`). The survey's last map of the same `name` (before the latest responses) spares
+    the protection when it provably ends the same (`suppress_atoms(previous=)`)."""
     flat = mask_counts(base, data, None) if counts is None else counts
     key = (*base.key, counts is None, hashlib.blake2b(flat.astype(np.int64).tobytes(), digest_size=16).digest())
     with _lock:
@@ -146,8 +151,12 @@ def cached_map(base: MapBase, data: SurveyData, counts: Counts | None) -> Suppre
             return _maps[key]
     main = None if counts is None else cached_map(base, data, None)
     shape = (len(base.layout.units) + 1, len(base.layout.layers))
-    smap = suppress_atoms(base.layout, flat.reshape(shape), base.k, hide_as=main)
+    latest = (base.key[0], *base.key[2:], name)  # survey, k, tree, layers: every response count
+    with _lock:
+        previous = _latest.get(latest)
+    smap = suppress_atoms(base.layout, flat.reshape(shape), base.k, hide_as=main, previous=previous)
     _remember(_maps, key, smap)
+    _remember(_latest, latest, smap)
     return smap
 
 
@@ -157,7 +166,7 @@ def named_map(base: MapBase, data: SurveyData, name: str, counts: Callable[[], C
     with _lock:
         found = _named.get(key)
     if found is None:
-        found = cached_map(base, data, counts())
+        found = cached_map(base, data, counts(), name)
         _remember(_named, key, found)
     return found
 
