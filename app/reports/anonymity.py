@@ -362,12 +362,10 @@ def suppress_atoms(layout: Layout, atoms: IntArray, k: int, *, hide_as: Suppress
     """:func:`suppress` on a prepared layout, from its counts matrix (:meth:`Layout.counts`: respondents per unit
     row and layer column).
 
-    ``previous``: an earlier map of the same layout and ``k`` (the same subset before a new response, say). The
-    protection is a function of the cells hidden at the start, the atoms of ``k`` or more (contracted) and the
-    atoms below ``k`` with their n (the flows); the n of larger atoms and cells only sets the price of a repair.
-    So when ``previous`` repaired nothing and all of those are the same here -- the usual case for a response in
-    an atom that already had ``k`` -- this protection would find every flow as it did and repair nothing either:
-    its pattern is taken without running it. The map is the same either way.
+    ``previous``: an earlier map of the same layout and ``k`` (the subset before a new response, say). Flows
+    depend on the cells hidden at the start, which atoms have ``k`` or more and the n of the others; other n only
+    price repairs. If ``previous`` repaired nothing and all of those are the same -- as after a response in an
+    atom that had ``k`` already -- its pattern is taken without running the protection: the same map either way.
     """
     _check_k(k)
     m, p = len(layout.units), len(layout.layers)
@@ -391,8 +389,11 @@ def suppress_atoms(layout: Layout, atoms: IntArray, k: int, *, hide_as: Suppress
     if previous is None or previous.layout is not layout or previous.k != k or not repairs_nothing_again(
             previous._atoms, previous._reason, atoms, reason, k):
         Protector(atoms, counts, reason, tree, int(k)).run()
-
-    regions = region_graph(region_tops(reason, tree), atoms)
+        previous = None
+    if previous is not None and np.array_equal(previous._atoms > 0, atoms > 0):
+        regions = previous._regions  # the same hidden cells and non-empty atoms: the same region graph
+    else:
+        regions = region_graph(region_tops(reason, tree), atoms)
     for array in (atoms, counts, reason):
         array.flags.writeable = False
     return SuppressionMap(k=int(k), layout=layout, _atoms=atoms, _counts=counts, _reason=reason, _regions=regions)

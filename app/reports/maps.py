@@ -71,7 +71,7 @@ def _remember(cache: OrderedDict[tuple[object, ...], SuppressionMap], key: tuple
 @dataclass(frozen=True)
 class MapBase:
     """What every map of one survey shares: the layout (tree, layers, published layer detail), k and the cache
-    key (survey, response count, k, tree shape, layers)."""
+    key (survey, response count, k, layout: one object per tree shape and layers, a cheap key)."""
 
     key: tuple[object, ...]
     layout: Layout
@@ -95,7 +95,7 @@ def map_base(data: SurveyData, tree: UnitTree, layers: list[Layer], k: int) -> M
             _layouts[shape] = layout
             while len(_layouts) > LAYOUT_CACHE_SIZE:
                 _layouts.popitem(last=False)
-    return MapBase((data.survey_id, data.n, k, *shape), layout, k)
+    return MapBase((data.survey_id, data.n, k, layout), layout, k)
 
 
 def _per_data(data: SurveyData, key: tuple[object, ...], make: Callable[[], Counts]) -> Counts:
@@ -124,9 +124,11 @@ def _size(base: MapBase) -> int:
 
 
 def mask_counts(base: MapBase, data: SurveyData, mask: Mask | None) -> Counts:
-    """Respondents per atom among those in `mask` (everyone for None), flat."""
+    """Respondents per atom among those in `mask` (everyone for None: counted once per loaded answers), flat."""
     atoms = _atoms(base, data)
-    return np.bincount(atoms if mask is None else atoms[np.asarray(mask, dtype=bool)], minlength=_size(base))
+    if mask is None:
+        return _per_data(data, (*base.key, None), lambda: np.bincount(atoms, minlength=_size(base)))
+    return np.bincount(atoms[np.asarray(mask, dtype=bool)], minlength=_size(base))
 
 
 def column_counts(base: MapBase, data: SurveyData, kind: str, matrix: Callable[[], Mask]) -> Counts:
@@ -151,7 +153,7 @@ def cached_map(base: MapBase, data: SurveyData, counts: Counts | None, name: str
             return _maps[key]
     main = None if counts is None else cached_map(base, data, None)
     shape = (len(base.layout.units) + 1, len(base.layout.layers))
-    latest = (base.key[0], *base.key[2:], name)  # survey, k, tree, layers: every response count
+    latest = (base.key[0], *base.key[2:], name)  # survey, k, layout: every response count
     with _lock:
         previous = _latest.get(latest)
     smap = suppress_atoms(base.layout, flat.reshape(shape), base.k, hide_as=main, previous=previous)
