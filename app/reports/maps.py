@@ -157,6 +157,11 @@ def cached_map(base: MapBase, data: SurveyData, counts: Counts | None, name: str
     with _lock:
         previous = _latest.get(latest)
     smap = suppress_atoms(base.layout, flat.reshape(shape), base.k, hide_as=main, previous=previous)
+    if counts is None:  # a new response count: the survey's maps of older counts are never asked again
+        with _lock:
+            for cache in (_maps, _named):
+                for old in [k for k in cache if k[0] == base.key[0] and k[1] != base.key[1]]:
+                    del cache[old]
     _remember(_maps, key, smap)
     _remember(_latest, latest, smap)
     return smap
