@@ -315,6 +315,7 @@ def profile_in_process(url: str, seeded: Seeded, labels: set[str], top: int = 8)
     from app.orgs.models import Organisation
     from app.reports import context as report_context
     from app.reports import data as report_data
+    from app.reports import maps as report_maps
     from app.reports.router import router as report_router
     from app.surveys.models import Survey
     from app.units.tree import load_tree
@@ -343,9 +344,9 @@ def profile_in_process(url: str, seeded: Seeded, labels: set[str], top: int = 8)
                 continue
             call(path, params)
             for state in ("cold", "warm"):
-                if state == "cold":
+                if state == "cold":  # as after a new response: answers and maps again, the tree's layout kept
                     report_data._cache.clear()
-                    report_context._maps.clear()
+                    report_maps.clear()
                 prof = cProfile.Profile()
                 t0 = time.perf_counter()
                 prof.runcall(call, path, params)

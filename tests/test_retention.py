@@ -37,9 +37,9 @@ def _survey_rows(survey_id: uuid.UUID) -> dict[str, int]:
 
 
 def _cached_surveys() -> set[uuid.UUID]:
-    from app.reports import context, data
+    from app.reports import data, maps
 
-    return {key[0] for cache in (data._cache, context._maps, context._subset_memo) for key in cache}  # type: ignore
+    return {key[0] for cache in (data._cache, maps._maps, maps._named) for key in cache}  # type: ignore
 
 
 def _api_forgets(wf: Workflow, http, tokens: list[str]) -> None:  # type: ignore[no-untyped-def]

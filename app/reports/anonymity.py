@@ -42,7 +42,14 @@ the cheapest chain of cells between them (Dijkstra, within a budget), else the c
 measures again. Hiding a cell merges its region with the one above, which only ever adds paths: atoms protected
 earlier stay protected, and one pass ends with every atom protected. Cost of hiding a cell: its n, times 4 for
 unit totals and 64 for organisation-wide cells, so unit-by-layer detail goes first; ties break on unit id, so the
-pattern is deterministic. 5,000 units x 6 layers take about half a second.
+pattern is deterministic. 5,000 units x 6 layers take about half a second. The machinery (regions, the flow
+search, the repairs) is in :mod:`app.reports.anonymity_flow`.
+
+Many maps of one survey (the respondents', and one per subset such as "answered item 7") share the unit tree, the
+layers and the published layer detail: :meth:`Layout.of` prepares them once and :func:`suppress_atoms` builds each
+map on it from a counts matrix. Every map starts from the regions of the cells hidden at the start (below the
+threshold, unpublished, or hidden in the ``hide_as`` map), laid out in one pass down the tree rather than merged
+cell by cell; the protection that follows is the same.
 
 Why not check each relation (parent = own + children; total = sum of layers) on its own? Relations combine: with
 ``(U, L)`` visible, children ``c1`` (n = 2) and ``c2`` (n = 50) hidden, and inside ``c2`` its own atom (1) and a
@@ -75,8 +82,6 @@ Limits
 from __future__ import annotations
 
 import enum
-import heapq
-from collections import deque
 from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal, TypeAlias
@@ -84,10 +89,24 @@ from typing import Literal, TypeAlias
 import numpy as np
 import numpy.typing as npt
 
+from app.reports.anonymity_flow import (
+    BELOW,
+    COMPLEMENTARY,
+    UNPUBLISHED,
+    IntArray,
+    Protector,
+    Regions,
+    TreeOrder,
+    computable,
+    region_graph,
+    region_tops,
+    repairs_nothing_again,
+    tree_order,
+)
+
 UnitId: TypeAlias = Hashable
 LayerId: TypeAlias = Hashable
 Reason: TypeAlias = Literal["below_threshold", "complementary", "not_published"]
-IntArray: TypeAlias = npt.NDArray[np.int64]
 
 
 class AllLayers(enum.Enum):
@@ -105,11 +124,8 @@ ALL = AllLayers.ALL
 Cell: TypeAlias = tuple[UnitId | None, LayerId | AllLayers]
 """``(unit, layer)``: unit ``None`` = the whole organisation, layer :data:`ALL` = every layer."""
 
-_TOTAL_COST = 4
-_ORGANISATION_COST = 64
-_BELOW, _COMPLEMENTARY, _UNPUBLISHED = 1, 2, 3
-_REASONS: dict[int, Reason] = {_BELOW: "below_threshold", _COMPLEMENTARY: "complementary",
-                               _UNPUBLISHED: "not_published"}
+_REASONS: dict[int, Reason] = {BELOW: "below_threshold", COMPLEMENTARY: "complementary",
+                               UNPUBLISHED: "not_published"}
 
 
 def _deterministic(items: Sequence[Hashable]) -> list[Hashable]:
@@ -120,30 +136,96 @@ def _deterministic(items: Sequence[Hashable]) -> list[Hashable]:
 
 
 @dataclass(frozen=True, eq=False)
-class SuppressionMap:
-    """The suppression pattern of one survey wave; build it with :func:`suppress`.
+class Layout:
+    """The unit tree, the layers and the published layer detail that maps share; build it with :meth:`of`.
 
-    ``k`` is the minimum group size, ``layers`` the layer values in display order, ``units`` the units in id order.
+    ``units`` are in id order; row ``i`` of a counts matrix is ``units[i]``, the last row the organisation level
+    (unit ``None``), and column ``j`` is ``layers[j]``.
+    """
+
+    units: tuple[UnitId, ...]
+    layers: tuple[LayerId, ...]
+    unit_index: Mapping[UnitId | None, int] = field(repr=False)
+    layer_index: Mapping[LayerId | AllLayers, int] = field(repr=False)  # ALL is the column after the layers
+    tree: TreeOrder = field(repr=False)
+    coarse: npt.NDArray[np.bool_] | None = field(repr=False)  # per unit row: publishes only its total
+
+    @classmethod
+    def of(cls, parent_of: Mapping[UnitId, UnitId | None], layers: Sequence[LayerId], *,
+           layer_detail: Collection[UnitId | None] | None = None) -> Layout:
+        """Every unit and its parent (``None`` for top-level units), every layer in display order, and the units
+        that publish per-layer cells (see :func:`suppress`). Raises ``ValueError`` for duplicate layers, an unknown
+        parent or unit, or a cycle."""
+        layer_list = tuple(layers)
+        if ALL in layer_list or len(set(layer_list)) != len(layer_list):
+            raise ValueError(f"layers must be distinct and must not contain ALL: {layer_list!r}")
+        if None in parent_of:
+            raise ValueError("None is the organisation, not a unit")
+        units = tuple(_deterministic(list(parent_of)))
+        m = len(units)
+        unit_index: dict[UnitId | None, int] = {u: i for i, u in enumerate(units)}
+        unit_index[None] = m
+        parent = np.full(m + 1, -1, dtype=np.int64)
+        children: list[list[int]] = [[] for _ in range(m + 1)]
+        for i, u in enumerate(units):
+            up = parent_of[u]
+            if up is not None and up not in parent_of:
+                raise ValueError(f"parent {up!r} of unit {u!r} is not a unit")
+            parent[i] = unit_index[up]
+            children[parent[i]].append(i)
+        tree = tree_order(parent, children)
+        coarse = None
+        if layer_detail is not None:
+            unknown = [u for u in layer_detail if u not in unit_index]
+            if unknown:
+                raise ValueError(f"unknown units in layer_detail: {unknown[:3]!r}")
+            coarse = np.ones(m + 1, dtype=bool)
+            coarse[[unit_index[u] for u in layer_detail]] = False
+            coarse.flags.writeable = False
+        layer_index: dict[LayerId | AllLayers, int] = {layer: j for j, layer in enumerate(layer_list)}
+        layer_index[ALL] = len(layer_list)
+        return cls(units, layer_list, unit_index, layer_index, tree, coarse)
+
+    def counts(self, atom_counts: Mapping[tuple[UnitId | None, LayerId], int]) -> IntArray:
+        """The counts matrix of respondents per (unit exactly, layer); missing keys count as 0."""
+        atoms = np.zeros((len(self.units) + 1, len(self.layers)), dtype=np.int64)
+        for (unit, layer), count in atom_counts.items():
+            if unit not in self.unit_index or layer not in self.layer_index or layer is ALL:
+                raise ValueError(f"unknown unit or layer in atom_counts: ({unit!r}, {layer!r})")
+            if isinstance(count, bool) or not isinstance(count, int | np.integer) or count < 0:
+                raise ValueError(f"counts must be non-negative integers, got {count!r} for ({unit!r}, {layer!r})")
+            atoms[self.unit_index[unit], self.layer_index[layer]] = count
+        return atoms
+
+
+@dataclass(frozen=True, eq=False)
+class SuppressionMap:
+    """The suppression pattern of one survey wave (or subset); build it with :func:`suppress`.
+
+    ``k`` is the minimum group size; ``layers`` (display order) and ``units`` (id order) come from its layout.
     """
 
     k: int
-    layers: tuple[LayerId, ...]
-    units: tuple[UnitId, ...]
-    _unit_index: Mapping[UnitId | None, int] = field(repr=False)
-    _layer_index: Mapping[LayerId | AllLayers, int] = field(repr=False)
-    _preorder: IntArray = field(repr=False)  # units depth first; subtree of u = _preorder[_tin[u]:_tout[u]]
-    _tin: IntArray = field(repr=False)
-    _tout: IntArray = field(repr=False)
+    layout: Layout = field(repr=False)
     _atoms: IntArray = field(repr=False)  # (units + 1) x layers
     _counts: IntArray = field(repr=False)  # (units + 1) x (layers + 1), last column = ALL
     _reason: npt.NDArray[np.int8] = field(repr=False)  # 0 visible, 1 below threshold, 2 complementary, 3 unpublished
-    _regions: tuple[IntArray, IntArray, IntArray, IntArray] = field(repr=False)  # see _computable
+    _regions: Regions = field(repr=False)
+
+    @property
+    def layers(self) -> tuple[LayerId, ...]:
+        return self.layout.layers
+
+    @property
+    def units(self) -> tuple[UnitId, ...]:
+        return self.layout.units
 
     def _cell(self, unit: UnitId | None, layer: LayerId | AllLayers) -> tuple[int, int]:
         try:
-            return self._unit_index[unit], self._layer_index[layer]
+            return self.layout.unit_index[unit], self.layout.layer_index[layer]
         except KeyError:
             raise ValueError(f"unknown cell ({unit!r}, {layer!r})") from None
+
 
     def visible(self, unit: UnitId | None, layer: LayerId | AllLayers = ALL) -> bool:
         """Whether the cell's figures may be shown (empty cells are visible: they show n = 0 and nothing else)."""
@@ -167,45 +249,19 @@ class SuppressionMap:
         return tuple((names[rows[i]], layers[cols[i]]) for i in order)
 
     def _subtree_atoms(self, unit: int, layer: int) -> dict[tuple[int, int], int]:
-        units = self._preorder[self._tin[unit]:self._tout[unit]]
+        tree = self.layout.tree
+        units = tree.preorder[tree.tin[unit]:tree.tout[unit]]
         cols = range(len(self.layers)) if layer == len(self.layers) else (layer,)
         return {(int(u), c): 1 for u in units for c in cols if self._atoms[u, c] > 0}
 
     def _contains(self, outer: tuple[int, int], inner: tuple[int, int]) -> bool:
         (ou, ol), (iu, il) = outer, inner
-        return self._tin[ou] <= self._tin[iu] < self._tout[ou] and ol in (il, len(self.layers))
+        tin, tout = self.layout.tree.tin, self.layout.tree.tout
+        return bool(tin[ou] <= tin[iu] < tout[ou]) and ol in (il, len(self.layers))
 
     def _computable(self, x: Mapping[tuple[int, int], int]) -> bool:
-        """Whether the combination ``x`` of non-empty atoms is a function of the visible cells.
-
-        True iff ``x`` is a potential difference on the region graph (module docstring): walk the components that
-        ``x`` touches, assign potentials along the atoms and look for a contradiction. Integer arithmetic, exact.
-        """
-        tails, heads, starts, order = self._regions
-        cols = len(self.layers)
-        potential: dict[int, int] = {}
-        for atom in x:
-            root = int(tails[atom[0] * cols + atom[1]])
-            if root in potential:
-                continue
-            potential[root] = 0
-            queue = deque([root])
-            while queue:
-                v = queue.popleft()
-                for slot in order[starts[v]:starts[v + 1]]:
-                    key = int(slot) // 2
-                    a, b = int(tails[key]), int(heads[key])
-                    coefficient = x.get(divmod(key, cols), 0)
-                    w, want = (b, potential[v] - coefficient) if slot % 2 == 0 else (a, potential[v] + coefficient)
-                    if a == b:
-                        if coefficient:
-                            return False
-                    elif w not in potential:
-                        potential[w] = want
-                        queue.append(w)
-                    elif potential[w] != want:
-                        return False
-        return True
+        """Whether the combination ``x`` of non-empty atoms is a function of the visible cells (module docstring)."""
+        return computable(self._regions, len(self.layers), x)
 
 
 def shown_n(smap: SuppressionMap, cell: Cell) -> int | None:
@@ -288,324 +344,57 @@ def suppress(
         leaves the protection far less to repair (a subset's map in about a third of the time).
 
     Raises ``ValueError`` for a bad ``k``, duplicate layers, an unknown parent, unit or layer, a cycle, or a
-    negative count, and for a ``hide_as`` map of other units or layers.
+    negative count, and for a ``hide_as`` map of other units or layers. Many maps on one tree: prepare the
+    :class:`Layout` once and call :func:`suppress_atoms`.
     """
+    _check_k(k)
+    layout = Layout.of(parent_of, layers, layer_detail=layer_detail)
+    return suppress_atoms(layout, layout.counts(atom_counts), k, hide_as=hide_as)
+
+
+def _check_k(k: int) -> None:
     if isinstance(k, bool) or not isinstance(k, int | np.integer) or k < 3:
         raise ValueError(f"k must be an integer of at least 3, got {k!r}")
-    layer_list = tuple(layers)
-    if ALL in layer_list or len(set(layer_list)) != len(layer_list):
-        raise ValueError(f"layers must be distinct and must not contain ALL: {layer_list!r}")
-    if None in parent_of:
-        raise ValueError("None is the organisation, not a unit")
-    units = tuple(_deterministic(list(parent_of)))
-    m, p = len(units), len(layer_list)
-    unit_index: dict[UnitId | None, int] = {u: i for i, u in enumerate(units)}
-    unit_index[None] = m
-    parent = np.full(m + 1, -1, dtype=np.int64)
-    children: list[list[int]] = [[] for _ in range(m + 1)]
-    for i, u in enumerate(units):
-        up = parent_of[u]
-        if up is not None and up not in parent_of:
-            raise ValueError(f"parent {up!r} of unit {u!r} is not a unit")
-        parent[i] = unit_index[up]
-        children[parent[i]].append(i)
-    preorder: list[int] = []
-    stack = [m]
-    while stack:
-        u = stack.pop()
-        preorder.append(u)
-        stack.extend(reversed(children[u]))
-    if len(preorder) != m + 1:
-        raise ValueError("the unit tree has a cycle")
-    order = np.array(preorder, dtype=np.int64)
-    tin = np.empty(m + 1, dtype=np.int64)
-    tin[order] = np.arange(m + 1)
-    size = np.ones(m + 1, dtype=np.int64)
-    for u in reversed(preorder[1:]):
-        size[parent[u]] += size[u]
-    depth = np.zeros(m + 1, dtype=np.int64)
-    for u in preorder[1:]:
-        depth[u] = depth[parent[u]] + 1
-    levels = [order[depth[order] == d] for d in range(int(depth.max()) + 1)]
-
-    layer_index: dict[LayerId | AllLayers, int] = {layer: j for j, layer in enumerate(layer_list)}
-    layer_index[ALL] = p
-    atoms = np.zeros((m + 1, p), dtype=np.int64)
-    for (unit, layer), count in atom_counts.items():
-        if unit not in unit_index or layer not in layer_index or layer is ALL:
-            raise ValueError(f"unknown unit or layer in atom_counts: ({unit!r}, {layer!r})")
-        if isinstance(count, bool) or not isinstance(count, int | np.integer) or count < 0:
-            raise ValueError(f"counts must be non-negative integers, got {count!r} for ({unit!r}, {layer!r})")
-        atoms[unit_index[unit], layer_index[layer]] = count
-    subtree = atoms.copy()
-    for nodes in reversed(levels[1:]):
-        np.add.at(subtree, parent[nodes], subtree[nodes])
-    counts = np.concatenate([subtree, subtree.sum(axis=1, keepdims=True)], axis=1)
-    reason = np.where((counts > 0) & (counts < k), _BELOW, 0).astype(np.int8)
-    if layer_detail is not None:
-        unknown = [u for u in layer_detail if u not in unit_index]
-        if unknown:
-            raise ValueError(f"unknown units in layer_detail: {unknown[:3]!r}")
-        coarse = np.ones(m + 1, dtype=bool)
-        coarse[[unit_index[u] for u in layer_detail]] = False
-        reason[coarse, :p] = np.where(reason[coarse, :p] == 0, _UNPUBLISHED, reason[coarse, :p])
-
-    if hide_as is not None:
-        if hide_as.units != units or hide_as.layers != layer_list:
-            raise ValueError("hide_as must be a map of the same units and layers")
-        reason[(reason == 0) & (hide_as._reason != 0)] = _UNPUBLISHED
-
-    _Protector(atoms, counts, reason, parent, children, int(k)).run()
-
-    z = (p + 1) * (m + 1)
-    top = np.empty((m + 1, p + 1), dtype=np.int64)
-    own = np.arange(p + 1, dtype=np.int64) * (m + 1)
-    top[m] = np.where(reason[m] != 0, z, own + m)
-    for nodes in levels[1:]:
-        top[nodes] = np.where(reason[nodes] != 0, top[parent[nodes]], own + nodes[:, None])
-    ends = np.stack([top[:, :p].ravel(), np.repeat(top[:, p], p)], axis=1).ravel()
-    slots = np.nonzero(np.repeat(atoms.ravel() > 0, 2))[0]
-    slots = slots[np.argsort(ends[slots], kind="stable")]
-    starts = np.searchsorted(ends[slots], np.arange(z + 2))
-    for array in (order, tin, size, atoms, counts, reason, top, starts, slots):
-        array.flags.writeable = False
-    return SuppressionMap(
-        k=int(k), layers=layer_list, units=units, _unit_index=unit_index, _layer_index=layer_index,
-        _preorder=order, _tin=tin, _tout=tin + size, _atoms=atoms, _counts=counts,
-        _reason=reason, _regions=(top[:, :p].ravel(), np.repeat(top[:, p], p), starts, slots),
-    )
 
 
-class _Protector:
-    """Complementary suppression on the contracted region graph (module docstring, "How the promise is checked").
+def suppress_atoms(layout: Layout, atoms: IntArray, k: int, *, hide_as: SuppressionMap | None = None,
+                   previous: SuppressionMap | None = None) -> SuppressionMap:
+    """:func:`suppress` on a prepared layout, from its counts matrix (:meth:`Layout.counts`: respondents per unit
+    row and layer column).
 
-    Nodes ``j * (units + 1) + u`` stand for the region of cell ``(u, j)`` (``j == layers`` for ALL), plus the ground
-    node ``Z``; a union-find merges regions as cells are hidden and contracts atoms with ``n >= k``. The remaining
-    edges are the small atoms, ``(layer node) -> (ALL node)`` of their unit.
+    ``previous``: an earlier map of the same layout and ``k`` (the subset before a new response, say). Flows
+    depend on the cells hidden at the start, which atoms have ``k`` or more and the n of the others; other n only
+    price repairs. If ``previous`` repaired nothing and all of those are the same -- as after a response in an
+    atom that had ``k`` already -- its pattern is taken without running the protection: the same map either way.
     """
+    _check_k(k)
+    m, p = len(layout.units), len(layout.layers)
+    atoms = np.array(atoms, dtype=np.int64)  # a copy: the map keeps it
+    if atoms.shape != (m + 1, p) or (atoms < 0).any():
+        raise ValueError(f"atoms must be a non-negative ({m + 1}, {p}) counts matrix")
+    tree = layout.tree
+    subtree = atoms.copy()
+    for nodes in reversed(tree.levels[1:]):
+        np.add.at(subtree, tree.parent[nodes], subtree[nodes])
+    counts = np.concatenate([subtree, subtree.sum(axis=1, keepdims=True)], axis=1)
+    reason = np.where((counts > 0) & (counts < k), BELOW, 0).astype(np.int8)
+    if layout.coarse is not None:
+        coarse = layout.coarse
+        reason[coarse, :p] = np.where(reason[coarse, :p] == 0, UNPUBLISHED, reason[coarse, :p])
+    if hide_as is not None:
+        if hide_as.units != layout.units or hide_as.layers != layout.layers:
+            raise ValueError("hide_as must be a map of the same units and layers")
+        reason[(reason == 0) & (hide_as._reason != 0)] = UNPUBLISHED
 
-    def __init__(self, atoms: IntArray, counts: IntArray, reason: npt.NDArray[np.int8], parent: IntArray,
-                 children: list[list[int]], k: int) -> None:
-        self.m1, self.p1 = counts.shape
-        self.z = self.p1 * self.m1
-        self.counts, self.reason, self.parent, self.children, self.k = counts, reason, parent, children, k
-        self.uf = list(range(self.z + 1))
-        self.members: list[list[int]] = [[v] for v in range(self.z + 1)]
-        self.adj: list[list[int]] = [[] for _ in range(self.z + 1)]
-        for u, j in zip(*np.nonzero(reason), strict=True):
-            self.hide(int(u), int(j))
-        p = self.p1 - 1
-        for u, j in zip(*np.nonzero(atoms >= k), strict=True):
-            self.union(int(j) * self.m1 + int(u), p * self.m1 + int(u))
-        small = np.nonzero((atoms > 0) & (atoms < k))
-        rank = np.lexsort((small[1], small[0], atoms[small]))
-        self.tail = [int(small[1][i]) * self.m1 + int(small[0][i]) for i in rank]
-        self.head = [p * self.m1 + int(small[0][i]) for i in rank]
-        self.cap = [int(atoms[small][i]) for i in rank]
-        self.ta, self.hb = [self.find(a) for a in self.tail], [self.find(b) for b in self.head]
-        first: dict[tuple[int, int], int] = {}  # parallel atoms act as one edge carrying their sum
-        for e, (a, b) in enumerate(zip(self.ta, self.hb, strict=True)):
-            if a == b:
-                continue
-            rep = first.setdefault((a, b), e)
-            if rep != e:
-                self.cap[rep] += self.cap[e]
-            else:
-                self.adj[a].append(e)
-                self.adj[b].append(e)
+    if previous is None or previous.layout is not layout or previous.k != k or not repairs_nothing_again(
+            previous._atoms, previous._reason, atoms, reason, k):
+        Protector(atoms, counts, reason, tree, int(k)).run()
+        previous = None
+    if previous is not None and np.array_equal(previous._atoms > 0, atoms > 0):
+        regions = previous._regions  # the same hidden cells and non-empty atoms: the same region graph
+    else:
+        regions = region_graph(region_tops(reason, tree), atoms)
+    for array in (atoms, counts, reason):
+        array.flags.writeable = False
+    return SuppressionMap(k=int(k), layout=layout, _atoms=atoms, _counts=counts, _reason=reason, _regions=regions)
 
-    def find(self, v: int) -> int:
-        uf = self.uf
-        while uf[v] != v:
-            uf[v] = uf[uf[v]]
-            v = uf[v]
-        return v
-
-    def union(self, a: int, b: int) -> None:
-        a, b = self.find(a), self.find(b)
-        if a == b:
-            return
-        if len(self.members[a]) < len(self.members[b]):
-            a, b = b, a
-        self.uf[b] = a
-        self.members[a] += self.members[b]
-        self.adj[a] += self.adj[b]
-        self.members[b], self.adj[b] = [], []
-
-    def hide(self, u: int, j: int) -> None:
-        """Merge the region of cell ``(u, j)`` into the region above it (the ground node for the organisation)."""
-        up = int(self.parent[u])
-        self.union(j * self.m1 + u, j * self.m1 + up if up >= 0 else self.z)
-
-    def run(self) -> None:
-        protected: set[tuple[int, int]] = set()  # flows only grow, so a pair once protected stays protected
-        for e in range(len(self.cap)):
-            while True:
-                s, t = self.find(self.tail[e]), self.find(self.head[e])
-                if s == t or (s, t) in protected:
-                    break
-                phi: dict[int, int] = {}
-                cut = self.flow(s, t, phi)
-                if cut is None:
-                    protected.add((s, t))
-                    break
-                for u, j in self.repair(s, t, phi, *cut):
-                    self.reason[u, j] = _COMPLEMENTARY
-                    self.hide(u, j)
-
-    def arcs(self, x: int, phi: Mapping[int, int], into: bool) -> list[tuple[int, int]]:
-        """Residual arcs out of (or ``into``) node ``x`` as ``(code, other node)``.
-
-        Code ``2e`` is atom ``e`` forwards (while below its n), ``2e + 1`` backwards (always open).
-        """
-        out, kept = [], []
-        uf, ta, hb = self.uf, self.ta, self.hb
-        for e in self.adj[x]:
-            a, b = ta[e], hb[e]
-            if uf[a] != a:
-                a = ta[e] = self.find(a)
-            if uf[b] != b:
-                b = hb[e] = self.find(b)
-            if a == b:
-                continue  # inside one region for good: drop it from the list
-            kept.append(e)
-            if a == x and not into:
-                if self.cap[e] - phi.get(e, 0) > 0:
-                    out.append((2 * e, b))
-            elif a == x:
-                out.append((2 * e + 1, b))
-            elif not into:
-                out.append((2 * e + 1, a))
-            elif self.cap[e] - phi.get(e, 0) > 0:
-                out.append((2 * e, a))
-        self.adj[x] = kept
-        return out
-
-    def flow(self, s: int, t: int, phi: dict[int, int]) -> tuple[set[int], set[int], bool] | None:
-        """Push flow from ``s`` to ``t`` until ``k``; atoms carry ``n`` forwards and unlimited flow backwards.
-
-        Returns None when the flow reaches ``k``. Otherwise a cut lighter than ``k``: the side that was searched
-        to the end (all nodes reachable from ``s``, or all nodes reaching ``t``), what the other search saw, and
-        whether the closed side is ``t``'s. Paths are found by a BFS from both ends, growing the smaller frontier,
-        so a small side is cheap to close.
-        """
-        total = 0
-        while total < self.k:
-            seen = ({s: -1}, {t: -1})
-            fronts = ([s], [t])
-            meet = -1
-            while meet < 0:
-                side = 0 if len(fronts[0]) <= len(fronts[1]) else 1
-                if not fronts[side]:
-                    return set(seen[side]), set(seen[1 - side]), bool(side)
-                grown = []
-                for x in fronts[side]:
-                    for code, y in self.arcs(x, phi, into=bool(side)):
-                        if y not in seen[side]:
-                            seen[side][y] = code
-                            grown.append(y)
-                            if y in seen[1 - side]:
-                                meet = y
-                                break
-                    if meet >= 0:
-                        break
-                fronts = (grown, fronts[1]) if side == 0 else (fronts[0], grown)
-            path = []
-            for side, step in ((0, 1), (1, 0)):
-                v = meet
-                while seen[side][v] >= 0:
-                    e, back = divmod(seen[side][v], 2)
-                    path.append((e, back))
-                    v = self.find(self.head[e] if back == step else self.tail[e])
-            forward = [self.cap[e] - phi.get(e, 0) for e, back in path if not back]
-            if not forward:
-                return None
-            push = min(forward)
-            for e, back in path:
-                phi[e] = phi.get(e, 0) + (-push if back else push)
-            total += push
-        return None
-
-    def repair(self, s: int, t: int, phi: Mapping[int, int], closed: set[int], seen: set[int],
-               into: bool) -> list[tuple[int, int]]:
-        """The cells to hide for a cut lighter than ``k``; hiding them opens a path or at least destroys the cut.
-
-        ``closed`` is one side of the cut (all nodes reachable from ``s``, or, when ``into``, all nodes reaching
-        ``t``), ``seen`` part of the other side. First choice: the cheapest visible cell joining the two sides.
-        Then the cheapest chain of cells between them (Dijkstra, within a budget). Last, the cheapest visible cell
-        leaving ``closed``: it destroys this cut, and as ``closed`` only grows the loop ends.
-        """
-        candidates = sorted(self.leaving(closed))
-        if candidates[0][3] not in seen:
-            seen = self.reach(s, phi, into=False) if into else self.reach(t, phi, into=True)
-        joining = next((c for c in candidates if c[3] in seen), None)
-        if joining is not None:
-            return [joining[1:3]]
-        return self.cheapest(closed, seen, phi, into) or [candidates[0][1:3]]
-
-    def cheapest(self, sources: set[int], targets: set[int], phi: Mapping[int, int], into: bool,
-                 budget: int = 10_000) -> list[tuple[int, int]]:
-        """The cells of the cheapest path from ``sources`` to ``targets``: residual arcs cost 0, cells their cost."""
-        dist = dict.fromkeys(sources, 0)
-        prev: dict[int, tuple[int, tuple[int, int] | None]] = {}
-        heap = [(0, x) for x in sorted(sources)]
-        for _ in range(budget):
-            if not heap:
-                break
-            d, x = heapq.heappop(heap)
-            if x in targets:
-                cells = []
-                while x not in sources:
-                    x, cell = prev[x]
-                    if cell is not None:
-                        cells.append(cell)
-                return cells
-            if d > dist[x]:
-                continue
-            steps: list[tuple[int, int, tuple[int, int] | None]] = [(y, d, None) for _, y in self.arcs(x, phi, into)]
-            for v in self.members[x]:
-                for u, j, other in self.cells_at(v):
-                    if self.reason[u, j] == 0 and self.counts[u, j] > 0:
-                        steps.append((self.find(other), d + self.cost(u, j), (u, j)))
-            for y, nd, cell in steps:
-                if y != x and nd < dist.get(y, nd + 1):
-                    dist[y] = nd
-                    prev[y] = (x, cell)
-                    heapq.heappush(heap, (nd, y))
-        return []
-
-    def leaving(self, closed: set[int]) -> list[tuple[int, int, int, int]]:
-        """Visible cells with one end in ``closed``, as ``(cost, unit, layer, node at the other end)``."""
-        out = []
-        for x in closed:
-            for v in self.members[x]:
-                for u, j, end in self.cells_at(v):
-                    if self.reason[u, j] == 0 and self.counts[u, j] > 0 and self.find(end) not in closed:
-                        out.append((self.cost(u, j), u, j, self.find(end)))
-        if not out:
-            raise RuntimeError("a light cut without visible cells around it; the region graph is inconsistent")
-        return out
-
-    def reach(self, start: int, phi: Mapping[int, int], into: bool) -> set[int]:
-        """Every node reachable from ``start`` in the residual graph (or reaching it, when ``into``)."""
-        seen, queue = {start}, deque([start])
-        while queue:
-            for _, y in self.arcs(queue.popleft(), phi, into):
-                if y not in seen:
-                    seen.add(y)
-                    queue.append(y)
-        return seen
-
-    def cells_at(self, v: int) -> list[tuple[int, int, int]]:
-        """Cells ``(u, j, other node)`` whose hiding would merge node ``v``'s region with ``other``."""
-        if v == self.z:
-            return [(self.m1 - 1, j, j * self.m1 + self.m1 - 1) for j in range(self.p1)]
-        j, u = divmod(v, self.m1)
-        up = int(self.parent[u])
-        cells = [(u, j, j * self.m1 + up if up >= 0 else self.z)]
-        cells += [(c, j, j * self.m1 + c) for c in self.children[u]]
-        return cells
-
-    def cost(self, u: int, j: int) -> int:
-        weight = (_ORGANISATION_COST if u == self.m1 - 1 else 1) * (_TOTAL_COST if j == self.p1 - 1 else 1)
-        return int(self.counts[u, j]) * weight

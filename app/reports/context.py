@@ -10,19 +10,17 @@ comparisons on those with a scale score (`app.stats.scale_scores`, at least half
 those who answered it (not "don't know"), a current-vs-desired gap on those scored (or answering) in both frames.
 The respondent map alone does not protect them: a department of 12 and its team of 7 are both visible (the rest
 has 5), but when 2 of those 5 skipped a dimension, department minus team is the dimension mean of 3 people. So each
-subset gets its own global map (`subset_map`: the same `suppress` call, tree, layers and `layer_detail`, with the
-atom counts of the subset's respondents; anonymity.py, Limits), built lazily and cached like the main map, and a
+subset gets its own global map (`subset_map`, built by `app.reports.maps` on the main map's layout -- tree, layers
+and `layer_detail` -- with the atom counts of the subset's respondents; anonymity.py, Limits), built lazily and
+cached like the main map, and a
 figure is shown only when its cell is visible in BOTH maps (`shows`, `shows_rest`, `shows_union`, and the
 shorthands `dimension_visible`, `item_visible`, `paired_visible`). Counts of respondents in a cell who have some
 property (answered, chose "don't know") are sums over the cell's respondents and stay under the respondent map.
 """
 
-import hashlib
-import threading
 import uuid
 import weakref
-from collections import OrderedDict
-from collections.abc import Callable, Hashable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Annotated, Literal
@@ -35,8 +33,10 @@ from app.deps import CurrentKey, OrganisationDep, SessionDep, TreeDep, key_reach
 from app.errors import NotFound
 from app.orgs.models import Layer, Organisation
 from app.orgs.service import list_layers
-from app.reports.anonymity import ALL, AllLayers, SuppressionMap, complement_visible, suppress, union_visible
-from app.reports.data import SurveyData, forget_survey_data, is_erased, load_survey_data
+from app.reports.anonymity import ALL, AllLayers, SuppressionMap, complement_visible, union_visible
+from app.reports.data import SurveyData, load_survey_data
+from app.reports.maps import MapBase, Mask, column_counts, map_base, mask_counts, named_map, suppression_map
+from app.reports.maps import forget_surveys as forget_surveys  # for app.reports.erasure
 from app.stats import scale_scores
 from app.surveys.deps import SurveyDep
 from app.surveys.models import Survey
@@ -45,7 +45,6 @@ from app.units.tree import UnitTree
 LayerRef = uuid.UUID | None | AllLayers
 Cell = tuple[uuid.UUID | None, LayerRef]
 Frame = Literal["current", "desired"]
-Mask = npt.NDArray[np.bool_]
 
 
 @dataclass(eq=False)
@@ -75,32 +74,30 @@ class ReportContext:
     # ------------------------------------------------------------------------------ subsets (module docstring)
 
     @cached_property
-    def _base(self) -> "_MapBase":
-        return _map_base(self.data, self.tree, self.layers, self.k)
+    def _base(self) -> MapBase:
+        return map_base(self.data, self.tree, self.layers, self.k)
 
     def subset_map(self, key: str, mask: Mask | Callable[[], Mask]) -> SuppressionMap:
         """The global suppression map of the respondents in `mask` (one bool per respondent, or a function making
         it, called only when the map is not cached), cached under `key` per survey, response count, threshold,
-        tree and layers, like the main map. Built with the main map's `suppress` call and `layer_detail`."""
+        tree and layers, like the main map, and started from the main map (`app.reports.maps`)."""
+        return self._named(key, lambda: mask_counts(self._base, self.data, mask() if callable(mask) else mask))
+
+    def _column_map(self, kind: str, column: int, matrix: Callable[[], Mask]) -> SuppressionMap:
+        """The map of the respondents flagged in `column` of a respondents x columns `matrix` (every dimension or
+        item of one kind of subset): all columns are counted in one pass, once per loaded answers."""
+        return self._named(f"{kind}:{column}", lambda: column_counts(self._base, self.data, kind, matrix)[column])
+
+    def _named(self, key: str, counts: Callable[[], npt.NDArray[np.int64]]) -> SuppressionMap:
         found = self._subsets.get(key)
         if found is None:
-            memo_key = (*self._base.key, key)
-            with _maps_lock:
-                found = _subset_memo.get(memo_key)
-            if found is None:  # building the mask and counting it costs more than a lookup: remember the answer
-                found = _cached_map(self._base, self.data, key, mask)
-                with _maps_lock:
-                    if not is_erased(self.data.survey_id):
-                        _subset_memo[memo_key] = found
-                    while len(_subset_memo) > MAP_CACHE_SIZE:
-                        _subset_memo.popitem(last=False)
-            self._subsets[key] = found
+            found = self._subsets[key] = named_map(self._base, self.data, key, counts)
         return found
 
     def scores(self, frame: Frame = "current") -> npt.NDArray[np.float64]:
         """Respondents x dimensions scale scores of a frame (NaN: no score), computed once per context."""
         if frame not in self._scores:
-            answers = self.data.current if frame == "current" else self.data.desired
+            answers = self._answers(frame)
             if answers is None:
                 raise ValueError("the survey did not ask the desired frame")
             per_data = _scores_of.setdefault(self.data, {})
@@ -109,42 +106,44 @@ class ReportContext:
             self._scores[frame] = per_data[frame]
         return self._scores[frame]
 
+    def _answers(self, frame: Frame) -> npt.NDArray[np.float32] | None:
+        return self.data.current if frame == "current" else self.data.desired
+
     def dimension_map(self, d: int, frame: Frame = "current") -> SuppressionMap:
         """The map of the respondents with a scale score on dimension number `d`."""
-        return self.subset_map(f"score:{frame}:{d}", lambda: ~np.isnan(self.scores(frame)[:, d]))
+        return self._column_map(f"score:{frame}", d, lambda: ~np.isnan(self.scores(frame)))
 
     def answers_map(self, d: int) -> SuppressionMap:
         """The map of the respondents who answered at least one item of dimension `d` (favourable shares)."""
-        items = self.data.scale.items_of(d)
-        return self.subset_map(f"answers:{d}",
-                               lambda: np.asarray(~np.isnan(self.data.current[:, items]).all(axis=1), dtype=bool))
+        def answered_any() -> Mask:
+            answered = ~np.isnan(self.data.current)
+            return np.stack([answered[:, self.data.scale.items_of(e)].any(axis=1)
+                             for e in range(self.data.scale.n_dimensions)], axis=1)
+        return self._column_map("answers", d, answered_any)
 
     def item_map(self, j: int, frame: Frame = "current") -> SuppressionMap:
         """The map of the respondents who answered item `j` on the scale (not missing, not "don't know")."""
-        def mask() -> Mask:
-            answers = self.data.current if frame == "current" else self.data.desired
-            return np.zeros(self.data.n, dtype=bool) if answers is None else ~np.isnan(answers[:, j])
-        return self.subset_map(f"item:{frame}:{j}", mask)
+        def answered() -> Mask:
+            answers = self._answers(frame)
+            return np.zeros(self.data.current.shape, dtype=bool) if answers is None else ~np.isnan(answers)
+        return self._column_map(f"item:{frame}", j, answered)
 
     def seen_map(self, j: int) -> SuppressionMap:
         """The map of the respondents who answered item `j` or chose "don't know" (don't-know shares)."""
-        return self.subset_map(f"seen:{j}", lambda: ~np.isnan(self.data.current[:, j])
-                               | self.data.dont_know_answers[:, j])
+        return self._column_map("seen", j, lambda: ~np.isnan(self.data.current) | self.data.dont_know_answers)
 
     def paired_map(self, *, dimension: int | None = None, item: int | None = None) -> SuppressionMap:
         """The map of the respondents scored on `dimension` (or answering `item`) in both frames."""
         if (dimension is None) == (item is None):
             raise ValueError("give a dimension or an item")
-        if self.data.desired is None:
+        desired = self.data.desired
+        if desired is None:
             raise ValueError("the survey did not ask the desired frame")
-        desired, scores = self.data.desired, self.scores
         if dimension is not None:
-            d = dimension
-            return self.subset_map(f"paired:score:{d}", lambda: ~np.isnan(scores("current")[:, d])
-                                   & ~np.isnan(scores("desired")[:, d]))
-        j = int(item or 0)
-        return self.subset_map(f"paired:item:{j}",
-                               lambda: ~np.isnan(self.data.current[:, j]) & ~np.isnan(desired[:, j]))
+            return self._column_map("paired:score", dimension, lambda: ~np.isnan(self.scores("current"))
+                                    & ~np.isnan(self.scores("desired")))
+        return self._column_map("paired:item", int(item or 0),
+                                lambda: ~np.isnan(self.data.current) & ~np.isnan(desired))
 
     def shows(self, smap: SuppressionMap, unit: uuid.UUID | None, layer: LayerRef = ALL) -> bool:
         """A figure of the subset `smap` may be shown for the cell: visible in the respondent map and in `smap`."""
@@ -235,83 +234,7 @@ class ReportContext:
         return [] if unit is None else self.tree.path(unit)
 
 
-MAP_CACHE_SIZE = 1024  # the main map and the subset maps (dimensions, items, pairs) of a few surveys
-_maps: OrderedDict[tuple[object, ...], SuppressionMap] = OrderedDict()
-_subset_memo: OrderedDict[tuple[object, ...], SuppressionMap] = OrderedDict()
 _scores_of: "weakref.WeakKeyDictionary[SurveyData, dict[str, npt.NDArray[np.float64]]]" = weakref.WeakKeyDictionary()
-_maps_lock = threading.Lock()
-
-
-@dataclass(frozen=True)
-class _MapBase:
-    """What every map of one survey shares: the tree, the layers, the published layer detail and the cache key."""
-
-    key: tuple[object, ...]
-    parent_of: dict[Hashable, Hashable | None]
-    layer_ids: list[uuid.UUID | None]
-    layer_detail: set[Hashable | None]
-    k: int
-
-
-def _map_base(data: SurveyData, tree: UnitTree, layers: list[Layer], k: int) -> _MapBase:
-    parent_of: dict[Hashable, Hashable | None] = {u.id: u.parent_id for u in tree.units.values()}
-    layer_ids: list[uuid.UUID | None] = [layer.id for layer in layers]
-    if None in data.layer_ids:
-        layer_ids.append(None)
-    key = (data.survey_id, data.n, k, tuple(sorted((str(a), str(b)) for a, b in parent_of.items())),
-           tuple(layer_ids))
-    # Per-layer figures only for the organisation and units with sub-units: a team's layer cells would single out
-    # its one or two leaders, and protecting them would hide whole team totals (see `suppress(layer_detail=)`).
-    layer_detail: set[Hashable | None] = {None, *(u for u, children in tree.children.items() if u and children)}
-    return _MapBase(key, parent_of, layer_ids, layer_detail, k)
-
-
-def _cached_map(base: _MapBase, data: SurveyData, subset: str | None,
-                mask: Mask | Callable[[], Mask] | None) -> SuppressionMap:
-    """The map of the respondents in `mask` (everyone for None). Cached by the atom counts themselves, so subsets
-    with the same counts (nobody chose "don't know" on an item, nobody skipped it) share one map; a map is a
-    function of the counts, the tree, the layers and k alone."""
-    rows = None if mask is None else np.asarray(mask() if callable(mask) else mask, dtype=bool)
-    width = len(data.layer_ids)
-    codes = data.unit_codes * width + data.layer_codes
-    counts = np.bincount(codes if rows is None else codes[rows], minlength=len(data.unit_ids) * width)
-    key = (*base.key, subset is None, hashlib.blake2b(counts.astype(np.int64).tobytes(), digest_size=16).digest())
-    with _maps_lock:
-        if key in _maps:
-            _maps.move_to_end(key)
-            return _maps[key]
-    atoms: dict[tuple[Hashable | None, Hashable], int] = {
-        (data.unit_ids[int(c) // width], data.layer_ids[int(c) % width]): int(counts[c])
-        for c in np.flatnonzero(counts)}
-    main = None if subset is None else _cached_map(base, data, None, None)
-    smap = suppress(base.parent_of, atoms, base.k, base.layer_ids, layer_detail=base.layer_detail, hide_as=main)
-    with _maps_lock:
-        if is_erased(data.survey_id):
-            return smap
-        _maps[key] = smap
-        while len(_maps) > MAP_CACHE_SIZE:
-            _maps.popitem(last=False)
-    return smap
-
-
-def forget_surveys(survey_ids: list[uuid.UUID]) -> None:
-    """Drop deleted surveys' answers and suppression maps from this process's caches."""
-    forget_survey_data(survey_ids)
-    with _maps_lock:
-        for cache in (_maps, _subset_memo):
-            for key in [k for k in cache if k[0] in survey_ids]:
-                del cache[key]
-
-
-def suppression_map(data: SurveyData, tree: UnitTree, layers: list[Layer], k: int) -> SuppressionMap:
-    """The survey's one global suppression pattern of respondents (cached per answers, tree shape and threshold)."""
-    return _cached_map(_map_base(data, tree, layers, k), data, None, None)
-
-
-def subset_suppression_map(data: SurveyData, tree: UnitTree, layers: list[Layer], k: int, key: str,
-                           mask: Mask | Callable[[], Mask]) -> SuppressionMap:
-    """The global pattern of the respondents in `mask` (see the module docstring), cached under `key`."""
-    return _cached_map(_map_base(data, tree, layers, k), data, key, mask)
 
 
 def build_context(session: SessionDep, organisation: Organisation, survey: Survey, tree: UnitTree,

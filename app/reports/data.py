@@ -1,5 +1,9 @@
 """Loading a survey's answers for scoring: one query, decoded into numpy arrays, cached per survey.
 
+On PostgreSQL the query groups the responses by (unit, layer, language) and concatenates each group's packed
+answers, so a survey of 100,000 respondents comes back as a few thousand rows of bytes that numpy decodes at once
+(no Python object per respondent). SQLite reads the rows one by one and decodes them the same way.
+
 The cache key includes the survey's response count, so a new submission or import (responses are only ever added;
 a survey's deletion removes the survey itself) makes the next report read the rows again. Each worker process keeps
 its own small cache; nothing is shared between processes, so several workers stay correct.
@@ -13,7 +17,7 @@ from typing import TypeVar
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import func, select
+from sqlalchemy import LargeBinary, func, literal, select, text
 from sqlalchemy.orm import Session
 
 from app.questionnaires.service import QuestionnaireDefinition, load_definition
@@ -57,11 +61,13 @@ def scale_of(definition: QuestionnaireDefinition) -> Scale:
                             scale_max=definition.scale_max, reverse=[i.reverse for i in definition.items])
 
 
-def _decode(blobs: list[bytes], width: int) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]]:
-    codes = np.frombuffer(b"".join(blobs), dtype=np.int8).reshape(len(blobs), width)
-    values = codes.astype(np.float32)
-    values[codes <= DONT_KNOW] = np.nan
-    return values, codes == DONT_KNOW
+_SIGNED_BYTES = np.arange(256, dtype=np.uint8).view(np.int8)
+_VALUE_OF_BYTE = np.where(_SIGNED_BYTES <= DONT_KNOW, np.nan, _SIGNED_BYTES).astype(np.float32)
+"""A stored byte's scale point (NaN for missing and "don't know"), looked up for all answers at once."""
+
+
+def _decode(codes: npt.NDArray[np.uint8]) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]]:
+    return _VALUE_OF_BYTE[codes], codes == (DONT_KNOW & 0xFF)
 
 
 def _codes(values: list[T]) -> tuple[tuple[T, ...], npt.NDArray[np.int64]]:
@@ -70,24 +76,52 @@ def _codes(values: list[T]) -> tuple[tuple[T, ...], npt.NDArray[np.int64]]:
     return tuple(index), codes
 
 
-def _read(session: Session, survey: Survey) -> SurveyData:
+Group = tuple[uuid.UUID, uuid.UUID | None, str | None, int, bytes]
+"""(unit, layer, language, respondents, their packed answers one after another: each respondent's current frame,
+then, when the survey asks it, their desired frame)."""
+
+
+def _groups(session: Session, survey: Survey, width: int, count: int) -> list[Group]:
+    """The answers by (unit, layer, language). On PostgreSQL one grouped query concatenates each group's answers
+    (a few thousand rows instead of one per respondent, and no per-row decoding); elsewhere (SQLite, the embedded
+    default) each response is its own group. `count`: the survey's responses (to size PostgreSQL's work memory)."""
+    r = Response
+    unanswered = bytes([MISSING & 0xFF]) * width  # imported rows may lack the desired frame
+    if session.get_bind().dialect.name != "postgresql":
+        rows = session.execute(select(r.unit_id, r.layer_id, r.language, r.current, r.desired)
+                               .where(r.survey_id == survey.id)).all()
+        if not survey.ask_desired:
+            return [(u, layer, lang, 1, current) for u, layer, lang, current, _ in rows]
+        return [(u, layer, lang, 1, current + (desired if desired is not None else unanswered))
+                for u, layer, lang, current, desired in rows]
+    # Enough memory for this transaction to group in a hash table; with the default 4 MB PostgreSQL sorts the
+    # answers on disk first, three times slower.
+    work_kb = min(max(4096, count * (2 * width + 64) * 3 // 1024), 1024 * 1024)
+    session.execute(text(f"SET LOCAL work_mem = '{int(work_kb)}kB'"))
+    payload = r.current.concat(func.coalesce(r.desired, unanswered)) if survey.ask_desired else r.current
+    answers = func.string_agg(payload, literal(b"", LargeBinary), type_=LargeBinary)
+    grouped = (select(r.unit_id, r.layer_id, r.language, func.count(), answers)
+               .where(r.survey_id == survey.id).group_by(r.unit_id, r.layer_id, r.language))
+    return [(u, layer, lang, int(n), blob) for u, layer, lang, n, blob in session.execute(grouped)]
+
+
+def _read(session: Session, survey: Survey, count: int) -> SurveyData:
     definition = load_definition(session, survey.questionnaire_id)
-    rows = session.execute(select(Response.unit_id, Response.layer_id, Response.current, Response.desired,
-                                  Response.language).where(Response.survey_id == survey.id)).all()
     width = len(definition.items)
-    unit_ids, unit_codes = _codes([r[0] for r in rows])
-    layer_ids, layer_codes = _codes([r[1] for r in rows])
-    languages, language_codes = _codes([r[4] for r in rows])
-    current, dont_know = _decode([r[2] for r in rows], width)
-    desired = None
-    if survey.ask_desired:
-        unanswered = bytes([MISSING & 0xFF]) * width  # imported rows may lack the desired frame
-        desired, _ = _decode([r[3] if r[3] is not None else unanswered for r in rows], width)
+    groups = _groups(session, survey, width, count)
+    sizes = np.fromiter((g[3] for g in groups), dtype=np.int64, count=len(groups))
+    unit_ids, unit_codes = _codes([g[0] for g in groups])
+    layer_ids, layer_codes = _codes([g[1] for g in groups])
+    languages, language_codes = _codes([g[2] for g in groups])
+    frames = 2 if survey.ask_desired else 1
+    codes = np.frombuffer(b"".join(g[4] for g in groups), dtype=np.uint8).reshape(int(sizes.sum()), frames * width)
+    current, dont_know = _decode(codes[:, :width])
+    desired = _decode(codes[:, width:])[0] if survey.ask_desired else None
     return SurveyData(survey_id=survey.id, definition=definition, scale=scale_of(definition),
-                      unit_ids=tuple(u for u in unit_ids if u is not None), layer_ids=layer_ids,
-                      unit_codes=unit_codes, layer_codes=layer_codes, current=current, desired=desired,
+                      unit_ids=unit_ids, layer_ids=layer_ids, unit_codes=np.repeat(unit_codes, sizes),
+                      layer_codes=np.repeat(layer_codes, sizes), current=current, desired=desired,
                       dont_know=dont_know.sum(axis=0).astype(np.int64), dont_know_answers=dont_know,
-                      languages=languages, language_codes=language_codes)
+                      languages=languages, language_codes=np.repeat(language_codes, sizes))
 
 
 _cache: OrderedDict[tuple[uuid.UUID, int], SurveyData] = OrderedDict()
@@ -115,7 +149,7 @@ def load_survey_data(session: Session, survey: Survey) -> SurveyData:
         if key in _cache:
             _cache.move_to_end(key)
             return _cache[key]
-    data = _read(session, survey)
+    data = _read(session, survey, count)
     with _lock:
         if survey.id in _erased:
             return data

@@ -32,7 +32,7 @@ from app.reports.readings import (
     respondents_in,
     size_word,
 )
-from app.stats import AdjustedPValues, PairedComparison, holm, paired, reverse_key
+from app.stats import AdjustedPValues, PairedComparison, holm, paired_many, reverse_key
 
 By = Literal["scope", "layer"]
 
@@ -54,6 +54,15 @@ class _Test:
 
 def _pairs(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> int:
     return int((~np.isnan(x) & ~np.isnan(y)).sum())
+
+
+def _why_not(ctx: ReportContext, cell: Cell, d: int, j: int | None, x: npt.NDArray[np.float64],
+             y: npt.NDArray[np.float64]) -> str | None:
+    """Why a dimension's (`j` None) or item's paired test is not shown in the cell, or None when it is."""
+    if not (ctx.paired_visible(*cell, dimension=d) if j is None else ctx.paired_visible(*cell, item=j)):
+        return "suppressed"
+    n = _pairs(x, y)
+    return None if n == 0 or n >= ctx.k else "below_threshold"
 
 
 def _keyed(ctx: ReportContext, answers: npt.NDArray[np.float32], item: int) -> npt.NDArray[np.float64]:
@@ -125,17 +134,14 @@ def desired_gap(ctx: ReportContext, by: By, lang: Lang) -> DesiredGap:
             tests.append([])
             continue
         mask = ctx.members(cell)
-        group: list[_Test] = []
         columns: list[tuple[int, int | None, npt.NDArray[np.float64], npt.NDArray[np.float64]]] = [
             (d, None, wish[mask, d], now[mask, d]) for d in range(scale.n_dimensions)]
         columns += [(int(scale.item_dimension[j]), j, _keyed(ctx, data.desired[mask, j], j),
                      _keyed(ctx, data.current[mask, j], j)) for j in range(scale.n_items)]
-        for d, j, x, y in columns:  # a loop over dimensions and items, each test vectorised over respondents
-            if not (ctx.paired_visible(*cell, dimension=d) if j is None else ctx.paired_visible(*cell, item=j)):
-                group.append(_Test(g, d, j, None, "suppressed"))
-                continue
-            n = _pairs(x, y)
-            group.append(_Test(g, d, j, paired(x, y) if n == 0 or n >= ctx.k else None))
+        whys = [_why_not(ctx, cell, d, j, x, y) for d, j, x, y in columns]
+        results = iter(paired_many([(x, y) for (_, _, x, y), why in zip(columns, whys, strict=True) if why is None]))
+        group = [_Test(g, d, j, next(results)) if why is None else _Test(g, d, j, None, why)
+                 for (d, j, _, _), why in zip(columns, whys, strict=True)]
         tests.append(group)
     made = [t for group in tests for t in group if t.result is not None]
     index = {t.key: i for i, t in enumerate(made)}

@@ -34,7 +34,7 @@ from app.reports.readings import (
     respondents_in,
     size_word,
 )
-from app.stats import FrequencyTable, TwoGroupComparison, compare_groups, compare_with_rest, holm, scale_scores
+from app.stats import FrequencyTable, TwoGroupComparison, compare_groups, compare_with_rest, holm
 
 ORGANISATION: Cell = (None, ALL)
 REST_NAME = {"en": "Rest of the organisation", "nl": "Rest van de organisatie"}
@@ -100,7 +100,7 @@ def layer_sets(ctx: ReportContext, reference: str | None, a: str | None,
 def score_tables(ctx: ReportContext, codes: npt.NDArray[np.int64], n_groups: int) -> list[FrequencyTable]:
     """Per dimension, the frequency table of scale scores with one row per group code 0..n_groups (the last row:
     everyone in no group), empty groups as rows of zeros."""
-    scores = scale_scores(ctx.data.current, scale=ctx.data.scale).scores
+    scores = ctx.scores("current")
     out = []
     for d in range(ctx.data.scale.n_dimensions):  # a loop over dimensions, each one grouped count
         table = FrequencyTable.from_values(scores[:, d], codes)

@@ -36,7 +36,7 @@ from app.reports.trend_schemas import (
     Wave,
     WaveFigure,
 )
-from app.stats import FrequencyTable, TwoGroupComparison, compare_groups, describe, holm, scale_scores
+from app.stats import FrequencyTable, TwoGroupComparison, compare_groups, describe, holm
 from app.surveys import service as survey_service
 
 Floats = npt.NDArray[np.float64]
@@ -157,9 +157,9 @@ def trend(contexts: list[ReportContext], lang: Lang) -> TrendReport:
     ids = [c.survey.id for c in contexts]
     pairs = _pairs(len(contexts))
     shown = [c.visible(scope, ALL) for c in contexts]
-    answers = [c.data.current[c.members((scope, ALL))] if ok else None for c, ok in zip(contexts, shown, strict=True)]
-    scores = [None if a is None else scale_scores(a, scale=c.data.scale).scores
-              for c, a in zip(contexts, answers, strict=True)]
+    members = [c.members((scope, ALL)) if ok else None for c, ok in zip(contexts, shown, strict=True)]
+    answers = [None if m is None else c.data.current[m] for c, m in zip(contexts, members, strict=True)]
+    scores = [None if m is None else c.scores("current")[m] for c, m in zip(contexts, members, strict=True)]
 
     def column(block: list[Floats | None], index: list[int | None],
                shows: Callable[[ReportContext, int], bool]) -> tuple[list[Floats | None], list[str | None]]:

@@ -41,6 +41,7 @@ from app.stats.compare import (
     compare_two,
     compare_with_rest,
     paired,
+    paired_many,
 )
 from app.stats.descriptives import (
     DimensionShares,
@@ -106,6 +107,7 @@ __all__ = [
     "omega_total",
     "oneway_anova",
     "paired",
+    "paired_many",
     "reliability",
     "reliability_by_dimension",
     "reliability_from_cross_products",

@@ -188,9 +188,14 @@ def signed_rank(d: FloatArray) -> SignedRank:
     tie and continuity correction (R's ``wilcox.test(paired=TRUE, exact=FALSE, correct=TRUE)``)."""
     x = d[d != 0]
     n = x.shape[0]
-    mags, inv = np.unique(np.abs(x), return_inverse=True)
-    tot = np.bincount(inv.reshape(-1), minlength=mags.shape[0]).astype(np.float64)
-    pos = np.bincount(inv.reshape(-1), weights=(x > 0).astype(np.float64), minlength=mags.shape[0])
+    # Ties by sorting, not by np.unique's inverse (an argsort): several times faster on 100,000 answers.
+    a = np.sort(np.abs(x))
+    first = np.flatnonzero(np.r_[True, a[1:] != a[:-1]]) if n else np.zeros(0, dtype=np.int64)
+    mags = a[first]
+    tot = np.diff(np.r_[first, n]).astype(np.float64)
+    positive = np.sort(x[x > 0])
+    pos = (np.searchsorted(positive, mags, side="right") - np.searchsorted(positive, mags, side="left")).astype(
+        np.float64)
     v = float(pos @ midranks(tot))
     sigma2 = n * (n + 1) * (2 * n + 1) / 24 - float(np.sum(tot**3 - tot)) / 48
     sigma = float(np.sqrt(sigma2)) if sigma2 > 0 else 0.0

@@ -27,7 +27,7 @@ still runs with one value per group); an empty group gives ``all_missing``; zero
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import combinations
 from typing import Any
 
@@ -211,11 +211,15 @@ def paired(current: ArrayLike, desired: ArrayLike, *, level: float = 0.95) -> Pa
     """Compare paired answers (current vs desired) of the same respondents; see the module docstring.
 
     .. math:: t = \\bar d / (s_d/\\sqrt n), \\quad d_z = \\bar d / s_d, \\quad d = current - desired
+
+    Many comparisons at once (every dimension and item of a group): :func:`paired_many`, which gives the same
+    results faster.
     """
-    level = check_level(level)
-    x, y = as_vector(current, "current"), as_vector(desired, "desired")
-    if x.shape != y.shape:
-        raise ValueError("current and desired need one value per respondent each (same length)")
+    return paired_many([(current, desired)], level=level)[0]
+
+
+def _paired_without_ci(x: np.ndarray[Any, Any], y: np.ndarray[Any, Any], level: float) -> PairedComparison:
+    """Everything of one paired comparison but the d_z CI (left None, its reason too, when there is one to come)."""
     keep = ~(np.isnan(x) | np.isnan(y))
     x, y = x[keep], y[keep]
     n = int(x.shape[0])
@@ -232,8 +236,7 @@ def paired(current: ArrayLike, desired: ArrayLike, *, level: float = 0.95) -> Pa
         tval = mean / se
         gap = Estimate(mean, ConfidenceInterval(mean - half, mean + half, level))
         t_test = SignificanceTest(tval, float(k.two_sided_t_p(np.asarray(tval), np.asarray(n - 1.0))), n - 1.0)
-        ncp = [k.noncentral_t_ncp(np.array([tval]), np.array([n - 1.0]), 0.5 + s * level / 2)[0] for s in (1, -1)]
-        dz = Estimate(mean / sd, ConfidenceInterval(float(ncp[0] / np.sqrt(n)), float(ncp[1] / np.sqrt(n)), level))
+        dz = Estimate(mean / sd, None)
     else:
         gap = Estimate(mean, None, reason)
         t_test, dz = missing_test(reason), missing_estimate(reason)
@@ -242,5 +245,31 @@ def paired(current: ArrayLike, desired: ArrayLike, *, level: float = 0.95) -> Pa
     return PairedComparison(n, float(x.mean()), float(y.mean()), gap, t_test, w, dz)
 
 
-__all__ = ["PairedComparison", "TwoGroupComparison", "compare_groups", "compare_two", "compare_with_rest", "paired"]
+def paired_many(pairs: Sequence[tuple[ArrayLike, ArrayLike]], *, level: float = 0.95) -> tuple[PairedComparison, ...]:
+    """:func:`paired` for each ``(current, desired)`` pair, in order.
+
+    The d_z confidence limits invert the noncentral t distribution by a root search; here the searches of all
+    pairs run together, one vectorised search per limit, which is most of the time :func:`paired` takes.
+    """
+    level = check_level(level)
+    out = []
+    for i, (current, desired) in enumerate(pairs):
+        x, y = as_vector(current, f"current[{i}]"), as_vector(desired, f"desired[{i}]")
+        if x.shape != y.shape:
+            raise ValueError("current and desired need one value per respondent each (same length)")
+        out.append(_paired_without_ci(x, y, level))
+    todo = [i for i, r in enumerate(out) if r.d_z.value is not None and r.d_z.reason is None]
+    if todo:
+        tval = np.array([out[i].t_test.statistic for i in todo], dtype=np.float64)
+        df = np.array([out[i].n - 1.0 for i in todo])
+        low = k.noncentral_t_ncp(tval, df, 0.5 + level / 2) / np.sqrt(df + 1.0)
+        high = k.noncentral_t_ncp(tval, df, 0.5 - level / 2) / np.sqrt(df + 1.0)
+        for i, lo, hi in zip(todo, low, high, strict=True):
+            ci = ConfidenceInterval(float(lo), float(hi), level)
+            out[i] = replace(out[i], d_z=Estimate(out[i].d_z.value, ci))
+    return tuple(out)
+
+
+__all__ = ["PairedComparison", "TwoGroupComparison", "compare_groups", "compare_two", "compare_with_rest", "paired",
+           "paired_many"]
 

@@ -498,7 +498,8 @@ def test_engine_is_pure() -> None:
     modules = json.loads(subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
                                         text=True).stdout)
     assert not [m for m in modules if m.split(".")[0] in ("scipy", "fastapi", "sqlalchemy", "pydantic", "starlette")]
-    assert {m for m in modules if m.split(".")[0] == "app"} == {"app", "app.reports", "app.reports.anonymity"}
+    assert {m for m in modules if m.split(".")[0] == "app"} == {"app", "app.reports", "app.reports.anonymity",
+                                                                "app.reports.anonymity_flow"}
 
 
 def test_a_subset_map_started_from_the_respondent_map_keeps_the_promise() -> None:

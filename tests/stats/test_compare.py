@@ -15,6 +15,7 @@ from app.stats import (
     compare_two,
     compare_with_rest,
     paired,
+    paired_many,
     scale_scores,
 )
 from tests.stats.helpers import bfi_items, bfi_scale, close, load_csv, load_ref
@@ -141,6 +142,35 @@ def test_paired_edge_cases_say_why() -> None:
     assert shifted.wilcoxon.statistic == 6.0
     with pytest.raises(ValueError):
         paired([1.0, 2.0], [1.0])
+
+
+def test_paired_many_gives_what_paired_gives_one_by_one() -> None:
+    """The batched d_z root searches agree with the single ones (to the search's own tolerance), edge cases too."""
+    rng = np.random.default_rng(5)
+    pairs = [paired_samples(key) for key in PAIRED]
+    pairs += [([np.nan, 1.0], [2.0, np.nan]), ([1.0], [2.0]), ([1.0, 2.0, 3.0], [1.0, 2.0, 3.0]), ([], [])]
+    for n in (2, 3, 40, 2000):
+        x = rng.integers(1, 6, n).astype(float)
+        y = np.clip(x + rng.integers(-1, 3, n), 1, 5)
+        x[rng.random(n) < 0.1] = np.nan
+        pairs.append((x, y))
+    many = paired_many(pairs)
+    assert len(many) == len(pairs)
+    for (x, y), got in zip(pairs, many, strict=True):
+        one = paired(x, y)
+        assert (got.n, got.gap, got.t_test, got.wilcoxon) == (one.n, one.gap, one.t_test, one.wilcoxon)
+        assert got.d_z.value == one.d_z.value and got.d_z.reason is one.d_z.reason
+        if one.d_z.ci is not None:
+            assert got.d_z.ci is not None
+            close([got.d_z.ci.low, got.d_z.ci.high], [one.d_z.ci.low, one.d_z.ci.high], rel=1e-11)
+    ref = REF["sleep_paired"]
+    assert many[0].d_z.ci is not None
+    close([many[0].d_z.ci.low, many[0].d_z.ci.high], ref["d_z_ci_precise"], rel=1e-6)
+    assert paired_many([]) == ()
+    with pytest.raises(ValueError):
+        paired_many([([1.0, 2.0], [1.0, 2.0]), ([1.0, 2.0], [1.0])])
+    with pytest.raises(ValueError):
+        paired_many([([1.0, 2.0], [1.0, 2.0])], level=1.5)
 
 
 def test_moments_from_a_database_give_all_but_the_rank_test() -> None:

@@ -1,0 +1,183 @@
+"""The anonymity maps of a survey's respondents and of subsets of them (see `app.reports.context`), cached per
+worker process.
+
+Every map of a survey is built on one `Layout` of the unit tree and layers (kept across new responses: a response
+does not change the tree) from a counts matrix of respondents per (unit, layer) atom. A subset's counts come from a
+mask over the respondents, or, for the many subsets of one kind (answered item 1, 2, ...), from one pass over a
+respondents x columns matrix. Maps are cached by their counts (a map is a function of the counts, the layout and k
+alone), subsets also by name. Keys include the survey's response count, so a new response makes the next report
+build new maps; the survey's last map of each name then spares most protections (a response in an atom that
+already had k respondents changes no flow: `suppress_atoms(previous=)`), and the maps are exactly those a cold
+start would build. Nothing is shared between worker processes: each builds the same maps from the same counts, so
+several workers stay correct and agree.
+"""
+
+import hashlib
+import threading
+import uuid
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from app.orgs.models import Layer
+from app.reports.anonymity import Layout, SuppressionMap, suppress_atoms
+from app.reports.data import SurveyData, forget_survey_data, is_erased
+from app.units.tree import UnitTree
+
+Mask = npt.NDArray[np.bool_]
+Counts = npt.NDArray[np.int64]
+
+MAP_CACHE_SIZE = 1024  # the main map and the subset maps (dimensions, items, pairs) of a few surveys
+LAYOUT_CACHE_SIZE = 16
+_maps: OrderedDict[tuple[object, ...], SuppressionMap] = OrderedDict()  # by counts
+_named: OrderedDict[tuple[object, ...], SuppressionMap] = OrderedDict()  # by subset name
+_latest: OrderedDict[tuple[object, ...], SuppressionMap] = OrderedDict()  # by subset name, any response count
+_layouts: OrderedDict[tuple[object, ...], Layout] = OrderedDict()
+# per loaded answers (dropped with them): each respondent's atom, and the atom counts of column matrices
+_atoms_of: "weakref.WeakKeyDictionary[SurveyData, dict[tuple[object, ...], Counts]]" = weakref.WeakKeyDictionary()
+_lock = threading.Lock()
+
+
+def clear() -> None:
+    """Forget every map (not the layouts), as after a server start; for benchmarks and tests."""
+    with _lock:
+        for cache in (_maps, _named, _latest):
+            cache.clear()
+
+
+def forget_surveys(survey_ids: list[uuid.UUID]) -> None:
+    """Drop deleted surveys' answers and suppression maps from this process's caches."""
+    forget_survey_data(survey_ids)
+    with _lock:
+        for cache in (_maps, _named, _latest):
+            for key in [k for k in cache if k[0] in survey_ids]:
+                del cache[key]
+
+
+def _remember(cache: OrderedDict[tuple[object, ...], SuppressionMap], key: tuple[object, ...],
+              smap: SuppressionMap) -> None:
+    with _lock:
+        if is_erased(key[0]):  # type: ignore[arg-type]  # deleted while it was being built: not kept
+            return
+        cache[key] = smap
+        while len(cache) > MAP_CACHE_SIZE:
+            cache.popitem(last=False)
+
+
+@dataclass(frozen=True)
+class MapBase:
+    """What every map of one survey shares: the layout (tree, layers, published layer detail), k and the cache
+    key (survey, response count, k, layout: one object per tree shape and layers, a cheap key)."""
+
+    key: tuple[object, ...]
+    layout: Layout
+    k: int
+
+
+def map_base(data: SurveyData, tree: UnitTree, layers: list[Layer], k: int) -> MapBase:
+    parent_of: dict[Hashable, Hashable | None] = {u.id: u.parent_id for u in tree.units.values()}
+    layer_ids: list[uuid.UUID | None] = [layer.id for layer in layers]
+    if None in data.layer_ids:
+        layer_ids.append(None)
+    shape = (tuple(sorted((str(a), str(b)) for a, b in parent_of.items())), tuple(layer_ids))
+    with _lock:
+        layout = _layouts.get(shape)
+    if layout is None:
+        # Per-layer figures only for the organisation and units with sub-units: a team's layer cells would single
+        # out its one or two leaders, and protecting them would hide whole team totals (`suppress(layer_detail=)`).
+        layer_detail = {None, *(u for u, children in tree.children.items() if u and children)}
+        layout = Layout.of(parent_of, layer_ids, layer_detail=layer_detail)
+        with _lock:
+            _layouts[shape] = layout
+            while len(_layouts) > LAYOUT_CACHE_SIZE:
+                _layouts.popitem(last=False)
+    return MapBase((data.survey_id, data.n, k, layout), layout, k)
+
+
+def _per_data(data: SurveyData, key: tuple[object, ...], make: Callable[[], Counts]) -> Counts:
+    per_data = _atoms_of.setdefault(data, {})
+    found = per_data.get(key)
+    if found is None:
+        found = per_data[key] = make()
+    return found
+
+
+def _atoms(base: MapBase, data: SurveyData) -> Counts:
+    """Per respondent: their atom's flat index in the layout's counts matrix."""
+    def make() -> Counts:
+        layout = base.layout
+        try:
+            rows = np.array([layout.unit_index[u] for u in data.unit_ids], dtype=np.int64)
+            cols = np.array([layout.layer_index[layer] for layer in data.layer_ids], dtype=np.int64)
+        except KeyError as e:
+            raise ValueError(f"a response's unit or layer is not in the organisation: {e}") from None
+        return rows[data.unit_codes] * len(layout.layers) + cols[data.layer_codes]
+    return _per_data(data, base.key, make)
+
+
+def _size(base: MapBase) -> int:
+    return (len(base.layout.units) + 1) * len(base.layout.layers)
+
+
+def mask_counts(base: MapBase, data: SurveyData, mask: Mask | None) -> Counts:
+    """Respondents per atom among those in `mask` (everyone for None: counted once per loaded answers), flat."""
+    atoms = _atoms(base, data)
+    if mask is None:
+        return _per_data(data, (*base.key, None), lambda: np.bincount(atoms, minlength=_size(base)))
+    return np.bincount(atoms[np.asarray(mask, dtype=bool)], minlength=_size(base))
+
+
+def column_counts(base: MapBase, data: SurveyData, kind: str, matrix: Callable[[], Mask]) -> Counts:
+    """Per column of the respondents x columns `matrix` (made only once per loaded answers and `kind`), the
+    respondents per atom flagged in it: columns x atoms."""
+    def make() -> Counts:
+        flags = np.ascontiguousarray(np.asarray(matrix(), dtype=bool).T)  # one pass instead of one per column
+        atoms = _atoms(base, data)
+        return np.stack([np.bincount(atoms[column], minlength=_size(base)) for column in flags])
+    return _per_data(data, (*base.key, kind), make)
+
+
+def cached_map(base: MapBase, data: SurveyData, counts: Counts | None, name: str | None = None) -> SuppressionMap:
+    """The map of these atom counts (the respondents' own map for None); a subset's map starts from the
+    respondents' map (`hide_as`). The survey's last map of the same `name` (before the latest responses) spares
+    the protection when it provably ends the same (`suppress_atoms(previous=)`)."""
+    flat = mask_counts(base, data, None) if counts is None else counts
+    key = (*base.key, counts is None, hashlib.blake2b(flat.astype(np.int64).tobytes(), digest_size=16).digest())
+    with _lock:
+        if key in _maps:
+            _maps.move_to_end(key)
+            return _maps[key]
+    main = None if counts is None else cached_map(base, data, None)
+    shape = (len(base.layout.units) + 1, len(base.layout.layers))
+    latest = (base.key[0], *base.key[2:], name)  # survey, k, layout: every response count
+    with _lock:
+        previous = _latest.get(latest)
+    smap = suppress_atoms(base.layout, flat.reshape(shape), base.k, hide_as=main, previous=previous)
+    if counts is None:  # a new response count: the survey's maps of older counts are never asked again
+        with _lock:
+            for cache in (_maps, _named):
+                for old in [k for k in cache if k[0] == base.key[0] and k[1] != base.key[1]]:
+                    del cache[old]
+    _remember(_maps, key, smap)
+    _remember(_latest, latest, smap)
+    return smap
+
+
+def named_map(base: MapBase, data: SurveyData, name: str, counts: Callable[[], Counts]) -> SuppressionMap:
+    """The map of the subset called `name`, its counts made only when neither the name nor the counts are known."""
+    key = (*base.key, name)
+    with _lock:
+        found = _named.get(key)
+    if found is None:
+        found = cached_map(base, data, counts(), name)
+        _remember(_named, key, found)
+    return found
+
+
+def suppression_map(data: SurveyData, tree: UnitTree, layers: list[Layer], k: int) -> SuppressionMap:
+    """The survey's one global suppression pattern of respondents (cached per answers, tree shape and threshold)."""
+    return cached_map(map_base(data, tree, layers, k), data, None)
