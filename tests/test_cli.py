@@ -32,7 +32,7 @@ def _port():
 
 
 def _wait(url, proc):
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + 120  # generous: a loaded 2-core machine took 40 s to import the app
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(proc.stderr.read())
