@@ -67,6 +67,7 @@ export const API = {
   layers: (org) => `/api/v1/organisations/${org}/layers`,
   units: (org) => `/api/v1/organisations/${org}/units`,
   surveys: (org) => `/api/v1/organisations/${org}/surveys`,
+  questionnaires: (org) => `/api/v1/organisations/${org}/questionnaires`,
   questionnaire: (org, id) => `/api/v1/organisations/${org}/questionnaires/${id}`,
   report: (org, survey, name) => `/api/v1/organisations/${org}/surveys/${survey}/reports/${name}`,
 };
