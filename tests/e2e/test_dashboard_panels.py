@@ -133,8 +133,13 @@ def _check_agreement(page: Any, report: dict[str, Any], lang: str) -> None:
 
 def _check_quality(page: Any, report: dict[str, Any], heat: dict[str, Any], lang: str) -> None:
     order = ["critical", "warning", "info"]
-    warnings = sorted(report["warnings"], key=lambda w: order.index(w["severity"]))  # most severe first
+    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}  # by group, the most severe group first
+    for w in sorted(report["warnings"], key=lambda w: order.index(w["severity"])):
+        groups.setdefault((w["group"]["unit_id"], w["group"]["layer_key"], w["language"]), []).append(w)
+    warnings = [w for items in groups.values() for w in items]
     panel = page.locator("#panel-quality")
+    names = [re.compile(f"^{re.escape(items[0]['group']['unit_name'])}(, .+)?$") for items in groups.values()]
+    expect(panel.locator(".quality-group > span")).to_have_text(names)
     expect(panel.locator(".quality-message")).to_have_text([w["message"][lang] for w in warnings])
     expect(panel.locator(".quality-evidence").first).to_contain_text(f"n = {warnings[0]['evidence']['n']}")
     count = "data-quality warnings" if lang == "en" else "waarschuwingen over de gegevens"

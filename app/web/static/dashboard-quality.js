@@ -71,21 +71,36 @@ function groupName(ctx, w) {
   return w.language ? `${name} (${w.language})` : name;
 }
 
-function warningItem(ctx, w, where) {
+function figureText(ctx, evidence) {
+  const share = evidence.figure.endsWith("share");
+  const f = (x) => (share ? fmtPct(ctx.lang, x) : fmt(ctx.lang, x));
+  return `${ctx.t(`figure.${evidence.figure}`, { value: f(evidence.value), threshold: f(evidence.threshold) })}`
+    + ` · ${ctx.t("nIs", { n: evidence.n })}`;
+}
+
+/** The warnings grouped by the group they concern, the group with the most severe warning first. */
+export function byGroup(warnings) {
+  const sorted = [...warnings].sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
+  const groups = new Map();
+  for (const w of sorted) {
+    const key = `${w.group.unit_id}|${w.group.layer_key}|${w.language}`;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key).push(w);
+  }
+  return [...groups.values()];
+}
+
+function groupBlock(ctx, items, where) {
   const link = where ? el("a", { href: `#panel-${where}`, class: "warn-where",
     text: ctx.t("qualityShownIn", { panel: ctx.t(`${where}Title`) }) }) : null;
-  return el("li", { class: `quality-item warn-${w.severity}` },
-    el("p", { class: "quality-line" },
-      el("span", { class: `severity-tag severity-${w.severity}` },
-        el("span", { "aria-hidden": "true", text: `${WARN} ` }), ctx.t(`severity.${w.severity}`)),
-      el("span", { class: "quality-group", text: groupName(ctx, w) })),
-    el("p", { class: "quality-message", text: message(ctx, w) }),
-    el("p", { class: "quality-evidence" },
-      ctx.t(`figure.${w.evidence.figure}`, { value: w.evidence.figure.endsWith("share")
-        ? fmtPct(ctx.lang, w.evidence.value) : fmt(ctx.lang, w.evidence.value),
-      threshold: w.evidence.figure.endsWith("share") ? fmtPct(ctx.lang, w.evidence.threshold)
-        : fmt(ctx.lang, w.evidence.threshold) }),
-      ` · ${ctx.t("nIs", { n: w.evidence.n })}`, link ? " · " : null, link));
+  return el("li", { class: "quality-group-block" },
+    el("h3", { class: "quality-group" }, el("span", { text: groupName(ctx, items[0]) }), link),
+    el("ul", { class: "quality-items" }, items.map((w) => el("li", { class: `quality-item warn-${w.severity}` },
+      el("p", { class: "quality-line" },
+        el("span", { class: `severity-tag severity-${w.severity}` },
+          el("span", { "aria-hidden": "true", text: `${WARN} ` }), ctx.t(`severity.${w.severity}`)),
+        el("span", { class: "quality-message", text: message(ctx, w) })),
+      el("p", { class: "quality-evidence", text: figureText(ctx, w.evidence) })))));
 }
 
 function dontKnowTable(ctx, rows) {
@@ -103,17 +118,16 @@ export const quality = {
   optional: ["heatmap", "gaps"],
   render(body, { quality: data, heatmap: heat, gaps }, ctx) {
     const shown = shownGroups(heat, gaps);
-    const warnings = [...data.warnings].sort((a, b) => SEVERITY_ORDER.indexOf(a.severity)
-      - SEVERITY_ORDER.indexOf(b.severity));
+    const warnings = data.warnings;
     const counts = SEVERITY_ORDER.map((s) => [s, warnings.filter((w) => w.severity === s).length]).filter(([, c]) => c);
-    add(body, 
+    add(body,
       data.suppressed ? note(ctx.t("qualityScopeSuppressed", { k: ctx.k }), "suppressed") : null,
       warnings.length
         ? el("p", { class: "quality-count", text: ctx.t("qualityCount", { count: warnings.length,
           detail: counts.map(([s, c]) => `${ctx.t(`severity.${s}`).toLowerCase()} ${c}`).join(", ") }) })
         : note(ctx.t("qualityNone")),
       warnings.length ? el("ul", { class: "quality-list" },
-        warnings.map((w) => warningItem(ctx, w, shownIn(w, ctx, shown)))) : null,
+        byGroup(warnings).map((items) => groupBlock(ctx, items, shownIn(items[0], ctx, shown)))) : null,
       data.dont_know.length ? dontKnowTable(ctx, data.dont_know) : null,
       el("p", { class: "panel-foot", text: ctx.t("qualityFoot") }));
   },
