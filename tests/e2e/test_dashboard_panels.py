@@ -304,6 +304,7 @@ def test_imported_responses_and_warnings_beside_the_figures(org: OrgContext, htt
     critical = next(w for w in quality["warnings"] if w["code"] == "negative_item_total" and w["item"] == flipped)
     lining = next(w for w in quality["warnings"] if w["code"] == "straight_lining" and w["group"]["unit_id"] is None)
 
+    agreement = org.admin.get(f"{reports}/agreement", params={"level": "teams"}).json()
     page = open_tab("en-GB", LAPTOP).page
     page.goto("/dashboard")
     sign_in(page, org.key())
@@ -329,5 +330,14 @@ def test_imported_responses_and_warnings_beside_the_figures(org: OrgContext, htt
         "\u26a0 Critical")
     expect(page.locator("#panel-trend .panel-note")).to_have_text(
         "There is no earlier wave of this questionnaire to compare with.")
-    for panel in ("rates", "profile", "quality"):
+    # two teams that hardly differ: team means are no team properties, flagged and said in one sentence
+    flagged = next(d for d in agreement["dimensions"] if d["flags"] == ["icc1_below_0.05", "icc2_below_0.70"])
+    card = page.locator("#panel-agreement .agree-card").filter(
+        has=page.locator(".agree-name", has_text=flagged["name"]))
+    expect(card.locator(".agree-verdict")).to_have_text("\u2691 do not read as team property")
+    expect(card.locator(".agree-reading")).to_have_text(
+        f"Team means on {flagged['name']} should not be read as properties of the teams: hardly any of the variation "
+        f"lies between teams (ICC(1) {en(flagged['icc1'])}, below 0.05) and team means are not reliable (ICC(2) "
+        f"{en(flagged['icc2'])}, below 0.70).")
+    for panel in ("rates", "profile", "quality", "agreement"):
         page.locator(f"#panel-{panel}").screenshot(path=str(artifacts / f"dashboard-panel-{panel}-imported.png"))

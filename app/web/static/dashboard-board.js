@@ -5,6 +5,10 @@
 import { ApiError } from "./dashboard-api.js";
 import { clear, el, note } from "./dashboard-dom.js";
 
+/* Reports asked of the service at once. On SQLite every request holds the database's one write lock while it
+   runs, and a request that waits longer than the busy timeout fails: a few at a time, the top panels first. */
+const IN_FLIGHT = 3;
+
 export class Board {
   /** `fetch(url)`: a promise of the JSON; `context()`: the panels' context for the current selection;
       `errorText(error)`: {title, text}; `onResult(panelId, result)`; `onUnauthorized()`: the key was refused;
@@ -18,6 +22,8 @@ export class Board {
     this.generation = 0; // bumped by every new selection
     this.openTables = new Set(); // "<panel>:<index>" of the figure tables the reader opened
     this.choices = new Map(); // "<panel>:<name>" -> what the reader picked inside a panel (a team, the waves)
+    this.active = 0;
+    this.waiting = []; // resolvers of the requests queued for a free slot, first come first served
   }
 
   /** Drops every answer still on its way (a new survey, organisation or sign-out). */
@@ -51,8 +57,20 @@ export class Board {
   }
 
   fetchOnce(url) {
-    if (!this.cache.has(url)) this.cache.set(url, this.fetch(url));
+    if (!this.cache.has(url)) this.cache.set(url, this.throttled(url));
     return this.cache.get(url);
+  }
+
+  async throttled(url) {
+    if (this.active < IN_FLIGHT) this.active += 1;
+    else await new Promise((resolve) => this.waiting.push(resolve)); // a finished request hands its slot over
+    try {
+      return await this.fetch(url);
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.active -= 1;
+    }
   }
 
   async load(panel, ctx, generation) {
