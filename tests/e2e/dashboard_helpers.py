@@ -114,6 +114,15 @@ def significant(change: dict[str, Any]) -> bool:
     return welch.get("p_adjusted") is not None and welch["p_adjusted"] < 0.05
 
 
+# The dashboard asks again after a 503 (the database was busy: SQLite under a loaded suite); Chromium logs the try.
+RETRIED = re.compile(r"^Failed to load resource: the server responded with a status of 503")
+
+
+def page_errors(tab: Any) -> list[str]:
+    """What the page logged as errors, but for a 503 the dashboard retried."""
+    return [e for e in tab.console_errors if not RETRIED.search(e)]
+
+
 @dataclass
 class Traffic:
     """Every request the page made: its URL and whether it carried the key in the Authorization header."""

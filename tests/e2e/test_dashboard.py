@@ -24,6 +24,7 @@ from tests.e2e.dashboard_helpers import (
     loaded,
     nl,
     open_tables,
+    page_errors,
     sign_in,
     watch,
 )
@@ -46,7 +47,7 @@ def demo(server_url: str) -> Demo:
 def _clean(tab: Any, traffic: Any, *keys: str, allowed: re.Pattern[str] | None = None) -> None:
     """No CSP violation, no script error, and the keys only ever in the Authorization header."""
     assert tab.csp_violations() == []
-    assert [e for e in tab.console_errors if not (allowed and allowed.search(e))] == []
+    assert [e for e in page_errors(tab) if not (allowed and allowed.search(e))] == []
     assert traffic.bearer and set(traffic.bearer) == {f"Bearer {key}" for key in keys}
     assert not [url for url in traffic.urls for key in keys if key in url or key[4:20] in url]
 

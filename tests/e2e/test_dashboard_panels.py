@@ -27,6 +27,7 @@ from tests.e2e.dashboard_helpers import (
     nl,
     open_tables,
     p_text,
+    page_errors,
     sign_in,
     significant,
 )
@@ -174,15 +175,30 @@ def test_the_panels_show_the_figures_of_the_api_in_english_and_dutch(demo: Demo,
         _check_quality(page, demo.report(sid, "data-quality"), demo.report(sid, "heatmap", level="teams"), lang)
         assert page.evaluate(CONTRAST_FAILURES) == []
         _shots(page, artifacts, f"laptop-{lang}")
-    assert tab.csp_violations() == [] and tab.console_errors == []
+    assert tab.csp_violations() == [] and page_errors(tab) == []
 
 
 def test_the_panel_controls_work_by_keyboard_and_keep_the_focus(demo: Demo, open_tab: Any) -> None:
     sid, earlier = demo.survey(WAVE)["id"], demo.survey(EARLIER)["id"]
     tab = open_tab("en-GB", LAPTOP)
     page = tab.page
+    busy: list[str] = []
+
+    def once_busy(route: Any) -> None:  # the database busy once (503, Retry-After): the dashboard asks again
+        if busy:
+            route.continue_()
+            return
+        busy.append(route.request.url)
+        route.fulfill(status=503, content_type="application/problem+json", headers={"Retry-After": "1"},
+                      body='{"type":"urn:culturegap:problem:unavailable","title":"Service unavailable","status":503}')
+
+    page.route("**/reports/agreement*", once_busy)
     page.goto("/dashboard")
     sign_in(page, demo.admin_key)
+    assert len(busy) == 1
+    expect(page.locator("#panel-agreement .agree-card").first).to_be_visible()
+    expect(page.locator("#panel-agreement [role=alert]")).to_have_count(0)
+    page.unroute("**/reports/agreement*")
     report = demo.report(sid, "team-gaps", level="teams")
     shown = [c for c in report["teams"] if not c["suppressed"]]
 
@@ -232,7 +248,7 @@ def test_the_panel_controls_work_by_keyboard_and_keep_the_focus(demo: Demo, open
                                                                   for c in changes])
     assert [u for u in tab.request_urls if "/reports/trend" in u] and all(
         f"surveys={earlier}" in u for u in tab.request_urls if "/reports/trend" in u)
-    assert tab.csp_violations() == [] and tab.console_errors == []
+    assert tab.csp_violations() == [] and page_errors(tab) == []
 
 
 @pytest.mark.parametrize("lang", ["nl", "en"])
@@ -250,7 +266,7 @@ def test_the_panels_on_a_phone(demo: Demo, open_tab: Any, artifacts: Path, lang:
     assert page.evaluate(CONTRAST_FAILURES) == []
     assert page.evaluate(SMALL_TARGETS) == []
     _shots(page, artifacts, f"phone-{lang}")
-    assert tab.csp_violations() == [] and tab.console_errors == []
+    assert tab.csp_violations() == [] and page_errors(tab) == []
 
 
 def test_a_unit_too_small_to_show_shows_no_figures_in_the_new_panels(demo: Demo, open_tab: Any,

@@ -6,8 +6,8 @@ import { ApiError } from "./dashboard-api.js";
 import { clear, el, note } from "./dashboard-dom.js";
 
 /* Reports asked of the service at once. On SQLite every request holds the database's one write lock while it
-   runs, and a request that waits longer than the busy timeout fails: a few at a time, the top panels first. */
-const IN_FLIGHT = 3;
+   runs, and a request that waits longer than the busy timeout fails (503): two at a time, the top panels first. */
+const IN_FLIGHT = 2;
 
 export class Board {
   /** `fetch(url)`: a promise of the JSON; `context()`: the panels' context for the current selection;
