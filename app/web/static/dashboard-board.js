@@ -10,7 +10,7 @@ import { clear, el, note } from "./dashboard-dom.js";
 const IN_FLIGHT = 2;
 
 export class Board {
-  /** `fetch(url)`: a promise of the JSON; `context()`: the panels' context for the current selection;
+  /** `fetch(url, signal)`: a promise of the JSON; `context()`: the panels' context for the current selection;
       `errorText(error)`: {title, text}; `onResult(panelId, result)`; `onUnauthorized()`: the key was refused;
       `onRetry()`: the reader asked for a failed panel again. */
   constructor({ panels, fetch, context, t, errorText, onResult, onUnauthorized, onRetry }) {
@@ -24,11 +24,15 @@ export class Board {
     this.choices = new Map(); // "<panel>:<name>" -> what the reader picked inside a panel (a team, the waves)
     this.active = 0;
     this.waiting = []; // resolvers of the requests queued for a free slot, first come first served
+    this.aborts = new AbortController(); // of the current selection's requests
   }
 
-  /** Drops every answer still on its way (a new survey, organisation or sign-out). */
+  /** Drops every answer still on its way (a new survey, organisation or sign-out): the requests in flight are
+      aborted and the queued ones never sent, so they hold up nothing the reader asks for next. */
   cancel() {
     this.generation += 1;
+    this.aborts.abort();
+    this.aborts = new AbortController();
   }
 
   body(panel) {
@@ -62,10 +66,12 @@ export class Board {
   }
 
   async throttled(url) {
+    const { signal } = this.aborts;
     if (this.active < IN_FLIGHT) this.active += 1;
     else await new Promise((resolve) => this.waiting.push(resolve)); // a finished request hands its slot over
     try {
-      return await this.fetch(url);
+      if (signal.aborted) throw new DOMException("The selection changed.", "AbortError");
+      return await this.fetch(url, signal);
     } finally {
       const next = this.waiting.shift();
       if (next) next();

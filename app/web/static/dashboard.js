@@ -286,7 +286,8 @@ function panelResult(panelId, result) {
 }
 
 const board = new Board({
-  panels: PANELS, fetch: api, context: panelContext, t, errorText, onResult: panelResult,
+  panels: PANELS, fetch: (url, signal) => get(state.key, url, { signal }), context: panelContext, t, errorText,
+  onResult: panelResult,
   onUnauthorized: keyRefused, onRetry: () => loadPanels(),
 });
 
