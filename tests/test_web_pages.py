@@ -1,4 +1,4 @@
-"""The respondent's web page over real HTTP, without a browser: served, secured, cacheable, no inline script."""
+"""The web pages over real HTTP, without a browser: served, secured, cacheable, no inline script, one shared head."""
 
 import re
 from html.parser import HTMLParser
@@ -75,8 +75,8 @@ def test_the_page_has_no_inline_script_handlers_or_styles(http: httpx.Client) ->
 
 def test_assets_are_linked_by_content_version_and_cached_for_a_year(http: httpx.Client) -> None:
     links = _assets(http.get("/respond").text)
-    assert {link.split("?")[0] for link in links} == {"/static/respond.css", "/static/respond.js",
-                                                      "/static/favicon.svg"}
+    assert [link.split("?")[0] for link in links] == ["/static/favicon.svg", "/static/base.css",
+                                                      "/static/respond.css", "/static/respond.js"]
     entry = http.get(next(link for link in links if link.startswith("/static/respond.js"))).text
     imports = re.findall(r'from "\./([^"]+)"', entry)
     assert sorted(target.split("?")[0] for target in imports) == ["respond-api.js", "respond-i18n.js",
@@ -95,6 +95,26 @@ def test_assets_are_linked_by_content_version_and_cached_for_a_year(http: httpx.
     assert http.get("/static/respond.css?v=0000000000000000").headers["cache-control"] == "no-cache"
     assert http.get("/static/respond.css").headers["content-type"] == "text/css; charset=utf-8"
     assert http.get("/static/favicon.svg").headers["content-type"] == "image/svg+xml"
+
+
+@pytest.mark.parametrize(("path", "own"), [("/respond", "respond"), ("/dashboard", "dashboard")])
+def test_the_pages_share_one_head_and_the_base_stylesheet(http: httpx.Client, path: str, own: str) -> None:
+    """base.css (tokens, top bar, language switch, cards, buttons) comes before the page's own stylesheet, so the
+    page's rules win; the page's own stylesheet repeats none of the tokens."""
+    page = http.get(path).text
+    assert "{{" not in page
+    head = page[:page.index("</head>")]
+    assert head.index('<meta charset="utf-8">') < 200  # within the first bytes, as HTML requires
+    for tag in ('name="viewport"', 'name="referrer" content="no-referrer"', 'name="robots"', 'rel="icon"'):
+        assert head.count(tag) == 1, tag
+    sheets = [link.split("?")[0] for link in _assets(page) if link.endswith(".css") or ".css?" in link]
+    assert sheets == ["/static/base.css", f"/static/{own}.css"]
+    base = http.get("/static/base.css").text
+    mine = http.get(f"/static/{own}.css").text
+    tokens = set(re.findall(r"(--[a-z-]+):", base))
+    assert {"--text", "--primary", "--page-width"} <= tokens
+    assert not tokens & set(re.findall(r"(--[a-z-]+):", mine)) - {"--page-width"}
+    assert ".lang-switch {" in base and ".lang-switch {" not in mine
 
 
 def test_revalidation_answers_304_without_a_body(http: httpx.Client) -> None:
@@ -118,6 +138,7 @@ def test_head_requests(http: httpx.Client) -> None:
 @pytest.mark.parametrize("path", [
     "/static/nothing.js",
     "/static/respond.html",  # the page template is only served, rendered, at /respond
+    "/static/head.html",  # the head the pages share: only ever part of a page
     "/static/..%2fapp%2fmain.py",
     "/static/%2e%2e%2f%2e%2e%2fpyproject.toml",
     "/static/../../pyproject.toml",

@@ -1,4 +1,4 @@
-"""Breakdowns of the scale scores by unit, layer or both, the unit x dimension heatmap, and response rates.
+"""Breakdowns of the scale scores by unit, layer or both, and the unit x dimension heatmap.
 
 A group's figures on a dimension are shown only where its respondents with a scale score on that dimension are a
 visible cell too (`ReportContext.dimension_visible`); the others read `suppressed`."""
@@ -7,10 +7,7 @@ import uuid
 from dataclasses import dataclass
 
 import numpy as np
-from sqlalchemy import func, select
-from sqlalchemy.orm import Session
 
-from app.invitations.models import Invitation
 from app.reports.anonymity import ALL
 from app.reports.context import Cell, ReportContext
 from app.reports.figures import num
@@ -25,8 +22,6 @@ from app.reports.profile_schemas import (
     HeatRow,
     Lang,
     Level,
-    RateRow,
-    ResponseRates,
 )
 from app.reports.profile_service import dimension_names, group_ref, interval, summarize_cells
 from app.stats import GroupDescriptives
@@ -134,29 +129,3 @@ def heatmap(ctx: ReportContext, level: Level, lang: Lang) -> Heatmap:
         rows.append(HeatRow(group=ref, cells=heat))
     return Heatmap(survey_id=ctx.survey.id, level=level, language=lang, columns=columns, rows=rows)
 
-
-def response_rates(session: Session, ctx: ReportContext, level: Level) -> ResponseRates:
-    """Invitations issued and used per unit (children or teams) and layer of the scope."""
-    atoms = session.execute(
-        select(Invitation.unit_id, Invitation.layer_id, func.count(), func.count(Invitation.submitted_at))
-        .where(Invitation.survey_id == ctx.survey.id).group_by(Invitation.unit_id, Invitation.layer_id)).all()
-
-    totals: dict[tuple[uuid.UUID | None, uuid.UUID | None], list[int]] = {}  # rolled up to every ancestor once
-    for unit_id, layer_id, issued, used in atoms:
-        for u in (unit_id, *ctx.tree.ancestors(unit_id), None):
-            for lay in (layer_id, None):
-                total = totals.setdefault((u, lay), [0, 0])
-                total[0] += issued
-                total[1] += used
-
-    def row(unit: uuid.UUID | None, layer: uuid.UUID | None = None) -> RateRow:
-        invited, answered = totals.get((unit, layer), (0, 0))
-        ref = group_ref(ctx, unit, ALL if layer is None else layer)
-        if ref.suppressed:
-            return RateRow(group=ref, invited=invited, answered=None, rate=None, reason="suppressed")
-        return RateRow(group=ref, invited=invited, answered=answered, rate=answered / invited if invited else None,
-                       reason=None if invited else "no_invitations")
-
-    return ResponseRates(survey_id=ctx.survey.id, level=level, scope=row(ctx.scope),
-                         units=[row(unit) for unit in units_of(ctx, level)],
-                         layers=[row(ctx.scope, layer.id) for layer in ctx.layers])

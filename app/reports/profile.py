@@ -1,4 +1,4 @@
-"""Culture profile, breakdowns, heatmap, response rates and data quality of a survey wave.
+"""Culture profile, breakdowns, heatmap and data quality (response rates: `rates`) of a survey wave.
 
 Every route reports on a scope: `unit_id`'s subtree, or the key's own unit, or the organisation. Any key of the
 organisation that reaches the scope may read them. Groups too small to show (see `min_group_size` and
@@ -9,10 +9,9 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
-from app.deps import SessionDep
 from app.reports import breakdown as service
 from app.reports.context import ReportDep
-from app.reports.profile_csv import CSV_RESPONSE, breakdown_csv, heatmap_csv, profile_csv, rates_csv
+from app.reports.profile_csv import CSV_RESPONSE, breakdown_csv, heatmap_csv, profile_csv
 from app.reports.profile_schemas import (
     Breakdown,
     By,
@@ -22,7 +21,6 @@ from app.reports.profile_schemas import (
     Heatmap,
     Lang,
     Level,
-    ResponseRates,
 )
 from app.reports.profile_service import culture_profile
 from app.reports.quality import data_quality
@@ -85,21 +83,6 @@ def get_heatmap(ctx: ReportDep, level: LevelQuery = "children", lang: LangQuery 
     """
     result = service.heatmap(ctx, level, lang)
     return heatmap_csv(result) if format == "csv" else result
-
-
-@router.get("/response-rates", name="get_response_rates", response_model=ResponseRates, responses=CSV_RESPONSE)
-def get_response_rates(ctx: ReportDep, session: SessionDep, level: LevelQuery = "children",
-                       format: FormatQuery = "json") -> Response | ResponseRates:
-    """Response rates of the scope, per unit (children or teams) and per layer: `invited` (invitations issued),
-    `answered` (invitations used to submit) and `rate` = answered / invited.
-
-    Anonymity: `invited` is shown for every group, since it reveals no answers; `answered` and `rate` only for
-    groups that are not suppressed (a suppressed group shows `reason: suppressed`). Imported responses have no
-    invitations: a group nobody was invited in has `rate: null` and `reason: no_invitations`; its `group.n` still
-    counts the responses (imported ones included).
-    """
-    result = service.response_rates(session, ctx, level)
-    return rates_csv(result) if format == "csv" else result
 
 
 @router.get("/data-quality", name="get_data_quality", response_model=DataQuality)

@@ -1,4 +1,4 @@
-"""CSV forms of the profile, breakdown, heatmap and response-rate reports: the same figures as the JSON, the same
+"""CSV forms of the profile, breakdown, and heatmap reports: the same figures as the JSON, the same
 suppression (a suppressed group has empty figure cells and `suppressed` = true). Unit paths are `/`-separated;
 text that a spreadsheet would run as a formula is prefixed with `'`."""
 
@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import Response
 
 from app.reports.figures import GroupRef, Interval
-from app.reports.profile_schemas import Breakdown, CultureProfile, Heatmap, RateRow, ResponseRates
+from app.reports.profile_schemas import Breakdown, CultureProfile, Heatmap
 
 CSV_RESPONSE: dict[int | str, dict[str, Any]] = {
     200: {"description": "JSON, or with `format=csv` the same table as CSV",
@@ -40,7 +40,7 @@ def csv_response(header: Sequence[str], rows: Iterable[Sequence[Cell]], name: st
                     headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
 
 
-def _group(g: GroupRef) -> list[Cell]:
+def group_cells(g: GroupRef) -> list[Cell]:
     return [str(g.unit_id) if g.unit_id else "", "/".join(g.unit_path), g.layer_key or "", g.n]
 
 
@@ -79,23 +79,14 @@ def breakdown_csv(b: Breakdown) -> Response:
     for kind, groups in (("organisation", [b.organisation]), ("scope", [b.scope]), ("group", b.groups)):
         for g in groups:
             for d in g.dimensions:
-                rows.append([kind, *_group(g.group), g.group.suppressed, d.key, d.n, d.mean, *_ci(d.ci),
+                rows.append([kind, *group_cells(g.group), g.group.suppressed, d.key, d.n, d.mean, *_ci(d.ci),
                              d.diff_from_organisation])
     return csv_response(header, rows, f"breakdown-{b.by}")
 
 
 def heatmap_csv(h: Heatmap) -> Response:
     header = [*GROUP, "suppressed", *[f"{c.key}_{what}" for c in h.columns for what in ("n", "mean", "diff")]]
-    rows = [[*_group(r.group), r.group.suppressed,
+    rows = [[*group_cells(r.group), r.group.suppressed,
              *[v for c in r.cells for v in (c.n, c.mean, c.diff_from_organisation)]] for r in h.rows]
     return csv_response(header, rows, "heatmap")
 
-
-def rates_csv(r: ResponseRates) -> Response:
-    header = ["row", *GROUP, "suppressed", "invited", "answered", "rate", "reason"]
-
-    def line(kind: str, x: RateRow) -> list[Cell]:
-        return [kind, *_group(x.group), x.group.suppressed, x.invited, x.answered, x.rate, x.reason]
-
-    rows = [line("scope", r.scope), *[line("unit", x) for x in r.units], *[line("layer", x) for x in r.layers]]
-    return csv_response(header, rows, "response-rates")

@@ -1,4 +1,4 @@
-"""Response schemas of the culture profile, breakdowns, heatmap, response rates and data-quality reports.
+"""Response schemas of the culture profile, breakdowns, heatmap and data-quality reports.
 
 Figures of a suppressed group are null, never zero; every figure carries the n it rests on.
 """
@@ -141,24 +141,6 @@ class Heatmap(BaseModel):
     language: Lang
     columns: list[HeatColumn]
     rows: list[HeatRow]
-
-
-class RateRow(BaseModel):
-    group: GroupRef = Field(description="`n` counts responses, imported ones included")
-    invited: int = Field(description="Invitations issued (shown for every group: it reveals no answers)")
-    answered: int | None = Field(description="Invitations used to submit; null when the group is suppressed")
-    rate: float | None = Field(description="answered / invited")
-    reason: Literal["suppressed", "no_invitations"] | None = Field(
-        description="Why the rate is missing; `no_invitations`: nobody was invited (e.g. the responses were "
-                    "imported)")
-
-
-class ResponseRates(BaseModel):
-    survey_id: uuid.UUID
-    level: Level
-    scope: RateRow
-    units: list[RateRow]
-    layers: list[RateRow]
 
 
 class Message(BaseModel):

@@ -44,6 +44,7 @@ _MEDIA_TYPES = {
     ".html": "text/html; charset=utf-8",
 }
 _ASSET_LINK = re.compile(r"\{\{asset:([A-Za-z0-9._-]+)\}\}")
+_INCLUDE = re.compile(r"\{\{include:([A-Za-z0-9._-]+\.html)\}\}")
 _MODULE_IMPORT = re.compile(r"""(\bfrom\s*|\bimport\s*\(\s*)(["'])\./([A-Za-z0-9._-]+\.js)\2""")
 
 
@@ -91,10 +92,15 @@ def _static_files() -> dict[str, Asset]:
     return assets
 
 
+def _template(name: str) -> str:
+    return (resources.files("app.web") / "static" / name).read_text(encoding="utf-8")
+
+
 @lru_cache
 def _page(name: str) -> Asset:
-    """An HTML page of `app/web/static`, its `{{asset:<file>}}` placeholders replaced by versioned links."""
-    template = (resources.files("app.web") / "static" / name).read_text(encoding="utf-8")
+    """An HTML page of `app/web/static`: each `{{include:<file>.html}}` replaced by that file (the head the pages
+    share), then each `{{asset:<file>}}` by a versioned link."""
+    template = _INCLUDE.sub(lambda match: _template(match.group(1)).rstrip("\n"), _template(name))
     files = _static_files()
 
     def link(match: re.Match[str]) -> str:

@@ -11,7 +11,8 @@ from playwright.sync_api import expect
 
 from tests.factories import client
 
-PANELS = ("readiness", "heatmap", "profile", "desired", "perception", "rates")
+PANELS = ("readiness", "heatmap", "profile", "desired", "perception", "teamgaps", "trend", "agreement", "quality",
+          "rates")
 
 # Controls smaller than 44 x 44 CSS pixels (WCAG 2.5.5's target size), among the visible ones.
 SMALL_TARGETS = """
@@ -86,6 +87,40 @@ def diff(x: float, lang: str = "en") -> str:
     """A difference with its sign, a real minus sign for negative ones."""
     text = (en if lang == "en" else nl)(abs(x))
     return f"+{text}" if x > 0 else f"\u2212{text}" if x < 0 else text
+
+
+STAR = " \u2605"
+
+
+def gap(value: float, significant: bool | None, lang: str = "en") -> str:
+    """A difference as a chart row writes it: signed, ★ when significant after the correction."""
+    return diff(value, lang) + (STAR if significant else "")
+
+
+def ci_text(ci: dict[str, float], lang: str = "en") -> str:
+    """A difference's confidence interval: "[+0.10; +0.52]"."""
+    return f"[{diff(ci['low'], lang)}; {diff(ci['high'], lang)}]"
+
+
+def p_text(p: float, lang: str = "en") -> str:
+    """An adjusted p-value as the tables write it."""
+    text = "< 0.001" if p < 0.001 else f"{p:.3f}"
+    return text.replace(".", ",") if lang == "nl" else text
+
+
+def significant(change: dict[str, Any]) -> bool:
+    """A trend change is significant when its Holm-adjusted Welch p is below 0.05 (the report gives p, not a flag)."""
+    welch = change.get("welch") or {}
+    return welch.get("p_adjusted") is not None and welch["p_adjusted"] < 0.05
+
+
+# The dashboard asks again after a 503 (the database was busy: SQLite under a loaded suite); Chromium logs the try.
+RETRIED = re.compile(r"^Failed to load resource: the server responded with a status of 503")
+
+
+def page_errors(tab: Any) -> list[str]:
+    """What the page logged as errors, but for a 503 the dashboard retried."""
+    return [e for e in tab.console_errors if not RETRIED.search(e)]
 
 
 @dataclass

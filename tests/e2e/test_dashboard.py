@@ -18,11 +18,13 @@ from tests.e2e.dashboard_helpers import (
     diff,
     en,
     fits_the_width,
+    gap,
     heat_row,
     load_demo,
     loaded,
     nl,
     open_tables,
+    page_errors,
     sign_in,
     watch,
 )
@@ -32,7 +34,6 @@ from tests.factories import OrgContext
 pytestmark = pytest.mark.browser
 
 WAVE = "Meting 2026"
-STAR = " \u2605"
 # Chromium logs every answer with an error status as a console error; the error tests expect those.
 LOAD_FAILURE = re.compile(
     r"^Failed to load resource: (the server responded with a status of (401|404|500)|net::ERR_FAILED)")
@@ -46,13 +47,9 @@ def demo(server_url: str) -> Demo:
 def _clean(tab: Any, traffic: Any, *keys: str, allowed: re.Pattern[str] | None = None) -> None:
     """No CSP violation, no script error, and the keys only ever in the Authorization header."""
     assert tab.csp_violations() == []
-    assert [e for e in tab.console_errors if not (allowed and allowed.search(e))] == []
+    assert [e for e in page_errors(tab) if not (allowed and allowed.search(e))] == []
     assert traffic.bearer and set(traffic.bearer) == {f"Bearer {key}" for key in keys}
     assert not [url for url in traffic.urls for key in keys if key in url or key[4:20] in url]
-
-
-def _gap(value: float, significant: bool | None, lang: str = "en") -> str:
-    return diff(value, lang) + (STAR if significant else "")
 
 
 def test_every_panel_shows_the_figures_of_the_api_on_a_laptop(demo: Demo, open_tab: Any, artifacts: Path) -> None:
@@ -79,7 +76,7 @@ def test_every_panel_shows_the_figures_of_the_api_on_a_laptop(demo: Demo, open_t
     top = readiness["dimensions"][0]
     first = page.locator("#panel-readiness .summary-item").first
     expect(first.locator(".summary-name")).to_have_text(top["name"])
-    expect(first.locator(".summary-figure")).to_have_text(_gap(top["desired_gap"]["gap"],
+    expect(first.locator(".summary-figure")).to_have_text(gap(top["desired_gap"]["gap"],
                                                                top["desired_gap"]["significant"]))
     least = readiness["least_ready_teams"][0]
     expect(page.locator("#panel-readiness")).to_contain_text(f"{least['group']['unit_name']}{en(least['mean'])}")
@@ -115,13 +112,13 @@ def test_every_panel_shows_the_figures_of_the_api_on_a_laptop(demo: Demo, open_t
     gaps = demo.report(sid, "desired-gap")["groups"][0]["dimensions"]
     expect(page.locator("#panel-desired tbody tr").first).to_contain_text(
         f"{gaps[0]['name']}{en(gaps[0]['mean_current'])}{en(gaps[0]['mean_desired'])}{diff(gaps[0]['gap'])}")
-    expect(page.locator("#panel-desired .row-value").first).to_have_text(_gap(gaps[0]["gap"], gaps[0]["significant"]))
+    expect(page.locator("#panel-desired .row-value").first).to_have_text(gap(gaps[0]["gap"], gaps[0]["significant"]))
     perception = demo.report(sid, "perception-gaps")
     compared = next(c for c in perception["comparisons"] if not c["suppressed"])
     figures = compared["dimensions"][0]
     chart = page.locator("#panel-perception .small-multiple").filter(has_text=compared["a"]["name"]).first
     expect(chart.locator(".small-n")).to_have_text(f"n = {compared['a']['n']} vs n = {compared['b']['n']}")
-    expect(chart.locator(".row-value").first).to_have_text(_gap(figures["difference"], figures["significant"]))
+    expect(chart.locator(".row-value").first).to_have_text(gap(figures["difference"], figures["significant"]))
     expect(chart.locator("svg")).to_have_attribute("role", "img")
     for c in perception["comparisons"]:
         if c["suppressed"]:  # a layer too small: said in words, no chart, no figure
@@ -365,8 +362,8 @@ def test_the_page_is_served_under_the_same_strict_headers(http: httpx.Client) ->
     assert page.headers["cache-control"] == "no-cache"
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>|\son\w+=|\sstyle=", page.text)
     links = re.findall(r'(?:src|href)="(/static/[^"]+)"', page.text)
-    assert {link.split("?")[0] for link in links} == {"/static/dashboard.css", "/static/dashboard.js",
-                                                      "/static/favicon.svg"}
+    assert [link.split("?")[0] for link in links] == ["/static/favicon.svg", "/static/base.css",
+                                                      "/static/dashboard.css", "/static/dashboard.js"]
     assert all(re.fullmatch(r"/static/[a-z0-9.-]+\?v=[0-9a-f]{16}", link) for link in links)
     entry = http.get(next(link for link in links if "dashboard.js" in link)).text
     modules = re.findall(r'from "\./([a-z0-9-]+\.js)\?v=[0-9a-f]{16}"', entry)

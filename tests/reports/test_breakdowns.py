@@ -1,4 +1,4 @@
-"""Breakdowns, heatmap and response rates: numbers against numpy, suppression (also in CSV), scope, parameters."""
+"""Breakdowns and heatmap: numbers against numpy, suppression (also in CSV), scope, parameters."""
 
 import csv
 import io
@@ -9,8 +9,6 @@ import pytest
 from tests.factories import OrgContext
 from tests.report_factories import Population, SurveyWithData, survey_with_responses
 from tests.reports.test_profile import Keyed, reports
-from tests.respond_factories import invite, item_keys, submit
-from tests.survey_factories import open_survey
 
 POPULATION = Population([
     ("North/Alpha", "employee", 12, 0.4), ("North/Alpha", "team_leader", 5, 0.8), ("North/Beta", "employee", 10, -0.2),
@@ -151,7 +149,6 @@ def test_unit_scoped_key_breaks_down_its_subtree(org, surveyed):
 @pytest.mark.parametrize(("report", "params"), [
     ("breakdown", {"by": "team"}), ("breakdown", {"level": "leaves"}), ("breakdown", {"format": "pdf"}),
     ("breakdown", {"lang": "fr"}), ("heatmap", {"level": "x"}), ("heatmap", {"format": "xlsx"}),
-    ("response-rates", {"format": "tsv"}), ("response-rates", {"level": "all"}),
 ])
 def test_bad_parameters_are_422(org, surveyed, report, params):
     response = org.admin.get(f"{reports(org, surveyed.id)}/{report}", params=params)
@@ -161,44 +158,3 @@ def test_bad_parameters_are_422(org, surveyed, report, params):
 def test_other_organisation_gets_404(org, other_org, surveyed):
     for report in ("breakdown", "heatmap", "response-rates", "data-quality"):
         assert other_org.admin.get(f"{reports(org, surveyed.id)}/{report}").status_code == 404
-
-
-def test_response_rates_from_invitations(org, http):
-    survey = open_survey(org, ask_desired=False, min_group_size=5)
-    ids = org.tree({"R": {"R1": {}, "R2": {}, "R3": {}}})
-    answers = dict.fromkeys(item_keys(org), 3)
-    plan = {"R1": (8, 6), "R2": (7, 5), "R3": (4, 2)}
-    for name, (invited, answered) in plan.items():
-        tokens = invite(org, survey["id"], ids[name], count=invited)
-        for token in tokens[:answered]:
-            assert submit(http, token, answers).status_code in (200, 201)
-    invite(org, survey["id"], ids["R1"], count=2, layer="team_leader")
-    response = org.admin.get(f"{reports(org, survey['id'])}/response-rates", params={"unit_id": ids["R"]})
-    assert response.status_code == 200, response.text
-    body = response.json()
-    assert body["scope"]["invited"] == 21
-    units = {r["group"]["unit_name"]: r for r in body["units"]}
-    assert [units[n]["invited"] for n in ("R1", "R2", "R3")] == [10, 7, 4]
-    assert units["R3"]["group"]["suppressed"] and units["R3"]["answered"] is None and units["R3"]["rate"] is None
-    assert units["R3"]["reason"] == "suppressed"
-    visible = [n for n in ("R1", "R2") if not units[n]["group"]["suppressed"]]
-    assert visible
-    for name in visible:
-        answered = plan[name][1]
-        assert units[name]["answered"] == answered and units[name]["group"]["n"] == answered
-        assert units[name]["rate"] == pytest.approx(answered / units[name]["invited"])
-    layers = {r["group"]["layer_key"]: r for r in body["layers"]}
-    assert layers["team_leader"]["invited"] == 2
-    assert layers["team_leader"]["answered"] == 0 and layers["team_leader"]["rate"] == 0.0
-    assert layers["director"]["reason"] == "no_invitations" and layers["director"]["rate"] is None
-    text = org.admin.get(f"{reports(org, survey['id'])}/response-rates",
-                         params={"unit_id": ids["R"], "format": "csv"}).text
-    rows = {(r["row"], r["unit_path"], r["layer"]): r for r in csv.DictReader(io.StringIO(text))}
-    r3 = rows[("unit", "R/R3", "")]
-    assert r3["invited"] == "4" and r3["answered"] == r3["rate"] == r3["n"] == "" and r3["suppressed"] == "true"
-
-
-def test_imported_responses_have_no_rate(org, surveyed):
-    body = get(org, surveyed, "response-rates", level="teams").json()
-    assert body["scope"]["invited"] == 0 and body["scope"]["rate"] is None
-    assert body["scope"]["reason"] == "no_invitations" and body["scope"]["group"]["n"] == 58

@@ -41,8 +41,24 @@ export function path(base, query) {
   return text ? `${base}?${text}` : base;
 }
 
-/** GET `url` with the key; resolves with the JSON body or rejects with an ApiError. */
+const RETRIES = 2; // of a 503 (the database was busy): the service says when to try again (Retry-After)
+
+const pause = (seconds) => new Promise((resolve) => { window.setTimeout(resolve, seconds * 1000); });
+
+/** GET `url` with the key; resolves with the JSON body or rejects with an ApiError. A 503 is asked again after
+    its Retry-After (at most twice): a GET changes nothing, and a busy database is usually free a moment later. */
 export async function get(key, url, { signal } = {}) {
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      return await getOnce(key, url, signal);
+    } catch (error) {
+      if (!(error instanceof ApiError && error.status === 503 && attempt < RETRIES)) throw error;
+      await pause(Math.min(10, Math.max(1, Number(error.retryAfter) || 1)));
+    }
+  }
+}
+
+async function getOnce(key, url, signal) {
   let response;
   try {
     response = await fetch(url, {
@@ -55,7 +71,11 @@ export async function get(key, url, { signal } = {}) {
   }
   let payload = null;
   try { payload = await response.json(); } catch { payload = null; }
-  if (!response.ok) throw new ApiError(classify(response.status), response.status, payload);
+  if (!response.ok) {
+    const error = new ApiError(classify(response.status), response.status, payload);
+    error.retryAfter = response.headers.get("retry-after");
+    throw error;
+  }
   return payload;
 }
 
@@ -67,6 +87,7 @@ export const API = {
   layers: (org) => `/api/v1/organisations/${org}/layers`,
   units: (org) => `/api/v1/organisations/${org}/units`,
   surveys: (org) => `/api/v1/organisations/${org}/surveys`,
+  questionnaires: (org) => `/api/v1/organisations/${org}/questionnaires`,
   questionnaire: (org, id) => `/api/v1/organisations/${org}/questionnaires/${id}`,
   report: (org, survey, name) => `/api/v1/organisations/${org}/surveys/${survey}/reports/${name}`,
 };

@@ -36,7 +36,8 @@ function hatch(defs) {
  * Rows of intervals on a common axis.
  *
  * options.rows: [{label, sublabel?, value, low, high, text (right-hand figure), ref? (a reference value, drawn as
- *   an open diamond), suppressed?, suppressedText?, significant?, missingText?}]
+ *   an open diamond), suppressed?, suppressedText?, significant?, missingText?, warn? (a data-quality severity:
+ *   a ⚠ after the label; the warning itself is written under the chart)}]
  * options.kind: "dot" (a mean on the scale) or "bar" (a difference, a bar from zero).
  * options.domain: [lo, hi]; options.width: px; options.label: the chart's accessible name.
  */
@@ -68,6 +69,7 @@ export function intervalChart({ rows, kind, domain, width, label, lang, tickForm
     const g = svg("g", { class: `row${row.suppressed ? " row-suppressed" : ""}${row.significant ? " row-significant" : ""}` });
     const name = svg("text", { x: PAD, y: top + 16, class: "row-label" }, row.label);
     if (row.sublabel) name.append(svg("tspan", { class: "row-sublabel", dx: 6, text: row.sublabel }));
+    if (row.warn) name.append(svg("tspan", { class: `row-warn warn-${row.warn}`, dx: 6, text: "\u26a0" }));
     g.append(name);
     g.append(svg("text", { x: w - PAD, y: top + 16, class: "row-value", "text-anchor": "end",
       text: row.suppressed ? row.suppressedText : (row.text || "") }));

@@ -22,6 +22,11 @@ function append(node, children) {
   return node;
 }
 
+/** Appends children to a node, skipping null, undefined and false, flattening arrays. */
+export function add(node, ...children) {
+  return append(node, children);
+}
+
 /** An HTML element: `el("td", {class: "num", text: "3.2"}, ...children)`. */
 export function el(tag, attrs, ...children) {
   return append(apply(document.createElement(tag), attrs), children);
@@ -40,6 +45,19 @@ export function hidden(text) {
 export function clear(node) {
   while (node.firstChild) node.firstChild.remove();
   return node;
+}
+
+// --- shared pieces of the panels ------------------------------------------------------------------------------
+
+/** A suppressed figure in a table cell: "n < k" on screen, the reason in words for screen readers. */
+export function suppressedCell(ctx) {
+  const long = ctx.t("suppressedLong", { k: ctx.k });
+  return el("span", { class: "suppressed-text", title: long },
+    el("span", { "aria-hidden": "true", text: ctx.t("suppressedShort", { k: ctx.k }) }), hidden(long));
+}
+
+export function note(text, kind = "info") {
+  return el("p", { class: `panel-note panel-note-${kind}`, text });
 }
 
 // --- numbers -----------------------------------------------------------------------------------------------------

@@ -2,21 +2,21 @@
    gaps between layers. Differences are bars from zero with their 95% confidence interval; a difference that is
    significant after the report's correction for multiple tests is drawn darker and marked ★. */
 import { figure, intervalChart, legend, table } from "./dashboard-charts.js";
-import { el, fmt, fmtCi, fmtDiff, present } from "./dashboard-dom.js";
-import { note, suppressedCell } from "./dashboard-panels.js";
+import { add, el, fmt, fmtCi, fmtDiff, note, present, suppressedCell } from "./dashboard-dom.js";
+import { qualityRequest, severityOf, warningsOf, warnNotes } from "./dashboard-quality.js";
 
 const STAR = "\u2605";
 
 /** "0.012", "< 0.001"; "–" when missing. */
-function fmtP(lang, p) {
+export function fmtP(lang, p) {
   if (!present(p)) return "–";
   return p < 0.001 ? `< ${fmt(lang, 0.001, 3)}` : fmt(lang, p, 3);
 }
 
-const reading = (ctx, r) => (r && (r[ctx.lang] || r.en)) || "";
+export const reading = (ctx, r) => (r && (r[ctx.lang] || r.en)) || "";
 
 /** A domain from zero to every interval's far end, rounded out to a quarter point (at least ±0.5 around zero). */
-function domainOf(rows) {
+export function domainOf(rows) {
   let [lo, hi] = [-0.25, 0.5];
   for (const r of rows) {
     for (const v of [r.diff, r.ci && r.ci.low, r.ci && r.ci.high]) {
@@ -26,29 +26,29 @@ function domainOf(rows) {
   return [Math.floor(lo * 4) / 4, Math.ceil(hi * 4) / 4];
 }
 
-function gapText(ctx, diff, significant) {
+export function gapText(ctx, diff, significant) {
   return present(diff) ? `${fmtDiff(ctx.lang, diff)}${significant ? ` ${STAR}` : ""}` : ctx.t("noFigure");
 }
 
-function gapChart(ctx, { rows, domain, width, caption }) {
+export function gapChart(ctx, { rows, domain, width, caption }) {
   return intervalChart({
     kind: "bar", domain, width, lang: ctx.lang, label: `${caption}. ${ctx.t("chartNote")}`,
     tickFormat: (v, digits) => (v === 0 ? "0" : fmtDiff(ctx.lang, v, digits)),
     rows: rows.map((r) => ({
       label: r.label, sublabel: r.sublabel, value: r.diff, low: r.ci && r.ci.low, high: r.ci && r.ci.high,
       suppressed: r.suppressed, suppressedText: ctx.t("suppressedLong", { k: ctx.k }), significant: r.significant,
-      text: gapText(ctx, r.diff, r.significant),
+      text: gapText(ctx, r.diff, r.significant), warn: r.warn,
     })),
   });
 }
 
-function gapLegend(ctx, suppressed) {
+export function gapLegend(ctx, suppressed) {
   return legend([{ mark: "bar", text: ctx.t("difference") }, { mark: "whisker", text: ctx.t("ci") },
     { mark: "significant", text: `${STAR} ${ctx.t("significantMark")}` },
     ...(suppressed ? [{ mark: "suppressed", text: ctx.t("legendSuppressed", { k: ctx.k }) }] : [])]);
 }
 
-const significantText = (ctx, s) => (s === null || s === undefined ? "–" : ctx.t(s ? "yes" : "no"));
+export const significantText = (ctx, s) => (s === null || s === undefined ? "–" : ctx.t(s ? "yes" : "no"));
 
 // --- readiness -------------------------------------------------------------------------------------------------------
 
@@ -90,7 +90,7 @@ export const readiness = {
   id: "readiness",
   requests: (ctx) => ({ readiness: ctx.report("readiness", { lang: ctx.lang }) }),
   render(body, { readiness: data }, ctx) {
-    if (data.suppressed) return body.append(note(ctx.t("scopeSuppressed", { k: ctx.k }), "suppressed"));
+    if (data.suppressed) return add(body, note(ctx.t("scopeSuppressed", { k: ctx.k }), "suppressed"));
     const byGap = data.ranked_by === "desired_gap";
     const dims = data.dimensions.map((d) => {
       const gap = byGap ? d.desired_gap : null;
@@ -120,7 +120,7 @@ export const readiness = {
           : ctx.t("readinessTeamAlone", { n: tm.n }) });
     };
     const teams = [...data.most_ready_teams, ...data.least_ready_teams];
-    body.append(el("div", { class: "summary-grid" },
+    add(body, el("div", { class: "summary-grid" },
       summaryBlock(ctx.t(byGap ? "readinessByGap" : "readinessByMean"), dims, key),
       summaryBlock(ctx.t("readinessGaps"), gaps, gaps.length ? null : note(ctx.t("readinessNoGaps"))),
       el("div", { class: "summary-stack" },
@@ -138,9 +138,9 @@ export const desired = {
   id: "desired",
   requests: (ctx) => (ctx.survey.ask_desired ? { gap: ctx.report("desired-gap", { lang: ctx.lang }) } : {}),
   render(body, { gap: data }, ctx) {
-    if (!ctx.survey.ask_desired || !data) return body.append(note(ctx.t("desiredNotAsked")));
+    if (!ctx.survey.ask_desired || !data) return add(body, note(ctx.t("desiredNotAsked")));
     const group = data.groups[0];
-    if (!group || group.suppressed) return body.append(note(ctx.t("scopeSuppressed", { k: ctx.k }), "suppressed"));
+    if (!group || group.suppressed) return add(body, note(ctx.t("scopeSuppressed", { k: ctx.k }), "suppressed"));
     const rows = group.dimensions.map((d) => ({ label: d.name, diff: d.gap, ci: d.gap_ci, significant: d.significant,
       suppressed: d.reason === "suppressed" || d.reason === "below_threshold" }));
     const caption = ctx.t("desiredCaption");
@@ -150,7 +150,7 @@ export const desired = {
       fmtDiff(ctx.lang, d.gap), fmtCi(ctx.lang, d.gap_ci, true), d.n === null ? suppressedCell(ctx) : String(d.n),
       fmtP(ctx.lang, d.t_test && d.t_test.p_adjusted), significantText(ctx, d.significant)]);
     const chart = gapChart(ctx, { rows, domain: domainOf(rows), width: ctx.width(body), caption });
-    body.append(gapLegend(ctx, rows.some((r) => r.suppressed)),
+    add(body, gapLegend(ctx, rows.some((r) => r.suppressed)),
       figure(chart, table({ caption, head, rows: tableRows }), ctx.t("showTable")),
       el("p", { class: "panel-foot", text: ctx.t("holmFoot") }));
   },
@@ -160,12 +160,13 @@ export const desired = {
 
 export const perception = {
   id: "perception",
-  requests: (ctx) => ({ gaps: ctx.report("perception-gaps", { lang: ctx.lang }) }),
-  render(body, { gaps: data }, ctx) {
+  requests: (ctx) => ({ gaps: ctx.report("perception-gaps", { lang: ctx.lang }), ...qualityRequest(ctx) }),
+  optional: ["quality"],
+  render(body, { gaps: data, quality }, ctx) {
     if (data.scope && data.scope.suppressed) {
-      return body.append(note(ctx.t("scopeSuppressed", { k: ctx.k }), "suppressed"));
+      return add(body, note(ctx.t("scopeSuppressed", { k: ctx.k }), "suppressed"));
     }
-    if (!data.comparisons.length) return body.append(note(ctx.t("perceptionNone")));
+    if (!data.comparisons.length) return add(body, note(ctx.t("perceptionNone")));
     const shown = data.comparisons.filter((c) => !c.suppressed);
     const hiddenOnes = data.comparisons.filter((c) => c.suppressed);
     const all = shown.flatMap((c) => c.dimensions.map((d) => ({ diff: d.difference, ci: d.difference_ci })));
@@ -173,15 +174,20 @@ export const perception = {
     const full = ctx.width(body);
     const cols = Math.max(1, Math.min(shown.length, full > 900 ? 3 : full > 560 ? 2 : 1));
     const width = Math.floor((full - (cols - 1) * 32) / cols);
+    // data-quality warnings of the two layers compared (a set of several layers is no group the report checks)
+    const layerWarnings = (side, dimension) => (side.layer_keys.length === 1
+      ? warningsOf(quality, ctx.scopeId, side.layer_keys[0], dimension) : []);
     const charts = shown.map((c) => {
       const caption = ctx.t("perceptionChart", { a: c.a.name, b: c.b.name });
       const rows = c.dimensions.map((d) => ({ label: d.name, diff: d.difference, ci: d.difference_ci,
-        significant: d.significant, suppressed: d.reason === "suppressed" || d.reason === "below_threshold" }));
+        significant: d.significant, suppressed: d.reason === "suppressed" || d.reason === "below_threshold",
+        warn: severityOf([...layerWarnings(c.a, d.key), ...layerWarnings(c.b, d.key)]) }));
       return el("section", { class: "small-multiple" },
         el("h3", { class: "small-title" }, c.a.name,
           el("span", { class: "small-sub", text: ` ${ctx.t("versus")} ${c.b.name}` })),
         el("p", { class: "small-n", text: ctx.t("perceptionN", { na: c.a.n, nb: c.b.n }) }),
-        el("div", { class: "chart-box" }, gapChart(ctx, { rows, domain, width, caption })));
+        el("div", { class: "chart-box" }, gapChart(ctx, { rows, domain, width, caption })),
+        warnNotes(ctx, layerWarnings(c.a)));
     });
     const hiddenList = hiddenOnes.length ? el("ul", { class: "hidden-list" }, hiddenOnes.map((c) => el("li", {
       class: "hidden-item" }, el("span", { class: "legend-mark legend-suppressed", "aria-hidden": "true" }),
@@ -197,8 +203,9 @@ export const perception = {
       : c.dimensions.map((d) => [c.a.name, d.name, fmtDiff(ctx.lang, d.difference),
         fmtCi(ctx.lang, d.difference_ci, true), `${d.n_a ?? "–"} / ${d.n_b ?? "–"}`,
         fmtP(ctx.lang, d.welch && d.welch.p_adjusted), significantText(ctx, d.significant)])));
-    body.append(gapLegend(ctx, hiddenOnes.length > 0),
-      grid, hiddenList,
+    const references = [...new Set(shown.flatMap((c) => layerWarnings(c.b)))]; // the same b for every chart: once
+    add(body, gapLegend(ctx, hiddenOnes.length > 0),
+      grid, warnNotes(ctx, references), hiddenList,
       el("details", { class: "table-toggle" }, el("summary", { text: ctx.t("showTable") }),
         table({ caption, head, rows: tableRows })),
       el("p", { class: "panel-foot", text: ctx.t("holmFoot") }));

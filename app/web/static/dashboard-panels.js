@@ -1,9 +1,13 @@
 /* The panels built on the profile reports: heatmap of teams × dimensions, culture profile, response rates.
    A panel names the reports it needs (`requests`) and draws them (`render`) into its body; the page fetches,
    caches and redraws (on a change of language, selection or width). A suppressed group is drawn hatched with
-   "n < k", never as a zero or an empty cell. */
+   "n < k", never as a zero or an empty cell. Data-quality warnings are marked ⚠ on the figures they concern and
+   written out under them. */
 import { figure, intervalChart, legend, table } from "./dashboard-charts.js";
-import { diverging, el, fmt, fmtCi, fmtPct, hidden, inkOn, present } from "./dashboard-dom.js";
+import {
+  add, diverging, el, fmt, fmtCi, fmtPct, hidden, inkOn, note, present, suppressedCell,
+} from "./dashboard-dom.js";
+import { qualityRequest, severityOf, warningsOf, warnMark, warnNotes } from "./dashboard-quality.js";
 
 /** The path of a unit above it ("Directie Ruimte › Wonen"), or "". */
 function parentPath(group) {
@@ -14,17 +18,6 @@ function unitLabel(group) {
   const parent = parentPath(group);
   return el("span", { class: "unit-label" }, el("span", { class: "unit-name", text: group.unit_name }),
     parent ? el("span", { class: "unit-parent", text: parent }) : null);
-}
-
-/** A suppressed figure in a table cell: "n < k" on screen, the reason in words for screen readers. */
-export function suppressedCell(ctx) {
-  const long = ctx.t("suppressedLong", { k: ctx.k });
-  return el("span", { class: "suppressed-text", title: long },
-    el("span", { "aria-hidden": "true", text: ctx.t("suppressedShort", { k: ctx.k }) }), hidden(long));
-}
-
-export function note(text, kind = "info") {
-  return el("p", { class: `panel-note panel-note-${kind}`, text });
 }
 
 // --- heatmap -------------------------------------------------------------------------------------------------------
@@ -45,11 +38,12 @@ function heatLegend(ctx) {
       el("span", { class: "legend-mark legend-suppressed" }), ctx.t("legendSuppressed", { k: ctx.k })));
 }
 
-function heatCell(ctx, cell) {
+function heatCell(ctx, cell, warnings) {
   if (cell.suppressed) return el("td", { class: "heat-cell heat-suppressed" }, suppressedCell(ctx));
   if (!present(cell.mean)) return el("td", { class: "heat-cell heat-empty" }, "–", hidden(ctx.t("noFigure")));
   const [lo, hi] = colourDomain(ctx);
-  const td = el("td", { class: "heat-cell", "data-mean": cell.mean }, fmt(ctx.lang, cell.mean));
+  const td = el("td", { class: "heat-cell", "data-mean": cell.mean }, fmt(ctx.lang, cell.mean),
+    warnMark(ctx, warnings));
   const colour = diverging(cell.mean, lo, hi);
   td.style.backgroundColor = colour;
   td.style.color = inkOn(colour);
@@ -58,18 +52,22 @@ function heatCell(ctx, cell) {
 
 export const heatmap = {
   id: "heatmap",
-  requests: (ctx) => ({ heatmap: ctx.report("heatmap", { level: "teams", lang: ctx.lang }) }),
-  render(body, { heatmap: data }, ctx) {
-    if (!data.rows.length) return body.append(note(ctx.t("heatmapEmpty")));
+  requests: (ctx) => ({ heatmap: ctx.report("heatmap", { level: "teams", lang: ctx.lang }),
+    ...qualityRequest(ctx) }),
+  optional: ["quality"],
+  render(body, { heatmap: data, quality }, ctx) {
+    if (!data.rows.length) return add(body, note(ctx.t("heatmapEmpty")));
     const caption = ctx.t("heatmapCaption");
     const head = el("tr", {}, el("th", { scope: "col", class: "heat-corner", text: ctx.t("team") }),
       data.columns.map((c) => el("th", { scope: "col", class: "heat-col" }, el("span", { text: c.name }))),
       el("th", { scope: "col", class: "num heat-n", text: ctx.t("n") }));
     const rowN = (group) => el("span", { class: "unit-n" }, group.suppressed ? suppressedCell(ctx)
       : ctx.t("nIs", { n: group.n }));
+    const of = (row, dimension) => warningsOf(quality, row.group.unit_id, null, dimension);
     const rows = data.rows.map((row) => el("tr", {},
-      el("th", { scope: "row", class: "heat-row" }, unitLabel(row.group), rowN(row.group)),
-      row.cells.map((cell) => heatCell(ctx, cell)),
+      el("th", { scope: "row", class: "heat-row" }, unitLabel(row.group), rowN(row.group),
+        warnMark(ctx, of(row, null))),
+      row.cells.map((cell) => heatCell(ctx, cell, of(row, cell.dimension))),
       el("td", { class: "num heat-n" }, row.group.suppressed ? suppressedCell(ctx) : String(row.group.n))));
     const orgRow = data.columns.some((c) => present(c.organisation_mean)) ? el("tfoot", {}, el("tr", {},
       el("th", { scope: "row", class: "heat-row", text: ctx.t("organisationMean") }),
@@ -77,8 +75,10 @@ export const heatmap = {
       el("td", { class: "heat-n" }))) : null;
     const tableEl = el("table", { class: "heat-table" }, el("caption", { class: "visually-hidden", text: caption }),
       el("thead", {}, head), el("tbody", {}, rows), orgRow);
-    body.append(heatLegend(ctx),
-      el("div", { class: "heat-scroll", role: "region", tabindex: "0", "aria-label": caption }, tableEl));
+    const warned = data.rows.filter((row) => !row.group.suppressed).flatMap((row) => of(row));
+    add(body, heatLegend(ctx),
+      el("div", { class: "heat-scroll", role: "region", tabindex: "0", "aria-label": caption }, tableEl),
+      warnNotes(ctx, warned));
   },
 };
 
@@ -87,16 +87,18 @@ export const heatmap = {
 export const profile = {
   id: "profile",
   requests: (ctx) => ({
-    profile: ctx.report("profile", { lang: ctx.lang }),
+    profile: ctx.report("profile", { lang: ctx.lang }), ...qualityRequest(ctx),
     // the organisation-wide means, as reference marks, when the scope is a unit
     ...(ctx.scopeId ? { heatmap: ctx.report("heatmap", { level: "teams", lang: ctx.lang }) } : {}),
   }),
-  render(body, { profile: data, heatmap: heat }, ctx) {
-    if (data.suppressed) return body.append(note(ctx.t("scopeSuppressed", { k: ctx.k }), "suppressed"));
+  optional: ["quality"],
+  render(body, { profile: data, heatmap: heat, quality }, ctx) {
+    if (data.suppressed) return add(body, note(ctx.t("scopeSuppressed", { k: ctx.k }), "suppressed"));
     const refs = new Map((heat ? heat.columns : []).map((c) => [c.key, c.organisation_mean]));
     const showRef = ctx.scopeId && [...refs.values()].some(present);
+    const of = (dimension) => warningsOf(quality, ctx.scopeId, null, dimension);
     const rows = data.dimensions.map((d) => ({
-      label: d.name, value: d.mean, low: d.ci && d.ci.low, high: d.ci && d.ci.high,
+      label: d.name, value: d.mean, low: d.ci && d.ci.low, high: d.ci && d.ci.high, warn: severityOf(of(d.key)),
       ref: showRef ? refs.get(d.key) : null,
       text: present(d.mean) && d.n !== null ? `${fmt(ctx.lang, d.mean)}  (${ctx.t("nIs", { n: d.n })})`
         : ctx.t("noFigure"),
@@ -106,12 +108,14 @@ export const profile = {
       label: `${caption}. ${ctx.t("chartNote")}`, lang: ctx.lang });
     const head = [ctx.t("dimension"), ctx.t("mean"), ctx.t("ci"), ctx.t("n"),
       ...(showRef ? [ctx.t("organisationMean")] : [])];
-    const tableRows = data.dimensions.map((d) => [d.name, fmt(ctx.lang, d.mean), fmtCi(ctx.lang, d.ci),
+    const tableRows = data.dimensions.map((d) => [[d.name, warnMark(ctx, of(d.key))], fmt(ctx.lang, d.mean),
+      fmtCi(ctx.lang, d.ci),
       d.n === null ? suppressedCell(ctx) : String(d.n), ...(showRef ? [fmt(ctx.lang, refs.get(d.key))] : [])]);
-    body.append(
+    add(body, 
       legend([{ mark: "dot", text: ctx.t("mean") }, { mark: "whisker", text: ctx.t("ci") },
         ...(showRef ? [{ mark: "ref", text: ctx.t("organisationMean") }] : [])]),
-      figure(chart, table({ caption, head, rows: tableRows }), ctx.t("showTable")));
+      figure(chart, table({ caption, head, rows: tableRows }), ctx.t("showTable")),
+      warnNotes(ctx, of()));
   },
 };
 
@@ -122,7 +126,9 @@ function rateBar(ctx, row) {
     return el("span", { class: "rate-cell" }, el("span", { class: "rate-bar rate-bar-suppressed" },
       hidden(ctx.t("suppressedLong", { k: ctx.k }))), el("span", { class: "rate-value" }));
   }
-  if (!present(row.rate)) return el("span", { class: "rate-none", text: ctx.t("noInvitations") });
+  if (!present(row.rate)) { // a rate that would not be one (imports have no invitations): the reason instead
+    return el("span", { class: "rate-none", text: ctx.t(`rateReason.${row.reason || "no_invitations"}`) });
+  }
   const fill = el("span", { class: "rate-fill" });
   fill.style.width = `${Math.min(100, Math.max(0, row.rate * 100))}%`;
   return el("span", { class: "rate-cell" }, el("span", { class: "rate-bar", "aria-hidden": "true" }, fill),
@@ -150,7 +156,7 @@ export const rates = {
   render(body, { rates: data }, ctx) {
     const units = data.units.map((r) => ({ ...r, name: unitLabel(r.group) }));
     const layers = data.layers.map((r) => ({ ...r, name: ctx.layerName(r.group.layer_key) }));
-    body.append(el("div", { class: "rate-grid" },
+    add(body, el("div", { class: "rate-grid" },
       units.length ? rateTable(ctx, ctx.t("ratesCaption"), units, "unitCol", data.scope) : null,
       layers.length ? rateTable(ctx, ctx.t("ratesLayerCaption"), layers, "layer", units.length ? null : data.scope)
         : null));

@@ -3,12 +3,16 @@
    eval, no HTML parsed from strings. The key is kept in sessionStorage and only ever sent in the Authorization
    header; it is never put in a URL, never logged. */
 import { API, ApiError, forgetKey, get, path, storeKey, storedKey } from "./dashboard-api.js";
+import { Board } from "./dashboard-board.js";
 import { clear, el } from "./dashboard-dom.js";
 import { desired, perception, readiness } from "./dashboard-gaps.js";
 import { STRINGS } from "./dashboard-i18n.js";
-import { heatmap, note, profile, rates } from "./dashboard-panels.js";
+import { heatmap, profile, rates } from "./dashboard-panels.js";
+import { quality } from "./dashboard-quality.js";
+import { agreement, teamGaps } from "./dashboard-teams.js";
+import { trend } from "./dashboard-trend.js";
 
-const PANELS = [readiness, heatmap, profile, desired, perception, rates];
+const PANELS = [readiness, heatmap, profile, desired, perception, teamGaps, trend, agreement, quality, rates];
 const SELECTION_STORE = "culturegap.dashboard.selection";
 const LANG_STORE = "culturegap.dashboard.lang";
 
@@ -21,7 +25,7 @@ const els = {
   dashboard: $("view-dashboard"), orgName: $("org-name"), title: $("dashboard-title"), meta: $("survey-meta"),
   orgField: $("org-field"), orgSelect: $("org-select"), surveyField: $("survey-field"),
   surveySelect: $("survey-select"), unitField: $("unit-field"), unitSelect: $("unit-select"),
-  signOut: $("sign-out"), langSwitch: $("lang-switch"), panels: $("panels"),
+  signOut: $("sign-out"), langSwitch: $("lang-switch"), panels: $("panels"), qualityLink: $("quality-link"),
 };
 
 const state = {
@@ -29,14 +33,10 @@ const state = {
   lang: initialLanguage(),
   me: null,
   organisations: [], // for a platform admin key
-  org: null, layers: [], units: [], surveys: [],
+  org: null, layers: [], units: [], surveys: [], questionnaires: [],
   survey: null, scopeId: null, scale: { min: 1, max: 5 },
-  cache: new Map(), // url -> promise of its JSON, for the current selection
-  data: new Map(), // panel id -> {result} or {error}
-  generation: 0, // bumped by every new selection: late answers of an old one are dropped
   message: null, // {kind, retry} on show
   signinError: null,
-  openTables: new Set(), // "<panel>:<index>" of the figure tables the reader opened
 };
 
 // --- text ------------------------------------------------------------------------------------------------------------
@@ -159,9 +159,10 @@ async function start() {
 
 async function loadOrganisation(orgId) {
   show("loading");
-  const [org, layers, units, surveys] = await Promise.all([
-    api(API.organisation(orgId)), api(API.layers(orgId)), api(API.units(orgId)), api(API.surveys(orgId))]);
-  Object.assign(state, { org, layers, units, surveys: surveys.filter((s) => s.status !== "draft") });
+  const [org, layers, units, surveys, questionnaires] = await Promise.all([
+    api(API.organisation(orgId)), api(API.layers(orgId)), api(API.units(orgId)), api(API.surveys(orgId)),
+    api(API.questionnaires(orgId)).catch(() => [])]); // only to find earlier waves: same questionnaire id suffices
+  Object.assign(state, { org, layers, units, questionnaires, surveys: surveys.filter((s) => s.status !== "draft") });
   if (!state.surveys.length) return showNoSurveys();
   const saved = remembered();
   const newest = [...state.surveys].sort((a, b) => String(b.opened_at).localeCompare(String(a.opened_at)))[0];
@@ -175,7 +176,7 @@ async function loadOrganisation(orgId) {
 /** An organisation without survey results: the toolbar stays (a platform admin may pick another organisation). */
 function showNoSurveys() {
   state.survey = null;
-  state.generation += 1;
+  board.cancel();
   show("dashboard");
   els.orgName.textContent = state.org.name;
   els.title.textContent = t("noSurveysTitle");
@@ -207,8 +208,8 @@ function fillPickers() {
 
 async function selectSurvey(survey) {
   state.survey = survey;
-  state.generation += 1; // answers still on their way belong to the previous survey
-  for (const panel of PANELS) showPanelLoading(panel);
+  board.cancel(); // answers still on their way belong to the previous survey
+  for (const panel of PANELS) board.showLoading(panel);
   try {
     const questionnaire = await api(API.questionnaire(state.org.id, survey.questionnaire_id));
     state.scale = { min: questionnaire.scale_min, max: questionnaire.scale_max };
@@ -236,17 +237,14 @@ function panelContext() {
   const layerNames = new Map(state.layers.map((l) => [l.key, l.names[state.lang] || l.names.en || l.key]));
   return {
     lang: state.lang, t, k: state.survey.min_group_size, scale: state.scale, scopeId: state.scopeId,
-    survey: state.survey, layers: state.layers,
+    survey: state.survey, layers: state.layers, surveys: state.surveys, questionnaires: state.questionnaires,
+    choice: (key) => board.choices.get(key),
+    choose: (key, value) => board.choose(key, value), // the panel named by the key's prefix is drawn again
     layerName: (key) => (key ? layerNames.get(key) || key : t("wholeOrganisation")),
     report: (name, query) => path(API.report(state.org.id, state.survey.id, name),
       { ...query, unit_id: state.scopeId }),
     width: (node) => node.clientWidth || els.panels.clientWidth,
   };
-}
-
-function fetchOnce(url) {
-  if (!state.cache.has(url)) state.cache.set(url, api(url));
-  return state.cache.get(url);
 }
 
 function updateHeader() {
@@ -264,77 +262,37 @@ function updateMeta(profileResult) {
 }
 
 async function loadPanels() {
-  state.generation += 1;
-  const generation = state.generation;
-  state.cache.clear();
-  state.data.clear();
   remember();
   updateHeader();
   updateMeta(null);
+  updateQualityLink(null);
   announce(t("loadingReports"));
-  const ctx = panelContext();
-  await Promise.all(PANELS.map(async (panel) => {
-    showPanelLoading(panel);
-    const requests = panel.requests(ctx);
-    let entry;
-    try {
-      const names = Object.keys(requests);
-      const values = await Promise.all(names.map((name) => fetchOnce(requests[name])));
-      entry = { result: Object.fromEntries(names.map((name, i) => [name, values[i]])) };
-    } catch (error) {
-      entry = { error };
-    }
-    if (generation !== state.generation) return;
-    if (entry.error instanceof ApiError && entry.error.kind === "unauthorized") { keyRefused(); return; }
-    state.data.set(panel.id, entry);
-    if (panel.id === "profile" && entry.result) updateMeta(entry.result.profile);
-    drawPanel(panel, ctx);
-  }));
-  if (generation === state.generation && !els.dashboard.hidden) {
+  const current = await board.loadAll();
+  if (current && !els.dashboard.hidden) {
     announce(t("reportsLoaded", { survey: state.survey.title, scope: scopeName() }));
   }
 }
 
-function showPanelLoading(panel) {
-  const body = panelBody(panel);
-  body.setAttribute("aria-busy", "true");
-  clear(body).append(el("div", { class: "panel-loading" }, el("div", { class: "spinner spinner-small" }),
-    el("span", { text: t("loading") })));
+/** Under the survey's title: how many data-quality warnings there are, linked to the panel that lists them. */
+function updateQualityLink(report) {
+  const count = report ? report.warnings.length : 0;
+  els.qualityLink.hidden = !count;
+  if (count) els.qualityLink.textContent = t("qualityLink", { count });
 }
 
-function panelBody(panel) {
-  return $(`panel-${panel.id}`).querySelector(".panel-body");
+function panelResult(panelId, result) {
+  if (panelId === "profile" && result) updateMeta(result.profile);
+  if (panelId === "quality") updateQualityLink(result && result.quality);
 }
 
-function drawPanel(panel, ctx) {
-  const body = panelBody(panel);
-  const entry = state.data.get(panel.id);
-  if (!entry) return;
-  clear(body);
-  body.removeAttribute("aria-busy");
-  if (entry.error) {
-    const text = errorText(entry.error);
-    const retry = el("button", { type: "button", class: "button button-secondary button-small", text: t("retry") });
-    retry.addEventListener("click", () => loadPanels());
-    body.append(el("div", { class: "panel-error", role: "alert" },
-      el("p", { class: "alert-title", text: text.title }), el("p", { text: text.text }), retry));
-    return;
-  }
-  try {
-    panel.render(body, entry.result, ctx);
-    body.querySelectorAll("details").forEach((details, i) => {
-      details.open = state.openTables.has(`${panel.id}:${i}`); // a table opened stays open through redraws
-    });
-  } catch (error) {
-    console.error(error); // a report shape this page does not know: say so in the panel, keep the others
-    clear(body).append(note(t("error.unexpected.text"), "error"));
-  }
-}
+const board = new Board({
+  panels: PANELS, fetch: (url, signal) => get(state.key, url, { signal }), context: panelContext, t, errorText,
+  onResult: panelResult,
+  onUnauthorized: keyRefused, onRetry: () => loadPanels(),
+});
 
 function redraw() {
-  if (els.dashboard.hidden) return;
-  const ctx = panelContext();
-  for (const panel of PANELS) drawPanel(panel, ctx);
+  if (!els.dashboard.hidden) board.redraw();
 }
 
 // --- events -------------------------------------------------------------------------------------------------------
@@ -352,7 +310,7 @@ els.signOut.addEventListener("click", () => {
   forgetKey();
   sessionStorage.removeItem(SELECTION_STORE);
   Object.assign(state, { key: "", me: null, org: null, survey: null });
-  state.generation += 1;
+  board.cancel();
   showSignIn(null);
   translateStatic();
   announce(t("signedOut"));
@@ -392,14 +350,7 @@ els.langSwitch.addEventListener("click", (event) => {
   }
 });
 
-els.panels.addEventListener("toggle", (event) => { // toggle does not bubble: caught on its way down
-  const details = event.target;
-  const section = details.closest && details.closest("section.panel");
-  if (!section || details.tagName !== "DETAILS") return;
-  const key = `${section.id.replace("panel-", "")}:${[...section.querySelectorAll("details")].indexOf(details)}`;
-  if (details.open) state.openTables.add(key);
-  else state.openTables.delete(key);
-}, true);
+els.panels.addEventListener("toggle", (event) => board.toggled(event.target), true); // caught on its way down
 
 let lastWidth = 0;
 new ResizeObserver(() => {

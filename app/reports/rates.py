@@ -1,0 +1,140 @@
+"""Response rates of a survey wave: invitations issued against responses stored, per unit and per layer.
+
+`answered` is the number of stored responses in the group, the same `n` as every other report's (from the survey's
+one suppression map), not the number of invitations used: responses imported from a CSV file came without
+invitations, and counting used invitations would leave them out while `n` counts them. A rate is only given where
+it is a rate: the group has invitations and none of its responses were imported. Otherwise it is null, and `reason`
+says why (a group with imported responses could otherwise show more than 100 %).
+"""
+
+import uuid
+from collections.abc import Iterable
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response
+from pydantic import BaseModel, Field
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.deps import SessionDep
+from app.invitations.models import Invitation
+from app.reports.anonymity import ALL
+from app.reports.breakdown import units_of
+from app.reports.context import ReportContext, ReportDep
+from app.reports.figures import GroupRef
+from app.reports.profile_csv import CSV_RESPONSE, GROUP, Cell, csv_response, group_cells
+from app.reports.profile_schemas import Format, Level
+from app.reports.profile_service import group_ref
+from app.responses.models import Response as StoredResponse
+
+Reason = Literal["suppressed", "no_invitations", "imported_responses", "more_responses_than_invitations"]
+Key = tuple[uuid.UUID | None, uuid.UUID | None]  # (unit or None = organisation, layer or None = every layer)
+
+
+class RateRow(BaseModel):
+    group: GroupRef = Field(description="`n` counts the group's stored responses (imported ones included); null "
+                                        "when the group is suppressed")
+    invited: int = Field(description="Invitations issued in the group (shown for every group: it reveals no "
+                                     "answers)")
+    answered: int | None = Field(description="Responses stored in the group, imported ones included: the group's "
+                                             "`n`. Null when the group is suppressed")
+    rate: float | None = Field(description="answered / invited, between 0 and 1; null when that would not be a "
+                                           "response rate (see `reason`)")
+    reason: Reason | None = Field(
+        description="Why `rate` is null: `suppressed` (the group is too small to show: no `answered` either); "
+                    "`no_invitations` (nobody in the group was invited: its responses, if any, were imported); "
+                    "`imported_responses` (some of the group's responses were imported without invitations, so "
+                    "answered / invited would overstate the rate); `more_responses_than_invitations` (more "
+                    "responses than invitations for another reason)")
+
+
+class ResponseRates(BaseModel):
+    survey_id: uuid.UUID
+    level: Level
+    scope: RateRow
+    units: list[RateRow]
+    layers: list[RateRow]
+
+
+def _rolled_up(ctx: ReportContext, atoms: Iterable[tuple[uuid.UUID, uuid.UUID | None, int]]) -> dict[Key, int]:
+    """Counts per (unit, layer) atom added to every ancestor unit, the organisation and every layer, once."""
+    totals: dict[Key, int] = {}
+    for unit_id, layer_id, count in atoms:
+        for unit in (unit_id, *ctx.tree.ancestors(unit_id), None):
+            for layer in {layer_id, None}:
+                totals[unit, layer] = totals.get((unit, layer), 0) + count
+    return totals
+
+
+def _counts(session: Session, ctx: ReportContext) -> tuple[dict[Key, int], dict[Key, int]]:
+    """Invitations issued, and responses imported, per group."""
+    invited = session.execute(
+        select(Invitation.unit_id, Invitation.layer_id, func.count())
+        .where(Invitation.survey_id == ctx.survey.id).group_by(Invitation.unit_id, Invitation.layer_id)).all()
+    imported = session.execute(
+        select(StoredResponse.unit_id, StoredResponse.layer_id, func.count())
+        .where(StoredResponse.survey_id == ctx.survey.id, StoredResponse.source == "import")
+        .group_by(StoredResponse.unit_id, StoredResponse.layer_id)).all()
+    return _rolled_up(ctx, invited), _rolled_up(ctx, imported)
+
+
+def response_rates(session: Session, ctx: ReportContext, level: Level) -> ResponseRates:
+    """Invitations and stored responses per unit (children or teams) and layer of the scope."""
+    invitations, imports = _counts(session, ctx)
+
+    def row(unit: uuid.UUID | None, layer: uuid.UUID | None = None) -> RateRow:
+        ref = group_ref(ctx, unit, ALL if layer is None else layer)
+        invited = invitations.get((unit, layer), 0)
+        if ref.suppressed or ref.n is None:
+            return RateRow(group=ref, invited=invited, answered=None, rate=None, reason="suppressed")
+        answered = ref.n
+        reason: Reason | None = None
+        if not invited:
+            reason = "no_invitations"
+        elif imports.get((unit, layer), 0):
+            reason = "imported_responses"
+        elif answered > invited:
+            reason = "more_responses_than_invitations"
+        return RateRow(group=ref, invited=invited, answered=answered, rate=None if reason else answered / invited,
+                       reason=reason)
+
+    return ResponseRates(survey_id=ctx.survey.id, level=level, scope=row(ctx.scope),
+                         units=[row(unit) for unit in units_of(ctx, level)],
+                         layers=[row(ctx.scope, layer.id) for layer in ctx.layers])
+
+
+def rates_csv(r: ResponseRates) -> Response:
+    header = ["row", *GROUP, "suppressed", "invited", "answered", "rate", "reason"]
+
+    def line(kind: str, x: RateRow) -> list[Cell]:
+        return [kind, *group_cells(x.group), x.group.suppressed, x.invited, x.answered, x.rate, x.reason]
+
+    rows = [line("scope", r.scope), *[line("unit", x) for x in r.units], *[line("layer", x) for x in r.layers]]
+    return csv_response(header, rows, "response-rates")
+
+
+router = APIRouter()
+
+
+@router.get("/response-rates", name="get_response_rates", response_model=ResponseRates, responses=CSV_RESPONSE)
+def get_response_rates(
+    ctx: ReportDep, session: SessionDep,
+    level: Annotated[Level, Query(description="`children`: the scope's child units; `teams`: every unit without "
+                                              "sub-units in the scope's subtree")] = "children",
+    format: Annotated[Format, Query(description="`csv` for the same table as text/csv")] = "json",
+) -> Response | ResponseRates:
+    """Response rates of the scope, per unit (children or teams) and per layer: `invited` (invitations issued),
+    `answered` (responses stored, imported ones included: the group's `n`, as in every other report) and `rate` =
+    answered / invited.
+
+    A rate is given only where it is one: when the group has invitations and none of its responses were imported.
+    Imported responses come without invitations, so a group nobody was invited in has `rate: null` and
+    `reason: no_invitations`, and a group holding imported responses beside invitations has `rate: null` and
+    `reason: imported_responses` (answered / invited would overstate the rate, even beyond 100 %).
+
+    Anonymity: `invited` is shown for every group, since it reveals no answers; `answered` (and `rate`) only for
+    groups that are not suppressed, under the survey's one suppression map (a suppressed group shows
+    `answered: null` and `reason: suppressed`).
+    """
+    result = response_rates(session, ctx, level)
+    return rates_csv(result) if format == "csv" else result

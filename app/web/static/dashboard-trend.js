@@ -1,0 +1,128 @@
+/* Trend across survey waves: the reader ticks the earlier waves of the same questionnaire to compare with the wave
+   on show (the latest); per dimension the change with its 95% confidence interval, marked ★ when significant after
+   the report's Holm correction. Each wave hides its own small groups: a wave where the scope is hidden shows no
+   figures, and no change involving it is drawn. */
+import { figure, table } from "./dashboard-charts.js";
+import { add, el, fmt, fmtCi, fmtDiff, note, present, suppressedCell } from "./dashboard-dom.js";
+import { domainOf, fmtP, gapChart, gapLegend, significantText } from "./dashboard-gaps.js";
+
+const hiddenReasons = new Set(["suppressed", "below_threshold"]);
+const MAX_EARLIER = 11; // the report takes at most twelve waves
+
+const significant = (change) => Boolean(change && change.welch && present(change.welch.p_adjusted)
+  && change.welch.p_adjusted < 0.05);
+
+/** Earlier waves of the same questionnaire (same key and owner, same answer scale), oldest first. */
+export function earlierWaves(ctx) {
+  const summaries = new Map((ctx.questionnaires || []).map((q) => [q.id, q]));
+  const own = summaries.get(ctx.survey.questionnaire_id);
+  const sameQuestionnaire = (s) => {
+    if (s.questionnaire_id === ctx.survey.questionnaire_id) return true;
+    const q = summaries.get(s.questionnaire_id);
+    return Boolean(own && q && q.key === own.key && q.organisation_id === own.organisation_id
+      && q.scale_min === own.scale_min && q.scale_max === own.scale_max);
+  };
+  const opened = String(ctx.survey.opened_at || "");
+  return ctx.surveys.filter((s) => s.id !== ctx.survey.id && sameQuestionnaire(s)
+    && String(s.opened_at || "") < opened)
+    .sort((a, b) => String(a.opened_at).localeCompare(String(b.opened_at))).slice(-MAX_EARLIER);
+}
+
+const choiceKey = (ctx) => `trend:waves:${ctx.survey.id}`;
+
+function chosenWaves(ctx) {
+  const candidates = earlierWaves(ctx);
+  const wanted = ctx.choice(choiceKey(ctx));
+  return wanted ? candidates.filter((s) => wanted.includes(s.id)) : candidates;
+}
+
+function wavePicker(ctx, candidates, chosen) {
+  const boxes = candidates.map((s) => {
+    const id = `trend-wave-${s.id}`;
+    const box = el("input", { type: "checkbox", id, value: s.id, class: "check" });
+    box.checked = chosen.some((c) => c.id === s.id);
+    box.addEventListener("change", () => {
+      const ticked = [...box.closest("fieldset").querySelectorAll("input:checked")].map((b) => b.value);
+      ctx.choose(choiceKey(ctx), ticked);
+    });
+    return el("label", { class: "check-label", for: id }, box, el("span", { class: "check-box", "aria-hidden": "true" }),
+      el("span", { text: s.title }));
+  });
+  return el("fieldset", { class: "wave-picker" }, el("legend", { class: "field-label", text: ctx.t("trendPick") }),
+    el("div", { class: "check-row" }, boxes,
+      el("span", { class: "check-label check-fixed" }, el("span", { "aria-hidden": "true", text: "\u2713" }),
+        el("span", { text: ctx.t("trendLatest", { title: ctx.survey.title }) }))));
+}
+
+function waveChips(ctx, waves) {
+  return el("ol", { class: "wave-chips", "aria-label": ctx.t("trendWaves") }, waves.map((w) => el("li", {
+    class: `wave-chip${w.suppressed ? " wave-chip-suppressed" : ""}` }, el("span", { class: "wave-title", text: w.title }),
+  w.suppressed ? [el("span", { class: "legend-mark legend-suppressed", "aria-hidden": "true" }), suppressedCell(ctx)]
+    : el("span", { class: "wave-n", text: ctx.t("nIs", { n: w.n }) }))));
+}
+
+/** Per dimension: the change drawn (first to last with three or more waves, else the one change). */
+function mainChange(d) {
+  return d.changes.find((c) => c.kind === "first_to_last") || d.changes[d.changes.length - 1] || null;
+}
+
+function waveCells(ctx, f) {
+  if (hiddenReasons.has(f.reason)) return [{ span: 2, content: suppressedCell(ctx) }];
+  if (f.reason === "not_asked") return [{ span: 2, content: ctx.t("notAsked") }];
+  return [fmt(ctx.lang, f.mean), f.n === null ? "–" : String(f.n)];
+}
+
+function changeCells(ctx, c) {
+  if (!c) return ["–", "–", "–", "–"];
+  if (hiddenReasons.has(c.reason)) return [{ span: 4, content: suppressedCell(ctx) }];
+  return [fmtDiff(ctx.lang, c.difference), fmtCi(ctx.lang, c.difference_ci, true),
+    fmtP(ctx.lang, c.welch && c.welch.p_adjusted), significantText(ctx, c.welch ? significant(c) : null)];
+}
+
+function trendTable(ctx, data, caption) {
+  const names = new Map(data.waves.map((w) => [w.survey_id, w.title]));
+  const head = [ctx.t("dimension"), ...data.waves.flatMap((w) => [`${w.title}: ${ctx.t("mean")}`, ctx.t("n")]),
+    ctx.t("change"), ctx.t("ci"), ctx.t("pAdjusted"), ctx.t("significant")];
+  const rows = data.dimensions.map((d) => [d.name, ...d.waves.flatMap((f) => waveCells(ctx, f)),
+    ...changeCells(ctx, mainChange(d))]);
+  const tables = [table({ caption, head, rows, className: "table-wide" })];
+  if (data.waves.length > 2) {
+    const stepHead = [ctx.t("dimension"), ctx.t("trendStep"), ctx.t("change"), ctx.t("ci"), ctx.t("pAdjusted"),
+      ctx.t("significant")];
+    const steps = data.dimensions.flatMap((d) => d.changes.filter((c) => c.kind === "consecutive").map((c) => [
+      d.name, `${names.get(c.from_survey_id)} → ${names.get(c.to_survey_id)}`, ...changeCells(ctx, c)]));
+    tables.push(table({ caption: ctx.t("trendSteps"), head: stepHead, rows: steps, hideCaption: false,
+      className: "table-wide" }));
+  }
+  return el("div", { class: "table-stack" }, tables);
+}
+
+export const trend = {
+  id: "trend",
+  requests(ctx) {
+    const waves = chosenWaves(ctx);
+    if (!waves.length) return {};
+    return { trend: ctx.report("trend", { surveys: waves.map((s) => s.id).join(","), lang: ctx.lang }) };
+  },
+  render(body, { trend: data }, ctx) {
+    const candidates = earlierWaves(ctx);
+    if (!candidates.length) return add(body, note(ctx.t("trendNone")));
+    add(body, el("div", { class: "panel-tools" }, wavePicker(ctx, candidates, chosenWaves(ctx))));
+    if (!data) return add(body, note(ctx.t("trendPickOne")));
+    const first = data.waves[0];
+    const last = data.waves[data.waves.length - 1];
+    const caption = ctx.t("trendChart", { first: first.title, last: last.title });
+    const rows = data.dimensions.map((d) => {
+      const c = mainChange(d);
+      return { label: d.name, diff: c && c.difference, ci: c && c.difference_ci, significant: significant(c),
+        suppressed: Boolean(c && hiddenReasons.has(c.reason)) };
+    });
+    const chart = gapChart(ctx, { rows, domain: domainOf(rows), width: ctx.width(body), caption });
+    add(body, waveChips(ctx, data.waves),
+      el("h3", { class: "small-title", text: caption }),
+      gapLegend(ctx, rows.some((r) => r.suppressed)),
+      figure(chart, trendTable(ctx, data, caption), ctx.t("showTable")),
+      el("p", { class: "panel-foot", text: data.dimension_family_size
+        ? ctx.t("trendFoot", { count: data.dimension_family_size }) : ctx.t("trendFootHidden") }));
+  },
+};
