@@ -13,7 +13,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.factories import OrgContext, unique_name
+from tests.factories import OrgContext, new_organisation, unique_name
 from tests.report_factories import Population, survey_with_responses
 from tests.survey_factories import builtin_questionnaire, create_questionnaire, create_survey, questionnaire_body
 
@@ -111,6 +111,13 @@ class World:
     def path_for(self, route: Route, fresh: bool = True) -> str:
         target = route.params[-1] if fresh and route.changes_its_object else None
         return PARAM.sub(lambda m: self.fresh(m[1], route.operation_id) if m[1] == target else self[m[1]], route.path)
+
+    def throwaway_organisation(self) -> str:
+        """A new, empty organisation, for a platform admin to delete."""
+        assert self.platform is not None, "a throwaway organisation needs the world's platform client"
+        ctx = new_organisation(self.platform, self.ctx.base_url)
+        ctx.close()
+        return ctx.id
 
     def _maker(self, param: str) -> Any:
         maker = getattr(self, f"make_{param}", None)

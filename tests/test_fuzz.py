@@ -18,7 +18,6 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import httpx
 import pytest
 import schemathesis
 from schemathesis.checks import not_a_server_error
@@ -33,7 +32,7 @@ from schemathesis.specs.openapi.checks import (
     unsupported_method,
 )
 
-from tests.api_world import Route, World, openapi_document
+from tests.api_world import QUERY_VALUES, Route, World, openapi_document
 from tests.factories import new_organisation
 
 MAX_EXAMPLES = 10
@@ -62,7 +61,6 @@ class Caller:
     role: str
     world: World
     key: str | None
-    platform: httpx.Client
 
     def headers(self) -> dict[str, str]:
         if self.role == "respondent":
@@ -70,8 +68,6 @@ class Caller:
         return {"Authorization": f"Bearer {self.key}"}
 
 
-QUERY_IDS: dict[str, Callable[[World], str]] = {
-    "unit_id": lambda w: w.units[w.unit], "self_assessment_id": lambda w: w["self_assessment_id"]}
 # The coverage phase (boundary values, each field made invalid in turn, methods a path doesn't have) costs four
 # fifths of the requests: one admin role runs it; the others, whose requests differ by who may do what, run the
 # examples and the random phase only.
@@ -88,8 +84,10 @@ def caller(request, platform, server_url) -> Iterator[Caller]:
            "org_admin": ctx.admin.headers["Authorization"].removeprefix("Bearer "),
            "analyst": ctx.key("analyst"), "unit_analyst": ctx.key("analyst", world.units["Inside"]),
            "respondent": None}[request.param]
-    yield Caller(request.param, world, key, platform)
+    yield Caller(request.param, world, key)
     ctx.close()
+
+
 def _is_uuid(value: Any) -> bool:
     try:
         uuid.UUID(str(value))
@@ -108,10 +106,10 @@ def _real_ids(case: Any, caller: Caller) -> None:
             if _is_uuid(value):
                 case.path_parameters[name] = world.fresh(name, route.operation_id) if name == target else world[name]
         if route.operation_id == "delete_organisation" and caller.role == "platform_admin":
-            case.path_parameters["organisation_id"] = new_organisation(caller.platform, world.ctx.base_url).id
+            case.path_parameters["organisation_id"] = world.throwaway_organisation()
     for name, value in (case.query or {}).items():
-        if name in QUERY_IDS and _is_uuid(value):
-            case.query[name] = QUERY_IDS[name](world)
+        if name in QUERY_VALUES and _is_uuid(value):
+            case.query[name] = QUERY_VALUES[name](world)
     if isinstance(case.body, dict):
         for name, make in BODY_IDS.items():
             if _is_uuid(case.body.get(name)):
