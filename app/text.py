@@ -30,15 +30,18 @@ ShortText = Annotated[CleanStr, Field(min_length=1, max_length=200)]
 
 Label = Annotated[CleanStr, Field(min_length=1, max_length=100)]
 
+_NUMBER = re.compile(r"\s*[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*")
+
+
 def _date_time_text(value: object) -> object:
-    if not isinstance(value, str | datetime):
+    if not isinstance(value, str | datetime) or (isinstance(value, str) and _NUMBER.fullmatch(value)):
         raise ValueError("must be a date-time string such as 2027-03-01T08:00:00Z")
     return value
 
 
 Moment = Annotated[AwareDatetime, BeforeValidator(_date_time_text)]
 """A point in time with its UTC offset, as the RFC 3339 string the schema promises (lax parsing would also take a
-number, as seconds since 1970)."""
+number, or a query value such as `0.5`, as seconds since 1970)."""
 
 
 def not_null_in_schema(*fields: str, examples: list[Any]) -> Callable[[dict[str, Any]], None]:

@@ -2,7 +2,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
 from app.text import ShortText, not_null_in_schema
 
@@ -30,7 +30,7 @@ class UnitUpdate(BaseModel):
     name: UnitName | None = None
     parent_id: uuid.UUID | None = None
     external_key: str | None = ExternalKey
-    archived: bool | None = None
+    archived: StrictBool | None = None
 
 
 class UnitRead(BaseModel):
