@@ -5,13 +5,10 @@ this test until the table below says how to reach an object of another organisat
 each of its path parameters.
 """
 
-import re
-
 import httpx
 import pytest
 
-from app.main import create_app
-from tests.factories import OrgContext
+from tests.api_world import PARAM, World, routes
 
 # Routes that take no organisation-scoped path parameter, with the test that covers their isolation.
 UNSCOPED = {
@@ -20,60 +17,7 @@ UNSCOPED = {
     ("GET", "/api/v1/me"): "test_keys.py::test_me_describes_the_key",
     ("GET", "/api/v1/audit-events"): "test_audit.py::test_only_organisation_and_platform_admins_read_it",
 }
-TOKEN_ROUTES = re.compile(r"^/api/v1/respond(/|$)")  # authorised by an invitation token, not a key
-
-
-def _routes() -> list[tuple[str, str, dict]]:
-    paths = create_app().openapi()["paths"]
-    return [(method.upper(), path, operation) for path, operations in paths.items() if path.startswith("/api/v1")
-            for method, operation in sorted(operations.items())]
-
-
-ROUTES = _routes()
-PARAM = re.compile(r"{(\w+)}")
-
-
-class World:
-    """Objects of one organisation, created lazily, one of each kind the path parameters name."""
-
-    def __init__(self, ctx: OrgContext):
-        self.ctx = ctx
-        self._cache: dict[str, str] = {}
-
-    def __getitem__(self, param: str) -> str:
-        if param not in self._cache:
-            maker = getattr(self, f"make_{param}", None)
-            if maker is None:
-                pytest.fail(f"tests/test_tenancy.py has no way to make a `{param}`: add `make_{param}` to World")
-            self._cache[param] = maker()
-        return self._cache[param]
-
-    def make_organisation_id(self) -> str:
-        return self.ctx.id
-
-    def make_unit_id(self) -> str:
-        return self.ctx.unit("Tenancy unit")
-
-    def make_key_id(self) -> str:
-        response = self.ctx.admin.post(f"{self.ctx.prefix}/keys", json={"name": "tenancy", "role": "analyst"})
-        return str(response.json()["id"])
-
-    def make_survey_id(self) -> str:
-        from tests.survey_factories import create_survey
-
-        return str(create_survey(self.ctx)["id"])
-
-    def make_self_assessment_id(self) -> str:
-        survey_id = self["survey_id"]
-        response = self.ctx.admin.post(f"{self.ctx.prefix}/surveys/{survey_id}/self-assessments", json={
-            "unit_id": self["unit_id"], "layer_id": self.ctx.layers["team_leader"], "leader_name": "Tenancy",
-            "consent": True, "language": "en", "current": {"openness_1": 4}})
-        return str(response.json()["id"])
-
-    def make_questionnaire_id(self) -> str:
-        from tests.survey_factories import create_questionnaire
-
-        return str(create_questionnaire(self.ctx)["id"])
+ROUTES = routes("/api/v1")
 
 
 def _call(client: httpx.Client, method: str, path: str) -> httpx.Response:
@@ -82,13 +26,15 @@ def _call(client: httpx.Client, method: str, path: str) -> httpx.Response:
 
 
 def test_every_route_is_classified():
-    for method, path, _ in ROUTES:
-        if not PARAM.search(path) and not TOKEN_ROUTES.match(path):
-            assert (method, path) in UNSCOPED, f"{method} {path}: no path id and no isolation test named"
+    for route in ROUTES:
+        if not route.params and not route.by_token:
+            assert (route.method, route.path) in UNSCOPED, f"{route}: no path id and no isolation test named"
 
 
-@pytest.mark.parametrize(("method", "path"), [(m, p) for m, p, _ in ROUTES if PARAM.search(p)],
-                         ids=[f"{m} {p}" for m, p, _ in ROUTES if PARAM.search(p)])
+SCOPED = [(r.method, r.path) for r in ROUTES if r.params]
+
+
+@pytest.mark.parametrize(("method", "path"), SCOPED, ids=[f"{m} {p}" for m, p in SCOPED])
 def test_another_organisations_objects_are_404(method, path, org, other_org):
     """Org A's admin key, pointed at org B's objects (or A's organisation with B's object ids): always 404."""
     theirs = World(other_org)
@@ -102,20 +48,18 @@ def test_another_organisations_objects_are_404(method, path, org, other_org):
         assert response.status_code == 404, f"{method} {mixed}: {response.status_code} {response.text[:200]}"
 
 
-UNIT_ROUTES = [(m, p) for m, p, _ in ROUTES if "{unit_id}" in p]
+UNIT_ROUTES = [(r.method, r.path) for r in ROUTES if "{unit_id}" in r.path]
 
 
 @pytest.mark.parametrize(("method", "path"), UNIT_ROUTES, ids=[f"{m} {p}" for m, p in UNIT_ROUTES])
 def test_unit_scoped_key_gets_404_outside_its_subtree(method, path, org):
-    ids = org.tree({"Inside": {"Below": {}}, "Outside": {}})
-    scoped = org.client_for("analyst", ids["Inside"])
-    world = World(org)
-    world._cache.update(unit_id=ids["Outside"])
+    world = World(org).at("Outside")
+    scoped = org.client_for("analyst", world.units["Inside"])
     response = _call(scoped, method, PARAM.sub(lambda m: world[m.group(1)], path))
     assert response.status_code == 404, f"{method} {path}: {response.status_code}"
 
 
 def test_discovery_sees_the_routes():
-    paths = {p for _, p, _ in ROUTES}
+    paths = {r.path for r in ROUTES}
     assert "/api/v1/organisations/{organisation_id}/units/{unit_id}" in paths
     assert len(ROUTES) >= 15

@@ -2,9 +2,10 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from app.audit.actions import AuditAction, ObjectType
+from app.text import Moment
 
 
 class AuditQuery(BaseModel):
@@ -14,8 +15,8 @@ class AuditQuery(BaseModel):
     object_type: ObjectType | None = Field(default=None, description="Only events about this kind of object")
     object_id: uuid.UUID | None = Field(default=None, description="Only events about this object")
     actor_key_id: uuid.UUID | None = Field(default=None, description="Only events caused by this key")
-    since: AwareDatetime | None = Field(default=None, description="Events at or after this time")
-    until: AwareDatetime | None = Field(default=None, description="Events before this time")
+    since: Moment | None = Field(default=None, description="Events at or after this time")
+    until: Moment | None = Field(default=None, description="Events before this time")
     limit: int = Field(default=100, ge=1, le=500, description="Events per page")
     cursor: str | None = Field(default=None, pattern=r"^[0-9]{1,18}$",
                                description="`next_cursor` of the previous page, for the next (older) events")

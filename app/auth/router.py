@@ -43,7 +43,7 @@ def create_key(data: KeyCreate, organisation: AdminOrganisationDep, tree: TreeDe
     return once.remember(KeyCreated(**KeyRead.model_validate(key).model_dump(), key=secret))
 
 
-@router.get(KEYS, name="list_keys")
+@router.get(KEYS, name="list_keys", responses=problem_responses(403))
 def list_keys(organisation: AdminOrganisationDep, session: SessionDep) -> list[KeyRead]:
     """The organisation's keys, revoked and expired ones included (never their secrets)."""
     keys = session.scalars(select(ApiKey).where(ApiKey.organisation_id == organisation.id)

@@ -4,7 +4,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.auth.models import Role
-from app.text import ShortText
+from app.text import Moment, ShortText
 
 
 class KeyCreate(BaseModel):
@@ -17,7 +17,7 @@ class KeyCreate(BaseModel):
     role: Role = Field(description="`org_admin` manages the organisation; `analyst` reads results, of the whole "
                                    "organisation or, with `unit_id`, of that unit's subtree only")
     unit_id: uuid.UUID | None = Field(default=None, description="Scope an analyst key to this unit's subtree")
-    expires_at: datetime | None = Field(default=None, description="The key stops working at this time (UTC)")
+    expires_at: Moment | None = Field(default=None, description="The key stops working at this time")
 
 
 class KeyRead(BaseModel):

@@ -1,7 +1,9 @@
 import uuid
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictInt
+from pydantic import BaseModel, ConfigDict, Field, StrictInt
+
+from app.text import Moment
 
 MAX_TOKENS_PER_REQUEST = 10_000
 
@@ -14,7 +16,7 @@ class InvitationCreate(BaseModel):
     unit_id: uuid.UUID = Field(description="A unit of the organisation that is not archived")
     layer_id: uuid.UUID = Field(description="One of the organisation's leadership layers")
     count: StrictInt = Field(ge=1, le=MAX_TOKENS_PER_REQUEST, description="How many tokens to issue")
-    expires_at: AwareDatetime | None = Field(default=None, description="The tokens stop working at this moment "
+    expires_at: Moment | None = Field(default=None, description="The tokens stop working at this moment "
                                                                        "(in the future); none: when the survey closes")
 
 

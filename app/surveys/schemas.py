@@ -1,11 +1,11 @@
 import uuid
 from datetime import datetime
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
 
 from app.questionnaires.schemas import MAX_LANGUAGES, Lang
 from app.surveys.models import SurveyStatus
-from app.text import ShortText
+from app.text import Moment, ShortText, not_null_in_schema
 
 MIN_GROUP_SIZE = 3
 MAX_GROUP_SIZE = 1000
@@ -26,26 +26,30 @@ class SurveyCreate(BaseModel):
                                                                "frame, next to \"how it is now\"")
     min_group_size: StrictInt = Field(default=5, ge=MIN_GROUP_SIZE, le=MAX_GROUP_SIZE,
                                       description="Reports never show a group with fewer respondents (at least 3)")
-    opens_at: AwareDatetime | None = Field(default=None, description="Responses accepted from (when open)")
-    closes_at: AwareDatetime | None = Field(default=None, description="Responses accepted until (exclusive); "
+    opens_at: Moment | None = Field(default=None, description="Responses accepted from (when open)")
+    closes_at: Moment | None = Field(default=None, description="Responses accepted until (exclusive); "
                                                                       "after `opens_at`")
+
+
+NOT_NULL = ("title", "questionnaire_id", "languages", "ask_desired", "min_group_size")
 
 
 class SurveyUpdate(BaseModel):
     """Change a survey. A draft: any field. An open or closed survey: `title` and `closes_at` only.
     `opens_at` and `closes_at` may be set to `null` to remove the bound."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"closes_at": "2027-03-29T17:00:00Z"}]})
+    model_config = ConfigDict(extra="forbid", json_schema_extra=not_null_in_schema(
+        *NOT_NULL, examples=[{"closes_at": "2027-03-29T17:00:00Z"}]))
 
     title: ShortText | None = None
     questionnaire_id: uuid.UUID | None = None
     languages: list[Lang] | None = Field(default=None, min_length=1, max_length=MAX_LANGUAGES)
     ask_desired: StrictBool | None = None
     min_group_size: StrictInt | None = Field(default=None, ge=MIN_GROUP_SIZE, le=MAX_GROUP_SIZE)
-    opens_at: AwareDatetime | None = None
-    closes_at: AwareDatetime | None = None
+    opens_at: Moment | None = None
+    closes_at: Moment | None = None
 
-    @field_validator("title", "questionnaire_id", "languages", "ask_desired", "min_group_size")
+    @field_validator(*NOT_NULL)
     @classmethod
     def _not_null(cls, value: object) -> object:
         if value is None:

@@ -14,6 +14,7 @@ from app.units.schemas import UnitCreate, UnitImportResult, UnitRead, UnitUpdate
 router = APIRouter(prefix="/organisations/{organisation_id}/units", tags=["units"],
                    responses=problem_responses(401, 404, 422))
 MAX_CSV_BYTES = 5_000_000
+UNIT = "/{unit_id:uuid}"  # a UUID only: `/units/import` is a resource of its own (PATCH there is a 405, not a 422)
 
 
 @router.get("", name="list_units")
@@ -36,13 +37,13 @@ def create_unit(data: UnitCreate, organisation: AdminOrganisationDep, tree: Tree
     return once.remember(service.to_read(tree, unit))
 
 
-@router.get("/{unit_id}", name="get_unit")
+@router.get(UNIT, name="get_unit")
 def get_unit(unit: UnitDep, tree: TreeDep) -> UnitRead:
     """One unit, with its path from the top of the tree."""
     return service.to_read(tree, unit)
 
 
-@router.patch("/{unit_id}", name="update_unit", responses=problem_responses(403, 409))
+@router.patch(UNIT, name="update_unit", responses=problem_responses(403, 409))
 def update_unit(data: UnitUpdate, unit: UnitDep, _: AdminOrganisationDep, tree: TreeDep,
                 session: SessionDep, audit: AuditDep) -> UnitRead:
     """Rename, move, re-key, archive or unarchive. A move may not create a cycle."""
@@ -55,7 +56,7 @@ def update_unit(data: UnitUpdate, unit: UnitDep, _: AdminOrganisationDep, tree: 
     return service.to_read(tree, unit)
 
 
-@router.delete("/{unit_id}", name="delete_unit", status_code=status.HTTP_204_NO_CONTENT,
+@router.delete(UNIT, name="delete_unit", status_code=status.HTTP_204_NO_CONTENT,
                responses=problem_responses(403, 409))
 def delete_unit(unit: UnitDep, _: AdminOrganisationDep, tree: TreeDep, session: SessionDep,
                 audit: AuditDep) -> None:

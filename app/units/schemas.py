@@ -2,9 +2,9 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool
 
-from app.text import ShortText
+from app.text import ShortText, not_null_in_schema
 
 UnitName = Annotated[ShortText, Field(pattern=r"^[^/]*$",
                                       description="Unique among its siblings; no slashes (they separate a path)")]
@@ -24,12 +24,13 @@ class UnitCreate(BaseModel):
 class UnitUpdate(BaseModel):
     """Rename, move (`parent_id`; `null` moves it to the top), re-key or (un)archive a unit."""
 
-    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{"name": "Team Wonen & Bouwen"}]})
+    model_config = ConfigDict(extra="forbid", json_schema_extra=not_null_in_schema(  # null: "a unit needs a name"
+        "name", examples=[{"name": "Team Wonen & Bouwen"}]))
 
     name: UnitName | None = None
     parent_id: uuid.UUID | None = None
     external_key: str | None = ExternalKey
-    archived: bool | None = None
+    archived: StrictBool | None = None
 
 
 class UnitRead(BaseModel):

@@ -1,0 +1,95 @@
+"""A Python client generated from the served OpenAPI document with openapi-python-client, as an integration
+would: it must generate without a warning, import, and carry a whole workflow with no hand edits.
+"""
+
+import importlib
+import subprocess
+import sys
+from collections.abc import Iterator
+from types import ModuleType
+from typing import Any
+
+import pytest
+
+from tests.factories import unique_name
+
+PACKAGE = "culturegap_client"
+CONFIG = f"package_name_override: {PACKAGE}\nproject_name_override: culturegap-client\npost_hooks: []\n"
+
+
+@pytest.fixture(scope="module")
+def generated(http, tmp_path_factory) -> Iterator[ModuleType]:
+    folder = tmp_path_factory.mktemp("client")
+    (folder / "openapi.json").write_bytes(http.get("/openapi.json").content)
+    (folder / "config.yaml").write_text(CONFIG)
+    run = subprocess.run(
+        [sys.executable, "-m", "openapi_python_client", "generate", "--path", "openapi.json", "--config",
+         "config.yaml", "--meta", "none", "--output-path", PACKAGE, "--fail-on-warning"],
+        cwd=folder, capture_output=True, text=True, timeout=300)
+    output = run.stdout + run.stderr
+    assert run.returncode == 0, output
+    said = [line for line in output.splitlines() if line.strip() and not line.startswith("Generating ")]
+    assert not said, f"the generator warned:\n{output}"
+    sys.path.insert(0, str(folder))
+    try:
+        yield importlib.import_module(PACKAGE)
+    finally:
+        sys.path.remove(str(folder))
+        for name in [m for m in sys.modules if m == PACKAGE or m.startswith(PACKAGE + ".")]:
+            del sys.modules[name]
+
+
+def _module(name: str) -> Any:
+    return importlib.import_module(f"{PACKAGE}.{name}")
+
+
+def api(operation: str) -> Any:
+    """The generated module of one operation, by tag and operation id: `api("surveys.create_survey").sync(...)`."""
+    return _module(f"api.{operation}")
+
+
+def test_a_whole_workflow_through_the_generated_client(generated, server_url, platform_key):
+    models = _module("models")
+    client = generated.AuthenticatedClient(base_url=server_url, token=platform_key, raise_on_unexpected_status=True)
+
+    organisation = api("organisations.create_organisation").sync(
+        client=client, body=models.OrganisationCreate(name=unique_name()))
+    assert isinstance(organisation, models.OrganisationRead), organisation
+    key = api("keys.create_key").sync(organisation.id, client=client,
+                                   body=models.KeyCreate(name="integration", role=models.Role.ORG_ADMIN))
+    admin = generated.AuthenticatedClient(base_url=server_url, token=key.key, raise_on_unexpected_status=True)
+
+    layers = {layer.key: layer.id for layer in api("layers.list_layers").sync(organisation.id, client=admin)}
+    department = api("units.create_unit").sync(organisation.id, client=admin, body=models.UnitCreate(name="Ruimte"))
+    team = api("units.create_unit").sync(organisation.id, client=admin,
+                                      body=models.UnitCreate(name="Team Wonen", parent_id=department.id))
+    assert team.path == ["Ruimte", "Team Wonen"]
+
+    builtin = next(q for q in api("questionnaires.list_questionnaires").sync(organisation.id, client=admin)
+                   if q.key == "culture-gap")
+    survey = api("surveys.create_survey").sync(organisation.id, client=admin, body=models.SurveyCreate(
+        title="Cultuurmeting", questionnaire_id=builtin.id, min_group_size=3))
+    survey = api("surveys.open_survey").sync(organisation.id, survey.id, client=admin)
+    assert survey.accepting
+
+    batch = api("invitations.create_invitations").sync(organisation.id, survey.id, client=admin,
+                                                    body=models.InvitationCreate(unit_id=team.id,
+                                                                                 layer_id=layers["employee"], count=3))
+    assert batch.count == 3
+
+    for answer, invitation in enumerate(batch.invitations, start=3):
+        respondent = generated.AuthenticatedClient(base_url=server_url, token=invitation.token, prefix="",
+                                                   auth_header_name="X-Survey-Token", raise_on_unexpected_status=True)
+        form = api("respond.get_questionnaire_to_answer").sync(client=respondent, lang="nl")
+        items = [item["key"] for dimension in form.questionnaire["dimensions"] for item in dimension["items"]]
+        submitted = api("respond.submit_response").sync(client=respondent, body=models.Answers(
+            language="nl", current=models.AnswersCurrent.from_dict({key: answer for key in items}),
+            desired=models.AnswersDesired.from_dict({})))
+        assert submitted.status == "submitted"
+
+    rates = api("reports.get_response_rates").sync(organisation.id, survey.id, client=admin)
+    assert isinstance(rates, models.ResponseRates), rates
+    profile = api("reports.get_culture_profile").sync(organisation.id, survey.id, client=admin)
+    assert isinstance(profile, models.CultureProfile), profile
+    assert profile.group.n == 3 and not profile.suppressed
+    assert all(dimension.n == 3 and dimension.mean is not None for dimension in profile.dimensions)
