@@ -78,6 +78,9 @@ def _begin_immediate(conn: Any) -> None:
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     settings = get_settings()
+    if ":memory:" not in url:  # an in-memory SQLite database has a pool of its own kind
+        kwargs.setdefault("pool_size", settings.db_pool_size)
+        kwargs.setdefault("max_overflow", settings.db_max_overflow)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
         event.listen(engine, "connect", _configure_sqlite)
@@ -88,8 +91,6 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         event.listen(engine, "begin", _begin_immediate)
         return engine
-    kwargs.setdefault("pool_size", settings.db_pool_size)
-    kwargs.setdefault("max_overflow", settings.db_max_overflow)
     return create_engine(url, pool_pre_ping=True, **kwargs)
 
 
