@@ -1,45 +1,40 @@
 """Answering with an invitation token: read the questionnaire, keep a draft, submit exactly once.
 
 Exactly once: a submission marks the invitation used with a conditional UPDATE (`... WHERE submitted_at IS NULL`)
-and stores the response only if that UPDATE changed a row, in one transaction, which commits before the 201 is
-sent. Two concurrent submissions of one token: on SQLite the second waits for the first's write lock and then
-finds the token used; on PostgreSQL the second UPDATE waits for the first's row lock, re-checks the condition and
-changes nothing. Either way one 201 and one 409.
+and stores the response only if that UPDATE changed a row, atomically, committed before the 201 is sent. Two
+concurrent submissions of one token: on SQLite the second waits for the first's write lock and then finds the
+token used; on PostgreSQL the second UPDATE waits for the first's row lock, re-checks the condition and changes
+nothing. Either way one 201 and one 409. A survey closed meanwhile: see `statements.USE_AND_STORE`.
 
 Anonymity: the response keeps the invitation's unit and layer and nothing else; the invitation keeps that it was
 used, and its draft is erased when it is.
 
 Speed: this is the path every respondent of a large organisation takes in the hour a survey opens, so each call
-is one transaction on a Core connection (no ORM unit of work) with a fixed number of statements whatever the
-questionnaire's length: one SELECT reads the invitation with its survey, unit and the questionnaire's stamp; the
-answers are checked in memory against the cached, immutable definition; a draft adds one UPDATE, a submission one
-conditional UPDATE and one INSERT. The routes call these functions in one worker thread each (see router).
-"""
+runs on a Core connection (no ORM unit of work) with a fixed number of statements whatever the questionnaire's
+length: one SELECT reads the invitation with its survey, unit and the questionnaire's stamp; the answers are
+checked in memory against the cached, immutable definition; a draft adds one UPDATE, a submission one statement on
+PostgreSQL (two on SQLite). The routes call these functions in one worker thread each (see router)."""
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 from typing import Any, cast
 
-from sqlalchemy import Connection, CursorResult, Table, Update, bindparam, insert, null, select, update
+from sqlalchemy import Connection, CursorResult, Engine, Update
 from sqlalchemy.orm import Session
 
 from app.db import get_engine
 from app.errors import AppError, Conflict, Gone, NotFound, Unprocessable
-from app.invitations.models import Invitation
 from app.invitations.service import TOKEN_FORMAT, hash_token
-from app.questionnaires.service import (
-    QuestionnaireDefinition,
-    cached_definition,
-    definition_stamp,
-    load_definition,
-)
+from app.questionnaires.service import QuestionnaireDefinition, cached_definition, load_definition
+from app.respond import statements as sql
 from app.respond.schemas import Answers
 from app.responses.codec import check_answers, pack_by_key
-from app.responses.models import Response
 from app.surveys.models import Survey
 from app.surveys.service import check_accepting
-from app.units.models import Unit
 
 
 class TokenRequired(AppError):
@@ -56,17 +51,6 @@ class TokenExpired(Gone):
 
 # The same words whether the token never existed or was used: a guesser learns nothing.
 UNUSABLE_DETAIL = "Ask whoever sent you the link for a new one if you have not answered yet."
-
-_TICKET = (
-    select(Invitation.id, Invitation.unit_id, Invitation.layer_id, Invitation.expires_at, Invitation.submitted_at,
-           Invitation.draft, Invitation.draft_saved_at, Unit.name.label("unit_name"), Survey.id.label("survey_id"),
-           Survey.questionnaire_id, Survey.title, Survey.languages, Survey.ask_desired, Survey.status,
-           Survey.opens_at, Survey.closes_at, definition_stamp(Survey.questionnaire_id).label("stamp"))
-    .join(Survey, Survey.id == Invitation.survey_id)
-    .join(Unit, Unit.id == Invitation.unit_id)
-    .where(Invitation.token_hash == bindparam("token_hash"))
-)
-
 
 @dataclass(frozen=True)
 class Ticket:
@@ -92,7 +76,7 @@ def open_ticket(conn: Connection, token: str | None, now: datetime) -> Ticket:
         raise TokenRequired("Send the invitation token in the X-Survey-Token header.")
     if not TOKEN_FORMAT.fullmatch(token):
         raise TokenRequired("The invitation token is malformed: check that the whole link was copied.")
-    row = conn.execute(_TICKET, {"token_hash": hash_token(token)}).one_or_none()
+    row = conn.execute(sql.TICKET, {"token_hash": hash_token(token)}).one_or_none()
     if row is None or row.submitted_at is not None:
         raise TokenUnusable(UNUSABLE_DETAIL)
     if row.expires_at is not None and now >= row.expires_at:
@@ -151,17 +135,6 @@ def check(ticket: Ticket, body: Answers, *, submitting: bool) -> CheckedAnswers:
     return CheckedAnswers(language=body.language, current=current, desired=desired)
 
 
-# Built once, so each execution finds its compiled form by a memoised cache key.
-_invitations, _responses = cast(Table, Invitation.__table__), cast(Table, Response.__table__)
-_UNUSED = _invitations.c.id == bindparam("invitation_id"), _invitations.c.submitted_at.is_(None)
-_SAVE_DRAFT = update(_invitations).where(*_UNUSED).values(
-    draft=bindparam("draft", type_=Invitation.draft.type),
-    draft_saved_at=bindparam("now", type_=Invitation.draft_saved_at.type))
-_MARK_USED = update(_invitations).where(*_UNUSED).values(
-    submitted_at=bindparam("now", type_=Invitation.submitted_at.type), draft=null(), draft_saved_at=null())
-_STORE = insert(_responses)
-
-
 def _update_unused(conn: Connection, statement: Update, ticket: Ticket, **params: Any) -> None:
     """Change the invitation only if it is still unused; a token used meanwhile gives 409."""
     result = conn.execute(statement, {"invitation_id": ticket.invitation_id, **params})
@@ -169,28 +142,54 @@ def _update_unused(conn: Connection, statement: Update, ticket: Ticket, **params
         raise TokenUnusable(UNUSABLE_DETAIL)
 
 
-# --- the three calls, each one transaction committed before it returns ----------------------------------------------
+# --- the three calls, each committed before it returns ----------------------------------------------------------------
+
+@contextmanager
+def _connection() -> Iterator[Connection]:
+    """PostgreSQL: a connection without a transaction (each statement commits by itself; see statements).
+    SQLite: a BEGIN IMMEDIATE transaction, committed at the end."""
+    engine = get_engine()
+    if engine.dialect.name != "postgresql":
+        with engine.begin() as conn:
+            yield conn
+        return
+    with _autocommit(engine).connect() as conn:
+        yield conn
+
+
+@lru_cache
+def _autocommit(engine: Engine) -> Engine:
+    return engine.execution_options(isolation_level="AUTOCOMMIT")
+
 
 def read(token: str | None, now: datetime) -> Ticket:
-    with get_engine().begin() as conn:
+    with _connection() as conn:
         return open_ticket(conn, token, now)
 
 
 def save_draft(token: str | None, body: Answers, now: datetime) -> datetime:
-    with get_engine().begin() as conn:
+    with _connection() as conn:
         ticket = open_ticket(conn, token, now)
         answers = check(ticket, body, submitting=False)
-        _update_unused(conn, _SAVE_DRAFT, ticket, draft=answers.as_draft(), now=now)
+        _update_unused(conn, sql.SAVE_DRAFT, ticket, draft=answers.as_draft(), now=now)
     return now
 
 
 def submit(token: str | None, body: Answers, now: datetime) -> None:
-    with get_engine().begin() as conn:
+    with _connection() as conn:
         ticket = open_ticket(conn, token, now)
         answers = check(ticket, body, submitting=True)
-        _update_unused(conn, _MARK_USED, ticket, now=now)
         definition = ticket.definition
-        conn.execute(_STORE, {
-            "id": uuid.uuid4(), "survey_id": ticket.survey_id, "unit_id": ticket.unit_id, "layer_id": ticket.layer_id,
-            "language": answers.language, "source": "web", "current": pack_by_key(definition, answers.current),
-            "desired": pack_by_key(definition, answers.desired) if ticket.ask_desired else None})
+        response = {"id": uuid.uuid4(), "survey_id": ticket.survey_id, "unit_id": ticket.unit_id,
+                    "layer_id": ticket.layer_id, "language": answers.language, "source": "web",
+                    "current": pack_by_key(definition, answers.current),
+                    "desired": pack_by_key(definition, answers.desired) if ticket.ask_desired else None}
+        if conn.dialect.name != "postgresql":
+            _update_unused(conn, sql.MARK_USED, ticket, now=now)
+            conn.execute(sql.STORE, response)
+            return
+        stored = conn.execute(sql.USE_AND_STORE, {"invitation_id": ticket.invitation_id, "now": now,
+                                                  **{f"response_{k}": v for k, v in response.items()}})
+        if cast(CursorResult[Any], stored).rowcount != 1:
+            open_ticket(conn, token, now)  # used or closed meanwhile: raises the error that says which
+            raise TokenUnusable(UNUSABLE_DETAIL)
