@@ -79,41 +79,114 @@ def _note(out: Outcome, failure: str) -> None:
         out.failures.append(failure)
 
 
+class _Reply:
+    """An answer read by `RawConnection`, with the two attributes of an httpx.Response that the jobs use."""
+
+    def __init__(self) -> None:
+        self.status_code, self.content, self.complete, self.closing = 0, bytearray(), False, False
+
+    def on_header(self, name: bytes, value: bytes) -> None:
+        if name.lower() == b"connection" and value.lower() == b"close":
+            self.closing = True
+
+    def on_body(self, body: bytes) -> None:
+        self.content += body
+
+    def on_message_complete(self) -> None:
+        self.complete = True
+
+    @property
+    def text(self) -> str:
+        return self.content.decode(errors="replace")
+
+
+class RawConnection:
+    """One keep-alive HTTP/1.1 connection that writes each request whole and parses the answer with httptools
+    (uvicorn's own parser): the leanest load generator Python offers, to show what the server does when the
+    client costs little. Sends what httpx sends for these requests (JSON bodies, no compression)."""
+
+    def __init__(self, base_url: str) -> None:
+        from urllib.parse import urlsplit
+
+        address = urlsplit(base_url)
+        self.host, self.port = address.hostname or "127.0.0.1", address.port or 80
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, path: str, params: dict[str, str] | None = None,
+                  headers: dict[str, str] | None = None) -> _Reply:
+        query = ("?" + "&".join(f"{k}={v}" for k, v in params.items())) if params else ""
+        return await self._request(b"GET", path + query, headers or {}, None)
+
+    async def post(self, path: str, json: Any = None, headers: dict[str, str] | None = None) -> _Reply:
+        import json as json_module
+
+        return await self._request(b"POST", path, headers or {}, json_module.dumps(json).encode())
+
+    async def _request(self, method: bytes, target: str, headers: dict[str, str], body: bytes | None) -> _Reply:
+        import httptools
+
+        if self.writer is None or self.reader is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        lines = [method + b" " + target.encode() + b" HTTP/1.1", b"Host: " + f"{self.host}:{self.port}".encode()]
+        lines += [f"{name}: {value}".encode() for name, value in headers.items()]
+        if body is not None:
+            lines += [b"Content-Type: application/json", b"Content-Length: " + str(len(body)).encode()]
+        self.writer.write(b"\r\n".join(lines) + b"\r\n\r\n" + (body or b""))
+        reply = _Reply()
+        parser = httptools.HttpResponseParser(reply)
+        while not reply.complete:
+            data = await self.reader.read(65536)
+            if not data:
+                self.writer = None
+                raise ConnectionError("the server closed the connection")
+            parser.feed_data(data)
+        reply.status_code = parser.get_status_code()
+        if reply.closing:
+            self.writer.close()
+            self.writer = None
+        return reply
+
+
 async def _run(base_url: str, jobs: list[tuple[int, str]] | int, item_keys: list[str], concurrency: int,
-               start_at: float) -> Outcome:
+               start_at: float, client_kind: str) -> Outcome:
     import httpx
 
     out = Outcome()
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
-    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=60) as client:
-        await client.get("/health")  # open a connection before the clock starts
+    async with httpx.AsyncClient(base_url=base_url, limits=limits, timeout=60) as shared:
+        clients: list[Any] = ([shared] * concurrency if client_kind == "httpx" else
+                              [RawConnection(base_url) for _ in range(concurrency)])
+        for client in clients:
+            await client.get("/health")  # open the connections before the clock starts
         todo = iter(jobs) if isinstance(jobs, list) else iter(range(jobs))
 
-        async def worker() -> None:
+        async def worker(client: Any) -> None:
             for job in todo:  # one iterator shared by all tasks: each job is taken once
                 try:
                     if isinstance(job, tuple):
                         await _respondent(client, job[0], job[1], item_keys, out)
                     else:
                         await _health(client, out)
-                except httpx.HTTPError as exc:
+                except (httpx.HTTPError, OSError) as exc:
                     out.statuses[type(exc).__name__] += 1
                     _note(out, repr(exc))
 
         await asyncio.sleep(max(0.0, start_at - time.time()))
         cpu0 = time.process_time()
         out.started = time.time()
-        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        await asyncio.gather(*(worker(client) for client in clients))
         out.finished = time.time()
         out.cpu_seconds = time.process_time() - cpu0
     return out
 
 
 def run_client(base_url: str, jobs: list[tuple[int, str]] | int, item_keys: list[str], concurrency: int,
-               start_at: float) -> dict[str, Any]:
+               start_at: float, client_kind: str = "httpx") -> dict[str, Any]:
     """The entry point of a client process: run the jobs (respondents, or a number of /health calls) from
-    `start_at` (a wall-clock time shared by all client processes) and return the outcome as plain data."""
-    coroutine = _run(base_url, jobs, item_keys, concurrency, start_at)
+    `start_at` (a wall-clock time shared by all client processes) with httpx.AsyncClient or `RawConnection`s, and
+    return the outcome as plain data."""
+    coroutine = _run(base_url, jobs, item_keys, concurrency, start_at, client_kind)
     try:
         import uvloop
     except ImportError:  # the stock loop is slower but measures the same thing

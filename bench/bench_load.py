@@ -72,7 +72,8 @@ DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/culturegap_load_benc
 TEAMS = 20
 TARGET_RATE, TARGET_P99_MS, TARGET_SHARE = 1000.0, 100.0, 1 / 3
 # Switched off for the run: a benchmark from one address would otherwise measure the rate limiter.
-NO_RATE_LIMIT = {"RATE_LIMIT_ENABLED": "false"}
+CLIENTS = {"httpx": "httpx.AsyncClient", "raw": "raw keep-alive connections (httptools)"}
+NO_RATE_LIMIT = {"RESPOND_RATE_LIMIT": "0"}
 
 
 # --- database --------------------------------------------------------------------------------------------------------
@@ -251,14 +252,14 @@ class Phase:
 
 
 def run_phase(pool: ProcessPoolExecutor, server: Server, jobs: list[tuple[int, str]] | int, item_keys: list[str],
-              clients: int, concurrency: int) -> Phase:
+              clients: int, concurrency: int, client_kind: str) -> Phase:
     """Split the jobs over the client processes, start them together and merge what they saw."""
     start_at = time.time() + 1.0
     per = [concurrency // clients + (1 if c < concurrency % clients else 0) for c in range(clients)]
     shares: list[list[tuple[int, str]] | int] = (
         [jobs[c::clients] for c in range(clients)] if isinstance(jobs, list)
         else [jobs // clients + (1 if c < jobs % clients else 0) for c in range(clients)])
-    futures = [pool.submit(run_client, server.base_url, share, item_keys, max(1, n), start_at)
+    futures = [pool.submit(run_client, server.base_url, share, item_keys, max(1, n), start_at, client_kind)
                for share, n in zip(shares, per, strict=True)]
     results = [f.result() for f in futures]
     statuses: Counter[str] = Counter()
@@ -302,7 +303,7 @@ def print_report(res: dict[str, Any]) -> None:
     run, health = res["run"], res["health"]
     print()
     print(f"Response intake through HTTP, PostgreSQL {res['postgres']}, {res['workers']} server workers, "
-          f"{res['clients']} client processes x httpx.AsyncClient, {res['concurrency']} connections in all")
+          f"{res['clients']} client processes x {CLIENTS[res['client']]}, {res['concurrency']} connections in all")
     print(f"run: {run['respondents']:,} respondents (fetch the questionnaire, submit 30 items x 2 frames) in "
           f"{run['seconds']:.1f} s: **{run['rate']:,.0f} submissions/s** ({run['requests_rate']:,.0f} requests/s)")
     for kind in ("submit", "fetch"):
@@ -321,8 +322,8 @@ def print_report(res: dict[str, Any]) -> None:
           f"{c['used']:,} invitations used, stored answers equal the acknowledged ones: {c['answers_match']} -> "
           f"{'OK' if c['ok'] else 'FAILED'}")
     cpu = res["cpu"]
-    print(f"CPU seconds during the run ({run['seconds']:.1f} s x {res['machine']['cores']} cores = "
-          f"{run['seconds'] * res['machine']['cores']:.0f} available): server workers {cpu['workers']:.1f}, "
+    print(f"CPU seconds while the run's processes ran ({cpu['window']:.1f} s x {res['machine']['cores']} cores = "
+          f"{cpu['window'] * res['machine']['cores']:.0f} available): server workers {cpu['workers']:.1f}, "
           f"PostgreSQL backends {cpu['postgres']:.1f}, load generator {cpu['clients']:.1f}, "
           f"everything else on the machine {cpu['other']:.1f}; per submission: server "
           f"{cpu['workers'] / max(1, run['respondents']) * 1e3:.2f} ms, PostgreSQL "
@@ -359,18 +360,23 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
     context = multiprocessing.get_context("spawn")
     try:
         with ProcessPoolExecutor(args.clients, mp_context=context) as pool:
-            warm = run_phase(pool, server, warmup, prepared.item_keys, args.clients, args.concurrency)
-            health = run_phase(pool, server, args.health_requests, [], args.clients, args.concurrency)
+            def phase(jobs: list[tuple[int, str]] | int) -> Phase:
+                return run_phase(pool, server, jobs, prepared.item_keys, args.clients, args.concurrency, args.client)
+
+            warm = phase(warmup)
+            health = phase(args.health_requests)
             pg = backend_pids(url)
             sampler = Sampler(server.workers)
-            cpu0 = ([cpu_seconds(p) for p in server.workers], [cpu_seconds(p) for p in pg], machine_busy_seconds())
+            cpu0 = ([cpu_seconds(p) for p in server.workers], [cpu_seconds(p) for p in pg], machine_busy_seconds(),
+                    time.monotonic())
             sampler.start()
-            run = run_phase(pool, server, main_jobs, prepared.item_keys, args.clients, args.concurrency)
+            run = phase(main_jobs)
             sampler.stop_event.set()
             sampler.join()
             pg_after = backend_pids(url)
-            cpu1 = ([cpu_seconds(p) for p in server.workers], [cpu_seconds(p) for p in pg], machine_busy_seconds())
-            health_after = run_phase(pool, server, args.health_requests, [], args.clients, args.concurrency)
+            cpu1 = ([cpu_seconds(p) for p in server.workers], [cpu_seconds(p) for p in pg], machine_busy_seconds(),
+                    time.monotonic())
+            health_after = phase(args.health_requests)
     finally:
         server.stop()
     log.unlink(missing_ok=True)
@@ -385,7 +391,7 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
     with psycopg.connect(libpq(url)) as conn:
         row = conn.execute("SHOW server_version").fetchone()
     return {
-        "workers": args.workers, "clients": args.clients, "concurrency": args.concurrency,
+        "workers": args.workers, "clients": args.clients, "concurrency": args.concurrency, "client": args.client,
         "postgres": row[0] if row else "?",
         "run": {"respondents": len(main_jobs), "seconds": run.seconds, "rate": rate,
                 "requests_rate": requests / run.seconds, "errors": run.errors, "statuses": dict(run.statuses),
@@ -402,7 +408,8 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
                   "answers_match": blobs == expected,
                   "ok": responses == used == len(acknowledged) and blobs == expected},
         "cpu": {"workers": workers_cpu, "postgres": pg_cpu, "clients": run.client_cpu,
-                "other": busy - workers_cpu - pg_cpu - run.client_cpu, "pg_backends": len(set(pg) | set(pg_after))},
+                "other": busy - workers_cpu - pg_cpu - run.client_cpu, "pg_backends": len(set(pg) | set(pg_after)),
+                "window": cpu1[3] - cpu0[3]},
         "rss": [list(col) for col in zip(*[values for _, values in sampler.start_middle_end()], strict=True)],
         "machine": {"cpu": _cpu_model(), "cores": os.cpu_count(), "python": platform.python_version(),
                     "load_before": load_before, "load_after": os.getloadavg()},
@@ -417,6 +424,9 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2, help="server worker processes (default 2)")
     ap.add_argument("--clients", type=int, default=2, help="load-generating processes (default 2)")
     ap.add_argument("--concurrency", type=int, default=32, help="connections in all (default 32)")
+    ap.add_argument("--client", choices=["httpx", "raw"], default="httpx",
+                    help="the load generator: httpx.AsyncClient (default), or raw keep-alive connections parsed with "
+                         "httptools, which cost the shared CPUs a fraction as much")
     ap.add_argument("--keep", action="store_true", help="keep the database afterwards")
     ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = ap.parse_args()
