@@ -91,12 +91,24 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         event.listen(engine, "begin", _begin_immediate)
         return engine
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
 
 
 @lru_cache
 def get_engine() -> Engine:
     return make_engine(get_settings().database_url)
+
+
+@lru_cache
+def get_respondent_engine() -> Engine:
+    """The respondent's routes' own engine (see app.respond): on PostgreSQL a pool of DB_POOL_SIZE connections in
+    autocommit mode (each of their statements commits by itself) without the ping on checkout; on SQLite the
+    engine of everything else."""
+    url = get_settings().database_url
+    if not url.startswith("postgresql"):
+        return get_engine()
+    return make_engine(url, isolation_level="AUTOCOMMIT", pool_pre_ping=False, max_overflow=0)
 
 
 @lru_cache

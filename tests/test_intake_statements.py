@@ -1,14 +1,16 @@
 """The intake path costs a fixed, small number of SQL statements whatever the questionnaire's length: counted on
-the real engine (the test server runs in this process) with SQLAlchemy's `before_cursor_execute` event."""
+the real engines (the test server runs in this process) with SQLAlchemy's `before_cursor_execute` event. And the
+respondent's pool, which skips the ping before lending a connection, survives connections the database dropped."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
 import httpx
-from sqlalchemy import event
+import pytest
+from sqlalchemy import event, text
 
-from app.db import get_engine
+from app.db import get_engine, get_respondent_engine
 from tests.factories import OrgContext
 from tests.respond_factories import RESPOND, invite, submit, token_headers
 from tests.survey_factories import create_questionnaire, open_survey
@@ -25,11 +27,14 @@ def statements() -> Iterator[list[str]]:
     def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
         seen.append(statement)
 
-    event.listen(get_engine(), "before_cursor_execute", count)
+    engines = {get_engine(), get_respondent_engine()}  # one and the same on SQLite
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", count)
     try:
         yield seen
     finally:
-        event.remove(get_engine(), "before_cursor_execute", count)
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", count)
 
 
 def _questionnaire(org: OrgContext, items: int) -> dict[str, Any]:
@@ -76,3 +81,19 @@ def test_fetching_the_questionnaire_and_saving_a_draft_cost_one_statement_more_a
     assert saved.status_code == 200, saved.text
     assert [s.split()[0].upper() for s in fetching][-1:] == ["SELECT"] and len(fetching) <= 2, fetching
     assert [s.split()[0].upper() for s in drafting][-2:] == ["SELECT", "UPDATE"] and len(drafting) <= 3, drafting
+
+
+def test_connections_dropped_by_the_database_cost_the_respondent_nothing(
+        org: OrgContext, http: httpx.Client, is_postgres: bool) -> None:
+    if not is_postgres:
+        pytest.skip("SQLite has no server to drop connections")
+    survey = open_survey(org)
+    [token] = invite(org, survey["id"], org.unit("Team"))
+    assert http.get(RESPOND, headers=token_headers(token)).status_code == 200  # the pool now holds a connection
+    with get_engine().connect() as admin:  # as a restart or failover would: every other connection of this database
+        dropped = admin.execute(text("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                     "WHERE datname = current_database() AND pid <> pg_backend_pid()")).scalar_one()
+    assert dropped >= 1
+    assert http.get(RESPOND, headers=token_headers(token)).status_code == 200
+    response = submit(http, token, {"openness_1": 4})
+    assert response.status_code == 201, response.text

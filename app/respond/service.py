@@ -16,24 +16,23 @@ checked in memory against the cached, immutable definition; a draft adds one UPD
 PostgreSQL (two on SQLite). The routes call these functions in one worker thread each (see router)."""
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
-from functools import lru_cache
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
-from sqlalchemy import Connection, CursorResult, Engine, Update
+from sqlalchemy import Connection, CursorResult, Update
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from app.db import get_engine
+from app.db import get_respondent_engine
 from app.errors import AppError, Conflict, Gone, NotFound, Unprocessable
 from app.invitations.service import TOKEN_FORMAT, hash_token
 from app.questionnaires.service import QuestionnaireDefinition, cached_definition, load_definition
 from app.respond import statements as sql
 from app.respond.schemas import Answers
 from app.responses.codec import check_answers, pack_by_key
-from app.surveys.models import Survey
 from app.surveys.service import check_accepting
 
 
@@ -48,6 +47,8 @@ class TokenUnusable(Conflict):
 class TokenExpired(Gone):
     code, title = "token-expired", "This link has expired"
 
+
+T = TypeVar("T")
 
 # The same words whether the token never existed or was used: a guesser learns nothing.
 UNUSABLE_DETAIL = "Ask whoever sent you the link for a new one if you have not answered yet."
@@ -81,7 +82,7 @@ def open_ticket(conn: Connection, token: str | None, now: datetime) -> Ticket:
         raise TokenUnusable(UNUSABLE_DETAIL)
     if row.expires_at is not None and now >= row.expires_at:
         raise TokenExpired("This link no longer works; ask whoever sent it for a new one.")
-    check_accepting(Survey(status=row.status, opens_at=row.opens_at, closes_at=row.closes_at), now)
+    check_accepting(row, now)
     return Ticket(invitation_id=row.id, unit_id=row.unit_id, layer_id=row.layer_id, unit_name=row.unit_name,
                   draft=row.draft, draft_saved_at=row.draft_saved_at, survey_id=row.survey_id, title=row.title,
                   languages=row.languages, ask_desired=row.ask_desired,
@@ -144,40 +145,59 @@ def _update_unused(conn: Connection, statement: Update, ticket: Ticket, **params
 
 # --- the three calls, each committed before it returns ----------------------------------------------------------------
 
+class _Stale(Exception):
+    """The pooled connection was dead at the ticket's SELECT, before anything was written."""
+
+
 @contextmanager
 def _connection() -> Iterator[Connection]:
     """PostgreSQL: a connection without a transaction (each statement commits by itself; see statements).
     SQLite: a BEGIN IMMEDIATE transaction, committed at the end."""
-    engine = get_engine()
-    if engine.dialect.name != "postgresql":
+    engine = get_respondent_engine()
+    if engine.dialect.name == "postgresql":
+        with engine.connect() as conn:
+            yield conn
+    else:
         with engine.begin() as conn:
             yield conn
-        return
-    with _autocommit(engine).connect() as conn:
-        yield conn
 
 
-@lru_cache
-def _autocommit(engine: Engine) -> Engine:
-    return engine.execution_options(isolation_level="AUTOCOMMIT")
+def _attempt(token: str | None, now: datetime, work: Callable[[Connection, Ticket], T], *, retry: bool) -> T:
+    with _connection() as conn:
+        try:
+            ticket = open_ticket(conn, token, now)
+        except DBAPIError as error:
+            if retry and error.connection_invalidated:
+                raise _Stale from error
+            raise
+        return work(conn, ticket)
+
+
+def _run(token: str | None, now: datetime, work: Callable[[Connection, Ticket], T]) -> T:
+    """The ticket, then `work` with it. The respondent's pool doesn't ping a connection before lending it (a round
+    trip per request): a connection that the database dropped (a restart, a failover) fails at the ticket's
+    SELECT instead, before anything was written, and the call runs once more on a fresh one."""
+    try:
+        return _attempt(token, now, work, retry=True)
+    except _Stale:
+        return _attempt(token, now, work, retry=False)
 
 
 def read(token: str | None, now: datetime) -> Ticket:
-    with _connection() as conn:
-        return open_ticket(conn, token, now)
+    return _run(token, now, lambda conn, ticket: ticket)
 
 
 def save_draft(token: str | None, body: Answers, now: datetime) -> datetime:
-    with _connection() as conn:
-        ticket = open_ticket(conn, token, now)
+    def save(conn: Connection, ticket: Ticket) -> datetime:
         answers = check(ticket, body, submitting=False)
         _update_unused(conn, sql.SAVE_DRAFT, ticket, draft=answers.as_draft(), now=now)
-    return now
+        return now
+
+    return _run(token, now, save)
 
 
 def submit(token: str | None, body: Answers, now: datetime) -> None:
-    with _connection() as conn:
-        ticket = open_ticket(conn, token, now)
+    def store(conn: Connection, ticket: Ticket) -> None:
         answers = check(ticket, body, submitting=True)
         definition = ticket.definition
         response = {"id": uuid.uuid4(), "survey_id": ticket.survey_id, "unit_id": ticket.unit_id,
@@ -193,3 +213,5 @@ def submit(token: str | None, body: Answers, now: datetime) -> None:
         if cast(CursorResult[Any], stored).rowcount != 1:
             open_ticket(conn, token, now)  # used or closed meanwhile: raises the error that says which
             raise TokenUnusable(UNUSABLE_DETAIL)
+
+    _run(token, now, store)
