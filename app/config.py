@@ -34,10 +34,11 @@ class Settings(BaseSettings):
         default="",
         description="Base URL used in links handed to respondents; empty means the request's own base URL",
     )
-    db_pool_size: int = Field(default=8, ge=1, description="Connections each worker keeps open; also how many "
-                              "respondent requests (token routes) a worker runs at once")
-    db_max_overflow: int = Field(default=8, ge=0, description="Connections a worker may open beyond the pool in a "
-                                 "burst, closed again when returned")
+    db_pool_size: int = Field(default=6, ge=1, description="Connections each worker keeps open for most routes, "
+                              "and (PostgreSQL) as many more for the respondent's token routes, which a worker "
+                              "runs that many at a time")
+    db_max_overflow: int = Field(default=4, ge=0, description="Connections a worker may open beyond the first pool "
+                                 "in a burst, closed again when returned")
     max_body_bytes: int = Field(default=2_000_000, ge=1024, description="Largest JSON request body accepted")
     max_upload_bytes: int = Field(default=50_000_000, ge=1024, description="Largest CSV upload accepted")
     log_level: str = "info"

@@ -43,7 +43,7 @@ class Workers:
         self.proc = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--port", str(self.port)], env=env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
         self.base_url = f"http://127.0.0.1:{self.port}"
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 120  # two processes import the app; slow on a busy 2-core machine
         while len(_children(self.proc.pid)) < 2 or not self._up():
             if self.proc.poll() is not None or time.monotonic() > deadline:
                 raise RuntimeError(f"the server did not start: {self.proc.stderr.read() if self.proc.stderr else ''}")
