@@ -295,6 +295,18 @@ class Sampler(threading.Thread):
 
 # --- report ----------------------------------------------------------------------------------------------------------
 
+def calibration_ms() -> float:
+    """CPU milliseconds of a fixed pure-Python loop (best of 5): how fast a core of this machine is right now. On a
+    busy shared machine the same work costs more CPU time (shared caches and cores), which inflates every CPU figure
+    of the run by about the same factor; compare runs by it."""
+    best = float("inf")
+    for _ in range(5):
+        t0 = time.process_time()
+        sum(i * i for i in range(1_000_000))
+        best = min(best, time.process_time() - t0)
+    return best * 1000
+
+
 def verdict(ok: bool) -> str:
     return "meets" if ok else "MISSES"
 
@@ -339,7 +351,8 @@ def print_report(res: dict[str, Any]) -> None:
           f"no errors: {verdict(run['errors'] == 0)}; >= 1/3 of /health: {verdict(res['share'] >= TARGET_SHARE)}")
     m = res["machine"]
     print(f"machine: {m['cpu']}, {m['cores']} cores (shared), load average {m['load_before'][0]:.2f} before / "
-          f"{m['load_after'][0]:.2f} after (1 min); python {m['python']}")
+          f"{m['load_after'][0]:.2f} after (1 min); python {m['python']}; calibration loop "
+          f"{m['calibration_ms'][0]:.0f} / {m['calibration_ms'][1]:.0f} ms CPU before / after")
 
 
 def latency_summary(phase: Phase, kinds: tuple[str, ...]) -> dict[str, dict[str, float]]:
@@ -350,7 +363,7 @@ def latency_summary(phase: Phase, kinds: tuple[str, ...]) -> dict[str, dict[str,
 # --- main ------------------------------------------------------------------------------------------------------------
 
 def measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
-    load_before = os.getloadavg()
+    load_before, calibration_before = os.getloadavg(), calibration_ms()
     total = args.warmup + args.submissions
     prepared = prepare(url, total)
     jobs = list(enumerate(prepared.tokens))
@@ -412,7 +425,8 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
                 "window": cpu1[3] - cpu0[3]},
         "rss": [list(col) for col in zip(*[values for _, values in sampler.start_middle_end()], strict=True)],
         "machine": {"cpu": _cpu_model(), "cores": os.cpu_count(), "python": platform.python_version(),
-                    "load_before": load_before, "load_after": os.getloadavg()},
+                    "load_before": load_before, "load_after": os.getloadavg(),
+                    "calibration_ms": [calibration_before, calibration_ms()]},
     }
 
 

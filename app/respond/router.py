@@ -1,8 +1,8 @@
-"""The respondent's routes. Each is `async` and runs its whole transaction in one call to a worker thread (see
-service): one thread hop per request instead of the four that a session dependency, a ticket dependency and a
-sync handler would take. At most DB_POOL_SIZE of these calls run at once in a worker, so they never wait for a
-connection nor open and close overflow connections; the rest queue on the event loop. The bodies are written as
-bytes (the models document them)."""
+"""The respondent's routes. Each is `async` and runs its whole call (see service) in one worker thread: one thread
+hop per request instead of the four that a session dependency, a ticket dependency and a sync handler would take.
+At most DB_POOL_SIZE of these calls run at once in a worker, as many as the respondent's pool holds (see app.db),
+so none waits for a connection; the rest queue on the event loop. The bodies are written as bytes (the models
+document them)."""
 
 from collections.abc import Callable
 from typing import Annotated, TypeVar
@@ -33,7 +33,7 @@ _limiter: RunVar[CapacityLimiter] = RunVar("respond_limiter")  # one per event l
 T = TypeVar("T")
 
 
-async def run_in_thread(call: Callable[..., T], *args: object) -> T:
+async def _in_thread(call: Callable[..., T], *args: object) -> T:
     try:
         limiter = _limiter.get()
     except LookupError:
@@ -55,7 +55,7 @@ async def get_questionnaire_to_answer(
     """The survey's questionnaire in the chosen language, with the answers saved earlier with this token (if any).
     Errors: 401 without a well-formed token; 409 `token-unusable` for an unknown or already used token (the same
     answer for both); 410 `token-expired`; 409 `survey-not-open` or `survey-closed`."""
-    ticket = await run_in_thread(service.read, token, utcnow())
+    ticket = await _in_thread(service.read, token, utcnow())
     return _json(view.render(ticket, lang))
 
 
@@ -63,7 +63,7 @@ async def get_questionnaire_to_answer(
 async def save_draft(body: Answers, token: TokenDep) -> HTTPResponse:
     """Save partial answers to resume later (replacing the previous draft). Answers are checked as on submission,
     but none is required. The draft is erased when the token submits."""
-    saved_at = await run_in_thread(service.save_draft, token, body, utcnow())
+    saved_at = await _in_thread(service.save_draft, token, body, utcnow())
     return _json(to_json({"saved_at": saved_at}))
 
 
@@ -74,5 +74,5 @@ async def submit_response(body: Answers, token: TokenDep) -> HTTPResponse:
     wrong type or out-of-range value (`loc` = `["body", frame, item_key]`) and stores nothing. Items left out count
     as missing, but at least one answer is needed. A second submission, even a concurrent one, gets 409
     `token-unusable`."""
-    await run_in_thread(service.submit, token, body, utcnow())
+    await _in_thread(service.submit, token, body, utcnow())
     return _json(SUBMITTED, status.HTTP_201_CREATED)

@@ -1,9 +1,9 @@
 """The SQL of the respondent's side, built once (so every execution finds its compiled form by a memoised cache
 key) and run on Core connections.
 
-PostgreSQL runs each call without a transaction of its own (autocommit): the ticket is one SELECT, a draft one
-conditional UPDATE, and a submission one statement that marks the invitation used and stores the response together
-(`USE_AND_STORE`), so no BEGIN and COMMIT round trips. SQLite runs each call in a BEGIN IMMEDIATE transaction (see
+PostgreSQL runs each call without a transaction of its own (autocommit): the ticket is one SELECT; then a draft is
+one conditional UPDATE, and a submission one statement that marks the invitation used and stores the response
+together (`USE_AND_STORE`), so no BEGIN and COMMIT round trips. SQLite runs each call in a BEGIN IMMEDIATE transaction (see
 app.db), which holds its one write lock throughout: the conditional UPDATE and the INSERT there are two statements.
 """
 
