@@ -1,4 +1,6 @@
-# Production image: migrations, then uvicorn. Configure with environment variables only (DATABASE_URL, WORKERS, ...).
+# Production image: migrations, then uvicorn with one worker process per CPU the container may use (set WORKERS
+# when the container has a CPU quota rather than a CPU set). Configure with environment variables only
+# (DATABASE_URL, WORKERS, DB_POOL_SIZE, ...; see the README).
 FROM python:3.11-slim AS build
 WORKDIR /src
 COPY pyproject.toml README.md ./

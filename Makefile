@@ -5,8 +5,11 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 TEST_WORKERS ?= 2
+# One process for the local SQLite demo: SQLite takes one writer at a time anyway, and one process starts faster
+# and builds the report caches once. Production (`culturegap serve`, the Docker image) runs one per CPU.
+RUN_WORKERS ?= 1
 
-.PHONY: run test lint bench-stats bench-reports clean
+.PHONY: run test lint bench-stats bench-reports bench-load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -27,7 +30,7 @@ run: $(VENV)/.runtime
 	@cat data/demo-keys.txt 2>/dev/null || true
 	@echo "Interactive API docs: http://$(HOST):$(PORT)/docs"
 	@echo
-	HOST=$(HOST) PORT=$(PORT) $(BIN)/culturegap serve
+	HOST=$(HOST) PORT=$(PORT) WORKERS=$(RUN_WORKERS) $(BIN)/culturegap serve
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check app tests bench migrations
@@ -41,6 +44,9 @@ bench-stats: $(VENV)/.test
 
 bench-reports: $(VENV)/.test  # needs PostgreSQL on 127.0.0.1:5432 (BENCH_DATABASE_URL to change)
 	$(BIN)/python bench/bench_reports.py
+
+bench-load: $(VENV)/.test  # needs PostgreSQL on 127.0.0.1:5432 (LOAD_BENCH_DATABASE_URL to change); ARGS=--help
+	$(BIN)/python bench/bench_load.py $(ARGS)
 
 clean:
 	rm -rf $(VENV) data tests/artifacts

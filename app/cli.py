@@ -9,11 +9,41 @@ from app.config import get_settings
 
 
 def _serve(args: argparse.Namespace) -> None:
+    """uvicorn with WORKERS processes (it restarts a worker that dies); uvloop and httptools come with
+    uvicorn[standard]."""
     import uvicorn
 
     settings = get_settings()
+    workers = args.workers or settings.workers
+    _check_connection_budget(workers)
     uvicorn.run("app.main:create_app", factory=True, host=args.host or settings.host, port=args.port or settings.port,
-                workers=args.workers or settings.workers, log_level=settings.log_level, proxy_headers=True)
+                workers=workers, log_level=settings.log_level, access_log=settings.access_log,
+                timeout_keep_alive=settings.keep_alive_seconds, proxy_headers=True)
+
+
+def _check_connection_budget(workers: int) -> None:
+    """Warn when the workers' pools could ask PostgreSQL for more connections than it accepts."""
+    settings = get_settings()
+    if not settings.database_url.startswith("postgresql"):
+        return
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.pool import NullPool
+
+    per_worker = 2 * settings.db_pool_size + settings.db_max_overflow  # see app.db: two pools per worker
+    wanted = workers * per_worker
+    try:
+        engine = create_engine(settings.database_url, poolclass=NullPool, connect_args={"connect_timeout": 5})
+        with engine.connect() as conn:
+            limit = int(conn.execute(text("SHOW max_connections")).scalar_one())
+            reserved = int(conn.execute(text("SHOW superuser_reserved_connections")).scalar_one())
+        engine.dispose()
+    except Exception:  # the database may come up after the server; /ready tells when it is there
+        return
+    if wanted > limit - reserved:
+        print(f"warning: {workers} workers x (2 x DB_POOL_SIZE {settings.db_pool_size} + DB_MAX_OVERFLOW "
+              f"{settings.db_max_overflow}) = {wanted} connections, but PostgreSQL accepts {limit - reserved} "
+              "(max_connections less the reserved ones), and other hosts and tools need some too: lower WORKERS "
+              "or the pool, or raise max_connections", file=sys.stderr)
 
 
 def _migrate(_: argparse.Namespace) -> None:

@@ -1,5 +1,6 @@
 """Runtime configuration, read only from environment variables (and an optional `.env`)."""
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -8,6 +9,14 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_DIR / "data" / "culturegap.db"
+
+
+def cpu_count() -> int:
+    """The CPUs this process may run on (its affinity mask, which containers and `taskset` narrow)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 class Settings(BaseSettings):
@@ -19,13 +28,17 @@ class Settings(BaseSettings):
     )
     host: str = "127.0.0.1"
     port: int = 8000
-    workers: int = Field(default=1, ge=1)
+    workers: int = Field(default_factory=cpu_count, ge=1,
+                         description="Worker processes of `culturegap serve`; the CPUs this process may use")
     public_base_url: str = Field(
         default="",
         description="Base URL used in links handed to respondents; empty means the request's own base URL",
     )
-    db_pool_size: int = Field(default=5, ge=1)
-    db_max_overflow: int = Field(default=10, ge=0)
+    db_pool_size: int = Field(default=6, ge=1, description="Connections each worker keeps open for most routes, "
+                              "and (PostgreSQL) as many more for the respondent's token routes, which a worker "
+                              "runs that many at a time")
+    db_max_overflow: int = Field(default=4, ge=0, description="Connections a worker may open beyond the first pool "
+                                 "in a burst, closed again when returned")
     max_body_bytes: int = Field(default=2_000_000, ge=1024, description="Largest JSON request body accepted")
     max_upload_bytes: int = Field(default=50_000_000, ge=1024, description="Largest CSV upload accepted")
     idempotency_ttl_hours: int = Field(default=24, ge=1, le=24 * 30,
@@ -42,6 +55,10 @@ class Settings(BaseSettings):
         description="Failed token lookups (unknown or used token) per client address and window",
     )
     respond_rate_window: int = Field(default=60, ge=1, le=86_400, description="Rate-limit window, seconds")
+    access_log: bool = Field(default=True, description="Log a line per request (uvicorn's access log)")
+    keep_alive_seconds: int = Field(
+        default=75, ge=1, description="How long an idle client connection stays open; above a load balancer's idle "
+        "timeout (often 60 s), so the balancer never reuses a connection the server is closing")
 
 
 @lru_cache

@@ -81,6 +81,9 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     # A database error's message (logged with its traceback) would otherwise carry the statement's parameters,
     # such as the hash of the token or key being looked up.
     kwargs.setdefault("hide_parameters", True)
+    if ":memory:" not in url:  # an in-memory SQLite database has a pool of its own kind
+        kwargs.setdefault("pool_size", settings.db_pool_size)
+        kwargs.setdefault("max_overflow", settings.db_max_overflow)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
         event.listen(engine, "connect", _configure_sqlite)
@@ -91,14 +94,24 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 
         event.listen(engine, "begin", _begin_immediate)
         return engine
-    kwargs.setdefault("pool_size", settings.db_pool_size)
-    kwargs.setdefault("max_overflow", settings.db_max_overflow)
-    return create_engine(url, pool_pre_ping=True, **kwargs)
+    kwargs.setdefault("pool_pre_ping", True)
+    return create_engine(url, **kwargs)
 
 
 @lru_cache
 def get_engine() -> Engine:
     return make_engine(get_settings().database_url)
+
+
+@lru_cache
+def get_respondent_engine() -> Engine:
+    """The respondent's routes' own engine (see app.respond): on PostgreSQL a pool of DB_POOL_SIZE connections in
+    autocommit mode (each of their statements commits by itself) without the ping on checkout; on SQLite the
+    engine of everything else."""
+    url = get_settings().database_url
+    if not url.startswith("postgresql"):
+        return get_engine()
+    return make_engine(url, isolation_level="AUTOCOMMIT", pool_pre_ping=False, max_overflow=0)
 
 
 @lru_cache

@@ -99,8 +99,9 @@ def create_app() -> FastAPI:
     app.add_middleware(BodySizeLimit, max_json_bytes=settings.max_body_bytes,
                        max_upload_bytes=settings.max_upload_bytes)
     app.include_router(health.router)
-    for router in (orgs_router, units_router, auth_router, questionnaires_router, surveys_router,
-                   invitations_router, responses_router, reports_router, self_assessments_router, respond_router,
+    # The respondent's routes first: routes are matched in order, and they take most of the requests.
+    for router in (respond_router, orgs_router, units_router, auth_router, questionnaires_router, surveys_router,
+                   invitations_router, responses_router, reports_router, self_assessments_router,
                    audit_router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(web_router)  # the respondent's form and the dashboard, outside the API prefix

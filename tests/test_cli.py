@@ -45,8 +45,10 @@ def _wait(url, proc):
 
 def test_serve_is_not_ready_until_migrated_then_create_key_works(cli_env):
     port = _port()
-    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--port", str(port)], env=cli_env,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # One worker: starting one per CPU (the default) doubles the start-up on a busy 2-core machine, and several
+    # workers are tested in test_two_workers.
+    proc = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--port", str(port), "--workers", "1"],
+                            env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         base = f"http://127.0.0.1:{port}"
         assert _wait(f"{base}/health", proc).status_code == 200

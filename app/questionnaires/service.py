@@ -10,7 +10,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import ScalarSelect, delete, func, select
 from sqlalchemy.orm import Session
 
 from app.errors import Conflict, Forbidden, NotFound, Unprocessable
@@ -100,16 +100,29 @@ _definitions: dict[uuid.UUID, QuestionnaireDefinition] = {}
 _definitions_lock = threading.Lock()
 
 
+def definition_stamp(questionnaire_id: Any) -> ScalarSelect[uuid.UUID]:
+    """The expression that tells whether a cached definition is current: the id of the item at position 0, which
+    changes whenever the items are rewritten. For callers that read it in a query of their own, with
+    `questionnaire_id` a column or a value."""
+    return select(Item.id).where(Item.questionnaire_id == questionnaire_id, Item.position == 0).scalar_subquery()
+
+
+def cached_definition(questionnaire_id: uuid.UUID, stamp: uuid.UUID | None) -> QuestionnaireDefinition | None:
+    """The cached definition if it is current (read `stamp` with `definition_stamp`), else None."""
+    cached = _definitions.get(questionnaire_id)
+    return cached if cached is not None and cached._stamp == stamp else None
+
+
 def load_definition(session: Session, questionnaire_id: uuid.UUID) -> QuestionnaireDefinition:
     """The questionnaire's definition, cached per id. One indexed lookup checks that the cached copy is current
     (an unused questionnaire may still be edited, which rewrites its items); raises `NotFound` if it's gone."""
-    stamp = session.scalar(select(Item.id).where(Item.questionnaire_id == questionnaire_id, Item.position == 0))
+    stamp = session.scalar(select(definition_stamp(questionnaire_id)))
     if stamp is None:
         with _definitions_lock:
             _definitions.pop(questionnaire_id, None)
         raise NotFound("No such questionnaire.")
-    cached = _definitions.get(questionnaire_id)
-    if cached is not None and cached._stamp == stamp:
+    cached = cached_definition(questionnaire_id, stamp)
+    if cached is not None:
         return cached
     definition = _build_definition(session, questionnaire_id, stamp)
     with _definitions_lock:

@@ -52,10 +52,10 @@ def unpack(blob: bytes) -> list[Answer]:
 
 def pack_by_key(definition: QuestionnaireDefinition, answers: Mapping[str, Answer]) -> bytes:
     """Pack answers keyed by item key (checked with `check_answers` first); items left out are missing."""
-    slots: list[Answer] = [None] * len(definition.items)
+    packed = bytearray([MISSING & 0xFF]) * len(definition.items)
     for key, answer in answers.items():
-        slots[definition.item_by_key[key].position] = answer
-    return pack(slots)
+        packed[definition.item_by_key[key].position] = _code(answer) & 0xFF
+    return bytes(packed)
 
 
 def unpack_by_key(definition: QuestionnaireDefinition, blob: bytes) -> dict[str, Answer]:
@@ -90,9 +90,12 @@ def answer_problem(definition: QuestionnaireDefinition, value: object) -> Answer
 def check_answers(definition: QuestionnaireDefinition, answers: Iterable[tuple[str, object]]) -> list[AnswerProblem]:
     """Every problem with these (item key, value) pairs: unknown items, wrong types, values off the scale."""
     problems = []
+    lo, hi = definition.scale_min, definition.scale_max
     for key, value in answers:
         if key not in definition.item_by_key:
             problems.append(AnswerProblem(key, "no such item in this questionnaire", "unknown_item"))
+        elif type(value) is int and lo <= value <= hi:  # the common case first (bool is not int here)
+            continue
         elif (problem := answer_problem(definition, value)) is not None:
             problems.append(AnswerProblem(key, problem.msg, problem.type))
     return problems

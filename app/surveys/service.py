@@ -7,7 +7,7 @@ a wave fixes the exact version it asks, which can no longer change once a survey
 import uuid
 from dataclasses import astuple, dataclass
 from datetime import datetime
-from typing import Any, cast
+from typing import Any, Protocol, cast
 
 from sqlalchemy import CursorResult, delete, select
 from sqlalchemy.orm import Session
@@ -40,7 +40,20 @@ def is_accepting(survey: Survey, now: datetime) -> bool:
             and (survey.closes_at is None or now < survey.closes_at))
 
 
-def check_accepting(survey: Survey, now: datetime) -> None:
+class Schedule(Protocol):
+    """What decides whether a survey accepts responses: a `Survey`, or the same columns read without the ORM."""
+
+    @property
+    def status(self) -> SurveyStatus: ...
+
+    @property
+    def opens_at(self) -> datetime | None: ...
+
+    @property
+    def closes_at(self) -> datetime | None: ...
+
+
+def check_accepting(survey: Schedule, now: datetime) -> None:
     """Raise `SurveyNotOpen` (a draft, or before `opens_at`) or `SurveyClosed` (closed, or from `closes_at` on)
     unless the survey accepts responses at `now`; both are 409s."""
     if survey.status is SurveyStatus.draft or (survey.opens_at is not None and now < survey.opens_at):
