@@ -79,7 +79,7 @@ function figureText(ctx, evidence) {
 }
 
 /** The warnings grouped by the group they concern, the group with the most severe warning first. */
-export function byGroup(warnings) {
+function byGroup(warnings) {
   const sorted = [...warnings].sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
   const groups = new Map();
   for (const w of sorted) {
