@@ -309,8 +309,9 @@ def print_report(res: dict[str, Any], timings: list[Timing], raw: float) -> None
 
 def profile_in_process(url: str, seeded: Seeded, labels: set[str], top: int = 8) -> None:
     """Where the time goes: each chosen endpoint's route function called in this process on a fresh report context
-    (as a request would, minus HTTP and serialisation) under cProfile, cold (the answer and anonymity-map caches
-    emptied first) and warm; the top functions by own time."""
+    (as a request would, minus HTTP and serialisation) under cProfile, cold (answers and anonymity maps forgotten,
+    as after a server start: colder than after a new response, which finds the previous maps) and warm; the top
+    functions by own time."""
     os.environ["DATABASE_URL"] = url
     from app.orgs.models import Organisation
     from app.reports import context as report_context
@@ -344,7 +345,7 @@ def profile_in_process(url: str, seeded: Seeded, labels: set[str], top: int = 8)
                 continue
             call(path, params)
             for state in ("cold", "warm"):
-                if state == "cold":  # as after a new response: answers and maps again, the tree's layout kept
+                if state == "cold":  # answers and maps again (the tree's layout is kept)
                     report_data._cache.clear()
                     report_maps.clear()
                 prof = cProfile.Profile()
