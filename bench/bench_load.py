@@ -66,7 +66,7 @@ from app.surveys.models import Survey, SurveyStatus  # noqa: E402
 from app.units.models import Unit  # noqa: E402
 from bench._load_client import answers, run_client  # noqa: E402
 from bench._seed import questionnaire_in  # noqa: E402
-from bench.bench_reports import _cpu_model, free_port, libpq, recreate_database  # noqa: E402
+from bench.bench_reports import _cpu_model, calibration_ms, free_port, libpq, recreate_database  # noqa: E402
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/culturegap_load_bench"
 TEAMS = 20
@@ -294,18 +294,6 @@ class Sampler(threading.Thread):
 
 
 # --- report ----------------------------------------------------------------------------------------------------------
-
-def calibration_ms() -> float:
-    """CPU milliseconds of a fixed pure-Python loop (best of 5): how fast a core of this machine is right now. On a
-    busy shared machine the same work costs more CPU time (shared caches and cores), which inflates every CPU figure
-    of the run by about the same factor; compare runs by it."""
-    best = float("inf")
-    for _ in range(5):
-        t0 = time.process_time()
-        sum(i * i for i in range(1_000_000))
-        best = min(best, time.process_time() - t0)
-    return best * 1000
-
 
 def verdict(ok: bool) -> str:
     return "meets" if ok else "MISSES"

@@ -265,6 +265,18 @@ def _revision() -> str:
     return f"{rev}{' +changes in app/' if dirty else ''}" if rev else "unknown"
 
 
+def calibration_ms() -> float:
+    """CPU milliseconds of a fixed pure-Python loop (best of 5): how fast a core of this machine is right now. On a
+    busy shared machine the same work costs more CPU time (shared caches and cores), which inflates every CPU figure
+    of the run by about the same factor; compare runs by it."""
+    best = float("inf")
+    for _ in range(5):
+        t0 = time.process_time()
+        sum(i * i for i in range(1_000_000))
+        best = min(best, time.process_time() - t0)
+    return best * 1000
+
+
 # --- report ----------------------------------------------------------------------------------------------------------
 
 def verdict(ok: bool) -> str:
@@ -304,7 +316,8 @@ def print_report(res: dict[str, Any], timings: list[Timing], raw: float) -> None
     m = res["machine"]
     print(f"machine: {m['cpu']}, {m['cores']} cores (shared), load average {m['load_before'][0]:.2f} before / "
           f"{m['load_after'][0]:.2f} after (1 min); python {m['python']}; code {m['revision']}; "
-          f"seeding took {res['seed_seconds']:.0f} s")
+          f"seeding took {res['seed_seconds']:.0f} s; calibration loop {m['calibration_ms'][0]:.0f} / "
+          f"{m['calibration_ms'][1]:.0f} ms CPU before / after (bench-load's: compares busy and quiet runs)")
 
 
 def profile_in_process(url: str, seeded: Seeded, labels: set[str], top: int = 8) -> None:
@@ -363,7 +376,7 @@ def profile_in_process(url: str, seeded: Seeded, labels: set[str], top: int = 8)
 
 def measure(url: str, respondents: int, teams: int, repeats: int) -> tuple[dict[str, Any], list[Timing], Seeded]:
     """Seed, then time the raw read, the server's report endpoints and a new response's invalidation."""
-    load_before = os.getloadavg()
+    load_before, calibration_before = os.getloadavg(), calibration_ms()
     upgrade(url)
     engine = create_engine(url)
     t0 = time.perf_counter()
@@ -410,7 +423,8 @@ def measure(url: str, respondents: int, teams: int, repeats: int) -> tuple[dict[
                        "cold_ratio": t.cold / raw, "warm_ratio": t.warm_median / raw} for t in timings],
         "server_vmhwm_mb": vmhwm / 1024, "server_vmrss_mb": vmrss / 1024,
         "machine": {"cpu": _cpu_model(), "cores": os.cpu_count(), "python": platform.python_version(),
-                    "load_before": load_before, "load_after": os.getloadavg(), "revision": _revision()},
+                    "load_before": load_before, "load_after": os.getloadavg(), "revision": _revision(),
+                    "calibration_ms": [calibration_before, calibration_ms()]},
     }
     return res, timings, seeded
 
