@@ -183,19 +183,30 @@ class SignedRank:
     sigma: float
 
 
+def _tie_counts(x: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Per distinct |x| in ascending order: how many values have it, and how many of those are positive.
+
+    Whole numbers up to 1,000 (an item's answer differences) are counted directly; other values by sorting, not by
+    np.unique's inverse (an argsort): either is several times faster on 100,000 answers."""
+    a = np.abs(x)
+    if a.shape[0] > 0 and a.max() <= 1000 and np.array_equal(a, np.floor(a)):
+        whole = a.astype(np.int64)
+        tot, pos = np.bincount(whole), np.bincount(whole[x > 0], minlength=int(whole.max()) + 1)
+        seen = tot > 0
+        return tot[seen].astype(np.float64), pos[seen].astype(np.float64)
+    a = np.sort(a)
+    first = np.flatnonzero(np.r_[True, a[1:] != a[:-1]]) if a.shape[0] else np.zeros(0, dtype=np.int64)
+    positive = np.sort(x[x > 0])
+    pos = np.searchsorted(positive, a[first], side="right") - np.searchsorted(positive, a[first], side="left")
+    return np.diff(np.r_[first, a.shape[0]]).astype(np.float64), pos.astype(np.float64)
+
+
 def signed_rank(d: FloatArray) -> SignedRank:
     """Wilcoxon signed-rank V (sum of ranks of positive differences), zeros dropped, normal approximation with
     tie and continuity correction (R's ``wilcox.test(paired=TRUE, exact=FALSE, correct=TRUE)``)."""
     x = d[d != 0]
     n = x.shape[0]
-    # Ties by sorting, not by np.unique's inverse (an argsort): several times faster on 100,000 answers.
-    a = np.sort(np.abs(x))
-    first = np.flatnonzero(np.r_[True, a[1:] != a[:-1]]) if n else np.zeros(0, dtype=np.int64)
-    mags = a[first]
-    tot = np.diff(np.r_[first, n]).astype(np.float64)
-    positive = np.sort(x[x > 0])
-    pos = (np.searchsorted(positive, mags, side="right") - np.searchsorted(positive, mags, side="left")).astype(
-        np.float64)
+    tot, pos = _tie_counts(x)
     v = float(pos @ midranks(tot))
     sigma2 = n * (n + 1) * (2 * n + 1) / 24 - float(np.sum(tot**3 - tot)) / 48
     sigma = float(np.sqrt(sigma2)) if sigma2 > 0 else 0.0

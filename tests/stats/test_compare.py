@@ -191,3 +191,16 @@ def test_moments_from_a_database_give_all_but_the_rank_test() -> None:
     sums_pairs = compare_groups(sums.select(sums.n > 0), pairs=[(0, 5)])
     close(sums_pairs[0].welch.statistic, table_pairs[0].welch.statistic, rel=1e-9)
     assert sums_pairs[0].mann_whitney.reason is MissingReason.NEEDS_RAW_DATA
+
+
+def test_signed_rank_counts_ties_alike_for_whole_and_fractional_differences() -> None:
+    """Whole-number differences are tallied by counting, others by sorting: both give scipy's statistic."""
+    from scipy import stats
+
+    rng = np.random.default_rng(11)
+    for d in (rng.integers(-4, 5, 5000).astype(float), rng.integers(-4, 5, 5000) / 3.0,
+              np.r_[rng.integers(-3, 4, 300), 1500.0, -2000.0], rng.normal(size=400).round(1)):
+        r = paired(d, np.zeros_like(d))
+        w = stats.wilcoxon(d, zero_method="wilcox", correction=True, method="approx")
+        close(r.wilcoxon.pvalue, w.pvalue, rel=1e-9)
+        assert r.wilcoxon.statistic == float(np.sum(stats.rankdata(np.abs(d[d != 0]))[d[d != 0] > 0]))
