@@ -45,11 +45,9 @@ unit totals and 64 for organisation-wide cells, so unit-by-layer detail goes fir
 pattern is deterministic. 5,000 units x 6 layers take about half a second. The machinery (regions, the flow
 search, the repairs) is in :mod:`app.reports.anonymity_flow`.
 
-Many maps of one survey (the respondents', and one per subset such as "answered item 7") share the unit tree, the
-layers and the published layer detail: :meth:`Layout.of` prepares them once and :func:`suppress_atoms` builds each
-map on it from a counts matrix. Every map starts from the regions of the cells hidden at the start (below the
-threshold, unpublished, or hidden in the ``hide_as`` map), laid out in one pass down the tree rather than merged
-cell by cell; the protection that follows is the same.
+A survey's many maps (the respondents', one per subset such as "answered item 7") share one :class:`Layout` of the
+tree, layers and layer detail; :func:`suppress_atoms` builds each from a counts matrix, starting from the regions of
+the cells hidden at the start (laid out in one pass down the tree), or takes over ``previous`` when provably equal.
 
 Why not check each relation (parent = own + children; total = sum of layers) on its own? Relations combine: with
 ``(U, L)`` visible, children ``c1`` (n = 2) and ``c2`` (n = 50) hidden, and inside ``c2`` its own atom (1) and a
@@ -98,9 +96,9 @@ from app.reports.anonymity_flow import (
     Regions,
     TreeOrder,
     computable,
+    protects_alike,
     region_graph,
     region_tops,
-    repairs_nothing_again,
     tree_order,
 )
 
@@ -211,6 +209,7 @@ class SuppressionMap:
     _counts: IntArray = field(repr=False)  # (units + 1) x (layers + 1), last column = ALL
     _reason: npt.NDArray[np.int8] = field(repr=False)  # 0 visible, 1 below threshold, 2 complementary, 3 unpublished
     _regions: Regions = field(repr=False)
+    _priced: npt.NDArray[np.bool_] = field(repr=False)  # the cells whose price the protection's repairs compared
 
     @property
     def layers(self) -> tuple[LayerId, ...]:
@@ -364,8 +363,9 @@ def suppress_atoms(layout: Layout, atoms: IntArray, k: int, *, hide_as: Suppress
 
     ``previous``: an earlier map of the same layout and ``k`` (the subset before a new response, say). Flows
     depend on the cells hidden at the start, which atoms have ``k`` or more and the n of the others; other n only
-    price repairs. If ``previous`` repaired nothing and all of those are the same -- as after a response in an
-    atom that had ``k`` already -- its pattern is taken without running the protection: the same map either way.
+    price repairs. If all of those and the n of every cell its repairs priced are the same -- as after a response
+    in an atom that had ``k`` already, away from the repairs -- the protection would take the same steps: its
+    pattern is taken without running it. The map is the same either way.
     """
     _check_k(k)
     m, p = len(layout.units), len(layout.layers)
@@ -386,15 +386,15 @@ def suppress_atoms(layout: Layout, atoms: IntArray, k: int, *, hide_as: Suppress
             raise ValueError("hide_as must be a map of the same units and layers")
         reason[(reason == 0) & (hide_as._reason != 0)] = UNPUBLISHED
 
-    if previous is None or previous.layout is not layout or previous.k != k or not repairs_nothing_again(
-            previous._atoms, previous._reason, atoms, reason, k):
-        Protector(atoms, counts, reason, tree, int(k)).run()
-        previous = None
-    if previous is not None and np.array_equal(previous._atoms > 0, atoms > 0):
-        regions = previous._regions  # the same hidden cells and non-empty atoms: the same region graph
+    if previous is not None and previous.layout is layout and previous.k == k and protects_alike(
+            (previous._atoms, previous._counts, previous._reason, previous._priced), atoms, counts, reason, k):
+        reason, priced, regions = previous._reason, previous._priced, previous._regions  # the same steps and end
     else:
-        regions = region_graph(region_tops(reason, tree), atoms)
-    for array in (atoms, counts, reason):
+        protector = Protector(atoms, counts, reason, tree, int(k))
+        protector.run()
+        priced, regions = protector.priced, region_graph(region_tops(reason, tree), atoms)
+    for array in (atoms, counts, reason, priced):
         array.flags.writeable = False
-    return SuppressionMap(k=int(k), layout=layout, _atoms=atoms, _counts=counts, _reason=reason, _regions=regions)
+    return SuppressionMap(k=int(k), layout=layout, _atoms=atoms, _counts=counts, _reason=reason, _regions=regions,
+                          _priced=priced)
 

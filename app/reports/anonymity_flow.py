@@ -128,14 +128,17 @@ def computable(regions: Regions, cols: int, x: Mapping[tuple[int, int], int]) ->
     return True
 
 
-def repairs_nothing_again(atoms_before: IntArray, reason_before: npt.NDArray[np.int8], atoms: IntArray,
-                          reason: npt.NDArray[np.int8], k: int) -> bool:
-    """Whether protecting ``atoms`` from the cells hidden in ``reason`` would repair nothing because an earlier
-    protection (``reason_before``, its outcome) repaired nothing and had the same start: the same hidden cells,
-    the same atoms of ``k`` or more and the same smaller atoms with the same n, hence the same flows."""
-    return bool(not (reason_before == COMPLEMENTARY).any() and np.array_equal(reason_before, reason)
+def protects_alike(before: tuple[IntArray, IntArray, npt.NDArray[np.int8], npt.NDArray[np.bool_]], atoms: IntArray,
+                   counts: IntArray, reason: npt.NDArray[np.int8], k: int) -> bool:
+    """Whether protecting ``atoms`` from the cells hidden in ``reason`` would take the very steps an earlier
+    protection took (``before``: its atoms, counts, outcome and the cells whose price it compared): the same start,
+    the same atoms of ``k`` or more and smaller atoms with the same n (so the same flows and light cuts), and the
+    same n on every cell it priced (so the same repairs). Then it would end the same."""
+    atoms_before, counts_before, outcome, priced = before
+    return bool(np.array_equal(np.where(outcome == COMPLEMENTARY, 0, outcome), reason)
                 and np.array_equal(atoms_before >= k, atoms >= k)
-                and np.array_equal(np.where(atoms_before < k, atoms_before, 0), np.where(atoms < k, atoms, 0)))
+                and np.array_equal(np.where(atoms_before < k, atoms_before, 0), np.where(atoms < k, atoms, 0))
+                and np.array_equal(counts_before[priced], counts[priced]))
 
 
 class Protector:
@@ -152,6 +155,7 @@ class Protector:
         self.m1, self.p1 = counts.shape
         self.z = self.p1 * self.m1
         self.counts, self.reason, self.parent, self.children, self.k = counts, reason, tree.parent, tree.children, k
+        self.priced = np.zeros(counts.shape, dtype=bool)  # the cells whose price a repair compared
         # The regions of the cells hidden so far, in one pass down the tree (instead of one merge per hidden cell):
         # every node starts in its region's top node, which is the region's union-find root.
         tops = np.append(region_tops(reason, tree).T.ravel(), self.z)
@@ -376,5 +380,6 @@ class Protector:
         return cells
 
     def cost(self, u: int, j: int) -> int:
+        self.priced[u, j] = True
         weight = (ORGANISATION_COST if u == self.m1 - 1 else 1) * (TOTAL_COST if j == self.p1 - 1 else 1)
         return int(self.counts[u, j]) * weight

@@ -7,9 +7,9 @@ mask over the respondents, or, for the many subsets of one kind (answered item 1
 respondents x columns matrix. Maps are cached by their counts (a map is a function of the counts, the layout and k
 alone), subsets also by name. Keys include the survey's response count, so a new response makes the next report
 build new maps; the survey's last map of each name then spares most protections (a response in an atom that
-already had k respondents changes no flow: `suppress_atoms(previous=)`), and the maps are exactly those a cold
-start would build. Nothing is shared between worker processes: each builds the same maps from the same counts, so
-several workers stay correct and agree.
+already had k respondents, away from the cells a repair priced, changes no step: `suppress_atoms(previous=)`), and
+the maps are exactly those a cold start would build. Nothing is shared between worker processes: each builds the
+same maps from the same counts, so several workers stay correct and agree.
 """
 
 import hashlib
