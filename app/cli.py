@@ -29,8 +29,9 @@ def _check_connection_budget(workers: int) -> None:
     from sqlalchemy import create_engine, text
     from sqlalchemy.pool import NullPool
 
-    per_worker = 2 * settings.db_pool_size + settings.db_max_overflow  # see app.db: two pools per worker
-    wanted = workers * per_worker
+    from app.db import connections_per_worker
+
+    wanted = workers * connections_per_worker()
     try:
         engine = create_engine(settings.database_url, poolclass=NullPool, connect_args={"connect_timeout": 5})
         with engine.connect() as conn:
@@ -40,7 +41,7 @@ def _check_connection_budget(workers: int) -> None:
     except Exception:  # the database may come up after the server; /ready tells when it is there
         return
     if wanted > limit - reserved:
-        print(f"warning: {workers} workers x (2 x DB_POOL_SIZE {settings.db_pool_size} + DB_MAX_OVERFLOW "
+        print(f"warning: {workers} workers x (3 x DB_POOL_SIZE {settings.db_pool_size} + 2 x DB_MAX_OVERFLOW "
               f"{settings.db_max_overflow}) = {wanted} connections, but PostgreSQL accepts {limit - reserved} "
               "(max_connections less the reserved ones), and other hosts and tools need some too: lower WORKERS "
               "or the pool, or raise max_connections", file=sys.stderr)

@@ -19,6 +19,9 @@ def cpu_count() -> int:
         return os.cpu_count() or 1
 
 
+API_PREFIX = "/api/v1"
+
+
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_file=".env", extra="ignore")
 
@@ -35,10 +38,12 @@ class Settings(BaseSettings):
         description="Base URL used in links handed to respondents; empty means the request's own base URL",
     )
     db_pool_size: int = Field(default=6, ge=1, description="Connections each worker keeps open for most routes, "
-                              "and (PostgreSQL) as many more for the respondent's token routes, which a worker "
-                              "runs that many at a time")
+                              "and (PostgreSQL) as many more for the respondent's token routes and as many for "
+                              "the rate counters")
     db_max_overflow: int = Field(default=4, ge=0, description="Connections a worker may open beyond the first pool "
                                  "in a burst, closed again when returned")
+    db_pool_timeout: float = Field(default=30, gt=0, description="Seconds a request waits for a pooled connection "
+                                   "before it gets 503 with Retry-After")
     max_body_bytes: int = Field(default=2_000_000, ge=1024, description="Largest JSON request body accepted")
     max_upload_bytes: int = Field(default=50_000_000, ge=1024, description="Largest CSV upload accepted")
     idempotency_ttl_hours: int = Field(default=24, ge=1, le=24 * 30,

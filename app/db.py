@@ -103,15 +103,11 @@ def get_engine() -> Engine:
     return make_engine(get_settings().database_url)
 
 
-@lru_cache
-def get_respondent_engine() -> Engine:
-    """The respondent's routes' own engine (see app.respond): on PostgreSQL a pool of DB_POOL_SIZE connections in
-    autocommit mode (each of their statements commits by itself) without the ping on checkout; on SQLite the
-    engine of everything else."""
-    url = get_settings().database_url
-    if not url.startswith("postgresql"):
-        return get_engine()
-    return make_engine(url, isolation_level="AUTOCOMMIT", pool_pre_ping=False, max_overflow=0)
+def connections_per_worker() -> int:
+    """The most connections one worker opens on PostgreSQL: the app's pool and overflow, the respondent's pool and
+    the rate counters' (see app.pgasync)."""
+    settings = get_settings()
+    return 3 * settings.db_pool_size + settings.db_max_overflow
 
 
 @lru_cache

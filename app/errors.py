@@ -7,6 +7,7 @@ HTTP errors into `application/problem+json`. Nothing else reaches a client: no s
 import logging
 from typing import Any
 
+import psycopg
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -192,6 +193,11 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DataError, _data_error)
     app.add_exception_handler(OperationalError, _operational_error)
     app.add_exception_handler(PoolTimeout, _operational_error)  # no connection free in time: nothing ran
+    # The same from psycopg itself, on the paths that run on it directly (app.pgasync); its PoolTimeout is an
+    # OperationalError too.
+    app.add_exception_handler(psycopg.IntegrityError, _integrity_error)
+    app.add_exception_handler(psycopg.DataError, _data_error)
+    app.add_exception_handler(psycopg.OperationalError, _operational_error)
     app.add_exception_handler(Exception, _unexpected)
 
 

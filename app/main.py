@@ -1,20 +1,21 @@
 """The application factory."""
 
-from collections.abc import Callable
-from typing import Any
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
-from fastapi.routing import APIRoute
 
 from app import health
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
-from app.config import get_settings
+from app.config import API_PREFIX, get_settings
 from app.errors import install_error_handlers
 from app.idempotency.deps import Replay, render_replay
 from app.invitations.router import router as invitations_router
 from app.limits import BodySizeLimit
+from app.openapi import operation_id, problem_only_openapi
 from app.orgs.router import router as orgs_router
+from app.pgasync import close_loop_pools
 from app.questionnaires.router import router as questionnaires_router
 from app.reports.router import router as reports_router
 from app.respond.router import router as respond_router
@@ -24,8 +25,6 @@ from app.surveys.router import router as surveys_router
 from app.units.router import router as units_router
 from app.web.headers import HtmlSecurityHeaders
 from app.web.router import router as web_router
-
-API_PREFIX = "/api/v1"
 
 DESCRIPTION = """
 Measure an organisation's **culture gap**: is its culture ready to become a learning organisation, and where do
@@ -60,50 +59,30 @@ TAGS = [
 ]
 
 
-def _operation_id(route: APIRoute) -> str:
-    return route.name
-
-
-def _problem_only_openapi(app: FastAPI) -> Callable[[], dict[str, Any]]:
-    """Error responses are documented with the Problem model, which FastAPI also lists as application/json; keep
-    only application/problem+json so generated clients see one error type. Operations with a body also document
-    the 400 that an unparseable body gets."""
-    original = app.openapi
-
-    def openapi() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            schema = original()
-            bad_body = {"description": "The body can't be parsed (not UTF-8, not the declared type)",
-                        "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}}}
-            for operations in schema["paths"].values():
-                for operation in operations.values():
-                    if "requestBody" in operation:
-                        operation["responses"].setdefault("400", bad_body)
-                    for status, response in operation.get("responses", {}).items():
-                        content = response.get("content", {})
-                        if status[0] in "45" and "application/problem+json" in content:
-                            content.pop("application/json", None)
-            app.openapi_schema = schema
-        return app.openapi_schema
-
-    return openapi
+@asynccontextmanager
+async def _lifespan(_: FastAPI) -> AsyncIterator[None]:
+    yield
+    await close_loop_pools()  # this worker's async pools (see app.pgasync)
 
 
 def create_app() -> FastAPI:
     settings = get_settings()
     app = FastAPI(title="Culture-gap assessment API", version="1.0.0", description=DESCRIPTION, openapi_tags=TAGS,
-                  generate_unique_id_function=_operation_id)
+                  generate_unique_id_function=operation_id, lifespan=_lifespan)
     install_error_handlers(app)
     app.add_exception_handler(Replay, render_replay)  # an Idempotency-Key's kept answer
     app.add_middleware(HtmlSecurityHeaders)
     app.add_middleware(BodySizeLimit, max_json_bytes=settings.max_body_bytes,
                        max_upload_bytes=settings.max_upload_bytes)
+    # The respondent's routes first, and straight into the app's own route list: they take most of the requests,
+    # routes are matched in order, and finding a route inside an included router cost FastAPI about 300 µs of CPU
+    # per request on the project's 2-core machine, against 70 µs for a route of the app's own (see app.respond).
+    app.router.routes.extend(respond_router.routes)
     app.include_router(health.router)
-    # The respondent's routes first: routes are matched in order, and they take most of the requests.
-    for router in (respond_router, orgs_router, units_router, auth_router, questionnaires_router, surveys_router,
+    for router in (orgs_router, units_router, auth_router, questionnaires_router, surveys_router,
                    invitations_router, responses_router, reports_router, self_assessments_router,
                    audit_router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(web_router)  # the respondent's form and the dashboard, outside the API prefix
-    app.openapi = _problem_only_openapi(app)  # type: ignore[method-assign]
+    app.openapi = problem_only_openapi(app)  # type: ignore[method-assign]
     return app

@@ -4,7 +4,8 @@ It creates its own database (``LOAD_BENCH_DATABASE_URL``, default
 ``postgresql+psycopg://postgres@127.0.0.1:5432/culturegap_load_bench``; dropped at the end unless ``--keep``),
 migrates it, creates one organisation with 20 teams, a 30-item questionnaire in 6 dimensions, an open survey that
 asks both frames (how it is, how it should be) and one fresh invitation token per respondent of the run, then
-starts the real server (``culturegap serve``, ``--workers`` processes, default 2) on a free loopback port.
+starts the real server (``culturegap serve``, ``--workers`` processes, default 2) on a free loopback port, with the
+rate limiter off, or with ``--rate-limit`` on and every request counted (limits out of reach).
 
 Then, with ``--clients`` load-generating processes (httpx.AsyncClient on uvloop, ``--concurrency`` connections
 in all, each a closed loop):
@@ -71,9 +72,12 @@ from bench.bench_reports import _cpu_model, calibration_ms, free_port, libpq, re
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/culturegap_load_bench"
 TEAMS = 20
 TARGET_RATE, TARGET_P99_MS, TARGET_SHARE = 1000.0, 100.0, 1 / 3
-# Switched off for the run: a benchmark from one address would otherwise measure the rate limiter.
 CLIENTS = {"httpx": "httpx.AsyncClient", "raw": "raw keep-alive connections (httptools)"}
-NO_RATE_LIMIT = {"RESPOND_RATE_LIMIT": "0"}
+# The rate limiter: switched off (default), or on with limits out of the run's reach (--rate-limit), so that every
+# request pays for its count as in production; all the run's requests come from one address, like an office behind
+# one NAT, so they all count on one row.
+RATE_LIMITS = {False: {"RESPOND_RATE_LIMIT": "0"},
+               True: {"RESPOND_RATE_LIMIT": str(10**9), "RESPOND_FAILED_LIMIT": str(10**9)}}
 
 
 # --- database --------------------------------------------------------------------------------------------------------
@@ -182,10 +186,10 @@ class Server:
     workers: list[int]
 
     @classmethod
-    def start(cls, url: str, workers: int, log: Path) -> Server:
+    def start(cls, url: str, workers: int, log: Path, *, rate_limit: bool) -> Server:
         port = free_port()
-        env = {**os.environ, **NO_RATE_LIMIT, "DATABASE_URL": url, "WORKERS": str(workers), "HOST": "127.0.0.1",
-               "PORT": str(port), "LOG_LEVEL": "warning"}
+        env = {**os.environ, **RATE_LIMITS[rate_limit], "DATABASE_URL": url, "WORKERS": str(workers),
+               "HOST": "127.0.0.1", "PORT": str(port), "LOG_LEVEL": "warning"}
         exe = Path(sys.executable).with_name("culturegap")
         cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "app.cli"]
         proc = subprocess.Popen([*cmd, "serve"], cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
@@ -303,7 +307,8 @@ def print_report(res: dict[str, Any]) -> None:
     run, health = res["run"], res["health"]
     print()
     print(f"Response intake through HTTP, PostgreSQL {res['postgres']}, {res['workers']} server workers, "
-          f"{res['clients']} client processes x {CLIENTS[res['client']]}, {res['concurrency']} connections in all")
+          f"{res['clients']} client processes x {CLIENTS[res['client']]}, {res['concurrency']} connections in all, "
+          f"rate limiter {'on (every request counted, one address)' if res['rate_limit'] else 'off'}")
     print(f"run: {run['respondents']:,} respondents (fetch the questionnaire, submit 30 items x 2 frames) in "
           f"{run['seconds']:.1f} s: **{run['rate']:,.0f} submissions/s** ({run['requests_rate']:,.0f} requests/s)")
     for kind in ("submit", "fetch"):
@@ -357,7 +362,7 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
     jobs = list(enumerate(prepared.tokens))
     warmup, main_jobs = jobs[:args.warmup], jobs[args.warmup:]
     log = Path(tempfile.gettempdir()) / f"bench_load_server_{os.getpid()}.log"
-    server = Server.start(url, args.workers, log)
+    server = Server.start(url, args.workers, log, rate_limit=args.rate_limit)
     context = multiprocessing.get_context("spawn")
     try:
         with ProcessPoolExecutor(args.clients, mp_context=context) as pool:
@@ -393,6 +398,7 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
         row = conn.execute("SHOW server_version").fetchone()
     return {
         "workers": args.workers, "clients": args.clients, "concurrency": args.concurrency, "client": args.client,
+        "rate_limit": args.rate_limit,
         "postgres": row[0] if row else "?",
         "run": {"respondents": len(main_jobs), "seconds": run.seconds, "rate": rate,
                 "requests_rate": requests / run.seconds, "errors": run.errors, "statuses": dict(run.statuses),
@@ -429,6 +435,8 @@ def main() -> None:
     ap.add_argument("--client", choices=["httpx", "raw"], default="httpx",
                     help="the load generator: httpx.AsyncClient (default), or raw keep-alive connections parsed with "
                          "httptools, which cost the shared CPUs a fraction as much")
+    ap.add_argument("--rate-limit", action="store_true",
+                    help="keep the rate limiter on (limits out of reach: every request is counted, on one row)")
     ap.add_argument("--keep", action="store_true", help="keep the database afterwards")
     ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = ap.parse_args()

@@ -1,6 +1,9 @@
 """The intake path costs a fixed, small number of SQL statements whatever the questionnaire's length: counted on
-the real engines (the test server runs in this process) with SQLAlchemy's `before_cursor_execute` event. And the
-respondent's pool, which skips the ping before lending a connection, survives connections the database dropped."""
+the real databases (the test server runs in this process), on SQLite with SQLAlchemy's `before_cursor_execute`
+event on every engine, on PostgreSQL (where the respondent's calls and the rate counters run on psycopg directly,
+see app.pgasync) by recording each `Statement.execute` on its way to the real one. The rate counters'
+statements are counted apart: one upsert per request. And the respondent's pool, which skips the ping before
+lending a connection, survives connections the database dropped."""
 
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -8,9 +11,11 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import event, text
+from sqlalchemy import Engine, event, text
 
-from app.db import get_engine, get_respondent_engine
+from app import pgasync
+from app.db import get_engine
+from app.ratelimit.service import COUNTER_ENGINE
 from tests.factories import OrgContext
 from tests.respond_factories import RESPOND, invite, submit, token_headers
 from tests.survey_factories import create_questionnaire, open_survey
@@ -21,20 +26,27 @@ MOST_STATEMENTS_PER_SUBMIT = 4
 
 
 @contextmanager
-def statements() -> Iterator[list[str]]:
+def statements(counters: list[str] | None = None) -> Iterator[list[str]]:
+    """The statements sent meanwhile; the rate counters' go to `counters` instead."""
     seen: list[str] = []
+    counted = counters if counters is not None else []
 
     def count(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        seen.append(statement)
+        (counted if conn.engine.logging_name == COUNTER_ENGINE else seen).append(statement)
 
-    engines = {get_engine(), get_respondent_engine()}  # one and the same on SQLite
-    for engine in engines:
-        event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield seen
-    finally:
-        for engine in engines:
-            event.remove(engine, "before_cursor_execute", count)
+    execute = pgasync.Statement.execute
+
+    async def recording(statement: pgasync.Statement, conn: Any, params: dict[str, Any]) -> Any:
+        (counted if "rate_counters" in statement.sql else seen).append(statement.sql)
+        return await execute(statement, conn, params)
+
+    event.listen(Engine, "before_cursor_execute", count)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pgasync.Statement, "execute", recording)
+        try:
+            yield seen
+        finally:
+            event.remove(Engine, "before_cursor_execute", count)
 
 
 def _questionnaire(org: OrgContext, items: int) -> dict[str, Any]:
@@ -53,9 +65,11 @@ def _submit_counted(org: OrgContext, http: httpx.Client, items: int) -> list[str
     assert http.get(RESPOND, headers=token_headers(first)).status_code == 200
     keys = [f"d{d}_{i}" for d in range(items // 5) for i in range(5)]
     answers = {key: 1 + n % 5 for n, key in enumerate(keys)}
-    with statements() as seen:
+    counters: list[str] = []
+    with statements(counters) as seen:
         response = submit(http, second, answers, desired=answers)
     assert response.status_code == 201, response.text
+    assert [s for s in counters if "INSERT INTO rate_counters" in s] == counters[-1:], counters  # one upsert
     return seen
 
 

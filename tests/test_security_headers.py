@@ -7,7 +7,8 @@ import httpx
 import pytest
 from starlette.routing import Route
 
-from app.main import API_PREFIX, create_app
+from app.config import API_PREFIX
+from app.main import create_app
 from app.web.router import _static_files
 from app.web.router import router as web_router
 from tests.test_web_pages import SECURITY, _parse

@@ -2,10 +2,11 @@
 
 The counts are committed apart from the request's transaction: a failed lookup rolls that back but must still count,
 and the hot row of a busy address (a whole office behind one NAT) stays locked for one statement, not a request.
-The counters have an engine of their own that doesn't wait for the disk at commit (a count lost in a crash costs
-nothing): on PostgreSQL autocommit (one round trip per count) with asynchronous commit; on SQLite `synchronous=
-NORMAL` (WAL: no fsync per commit, still safe from corruption), so the write lock every count takes is held for
-microseconds instead of an fsync, and the app's writers queue behind it no longer than that.
+The counters have connections of their own that don't wait for the disk at commit (a count lost in a crash costs
+nothing): on PostgreSQL a psycopg pool per event loop (app.pgasync) in autocommit (one round trip per count) with
+asynchronous commit, so a count awaits on the event loop without a thread; on SQLite `synchronous=NORMAL` (WAL: no
+fsync per commit, still safe from corruption), so the write lock every count takes is held for microseconds instead
+of an fsync, and the app's writers queue behind it no longer than that.
 
 Concurrent requests may pass a limit by the few that are checked at the same moment: the price of one statement.
 """
@@ -18,13 +19,16 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Connection, Engine, create_engine, delete, event
+from anyio import to_thread
+from sqlalchemy import Engine, Insert, bindparam, delete, event
 from sqlalchemy.dialects import postgresql, sqlite
 
-from app.config import get_settings
 from app.db import get_engine, make_engine
 from app.errors import AppError
+from app.pgasync import Connection, LoopPool, compile_for_psycopg
 from app.ratelimit.models import RateCounter
+
+COUNTER_ENGINE = "rate-counters"  # the counter engine's logging name and the counter pool's name
 
 
 class TooManyRequests(AppError):
@@ -73,46 +77,66 @@ def _no_fsync_per_commit(dbapi_connection: Any, _record: Any) -> None:
 
 
 @lru_cache
-def _counter_engine() -> Engine:
-    app_engine = get_engine()
-    if app_engine.dialect.name != "postgresql":
-        engine = make_engine(app_engine.url.render_as_string(hide_password=False))
-        event.listen(engine, "connect", _no_fsync_per_commit)  # after make_engine's own pragmas: this one wins
-        return engine
-    settings = get_settings()
-    options = f"{app_engine.url.query.get('options', '')} -c synchronous_commit=off".strip()
-    return create_engine(app_engine.url, isolation_level="AUTOCOMMIT", pool_pre_ping=True, hide_parameters=True,
-                         pool_size=settings.db_pool_size, max_overflow=settings.db_max_overflow,
-                         connect_args={"options": options})
+def _sqlite_counter_engine() -> Engine:
+    engine = make_engine(get_engine().url.render_as_string(hide_password=False), logging_name=COUNTER_ENGINE)
+    event.listen(engine, "connect", _no_fsync_per_commit)  # after make_engine's own pragmas: this one wins
+    return engine
 
 
-def _upsert(conn: Connection, client: str, window: Window, *, requests: int, failures: int) -> tuple[int, int]:
-    insert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
-    values = insert(RateCounter).values(client=client, window_start=window.start, requests=requests,
-                                        failures=failures)
-    upsert = values.on_conflict_do_update(
+def _upsert(insert: Any) -> Insert:
+    values = insert(RateCounter).values(client=bindparam("client"), window_start=bindparam("window_start"),
+                                        requests=bindparam("requests"), failures=bindparam("failures"))
+    upsert: Insert = values.on_conflict_do_update(
         index_elements=[RateCounter.client, RateCounter.window_start],
-        set_={"requests": RateCounter.requests + requests, "failures": RateCounter.failures + failures},
+        set_={"requests": RateCounter.requests + values.excluded.requests,
+              "failures": RateCounter.failures + values.excluded.failures},
     ).returning(RateCounter.requests, RateCounter.failures)
-    counted, failed = conn.execute(upsert).one()
-    return int(counted), int(failed)
+    return upsert
 
 
-def count_request(client: str, limits: Limits, now: float | None = None) -> Window:
-    """Count one request; raise 429 when the address is past either limit in the current window."""
-    now = time.time() if now is None else now
+SQLITE_UPSERT = _upsert(sqlite.insert)
+ENDED = delete(RateCounter).where(RateCounter.window_start < bindparam("window_start"))
+PG_UPSERT, PG_ENDED = compile_for_psycopg(_upsert(postgresql.insert)), compile_for_psycopg(ENDED)
+
+_pg_counters = LoopPool(COUNTER_ENGINE, options="-c synchronous_commit=off")
+
+
+async def _count_on_postgresql(conn: Connection, params: dict[str, Any]) -> tuple[int, int]:
+    row = await (await PG_UPSERT.execute_first(conn, params)).fetchone()
+    assert row is not None  # an upsert with RETURNING always returns its row
+    if row.requests == 1 and params["requests"]:
+        await PG_ENDED.execute(conn, {"window_start": params["window_start"]})
+    return int(row.requests), int(row.failures)
+
+
+async def _count(client: str, window: Window, requests: int, failures: int) -> tuple[int, int]:
+    """Add to the address's counts in `window`, committed; its counts now. The first request of an address in a
+    window also forgets the windows that have ended."""
+    params = {"client": client, "window_start": window.start, "requests": requests, "failures": failures}
+    if get_engine().dialect.name == "postgresql":
+        return await _pg_counters.run(_count_on_postgresql, params)
+
+    def in_thread() -> tuple[int, int]:
+        with _sqlite_counter_engine().begin() as conn:
+            counts = conn.execute(SQLITE_UPSERT, params).one()
+            if counts.requests == 1 and requests:
+                conn.execute(ENDED, {"window_start": window.start})
+            return int(counts.requests), int(counts.failures)
+
+    return await to_thread.run_sync(in_thread)
+
+
+async def count_request(client: str, limits: Limits) -> Window:
+    """Count one request (committed); raise 429 when the address is past either limit in the current window."""
+    now = time.time()
     window = Window.of(now, limits.window)
-    with _counter_engine().begin() as conn:
-        counted, failed = _upsert(conn, client, window, requests=1, failures=0)
-        if counted == 1:  # the first request of this address in this window: forget windows that have ended
-            conn.execute(delete(RateCounter).where(RateCounter.window_start < window.start))
-    if counted > limits.requests or failed >= limits.failures:
+    requests, failed = await _count(client, window, 1, 0)
+    if requests > limits.requests or failed >= limits.failures:
         retry_after = max(1, math.ceil(window.end - now))
         raise TooManyRequests(f"Too many requests from your network. Try again in {retry_after} seconds.",
                               headers={"Retry-After": str(retry_after)})
     return window
 
 
-def count_failure(client: str, window: Window) -> None:
-    with _counter_engine().begin() as conn:
-        _upsert(conn, client, window, requests=0, failures=1)
+async def count_failure(client: str, window: Window) -> None:
+    await _count(client, window, 0, 1)

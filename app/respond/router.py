@@ -1,47 +1,30 @@
-"""The respondent's routes. Each is `async` and runs its whole call (see service) in one worker thread: one thread
-hop per request instead of the four that a session dependency, a ticket dependency and a sync handler would take.
-At most DB_POOL_SIZE of these calls run at once in a worker, as many as the respondent's pool holds (see app.db),
-so none waits for a connection; the rest queue on the event loop. The bodies are written as bytes (the models
-document them)."""
+"""The respondent's three routes: declared here for FastAPI to document, served by `IntakeRoute` (see route), and
+run on the database in use by app.respond.intake. The bodies are written as bytes (the models document them)."""
 
-from collections.abc import Callable
-from typing import Annotated, TypeVar
+from typing import Annotated
 
-from anyio import CapacityLimiter, to_thread
-from anyio.lowlevel import RunVar
 from fastapi import APIRouter, Depends, Query, status
 from fastapi import Response as HTTPResponse
 from fastapi.security import APIKeyHeader
 from pydantic_core import to_json
 
-from app.config import get_settings
+from app.config import API_PREFIX
 from app.db import utcnow
 from app.errors import problem_responses
-from app.ratelimit.deps import rate_limited
-from app.respond import service, view
+from app.openapi import operation_id
+from app.respond import intake, view
+from app.respond.route import LANG_MAX_LENGTH, IntakeRoute
 from app.respond.schemas import Answers, DraftSaved, QuestionnaireToAnswer, Submitted
 
-router = APIRouter(prefix="/respond", tags=["respond"], responses=problem_responses(401, 409, 410, 422, 429),
-                   dependencies=[Depends(rate_limited(service.TokenUnusable), scope="function")])
+router = APIRouter(prefix=f"{API_PREFIX}/respond", tags=["respond"],
+                   responses=problem_responses(401, 409, 410, 422, 429),
+                   route_class=IntakeRoute, generate_unique_id_function=operation_id)
 
 _token_header = APIKeyHeader(name="X-Survey-Token", auto_error=False, scheme_name="SurveyToken",
                              description="The invitation token from the respondent's link (after `#`)")
 TokenDep = Annotated[str | None, Depends(_token_header)]
 NO_STORE = {"Cache-Control": "no-store"}
 SUBMITTED = Submitted().model_dump_json().encode()
-
-
-_limiter: RunVar[CapacityLimiter] = RunVar("respond_limiter")  # one per event loop, i.e. per worker
-T = TypeVar("T")
-
-
-async def _in_thread(call: Callable[..., T], *args: object) -> T:
-    try:
-        limiter = _limiter.get()
-    except LookupError:
-        limiter = CapacityLimiter(get_settings().db_pool_size)
-        _limiter.set(limiter)
-    return await to_thread.run_sync(call, *args, limiter=limiter)
 
 
 def _json(body: bytes, status_code: int = 200) -> HTTPResponse:
@@ -51,13 +34,13 @@ def _json(body: bytes, status_code: int = 200) -> HTTPResponse:
 @router.get("", name="get_questionnaire_to_answer", response_model=QuestionnaireToAnswer)
 async def get_questionnaire_to_answer(
         token: TokenDep,
-        lang: Annotated[str | None, Query(max_length=35, description="Preferred language, e.g. `nl`; the survey's "
-                                                                     "first language when not offered")] = None,
+        lang: Annotated[str | None, Query(max_length=LANG_MAX_LENGTH, description="Preferred language, e.g. `nl`; "
+                                          "the survey's first language when not offered")] = None,
 ) -> HTTPResponse:
     """The survey's questionnaire in the chosen language, with the answers saved earlier with this token (if any).
     Errors: 401 without a well-formed token; 409 `token-unusable` for an unknown or already used token (the same
     answer for both); 410 `token-expired`; 409 `survey-not-open` or `survey-closed`."""
-    ticket = await _in_thread(service.read, token, utcnow())
+    ticket = await intake.read(token, utcnow())
     return _json(view.render(ticket, lang))
 
 
@@ -65,7 +48,7 @@ async def get_questionnaire_to_answer(
 async def save_draft(body: Answers, token: TokenDep) -> HTTPResponse:
     """Save partial answers to resume later (replacing the previous draft). Answers are checked as on submission,
     but none is required. The draft is erased when the token submits."""
-    saved_at = await _in_thread(service.save_draft, token, body, utcnow())
+    saved_at = await intake.save_draft(token, body, utcnow())
     return _json(to_json({"saved_at": saved_at}))
 
 
@@ -76,5 +59,5 @@ async def submit_response(body: Answers, token: TokenDep) -> HTTPResponse:
     wrong type or out-of-range value (`loc` = `["body", frame, item_key]`) and stores nothing. Items left out count
     as missing, but at least one answer is needed. A second submission, even a concurrent one, gets 409
     `token-unusable`."""
-    await _in_thread(service.submit, token, body, utcnow())
+    await intake.submit(token, body, utcnow())
     return _json(SUBMITTED, status.HTTP_201_CREATED)

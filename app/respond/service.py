@@ -16,20 +16,17 @@ Speed: this is the path every respondent of a large organisation takes in the ho
 runs on a Core connection (no ORM unit of work) with a fixed number of statements whatever the questionnaire's
 length: one SELECT reads the invitation with its survey, unit and the questionnaire's stamp; the answers are
 checked in memory against the cached, immutable definition; a draft adds one UPDATE, a submission one statement on
-PostgreSQL (two on SQLite). The routes call these functions in one worker thread each (see router)."""
+PostgreSQL (two on SQLite). app.respond.intake runs these functions with a connection: on PostgreSQL on the event
+loop, on SQLite in a worker thread."""
 
 import uuid
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any, TypeVar, cast
+from datetime import UTC, datetime
+from typing import Any, cast
 
 from sqlalchemy import Connection, CursorResult, Update
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
-from app.db import get_respondent_engine
 from app.errors import AppError, Conflict, Gone, NotFound, Unprocessable
 from app.invitations.service import TOKEN_FORMAT, hash_token
 from app.questionnaires.service import QuestionnaireDefinition, cached_definition, load_definition
@@ -51,8 +48,6 @@ class TokenExpired(Gone):
     code, title = "token-expired", "This link has expired"
 
 
-T = TypeVar("T")
-
 # The same words whether the token never existed or was used: a guesser learns nothing.
 UNUSABLE_DETAIL = "Ask whoever sent you the link for a new one if you have not answered yet."
 
@@ -73,35 +68,49 @@ class Ticket:
     definition: QuestionnaireDefinition
 
 
-def open_ticket(conn: Connection, token: str | None, now: datetime) -> Ticket:
-    """The invitation of this token, if it may answer now: 401 without a well-formed token, 409 `token-unusable`
-    when unknown or used, 410 `token-expired`, 409 `survey-not-open` / `survey-closed`."""
+def token_hash(token: str | None) -> str:
+    """The hash to look the token up by; 401 without a well-formed token (refused before any lookup)."""
     if not token:
         raise TokenRequired("Send the invitation token in the X-Survey-Token header.")
     if not TOKEN_FORMAT.fullmatch(token):
         raise TokenRequired("The invitation token is malformed: check that the whole link was copied.")
-    row = conn.execute(sql.TICKET, {"token_hash": hash_token(token)}).one_or_none()
+    return hash_token(token)
+
+
+def check_ticket_row(row: Any, now: datetime) -> None:
+    """409 `token-unusable` when the token is unknown (`row` None) or used, 410 `token-expired`, 409
+    `survey-not-open` / `survey-closed`: the columns of `statements.TICKET`."""
     if row is None or row.submitted_at is not None:
         raise TokenUnusable(UNUSABLE_DETAIL)
     if row.expires_at is not None and now >= row.expires_at:
         raise TokenExpired("This link no longer works; ask whoever sent it for a new one.")
     check_accepting(row, now)
+
+
+def ticket_of(row: Any, definition: QuestionnaireDefinition) -> Ticket:
+    saved_at = row.draft_saved_at.astimezone(UTC) if row.draft_saved_at is not None else None  # whatever the zone
     return Ticket(invitation_id=row.id, unit_id=row.unit_id, layer_id=row.layer_id, unit_name=row.unit_name,
-                  draft=row.draft, draft_saved_at=row.draft_saved_at, survey_id=row.survey_id, title=row.title,
-                  languages=row.languages, ask_desired=row.ask_desired,
-                  definition=_definition(conn, row.questionnaire_id, row.stamp))
+                  draft=row.draft, draft_saved_at=saved_at, survey_id=row.survey_id, title=row.title,
+                  languages=row.languages, ask_desired=row.ask_desired, definition=definition)
 
 
-def _definition(conn: Connection, questionnaire_id: uuid.UUID, stamp: uuid.UUID | None) -> QuestionnaireDefinition:
-    """The cached definition when current; built (a few more queries, once per worker) when not."""
-    cached = cached_definition(questionnaire_id, stamp)
-    if cached is not None:
-        return cached
-    with Session(bind=conn) as session:
-        try:
-            return load_definition(session, questionnaire_id)
-        except NotFound:  # a survey's questionnaire can't be deleted; if it ever is, the token can't answer
-            raise TokenUnusable(UNUSABLE_DETAIL) from None
+def load_ticket_definition(session: Session, questionnaire_id: uuid.UUID) -> QuestionnaireDefinition:
+    """The definition when the cached one isn't current (a few queries, once per worker and version)."""
+    try:
+        return load_definition(session, questionnaire_id)
+    except NotFound:  # a survey's questionnaire can't be deleted; if it ever is, the token can't answer
+        raise TokenUnusable(UNUSABLE_DETAIL) from None
+
+
+def open_ticket(conn: Connection, token: str | None, now: datetime) -> Ticket:
+    """The invitation of this token, if it may answer now (see `token_hash` and `check_ticket_row`)."""
+    row: Any = conn.execute(sql.TICKET, {"token_hash": token_hash(token)}).one_or_none()
+    check_ticket_row(row, now)
+    definition = cached_definition(row.questionnaire_id, row.stamp)
+    if definition is None:
+        with Session(bind=conn) as session:
+            definition = load_ticket_definition(session, row.questionnaire_id)
+    return ticket_of(row, definition)
 
 
 @dataclass(frozen=True)
@@ -139,6 +148,15 @@ def check(ticket: Ticket, body: Answers, *, submitting: bool) -> CheckedAnswers:
     return CheckedAnswers(language=body.language, current=current, desired=desired)
 
 
+def response_row(ticket: Ticket, answers: CheckedAnswers) -> dict[str, Any]:
+    """The response to store: the invitation's unit and layer, the language and the packed answers; nothing else."""
+    definition = ticket.definition
+    return {"id": uuid.uuid4(), "survey_id": ticket.survey_id, "unit_id": ticket.unit_id,
+            "layer_id": ticket.layer_id, "language": answers.language, "source": "web",
+            "current": pack_by_key(definition, answers.current),
+            "desired": pack_by_key(definition, answers.desired) if ticket.ask_desired else None}
+
+
 def _update_unused(conn: Connection, statement: Update, ticket: Ticket, **params: Any) -> None:
     """Change the invitation only if it is still unused; a token used meanwhile gives 409."""
     result = conn.execute(statement, {"invitation_id": ticket.invitation_id, **params})
@@ -146,75 +164,21 @@ def _update_unused(conn: Connection, statement: Update, ticket: Ticket, **params
         raise TokenUnusable(UNUSABLE_DETAIL)
 
 
-# --- the three calls, each committed before it returns ----------------------------------------------------------------
+# --- the three calls on SQLite (PostgreSQL: app.respond.pg), each given a connection in a transaction --------------
 
-class _Stale(Exception):
-    """The pooled connection was dead at the ticket's SELECT, before anything was written."""
-
-
-@contextmanager
-def _connection() -> Iterator[Connection]:
-    """PostgreSQL: a connection without a transaction (each statement commits by itself; see statements).
-    SQLite: a BEGIN IMMEDIATE transaction, committed at the end."""
-    engine = get_respondent_engine()
-    if engine.dialect.name == "postgresql":
-        with engine.connect() as conn:
-            yield conn
-    else:
-        with engine.begin() as conn:
-            yield conn
+def read(conn: Connection, token: str | None, now: datetime) -> Ticket:
+    return open_ticket(conn, token, now)
 
 
-def _attempt(token: str | None, now: datetime, work: Callable[[Connection, Ticket], T], *, retry: bool) -> T:
-    with _connection() as conn:
-        try:
-            ticket = open_ticket(conn, token, now)
-        except DBAPIError as error:
-            if retry and error.connection_invalidated:
-                raise _Stale from error
-            raise
-        return work(conn, ticket)
+def save_draft(conn: Connection, token: str | None, body: Answers, now: datetime) -> datetime:
+    ticket = open_ticket(conn, token, now)
+    answers = check(ticket, body, submitting=False)
+    _update_unused(conn, sql.SAVE_DRAFT, ticket, draft=answers.as_draft(), now=now)
+    return now
 
 
-def _run(token: str | None, now: datetime, work: Callable[[Connection, Ticket], T]) -> T:
-    """The ticket, then `work` with it. The respondent's pool doesn't ping a connection before lending it (a round
-    trip per request): a connection that the database dropped (a restart, a failover) fails at the ticket's
-    SELECT instead, before anything was written, and the call runs once more on a fresh one."""
-    try:
-        return _attempt(token, now, work, retry=True)
-    except _Stale:
-        return _attempt(token, now, work, retry=False)
-
-
-def read(token: str | None, now: datetime) -> Ticket:
-    return _run(token, now, lambda conn, ticket: ticket)
-
-
-def save_draft(token: str | None, body: Answers, now: datetime) -> datetime:
-    def save(conn: Connection, ticket: Ticket) -> datetime:
-        answers = check(ticket, body, submitting=False)
-        _update_unused(conn, sql.SAVE_DRAFT, ticket, draft=answers.as_draft(), now=now)
-        return now
-
-    return _run(token, now, save)
-
-
-def submit(token: str | None, body: Answers, now: datetime) -> None:
-    def store(conn: Connection, ticket: Ticket) -> None:
-        answers = check(ticket, body, submitting=True)
-        definition = ticket.definition
-        response = {"id": uuid.uuid4(), "survey_id": ticket.survey_id, "unit_id": ticket.unit_id,
-                    "layer_id": ticket.layer_id, "language": answers.language, "source": "web",
-                    "current": pack_by_key(definition, answers.current),
-                    "desired": pack_by_key(definition, answers.desired) if ticket.ask_desired else None}
-        if conn.dialect.name != "postgresql":
-            _update_unused(conn, sql.MARK_USED, ticket, now=now)
-            conn.execute(sql.STORE, response)
-            return
-        stored = conn.execute(sql.USE_AND_STORE, {"invitation_id": ticket.invitation_id, "now": now,
-                                                  **{f"response_{k}": v for k, v in response.items()}})
-        if cast(CursorResult[Any], stored).rowcount != 1:
-            open_ticket(conn, token, now)  # used or closed meanwhile: raises the error that says which
-            raise TokenUnusable(UNUSABLE_DETAIL)
-
-    _run(token, now, store)
+def submit(conn: Connection, token: str | None, body: Answers, now: datetime) -> None:
+    ticket = open_ticket(conn, token, now)
+    response = response_row(ticket, check(ticket, body, submitting=True))
+    _update_unused(conn, sql.MARK_USED, ticket, now=now)
+    conn.execute(sql.STORE, response)
