@@ -39,6 +39,8 @@ class Settings(BaseSettings):
                               "runs that many at a time")
     db_max_overflow: int = Field(default=4, ge=0, description="Connections a worker may open beyond the first pool "
                                  "in a burst, closed again when returned")
+    db_pool_timeout: float = Field(default=30, gt=0, description="Seconds a request waits for a pooled connection "
+                                   "before it gets 503 with Retry-After")
     max_body_bytes: int = Field(default=2_000_000, ge=1024, description="Largest JSON request body accepted")
     max_upload_bytes: int = Field(default=50_000_000, ge=1024, description="Largest CSV upload accepted")
     idempotency_ttl_hours: int = Field(default=24, ge=1, le=24 * 30,

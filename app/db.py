@@ -97,6 +97,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if ":memory:" not in url:  # an in-memory SQLite database has a pool of its own kind
         kwargs.setdefault("pool_size", settings.db_pool_size)
         kwargs.setdefault("max_overflow", settings.db_max_overflow)
+        kwargs.setdefault("pool_timeout", settings.db_pool_timeout)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
         event.listen(engine, "connect", _configure_sqlite)
