@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from functools import lru_cache
 from typing import Any, ClassVar
 
-from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine, event
+from sqlalchemy import Connection, DateTime, Engine, MetaData, TypeDecorator, create_engine, event
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column, sessionmaker
 
 from app.config import get_settings
@@ -70,10 +70,23 @@ def _configure_sqlite(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def _begin_immediate(conn: Any) -> None:
-    # Take SQLite's write lock at BEGIN, so two writers queue instead of failing with "database is locked"
-    # when a reader upgrades to a writer mid-transaction.
-    conn.exec_driver_sql("BEGIN IMMEDIATE")
+READ_ONLY = "read_only"
+"""An execution option (of an engine or a connection): its transactions only read. On SQLite they begin deferred
+and can't write (see `_begin`); other engines ignore it."""
+
+
+def _begin(conn: Connection) -> None:
+    # A writer takes SQLite's write lock at BEGIN IMMEDIATE, so two writers queue instead of one failing with
+    # "database is locked" when it upgrades from reader to writer mid-transaction. A reader begins deferred: in WAL
+    # mode it reads a snapshot without the lock, so a slow report neither holds writers up nor waits for them.
+    # query_only makes a write in a reader's transaction fail at once instead of racing for the lock.
+    read_only = bool(conn.get_execution_options().get(READ_ONLY))
+    if conn.info.get(READ_ONLY, False) is not read_only:  # the pragma stays with the pooled connection
+        cursor = conn.connection.cursor()  # through the driver, like the pragmas at connect
+        cursor.execute(f"PRAGMA query_only={'ON' if read_only else 'OFF'}")
+        cursor.close()
+        conn.info[READ_ONLY] = read_only
+    conn.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
@@ -84,6 +97,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     if ":memory:" not in url:  # an in-memory SQLite database has a pool of its own kind
         kwargs.setdefault("pool_size", settings.db_pool_size)
         kwargs.setdefault("max_overflow", settings.db_max_overflow)
+        kwargs.setdefault("pool_timeout", settings.db_pool_timeout)
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
         event.listen(engine, "connect", _configure_sqlite)
@@ -92,7 +106,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         def _no_pysqlite_begin(dbapi_connection: Any, _record: Any) -> None:
             dbapi_connection.isolation_level = None  # let SQLAlchemy's "begin" event emit BEGIN itself
 
-        event.listen(engine, "begin", _begin_immediate)
+        event.listen(engine, "begin", _begin)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
     return create_engine(url, **kwargs)
@@ -111,13 +125,16 @@ def connections_per_worker() -> int:
 
 
 @lru_cache
-def get_sessionmaker() -> sessionmaker[Session]:
-    return sessionmaker(bind=get_engine(), expire_on_commit=False)
+def get_sessionmaker(read_only: bool = False) -> sessionmaker[Session]:
+    """Sessions of the app's engine; `read_only`: for work that only reads (see READ_ONLY)."""
+    engine = get_engine()
+    return sessionmaker(bind=engine.execution_options(**{READ_ONLY: True}) if read_only else engine,
+                        expire_on_commit=False)
 
 
-def get_session() -> Iterator[Session]:
+def get_session(read_only: bool = False) -> Iterator[Session]:
     """One session per request: commit when the handler succeeds, roll back when it raises."""
-    session = get_sessionmaker()()
+    session = get_sessionmaker(read_only=read_only)()
     try:
         yield session
         session.commit()

@@ -1,9 +1,10 @@
 """Shared request dependencies: the database session, the caller's key and path-id validation."""
 
 import uuid
+from collections.abc import Iterator
 from typing import Annotated
 
-from fastapi import Depends, Path
+from fastapi import Depends, Path, Request
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
@@ -16,8 +17,16 @@ from app.orgs.models import Organisation
 from app.units.models import Unit
 from app.units.tree import UnitTree, load_tree
 
+READ_METHODS = frozenset({"GET", "HEAD"})
+
+
+def request_session(request: Request) -> Iterator[Session]:
+    """The request's session; a GET or HEAD only reads (on SQLite: without taking the write lock, see app.db)."""
+    yield from get_session(read_only=request.method in READ_METHODS)
+
+
 # scope="function": the session commits before the response is sent, so an acknowledged write is durable.
-SessionDep = Annotated[Session, Depends(get_session, scope="function")]
+SessionDep = Annotated[Session, Depends(request_session, scope="function")]
 
 _bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer cgk_...`")
 

@@ -2,7 +2,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 from sqlalchemy import text
 
-from app.db import get_engine
+from app.db import READ_ONLY, get_engine
 from app.errors import AppError, problem_responses
 from app.migrate import current_revision, head_revision
 
@@ -28,6 +28,7 @@ def ready() -> Status:
     """The database is reachable and migrated to the version this code expects."""
     try:
         with get_engine().connect() as conn:
+            conn.execution_options(**{READ_ONLY: True})  # on SQLite: not queued behind a writer
             conn.execute(text("SELECT 1"))
             revision = current_revision(conn)
     except Exception:  # any failure to reach the database means "not ready", never a 500

@@ -7,10 +7,7 @@ Each pytest-xdist worker gets a database of its own. Tests isolate themselves by
 
 import os
 import shutil
-import socket
 import tempfile
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -89,32 +86,14 @@ def is_postgres(database_url: str) -> bool:
     return database_url.startswith("postgresql")
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="session")
 def server_url(database_url: str) -> Iterator[str]:
-    """The real app, served by uvicorn on a free loopback port."""
-    import uvicorn
-
+    """The real app, served by uvicorn on a free loopback port in a thread of this process."""
     from app.main import create_app
+    from tests.server_process import serve_in_thread
 
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(), host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the test server did not start")
-        time.sleep(0.02)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve_in_thread(create_app()) as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,9 @@
 
 It is started the way production starts it (uvicorn with the app factory, in a process of its own) against a
 database the test names, and everything it prints goes to one log file that survives restarts.
+
+`serve_in_thread` serves an app in a thread of the test process instead, for tests that reach into the app's
+engine (the suite's server, and a server with a pool of its own).
 """
 
 import os
@@ -9,8 +12,12 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import httpx
 
@@ -71,3 +78,24 @@ class ServerProcess:
 
     def output(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""
+
+
+@contextmanager
+def serve_in_thread(app: Any) -> Iterator[str]:
+    """The app served by uvicorn on a free loopback port, in a thread of this process; yields its URL."""
+    import uvicorn
+
+    port = free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the test server did not start")
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

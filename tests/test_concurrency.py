@@ -139,7 +139,9 @@ def _responses_stored(survey_id: str) -> int:
 
 def test_a_survey_closed_while_submissions_stream_in(org: OrgContext, server_url: str) -> None:
     survey = open_survey(org)
-    tokens = invite(org, survey["id"], org.unit("Team"), 400)
+    # Enough that the stream outlasts a close that is slow to come through on a loaded machine (400 once ran out
+    # on PostgreSQL); issued in one multi-row insert, so cheap.
+    tokens = invite(org, survey["id"], org.unit("Team"), 1500)
     first = item_keys(org)[0]
     stream = Stream(THREADS)
 
@@ -152,7 +154,7 @@ def test_a_survey_closed_while_submissions_stream_in(org: OrgContext, server_url
                            json={"language": "en", "current": {first: 3}})
 
     def close_midway() -> tuple[float, int]:
-        stream.wait_for(201, 40)
+        stream.wait_for(201, THREADS)  # a round of submissions accepted: the stream is under way
         closed = org.admin.post(f"{org.prefix}/surveys/{survey['id']}/close")
         acknowledged = time.monotonic()
         assert closed.status_code == 200, closed.text

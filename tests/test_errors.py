@@ -1,6 +1,14 @@
 """Every failure is RFC 9457 problem details; malformed input never gets a 500."""
 
+import os
+import uuid
+from collections.abc import Iterator
+
+import httpx
 import pytest
+from sqlalchemy.exc import TimeoutError as PoolTimeout
+
+from tests.server_process import serve_in_thread
 
 PROBLEM = "application/problem+json"
 
@@ -76,3 +84,53 @@ def test_an_unparseable_body_is_a_documented_400(platform, http):
     assert "parsing" in body["detail"]
     operation = http.get("/openapi.json").json()["paths"]["/api/v1/organisations"]["post"]
     assert list(operation["responses"]["400"]["content"]) == ["application/problem+json"]
+
+
+POOL_OF_ONE = {"DB_POOL_SIZE": "1", "DB_MAX_OVERFLOW": "0", "DB_POOL_TIMEOUT": "0.2"}
+
+
+def _configure(env: dict[str, str | None]) -> None:
+    """Settings and engines are cached per process (the suite's server uses whichever are cached): close the pool,
+    change the environment, and let the next call build them again."""
+    from app.config import get_settings
+    from app.db import get_engine, get_sessionmaker
+
+    get_engine().dispose()
+    for name, value in env.items():
+        if value is None:
+            os.environ.pop(name, None)
+        else:
+            os.environ[name] = value
+    for cached in (get_settings, get_engine, get_sessionmaker):  # as tests/conftest.py does
+        cached.cache_clear()
+
+
+@pytest.fixture
+def pool_of_one(platform_key: str) -> Iterator[str]:
+    """A server of its own (in this process, so the test can take its engine's connection) whose pool has one
+    connection and no overflow, and waits 0.2 s for it."""
+    from app.main import create_app
+
+    saved = {name: os.environ.get(name) for name in POOL_OF_ONE}
+    _configure(dict(POOL_OF_ONE))
+    try:
+        with serve_in_thread(create_app()) as url:
+            yield url
+    finally:
+        _configure(saved)
+
+
+def test_no_connection_free_in_time_is_a_503_and_stores_nothing(pool_of_one: str, platform_key: str,
+                                                                 caplog: pytest.LogCaptureFixture) -> None:
+    from app.db import get_engine
+
+    name = f"Pool {uuid.uuid4().hex[:8]}"
+    with httpx.Client(base_url=pool_of_one, timeout=30, headers={"Authorization": f"Bearer {platform_key}"}) as api:
+        with get_engine().connect():  # the pool's only connection, held
+            refused = api.post("/api/v1/organisations", json={"name": name})
+        body = _is_problem(refused, 503)
+        assert refused.headers["retry-after"] == "1"
+        assert "nothing was stored" in body["detail"]
+        assert any(r.exc_info and isinstance(r.exc_info[1], PoolTimeout) for r in caplog.records)
+        assert name not in {o["name"] for o in api.get("/api/v1/organisations").json()}
+        assert api.post("/api/v1/organisations", json={"name": name}).status_code == 201  # the retry
