@@ -1,8 +1,9 @@
 """The respondent's three calls, from the async routes, on the database in use.
 
 PostgreSQL: on the event loop, on psycopg's asyncio connections (see pg): no thread hop, and no thread held while a
-statement waits. SQLite: the service's calls in a worker thread, inside one BEGIN IMMEDIATE transaction committed at
-the end (see app.db), at most DB_POOL_SIZE at once, as many as the pool holds.
+statement waits. SQLite: the service's calls in a worker thread, inside one transaction committed at the end (see
+app.db): BEGIN IMMEDIATE for a draft or a submission, a deferred BEGIN for fetching the questionnaire, which only
+reads; at most DB_POOL_SIZE at once, as many as the pool holds.
 """
 
 from collections.abc import Callable
@@ -13,7 +14,7 @@ from anyio import CapacityLimiter, to_thread
 from anyio.lowlevel import RunVar
 
 from app.config import get_settings
-from app.db import get_engine
+from app.db import READ_ONLY, get_engine
 from app.respond import pg, service
 from app.respond.schemas import Answers
 from app.respond.service import Ticket
@@ -30,7 +31,7 @@ def _on_postgresql() -> bool:
 async def read(token: str | None, now: datetime) -> Ticket:
     if _on_postgresql():
         return await pg.pool.run(pg.read, token, now)
-    return await _in_thread(service.read, token, now)
+    return await _in_thread(service.read, token, now, read_only=True)
 
 
 async def save_draft(token: str | None, body: Answers, now: datetime) -> datetime:
@@ -45,12 +46,13 @@ async def submit(token: str | None, body: Answers, now: datetime) -> None:
     return await _in_thread(service.submit, token, body, now)
 
 
-async def _in_thread(call: Callable[..., T], *args: Any) -> T:
-    return await to_thread.run_sync(_in_transaction, call, args, limiter=_thread_limiter())
+async def _in_thread(call: Callable[..., T], *args: Any, read_only: bool = False) -> T:
+    return await to_thread.run_sync(_in_transaction, call, args, read_only, limiter=_thread_limiter())
 
 
-def _in_transaction(call: Callable[..., T], args: tuple[Any, ...]) -> T:
-    with get_engine().begin() as conn:
+def _in_transaction(call: Callable[..., T], args: tuple[Any, ...], read_only: bool) -> T:
+    engine = get_engine()
+    with (engine.execution_options(**{READ_ONLY: True}) if read_only else engine).begin() as conn:
         return call(conn, *args)
 
 
