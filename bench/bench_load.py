@@ -186,13 +186,18 @@ class Server:
     workers: list[int]
 
     @classmethod
-    def start(cls, url: str, workers: int, log: Path, *, rate_limit: bool) -> Server:
+    def start(cls, url: str, workers: int, log: Path, *, rate_limit: bool, floor: bool) -> Server:
         port = free_port()
         env = {**os.environ, **RATE_LIMITS[rate_limit], "DATABASE_URL": url, "WORKERS": str(workers),
                "HOST": "127.0.0.1", "PORT": str(port), "LOG_LEVEL": "warning"}
-        exe = Path(sys.executable).with_name("culturegap")
-        cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "app.cli"]
-        proc = subprocess.Popen([*cmd, "serve"], cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
+        if floor:  # the bare ASGI app of bench/_floor_app.py on the same uvicorn
+            cmd = [sys.executable, "-m", "uvicorn", "bench._floor_app:app", "--host", "127.0.0.1", "--port",
+                   str(port), "--workers", str(workers), "--no-access-log", "--log-level", "warning"]
+        else:
+            exe = Path(sys.executable).with_name("culturegap")
+            cmd = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else ["-m", "app.cli"]),
+                   "serve"]
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
         base_url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
@@ -306,7 +311,8 @@ def verdict(ok: bool) -> str:
 def print_report(res: dict[str, Any]) -> None:
     run, health = res["run"], res["health"]
     print()
-    print(f"Response intake through HTTP, PostgreSQL {res['postgres']}, {res['workers']} server workers, "
+    server = "the service" if res["server"] == "service" else "the FLOOR (bare ASGI app, bench/_floor_app.py)"
+    print(f"Response intake through HTTP by {server}, PostgreSQL {res['postgres']}, {res['workers']} server workers, "
           f"{res['clients']} client processes x {CLIENTS[res['client']]}, {res['concurrency']} connections in all, "
           f"rate limiter {'on (every request counted, one address)' if res['rate_limit'] else 'off'}")
     print(f"run: {run['respondents']:,} respondents (fetch the questionnaire, submit 30 items x 2 frames) in "
@@ -362,7 +368,7 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
     jobs = list(enumerate(prepared.tokens))
     warmup, main_jobs = jobs[:args.warmup], jobs[args.warmup:]
     log = Path(tempfile.gettempdir()) / f"bench_load_server_{os.getpid()}.log"
-    server = Server.start(url, args.workers, log, rate_limit=args.rate_limit)
+    server = Server.start(url, args.workers, log, rate_limit=args.rate_limit, floor=args.server == "floor")
     context = multiprocessing.get_context("spawn")
     try:
         with ProcessPoolExecutor(args.clients, mp_context=context) as pool:
@@ -398,7 +404,7 @@ def measure(url: str, args: argparse.Namespace) -> dict[str, Any]:
         row = conn.execute("SHOW server_version").fetchone()
     return {
         "workers": args.workers, "clients": args.clients, "concurrency": args.concurrency, "client": args.client,
-        "rate_limit": args.rate_limit,
+        "rate_limit": args.rate_limit, "server": args.server,
         "postgres": row[0] if row else "?",
         "run": {"respondents": len(main_jobs), "seconds": run.seconds, "rate": rate,
                 "requests_rate": requests / run.seconds, "errors": run.errors, "statuses": dict(run.statuses),
@@ -435,6 +441,9 @@ def main() -> None:
     ap.add_argument("--client", choices=["httpx", "raw"], default="httpx",
                     help="the load generator: httpx.AsyncClient (default), or raw keep-alive connections parsed with "
                          "httptools, which cost the shared CPUs a fraction as much")
+    ap.add_argument("--server", choices=["service", "floor"], default="service",
+                    help="the service (default), or the floor: a bare ASGI app doing the same database work "
+                         "(bench/_floor_app.py), to see what the stack itself allows on this machine")
     ap.add_argument("--rate-limit", action="store_true",
                     help="keep the rate limiter on (limits out of reach: every request is counted, on one row)")
     ap.add_argument("--keep", action="store_true", help="keep the database afterwards")
