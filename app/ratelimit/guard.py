@@ -4,7 +4,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from app.config import get_settings
-from app.ratelimit.service import Limits, client_id, count_failure, count_request
+from app.ratelimit.service import Limits, client_id
+from app.ratelimit.tally import tallies
 
 
 def limits() -> Limits:
@@ -24,9 +25,9 @@ async def rate_limited(host: str | None, *failures: type[Exception]) -> AsyncIte
         yield
         return
     client = client_id(host)
-    window = await count_request(client, current)
+    window = await tallies.count_request(client, current)
     try:
         yield
     except failures:
-        await count_failure(client, window)
+        await tallies.count_failure(client, window)
         raise

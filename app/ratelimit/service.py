@@ -1,4 +1,5 @@
-"""Counting requests per client address in fixed windows: one upsert per request, committed on its own.
+"""Counting requests per client address in fixed windows, in the database, so that every worker on every host shares
+one count: an upsert, committed on its own, adds a worker's counts (see tally for when).
 
 The counts are committed apart from the request's transaction: a failed lookup rolls that back but must still count,
 and the hot row of a busy address (a whole office behind one NAT) stays locked for one statement, not a request.
@@ -7,14 +8,10 @@ nothing): on PostgreSQL a psycopg pool per event loop (app.pgasync) in autocommi
 asynchronous commit, so a count awaits on the event loop without a thread; on SQLite `synchronous=NORMAL` (WAL: no
 fsync per commit, still safe from corruption), so the write lock every count takes is held for microseconds instead
 of an fsync, and the app's writers queue behind it no longer than that.
-
-Concurrent requests may pass a limit by the few that are checked at the same moment: the price of one statement.
 """
 
 import hashlib
 import ipaddress
-import math
-import time
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -109,7 +106,7 @@ async def _count_on_postgresql(conn: Connection, params: dict[str, Any]) -> tupl
     return int(row.requests), int(row.failures)
 
 
-async def _count(client: str, window: Window, requests: int, failures: int) -> tuple[int, int]:
+async def add_counts(client: str, window: Window, requests: int, failures: int) -> tuple[int, int]:
     """Add to the address's counts in `window`, committed; its counts now. The first request of an address in a
     window also forgets the windows that have ended."""
     params = {"client": client, "window_start": window.start, "requests": requests, "failures": failures}
@@ -124,19 +121,3 @@ async def _count(client: str, window: Window, requests: int, failures: int) -> t
             return int(counts.requests), int(counts.failures)
 
     return await to_thread.run_sync(in_thread)
-
-
-async def count_request(client: str, limits: Limits) -> Window:
-    """Count one request (committed); raise 429 when the address is past either limit in the current window."""
-    now = time.time()
-    window = Window.of(now, limits.window)
-    requests, failed = await _count(client, window, 1, 0)
-    if requests > limits.requests or failed >= limits.failures:
-        retry_after = max(1, math.ceil(window.end - now))
-        raise TooManyRequests(f"Too many requests from your network. Try again in {retry_after} seconds.",
-                              headers={"Retry-After": str(retry_after)})
-    return window
-
-
-async def count_failure(client: str, window: Window) -> None:
-    await _count(client, window, 0, 1)
