@@ -137,7 +137,13 @@ def _responses_stored(survey_id: str) -> int:
     return int(count)
 
 
-def test_a_survey_closed_while_submissions_stream_in(org: OrgContext, server_url: str) -> None:
+def _busy_on_sqlite(response: httpx.Response, is_postgres: bool) -> bool:
+    """SQLite takes one writer at a time: on a loaded disk (the other test worker importing 100,000 rows) a queued
+    writer can wait out its busy timeout and get 503 with Retry-After, having stored nothing. Never on PostgreSQL."""
+    return not is_postgres and response.status_code == 503 and "retry-after" in response.headers
+
+
+def test_a_survey_closed_while_submissions_stream_in(org: OrgContext, server_url: str, is_postgres: bool) -> None:
     survey = open_survey(org)
     # Enough that the stream outlasts a close that is slow to come through on a loaded machine (400 once ran out
     # on PostgreSQL); issued in one multi-row insert, so cheap.
@@ -163,17 +169,18 @@ def test_a_survey_closed_while_submissions_stream_in(org: OrgContext, server_url
         return acknowledged, stored_at_close
 
     acknowledged, stored_at_close = stream.run(server_url, send, close_midway)
-    statuses = Counter(r.status_code for _, r in stream.results)
-    assert set(statuses) <= {201, 409}, [r.text for _, r in stream.results if r.status_code not in (201, 409)]
-    assert {problem_code(r) for _, r in stream.results if r.status_code == 409} == {"survey-closed"}
-    late = stream.after(acknowledged)
+    answered = [r for _, r in stream.results if not _busy_on_sqlite(r, is_postgres)]
+    statuses = Counter(r.status_code for r in answered)
+    assert set(statuses) <= {201, 409}, [r.text for r in answered if r.status_code not in (201, 409)]
+    assert {problem_code(r) for r in answered if r.status_code == 409} == {"survey-closed"}
+    late = [r for r in stream.after(acknowledged) if not _busy_on_sqlite(r, is_postgres)]
     assert late and all(r.status_code == 409 for r in late), Counter(r.status_code for r in late)
     # Every accepted submission was committed before the close was: none is stored after it.
     assert _responses_stored(survey["id"]) == stored_at_close == statuses[201]
     assert summary(org, survey["id"])["submitted"] == statuses[201]
 
 
-def test_a_key_revoked_while_in_use(org: OrgContext, server_url: str) -> None:
+def test_a_key_revoked_while_in_use(org: OrgContext, server_url: str, is_postgres: bool) -> None:
     created = org.admin.post(f"{org.prefix}/keys", json={"name": "doomed", "role": "org_admin"}).json()
     headers = {"Authorization": f"Bearer {created['key']}"}
     stream = Stream(THREADS)
@@ -192,9 +199,10 @@ def test_a_key_revoked_while_in_use(org: OrgContext, server_url: str) -> None:
         return acknowledged
 
     acknowledged = stream.run(server_url, send, revoke_midway)
-    statuses = Counter(r.status_code for _, r in stream.results)
-    assert set(statuses) <= {200, 201, 401}, [r.text for _, r in stream.results if r.status_code >= 500]
-    late = stream.after(acknowledged)
+    answered = [r for _, r in stream.results if not _busy_on_sqlite(r, is_postgres)]
+    statuses = Counter(r.status_code for r in answered)
+    assert set(statuses) <= {200, 201, 401}, [r.text for r in answered if r.status_code >= 500]
+    late = [r for r in stream.after(acknowledged) if not _busy_on_sqlite(r, is_postgres)]
     assert late and all(r.status_code == 401 for r in late), Counter(r.status_code for r in late)
     units = org.admin.get(f"{org.prefix}/units").json()
     assert len(units) == statuses[201]  # each acknowledged creation stored, nothing else

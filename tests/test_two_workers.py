@@ -14,9 +14,9 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import _free_port
 from tests.factories import OrgContext
 from tests.respond_factories import RESPOND, invite, item_keys, submit, token_headers
+from tests.server_process import free_port
 from tests.survey_factories import open_survey
 
 pytestmark = pytest.mark.skipif(not Path("/proc/net/tcp").exists(), reason="reads sockets' owners from /proc")
@@ -38,7 +38,7 @@ class Workers:
     """A `culturegap serve --workers 2` process and a keep-alive client connected to each of its workers."""
 
     def __init__(self, database_url: str) -> None:
-        self.port = _free_port()
+        self.port = free_port()
         env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "warning", "WORKERS": "2"}
         self.proc = subprocess.Popen([sys.executable, "-m", "app.cli", "serve", "--port", str(self.port)], env=env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
