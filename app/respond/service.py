@@ -13,11 +13,11 @@ Anonymity: the response keeps the invitation's unit and layer and nothing else; 
 used, and its draft is erased when it is.
 
 Speed: this is the path every respondent of a large organisation takes in the hour a survey opens, so each call
-runs on a Core connection (no ORM unit of work) with a fixed number of statements whatever the questionnaire's
-length: one SELECT reads the invitation with its survey, unit and the questionnaire's stamp; the answers are
-checked in memory against the cached, immutable definition; a draft adds one UPDATE, a submission one statement on
-PostgreSQL (two on SQLite). app.respond.intake runs these functions with a connection: on PostgreSQL on the event
-loop, on SQLite in a worker thread."""
+makes a fixed number of statements whatever the questionnaire's length, with no ORM unit of work: one SELECT reads
+the invitation with its survey, unit and the questionnaire's stamp; the answers are checked in memory against the
+cached, immutable definition; a draft adds one UPDATE, a submission one statement on PostgreSQL (two on SQLite).
+The calls below run on SQLite's Core connections (app.respond.intake runs them in a worker thread); PostgreSQL's
+are in app.respond.pg, on psycopg, with the same checks from here."""
 
 import uuid
 from dataclasses import dataclass

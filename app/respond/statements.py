@@ -1,5 +1,5 @@
-"""The SQL of the respondent's side, built once (so every execution finds its compiled form by a memoised cache
-key) and run on Core connections.
+"""The SQL of the respondent's side, built once: run as they are on SQLite's Core connections (every execution finds
+its compiled form by a memoised cache key), compiled once for psycopg on PostgreSQL (app.respond.pg).
 
 PostgreSQL runs each call without a transaction of its own (autocommit): the ticket is one SELECT; then a draft is
 one conditional UPDATE, and a submission one statement that marks the invitation used and stores the response
