@@ -54,7 +54,7 @@ from app.responses.codec import DONT_KNOW, MISSING  # noqa: E402
 from app.surveys.models import Survey, SurveyStatus  # noqa: E402
 from app.units.tree import load_tree  # noqa: E402
 from bench._seed import _tree, questionnaire_in  # noqa: E402
-from bench.bench_reports import Server, _cpu_model, _revision, libpq, recreate_database  # noqa: E402
+from bench.bench_reports import Server, _cpu_model, _revision, bench_database, libpq  # noqa: E402
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/copyimp_bench_import"
 TARGET_S = 10.0
@@ -287,14 +287,8 @@ def main() -> None:
             Path(folder).rmdir()
         return
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    recreate_database(url)
-    try:
+    with bench_database(url, keep=args.keep):
         run(url, args.rows, args.teams, args.desired)
-    finally:
-        if args.keep:
-            print(f"database kept: {url}")
-        else:
-            recreate_database(url, drop_only=True)
 
 
 if __name__ == "__main__":

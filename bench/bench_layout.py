@@ -46,7 +46,7 @@ import psycopg  # noqa: E402
 
 from app.responses.codec import DONT_KNOW, MISSING  # noqa: E402
 from bench.bench_import import make_rows  # noqa: E402
-from bench.bench_reports import _cpu_model, _pg_version, libpq, recreate_database  # noqa: E402
+from bench.bench_reports import _cpu_model, _pg_version, bench_database, libpq  # noqa: E402
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/copyimp_bench_layout"
 ITEMS = 30
@@ -299,11 +299,8 @@ def main() -> None:
     ap.add_argument("--reads", type=int, default=5, help="reads per layout (default 5)")
     args = ap.parse_args()
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    recreate_database(url)
-    try:
+    with bench_database(url):
         run(url, args.responses, args.singles, max(1, args.reads))
-    finally:
-        recreate_database(url, drop_only=True)
 
 
 if __name__ == "__main__":

@@ -67,7 +67,14 @@ from app.surveys.models import Survey, SurveyStatus  # noqa: E402
 from app.units.models import Unit  # noqa: E402
 from bench._load_client import answers, run_client  # noqa: E402
 from bench._seed import questionnaire_in  # noqa: E402
-from bench.bench_reports import _cpu_model, calibration_ms, free_port, libpq, recreate_database  # noqa: E402
+from bench.bench_reports import (  # noqa: E402
+    _cpu_model,
+    bench_database,
+    calibration_ms,
+    free_port,
+    libpq,
+    stop_process,
+)
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/culturegap_load_bench"
 TEAMS = 20
@@ -213,13 +220,7 @@ class Server:
         raise SystemExit(f"the server did not start within 60 s; see {log}")
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=30)
+        stop_process(self.proc, 30)
 
 
 def _cmdline(pid: int) -> bytes:
@@ -452,19 +453,13 @@ def main() -> None:
     if min(args.submissions, args.warmup + 1, args.health_requests, args.workers, args.clients) < 1:
         ap.error("counts must be positive")
     url = os.environ.get("LOAD_BENCH_DATABASE_URL", DEFAULT_URL)
-    recreate_database(url)
-    try:
+    with bench_database(url, keep=args.keep):
         res = measure(url, args)
         print_report(res)
         if args.json:
             args.json.write_text(json.dumps(res, indent=2, default=str))
         if not res["check"]["ok"]:
             raise SystemExit("the database does not hold exactly the acknowledged responses")
-    finally:
-        if args.keep:
-            print(f"database kept: {url}")
-        else:
-            recreate_database(url, drop_only=True)
 
 
 if __name__ == "__main__":

@@ -38,6 +38,8 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -100,6 +102,30 @@ def recreate_database(url: str, *, drop_only: bool = False) -> None:
         conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         if not drop_only:
             conn.execute(f'CREATE DATABASE "{name}"')
+
+
+@contextmanager
+def bench_database(url: str, *, keep: bool = False) -> Iterator[str]:
+    """A new, empty database for the run, dropped afterwards unless `keep`."""
+    recreate_database(url)
+    try:
+        yield url
+    finally:
+        if keep:
+            print(f"database kept: {url}")
+        else:
+            recreate_database(url, drop_only=True)
+
+
+def stop_process(proc: subprocess.Popen[bytes], timeout: float) -> None:
+    """Terminate a server process, and kill it if it doesn't end within `timeout` seconds."""
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=timeout)
 
 
 def raw_read(conn: psycopg.Connection, survey_id: uuid.UUID) -> tuple[float, int]:
@@ -167,13 +193,7 @@ class Server:
             return float("nan")
 
     def stop(self) -> None:
-        if self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=20)
+        stop_process(self.proc, 20)
 
 
 # --- measuring -------------------------------------------------------------------------------------------------------
@@ -444,8 +464,7 @@ def main() -> None:
     respondents = args.respondents or (10_000 if args.quick else 100_000)
     teams = args.teams or (50 if args.quick else 500)
     url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_URL)
-    recreate_database(url)
-    try:
+    with bench_database(url, keep=args.keep):
         res, timings, seeded = measure(url, respondents, teams, max(1, min(args.repeats, 50)))
         print_report(res, timings, res["raw_median"])
         if args.json:
@@ -453,11 +472,6 @@ def main() -> None:
         if args.profile:
             profile_in_process(url, seeded, {t.label for t in timings if args.profile == "all"
                                              or max(t.cold, t.warm_median) > REPORT_TARGET_S})
-    finally:
-        if args.keep:
-            print(f"database kept: {url}")
-        else:
-            recreate_database(url, drop_only=True)
 
 
 def endpoints_placeholder() -> list[tuple[str, str, dict[str, str]]]:
