@@ -96,7 +96,11 @@ class LoopPool:
     async def get(self) -> AsyncConnectionPool:
         try:
             opening = self._opening.get()
-        except LookupError:  # the first caller on this loop starts the opening; the others await the same task
+        except LookupError:
+            opening = None
+        if opening is None or (opening.done() and opening.exception() is not None):
+            # The first caller on this loop starts the opening (again, if the last one failed); the others await
+            # the same task.
             opening = asyncio.get_running_loop().create_task(self._open())
             self._opening.set(opening)
         return await opening

@@ -12,14 +12,11 @@ questionnaire. A fetch is the ticket's SELECT and the questionnaire's cached JSO
 import uuid
 from typing import Any
 
-from psycopg.rows import namedtuple_row
-from psycopg_pool import AsyncConnectionPool
 from pydantic_core import from_json
-from sqlalchemy import make_url
 
-from app.config import get_settings
 from app.db import get_sessionmaker, utcnow
 from app.invitations.service import hash_token
+from app.pgasync import LoopPool
 from app.questionnaires.service import QuestionnaireDefinition, load_definition
 from app.respond.pg import TICKET, USE_AND_STORE
 from app.respond.view import questionnaire_json
@@ -29,14 +26,7 @@ JSON = [(b"content-type", b"application/json"), (b"cache-control", b"no-store")]
 _state: dict[str, Any] = {}
 
 
-async def _pool() -> AsyncConnectionPool:
-    if "pool" not in _state:
-        url = make_url(get_settings().database_url).set(drivername="postgresql")
-        pool = AsyncConnectionPool(url.render_as_string(hide_password=False), min_size=6, max_size=6,
-                                   kwargs={"autocommit": True, "row_factory": namedtuple_row}, open=False)
-        _state["pool"] = pool
-        await pool.open()
-    return _state["pool"]
+_pool = LoopPool("floor")  # the same pool as the service's: DB_POOL_SIZE connections per worker
 
 
 def _definition(questionnaire_id: uuid.UUID) -> QuestionnaireDefinition:
@@ -69,7 +59,7 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         return
     token = dict(scope["headers"]).get(b"x-survey-token", b"").decode()
     body = await _body(receive) if scope["method"] == "POST" else b""
-    async with (await _pool()).connection() as conn:
+    async with (await _pool.get()).connection() as conn:
         ticket = await (await TICKET.execute(conn, {"token_hash": hash_token(token)})).fetchone()
         definition = _definition(ticket.questionnaire_id)
         if path == "/api/v1/respond":
