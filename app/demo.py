@@ -1,7 +1,9 @@
 """A demo organisation with realistic synthetic survey data, so a new user sees real reports at once.
 
 "Gemeente Zuidhaven", a mid-sized Dutch municipality: three directorates, nine departments, twenty teams, two
-waves of the built-in questionnaire (last year's, closed, and this year's, open). The answers come from a simple
+waves of the built-in questionnaire: last year's, closed, and this year's, closed after three weeks (its figures
+published) and reopened for a last week, so that the links it prints can be tried: their answers wait for the next
+close before they count in the figures. The answers come from a simple
 generative model with the patterns the product is meant to reveal: leaders rate the culture higher than their
 people do (the higher the layer, the larger the gap), teams differ, the desired culture lies above the current one,
 and openness improved between the waves.
@@ -87,14 +89,15 @@ def build_demo(session: Session, rng: np.random.Generator, base_url: str = "") -
     now = utcnow()
     waves = [
         ("Meting 2025", SurveyStatus.closed, now - timedelta(days=380), {"openness": 0.0}),
-        ("Meting 2026", SurveyStatus.open, now - timedelta(days=7), {"openness": 0.25, "transparency": 0.15}),
+        ("Meting 2026", SurveyStatus.open, now - timedelta(days=24), {"openness": 0.25, "transparency": 0.15}),
     ]
     links: list[str] = []
     for title, status, opened, improvement in waves:
+        closed = opened + timedelta(days=21)
         survey = Survey(organisation_id=organisation.id, questionnaire_id=definition.id, title=title,
                         languages=list(definition.languages), ask_desired=True, min_group_size=5, status=status,
-                        opened_at=opened, closed_at=opened + timedelta(days=21) if status is SurveyStatus.closed
-                        else None)
+                        opened_at=opened, closed_at=closed if status is SurveyStatus.closed else None,
+                        published_at=closed)
         session.add(survey)
         session.flush()
         _answer(session, survey, definition, seats, improvement, rng)
@@ -161,7 +164,7 @@ def _answer(session: Session, survey: Survey, definition: QuestionnaireDefinitio
         current = _items(latent[item_dim], reverse, lo, hi, rng)
         desired = _items(np.maximum(latent, base + gap)[item_dim] + 0.2, reverse, lo, hi, rng)
         session.add(Response(survey_id=survey.id, unit_id=seat.unit_id, layer_id=seat.layer_id, language="nl",
-                             source="web", current=pack(current), desired=pack(desired)))
+                             source="web", current=pack(current), desired=pack(desired), published=True))
         session.add(Invitation(survey_id=survey.id, unit_id=seat.unit_id, layer_id=seat.layer_id,
                                token_hash=hash_token(new_token()), submitted_at=utcnow()))
     for seat in seats:  # the rest of the invitations went unanswered

@@ -89,6 +89,11 @@ def test_a_whole_workflow_through_the_generated_client(generated, server_url, pl
 
     rates = api("reports.get_response_rates").sync(organisation.id, survey.id, client=admin)
     assert isinstance(rates, models.ResponseRates), rates
+    assert rates.scope.answered == 3  # counts are live
+    profile = api("reports.get_culture_profile").sync(organisation.id, survey.id, client=admin)
+    assert isinstance(profile, models.CultureProfile) and profile.group.n == 0  # figures wait for the close
+    closed = api("surveys.close_survey").sync(organisation.id, survey.id, client=admin)
+    assert closed.published_at is not None
     profile = api("reports.get_culture_profile").sync(organisation.id, survey.id, client=admin)
     assert isinstance(profile, models.CultureProfile), profile
     assert profile.group.n == 3 and not profile.suppressed

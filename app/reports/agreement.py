@@ -53,10 +53,9 @@ class TeamDimensionAgreement(BaseModel):
     agreement: bool | None = Field(description="rwg(j) >= 0.70 (the conventional cut-off)")
     band: Band | None = Field(description="LeBreton & Senter (2008): <= .30 lack, <= .50 weak, < .70 moderate, "
                                           "<= .90 strong, above very strong")
-    reason: str | None = Field(description="Why rwg(j) is missing: `suppressed` (the team's respondents with a "
-                                           "score on this dimension may not be shown as a group), "
-                                           "`below_threshold` (fewer complete answers than the minimum group size), "
-                                           "`n_below_2`, `all_missing`")
+    reason: str | None = Field(description="Why rwg(j) is missing: `below_minimum` (fewer than the minimum group "
+                                           "size answered every item), `protects_smaller_group`, `n_below_2`, "
+                                           "`all_missing`")
 
 
 class TeamAgreement(BaseModel):
@@ -133,12 +132,11 @@ def agreement(ctx: ReportContext, level: Level, lang: Lang) -> AgreementReport:
         for i, u in enumerate(shown):
             r = row[i]
             n = int(agr.n[r])
-            if not ctx.dimension_visible(d, u):
+            hidden = ctx.hidden_reason(u, ALL, smap=ctx.dimension_map(d)) or ("below_minimum" if 0 < n < ctx.k
+                                                                              else None)
+            if hidden:
                 figure = TeamDimensionAgreement(key=key, name=names[d], n=None, rwg_j=None, agreement=None, band=None,
-                                                reason="suppressed")
-            elif 0 < n < ctx.k:
-                figure = TeamDimensionAgreement(key=key, name=names[d], n=None, rwg_j=None, agreement=None, band=None,
-                                                reason="below_threshold")
+                                                reason=hidden)
             else:
                 value = num(agr.rwg[r])
                 reason = agr.reasons[r]
@@ -181,7 +179,7 @@ def agreement_rows(report: AgreementReport) -> Iterator[Sequence[str | int | flo
         g = team.group
         head = ["team", str(g.unit_id), "/".join(g.unit_path), g.n, team.suppressed]
         if team.suppressed:
-            yield [*head, None, None, None, None, None, None, "suppressed", *[None] * 8]
+            yield [*head, None, None, None, None, None, None, g.reason, *[None] * 8]
         for f in team.dimensions:
             yield [*head, f.key, f.name, f.n, f.rwg_j, f.agreement, f.band, f.reason, *[None] * 8]
     for dim in report.dimensions:

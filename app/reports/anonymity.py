@@ -16,8 +16,9 @@ atoms -- and also weighted ones). Empty cells (n = 0) are shown as empty; they r
 
 Rules
 -----
-1. *Primary*: a cell with ``0 < n < k`` is hidden (reason ``below_threshold``).
-2. *Complementary* (reason ``complementary``): more cells are hidden until the promise holds, cheapest first.
+1. *Primary*: a cell with ``0 < n < k`` is hidden (reason ``below_minimum``).
+2. *Complementary* (reason ``protects_smaller_group``): more cells are hidden until the promise holds, cheapest
+   first.
 
 One global pattern is computed per survey over every cell ``(U, L)``, ``L`` in ``layers`` or ``ALL``, ``U`` in the
 units or ``None``. Every request (any subtree, breakdown or comparison) shows only globally visible cells, so the
@@ -40,10 +41,11 @@ Complementary suppression processes the small atoms in a fixed order (n, unit, l
 below ``k``, the search leaves a light cut; the engine hides the cheapest visible cell joining its two sides, else
 the cheapest chain of cells between them (Dijkstra, within a budget), else the cheapest cell around the cut, and
 measures again. Hiding a cell merges its region with the one above, which only ever adds paths: atoms protected
-earlier stay protected, and one pass ends with every atom protected. Cost of hiding a cell: its n, times 4 for
-unit totals and 64 for organisation-wide cells, so unit-by-layer detail goes first; ties break on unit id, so the
-pattern is deterministic. 5,000 units x 6 layers take about half a second. The machinery (regions, the flow
-search, the repairs) is in :mod:`app.reports.anonymity_flow`.
+earlier stay protected, and one pass ends with every atom protected. Cost of hiding a cell: first its tier, least
+useful first -- a unit's per-layer cell, a team's total, a layer of the whole organisation, a department's (any inner
+unit's) total, the organisation's total --, then its n; ties break on unit id, so the pattern is
+deterministic. 5,000 units x 6 layers take about half a second. The machinery (regions, the flow search, the
+repairs) is in :mod:`app.reports.anonymity_flow`.
 
 A survey's many maps (the respondents', one per subset such as "answered item 7") share one :class:`Layout` of the
 tree, layers and layer detail; :func:`suppress_atoms` builds each from a counts matrix, starting from the regions of
@@ -73,8 +75,8 @@ Limits
   subset's figure only for cells visible in both maps.
 * Counts are not hidden by bounds: hidden cells are known to be non-empty, so e.g. three hidden cells whose sum
   is computable as 3 each hold one respondent. No answer of theirs is computable. Reasons (primary vs
-  complementary) imply ``n < k`` or ``n >= k``; show clients a single "suppressed" state. Response rates and
-  outside knowledge (a team has one leader) are outside this model.
+  complementary) say ``n < k`` or ``n >= k``, a bound no finer than the counts above. Response rates and outside
+  knowledge (a team has one leader) are outside this model.
 """
 
 from __future__ import annotations
@@ -104,7 +106,7 @@ from app.reports.anonymity_flow import (
 
 UnitId: TypeAlias = Hashable
 LayerId: TypeAlias = Hashable
-Reason: TypeAlias = Literal["below_threshold", "complementary", "not_published"]
+Reason: TypeAlias = Literal["below_minimum", "protects_smaller_group", "not_published"]
 
 
 class AllLayers(enum.Enum):
@@ -122,7 +124,7 @@ ALL = AllLayers.ALL
 Cell: TypeAlias = tuple[UnitId | None, LayerId | AllLayers]
 """``(unit, layer)``: unit ``None`` = the whole organisation, layer :data:`ALL` = every layer."""
 
-_REASONS: dict[int, Reason] = {BELOW: "below_threshold", COMPLEMENTARY: "complementary",
+_REASONS: dict[int, Reason] = {BELOW: "below_minimum", COMPLEMENTARY: "protects_smaller_group",
                                UNPUBLISHED: "not_published"}
 
 
@@ -235,7 +237,7 @@ class SuppressionMap:
         return int(self._counts[self._cell(unit, layer)])
 
     def reason(self, unit: UnitId | None, layer: LayerId | AllLayers = ALL) -> Reason | None:
-        """Why the cell is hidden, for logs and audits; clients should see one "suppressed" state (module Limits)."""
+        """Why the cell is hidden: fewer than k respondents, or hidden to protect a smaller group (module Limits)."""
         code = self._reason[self._cell(unit, layer)]
         return None if code == 0 else _REASONS[int(code)]
 

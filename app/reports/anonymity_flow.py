@@ -21,8 +21,11 @@ import numpy.typing as npt
 
 IntArray: TypeAlias = npt.NDArray[np.int64]
 
-TOTAL_COST = 4  # hiding a unit total costs its n times this, an organisation-wide cell 64 times (then x 4 for ALL)
-ORGANISATION_COST = 64
+# The price of hiding a cell: first its tier, then its n. Tiers, least useful first: a unit's per-layer cell (detail
+# below the organisation), a team's total (a unit without sub-units), a layer of the whole organisation (the
+# leadership perception gaps), a department's or directorate's total, the organisation's total.
+TIER = 1 << 40
+LAYER_TIER, TEAM_TIER, ORGANISATION_LAYER_TIER, INNER_TIER, ORGANISATION_TIER = 0, 1, 2, 3, 4
 BELOW, COMPLEMENTARY, UNPUBLISHED = 1, 2, 3  # reason codes; 0 is visible
 
 
@@ -381,5 +384,9 @@ class Protector:
 
     def cost(self, u: int, j: int) -> int:
         self.priced[u, j] = True
-        weight = (ORGANISATION_COST if u == self.m1 - 1 else 1) * (TOTAL_COST if j == self.p1 - 1 else 1)
-        return int(self.counts[u, j]) * weight
+        organisation, total = u == self.m1 - 1, j == self.p1 - 1
+        if organisation:
+            tier = ORGANISATION_TIER if total else ORGANISATION_LAYER_TIER
+        else:
+            tier = (INNER_TIER if self.children[u] else TEAM_TIER) if total else LAYER_TIER
+        return tier * TIER + int(self.counts[u, j])

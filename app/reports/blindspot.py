@@ -5,8 +5,8 @@ leaders below them), without their peers in the same layer. It is shown only whe
 as one group (`union_visible`); otherwise its figures are suppressed. In particular, where the leader's layer is a
 small group of its own (a team with one team leader), the rest of the team is hidden too: showing "everyone but
 the team leaders" beside the team's total would give away the team leaders' anonymous answers. A dimension's
-group figures rest on the members with a score on it: they need the same test in that dimension's suppression map
-(`ReportContext.shows_union`; `suppressed` otherwise).
+group figures rest on its family (the members who answered all of its items): they need the same test in that
+family's map (`ReportContext.shows_union`; hidden otherwise).
 """
 
 import math
@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.reports.anonymity import union_visible
 from app.reports.context import Cell, ReportContext
-from app.reports.figures import Interval, num
+from app.reports.figures import HIDDEN_REASON, HiddenReason, Interval, num
 from app.reports.profile_schemas import Lang
 from app.reports.profile_service import interval, localised
 from app.responses.codec import unpack
@@ -45,6 +45,7 @@ class LedGroup(BaseModel):
                                                      "respondents imported without a layer)")
     n: int | None = Field(description="Respondents; null when suppressed")
     suppressed: bool
+    reason: HiddenReason | None = Field(default=None, description=HIDDEN_REASON)
     anonymous: bool = Field(default=True, description="Always true: the group's answers are anonymous")
 
 
@@ -63,9 +64,10 @@ class BlindSpotDimension(BaseModel):
     percentile_rank: float | None = Field(
         description="Where the leader's score falls among the group's scores, 0-100: the share of the group "
                     "below it plus half the share equal to it")
-    reason: str | None = Field(description="Why group figures are missing: `suppressed`, `below_threshold` "
-                                           "(fewer than the minimum group size have a score on this dimension), "
-                                           "`all_missing`, `n_below_2`, or `no_leader_score`")
+    reason: str | None = Field(description="Why group figures are missing: `below_minimum` (fewer than the "
+                                           "minimum group size answered all of the dimension's items), "
+                                           "`protects_smaller_group`, `all_missing`, `n_below_2`, or "
+                                           "`no_leader_score`")
 
 
 class BlindSpot(BaseModel):
@@ -108,12 +110,15 @@ def blind_spot(session: Session, ctx: ReportContext, self_assessment_id: uuid.UU
         figure = BlindSpotDimension(key=d.key, name=localised(d.names, lang, definition, d.key), leader_score=own,
                                     leader_reason=reason.value if reason else None, n=None, mean=None, ci=None,
                                     difference=None, standardised_difference=None, percentile_rank=None,
-                                    reason="suppressed")
+                                    reason=None)
         values = None
         if group_scores is not None and ctx.shows_union(ctx.dimension_map(j), cells):
             values = group_scores[:, j][~np.isnan(group_scores[:, j])]
+        else:
+            everyone = int(mask.sum()) if group_scores is None else int((~np.isnan(group_scores[:, j])).sum())
+            figure.reason = "below_minimum" if 0 < everyone < ctx.k else "protects_smaller_group"
         if values is not None and 0 < values.size < ctx.k:
-            figure.reason = "below_threshold"  # a visible group, but fewer than k of them have a score here
+            figure.reason = "below_minimum"  # a visible group, but fewer than k of them answered all the items
         elif values is not None:
             desc = describe(values)
             missing = desc.reasons[0]
@@ -136,5 +141,6 @@ def blind_spot(session: Session, ctx: ReportContext, self_assessment_id: uuid.UU
                       layer_key=layer_key[row.layer_id]),
         group=LedGroup(unit_id=row.unit_id, unit_name=ctx.unit_name(row.unit_id), unit_path=ctx.unit_path(row.unit_id),
                        layer_keys=[None if c[1] is None else layer_key[c[1]] for c in cells],  # type: ignore[index]
-                       n=n if shown else None, suppressed=not shown),
+                       n=n if shown else None, suppressed=not shown,
+                       reason=None if shown else "below_minimum" if 0 < n < ctx.k else "protects_smaller_group"),
         dimensions=dimensions)

@@ -1,7 +1,7 @@
 """Breakdowns of the scale scores by unit, layer or both, and the unit x dimension heatmap.
 
 A group's figures on a dimension are shown only where its respondents with a scale score on that dimension are a
-visible cell too (`ReportContext.dimension_visible`); the others read `suppressed`."""
+visible cell too (`ReportContext.hidden_reason`); the others say why they are hidden."""
 
 import uuid
 from dataclasses import dataclass
@@ -69,12 +69,12 @@ def _figures(ctx: ReportContext, cells: list[Cell], lang: Lang) -> _Figures:
                     rows[:len(cells)], [scope.descriptives(d) for d in dims], [whole.descriptives(d) for d in dims])
 
 
-def _dimension(figures: _Figures, d: int, row: int | None, shown: bool, org_mean: float | None,
+def _dimension(figures: _Figures, d: int, row: int | None, hidden: str | None, org_mean: float | None,
                table: list[GroupDescriptives] | None = None) -> DimensionFigure:
     key, name = figures.keys[d], figures.names[d]
-    if not shown:
+    if hidden:
         return DimensionFigure(key=key, name=name, n=None, mean=None, ci=None, diff_from_organisation=None,
-                               reason="suppressed")
+                               reason=hidden)
     desc = (figures.cells if table is None else table)[d]
     if row is None or desc.n[row] == 0:
         return DimensionFigure(key=key, name=name, n=0, mean=None, ci=None, diff_from_organisation=None,
@@ -102,7 +102,8 @@ def breakdown(ctx: ReportContext, by: By, level: Level, lang: Lang) -> Breakdown
 
     def entry(cell: Cell, row: int | None, table: list[GroupDescriptives] | None = None) -> BreakdownGroup:
         return BreakdownGroup(group=group_ref(ctx, *cell), dimensions=[
-            _dimension(figures, d, row, ctx.dimension_visible(d, *cell), org_means[d], table) for d in dims])
+            _dimension(figures, d, row, ctx.hidden_reason(*cell, smap=ctx.dimension_map(d)), org_means[d], table)
+            for d in dims])
 
     return Breakdown(survey_id=ctx.survey.id, by=by, level=level, language=lang,
                      organisation=entry(ORGANISATION, 0, figures.organisation),
@@ -122,10 +123,10 @@ def heatmap(ctx: ReportContext, level: Level, lang: Lang) -> Heatmap:
         ref = group_ref(ctx, *cell)
         heat = []
         for d in range(len(figures.keys)):
-            shown = ctx.dimension_visible(d, *cell)
-            f = _dimension(figures, d, figures.rows[i], shown, org_means[d])
+            hidden = ctx.hidden_reason(*cell, smap=ctx.dimension_map(d))
+            f = _dimension(figures, d, figures.rows[i], hidden, org_means[d])
             heat.append(HeatCell(dimension=f.key, n=f.n, mean=f.mean, diff_from_organisation=f.diff_from_organisation,
-                                 suppressed=not shown))
+                                 suppressed=hidden is not None, reason=hidden))
         rows.append(HeatRow(group=ref, cells=heat))
     return Heatmap(survey_id=ctx.survey.id, level=level, language=lang, columns=columns, rows=rows)
 

@@ -1,21 +1,19 @@
-"""What every report starts from: the survey's answers, the unit tree, the layers, the anonymity map and the
+"""What every report starts from: the survey's answers, the unit tree, the layers, the anonymity maps and the
 requested scope, resolved once per request by `ReportDep`.
 
-Report code only ever shows figures of groups for which `ReportContext` says yes (`visible`, `complement_visible`,
-`union_visible` of `app.reports.anonymity`); a group is a cell `(unit, layer)` where unit `None` is the whole
-organisation and layer `ALL` is every layer.
+Report code only ever shows figures of groups for which `ReportContext` says yes (`visible`, `shows`,
+`shows_rest`, `shows_union`); a group is a cell `(unit, layer)` where unit `None` is the whole organisation and
+layer `ALL` is every layer. A unit's cell holds the respondents whose *reporting unit* is in its subtree: own groups
+of fewer than k respondents count with the parent's (`app.reports.rollup`).
 
-Subsets. A figure rests on the respondents who contribute to it: a dimension's n, mean, CI, score distribution and
-comparisons on those with a scale score (`app.stats.scale_scores`, at least half the items answered), an item's on
-those who answered it (not "don't know"), a current-vs-desired gap on those scored (or answering) in both frames.
-The respondent map alone does not protect them: a department of 12 and its team of 7 are both visible (the rest
-has 5), but when 2 of those 5 skipped a dimension, department minus team is the dimension mean of 3 people. So each
-subset gets its own global map (`subset_map`, built by `app.reports.maps` on the main map's layout -- tree, layers
-and `layer_detail` -- with the atom counts of the subset's respondents; anonymity.py, Limits), built lazily and
-cached like the main map, and a
-figure is shown only when its cell is visible in BOTH maps (`shows`, `shows_rest`, `shows_union`, and the
-shorthands `dimension_visible`, `item_visible`, `paired_visible`). Counts of respondents in a cell who have some
-property (answered, chose "don't know") are sums over the cell's respondents and stay under the respondent map.
+Respondent sets ("families"). Every figure rests on one respondent set per dimension and frame: those who answered
+all of that dimension's items in that frame (`app.reports.data`: everyone else's answers to it are NaN). Its scale
+scores, items, shares and distributions all have that n, and each family has its own global map
+(`dimension_map`, built by `app.reports.maps` from the family's atom counts, started from the respondents' map), so
+a dimension's figure is shown only where its cell is visible in BOTH maps (`shows`). Counts of the respondents of a
+cell who have some property (chose "don't know", left something out) are sums over the cell's respondents and stay
+under the respondents' map. Together: no additive figure of any report gives the answers of 1..k-1 respondents,
+whatever figures of whichever reports are added and subtracted (README, "Reports and anonymity").
 """
 
 import uuid
@@ -35,8 +33,10 @@ from app.orgs.models import Layer, Organisation
 from app.orgs.service import list_layers
 from app.reports.anonymity import ALL, AllLayers, SuppressionMap, complement_visible, union_visible
 from app.reports.data import SurveyData, load_survey_data
+from app.reports.figures import HiddenReason
 from app.reports.maps import MapBase, Mask, column_counts, map_base, mask_counts, named_map, suppression_map
 from app.reports.maps import forget_surveys as forget_surveys  # for app.reports.erasure
+from app.reports.rollup import RollUp
 from app.stats import scale_scores
 from app.surveys.deps import SurveyDep
 from app.surveys.models import Survey
@@ -110,40 +110,21 @@ class ReportContext:
         return self.data.current if frame == "current" else self.data.desired
 
     def dimension_map(self, d: int, frame: Frame = "current") -> SuppressionMap:
-        """The map of the respondents with a scale score on dimension number `d`."""
+        """The map of the respondents who answered every item of dimension `d` in `frame`: the family of every
+        figure of that dimension (scores, items, shares)."""
         return self._column_map(f"score:{frame}", d, lambda: ~np.isnan(self.scores(frame)))
 
-    def answers_map(self, d: int) -> SuppressionMap:
-        """The map of the respondents who answered at least one item of dimension `d` (favourable shares)."""
-        def answered_any() -> Mask:
-            answered = ~np.isnan(self.data.current)
-            return np.stack([answered[:, self.data.scale.items_of(e)].any(axis=1)
-                             for e in range(self.data.scale.n_dimensions)], axis=1)
-        return self._column_map("answers", d, answered_any)
-
     def item_map(self, j: int, frame: Frame = "current") -> SuppressionMap:
-        """The map of the respondents who answered item `j` on the scale (not missing, not "don't know")."""
-        def answered() -> Mask:
-            answers = self._answers(frame)
-            return np.zeros(self.data.current.shape, dtype=bool) if answers is None else ~np.isnan(answers)
-        return self._column_map(f"item:{frame}", j, answered)
+        """The family of item `j`'s figures: its dimension's."""
+        return self.dimension_map(int(self.data.scale.item_dimension[j]), frame)
 
-    def seen_map(self, j: int) -> SuppressionMap:
-        """The map of the respondents who answered item `j` or chose "don't know" (don't-know shares)."""
-        return self._column_map("seen", j, lambda: ~np.isnan(self.data.current) | self.data.dont_know_answers)
-
-    def paired_map(self, *, dimension: int | None = None, item: int | None = None) -> SuppressionMap:
-        """The map of the respondents scored on `dimension` (or answering `item`) in both frames."""
-        if (dimension is None) == (item is None):
-            raise ValueError("give a dimension or an item")
-        desired = self.data.desired
-        if desired is None:
-            raise ValueError("the survey did not ask the desired frame")
-        if dimension is not None:
-            return self._column_map("paired:score", dimension, lambda: ~np.isnan(self.scores("current"))
-                                    & ~np.isnan(self.scores("desired")))
-        return self._column_map("paired:item", int(item or 0),
-                                lambda: ~np.isnan(self.data.current) & ~np.isnan(desired))
+    def hidden_reason(self, unit: uuid.UUID | None, layer: LayerRef = ALL,
+                      smap: SuppressionMap | None = None) -> HiddenReason | None:
+        """Why the cell's figures (of the family `smap`, when given) are hidden; None when they are shown."""
+        for m in (self.suppression, smap):
+            if m is not None and not m.visible(unit, layer):
+                return m.reason(unit, layer)
+        return None
 
     def shows(self, smap: SuppressionMap, unit: uuid.UUID | None, layer: LayerRef = ALL) -> bool:
         """A figure of the subset `smap` may be shown for the cell: visible in the respondent map and in `smap`."""
@@ -164,27 +145,33 @@ class ReportContext:
     def item_visible(self, j: int, unit: uuid.UUID | None, layer: LayerRef = ALL, frame: Frame = "current") -> bool:
         return self.shows(self.item_map(j, frame), unit, layer)
 
-    def paired_visible(self, unit: uuid.UUID | None, layer: LayerRef = ALL, *, dimension: int | None = None,
-                       item: int | None = None) -> bool:
-        return self.shows(self.paired_map(dimension=dimension, item=item), unit, layer)
-
     @cached_property
     def layer_by_key(self) -> dict[str, Layer]:
         return {layer.key: layer for layer in self.layers}
 
+    @property
+    def rollup(self) -> RollUp:
+        """Where each unit's own respondents count (`app.reports.rollup`)."""
+        return self._base.rollup
+
     @cached_property
-    def _unit_code(self) -> dict[uuid.UUID, int]:
-        return {u: i for i, u in enumerate(self.data.unit_ids)}
+    def _reported_in(self) -> dict[uuid.UUID | None, list[int]]:
+        """Per reporting unit, the codes (into `data.unit_ids`) of the units whose own respondents count there."""
+        out: dict[uuid.UUID | None, list[int]] = {}
+        for code, unit in enumerate(self.data.unit_ids):
+            out.setdefault(self.rollup.reporting_unit(unit), []).append(code)
+        return out
 
     def _subtree_codes(self, unit: uuid.UUID | None) -> npt.NDArray[np.int64]:
-        """Codes (into `data.unit_ids`) of the units in `unit`'s subtree that hold respondents."""
+        """Codes (into `data.unit_ids`) of the units whose respondents count in `unit`'s subtree."""
         if unit is None:
             return np.arange(len(self.data.unit_ids), dtype=np.int64)
-        index = self._unit_code
-        return np.fromiter((index[u] for u in self.tree.subtree(unit) if u in index), dtype=np.int64)
+        found = self._reported_in
+        codes = [c for u in self.tree.subtree(unit) for c in found.get(u, ())]
+        return np.array(sorted(codes), dtype=np.int64)
 
     def in_subtree(self, unit: uuid.UUID | None) -> npt.NDArray[np.bool_]:
-        """Per respondent: is their unit inside `unit`'s subtree (everyone for None)?"""
+        """Per respondent: do their answers count inside `unit`'s subtree (everyone for None)?"""
         if unit not in self._masks:
             inside = np.zeros(len(self.data.unit_ids), dtype=bool)
             inside[self._subtree_codes(unit)] = True

@@ -4,9 +4,19 @@ On PostgreSQL the query groups the responses by (unit, layer, language) and conc
 answers, so a survey of 100,000 respondents comes back as a few thousand rows of bytes that numpy decodes at once
 (no Python object per respondent). SQLite reads the rows one by one and decodes them the same way.
 
-The cache key includes the survey's response count, so a new submission or import (responses are only ever added;
-a survey's deletion removes the survey itself) makes the next report read the rows again. Each worker process keeps
-its own small cache; nothing is shared between processes, so several workers stay correct.
+Only published responses are read (`app.responses.publication`): the figures of an open wave don't move.
+
+One respondent set per dimension and frame: a respondent's answers to a dimension count in the figures only when
+they answered every item of that dimension on the scale in that frame (no "don't know", no blank); otherwise all of
+that dimension's answers of theirs are left out (NaN) of `current` / `desired`. Every figure of a dimension -- its
+scale scores, each of its items, their shares and distributions -- then rests on the same respondents, so no
+identity between figures (a score is the mean of its items, a pooled share the sum of the items') can single out
+the few who left something out. What they answered is kept in `answered` (and `dont_know_answers`) for the
+counts of don't-know and blank answers.
+
+The cache key includes the survey's count of published responses, so a publication makes the next report read the
+rows again. Each worker process keeps its own small cache; nothing is shared between processes, so several workers
+stay correct.
 """
 
 import threading
@@ -32,8 +42,10 @@ T = TypeVar("T")
 
 @dataclass(frozen=True, eq=False)
 class SurveyData:
-    """Respondents x items answers of one survey (NaN = missing or don't know), with each respondent's unit and
-    layer as codes into `unit_ids` / `layer_ids` (a layer id may be None for imported data without a layer)."""
+    """Respondents x items answers of one survey's published responses (NaN = missing, don't know, or left out
+    because the respondent did not complete that dimension in that frame: module docstring), with each
+    respondent's unit and layer as codes into `unit_ids` / `layer_ids` (a layer id may be None for imported data
+    without a layer)."""
 
     survey_id: uuid.UUID
     definition: QuestionnaireDefinition
@@ -50,6 +62,8 @@ class SurveyData:
     dont_know_answers: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
     languages: tuple[str | None, ...] = ()
     language_codes: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    # per respondent and item: answered on the scale in the current frame, whether or not the dimension is complete
+    answered: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))
 
     @property
     def n(self) -> int:
@@ -68,6 +82,16 @@ _VALUE_OF_BYTE = np.where(_SIGNED_BYTES <= DONT_KNOW, np.nan, _SIGNED_BYTES).ast
 
 def _decode(codes: npt.NDArray[np.uint8]) -> tuple[npt.NDArray[np.float32], npt.NDArray[np.bool_]]:
     return _VALUE_OF_BYTE[codes], codes == (DONT_KNOW & 0xFF)
+
+
+def complete_dimensions(answers: npt.NDArray[np.float32], scale: Scale) -> npt.NDArray[np.float32]:
+    """`answers` with every dimension a respondent did not answer completely (an item NaN) set to NaN."""
+    out = answers.copy()
+    for d in range(scale.n_dimensions):
+        items = scale.items_of(d)
+        incomplete = np.isnan(answers[:, items]).any(axis=1)
+        out[np.ix_(incomplete, items)] = np.nan
+    return out
 
 
 def _codes(values: list[T]) -> tuple[tuple[T, ...], npt.NDArray[np.int64]]:
@@ -89,7 +113,7 @@ def _groups(session: Session, survey: Survey, width: int, count: int) -> list[Gr
     unanswered = bytes([MISSING & 0xFF]) * width  # imported rows may lack the desired frame
     if session.get_bind().dialect.name != "postgresql":
         rows = session.execute(select(r.unit_id, r.layer_id, r.language, r.current, r.desired)
-                               .where(r.survey_id == survey.id)).all()
+                               .where(r.survey_id == survey.id, r.published.is_(True))).all()
         if not survey.ask_desired:
             return [(u, layer, lang, 1, current) for u, layer, lang, current, _ in rows]
         return [(u, layer, lang, 1, current + (desired if desired is not None else unanswered))
@@ -101,7 +125,7 @@ def _groups(session: Session, survey: Survey, width: int, count: int) -> list[Gr
     payload = r.current.concat(func.coalesce(r.desired, unanswered)) if survey.ask_desired else r.current
     answers = func.string_agg(payload, literal(b"", LargeBinary), type_=LargeBinary)
     grouped = (select(r.unit_id, r.layer_id, r.language, func.count(), answers)
-               .where(r.survey_id == survey.id).group_by(r.unit_id, r.layer_id, r.language))
+               .where(r.survey_id == survey.id, r.published.is_(True)).group_by(r.unit_id, r.layer_id, r.language))
     return [(u, layer, lang, int(n), blob) for u, layer, lang, n, blob in session.execute(grouped)]
 
 
@@ -116,12 +140,14 @@ def _read(session: Session, survey: Survey, count: int) -> SurveyData:
     frames = 2 if survey.ask_desired else 1
     codes = np.frombuffer(b"".join(g[4] for g in groups), dtype=np.uint8).reshape(int(sizes.sum()), frames * width)
     current, dont_know = _decode(codes[:, :width])
-    desired = _decode(codes[:, width:])[0] if survey.ask_desired else None
-    return SurveyData(survey_id=survey.id, definition=definition, scale=scale_of(definition),
+    scale = scale_of(definition)
+    desired = complete_dimensions(_decode(codes[:, width:])[0], scale) if survey.ask_desired else None
+    return SurveyData(survey_id=survey.id, definition=definition, scale=scale,
                       unit_ids=unit_ids, layer_ids=layer_ids, unit_codes=np.repeat(unit_codes, sizes),
-                      layer_codes=np.repeat(layer_codes, sizes), current=current, desired=desired,
-                      dont_know=dont_know.sum(axis=0).astype(np.int64), dont_know_answers=dont_know,
-                      languages=languages, language_codes=np.repeat(language_codes, sizes))
+                      layer_codes=np.repeat(layer_codes, sizes), current=complete_dimensions(current, scale),
+                      desired=desired, dont_know=dont_know.sum(axis=0).astype(np.int64), dont_know_answers=dont_know,
+                      languages=languages, language_codes=np.repeat(language_codes, sizes),
+                      answered=~np.isnan(current))
 
 
 _cache: OrderedDict[tuple[uuid.UUID, int], SurveyData] = OrderedDict()
@@ -142,8 +168,13 @@ def forget_survey_data(survey_ids: list[uuid.UUID]) -> None:
             del _cache[key]
 
 
+def published_count(session: Session, survey: Survey) -> int:
+    return session.scalar(select(func.count()).select_from(Response)
+                          .where(Response.survey_id == survey.id, Response.published.is_(True))) or 0
+
+
 def load_survey_data(session: Session, survey: Survey) -> SurveyData:
-    count = session.scalar(select(func.count()).select_from(Response).where(Response.survey_id == survey.id)) or 0
+    count = published_count(session, survey)
     key = (survey.id, count)
     with _lock:
         if key in _cache:

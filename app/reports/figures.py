@@ -28,6 +28,18 @@ class PValue(BaseModel):
     family_size: int = Field(description="Number of tests in the family the correction was applied over")
 
 
+HiddenReason = Literal["below_minimum", "protects_smaller_group", "not_published"]
+HIDDEN_REASON = ("Why the figures are hidden: `below_minimum` (fewer respondents than the survey's minimum group "
+                 "size), `protects_smaller_group` (enough respondents, but showing them would let someone subtract "
+                 "their way to a smaller group), `not_published` (teams show no per-layer figures); null when shown")
+
+
+FIGURE_REASON = ("Why a figure is missing: `below_minimum` or `protects_smaller_group` (hidden; see the group's "
+                 "`reason`), or a statistics reason (`all_missing`, `n_below_2`, `zero_variance`, ...)")
+DIMENSION_N = ("Respondents who answered every statement of the dimension on the scale (no \"don't know\", no "
+               "blank): every figure of the dimension and of its statements rests on them")
+
+
 class GroupRef(BaseModel):
     """A group of respondents. `n` is null and `suppressed` true when showing it could identify people: its
     figures are then left out (null) — a suppressed group is never shown as zero."""
@@ -38,3 +50,12 @@ class GroupRef(BaseModel):
     layer_key: str | None = Field(description="null: every layer")
     n: int | None
     suppressed: bool
+    reason: HiddenReason | None = Field(default=None, description=HIDDEN_REASON)
+    own_counted_at: list[str] | None = Field(
+        default=None, description="The unit's own respondents (those attached to the unit itself, not to one of "
+                                  "its sub-units) are fewer than the minimum group size, so their answers count "
+                                  "with the own group of the unit at this path instead (`[]`: the organisation's); "
+                                  "null when they count here")
+    counts_own_of: list[list[str]] = Field(
+        default_factory=list, description="Paths of units whose own respondents count in this unit's own group, "
+                                          "besides its own (see `own_counted_at`)")

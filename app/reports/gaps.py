@@ -35,10 +35,10 @@ Per dimension (scale scores: the mean of a respondent's keyed answers to the dim
   `significant` = adjusted Welch p < 0.05;
 - `reading`: the result in one sentence, English and Dutch.
 
-A dimension shows figures only when, on both sides, the respondents with a scale score on it may be shown as a
-group of their own (the same anonymity rules as for the groups, in that dimension's own suppression map:
-`suppressed` otherwise) and number at least the survey's minimum group size (`below_threshold` otherwise); a
-missing figure says why in `reason`."""
+A dimension's figures rest on the respondents who answered all of its statements (on the scale, in this frame):
+they show only when, on both sides, those respondents may be shown as a group of their own (the same anonymity
+rules as for the groups, in that dimension's own suppression map) and number at least the survey's minimum group
+size; a missing figure says why in `reason` (`below_minimum`, `protects_smaller_group`, or a statistics reason)."""
 
 
 PERCEPTION_GAPS = """Perception gaps between leadership layers within the scope: each layer against the reference
@@ -100,20 +100,24 @@ def get_desired_gap(
     by: Annotated[By, Query(description="`scope`: the scope as one group; `layer`: also each of its layers")] = "scope",
     lang: LangQuery = "en", format: FormatQuery = "json",
 ) -> DesiredGap | Response:
-    """How people would like the culture to be against how they experience it: the paired gap desired - current
-    within respondents, per dimension (scale scores) and per item (keyed answers, so a positive gap always means
-    "people want more of the favourable culture"), ranked by |gap|, largest first.
+    """How people would like the culture to be against how they experience it: the gap desired - current per
+    dimension (scale scores) and per item (keyed answers, so a positive gap always means "people want more of the
+    favourable culture"), ranked by |gap|, largest first.
 
-    Per dimension and item: `n` complete pairs, both means, the mean `gap` with its t interval, the paired t-test,
-    the Wilcoxon signed-rank test (normal approximation, zero gaps dropped) and `d_z` = mean gap / SD of the gaps
-    (`effect_size` names |d_z| as Cohen: < 0.2 negligible, < 0.5 small, < 0.8 medium, else large).
-    **Correction: Holm**, over the family of every paired t-test in the report (all groups, dimensions and items);
-    the Wilcoxon p-values form a Holm family of their own. `significant` = adjusted t-test p < 0.05.
+    Per dimension and item: each frame's mean over that frame's respondents (`n_current`, `n_desired`: those who
+    answered all of the dimension's statements in that frame, the same figures as elsewhere), the `gap` with its
+    interval and the **partially overlapping samples t-test** (Derrick, Toher & White 2017; the paired t-test when
+    everyone answered both frames), which takes the correlation from the `n` respondents in both frames; the
+    Wilcoxon signed-rank test of those pairs; and `d_av` = gap / the root mean square of the frames' SDs
+    (`effect_size` names |d_av| as Cohen: < 0.2 negligible, < 0.5 small, < 0.8 medium, else large).
+    **Correction: Holm**, over the family of every t-test in the report (all groups, dimensions and items); the
+    Wilcoxon p-values form a Holm family of their own. `significant` = adjusted t-test p < 0.05.
 
-    Groups: the scope cell and, with `by=layer`, each of its layer cells; a suppressed group shows no figures, and
-    a dimension or item shows figures only when its complete pairs may be shown as a group of their own (in their
-    own suppression map: `suppressed` otherwise) and number at least the minimum group size (`below_threshold`).
-    409 when the survey did not ask the desired frame. CSV (`format=csv`): one row per group and dimension or item.
+    Groups: the scope cell and, with `by=layer`, each of its layer cells; a hidden group shows no figures, and a
+    dimension or item shows figures only when both frames' respondents may be shown as groups of their own (in
+    their own suppression maps) and number at least the minimum group size; `reason` says why not
+    (`below_minimum`, `protects_smaller_group`). 409 when the survey did not ask the desired frame. CSV
+    (`format=csv`): one row per group and dimension or item.
     """
     report = desired_gap(ctx, by, lang)
     if format == "csv":

@@ -1,5 +1,5 @@
-"""CSV forms of the gap reports: the same figures and the same suppression as the JSON (a suppressed comparison or
-group is one row with `suppressed` = true and empty figure cells)."""
+"""CSV forms of the gap reports: the same figures and the same suppression as the JSON (a hidden comparison or
+group is one row with `suppressed` = true, its reason in `reason`, and empty figure cells)."""
 
 from collections.abc import Iterator, Sequence
 
@@ -17,9 +17,9 @@ COMPARISON_COLUMNS = [
 
 DESIRED_COLUMNS = [
     "unit_id", "unit_path", "layer", "group_n", "suppressed", "kind", "key", "dimension", "name", "rank", "n",
-    "mean_current", "mean_desired", "gap", "gap_ci_low", "gap_ci_high", "t", "df", "t_p", "t_p_adjusted",
-    "t_family_size", "wilcoxon_v", "wilcoxon_p", "wilcoxon_p_adjusted", "wilcoxon_family_size", "correction", "d_z",
-    "d_z_ci_low", "d_z_ci_high", "effect_size", "significant", "reason", "reading_en", "reading_nl"]
+    "n_current", "n_desired", "mean_current", "mean_desired", "gap", "gap_ci_low", "gap_ci_high", "t", "df", "t_p",
+    "t_p_adjusted", "t_family_size", "wilcoxon_v", "wilcoxon_p", "wilcoxon_p_adjusted", "wilcoxon_family_size",
+    "correction", "d_av", "effect_size", "significant", "reason", "reading_en", "reading_nl"]
 
 
 def _ci(ci: Interval | None) -> list[float | None]:
@@ -39,7 +39,7 @@ def comparison_rows(comparisons: Sequence[Comparison]) -> Iterator[Row]:
     for c in comparisons:
         head: list[str | int | float | bool | None] = [*_side(c.a), *_side(c.b), c.suppressed]
         if c.suppressed:
-            yield [*head, *[None] * (len(COMPARISON_COLUMNS) - len(head) - 3), "suppressed", None, None]
+            yield [*head, *[None] * (len(COMPARISON_COLUMNS) - len(head) - 3), c.reason, None, None]
         for f in c.dimensions:
             reading = [None, None] if f.reading is None else [f.reading.en, f.reading.nl]
             yield [*head, f.key, f.name, f.n_a, f.n_b, f.mean_a, f.mean_b, f.difference, *_ci(f.difference_ci),
@@ -55,11 +55,11 @@ def desired_rows(report: DesiredGap) -> Iterator[Row]:
         head: list[str | int | float | bool | None] = [str(g.unit_id) if g.unit_id else None, "/".join(g.unit_path),
                                                        g.layer_key, g.n, group.suppressed]
         if group.suppressed:
-            yield [*head, *[None] * (len(DESIRED_COLUMNS) - len(head) - 3), "suppressed", None, None]
+            yield [*head, *[None] * (len(DESIRED_COLUMNS) - len(head) - 3), g.reason, None, None]
         for kind, gaps in (("dimension", group.dimensions), ("item", group.items)):
             for f in gaps:
                 reading = [None, None] if f.reading is None else [f.reading.en, f.reading.nl]
-                yield [*head, kind, f.key, f.dimension_key, f.name, f.rank, f.n, f.mean_current, f.mean_desired,
-                       f.gap, *_ci(f.gap_ci), f.t, f.df, *_p(f.t_test), f.wilcoxon_v, *_p(f.wilcoxon),
-                       "holm" if f.t_test or f.wilcoxon else None, f.d_z, *_ci(f.d_z_ci), f.effect_size,
+                yield [*head, kind, f.key, f.dimension_key, f.name, f.rank, f.n, f.n_current, f.n_desired,
+                       f.mean_current, f.mean_desired, f.gap, *_ci(f.gap_ci), f.t, f.df, *_p(f.t_test), f.wilcoxon_v,
+                       *_p(f.wilcoxon), "holm" if f.t_test or f.wilcoxon else None, f.d_av, f.effect_size,
                        f.significant, f.reason, *reading]

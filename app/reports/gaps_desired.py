@@ -1,11 +1,15 @@
-"""Current against desired culture: the paired gap (desired - current) within respondents, per dimension and item.
+"""Current against desired culture: the gap (desired - current) per dimension and item.
 
 Dimensions use scale scores (mean of the keyed answers, as everywhere); items use keyed answers too, so that a
 positive gap always means "people want more of the favourable culture", also for reverse-keyed items. Groups are
-the scope cell and, with `by=layer`, each of the scope's layer cells: only visible cells show figures. A dimension's
-or item's figures rest on its complete pairs, so the cell must be visible in their own suppression map too
-(`ReportContext.paired_visible`; `suppressed` otherwise), and as an extra guard hold at least the survey's minimum
-group size of them (`below_threshold`).
+the scope cell and, with `by=layer`, each of the scope's layer cells: only visible cells show figures.
+
+Each frame's mean rests on that frame's family (those who answered all of the dimension's items in it), exactly as
+the same frame's figures everywhere else, and the cell must be visible in both families' maps (the reason says why
+not); as an extra guard both frames need at least the survey's minimum group size (`below_minimum`). The two
+frames are compared by the partially overlapping samples t-test (`app.stats.overlap`), which takes the correlation
+from those in both frames: no figure is ever taken over "those who answered both", a set that would differ from each
+frame's by the few who skipped the other.
 """
 
 from collections.abc import Mapping
@@ -32,7 +36,7 @@ from app.reports.readings import (
     respondents_in,
     size_word,
 )
-from app.stats import AdjustedPValues, PairedComparison, holm, paired_many, reverse_key
+from app.stats import AdjustedPValues, OverlappingComparison, holm, partially_overlapping, reverse_key
 
 By = Literal["scope", "layer"]
 
@@ -44,25 +48,23 @@ class _Test:
     group: int
     dimension: int
     item: int | None
-    result: PairedComparison | None  # None: not shown, see `why`
-    why: str = "below_threshold"
+    result: OverlappingComparison | None  # None: not shown, see `why`
+    why: str = "below_minimum"
 
     @property
     def key(self) -> tuple[int, int, int | None]:
         return self.group, self.dimension, self.item
 
 
-def _pairs(x: npt.NDArray[np.float64], y: npt.NDArray[np.float64]) -> int:
-    return int((~np.isnan(x) & ~np.isnan(y)).sum())
-
-
-def _why_not(ctx: ReportContext, cell: Cell, d: int, j: int | None, x: npt.NDArray[np.float64],
+def _why_not(ctx: ReportContext, cell: Cell, d: int, x: npt.NDArray[np.float64],
              y: npt.NDArray[np.float64]) -> str | None:
-    """Why a dimension's (`j` None) or item's paired test is not shown in the cell, or None when it is."""
-    if not (ctx.paired_visible(*cell, dimension=d) if j is None else ctx.paired_visible(*cell, item=j)):
-        return "suppressed"
-    n = _pairs(x, y)
-    return None if n == 0 or n >= ctx.k else "below_threshold"
+    """Why dimension `d`'s (or one of its items') comparison is not shown in the cell, or None when it is."""
+    hidden = (ctx.hidden_reason(*cell, smap=ctx.dimension_map(d, "current"))
+              or ctx.hidden_reason(*cell, smap=ctx.dimension_map(d, "desired")))
+    if hidden:
+        return hidden
+    counts = (int((~np.isnan(x)).sum()), int((~np.isnan(y)).sum()))
+    return None if all(n == 0 or n >= ctx.k for n in counts) else "below_minimum"
 
 
 def _keyed(ctx: ReportContext, answers: npt.NDArray[np.float32], item: int) -> npt.NDArray[np.float64]:
@@ -85,41 +87,44 @@ def _paired_gap(ctx: ReportContext, test: _Test, rank: int | None, welch: Adjust
     dimension_key = ctx.data.scale.dimensions[d]
     r = test.result
     if r is None:
-        return PairedGap(key=key, name=name, dimension_key=dimension_key, rank=None, n=None, mean_current=None,
-                         mean_desired=None, gap=None, gap_ci=None, t=None, df=None, t_test=None, wilcoxon_v=None,
-                         wilcoxon=None, d_z=None, d_z_ci=None, effect_size=None, significant=None,
+        return PairedGap(key=key, name=name, dimension_key=dimension_key, rank=None, n=None, n_current=None,
+                         n_desired=None, mean_current=None, mean_desired=None, gap=None, gap_ci=None, t=None, df=None,
+                         t_test=None, wilcoxon_v=None, wilcoxon=None, d_av=None, effect_size=None, significant=None,
                          reason=test.why, reading=None)
     at = index[test.key]
     p_t, p_w = welch.adjusted[at], wilcoxon.adjusted[at]
-    reason = r.gap.reason or r.t_test.reason or r.d_z.reason
+    reason = r.difference.reason or r.t_test.reason or r.d_av.reason
     reading = None
     if j is None:
-        reading = desired_reading(who, {lang_: names[lang_][d] for lang_ in LANGS}, r.gap.value, r.d_z.value, p_t)
+        reading = desired_reading(who, {lang_: names[lang_][d] for lang_ in LANGS}, r.difference.value,
+                                  r.d_av.value, p_t)
     return PairedGap(
-        key=key, name=name, dimension_key=dimension_key, rank=rank, n=r.n,
-        # paired() ran as (desired, current): its "current" side is the desired frame
-        mean_current=num(r.mean_desired), mean_desired=num(r.mean_current), gap=num(r.gap.value),
-        gap_ci=interval(r.gap.ci), t=num(r.t_test.statistic), df=num(r.t_test.df),
+        key=key, name=name, dimension_key=dimension_key, rank=rank, n=r.n_both,
+        # compared as (desired, current): "first" is the desired frame
+        n_current=r.n_second, n_desired=r.n_first, mean_current=num(r.mean_second), mean_desired=num(r.mean_first),
+        gap=num(r.difference.value), gap_ci=interval(r.difference.ci), t=num(r.t_test.statistic),
+        df=num(r.t_test.df),
         t_test=None if r.t_test.pvalue is None else PValue(p=r.t_test.pvalue, p_adjusted=p_t, correction="holm",
                                                            family_size=welch.n_tests),
         wilcoxon_v=num(r.wilcoxon.statistic),
         wilcoxon=None if r.wilcoxon.pvalue is None else PValue(p=r.wilcoxon.pvalue, p_adjusted=p_w,
                                                                correction="holm", family_size=wilcoxon.n_tests),
-        d_z=num(r.d_z.value), d_z_ci=interval(r.d_z.ci), effect_size=size_word(r.d_z.value),
-        significant=is_significant(p_t), reason=reason.value if reason else None, reading=reading)
+        d_av=num(r.d_av.value), effect_size=size_word(r.d_av.value), significant=is_significant(p_t),
+        reason=reason.value if reason else None, reading=reading)
 
 
 def _ranked(tests: list[_Test]) -> list[tuple[_Test, int | None]]:
     """Largest |gap| first; tests without a gap last, in questionnaire order."""
     def size(t: _Test) -> float:
-        return -abs(t.result.gap.value) if t.result is not None and t.result.gap.value is not None else np.inf
+        gap = t.result.difference.value if t.result is not None else None
+        return -abs(gap) if gap is not None else np.inf
 
     order = sorted(tests, key=size)
     return [(t, rank + 1 if np.isfinite(size(t)) else None) for rank, t in enumerate(order)]
 
 
 def desired_gap(ctx: ReportContext, by: By, lang: Lang) -> DesiredGap:
-    """The paired gaps of the scope (and its layers); 409 when the survey did not ask the desired frame."""
+    """The gaps of the scope (and its layers); 409 when the survey did not ask the desired frame."""
     data = ctx.data
     if not ctx.survey.ask_desired or data.desired is None:
         raise Conflict("This survey did not ask how people would like the culture to be (`ask_desired` is false), "
@@ -138,8 +143,9 @@ def desired_gap(ctx: ReportContext, by: By, lang: Lang) -> DesiredGap:
             (d, None, wish[mask, d], now[mask, d]) for d in range(scale.n_dimensions)]
         columns += [(int(scale.item_dimension[j]), j, _keyed(ctx, data.desired[mask, j], j),
                      _keyed(ctx, data.current[mask, j], j)) for j in range(scale.n_items)]
-        whys = [_why_not(ctx, cell, d, j, x, y) for d, j, x, y in columns]
-        results = iter(paired_many([(x, y) for (_, _, x, y), why in zip(columns, whys, strict=True) if why is None]))
+        whys = [_why_not(ctx, cell, d, x, y) for d, _, x, y in columns]
+        results = iter([partially_overlapping(x, y) for (_, _, x, y), why in zip(columns, whys, strict=True)
+                        if why is None])
         group = [_Test(g, d, j, next(results)) if why is None else _Test(g, d, j, None, why)
                  for (d, j, _, _), why in zip(columns, whys, strict=True)]
         tests.append(group)

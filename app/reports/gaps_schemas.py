@@ -9,16 +9,16 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from app.reports.figures import GroupRef, Interval, PValue
+from app.reports.figures import HIDDEN_REASON, GroupRef, HiddenReason, Interval, PValue
 from app.reports.profile_schemas import Lang
 from app.reports.readings import Reading, SizeWord
 
 Level = Literal["teams", "children"]
 
-REASON = ("Why the figures are missing: `suppressed` (a group is too small to show, or the respondents with a "
-          "score or answer here are: showing them could let a small group be subtracted from another figure), "
-          "`below_threshold` (fewer than the survey's minimum group size have a score here), or a statistics "
-          "reason (`all_missing`, `n_below_2`, `zero_variance`)")
+REASON = ("Why the figures are missing: `below_minimum` (fewer than the survey's minimum group size answered all "
+          "of the dimension's statements in a group), `protects_smaller_group` (showing them would let someone "
+          "subtract their way to a smaller group), or a statistics reason (`all_missing`, `n_below_2`, "
+          "`zero_variance`)")
 EFFECT_SIZE = ("Cohen's words for |effect|: < 0.2 negligible, < 0.5 small, < 0.8 medium, else large")
 
 
@@ -32,6 +32,7 @@ class GapSide(BaseModel):
     unit_path: list[str]
     n: int | None = Field(description="Respondents in the group; null when suppressed")
     suppressed: bool
+    reason: HiddenReason | None = Field(default=None, description=HIDDEN_REASON)
 
 
 class GapFigures(BaseModel):
@@ -66,6 +67,7 @@ class Comparison(BaseModel):
     a: GapSide
     b: GapSide
     suppressed: bool = Field(description="A group may not be shown: no figures for this comparison")
+    reason: HiddenReason | None = Field(default=None, description=HIDDEN_REASON)
     dimensions: list[GapFigures] = Field(description="One per dimension; empty when suppressed")
 
 
@@ -91,29 +93,37 @@ class TeamGaps(BaseModel):
 
 
 class PairedGap(BaseModel):
-    """Desired minus current within respondents, for one dimension (scale scores) or item (keyed answers)."""
+    """Desired minus current for one dimension (scale scores) or item (keyed answers): each frame's mean over that
+    frame's own respondents (those who answered all of the dimension's statements in it, as in every report),
+    compared by the partially overlapping samples t-test (Derrick, Toher & White 2017), which uses the pairs of
+    those who answered both frames for the correlation between the frames."""
 
     key: str
     name: str = Field(description="The dimension's name or the item's text")
     dimension_key: str
     rank: int | None = Field(description="1 = the largest |gap| of its kind (dimensions or items) in the group")
-    n: int | None = Field(description="Respondents who answered both frames (a scale score in both)")
+    n: int | None = Field(description="Respondents in both frames (the pairs behind the correlation and the "
+                                      "Wilcoxon test)")
+    n_current: int | None = Field(description="Respondents behind the current mean")
+    n_desired: int | None = Field(description="Respondents behind the desired mean")
     mean_current: float | None
     mean_desired: float | None
-    gap: float | None = Field(description="Mean of desired minus current (positive: people want more)")
-    gap_ci: Interval | None = Field(description="t confidence interval of the mean gap")
-    t: float | None = Field(description="Paired t statistic")
+    gap: float | None = Field(description="mean_desired - mean_current (positive: people want more)")
+    gap_ci: Interval | None = Field(description="Confidence interval of the gap (partially overlapping samples t)")
+    t: float | None = Field(description="Partially overlapping samples t (T_new2: equal variances not assumed); "
+                                        "the paired t when everyone answered both frames")
     df: float | None
-    t_test: PValue | None = Field(description="Paired t-test, two-sided; Holm-adjusted over every paired t-test "
-                                              "of the report (all groups, dimensions and items)")
-    wilcoxon_v: float | None = Field(description="Wilcoxon signed-rank V: sum of the ranks of positive gaps")
-    wilcoxon: PValue | None = Field(description="Wilcoxon signed-rank test (normal approximation, tie and "
-                                                "continuity corrected, zero gaps dropped); Holm-adjusted over "
+    t_test: PValue | None = Field(description="Its two-sided test; Holm-adjusted over every such test of the "
+                                              "report (all groups, dimensions and items)")
+    wilcoxon_v: float | None = Field(description="Wilcoxon signed-rank V of the pairs: sum of the ranks of positive "
+                                                 "gaps")
+    wilcoxon: PValue | None = Field(description="Wilcoxon signed-rank test of the pairs (normal approximation, tie "
+                                                "and continuity corrected, zero gaps dropped); Holm-adjusted over "
                                                 "every Wilcoxon test of the report (a family of its own)")
-    d_z: float | None = Field(description="Mean gap / SD of the gaps (Cohen's d_z)")
-    d_z_ci: Interval | None
-    effect_size: SizeWord | None = Field(description=EFFECT_SIZE + " (on d_z)")
-    significant: bool | None = Field(description="Holm-adjusted paired-t p < 0.05")
+    d_av: float | None = Field(description="gap / the root mean square of the two frames' SDs (Cumming's d_av); "
+                                           "no interval")
+    effect_size: SizeWord | None = Field(description=EFFECT_SIZE + " (on d_av)")
+    significant: bool | None = Field(description="Holm-adjusted p < 0.05")
     reason: str | None = Field(description=REASON)
     reading: Reading | None = Field(description="Dimensions only: the gap in one sentence")
 

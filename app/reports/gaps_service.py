@@ -3,10 +3,11 @@
 Both are two-group comparisons of scale scores per dimension (`app.stats.compare_groups` / `compare_with_rest` on
 per-group frequency tables of the scores: one pass over the answers for every group at once). Which comparisons
 may be made is decided by `app.reports.anonymity`: a set of layers only via `union_visible`, a team against the
-rest of the organisation only via `complement_visible`. A dimension's figures rest on the respondents with a scale
-score on it, so each side must pass the same test in that dimension's subset map too (`ReportContext.shows_union`,
-`shows_rest`; `suppressed` otherwise); as an extra guard each side needs at least the survey's minimum group size
-of scale scores (`below_threshold` otherwise).
+rest of the organisation only via `complement_visible`. A dimension's figures rest on its family (those who answered
+all of its items), so each side must pass the same test in that family's map too (`ReportContext.shows_union`,
+`shows_rest`; hidden otherwise, `below_minimum` when a side has fewer than k in the family, else
+`protects_smaller_group`); as an extra guard each side needs at least the survey's minimum group size of scale
+scores (`below_minimum` otherwise).
 """
 
 import uuid
@@ -20,7 +21,7 @@ from app.errors import Unprocessable
 from app.orgs.models import Layer
 from app.reports.anonymity import ALL, complement_visible, union_visible
 from app.reports.context import Cell, ReportContext
-from app.reports.figures import PValue, num
+from app.reports.figures import HiddenReason, PValue, num
 from app.reports.gaps_schemas import Comparison, GapFigures, GapSide, Level, PerceptionGaps, TeamGaps
 from app.reports.profile_schemas import Lang
 from app.reports.profile_service import dimension_names, group_ref, interval
@@ -138,12 +139,13 @@ def comparisons(ctx: ReportContext, planned: Sequence[Planned], results: Sequenc
             n_a, n_b = _shown_n(ctx, r.n_first), _shown_n(ctx, r.n_second)
             if (i, d) not in tests:
                 hidden = not plan.dimensions[d]
+                small = n_a is None or n_b is None
                 figures.append(GapFigures(
                     key=key, name=names[lang][d], n_a=None if hidden else n_a, n_b=None if hidden else n_b,
                     mean_a=None, mean_b=None, difference=None,
                     difference_ci=None, hedges_g=None, hedges_g_ci=None, effect_size=None, welch_t=None,
                     welch_df=None, welch=None, mann_whitney_u=None, mann_whitney=None, significant=None,
-                    reason="suppressed" if hidden else "below_threshold", reading=None))
+                    reason="below_minimum" if small or not hidden else "protects_smaller_group", reading=None))
                 continue
             p_welch, p_mw = tests[(i, d)]
             g = r.hedges_g.value
@@ -158,11 +160,18 @@ def comparisons(ctx: ReportContext, planned: Sequence[Planned], results: Sequenc
                 reason=reason.value if reason else None,
                 reading=difference_reading(plan.a_words, plan.b_words, {lang_: names[lang_][d] for lang_ in LANGS},
                                            r.difference.value, g, p_welch)))
-        out.append(Comparison(a=plan.a, b=plan.b, suppressed=not plan.allowed, dimensions=figures))
+        out.append(Comparison(a=plan.a, b=plan.b, suppressed=not plan.allowed, dimensions=figures,
+                              reason=None if plan.allowed else plan.a.reason or plan.b.reason
+                              or "protects_smaller_group"))
     return out
 
 
 # ----------------------------------------------------------------------------------------------- perception gaps
+
+def _why_hidden(ctx: ReportContext, visible: bool, n: int) -> HiddenReason | None:
+    """The reason of a side that is not a cell of the map (a union of layers, the rest of the organisation)."""
+    return None if visible else "below_minimum" if 0 < n < ctx.k else "protects_smaller_group"
+
 
 def _layer_side(ctx: ReportContext, layers: list[Layer], lang: Lang) -> tuple[GapSide, bool]:
     cells: list[Cell] = [(ctx.scope, layer.id) for layer in layers]
@@ -170,7 +179,8 @@ def _layer_side(ctx: ReportContext, layers: list[Layer], lang: Lang) -> tuple[Ga
     n = sum(ctx.suppression.n(*cell) for cell in cells)
     name = " + ".join(str(layer.names.get(lang) or layer.key) for layer in layers)
     return GapSide(name=name, layer_keys=[layer.key for layer in layers], unit_id=ctx.scope,
-                   unit_path=ctx.unit_path(ctx.scope), n=n if visible else None, suppressed=not visible), visible
+                   unit_path=ctx.unit_path(ctx.scope), n=n if visible else None, suppressed=not visible,
+                   reason=_why_hidden(ctx, visible, n)), visible
 
 
 def perception_gaps(ctx: ReportContext, sets: list[tuple[list[Layer], list[Layer]]], reference: list[str] | None,
@@ -222,9 +232,11 @@ def team_gaps(ctx: ReportContext, level: Level, lang: Lang) -> TeamGaps:
     for u in units:
         allowed = complement_visible(ctx.suppression, ORGANISATION, (u, ALL))
         team = GapSide(name=ctx.unit_name(u), layer_keys=[], unit_id=u, unit_path=ctx.unit_path(u),
-                       n=ctx.shown_n(u), suppressed=not ctx.visible(u))
+                       n=ctx.shown_n(u), suppressed=not ctx.visible(u), reason=ctx.hidden_reason(u))
+        rest_n = org_n - ctx.suppression.n(u, ALL)
         rest = GapSide(name=REST_NAME[lang], layer_keys=[], unit_id=None, unit_path=[],
-                       n=org_n - ctx.suppression.n(u, ALL) if allowed else None, suppressed=not allowed)
+                       n=rest_n if allowed else None, suppressed=not allowed,
+                       reason=team.reason or _why_hidden(ctx, allowed, rest_n))
         shown = [allowed and ctx.shows_rest(ctx.dimension_map(d), ORGANISATION, (u, ALL))
                  for d in range(ctx.data.scale.n_dimensions)]
         planned.append(Planned(team, rest, allowed, respondents_in(ctx.unit_name(u)), REST_OF_ORGANISATION, shown))

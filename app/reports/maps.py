@@ -26,6 +26,7 @@ import numpy.typing as npt
 from app.orgs.models import Layer
 from app.reports.anonymity import Layout, SuppressionMap, suppress_atoms
 from app.reports.data import SurveyData, forget_survey_data, is_erased
+from app.reports.rollup import RollUp, roll_up
 from app.units.tree import UnitTree
 
 Mask = npt.NDArray[np.bool_]
@@ -70,18 +71,22 @@ def _remember(cache: OrderedDict[tuple[object, ...], SuppressionMap], key: tuple
 
 @dataclass(frozen=True)
 class MapBase:
-    """What every map of one survey shares: the layout (tree, layers, published layer detail), k and the cache
-    key (survey, response count, k, layout: one object per tree shape and layers, a cheap key)."""
+    """What every map of one survey shares: the layout (tree, layers, published layer detail), k, where each
+    unit's own respondents count (`app.reports.rollup`) and the cache key (survey, response count, k, layout: one
+    object per tree shape and layers, a cheap key; the roll-up follows from them)."""
 
     key: tuple[object, ...]
     layout: Layout
     k: int
+    rollup: RollUp
 
 
-def map_base(data: SurveyData, tree: UnitTree, layers: list[Layer], k: int) -> MapBase:
+def layout_of(tree: UnitTree, layers: list[Layer], *, no_layer: bool) -> Layout:
+    """The layout of the tree and layers (`no_layer`: with a column for respondents imported without a layer),
+    made once per tree shape and kept."""
     parent_of: dict[Hashable, Hashable | None] = {u.id: u.parent_id for u in tree.units.values()}
     layer_ids: list[uuid.UUID | None] = [layer.id for layer in layers]
-    if None in data.layer_ids:
+    if no_layer:
         layer_ids.append(None)
     shape = (tuple(sorted((str(a), str(b)) for a, b in parent_of.items())), tuple(layer_ids))
     with _lock:
@@ -95,7 +100,23 @@ def map_base(data: SurveyData, tree: UnitTree, layers: list[Layer], k: int) -> M
             _layouts[shape] = layout
             while len(_layouts) > LAYOUT_CACHE_SIZE:
                 _layouts.popitem(last=False)
-    return MapBase((data.survey_id, data.n, k, layout), layout, k)
+    return layout
+
+
+def map_base(data: SurveyData, tree: UnitTree, layers: list[Layer], k: int) -> MapBase:
+    layout = layout_of(tree, layers, no_layer=None in data.layer_ids)
+    return MapBase((data.survey_id, data.n, k, layout), layout, k, roll_up(tree, _own_counts(data), k))
+
+
+def _own_counts(data: SurveyData) -> dict[uuid.UUID, npt.NDArray[np.int64]]:
+    """Per unit: its own respondents, then those in each respondent set of the figures (complete on a dimension,
+    per frame): the roll-up keeps every one of them at 0 or at least k (`app.reports.rollup`)."""
+    first = [int(data.scale.items_of(d)[0]) for d in range(data.scale.n_dimensions)]
+    frames = [data.current] + ([data.desired] if data.desired is not None else [])
+    members = np.column_stack([np.ones(data.n, dtype=bool), *[~np.isnan(f[:, first]) for f in frames]])
+    counts = np.zeros((len(data.unit_ids), members.shape[1]), dtype=np.int64)
+    np.add.at(counts, data.unit_codes, members.astype(np.int64))
+    return dict(zip(data.unit_ids, counts, strict=True))
 
 
 def _per_data(data: SurveyData, key: tuple[object, ...], make: Callable[[], Counts]) -> Counts:
@@ -107,11 +128,12 @@ def _per_data(data: SurveyData, key: tuple[object, ...], make: Callable[[], Coun
 
 
 def _atoms(base: MapBase, data: SurveyData) -> Counts:
-    """Per respondent: their atom's flat index in the layout's counts matrix."""
+    """Per respondent: their atom's flat index in the layout's counts matrix (row: their reporting unit)."""
     def make() -> Counts:
         layout = base.layout
         try:
-            rows = np.array([layout.unit_index[u] for u in data.unit_ids], dtype=np.int64)
+            rows = np.array([layout.unit_index[base.rollup.reporting_unit(u)] for u in data.unit_ids],
+                            dtype=np.int64)
             cols = np.array([layout.layer_index[layer] for layer in data.layer_ids], dtype=np.int64)
         except KeyError as e:
             raise ValueError(f"a response's unit or layer is not in the organisation: {e}") from None
@@ -176,6 +198,29 @@ def named_map(base: MapBase, data: SurveyData, name: str, counts: Callable[[], C
         found = cached_map(base, data, counts(), name)
         _remember(_named, key, found)
     return found
+
+
+def counts_map(survey_id: uuid.UUID, tree: UnitTree, layers: list[Layer], k: int,
+               atoms: dict[tuple[uuid.UUID, uuid.UUID | None], int]) -> tuple[SuppressionMap, RollUp]:
+    """The map of respondent counts per (unit, layer) alone, without their answers (the live response counts of
+    an open wave), with its own roll-up of small own groups; cached by the counts."""
+    own: dict[uuid.UUID, int] = {}
+    for (unit, _), n in atoms.items():
+        own[unit] = own.get(unit, 0) + n
+    rollup = roll_up(tree, own, k)
+    layout = layout_of(tree, layers, no_layer=any(layer is None for _, layer in atoms))
+    reporting: dict[tuple[Hashable | None, Hashable | None], int] = {}
+    for (unit, layer), n in atoms.items():
+        key = (rollup.reporting_unit(unit), layer)
+        reporting[key] = reporting.get(key, 0) + n
+    counts = layout.counts(reporting)
+    cache_key = (survey_id, "counts", k, layout, hashlib.blake2b(counts.tobytes(), digest_size=16).digest())
+    with _lock:
+        found = _maps.get(cache_key)
+    if found is None:
+        found = suppress_atoms(layout, counts, k)
+        _remember(_maps, cache_key, found)
+    return found, rollup
 
 
 def suppression_map(data: SurveyData, tree: UnitTree, layers: list[Layer], k: int) -> SuppressionMap:

@@ -1,6 +1,7 @@
 """CSV forms of the profile, breakdown, and heatmap reports: the same figures as the JSON, the same
-suppression (a suppressed group has empty figure cells and `suppressed` = true). Unit paths are `/`-separated;
-text that a spreadsheet would run as a formula is prefixed with `'`."""
+suppression (a hidden group has empty figure cells, `suppressed` = true and why in `hidden_reason`: `below_minimum`,
+`protects_smaller_group` or `not_published`). Unit paths are `/`-separated; text that a spreadsheet would run as a
+formula is prefixed with `'`."""
 
 import csv
 import io
@@ -41,14 +42,15 @@ def csv_response(header: Sequence[str], rows: Iterable[Sequence[Cell]], name: st
 
 
 def group_cells(g: GroupRef) -> list[Cell]:
-    return [str(g.unit_id) if g.unit_id else "", "/".join(g.unit_path), g.layer_key or "", g.n]
+    return [str(g.unit_id) if g.unit_id else "", "/".join(g.unit_path), g.layer_key or "", g.n, g.reason]
 
 
 def _ci(ci: Interval | None) -> list[Cell]:
     return [None, None] if ci is None else [ci.low, ci.high]
 
 
-GROUP = ["unit_id", "unit_path", "layer", "n"]
+GROUP = ["unit_id", "unit_path", "layer", "n", "hidden_reason"]
+HIDDEN = ("below_minimum", "protects_smaller_group", "not_published")
 
 
 def profile_csv(p: CultureProfile) -> Response:
@@ -56,31 +58,35 @@ def profile_csv(p: CultureProfile) -> Response:
     values = [a.value for a in shown.distribution] if shown else []
     header = ["level", "dimension", "key", "name", "n", "mean", "sd", "ci_low", "ci_high", "favourable",
               "unfavourable", "alpha", "alpha_ci_low", "alpha_ci_high", "omega", "dont_know",
-              *[f"count_{v}" for v in values], "suppressed"]
+              *[f"count_{v}" for v in values], "suppressed", "hidden_reason"]
     rows: list[list[Cell]] = []
     if p.suppressed:
-        rows.append(["scope", "", "", p.group.unit_name, *[None] * (len(header) - 5), True])
+        rows.append(["scope", "", "", p.group.unit_name, *[None] * (len(header) - 6), True, p.group.reason])
     for d in p.dimensions:
         rel = d.reliability
         alpha: list[Cell] = [None] * 4 if rel is None else [rel.alpha, *_ci(rel.alpha_ci), rel.omega]
         rows.append(["dimension", d.key, d.key, d.name, d.n, d.mean, d.sd, *_ci(d.ci), d.favourable, d.unfavourable,
-                     *alpha, None, *[None] * len(values), d.reason == "suppressed"])
+                     *alpha, None, *[None] * len(values), d.reason in HIDDEN, _hidden(d.reason)])
         for i in d.items:
             counts: list[Cell] = [a.count for a in i.distribution] if i.distribution else [None] * len(values)
             rows.append(["item", d.key, i.key, i.text, i.n, i.mean, None, *_ci(i.ci), i.favourable, i.unfavourable,
-                         None, None, None, None, i.dont_know, *counts, i.reason == "suppressed"])
+                         None, None, None, None, i.dont_know, *counts, i.reason in HIDDEN, _hidden(i.reason)])
     return csv_response(header, rows, "culture-profile")
+
+
+def _hidden(reason: str | None) -> str | None:
+    return reason if reason in HIDDEN else None
 
 
 def breakdown_csv(b: Breakdown) -> Response:
     header = ["row", *GROUP, "suppressed", "dimension", "dimension_n", "mean", "ci_low", "ci_high",
-              "diff_from_organisation"]
+              "diff_from_organisation", "dimension_hidden_reason"]
     rows: list[list[Cell]] = []
     for kind, groups in (("organisation", [b.organisation]), ("scope", [b.scope]), ("group", b.groups)):
         for g in groups:
             for d in g.dimensions:
                 rows.append([kind, *group_cells(g.group), g.group.suppressed, d.key, d.n, d.mean, *_ci(d.ci),
-                             d.diff_from_organisation])
+                             d.diff_from_organisation, _hidden(d.reason)])
     return csv_response(header, rows, f"breakdown-{b.by}")
 
 

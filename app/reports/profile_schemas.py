@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from app.reports.figures import GroupRef, Interval
+from app.reports.figures import DIMENSION_N, FIGURE_REASON, HIDDEN_REASON, GroupRef, HiddenReason, Interval
 
 Lang = Literal["en", "nl"]
 Format = Literal["json", "csv"]
@@ -48,14 +48,14 @@ class ItemProfile(BaseModel):
     key: str
     text: str = Field(description="The item in the requested language")
     reverse: bool = Field(description="Reverse keyed: a high answer is unfavourable")
-    n: int | None = Field(description="Answers on the scale (missing and don't know left out); null when the "
-                                      "item's figures are suppressed")
+    n: int | None = Field(description="Answers on the scale: the dimension's n (its figures rest on those who "
+                                      "answered all of its statements); null when hidden")
     mean: float | None = Field(description="Mean answer as ticked (not reverse keyed)")
     ci: Interval | None = Field(description="t-based confidence interval of the mean")
-    reason: str | None = Field(description="Why the mean or its interval is missing (`suppressed`: too few "
-                                           "answered it here, or showing it would allow subtracting a small group)")
+    reason: str | None = Field(description=FIGURE_REASON)
     distribution: list[AnswerCount] = Field(description="Answers per scale point, as ticked")
-    dont_know: int | None = Field(description="Respondents who chose \"don't know\"; null when suppressed")
+    dont_know: int | None = Field(description="Respondents of the group who chose \"don't know\" (they are not "
+                                              "in the dimension's n); null when the group is hidden")
     favourable: float | None = Field(description=FAVOURABLE)
     unfavourable: float | None = Field(description=UNFAVOURABLE)
 
@@ -63,14 +63,11 @@ class ItemProfile(BaseModel):
 class DimensionProfile(BaseModel):
     key: str
     name: str = Field(description="The dimension in the requested language")
-    n: int | None = Field(description="Respondents with a scale score (answered at least half of the dimension's "
-                                      "items); null when the dimension's figures are suppressed")
+    n: int | None = Field(description=DIMENSION_N + "; null when hidden")
     mean: float | None = Field(description="Mean scale score (keyed answers, scale units)")
     sd: float | None = Field(description="Standard deviation of the scale scores (n - 1)")
     ci: Interval | None = Field(description="t-based confidence interval of the mean")
-    reason: str | None = Field(description="Why a figure is missing (`all_missing`, `n_below_2`, `suppressed`: "
-                                           "too few respondents have a score here, or showing it would allow "
-                                           "subtracting a small group from another figure)")
+    reason: str | None = Field(description=FIGURE_REASON)
     n_answers: int | None = Field(description="Answers to the dimension's items that the shares are taken over")
     favourable: float | None = Field(description=FAVOURABLE)
     unfavourable: float | None = Field(description=UNFAVOURABLE)
@@ -97,8 +94,7 @@ class DimensionFigure(BaseModel):
     ci: Interval | None
     diff_from_organisation: float | None = Field(
         description="mean minus the organisation-wide mean; null when either group is suppressed")
-    reason: str | None = Field(description="Why a figure is missing: `suppressed`, `all_missing`, `n_below_2`, "
-                                           "or `organisation_suppressed` for the difference")
+    reason: str | None = Field(description=FIGURE_REASON + ", or `organisation_suppressed` for the difference")
 
 
 class BreakdownGroup(BaseModel):
@@ -122,6 +118,7 @@ class HeatCell(BaseModel):
     mean: float | None
     diff_from_organisation: float | None
     suppressed: bool
+    reason: HiddenReason | None = Field(default=None, description=HIDDEN_REASON)
 
 
 class HeatColumn(BaseModel):
@@ -149,7 +146,8 @@ class Message(BaseModel):
 
 
 class Evidence(BaseModel):
-    n: int = Field(description="Respondents (or answers) the figure rests on")
+    n: int | None = Field(description="Respondents (or answers) the figure rests on; null for a language group "
+                                      "(its size is never shown)")
     figure: str = Field(description="What `value` is: `alpha`, `item_total_correlation`, `straight_lining_share` "
                                     "or `dont_know_share`")
     value: float
@@ -178,11 +176,10 @@ class ItemDontKnow(BaseModel):
     item: str
     dimension: str
     n: int | None = Field(description="Respondents who answered the item or chose \"don't know\"; null when "
-                                      "suppressed")
+                                      "the group is hidden")
     dont_know: int | None
     share: float | None
-    suppressed: bool = Field(default=False, description="Too few saw the item here, or showing it would allow "
-                                                        "subtracting a small group: no figures")
+    suppressed: bool = Field(default=False, description="The group is hidden: no figures")
 
 
 class DataQuality(BaseModel):

@@ -50,12 +50,18 @@ def interval(ci: ConfidenceInterval | None) -> Interval | None:
 
 
 def group_ref(ctx: ReportContext, unit: uuid.UUID | None, layer: LayerRef = ALL) -> GroupRef:
-    """The group `(unit, layer)`; n only when the cell is visible."""
+    """The group `(unit, layer)`; n only when the cell is visible; where its units' own respondents count."""
     layer_key = None
     if layer is not ALL and layer is not None:
         layer_key = next((lay.key for lay in ctx.layers if lay.id == layer), None)
+    rollup = ctx.rollup
+    counted_at = None
+    if unit is not None and rollup.moved(unit):
+        counted_at = ctx.unit_path(rollup.reporting_unit(unit))
     return GroupRef(unit_id=unit, unit_name=ctx.unit_name(unit), unit_path=ctx.unit_path(unit), layer_key=layer_key,
-                    n=ctx.shown_n(unit, layer), suppressed=not ctx.visible(unit, layer))
+                    n=ctx.shown_n(unit, layer), suppressed=not ctx.visible(unit, layer),
+                    reason=ctx.hidden_reason(unit, layer), own_counted_at=counted_at,
+                    counts_own_of=[ctx.unit_path(u) for u in rollup.counts_own_of(unit)])
 
 
 def summarize_rows(ctx: ReportContext, mask: npt.NDArray[np.bool_]) -> SurveySummary | None:
@@ -87,8 +93,8 @@ def reliability_figures(rel: Reliability) -> DimensionReliability:
 
 def _items(ctx: ReportContext, summary: SurveySummary, cell: Cell, mask: npt.NDArray[np.bool_], d: int,
            lang: Lang) -> list[ItemProfile]:
-    """The items of dimension `d` in `cell`: the answer figures only when the item's answerers are visible there,
-    the don't-know count only when those who saw the item are (`ReportContext.item_visible`, `seen_map`)."""
+    """The items of dimension `d` in `cell`: their figures rest on the dimension's family (those who answered all
+    of its items), so they are shown where the dimension is; the don't-know count is a count over the cell."""
     data, definition = ctx.data, ctx.data.definition
     scale = data.scale
     moments = summary.item_counts.moments()
@@ -101,10 +107,11 @@ def _items(ctx: ReportContext, summary: SurveySummary, cell: Cell, mask: npt.NDA
     for j in scale.items_of(d).tolist():
         item = definition.items[j]
         text = localised(item.texts, lang, definition, item.key)
-        dk = int(dont_know[j]) if ctx.shows(ctx.seen_map(j), *cell) else None
-        if not ctx.item_visible(j, *cell):
+        dk = int(dont_know[j]) if ctx.visible(*cell) else None
+        hidden = ctx.hidden_reason(*cell, smap=ctx.item_map(j))
+        if hidden:
             out.append(ItemProfile(key=item.key, text=text, reverse=item.reverse, n=None, mean=None, ci=None,
-                                   reason="suppressed", distribution=[], dont_know=dk, favourable=None,
+                                   reason=hidden, distribution=[], dont_know=dk, favourable=None,
                                    unfavourable=None))
             continue
         reason = per_item.reasons[j]
@@ -121,8 +128,8 @@ def _items(ctx: ReportContext, summary: SurveySummary, cell: Cell, mask: npt.NDA
 
 def culture_profile(ctx: ReportContext, lang: Lang) -> CultureProfile:
     """Scale scores, shares, reliability and item distributions of the scope (`(scope, ALL)`), if visible; each
-    dimension's figures only where its scored respondents are visible (`dimension_visible`), its favourable
-    shares where those who answered any of its items are, each item's where its answerers are."""
+    dimension's figures (its items' too) only where its family -- those who answered all of its items -- is
+    visible (`dimension_visible`)."""
     cell: Cell = (ctx.scope, ALL)
     group = group_ref(ctx, *cell)
     profile = CultureProfile(survey_id=ctx.survey.id, language=lang, min_group_size=ctx.k, group=group,
@@ -137,15 +144,14 @@ def culture_profile(ctx: ReportContext, lang: Lang) -> CultureProfile:
     shares = summary.favourable(n_top=n_top(ctx))
     for d, key in enumerate(ctx.data.scale.dimensions):
         items = _items(ctx, summary, cell, mask, d, lang)
-        answered = ctx.shows(ctx.answers_map(d), *cell)
-        share_figures = dict(n_answers=int(shares.n_answers[0, d]) if answered else None,
-                             favourable=num(shares.favourable[0, d]) if answered else None,
-                             unfavourable=num(shares.unfavourable[0, d]) if answered else None)
-        if not ctx.dimension_visible(d, *cell):
+        hidden = ctx.hidden_reason(*cell, smap=ctx.dimension_map(d))
+        if hidden:
             profile.dimensions.append(DimensionProfile(
-                key=key, name=names[d], n=None, mean=None, sd=None, ci=None, reason="suppressed",
-                score_distribution=[], reliability=None, items=items, **share_figures))
+                key=key, name=names[d], n=None, mean=None, sd=None, ci=None, reason=hidden, score_distribution=[],
+                reliability=None, items=items, n_answers=None, favourable=None, unfavourable=None))
             continue
+        share_figures = dict(n_answers=int(shares.n_answers[0, d]), favourable=num(shares.favourable[0, d]),
+                             unfavourable=num(shares.unfavourable[0, d]))
         desc = summary.descriptives(d)
         table = summary.score_tables[d]
         reason = desc.reasons[0]

@@ -2,8 +2,11 @@
 
 Only visible groups are looked at; alpha (non-additive) is never computed for a hidden cell. A figure resting on a
 subset of a group's respondents is only given where that subset is a visible cell too (`ReportContext.shows`):
-alpha and item-total correlations where the respondents who answered the dimension's items are, straight-lining
-where the eligible respondents are, don't-know shares where those who saw the item are.
+alpha and item-total correlations where the dimension's family (those who answered all of its items) is,
+straight-lining where the eligible respondents are. Don't-know shares are counts over the group's respondents.
+Answering languages are not cells of any map: alpha per language is given for the organisation as a whole only,
+only where both the language's and the other languages' respondents in the dimension's family number at least the
+minimum group size, and without their n.
 """
 
 import numpy as np
@@ -70,14 +73,15 @@ class _Checks:
                                             language=language, dimension=dimension, item=item, evidence=evidence))
 
     def answered(self, d: int, cell: Cell) -> bool:
-        return self.ctx.shows(self.ctx.answers_map(d), *cell)
+        return self.ctx.dimension_visible(d, *cell)
 
-    def alpha(self, summary: SurveySummary, cell: Cell, group: GroupRef, language: str | None = None) -> None:
+    def alpha(self, summary: SurveySummary, cell: Cell, group: GroupRef, language: str | None = None,
+              dimensions: set[int] | None = None) -> None:
         def where(lang: str) -> str:
             return self.label(cell, lang) + (f" ({language})" if language else "")
 
         for d, key in enumerate(self.ctx.data.scale.dimensions):
-            if not self.answered(d, cell):
+            if not self.answered(d, cell) or (dimensions is not None and d not in dimensions):
                 continue
             rel = summary.reliability(d)
             a = rel.alpha.value
@@ -90,7 +94,8 @@ class _Checks:
                      "measure one thing there.",
                      f"{nl} is niet consistent in {where('nl')} (alfa {_nl(a)} < {_nl(LOW_ALPHA)}): de vragen meten "
                      "daar nauwelijks één ding.",
-                     group, Evidence(n=rel.n_respondents, figure="alpha", value=a, threshold=LOW_ALPHA),
+                     group, Evidence(n=None if language else rel.n_respondents, figure="alpha", value=a,
+                                     threshold=LOW_ALPHA),
                      dimension=key, language=language)
 
     def item_totals(self, summary: SurveySummary, cell: Cell, group: GroupRef) -> None:
@@ -132,10 +137,10 @@ class _Checks:
     def dont_know(self, mask: npt.NDArray[np.bool_], group: GroupRef) -> list[ItemDontKnow]:
         data = self.ctx.data
         dk = data.dont_know_answers[mask].sum(axis=0)
-        total = (~np.isnan(data.current[mask])).sum(axis=0) + dk
+        total = data.answered[mask].sum(axis=0) + dk
         out = []
         for j, item in enumerate(data.definition.items):
-            if not self.ctx.shows(self.ctx.seen_map(j), self.ctx.scope, ALL):
+            if not self.ctx.visible(self.ctx.scope, ALL):
                 out.append(ItemDontKnow(item=item.key, dimension=item.dimension_key, n=None, dont_know=None,
                                         share=None, suppressed=True))
                 continue
@@ -153,21 +158,22 @@ class _Checks:
         return out
 
     def languages(self, mask: npt.NDArray[np.bool_], cell: Cell, group: GroupRef) -> None:
-        """Alpha per answering language, for languages where both the language group and the rest of the scope
-        have at least k respondents (a language group is not a cell of the suppression map, so a small one, or a
-        small rest, is never described)."""
+        """Alpha per answering language, for the organisation only, per dimension where both the language's and
+        the other languages' respondents in the dimension's family number at least k (module docstring)."""
+        if cell != (None, ALL):
+            return
         data, k = self.ctx.data, self.ctx.k
-        total = int(mask.sum())
+        scored = ~np.isnan(self.ctx.scores("current"))
         for code, language in enumerate(data.languages):
             if language is None:
                 continue
             sub = mask & (data.language_codes == code)
-            n = int(sub.sum())
-            if n < k or total - n < k:
-                continue
-            summary = summarize_rows(self.ctx, sub)
+            both = [int((scored[sub, d]).sum()) for d in range(scored.shape[1])]
+            rest = [int((scored[mask & ~sub, d]).sum()) for d in range(scored.shape[1])]
+            dims = {d for d in range(scored.shape[1]) if both[d] >= k and rest[d] >= k}
+            summary = summarize_rows(self.ctx, sub) if dims else None
             if summary is not None:
-                self.alpha(summary, cell, group, language)
+                self.alpha(summary, cell, group, language, dims)
 
 
 def data_quality(ctx: ReportContext) -> DataQuality:

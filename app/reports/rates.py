@@ -1,10 +1,13 @@
 """Response rates of a survey wave: invitations issued against responses stored, per unit and per layer.
 
-`answered` is the number of stored responses in the group, the same `n` as every other report's (from the survey's
-one suppression map), not the number of invitations used: responses imported from a CSV file came without
-invitations, and counting used invitations would leave them out while `n` counts them. A rate is only given where
-it is a rate: the group has invitations and none of its responses were imported. Otherwise it is null, and `reason`
-says why (a group with imported responses could otherwise show more than 100 %).
+`answered` is the number of stored responses in the group, live: every response counts at once, published or not
+(the figures of the other reports wait for the close, `app.responses.publication`; a count says that someone
+answered, never what). It is not the number of invitations used: responses imported from a CSV file came without
+invitations, and counting used invitations would leave them out. The live counts have their own suppression map
+(`maps.counts_map`, with their own roll-up of small own groups; invitations are counted where their unit's
+respondents count). A rate is only given where it is a rate: the group has invitations and none of its responses
+were imported. Otherwise it is null, and `reason` says why (a group with imported responses could otherwise show
+more than 100 %).
 """
 
 import uuid
@@ -13,7 +16,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import func, select
+from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from app.deps import SessionDep
@@ -22,12 +25,15 @@ from app.reports.anonymity import ALL
 from app.reports.breakdown import units_of
 from app.reports.context import ReportContext, ReportDep
 from app.reports.figures import GroupRef
+from app.reports.maps import counts_map
 from app.reports.profile_csv import CSV_RESPONSE, GROUP, Cell, csv_response, group_cells
 from app.reports.profile_schemas import Format, Level
 from app.reports.profile_service import group_ref
+from app.reports.rollup import RollUp
 from app.responses.models import Response as StoredResponse
 
-Reason = Literal["suppressed", "no_invitations", "imported_responses", "more_responses_than_invitations"]
+Reason = Literal["below_minimum", "protects_smaller_group", "no_invitations", "imported_responses",
+                 "more_responses_than_invitations"]
 Key = tuple[uuid.UUID | None, uuid.UUID | None]  # (unit or None = organisation, layer or None = every layer)
 
 
@@ -36,12 +42,14 @@ class RateRow(BaseModel):
                                         "when the group is suppressed")
     invited: int = Field(description="Invitations issued in the group (shown for every group: it reveals no "
                                      "answers)")
-    answered: int | None = Field(description="Responses stored in the group, imported ones included: the group's "
-                                             "`n`. Null when the group is suppressed")
+    answered: int | None = Field(description="Responses stored in the group so far, imported ones included (live: "
+                                             "also those not yet published in the figures). Null when the group "
+                                             "is suppressed")
     rate: float | None = Field(description="answered / invited, between 0 and 1; null when that would not be a "
                                            "response rate (see `reason`)")
     reason: Reason | None = Field(
-        description="Why `rate` is null: `suppressed` (the group is too small to show: no `answered` either); "
+        description="Why `rate` is null: `below_minimum` or `protects_smaller_group` (the group is hidden: no "
+                    "`answered` either); "
                     "`no_invitations` (nobody in the group was invited: its responses, if any, were imported); "
                     "`imported_responses` (some of the group's responses were imported without invitations, so "
                     "answered / invited would overstate the rate); `more_responses_than_invitations` (more "
@@ -56,37 +64,45 @@ class ResponseRates(BaseModel):
     layers: list[RateRow]
 
 
-def _rolled_up(ctx: ReportContext, atoms: Iterable[tuple[uuid.UUID, uuid.UUID | None, int]]) -> dict[Key, int]:
-    """Counts per (unit, layer) atom added to every ancestor unit, the organisation and every layer, once."""
+def _rolled_up(ctx: ReportContext, rollup: RollUp,
+               atoms: Iterable[tuple[uuid.UUID, uuid.UUID | None, int]]) -> dict[Key, int]:
+    """Counts per (unit, layer) atom added, where the unit's own respondents count, to that unit and every
+    ancestor, the organisation and every layer, once."""
     totals: dict[Key, int] = {}
     for unit_id, layer_id, count in atoms:
-        for unit in (unit_id, *ctx.tree.ancestors(unit_id), None):
+        at = rollup.reporting_unit(unit_id)
+        for unit in ((at, *ctx.tree.ancestors(at)) if at is not None else ()) + (None,):
             for layer in {layer_id, None}:
                 totals[unit, layer] = totals.get((unit, layer), 0) + count
     return totals
 
 
-def _counts(session: Session, ctx: ReportContext) -> tuple[dict[Key, int], dict[Key, int]]:
-    """Invitations issued, and responses imported, per group."""
-    invited = session.execute(
-        select(Invitation.unit_id, Invitation.layer_id, func.count())
-        .where(Invitation.survey_id == ctx.survey.id).group_by(Invitation.unit_id, Invitation.layer_id)).all()
-    imported = session.execute(
-        select(StoredResponse.unit_id, StoredResponse.layer_id, func.count())
-        .where(StoredResponse.survey_id == ctx.survey.id, StoredResponse.source == "import")
-        .group_by(StoredResponse.unit_id, StoredResponse.layer_id)).all()
-    return _rolled_up(ctx, invited), _rolled_up(ctx, imported)
+def _grouped(session: Session, model: type[Invitation] | type[StoredResponse], survey: uuid.UUID,
+             *where: ColumnElement[bool]) -> list[tuple[uuid.UUID, uuid.UUID | None, int]]:
+    rows = session.execute(select(model.unit_id, model.layer_id, func.count())
+                           .where(model.survey_id == survey, *where).group_by(model.unit_id, model.layer_id))
+    return [(unit, layer, int(n)) for unit, layer, n in rows]
 
 
 def response_rates(session: Session, ctx: ReportContext, level: Level) -> ResponseRates:
     """Invitations and stored responses per unit (children or teams) and layer of the scope."""
-    invitations, imports = _counts(session, ctx)
+    responses = _grouped(session, StoredResponse, ctx.survey.id)
+    live, rollup = counts_map(ctx.survey.id, ctx.tree, ctx.layers, ctx.k,
+                              {(unit, layer): n for unit, layer, n in responses})
+    invitations = _rolled_up(ctx, rollup, _grouped(session, Invitation, ctx.survey.id))
+    imports = _rolled_up(ctx, rollup, _grouped(session, StoredResponse, ctx.survey.id,
+                                                StoredResponse.source == "import"))
 
     def row(unit: uuid.UUID | None, layer: uuid.UUID | None = None) -> RateRow:
-        ref = group_ref(ctx, unit, ALL if layer is None else layer)
+        cell = (unit, ALL if layer is None else layer)
+        visible = live.visible(*cell)
+        ref = group_ref(ctx, *cell).model_copy(update={
+            "n": live.n(*cell) if visible else None, "suppressed": not visible, "reason": live.reason(*cell),
+            "own_counted_at": ctx.unit_path(rollup.reporting_unit(unit)) if unit and rollup.moved(unit) else None,
+            "counts_own_of": [ctx.unit_path(u) for u in rollup.counts_own_of(unit)]})
         invited = invitations.get((unit, layer), 0)
-        if ref.suppressed or ref.n is None:
-            return RateRow(group=ref, invited=invited, answered=None, rate=None, reason="suppressed")
+        if ref.n is None:
+            return RateRow(group=ref, invited=invited, answered=None, rate=None, reason=ref.reason)
         answered = ref.n
         reason: Reason | None = None
         if not invited:
@@ -132,9 +148,10 @@ def get_response_rates(
     `reason: no_invitations`, and a group holding imported responses beside invitations has `rate: null` and
     `reason: imported_responses` (answered / invited would overstate the rate, even beyond 100 %).
 
-    Anonymity: `invited` is shown for every group, since it reveals no answers; `answered` (and `rate`) only for
-    groups that are not suppressed, under the survey's one suppression map (a suppressed group shows
-    `answered: null` and `reason: suppressed`).
+    Live: `answered` counts every response stored so far, also those of an open wave whose figures the other
+    reports show only after the close. Anonymity: `invited` is shown for every group, since it reveals no answers;
+    `answered` (and `rate`) only for groups that are not hidden, under the suppression map of these counts (a
+    hidden group shows `answered: null` and its reason: `below_minimum` or `protects_smaller_group`).
     """
     result = response_rates(session, ctx, level)
     return rates_csv(result) if format == "csv" else result

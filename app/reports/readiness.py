@@ -8,13 +8,15 @@
 * Teams: every visible leaf team of the scope by its readiness index (below), the most and the least ready, each
   against the rest of the organisation when that comparison may be shown.
 
-Readiness index of a respondent: the mean of their dimension scale scores, when they have a score on at least half
-of the dimensions. A team enters the ranking only when its cell is visible, also in the suppression map of the
-respondents with an index (`ReportContext.shows`), and at least the survey's minimum group size of its respondents
-have an index; it is compared with the rest of the organisation only when both maps allow it (`shows_rest`).
+Readiness index of a group: the mean of its five dimension means (each over the dimension's own respondents, as
+everywhere). It is derived from figures the reports show anyway, never summed over respondents of its own: a
+respondent-level index would rest on yet another set of people (those with enough dimensions), and its difference
+from the dimension figures would give away those who left a dimension incomplete. A team is ranked only when every
+dimension's figures are shown for it, and compared with the rest of the organisation (the rest's index, from the
+rest's dimension means) only when every dimension may be compared (`shows_rest`); the tests of those comparisons,
+one per dimension, are in the team-gaps report.
 """
 
-import math
 import uuid
 from typing import Literal
 
@@ -23,21 +25,16 @@ from pydantic import BaseModel, Field
 
 from app.reports.anonymity import ALL
 from app.reports.context import Cell, ReportContext
-from app.reports.figures import GroupRef, Interval, PValue, num
+from app.reports.figures import GroupRef, Interval
 from app.reports.gaps_desired import desired_gap
 from app.reports.gaps_schemas import GapFigures, GapSide, PairedGap
 from app.reports.gaps_service import layer_sets, perception_gaps, team_units
 from app.reports.profile_schemas import Lang
-from app.reports.profile_service import culture_profile, group_ref, interval
+from app.reports.profile_service import culture_profile, group_ref
 from app.reports.readings import (
-    REST_OF_ORGANISATION,
     Reading,
-    SizeWord,
-    difference_reading,
-    respondents_in,
-    size_word,
 )
-from app.stats import FrequencyTable, compare_with_rest, describe, holm
+from app.stats import FrequencyTable, describe
 
 RankBy = Literal["auto", "desired_gap", "mean"]
 TOP = 3
@@ -67,18 +64,12 @@ class PerceptionHighlight(BaseModel):
 
 class TeamReadiness(BaseModel):
     group: GroupRef
-    n: int = Field(description="Team members with a readiness index")
-    mean: float | None = Field(description="Mean readiness index (mean of the dimension scale scores)")
-    ci: Interval | None
-    difference: float | None = Field(description="Team mean minus the mean of the rest of the organisation")
-    difference_ci: Interval | None
-    hedges_g: float | None
-    hedges_g_ci: Interval | None
-    effect_size: SizeWord | None
-    welch: PValue | None = Field(description="Welch's t-test against the rest of the organisation; Holm over every "
-                                             "team comparison of this report")
+    index: float = Field(description="Readiness index: the mean of the team's dimension means")
+    difference: float | None = Field(description="The team's index minus the rest of the organisation's (the mean "
+                                                 "of its dimension means); see the team-gaps report for the tests "
+                                                 "of each dimension")
     reason: str | None = Field(description="`rest_suppressed`: the rest of the organisation may not be shown "
-                                           "against this team (no comparison); or a statistics reason")
+                                           "against this team on every dimension (no difference)")
     reading: Reading
 
 
@@ -111,10 +102,20 @@ def _mean_reading(name: dict[str, str], mean: float | None, n: int | None, rank:
                       f"van de {count} dimensies.")
 
 
-def _team_reading(name: str, mean: float) -> Reading:
-    x = f"{mean:.1f}"
+def _team_reading(name: str, index: float) -> Reading:
+    x = f"{index:.1f}"
     return Reading(en=f'Respondents in "{name}" score {x} on average across the dimensions.',
                    nl=f'Respondenten in "{name}" scoren gemiddeld {x.replace(".", ",")} over de dimensies.')
+
+
+def _team_rest_reading(name: str, index: float, difference: float) -> Reading:
+    x, d = f"{index:.1f}", f"{abs(difference):.2f}"
+    en_side, nl_side = ("above", "boven") if difference >= 0 else ("below", "onder")
+    return Reading(en=f'Respondents in "{name}" score {x} on average across the dimensions, {d} {en_side} the rest '
+                      "of the organisation (the team-gaps report tests each dimension).",
+                   nl=f'Respondenten in "{name}" scoren gemiddeld {x.replace(".", ",")} over de dimensies, '
+                      f"{d.replace('.', ',')} {nl_side} de rest van de organisatie (het rapport met teamverschillen "
+                      "toetst elke dimensie).")
 
 
 def _dimensions(ctx: ReportContext, lang: Lang, by_gap: bool) -> list[ReadinessDimension]:
@@ -148,41 +149,39 @@ def _perception(ctx: ReportContext, lang: Lang) -> list[PerceptionHighlight]:
 
 
 def _teams(ctx: ReportContext, lang: Lang) -> tuple[list[TeamReadiness], list[TeamReadiness]]:
-    scores = ctx.scores("current")
-    have = (~np.isnan(scores)).sum(axis=1)
-    index = np.where(have >= math.ceil(scores.shape[1] / 2), np.nansum(scores, axis=1) / np.maximum(have, 1), np.nan)
     units = [u for u in team_units(ctx, "teams") if ctx.visible(u)]
-    codes = ctx.group_codes([(u, ALL) for u in units])
+    dims = range(ctx.data.scale.n_dimensions)
+    cells: list[Cell] = [(u, ALL) for u in units]
+    codes = ctx.group_codes(cells)
     codes[codes < 0] = len(units)
-    table = FrequencyTable.from_values(index, codes)
-    table = table.regroup(table.labels.astype(np.int64), labels=np.arange(len(units) + 1))
-    desc = describe(table)
-    indexed = ctx.subset_map("readiness_index", ~np.isnan(index))
-    ranked = [i for i in range(len(units)) if desc.n[i] >= ctx.k and ctx.shows(indexed, units[i])]
-    allowed = {i for i in ranked if ctx.shows_rest(indexed, ORGANISATION, (units[i], ALL))}
-    rest = compare_with_rest(table) if allowed else ()
-    tests = holm([rest[i].welch.pvalue if i in allowed else None for i in ranked])
-    p_of = dict(zip(ranked, tests.adjusted, strict=True))
+    scores = ctx.scores("current")
+    means = np.full((len(units) + 1, len(dims)), np.nan)  # teams, then the whole organisation
+    for d in dims:
+        table = FrequencyTable.from_values(scores[:, d], codes)
+        table = table.regroup(table.labels.astype(np.int64), labels=np.arange(len(units) + 1))
+        team = describe(table)
+        means[:-1, d] = team.mean[:-1]
+        whole = describe(table.regroup(np.zeros(len(units) + 1, dtype=np.int64), labels=np.array([0])))
+        means[-1, d] = whole.mean[0]
+    counts = np.array([[int(np.sum(~np.isnan(scores[:, d]) & (codes == i))) for d in dims]
+                       for i in range(len(units))]).reshape(len(units), len(dims))
+    totals = (~np.isnan(scores)).sum(axis=0)
     out = []
-    for i in sorted(ranked, key=lambda i: -float(desc.mean[i])):
-        name = ctx.unit_name(units[i])
-        entry = TeamReadiness(group=group_ref(ctx, units[i]), n=int(desc.n[i]), mean=num(desc.mean[i]),
-                              ci=interval(desc.ci(i)), difference=None, difference_ci=None, hedges_g=None,
-                              hedges_g_ci=None, effect_size=None, welch=None, reason="rest_suppressed",
-                              reading=_team_reading(name, float(desc.mean[i])))
-        if i in allowed:
-            r = rest[i]
-            missing = r.difference.reason or r.hedges_g.reason or r.welch.reason
-            entry.difference, entry.difference_ci = num(r.difference.value), interval(r.difference.ci)
-            entry.hedges_g, entry.hedges_g_ci = num(r.hedges_g.value), interval(r.hedges_g.ci)
-            entry.effect_size, entry.reason = size_word(r.hedges_g.value), missing.value if missing else None
-            if r.welch.pvalue is not None:
-                entry.welch = PValue(p=r.welch.pvalue, p_adjusted=p_of[i], correction="holm",
-                                     family_size=tests.n_tests)
-            reading = difference_reading(respondents_in(name), REST_OF_ORGANISATION, OVERALL, r.difference.value,
-                                         r.hedges_g.value, p_of[i])
-            entry.reading = reading or entry.reading
+    for i, u in enumerate(units):
+        if not all(ctx.dimension_visible(d, u) for d in dims) or np.isnan(means[i]).any():
+            continue
+        index = float(means[i].mean())
+        name = ctx.unit_name(u)
+        entry = TeamReadiness(group=group_ref(ctx, u), index=index, difference=None, reason="rest_suppressed",
+                              reading=_team_reading(name, index))
+        if all(ctx.shows_rest(ctx.dimension_map(d), ORGANISATION, (u, ALL)) for d in dims):
+            rest_n = totals - counts[i]
+            rest = (means[-1] * totals - means[i] * counts[i]) / np.where(rest_n > 0, rest_n, np.nan)
+            if not np.isnan(rest).any():
+                entry.difference, entry.reason = index - float(rest.mean()), None
+                entry.reading = _team_rest_reading(name, index, entry.difference)
         out.append(entry)
+    out.sort(key=lambda t: -t.index)
     half = min(TOP, len(out) // 2)
     return out[:half], out[::-1][:half]
 

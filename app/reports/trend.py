@@ -141,15 +141,15 @@ def get_readiness(
 ) -> Readiness:
     """Learning-culture readiness at a glance, for the organisation or the scope unit: the page to read first.
 
-    * `dimensions`: ranked by the current-vs-desired gap (largest |desired - current| first, with d_z, CI, n and a
-      Holm-adjusted paired t-test) or by mean scale score (lowest first), each with its mean, CI and n.
+    * `dimensions`: ranked by the current-vs-desired gap (largest |desired - current| first, with d_av, CI, n and
+      a Holm-adjusted partially overlapping samples t-test) or by mean scale score (lowest first), each with its
+      mean, CI and n.
     * `perception_gaps`: the three largest leadership perception gaps (|Hedges' g|) between a layer and the
       employees, with CI, n and Holm-adjusted Welch p (over every comparison of the perception-gap report).
     * `most_ready_teams` / `least_ready_teams`: visible teams (units without sub-units) of the scope by their
-      readiness index (a respondent's mean dimension score, given scores on at least half the dimensions), each
-      against the rest of the organisation (difference with Welch CI, Hedges' g with CI, Holm-adjusted over the
-      teams) where that comparison may be shown. Teams with fewer than the minimum group size of indices are left
-      out; hidden teams never appear.
+      readiness index (the mean of the team's five dimension means), each with its difference from the rest of the
+      organisation's index where every dimension may be compared with the rest (the team-gaps report tests each
+      dimension). Teams with a hidden dimension are left out; hidden teams never appear.
 
     Every entry has a one-line `reading` in English and Dutch. When the scope itself is too small to show, the
     answer is `suppressed: true` with empty lists."""

@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from app.reports.figures import GroupRef, Interval, PValue
+from app.reports.figures import DIMENSION_N, HIDDEN_REASON, GroupRef, HiddenReason, Interval, PValue
 
 MAX_WAVES = 12
 
@@ -16,17 +16,17 @@ class Wave(BaseModel):
     questionnaire_version: int
     n: int | None = Field(description="Respondents of the scope in this wave; null when suppressed in this wave")
     suppressed: bool = Field(description="The scope is too small to show in this wave (its own suppression map)")
+    reason: HiddenReason | None = Field(default=None, description=HIDDEN_REASON)
 
 
 class WaveFigure(BaseModel):
     survey_id: uuid.UUID
-    n: int | None = Field(description="Respondents with a scale score (dimension) or an answer on the scale (item)")
+    n: int | None = Field(description=DIMENSION_N + " (in this wave)")
     mean: float | None = Field(description="Mean scale score (dimension, keyed) or mean answer as ticked (item)")
     ci: Interval | None = Field(description="t-based confidence interval of the mean")
-    reason: str | None = Field(description="Why figures are missing: `suppressed` (the scope is hidden in this "
-                                           "wave), `not_asked` (this wave's questionnaire version lacks the key), "
-                                           "`below_threshold` (fewer than the wave's minimum group size answered "
-                                           "it, though the scope is shown), or a statistics reason "
+    reason: str | None = Field(description="Why figures are missing: `below_minimum` or `protects_smaller_group` "
+                                           "(hidden in this wave: see the group's reasons), `not_asked` (this "
+                                           "wave's questionnaire version lacks the key), or a statistics reason "
                                            "(`all_missing`, `n_below_2`)")
 
 
@@ -43,9 +43,9 @@ class Change(BaseModel):
     hedges_g_ci: Interval | None = Field(description="Noncentral-t confidence interval of Hedges' g")
     welch: PValue | None = Field(description="Welch's t-test (independent samples: waves are anonymous, so "
                                              "respondents cannot be paired); Holm over the report's family")
-    reason: str | None = Field(description="Why figures are missing: `suppressed` (either wave hides the scope), "
-                                           "`below_threshold`, `not_asked`, or a statistics reason (`n_below_2`, "
-                                           "`zero_variance`)")
+    reason: str | None = Field(description="Why figures are missing: `below_minimum` or "
+                                           "`protects_smaller_group` (either wave hides it), `not_asked`, or a "
+                                           "statistics reason (`n_below_2`, `zero_variance`)")
 
 
 class DimensionTrend(BaseModel):

@@ -4,8 +4,8 @@ Waves are matched by keys, not positions: a dimension by its dimension key and a
 questionnaire version (reworded, items added or dropped) still lines up; a key the wave's version lacks is
 `not_asked` there. Each wave is suppressed by ITS OWN map (`build_context` per wave): a scope hidden in a wave shows
 no figures for that wave and no change that involves it. Likewise a dimension (item) of a wave is shown only where
-the scope's respondents with a score on it (who answered it) are visible in that wave's map of that subset
-(`ReportContext.dimension_visible` / `item_visible`; `suppressed` otherwise). Waves are anonymous and independent
+the scope is visible in that wave's map of the dimension's family (`ReportContext.hidden_reason` says why not).
+Waves are anonymous and independent
 samples (nobody can be followed from one wave to the next), so changes are Welch comparisons of two groups, with
 Hedges' g; Holm's correction runs over every change of the report's dimensions (one family) and of its items
 (another).
@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import NotFound, Unprocessable
 from app.questionnaires.models import Questionnaire
-from app.reports.anonymity import ALL
+from app.reports.anonymity import ALL, SuppressionMap
 from app.reports.context import ReportContext, build_context
 from app.reports.figures import PValue, num
 from app.reports.profile_schemas import Lang
@@ -40,7 +40,7 @@ from app.stats import FrequencyTable, TwoGroupComparison, compare_groups, descri
 from app.surveys import service as survey_service
 
 Floats = npt.NDArray[np.float64]
-SUPPRESSED, NOT_ASKED, BELOW = "suppressed", "not_asked", "below_threshold"
+NOT_ASKED, BELOW = "not_asked", "below_minimum"
 
 
 def parse_survey_ids(raw: str, latest: uuid.UUID) -> list[uuid.UUID]:
@@ -130,7 +130,8 @@ def _series(samples: list[Floats | None], why: list[str | None], ids: list[uuid.
                         reason=None)
         if c is None:
             reasons = {why[pair.earlier], why[pair.later]}
-            change.reason = next(r for r in (SUPPRESSED, BELOW, NOT_ASKED) if r in reasons)
+            order = ("protects_smaller_group", "below_minimum", NOT_ASKED)
+            change.reason = next((r for r in order if r in reasons), "not_published")
             changes.append(_Pending(change, None))
             continue
         change.difference, change.difference_ci = num(c.difference.value), interval(c.difference.ci)
@@ -162,22 +163,22 @@ def trend(contexts: list[ReportContext], lang: Lang) -> TrendReport:
     scores = [None if m is None else c.scores("current")[m] for c, m in zip(contexts, members, strict=True)]
 
     def column(block: list[Floats | None], index: list[int | None],
-               shows: Callable[[ReportContext, int], bool]) -> tuple[list[Floats | None], list[str | None]]:
+               family: Callable[[ReportContext, int], SuppressionMap]) -> tuple[list[Floats | None], list[str | None]]:
         samples: list[Floats | None] = []
         why: list[str | None] = []
         for c, b, j in zip(contexts, block, index, strict=True):
-            hidden = b is None or (j is not None and not shows(c, j))
+            hidden = c.hidden_reason(scope, ALL, smap=None if j is None else family(c, j))
             values = None if hidden or b is None or j is None else np.asarray(b[:, j], dtype=np.float64)
             n = 0 if values is None else int((~np.isnan(values)).sum())
             few = 0 < n < c.k  # an extra guard: fewer than k people answered this
             samples.append(None if few else values)
-            why.append(SUPPRESSED if hidden else NOT_ASKED if j is None else BELOW if few else None)
+            why.append(hidden or (NOT_ASKED if j is None else BELOW if few else None))
         return samples, why
 
     dims, dim_pending = [], []
     for d in definition.dimensions:
         index = [c.data.scale.dimensions.index(d.key) if d.key in c.data.scale.dimensions else None for c in contexts]
-        figures, changes = _series(*column(scores, index, lambda c, j: c.dimension_visible(j, scope)), ids, pairs)
+        figures, changes = _series(*column(scores, index, lambda c, j: c.dimension_map(j)), ids, pairs)
         dims.append(DimensionTrend(key=d.key, name=localised(d.names, lang, definition, d.key), waves=figures,
                                    changes=[p.change for p in changes]))
         dim_pending += changes
@@ -185,14 +186,15 @@ def trend(contexts: list[ReportContext], lang: Lang) -> TrendReport:
     for it in definition.items:
         index = [c.data.definition.item_by_key[it.key].position if it.key in c.data.definition.item_by_key else None
                  for c in contexts]
-        figures, changes = _series(*column(answers, index, lambda c, j: c.item_visible(j, scope)),  # type: ignore[arg-type]
+        figures, changes = _series(*column(answers, index, lambda c, j: c.item_map(j)),  # type: ignore[arg-type]
                                    ids, pairs)
         items.append(ItemTrend(key=it.key, dimension_key=it.dimension_key, text=localised(it.texts, lang, definition,
                                                                                            it.key),
                                reverse=it.reverse, waves=figures, changes=[p.change for p in changes]))
         item_pending += changes
     waves = [Wave(survey_id=c.survey.id, title=c.survey.title, questionnaire_version=c.data.definition.version,
-                  n=c.shown_n(scope, ALL), suppressed=not ok) for c, ok in zip(contexts, shown, strict=True)]
+                  n=c.shown_n(scope, ALL), suppressed=not ok, reason=c.hidden_reason(scope))
+             for c, ok in zip(contexts, shown, strict=True)]
     return TrendReport(questionnaire_key=definition.key, language=lang, group=group_ref(latest, scope), waves=waves,
                        dimensions=dims, items=items, dimension_family_size=_adjust(dim_pending),
                        item_family_size=_adjust(item_pending))

@@ -1,6 +1,6 @@
 import uuid
 
-from sqlalchemy import ForeignKey, LargeBinary, String
+from sqlalchemy import ForeignKey, LargeBinary, String, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, IdMixin
@@ -10,7 +10,8 @@ class Response(IdMixin, Base):
     """One respondent's answers, with only the unit and layer of the token that submitted them.
 
     No timestamp and no link to the invitation, so a response can't be traced to a token or a moment. Answers
-    are packed (see `codec`): one signed byte per questionnaire item, in item position order.
+    are packed (see `codec`): one signed byte per questionnaire item, in item position order. `published`: its
+    answers count in the survey's figures (see `app.responses.publication`); a response arrives unpublished.
     """
 
     __tablename__ = "responses"
@@ -22,3 +23,4 @@ class Response(IdMixin, Base):
     source: Mapped[str] = mapped_column(String(10))  # "web" or "import"
     current: Mapped[bytes] = mapped_column(LargeBinary)
     desired: Mapped[bytes | None] = mapped_column(LargeBinary)
+    published: Mapped[bool] = mapped_column(server_default=false(), default=False)

@@ -13,8 +13,10 @@ from app.invitations.service import layers_by_id
 from app.questionnaires.service import load_definition
 from app.responses.csv_import import import_responses
 from app.responses.export import ExportPlan, stream_csv
+from app.responses.publication import publish
 from app.responses.schemas import ResponseImportResult, UnknownUnits
 from app.surveys.deps import SurveyDep
+from app.surveys.models import SurveyStatus
 
 router = APIRouter(prefix="/organisations/{organisation_id}/surveys/{survey_id}/responses", tags=["responses"],
                    responses=problem_responses(401, 403, 404, 422))
@@ -35,12 +37,17 @@ def import_responses_csv(
     how it should be. An empty cell is a missing answer; `dont_know` where the questionnaire offers it. Every row
     needs at least one answer.
 
-    A survey in any status takes an import (the data is historical: a closed survey takes it too). All or nothing:
+    A survey in any status takes an import (the data is historical: a closed survey takes it too). Imported
+    responses count in the figures once published: at once when the survey is not open (after an earlier
+    publication only when every unit and layer got none or at least the minimum group size of new responses),
+    else when it closes. All or nothing:
     any bad line gives a 422 listing each problem (`loc` = `["file", line, column]`, up to 200) and stores nothing.
     The file is read in batches, so it may be long: up to `MAX_UPLOAD_BYTES` (50 MB by default) and
     `IMPORT_MAX_ROWS` rows (1,000,000 by default); a larger file gets a 413 and stores nothing."""
     result = import_responses(session, organisation, tree, survey, file.file, unknown_units,
                               max_rows=get_settings().import_max_rows)
+    if survey.status is not SurveyStatus.open:
+        publish(session, survey)
     audit.record(AuditAction.survey_responses_imported, survey.id, imported=result.imported,
                  units_created=result.units_created)
     return once.remember(result)

@@ -12,6 +12,7 @@ descriptives  n, mean, SD, CI per group; answer distributions; favourable / unfa
 reliability   Cronbach's alpha with Feldt's CI, omega total, corrected item-total r, alpha if item deleted
 agreement     rwg, rwg(j) against the uniform null; ICC(1), ICC(2) (as Bliese's ``multilevel``)
 compare       two groups (mean difference, Welch t, Mann-Whitney U, Hedges' g) and paired current vs desired
+overlap       current vs desired when not everyone answered both: the partially overlapping samples t-test
 anova         one-way, Welch's ANOVA, Kruskal-Wallis, Games-Howell
 multitest     Holm and Benjamini-Hochberg adjustment over a family of tests
 sufficient    per-group sufficient statistics; which figures they give and which need the raw rows
@@ -52,6 +53,7 @@ from app.stats.descriptives import (
     item_distribution,
 )
 from app.stats.multitest import AdjustedPValues, adjust_pvalues, benjamini_hochberg, holm
+from app.stats.overlap import OverlappingComparison, partially_overlapping
 from app.stats.reliability import (
     Reliability,
     cronbach_alpha,
@@ -81,6 +83,7 @@ __all__ = [
     "ItemMoments",
     "MissingReason",
     "Moments",
+    "OverlappingComparison",
     "PairedComparison",
     "PairwiseDifference",
     "Reliability",
@@ -108,6 +111,7 @@ __all__ = [
     "oneway_anova",
     "paired",
     "paired_many",
+    "partially_overlapping",
     "reliability",
     "reliability_by_dimension",
     "reliability_from_cross_products",

@@ -73,4 +73,8 @@ class SurveyRead(BaseModel):
     closes_at: datetime | None
     opened_at: datetime | None = Field(description="When it was first opened")
     closed_at: datetime | None = Field(description="When it was closed (null again after a reopen)")
+    published_at: datetime | None = Field(description="When its figures were first published: reports show the "
+                                                      "responses published when the survey stopped taking "
+                                                      "responses (at its close, or after an import while it is "
+                                                      "not open); null until then")
     created_at: datetime

@@ -19,6 +19,7 @@ from app.orgs.models import Organisation
 from app.questionnaires import service as questionnaire_service
 from app.questionnaires.models import Questionnaire
 from app.responses.models import Response
+from app.responses.publication import publish
 from app.selfassessments.models import SelfAssessment
 from app.surveys.models import Survey, SurveyStatus
 from app.surveys.schemas import SurveyCreate, SurveyRead, SurveyUpdate
@@ -167,15 +168,18 @@ def open_survey(session: Session, survey: Survey) -> Survey:
 
 
 def close_survey(session: Session, survey: Survey) -> Survey:
-    """open → closed: no more responses, whatever closes_at says."""
+    """open → closed: no more responses, whatever closes_at says; the responses are published for the figures
+    (`app.responses.publication`: after a reopening, only when there are enough new ones in every group)."""
     _check_status(survey, "close", SurveyStatus.open)
     survey.status, survey.closed_at = SurveyStatus.closed, utcnow()
     session.flush()
+    publish(session, survey)
     return survey
 
 
 def reopen_survey(session: Session, survey: Survey) -> Survey:
-    """closed → open, e.g. to extend a wave. Unused invitations work again."""
+    """closed → open, e.g. to extend a wave. Unused invitations work again. The published figures stay as they
+    are; the new responses join them at the next close if every group got none or enough of them."""
     _check_status(survey, "reopen", SurveyStatus.closed)
     _check_not_past_closing(survey, "reopen", utcnow())
     survey.status, survey.closed_at = SurveyStatus.open, None

@@ -190,10 +190,10 @@ def attack(org: Org, label: str) -> int:
         assert smap.visible(*cell) == (smap.reason(*cell) is None)
         unpublished = org.layer_detail is not None and cell[1] is not ALL and cell[0] not in org.layer_detail
         if unpublished:
-            assert smap.reason(*cell) in ("not_published", "below_threshold")
+            assert smap.reason(*cell) in ("not_published", "below_minimum")
             continue
         assert smap.visible(*cell) or n > 0
-        assert smap.reason(*cell) in (("below_threshold",) if 0 < n < org.k else (None, "complementary"))
+        assert smap.reason(*cell) in (("below_minimum",) if 0 < n < org.k else (None, "protects_smaller_group"))
         assert shown_n(smap, cell) == (n if smap.visible(*cell) else None)
         assert n == 0 or n >= org.k or not smap.visible(*cell)
     return assert_nothing_small_disclosed(org, attacker, smap.hidden_cells(), label)
@@ -325,7 +325,7 @@ def test_team_leader_is_not_team_total_minus_employees() -> None:
               {("t1", "lead"): 1, ("t1", "emp"): 9, ("t2", "lead"): 1, ("t2", "emp"): 6, ("t3", "lead"): 1,
                ("t3", "emp"): 12}, 3, ["lead", "emp"])
     smap = org.suppress()
-    assert smap.reason("t1", "lead") == "below_threshold"
+    assert smap.reason("t1", "lead") == "below_minimum"
     assert smap.visible("d", "lead") and smap.visible("t1")  # three leaders together, and team totals, stay
     assert all(not smap.visible(t, "emp") for t in ("t1", "t2", "t3"))  # else total - employees = the leader
     assert attack(org, "teams") > 0
@@ -382,7 +382,7 @@ def test_empty_cells_are_shown_as_empty_and_small_organisations_show_nothing() -
     smap = org.suppress()
     assert smap.visible("a", None) and shown_n(smap, ("a", None)) == 0
     assert smap.hidden_cells() == ((None, "x"), (None, ALL), ("a", "x"), ("a", ALL), ("b", "x"), ("b", ALL))
-    assert {smap.reason(*c) for c in smap.hidden_cells()} == {"below_threshold"}
+    assert {smap.reason(*c) for c in smap.hidden_cells()} == {"below_minimum"}
 
 
 def test_organisation_level_respondents_and_no_layer() -> None:

@@ -95,8 +95,9 @@ def test_small_groups_are_suppressed_everywhere(org, surveyed):
             path = "/".join(entry["group"]["unit_path"])
             if entry["group"]["suppressed"]:
                 assert entry["group"]["n"] is None
+                assert entry["group"]["reason"] in ("below_minimum", "protects_smaller_group")
                 assert all(f["n"] is None and f["mean"] is None and f["diff_from_organisation"] is None
-                           and f["reason"] == "suppressed" for f in entry["dimensions"])
+                           and f["reason"] == entry["group"]["reason"] for f in entry["dimensions"])
             else:
                 seen[path] = entry["group"]["n"]
     assert "South/Gamma/Mini" not in seen and "East/Small" not in seen
@@ -128,8 +129,8 @@ def test_heatmap_matches_breakdown_and_hides_small_teams(org, surveyed):
         get(org, surveyed, "heatmap", level="teams", format="csv").text))}
     assert set(rows) == {"East/Big", "East/Small", "North/Alpha", "North/Beta", "South/Gamma/Mini"}
     mini = rows["South/Gamma/Mini"]
-    assert mini["suppressed"] == "true" and not any(v for k, v in mini.items() if k not in ("unit_id", "unit_path",
-                                                                                             "suppressed"))
+    assert mini["suppressed"] == "true" and mini["hidden_reason"] == "below_minimum"
+    assert not any(v for k, v in mini.items() if k not in ("unit_id", "unit_path", "suppressed", "hidden_reason"))
     beta = rows["North/Beta"]
     assert float(beta["openness_mean"]) == pytest.approx(data.scores(0, data.where(unit_prefix="North/Beta")).mean())
 

@@ -50,8 +50,13 @@ class Keyed:
         self.dimensions = [d["key"] for d in definition["dimensions"]]
         self.dim_of = np.array([self.dimensions.index(items[k][0]) for k in self.keys])
         self.reverse = np.array([items[k][1] for k in self.keys])
-        self.raw = np.array([[float(r[k]) if r.get(k) not in ("", None, "dont_know") else np.nan for k in self.keys]
-                             for r in rows])
+        raw = np.array([[float(r[k]) if r.get(k) not in ("", None, "dont_know") else np.nan for k in self.keys]
+                        for r in rows])
+        for d in range(len(self.dimensions)):  # a dimension's figures rest on those who answered all of it
+            block = raw[:, self.dim_of == d]
+            block[np.isnan(block).any(axis=1)] = np.nan
+            raw[:, self.dim_of == d] = block
+        self.raw = raw
         self.dont_know = np.array([[r.get(k) == "dont_know" for k in self.keys] for r in rows], dtype=bool)
         self.keyed = np.where(self.reverse, 6 - self.raw, self.raw)
 
@@ -61,9 +66,7 @@ class Keyed:
 
     def scores(self, d: int, mask: np.ndarray | None = None) -> np.ndarray:
         block = self.keyed[:, self.dim_of == d] if mask is None else self.keyed[mask][:, self.dim_of == d]
-        answered = (~np.isnan(block)).sum(axis=1)
-        keep = answered >= np.ceil(block.shape[1] / 2)
-        return np.nanmean(block[keep], axis=1)
+        return block[~np.isnan(block).any(axis=1)].mean(axis=1)
 
 
 def t_interval(x: np.ndarray) -> tuple[float, float]:
@@ -91,7 +94,8 @@ def test_profile_matches_numpy(org, surveyed):
     assert response.status_code == 200, response.text
     body = response.json()
     assert body["group"] == {"unit_id": surveyed.units["Dir"], "unit_name": "Dir", "unit_path": ["Dir"],
-                             "layer_key": None, "n": 35, "suppressed": False}
+                             "layer_key": None, "n": 35, "suppressed": False, "reason": None,
+                             "own_counted_at": None, "counts_own_of": []}
     assert not body["suppressed"] and body["min_group_size"] == 5
     data = Keyed(org, surveyed.rows)
     mask = data.where(unit_prefix="Dir")
@@ -153,10 +157,11 @@ def test_small_scope_is_suppressed_not_missing(org, surveyed):
     body = response.json()
     assert body["suppressed"] and body["dimensions"] == []
     assert body["group"]["n"] is None and body["group"]["suppressed"]
+    assert body["group"]["reason"] == "below_minimum"
     text = org.admin.get(url, params={"unit_id": surveyed.units["Dir/B/Tiny"], "format": "csv"}).text
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert len(rows) == 1 and rows[0]["suppressed"] == "true"
-    assert not any(v for k, v in rows[0].items() if k not in ("level", "name", "suppressed")), rows[0]
+    assert len(rows) == 1 and rows[0]["suppressed"] == "true" and rows[0]["hidden_reason"] == "below_minimum"
+    assert not any(v for k, v in rows[0].items() if k not in ("level", "name", "suppressed", "hidden_reason")), rows[0]
 
 
 def test_unit_scoped_key_sees_its_subtree_only(org, surveyed):

@@ -44,7 +44,7 @@ def test_response_rates_from_invitations(org, http):
     units = {r["group"]["unit_name"]: r for r in body["units"]}
     assert [units[n]["invited"] for n in ("R1", "R2", "R3")] == [10, 7, 4]
     assert units["R3"]["group"]["suppressed"] and units["R3"]["answered"] is None and units["R3"]["rate"] is None
-    assert units["R3"]["reason"] == "suppressed"
+    assert units["R3"]["reason"] == "below_minimum"
     visible = [n for n in ("R1", "R2") if not units[n]["group"]["suppressed"]]
     assert visible
     for name in visible:

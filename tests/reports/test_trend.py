@@ -24,7 +24,7 @@ def get_trend(client: Any, org: OrgContext, latest: str, earlier: list[str], **p
 
 def scores(rows: list[dict[str, str]], definition: dict[str, Any], dimension: str, unit: str | None = None,
            scale_max: int = 5, scale_min: int = 1) -> np.ndarray:
-    """Scale scores computed here from the imported rows: mean keyed answer, at least half the items answered."""
+    """Scale scores computed here from the imported rows: mean keyed answer of those who answered every item."""
     items = next(d["items"] for d in definition["dimensions"] if d["key"] == dimension)
     out = []
     for row in rows:
@@ -32,7 +32,7 @@ def scores(rows: list[dict[str, str]], definition: dict[str, Any], dimension: st
             continue
         values = [(scale_min + scale_max - int(row[i["key"]])) if i["reverse"] else int(row[i["key"]])
                   for i in items if row.get(i["key"], "") != ""]
-        if len(values) >= math.ceil(len(items) / 2):
+        if len(values) == len(items):
             out.append(float(np.mean(values)))
     return np.array(out)
 
@@ -86,7 +86,8 @@ def test_two_waves_side_by_side_with_the_change(org):
         holm[np.argsort(order)].tolist(), rel=1e-12)
     # items: answers as ticked
     item = next(i for i in report["items"] if i["key"] == "openness_1")
-    values = [int(r["openness_1"]) for r in second.rows if r["openness_1"]]
+    openness = [i["key"] for i in definition["dimensions"][0]["items"]]
+    values = [int(r["openness_1"]) for r in second.rows if all(r[k] for k in openness)]
     assert item["waves"][1]["n"] == len(values)
     assert item["waves"][1]["mean"] == pytest.approx(np.mean(values), abs=1e-12)
     assert report["item_family_size"] == 25
@@ -129,10 +130,10 @@ def test_each_wave_applies_its_own_suppression(org):
     assert report["dimension_family_size"] == 0 and report["item_family_size"] == 0
     for row in report["dimensions"] + report["items"]:
         hidden, shown = row["waves"]
-        assert hidden == {"survey_id": first.id, "n": None, "mean": None, "ci": None, "reason": "suppressed"}
+        assert hidden == {"survey_id": first.id, "n": None, "mean": None, "ci": None, "reason": "below_minimum"}
         assert shown["n"] is not None and shown["mean"] is not None
         (change,) = row["changes"]
-        assert change["reason"] == "suppressed"
+        assert change["reason"] == "below_minimum"
         assert all(change[k] is None for k in ("difference", "difference_ci", "hedges_g", "hedges_g_ci", "welch"))
     csv_response = get_trend(org.admin, org, second.id, [first.id], unit_id=small, format="csv")
     assert csv_response.status_code == 200
@@ -141,7 +142,7 @@ def test_each_wave_applies_its_own_suppression(org):
     assert len(rows) == 30 * 3
     for row in rows:
         if row["survey_id"] == first.id or row["from_survey_id"] == first.id:
-            assert row["reason"] == "suppressed"
+            assert row["reason"] == "below_minimum"
             assert all(row[k] == "" for k in ("n", "mean", "ci_low", "ci_high", "difference", "hedges_g", "p"))
 
 
@@ -177,13 +178,16 @@ def test_waves_match_items_and_dimensions_by_key_across_versions(org):
     assert [d["key"] for d in report["dimensions"]] == ["fresh", "sharing", "trying"]
     fresh = report["dimensions"][0]
     assert fresh["waves"][0]["reason"] == "not_asked" and fresh["changes"][0]["reason"] == "not_asked"
-    assert report["dimension_family_size"] == 2
+    # trying_3, new in version 2, answered by two people: "trying" rests on those who answered all of its items,
+    # so it is below the minimum in that wave, items and all
+    assert report["dimension_family_size"] == 1
+    trying = report["dimensions"][2]
+    assert trying["waves"][1]["reason"] == "below_minimum" and trying["changes"][0]["reason"] == "below_minimum"
     items = {i["key"]: i for i in report["items"]}
     assert "sharing_3" not in items and items["trying_3"]["waves"][0]["reason"] == "not_asked"
-    # answered by two people: hidden in that item's own suppression map, so `suppressed` (one state for clients)
     assert items["trying_3"]["waves"][1] == {**items["trying_3"]["waves"][1], "n": None, "mean": None,
-                                             "reason": "suppressed"}
-    assert items["trying_3"]["changes"][0]["reason"] == "suppressed"
+                                             "reason": "below_minimum"}
+    assert items["trying_3"]["changes"][0]["reason"] == "below_minimum"
     expected = np.mean([int(r["sharing_1"]) for r in waves[0][1]])
     assert items["sharing_1"]["waves"][0]["mean"] == pytest.approx(expected, abs=1e-12)
     # scores of each wave over its own version's items: sharing has 3 items in v1, 2 in v2

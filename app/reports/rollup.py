@@ -1,0 +1,74 @@
+"""Reporting units: where a respondent's answers count in the figures, so that managers don't cost teams.
+
+Respondents attached to a unit that has sub-units with respondents (department heads at their department) form that
+unit's *own group*. Counted in the department, they would be what is left when its teams are subtracted from it, so a
+small own group would cost a team's figures (or the department's) to protect it. Where an own group has fewer than k
+respondents -- or fewer than k, but some, in any respondent set a figure rests on (those who answered all of a
+dimension's items in a frame) -- it is counted with the parent's own group instead, recursively up to the
+organisation (the organisation's own group holds what reaches the top): as the commercial tools count a manager in
+their own manager's team. A department's figures are then those of its teams, and nothing is left to subtract.
+What reaches the top stays where it was when the organisation's own group would itself be small (in any of those
+sets): "the organisation minus its top units" would then be the small group, and protecting it would cost a
+directorate instead of a team.
+
+Layers don't move: a department head counted at the directorate is still a department head, so layer comparisons
+keep every respondent in their own layer. A unit's figures cover the respondents whose reporting unit is in its
+subtree; `RollUp.counted_at` and `RollUp.counts_own_of` say per unit whose answers those are.
+"""
+
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from app.units.tree import UnitTree
+
+UnitRef = uuid.UUID | None  # None: the organisation
+
+
+@dataclass(frozen=True)
+class RollUp:
+    """Per unit with respondents of its own: the unit whose own group they count in (itself when not moved)."""
+
+    counted_at: Mapping[uuid.UUID, UnitRef]
+
+    def reporting_unit(self, unit: uuid.UUID) -> UnitRef:
+        return self.counted_at.get(unit, unit)
+
+    def moved(self, unit: uuid.UUID) -> bool:
+        return self.reporting_unit(unit) != unit
+
+    def counts_own_of(self, unit: UnitRef) -> list[uuid.UUID]:
+        """The units whose own respondents count in `unit`'s own group, besides its own."""
+        return sorted((u for u, at in self.counted_at.items() if at == unit and u != unit), key=str)
+
+
+def roll_up(tree: UnitTree, own_counts: Mapping[uuid.UUID, int | npt.NDArray[np.int64]], k: int) -> RollUp:
+    """The reporting unit of every unit's own respondents. `own_counts`: per unit, its own respondents, or a
+    vector of them: everyone first, then each respondent set (module docstring)."""
+    own: dict[UnitRef, npt.NDArray[np.int64]] = {
+        u: np.atleast_1d(np.asarray(n, dtype=np.int64)) for u, n in own_counts.items() if np.any(n)}
+    below: dict[uuid.UUID, bool] = {}  # a sub-unit keeps respondents of its own in the figures
+    counted_at: dict[uuid.UUID, UnitRef] = {}
+    for unit in _post_order(tree):
+        kids = tree.children.get(unit, [])
+        has_below = any(below[c] for c in kids)
+        n = own.get(unit)
+        if has_below and n is not None and ((n > 0) & (n < k)).any():
+            parent = tree.units[unit].parent_id
+            for u in [unit, *[m for m, at in counted_at.items() if at == unit]]:
+                counted_at[u] = parent
+            own[parent] = own[parent] + n if parent in own else n
+            del own[unit]
+        below[unit] = has_below or unit in own
+    top = own.get(None)
+    if top is not None and ((top > 0) & (top < k)).any():
+        counted_at = {u: at for u, at in counted_at.items() if at is not None}
+    return RollUp(counted_at)
+
+
+def _post_order(tree: UnitTree) -> Sequence[uuid.UUID]:
+    order = tree.subtree(None)  # depth first, parents before children
+    return order[::-1]

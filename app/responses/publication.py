@@ -1,0 +1,55 @@
+"""Which responses a survey's figures rest on: the published ones.
+
+A response arrives unpublished (`Response.published` false). Reports show figures of published responses only, so
+the figures of a wave don't move while it is open: a team leader who reads the dashboard before and after a
+colleague says "I just filled it in" sees the same figures. Response counts and rates stay live (they count every
+response; a count says that someone answered, not what).
+
+Publication happens when a survey stops taking responses: at its close, and after an import into a survey that is
+not open (imported data is historical). The first publication takes every response. A later one (after a reopening,
+or another import) would let anyone who kept the earlier figures subtract them from the new ones: it takes the
+waiting responses only when every atom -- respondents of one unit exactly and one layer -- received none or at least
+the survey's minimum group size of them. Any difference of figures between the two publications is then a sum over
+atoms that each add 0 or >= k respondents. Otherwise they wait (counted in the rates, not in the figures) until a
+later publication finds them numerous enough.
+"""
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from app.db import utcnow
+from app.responses.models import Response
+from app.surveys.models import Survey
+
+
+@dataclass(frozen=True)
+class Publication:
+    published: int  # responses published now
+    waiting: int  # responses that still wait
+
+
+def waiting_by_atom(session: Session, survey: Survey) -> list[int]:
+    """The unpublished responses per (unit, layer) atom."""
+    r = Response
+    query = (select(func.count()).where(r.survey_id == survey.id, r.published.is_(False))
+             .group_by(r.unit_id, r.layer_id))
+    return [int(n) for n in session.scalars(query)]
+
+
+def publish(session: Session, survey: Survey) -> Publication:
+    """Publish the survey's waiting responses if the rule of the module docstring allows it."""
+    counts = waiting_by_atom(session, survey)
+    waiting = sum(counts)
+    if not waiting:
+        return Publication(0, 0)
+    k = survey.min_group_size
+    if survey.published_at is not None and any(0 < n < k for n in counts):
+        return Publication(0, waiting)
+    session.execute(update(Response).where(Response.survey_id == survey.id, Response.published.is_(False))
+                    .values(published=True))
+    if survey.published_at is None:
+        survey.published_at = utcnow()
+    session.flush()
+    return Publication(waiting, 0)
