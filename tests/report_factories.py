@@ -22,7 +22,8 @@ class Population:
     dimension -> shift). Units are created from the paths.
 
     `blank`: per group (its index in `groups`), {dimension or item key: how many of the group's first respondents
-    leave it empty}, in both frames (the answers are drawn as usual first, so nothing else changes)."""
+    leave it empty}, in both frames (`<key>:desired`: in the desired frame only); the answers are drawn as usual
+    first, so nothing else changes."""
 
     groups: list[tuple[str, str, int, float | dict[str, float]]]
     desired_gap: float = 0.8
@@ -64,7 +65,9 @@ def answers_csv(org: OrgContext, population: Population, *, ask_desired: bool) -
                     if reverse[key]:
                         value = 6 - value
                     row[key + frame] = "" if rng.random() < population.missing else str(value)
-                    if person_index < max(blank.get(key, 0), blank.get(dim_of[key], 0)):
+                    if person_index < max(blank.get(key, 0), blank.get(dim_of[key], 0),
+                                           blank.get(key + frame, 0) if frame else 0,
+                                           blank.get(dim_of[key] + frame, 0) if frame else 0):
                         row[key + frame] = ""
             rows.append(row)
     out = io.StringIO()

@@ -40,6 +40,7 @@ _latest: OrderedDict[tuple[object, ...], SuppressionMap] = OrderedDict()  # by s
 _layouts: OrderedDict[tuple[object, ...], Layout] = OrderedDict()
 # per loaded answers (dropped with them): each respondent's atom, and the atom counts of column matrices
 _atoms_of: "weakref.WeakKeyDictionary[SurveyData, dict[tuple[object, ...], Counts]]" = weakref.WeakKeyDictionary()
+_rollups_of: "weakref.WeakKeyDictionary[SurveyData, dict[tuple[Layout, int], RollUp]]" = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
 
@@ -105,7 +106,22 @@ def layout_of(tree: UnitTree, layers: list[Layer], *, no_layer: bool) -> Layout:
 
 def map_base(data: SurveyData, tree: UnitTree, layers: list[Layer], k: int) -> MapBase:
     layout = layout_of(tree, layers, no_layer=None in data.layer_ids)
-    return MapBase((data.survey_id, data.n, k, layout), layout, k, roll_up(tree, _own_counts(data), k))
+    rollups = _rollups_of.setdefault(data, {})
+    rollup = rollups.get((layout, k))
+    if rollup is None:  # once per loaded answers, tree shape and threshold
+        rollup = rollups[layout, k] = roll_up(tree, _own_counts(data), k, _board(data, tree, layers))
+    return MapBase((data.survey_id, data.n, k, layout), layout, k, rollup)
+
+
+def _board(data: SurveyData, tree: UnitTree, layers: list[Layer]) -> uuid.UUID | None:
+    """The top-level unit with the most respondents of the organisation's top layer (the board), if any."""
+    if not layers or layers[0].id not in data.layer_ids:
+        return None
+    top = data.layer_ids.index(layers[0].id)
+    counts = np.bincount(data.unit_codes[data.layer_codes == top], minlength=len(data.unit_ids))
+    found = [(int(n), str(u), u) for u, n in zip(data.unit_ids, counts.tolist(), strict=True)
+             if n and u in tree.units and tree.units[u].parent_id is None]
+    return max(found)[2] if found else None
 
 
 def _own_counts(data: SurveyData) -> dict[uuid.UUID, npt.NDArray[np.int64]]:

@@ -61,7 +61,7 @@ def group_ref(ctx: ReportContext, unit: uuid.UUID | None, layer: LayerRef = ALL)
     return GroupRef(unit_id=unit, unit_name=ctx.unit_name(unit), unit_path=ctx.unit_path(unit), layer_key=layer_key,
                     n=ctx.shown_n(unit, layer), suppressed=not ctx.visible(unit, layer),
                     reason=ctx.hidden_reason(unit, layer), own_counted_at=counted_at,
-                    counts_own_of=[ctx.unit_path(u) for u in rollup.counts_own_of(unit)])
+                    counts_own_of=sorted(ctx.unit_path(u) for u in rollup.counts_own_of(unit)))
 
 
 def summarize_rows(ctx: ReportContext, mask: npt.NDArray[np.bool_]) -> SurveySummary | None:

@@ -99,7 +99,7 @@ def response_rates(session: Session, ctx: ReportContext, level: Level) -> Respon
         ref = group_ref(ctx, *cell).model_copy(update={
             "n": live.n(*cell) if visible else None, "suppressed": not visible, "reason": live.reason(*cell),
             "own_counted_at": ctx.unit_path(rollup.reporting_unit(unit)) if unit and rollup.moved(unit) else None,
-            "counts_own_of": [ctx.unit_path(u) for u in rollup.counts_own_of(unit)]})
+            "counts_own_of": sorted(ctx.unit_path(u) for u in rollup.counts_own_of(unit))})
         invited = invitations.get((unit, layer), 0)
         if ref.n is None:
             return RateRow(group=ref, invited=invited, answered=None, rate=None, reason=ref.reason)

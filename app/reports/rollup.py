@@ -7,9 +7,11 @@ respondents -- or fewer than k, but some, in any respondent set a figure rests o
 dimension's items in a frame) -- it is counted with the parent's own group instead, recursively up to the
 organisation (the organisation's own group holds what reaches the top): as the commercial tools count a manager in
 their own manager's team. A department's figures are then those of its teams, and nothing is left to subtract.
-What reaches the top stays where it was when the organisation's own group would itself be small (in any of those
-sets): "the organisation minus its top units" would then be the small group, and protecting it would cost a
-directorate instead of a team.
+What reaches the top may leave the organisation's own group small (in any of those sets): "the organisation minus
+its top units" would then be the small group. It then counts with the board's unit, when the organisation has a
+top-level unit holding its top layer (directors with the board, as a "directieraad"); otherwise the groups that came
+from units whose sub-units are all teams go back where they were (protecting them there costs a team), and the rest
+stay with the organisation (protecting them costs one cell at the top).
 
 Layers don't move: a department head counted at the directorate is still a department head, so layer comparisons
 keep every respondent in their own layer. A unit's figures cover the respondents whose reporting unit is in its
@@ -45,27 +47,38 @@ class RollUp:
         return sorted((u for u, at in self.counted_at.items() if at == unit and u != unit), key=str)
 
 
-def roll_up(tree: UnitTree, own_counts: Mapping[uuid.UUID, int | npt.NDArray[np.int64]], k: int) -> RollUp:
+def roll_up(tree: UnitTree, own_counts: Mapping[uuid.UUID, int | npt.NDArray[np.int64]], k: int,
+            board: uuid.UUID | None = None) -> RollUp:
     """The reporting unit of every unit's own respondents. `own_counts`: per unit, its own respondents, or a
-    vector of them: everyone first, then each respondent set (module docstring)."""
+    vector of them: everyone first, then each respondent set (module docstring). `board`: the top-level unit that
+    holds the organisation's top layer, if any."""
     own: dict[UnitRef, npt.NDArray[np.int64]] = {
         u: np.atleast_1d(np.asarray(n, dtype=np.int64)) for u, n in own_counts.items() if np.any(n)}
     below: dict[uuid.UUID, bool] = {}  # a sub-unit keeps respondents of its own in the figures
     counted_at: dict[uuid.UUID, UnitRef] = {}
+    moved_into: dict[UnitRef, list[uuid.UUID]] = {}  # the units whose own respondents count in a unit's own group
     for unit in _post_order(tree):
         kids = tree.children.get(unit, [])
         has_below = any(below[c] for c in kids)
         n = own.get(unit)
         if has_below and n is not None and ((n > 0) & (n < k)).any():
             parent = tree.units[unit].parent_id
-            for u in [unit, *[m for m, at in counted_at.items() if at == unit]]:
+            group = [unit, *moved_into.pop(unit, [])]
+            for u in group:
                 counted_at[u] = parent
+            moved_into.setdefault(parent, []).extend(group)
             own[parent] = own[parent] + n if parent in own else n
             del own[unit]
         below[unit] = has_below or unit in own
     top = own.get(None)
     if top is not None and ((top > 0) & (top < k)).any():
-        counted_at = {u: at for u, at in counted_at.items() if at is not None}
+        arrived = [u for u, at in counted_at.items() if at is None]
+        if board is not None and board in tree.units and tree.units[board].parent_id is None:
+            counted_at.update(dict.fromkeys(arrived, board))
+        else:
+            for u in arrived:
+                if all(not tree.children.get(c) for c in tree.children.get(u, [])):
+                    del counted_at[u]
     return RollUp(counted_at)
 
 
