@@ -166,11 +166,11 @@ def _copy_responses(conn: psycopg.Connection, survey_id: uuid.UUID, unit_ids: li
     cur, des = current.tobytes(), desired.tobytes()
     width = current.shape[1]
     with conn.cursor() as cur_, cur_.copy("COPY responses (id, survey_id, unit_id, layer_id, language, source, "
-                                          "current, desired) FROM STDIN") as copy:
+                                          "current, desired, published) FROM STDIN") as copy:
         for r in range(len(unit_idx)):
             copy.write_row((uuid.uuid4(), survey_id, unit_ids[unit_idx[r]], layer_ids[layer_idx[r]],
                             "en" if english[r] else "nl", "web", cur[r * width:(r + 1) * width],
-                            des[r * width:(r + 1) * width]))
+                            des[r * width:(r + 1) * width], True))
 
 
 def _copy_invitations(conn: psycopg.Connection, survey_id: uuid.UUID, unit_ids: list[uuid.UUID],
@@ -208,9 +208,13 @@ def seed(session: Session, conn: psycopg.Connection, *, respondents: int, earlie
     now = utcnow()
     earlier = Survey(organisation_id=organisation.id, questionnaire_id=q.id, title="Wave 2025", languages=["en", "nl"],
                      ask_desired=True, min_group_size=5, status=SurveyStatus.closed,
-                     opened_at=now - timedelta(days=380), closed_at=now - timedelta(days=350))
+                     opened_at=now - timedelta(days=380), closed_at=now - timedelta(days=350),
+                     published_at=now - timedelta(days=350))
+    # the latest wave was closed (its responses published) and reopened: the benchmark's own submissions wait
+    # for its next close (`Bench.publish`)
     latest = Survey(organisation_id=organisation.id, questionnaire_id=q.id, title="Wave 2026", languages=["en", "nl"],
-                    ask_desired=True, min_group_size=5, status=SurveyStatus.open, opened_at=now - timedelta(days=7))
+                    ask_desired=True, min_group_size=5, status=SurveyStatus.open, opened_at=now - timedelta(days=7),
+                    published_at=now - timedelta(days=1))
     session.add_all([earlier, latest])
     session.flush()
     tokens = [new_token() for _ in range(spare_tokens)]

@@ -7,9 +7,11 @@ the 5 default layers, a custom questionnaire of 30 items in 6 dimensions, two wa
 with the desired frame, invitations at an 80% response rate), starts the real server (``culturegap serve``, one
 worker, on a free loopback port) and times every report endpoint with an organisation-admin key:
 
-- ``cold``: the first call after one new response was submitted through ``POST /api/v1/respond/submit``, which
-  changes the survey's response count and so invalidates the cached answers and anonymity map (the call reloads
-  and recomputes them, as the first report after every new response does in production);
+- ``cold``: the first call after new responses were published: five submitted through
+  ``POST /api/v1/respond/submit`` into one team's employees, then the wave closed (which publishes them: reports
+  show published responses only, ``app/responses/publication.py``) and reopened. That changes the survey's count
+  of published responses and so invalidates the cached answers and anonymity maps (the call reloads and recomputes
+  them, as the first report after every publication does in production);
 - ``warm``: the median of ``--repeats`` further calls (answers and anonymity map cached in the worker; the report
   itself is computed afresh every time).
 
@@ -58,6 +60,7 @@ from app.migrate import upgrade  # noqa: E402
 from bench._seed import Seeded, seed  # noqa: E402
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/culturegap_bench"
+PUBLISH_BATCH = 5  # new responses per publication: the minimum group size, in one group
 RAW_SQL = "SELECT unit_id, layer_id, current, desired FROM responses WHERE survey_id = %s"
 REPORT_TARGET_S = 2.0
 READINESS_TARGET_RATIO = 3.0
@@ -231,19 +234,28 @@ class Bench:
         return elapsed, cpu, len(r.content)
 
     def submit(self) -> float:
-        """One new response through the respondent's API (invalidates the cached answers)."""
-        if not self.tokens:
+        """New responses published: PUBLISH_BATCH of them through the respondent's API (all in one team's employee
+        group, so that a publication takes them: `app.responses.publication`), then the wave's close, which
+        publishes them (and invalidates the cached answers), and its reopening. Returns the submissions' time."""
+        if len(self.tokens) < PUBLISH_BATCH:
             raise SystemExit("out of invitation tokens")
-        token = self.tokens.pop()
-        answers = {k: 1 + (i * 7 + self.submitted) % 5 for i, k in enumerate(self.s.item_keys)}
-        t0 = time.perf_counter()
-        r = httpx.post(f"{self.server.base_url}/api/v1/respond/submit", headers={"X-Survey-Token": token},
-                       json={"language": "nl", "current": answers, "desired": answers}, timeout=60)
-        elapsed = time.perf_counter() - t0
-        if r.status_code != 201:
-            raise SystemExit(f"submit -> {r.status_code}: {r.text[:500]}")
-        self.submitted += 1
-        return elapsed
+        elapsed = 0.0
+        for _ in range(PUBLISH_BATCH):
+            token = self.tokens.pop()
+            answers = {k: 1 + (i * 7 + self.submitted) % 5 for i, k in enumerate(self.s.item_keys)}
+            t0 = time.perf_counter()
+            r = httpx.post(f"{self.server.base_url}/api/v1/respond/submit", headers={"X-Survey-Token": token},
+                           json={"language": "nl", "current": answers, "desired": answers}, timeout=60)
+            elapsed += time.perf_counter() - t0
+            if r.status_code != 201:
+                raise SystemExit(f"submit -> {r.status_code}: {r.text[:500]}")
+            self.submitted += 1
+        survey = f"/api/v1/organisations/{self.s.organisation_id}/surveys/{self.s.survey_id}"
+        for action in ("close", "reopen"):
+            r = self.client.post(f"{survey}/{action}")
+            if r.status_code != 200:
+                raise SystemExit(f"{action} -> {r.status_code}: {r.text[:500]}")
+        return elapsed / PUBLISH_BATCH
 
     def endpoint(self, label: str, path: str, params: dict[str, str], repeats: int) -> Timing:
         t = Timing(label)
@@ -402,7 +414,7 @@ def measure(url: str, respondents: int, teams: int, repeats: int) -> tuple[dict[
     t0 = time.perf_counter()
     with Session(engine) as session, psycopg.connect(libpq(url)) as conn:
         seeded = seed(session, conn, respondents=respondents, earlier_respondents=respondents, teams=teams,
-                      spare_tokens=len(endpoints_placeholder()) + 10)
+                      spare_tokens=(len(endpoints_placeholder()) + 10) * PUBLISH_BATCH)
         pg = _pg_version(conn)
     seed_seconds = time.perf_counter() - t0
     engine.dispose()
