@@ -129,9 +129,11 @@ def test_no_response_links_to_a_token(org: OrgContext, http: Any) -> None:
     first = item_keys(org)[0]
     for token in tokens:
         assert submit(http, token, {first: 4}).status_code == 201
-    # The table can't hold a link: no column or foreign key refers to an invitation, and no timestamp.
+    # The table can't hold a link: no column or foreign key refers to an invitation, and no timestamp (`published`
+    # is one flag per survey's publication: responses of one close share it).
     columns = {c.name for c in Response.__table__.columns}
-    assert columns == {"id", "survey_id", "unit_id", "layer_id", "language", "source", "current", "desired"}
+    assert columns == {"id", "survey_id", "unit_id", "layer_id", "language", "source", "current", "desired",
+                       "published"}
     assert {fk.column.table.name for fk in Response.__table__.foreign_keys} == {"surveys", "units", "layers"}
     assert not {c.name for c in Invitation.__table__.columns} & {"response_id", "response"}
     # And no stored response carries a value of an invitation.

@@ -53,7 +53,7 @@ def group_scores(rows: list[dict[str, str]], items: list[dict[str, Any]], unit: 
     for row in rows:
         if (row["unit"] == unit or row["unit"].startswith(unit + "/")) and row["layer"] != not_layer:
             values = [6 - int(row[i["key"]]) if i["reverse"] else int(row[i["key"]]) for i in items if row[i["key"]]]
-            if len(values) >= 3:
+            if len(values) == len(items):  # a dimension's figures rest on those who answered all of it
                 out.append(np.mean(values))
     return np.array(out)
 
@@ -174,7 +174,7 @@ def test_blind_spot_of_a_small_group_is_suppressed(org):
     assert report["group"]["suppressed"] is True and report["group"]["n"] is None
     for figures in report["dimensions"]:
         assert figures["leader_score"] is not None  # the leader's own, named answers
-        assert figures["reason"] == "suppressed"
+        assert figures["reason"] == "below_minimum"
         assert all(figures[k] is None for k in ("n", "mean", "ci", "difference", "standardised_difference",
                                                 "percentile_rank"))
     table = list(csv.DictReader(io.StringIO(blind_spot(org.admin, org, data.id, leader["id"], format="csv").text)))

@@ -134,10 +134,12 @@ def test_a_draft_saved_on_one_worker_resumes_on_the_other_and_a_used_token_is_re
 def test_a_new_response_shows_in_the_reports_of_every_worker(org: OrgContext, workers: Workers, http: httpx.Client
                                                              ) -> None:
     survey = open_survey(org, min_group_size=3)
-    tokens = invite(org, survey["id"], org.unit("Team"), 5)
+    tokens = invite(org, survey["id"], org.unit("Team"), 6)
     answers = dict.fromkeys(item_keys(org), 4)
     for token in tokens[:3]:
         assert submit(http, token, answers).status_code == 201
+    survey_url = f"{org.prefix}/surveys/{survey['id']}"
+    assert org.admin.post(f"{survey_url}/close").status_code == 200  # figures are of published responses
     profile = f"{org.prefix}/surveys/{survey['id']}/reports/profile"
     auth = {"Authorization": org.admin.headers["Authorization"]}
 
@@ -147,7 +149,10 @@ def test_a_new_response_shows_in_the_reports_of_every_worker(org: OrgContext, wo
         return int(response.json()["group"]["n"])
 
     assert (n_on(0), n_on(1)) == (3, 3)  # both workers have now cached this survey's answers
-    for expected, (token, worker) in enumerate(zip(tokens[3:], (0, 1), strict=True), start=4):
+    assert org.admin.post(f"{survey_url}/reopen").status_code == 200
+    for token, worker in zip(tokens[3:], (0, 1, 0), strict=True):
         assert workers.via(worker, "POST", f"{RESPOND}/submit", headers=token_headers(token),
                            json={"language": "en", "current": answers, "desired": {}}).status_code == 201
-        assert (n_on(1 - worker), n_on(worker)) == (expected, expected)
+    assert (n_on(0), n_on(1)) == (3, 3)  # not published yet: the same figures on both
+    assert workers.via(1, "POST", f"{survey_url}/close", headers=auth).status_code == 200
+    assert (n_on(0), n_on(1)) == (6, 6)  # the publication, seen by the other worker at once

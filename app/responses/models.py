@@ -23,4 +23,4 @@ class Response(IdMixin, Base):
     source: Mapped[str] = mapped_column(String(10))  # "web" or "import"
     current: Mapped[bytes] = mapped_column(LargeBinary)
     desired: Mapped[bytes | None] = mapped_column(LargeBinary)
-    published: Mapped[bool] = mapped_column(server_default=false(), default=False)
+    published: Mapped[bool] = mapped_column(server_default=false())

@@ -14,6 +14,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
+import app.db
+
 revision: str = '9d4e1a7c2b80'
 down_revision: str | None = '3f7a2c9e4b61'
 branch_labels: str | Sequence[str] | None = None
@@ -24,7 +26,7 @@ def upgrade() -> None:
     with op.batch_alter_table('responses', schema=None) as batch_op:
         batch_op.add_column(sa.Column('published', sa.Boolean(), server_default=sa.false(), nullable=False))
     with op.batch_alter_table('surveys', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('published_at', sa.DateTime(), nullable=True))
+        batch_op.add_column(sa.Column('published_at', app.db.UTCDateTime(timezone=True), nullable=True))
     op.execute("UPDATE responses SET published = true WHERE survey_id IN "
                "(SELECT id FROM surveys WHERE status <> 'open')")
     op.execute("UPDATE surveys SET published_at = coalesce(closed_at, created_at) WHERE status <> 'open' "
