@@ -177,10 +177,11 @@ def _layer_side(ctx: ReportContext, layers: list[Layer], lang: Lang) -> tuple[Ga
     cells: list[Cell] = [(ctx.scope, layer.id) for layer in layers]
     visible = union_visible(ctx.suppression, cells)
     n = sum(ctx.suppression.n(*cell) for cell in cells)
+    unpublished = not visible and any(ctx.suppression.reason(*cell) == "not_published" for cell in cells)
     name = " + ".join(str(layer.names.get(lang) or layer.key) for layer in layers)
     return GapSide(name=name, layer_keys=[layer.key for layer in layers], unit_id=ctx.scope,
                    unit_path=ctx.unit_path(ctx.scope), n=n if visible else None, suppressed=not visible,
-                   reason=_why_hidden(ctx, visible, n)), visible
+                   reason="not_published" if unpublished else _why_hidden(ctx, visible, n)), visible
 
 
 def perception_gaps(ctx: ReportContext, sets: list[tuple[list[Layer], list[Layer]]], reference: list[str] | None,

@@ -32,7 +32,7 @@ from app.reports.profile_service import group_ref
 from app.reports.rollup import RollUp
 from app.responses.models import Response as StoredResponse
 
-Reason = Literal["below_minimum", "protects_smaller_group", "no_invitations", "imported_responses",
+Reason = Literal["below_minimum", "protects_smaller_group", "not_published", "no_invitations", "imported_responses",
                  "more_responses_than_invitations"]
 Key = tuple[uuid.UUID | None, uuid.UUID | None]  # (unit or None = organisation, layer or None = every layer)
 
@@ -48,8 +48,8 @@ class RateRow(BaseModel):
     rate: float | None = Field(description="answered / invited, between 0 and 1; null when that would not be a "
                                            "response rate (see `reason`)")
     reason: Reason | None = Field(
-        description="Why `rate` is null: `below_minimum` or `protects_smaller_group` (the group is hidden: no "
-                    "`answered` either); "
+        description="Why `rate` is null: `below_minimum`, `protects_smaller_group` or `not_published` (the "
+                    "group is hidden: no `answered` either); "
                     "`no_invitations` (nobody in the group was invited: its responses, if any, were imported); "
                     "`imported_responses` (some of the group's responses were imported without invitations, so "
                     "answered / invited would overstate the rate); `more_responses_than_invitations` (more "
