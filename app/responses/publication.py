@@ -49,7 +49,6 @@ def publish(session: Session, survey: Survey) -> Publication:
         return Publication(0, waiting)
     session.execute(update(Response).where(Response.survey_id == survey.id, Response.published.is_(False))
                     .values(published=True))
-    if survey.published_at is None:
-        survey.published_at = utcnow()
+    survey.published_at = utcnow()
     session.flush()
     return Publication(waiting, 0)

@@ -34,4 +34,4 @@ class Survey(IdMixin, TimestampMixin, Base):
     closes_at: Mapped[datetime | None]
     opened_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
-    published_at: Mapped[datetime | None]  # when its figures were first published (app.responses.publication)
+    published_at: Mapped[datetime | None]  # when its figures were last published (app.responses.publication)

@@ -73,8 +73,9 @@ class SurveyRead(BaseModel):
     closes_at: datetime | None
     opened_at: datetime | None = Field(description="When it was first opened")
     closed_at: datetime | None = Field(description="When it was closed (null again after a reopen)")
-    published_at: datetime | None = Field(description="When its figures were first published: reports show the "
+    published_at: datetime | None = Field(description="When its figures were last published: reports show the "
                                                       "responses published when the survey stopped taking "
                                                       "responses (at its close, or after an import while it is "
-                                                      "not open); null until then")
+                                                      "not open); null until then. Responses that arrive after "
+                                                      "a publication wait for the next one that takes them")
     created_at: datetime

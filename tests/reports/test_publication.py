@@ -66,8 +66,9 @@ def test_after_a_reopening_late_responses_wait_for_enough_of_them(org, http):
     assert _report(org, survey["id"], "response-rates")["scope"]["answered"] == 13  # yet it is counted
     _action(org, survey["id"], "reopen")
     _answer(org, http, survey["id"], north, 4, value=2)  # five late ones in the one atom that has any
-    _action(org, survey["id"], "close")
+    last = _action(org, survey["id"], "close")
     assert _report(org, survey["id"], "profile")["group"]["n"] == 17
+    assert last["published_at"] > first["published_at"]  # the figures' date is that of the last publication
 
 
 def test_an_import_into_a_closed_wave_is_published_by_the_same_rule(org, http):
