@@ -51,8 +51,9 @@ class ReadinessDimension(BaseModel):
     mean: float | None = Field(description="Mean scale score (keyed answers)")
     ci: Interval | None
     reason: str | None = Field(description="Why the mean is missing (`all_missing`, `n_below_2`)")
-    desired_gap: PairedGap | None = Field(description="Desired minus current (with d_z, CI, n and a Holm-adjusted "
-                                                      "paired t-test); null when ranked by mean")
+    desired_gap: PairedGap | None = Field(description="Desired minus current (with d_av, CI, n and a Holm-adjusted "
+                                                      "partially overlapping samples t-test); null when ranked "
+                                                      "by mean")
     reading: Reading | None
 
 

@@ -15,6 +15,7 @@ from app.reports.context import ReportDep
 from app.reports.figures import Interval
 from app.reports.profile_schemas import Lang
 from app.reports.readiness import RankBy, Readiness, readiness
+from app.reports.summary_csv import readiness_csv
 from app.reports.trend_schemas import Change, TrendReport, WaveFigure
 from app.reports.trend_service import parse_survey_ids, previous_wave, trend, wave_contexts
 
@@ -134,14 +135,14 @@ def get_blind_spot(
     return report
 
 
-@router.get("/readiness", name="get_readiness", responses=problem_responses(409))
+@router.get("/readiness", name="get_readiness", response_model=Readiness, responses={**problem_responses(409), **CSV})
 def get_readiness(
     ctx: ReportDep,
     rank_by: Annotated[RankBy, Query(description="`auto`: by the current-vs-desired gap when the survey asked the "
                                                  "desired frame, else by mean; `desired_gap` (409 when not asked); "
                                                  "`mean`")] = "auto",
-    lang: LangQuery = "en",
-) -> Readiness:
+    lang: LangQuery = "en", format: FormatQuery = "json",
+) -> Readiness | Response:
     """Learning-culture readiness at a glance, for the organisation or the scope unit: the page to read first.
 
     * `dimensions`: ranked by the current-vs-desired gap (largest |desired - current| first, with d_av, CI, n and
@@ -155,5 +156,8 @@ def get_readiness(
       dimension). Teams with a hidden dimension are left out; hidden teams never appear.
 
     Every entry has a one-line `reading` in English and Dutch. When the scope itself is too small to show, the
-    answer is `suppressed: true` with empty lists."""
-    return readiness(ctx, rank_by, lang)
+    answer is `suppressed: true` with empty lists.
+
+    CSV (`format=csv`): one row per dimension, highlighted perception gap and team (`section` says which)."""
+    report = readiness(ctx, rank_by, lang)
+    return readiness_csv(report) if format == "csv" else report
