@@ -86,12 +86,11 @@ def _decode(codes: npt.NDArray[np.uint8]) -> tuple[npt.NDArray[np.float32], npt.
 
 def complete_dimensions(answers: npt.NDArray[np.float32], scale: Scale) -> npt.NDArray[np.float32]:
     """`answers` with every dimension a respondent did not answer completely (an item NaN) set to NaN."""
-    out = answers.copy()
-    for d in range(scale.n_dimensions):
-        items = scale.items_of(d)
-        incomplete = np.isnan(answers[:, items]).any(axis=1)
-        out[np.ix_(incomplete, items)] = np.nan
-    return out
+    missing = np.isnan(answers)
+    of_dimension = np.zeros((scale.n_items, scale.n_dimensions), dtype=np.float32)
+    of_dimension[np.arange(scale.n_items), scale.item_dimension] = 1.0
+    incomplete = (missing.astype(np.float32) @ of_dimension) > 0  # respondents x dimensions: an item missing
+    return np.where(incomplete[:, scale.item_dimension], np.float32(np.nan), answers)
 
 
 def _codes(values: list[T]) -> tuple[tuple[T, ...], npt.NDArray[np.int64]]:

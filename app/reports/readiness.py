@@ -164,8 +164,8 @@ def _teams(ctx: ReportContext, lang: Lang) -> tuple[list[TeamReadiness], list[Te
         means[:-1, d] = team.mean[:-1]
         whole = describe(table.regroup(np.zeros(len(units) + 1, dtype=np.int64), labels=np.array([0])))
         means[-1, d] = whole.mean[0]
-    counts = np.array([[int(np.sum(~np.isnan(scores[:, d]) & (codes == i))) for d in dims]
-                       for i in range(len(units))]).reshape(len(units), len(dims))
+    counts = np.stack([np.bincount(codes[~np.isnan(scores[:, d])], minlength=len(units) + 1)[:-1] for d in dims],
+                      axis=1)
     totals = (~np.isnan(scores)).sum(axis=0)
     out = []
     for i, u in enumerate(units):
