@@ -49,7 +49,7 @@ STRUCTURE = {
     },
 }
 # employees: a team too small to show, as real ones are (and its sibling hidden so that it can't be subtracted)
-SMALL_TEAMS = {"Team Toezicht": 2}
+SMALL_TEAMS = {"Team Water": 2}
 DEPARTMENT_STAFF: dict[str, int] = {}  # employees attached to the department itself (its own group stays there)
 BOARD_UNIT = "Bestuur en Directieraad"
 DIMENSION_MEANS = {"openness": 3.3, "collegiality": 3.8, "transparency": 2.9, "diversity": 3.5,

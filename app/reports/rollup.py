@@ -70,7 +70,10 @@ def roll_up(tree: UnitTree, own_counts: Mapping[uuid.UUID, int | npt.NDArray[np.
         kids = tree.children.get(unit, [])
         has_below = any(below[c] for c in kids)
         n = own.get(unit)
-        if has_below and n is not None and ((n > 0) & (n < k)).any():
+        # a unit's own group moves when small in any respondent set; a team (all its respondents are its own group)
+        # only when small in all: a team of k or more stays, and the maps hide what is small in one set of it
+        small = n is not None and (((n > 0) & (n < k)).any() if has_below else 0 < n[0] < k)
+        if small and n is not None:
             parent = tree.units[unit].parent_id
             group = [unit, *moved_into.pop(unit, [])]
             for u in group:
