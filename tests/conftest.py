@@ -62,9 +62,21 @@ def drop_database(url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def database_url() -> Iterator[str]:
+def mailbox() -> Iterator["Mailbox"]:
+    """A real SMTP server on 127.0.0.1 that the suite's server sends its mail to; what it received."""
+    from tests.mailbox import smtp_server
+
+    with smtp_server() as (box, port):
+        os.environ.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(port), SMTP_SECURITY="none",
+                          MAIL_FROM="culturegap@test.invalid")
+        yield box
+
+
+@pytest.fixture(scope="session")
+def database_url(mailbox: "Mailbox") -> Iterator[str]:
     url = make_database("suite")
     os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789abcdef")
     # Every test's requests come from 127.0.0.1: the limits stay on (their code runs in every test) but out of
     # reach. tests/test_abuse.py runs servers of its own with small limits.
     os.environ.setdefault("RESPOND_RATE_LIMIT", "1000000")
@@ -148,3 +160,4 @@ def artifacts() -> Path:
 
 
 from tests.factories import OrgContext  # noqa: E402  (for the fixture annotations above)
+from tests.mailbox import Mailbox  # noqa: E402
