@@ -1,6 +1,7 @@
+import uuid
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, IdMixin, TimestampMixin
@@ -8,10 +9,13 @@ from app.db import Base, IdMixin, TimestampMixin
 
 class OutgoingMail(IdMixin, TimestampMixin, Base):
     """A message waiting to be sent, written in the transaction that asked for it (so a rolled-back request sends
-    nothing). The body is erased once the message is sent or given up, so a sign-in link in it does not stay."""
+    nothing). A sent message is deleted (the audit log says a link was sent); one given up keeps its recipient
+    and error for the operator, without its body, until its organisation is deleted."""
 
     __tablename__ = "outgoing_mail"
 
+    organisation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"),
+                                                              index=True)
     recipient: Mapped[str] = mapped_column(String(254))
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str | None] = mapped_column(Text)

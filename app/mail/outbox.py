@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from app.config import Settings, get_settings
@@ -22,8 +22,10 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 
 
-def enqueue(session: Session, recipient: str, text: Text, *, expires_at: datetime) -> uuid.UUID:
-    mail = OutgoingMail(recipient=recipient, subject=text.subject, body=text.body, attempts=0, expires_at=expires_at)
+def enqueue(session: Session, recipient: str, text: Text, *, expires_at: datetime,
+            organisation_id: uuid.UUID | None) -> uuid.UUID:
+    mail = OutgoingMail(organisation_id=organisation_id, recipient=recipient, subject=text.subject, body=text.body,
+                        attempts=0, expires_at=expires_at)
     session.add(mail)
     session.flush()
     return mail.id
@@ -69,13 +71,13 @@ def _claim(mail_id: uuid.UUID, attempts: int) -> OutgoingMail | None:
 
 
 def _finish(mail_id: uuid.UUID, *, error: str | None, give_up: bool) -> None:
-    now = utcnow()
-    values: dict[str, object] = {"last_error": error[:300] if error else None}
-    if error is None:
-        values.update(sent_at=now, body=None)  # the link in it does not stay behind
-    elif give_up:
-        values.update(failed_at=now, body=None)
     with get_sessionmaker().begin() as session:
+        if error is None:  # sent: nothing of it stays (the link in it least of all)
+            session.execute(delete(OutgoingMail).where(OutgoingMail.id == mail_id))
+            return
+        values: dict[str, object] = {"last_error": error[:300]}
+        if give_up:
+            values.update(failed_at=utcnow(), body=None)
         session.execute(update(OutgoingMail).where(OutgoingMail.id == mail_id).values(**values))
 
 

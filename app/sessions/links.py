@@ -3,6 +3,7 @@ e-mail address, and the same answer whether or not the address belongs to anyone
 
 import enum
 import hashlib
+import hmac
 import secrets
 import uuid
 from dataclasses import dataclass, field
@@ -53,6 +54,12 @@ def _hash(value: str) -> str:
     return hashlib.sha256(value.encode()).hexdigest()
 
 
+def _subject(kind: str, value: str) -> str:
+    """A rate count's key: keyed with SECRET_KEY when there is one, so the table can't be reversed by hashing
+    guessed e-mail addresses."""
+    return hmac.new(get_settings().secret_key.encode(), f"{kind}:{value}".encode(), hashlib.sha256).hexdigest()
+
+
 def throttle(session: Session, client_host: str | None, email: str) -> None:
     """Count the request against both limits; 429 (and nothing sent) past either. Counted for every address, known
     or not, so the limit tells nothing either."""
@@ -60,8 +67,8 @@ def throttle(session: Session, client_host: str | None, email: str) -> None:
     now = utcnow()
     since = now - timedelta(minutes=settings.sign_in_window_minutes)
     session.execute(delete(SignInRequest).where(SignInRequest.created_at < since))
-    subjects = {_hash("address:" + client_id(client_host)): settings.sign_in_address_limit,
-                _hash("email:" + email): settings.sign_in_email_limit}
+    subjects = {_subject("address", client_id(client_host)): settings.sign_in_address_limit,
+                _subject("email", email): settings.sign_in_email_limit}
     for subject, limit in subjects.items():
         count = session.scalar(select(func.count()).select_from(SignInRequest).where(
             SignInRequest.subject == subject, SignInRequest.created_at >= since)) or 0
@@ -106,7 +113,8 @@ def send_links(session: Session, email: str, language: str, base_url: str) -> Li
         text = messages.sign_in_link(language, name=person.name, organisation=organisation.name,
                                      link=base_url.rstrip("/") + LINK_PATH + token,
                                      minutes=settings.sign_in_link_minutes)
-        out.mail_ids.append(outbox.enqueue(session, person.email, text, expires_at=expires))
+        out.mail_ids.append(outbox.enqueue(session, person.email, text, expires_at=expires,
+                                           organisation_id=person.organisation_id))
         audit_service.record(session, AuditAction.person_sign_in_link_sent, person.id,
                              organisation_id=person.organisation_id, actor=None)
     session.flush()

@@ -37,8 +37,9 @@ class SignInLink(IdMixin, TimestampMixin, Base):
 
 
 class SignInRequest(Base):
-    """One request for a sign-in link, counted per client address and per e-mail address (both as hashes, so the
-    table names nobody) for the rate limits. Rows older than the window are deleted as new ones come in."""
+    """One request for a sign-in link, counted per client address and per e-mail address (both as HMACs under
+    SECRET_KEY, so the table names nobody) for the rate limits. Rows older than the window are deleted as new ones
+    come in. Not tied to an organisation: addresses that belong to nobody are counted too."""
 
     __tablename__ = "sign_in_requests"
 

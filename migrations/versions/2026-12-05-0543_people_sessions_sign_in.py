@@ -22,6 +22,7 @@ depends_on: str | Sequence[str] | None = None
 
 def upgrade() -> None:
     op.create_table('outgoing_mail',
+    sa.Column('organisation_id', sa.Uuid(), nullable=True),
     sa.Column('recipient', sa.String(length=254), nullable=False),
     sa.Column('subject', sa.String(length=300), nullable=False),
     sa.Column('body', sa.Text(), nullable=True),
@@ -32,9 +33,11 @@ def upgrade() -> None:
     sa.Column('expires_at', app.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('id', sa.Uuid(), nullable=False),
     sa.Column('created_at', app.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_outgoing_mail_organisation_id_organisations'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_outgoing_mail'))
     )
     with op.batch_alter_table('outgoing_mail', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_outgoing_mail_organisation_id'), ['organisation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_outgoing_mail_sent_at'), ['sent_at'], unique=False)
 
     op.create_table('sign_in_requests',
@@ -193,5 +196,6 @@ def downgrade() -> None:
     op.drop_table('sign_in_requests')
     with op.batch_alter_table('outgoing_mail', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outgoing_mail_sent_at'))
+        batch_op.drop_index(batch_op.f('ix_outgoing_mail_organisation_id'))
 
     op.drop_table('outgoing_mail')
