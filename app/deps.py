@@ -62,10 +62,10 @@ def get_principal(request: Request, session: SessionDep,
     if found is None:
         raise Unauthorized("The session has ended: sign in again.")
     row, person = found
-    if request.method not in READ_METHODS and not session_service.csrf_matches(
-            row, request.headers.get(session_service.CSRF_HEADER)):
+    writes = request.method not in READ_METHODS
+    if writes and not session_service.csrf_matches(row, request.headers.get(session_service.CSRF_HEADER)):
         raise Forbidden("A change made with a session needs its CSRF token in the X-CSRF-Token header.")
-    session_service.touch(row)
+    session_service.touch(row, session if writes else None)
     return session_service.principal_of(session, row, person)
 
 

@@ -81,6 +81,8 @@ def database_url(mailbox: "Mailbox") -> Iterator[str]:
     # reach. tests/test_abuse.py runs servers of its own with small limits.
     os.environ.setdefault("RESPOND_RATE_LIMIT", "1000000")
     os.environ.setdefault("RESPOND_FAILED_LIMIT", "1000000")
+    os.environ.setdefault("SIGN_IN_ADDRESS_LIMIT", "1000000")  # tests/test_sign_in_links.py tests the limits
+    os.environ.setdefault("SIGN_IN_EMAIL_LIMIT", "1000000")
     from app.config import get_settings
     from app.db import get_engine, get_sessionmaker
     from app.migrate import upgrade

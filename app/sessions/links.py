@@ -87,8 +87,11 @@ def sso_domains(session: Session, domain: str) -> list[Organisation]:
     return sorted((org for sso, org in rows if domain in sso.allowed_domains), key=lambda o: o.name)
 
 
-def _single_sign_on_orgs(session: Session) -> set[uuid.UUID]:
-    return set(session.scalars(select(SingleSignOn.organisation_id).where(SingleSignOn.enabled.is_(True))))
+def must_use_single_sign_on(session: Session, person: Person) -> bool:
+    """Whether the person signs in with their organisation's single sign-on (it is on, for their address's domain)
+    and so gets no links. Others of the organisation (say, an outside consultant) still sign in by link."""
+    sso = session.get(SingleSignOn, person.organisation_id)
+    return sso is not None and sso.enabled and person.email.rpartition("@")[2] in sso.allowed_domains
 
 
 @dataclass
@@ -97,13 +100,12 @@ class LinkRequest:
 
 
 def send_links(session: Session, email: str, language: str, base_url: str) -> LinkRequest:
-    """A link for each active person with this address in an organisation without single sign-on; mails queued."""
+    """A link for each active person with this address who doesn't sign in with single sign-on; mails queued."""
     settings = get_settings()
     out = LinkRequest()
     people = session.scalars(select(Person).where(Person.email == email, Person.deactivated_at.is_(None)))
-    sso = _single_sign_on_orgs(session)
     for person in people:
-        if person.organisation_id in sso:
+        if must_use_single_sign_on(session, person):
             continue
         organisation = session.get(Organisation, person.organisation_id)
         assert organisation is not None  # a foreign key
@@ -136,7 +138,7 @@ def use_link(session: Session, token: str) -> Person | SignInFailure:
         reason = SignInFailure.expired_link
     elif person.deactivated_at is not None:
         reason = SignInFailure.deactivated
-    elif person.organisation_id in _single_sign_on_orgs(session):
+    elif must_use_single_sign_on(session, person):
         reason = SignInFailure.single_sign_on_required
     elif not session.execute(update(SignInLink).where(SignInLink.id == link.id, SignInLink.used_at.is_(None))
                              .values(used_at=utcnow())).rowcount:  # type: ignore[attr-defined]

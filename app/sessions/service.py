@@ -81,15 +81,20 @@ def find(session: Session, secret: str) -> tuple[UserSession, Person] | None:
     return row, person
 
 
-def touch(row: UserSession) -> None:
-    """Move the idle deadline on, at most once a minute, in a transaction of its own (a GET's own session only
-    reads)."""
+def touch(row: UserSession, request_session: Session | None) -> None:
+    """Move the idle deadline on, at most once a minute: in the request's own transaction when it writes anyway
+    (`request_session`; on SQLite it holds the one write lock, so another transaction would wait for it), else in
+    one of its own (a GET's session only reads)."""
     now = utcnow()
     if now - row.last_seen_at < TOUCH_EVERY:
         return
+    statement = (update(UserSession).where(UserSession.id == row.id, UserSession.revoked_at.is_(None))
+                 .values(last_seen_at=now))
+    if request_session is not None:
+        request_session.execute(statement)
+        return
     with get_sessionmaker().begin() as writer:
-        writer.execute(update(UserSession).where(UserSession.id == row.id, UserSession.revoked_at.is_(None))
-                       .values(last_seen_at=now))
+        writer.execute(statement)
 
 
 def csrf_matches(row: UserSession, sent: str | None) -> bool:
