@@ -51,6 +51,7 @@ def import_people(session: Session, organisation: Organisation, tree: UnitTree, 
     seen: dict[str, int] = {}
     for line, row in rows:
         units: list[uuid.UUID] = []
+        known_before = len(problems.errors)
         for raw_path in filter(None, (p.strip() for p in row.get("units", "").split("|"))):
             key = "/".join(part.strip().casefold() for part in raw_path.split("/"))
             if key not in paths:
@@ -63,6 +64,8 @@ def import_people(session: Session, organisation: Organisation, tree: UnitTree, 
             for e in exc.errors():
                 column = str(e["loc"][0]) if e["loc"] else ""
                 problems.error(line, "units" if column == "unit_ids" else column, str(e["msg"]))
+            continue
+        if len(problems.errors) > known_before:  # an unknown unit path: said once for the line
             continue
         if (problem := service.unit_problem(data.role, data.unit_ids, tree)) is not None:
             problems.error(line, "units", problem)
