@@ -158,6 +158,20 @@ def finish(session: Session, sso: SingleSignOn, flow: SignInFlow, code: str, red
     except SignInError as exc:
         raise fail(exc.reason, exc) from exc
     email = claims.get(sso.email_claim)
+    if email is None and isinstance(metadata.get("userinfo_endpoint"), str) and tokens.get("access_token"):
+        # Some providers (oidc-provider, Keycloak with some settings) give the profile at the userinfo endpoint
+        # only. Its answer counts only for the same subject as the verified ID token.
+        try:
+            with _client(sso, redirect_uri) as client:
+                client.token = tokens
+                info = client.get(metadata["userinfo_endpoint"], timeout=get_settings().oidc_timeout)
+            info.raise_for_status()
+            profile = info.json()
+        except (requests.RequestException, ValueError) as exc:
+            raise fail(SignInFailure.provider_unreachable, exc) from exc
+        if isinstance(profile, dict) and profile.get("sub") == claims["sub"]:
+            email = profile.get(sso.email_claim)
+            claims.setdefault("email_verified", profile.get("email_verified"))
     if not isinstance(email, str) or "@" not in email or claims.get("email_verified") is False:
         raise fail(SignInFailure.no_email)
     email = email.strip().lower()

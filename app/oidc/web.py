@@ -113,9 +113,7 @@ def _failed(session: Session, error: SignInError, language: str) -> HTMLResponse
                              organisation_id=error.organisation_id, actor=None, method=SignInMethod.oidc,
                              reason=error.reason)
     log.info("single sign-on failed: %s", error.reason.value, exc_info=error.__cause__ is not None)
-    answer = error_page(error.reason, language, _status(error.reason))
-    answer.delete_cookie(FLOW_COOKIE, path="/auth/oidc")
-    return answer
+    return error_page(error.reason, language, _status(error.reason))  # the flow cookie stays: see the callback
 
 
 @router.get("/start", name="oidc_start")
@@ -144,7 +142,9 @@ def oidc_callback(request: Request, session: WriteSessionDep,
                   code: Annotated[str | None, Query(max_length=2000)] = None,
                   error: Annotated[str | None, Query(max_length=200)] = None,
                   iss: Annotated[str | None, Query(max_length=500)] = None) -> Response:
-    """The provider sends the browser back here with a code (or an error); signed in, it goes to the dashboard."""
+    """The provider sends the browser back here with a code (or an error); signed in, it goes to the dashboard.
+    A failure leaves the flow cookie alone: a stray request (a made-up state) must not break the flow in progress;
+    the cookie ends with the flow (10 minutes) anyway."""
     language = _language(None, request)
     try:
         if not state:
