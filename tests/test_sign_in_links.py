@@ -86,7 +86,7 @@ def test_the_mail_speaks_dutch_or_english(org: OrgContext, http: httpx.Client, m
     request_link(http, mailbox, person["email"], language="nl")
     request_link(http, mailbox, person["email"], language="en")
     dutch, english = mailbox.to(person["email"])[-2:]
-    assert dutch.subject.startswith("Je aanmeldlink") and "Hallo Kees" in dutch.text and "15 minuten" in dutch.text
+    assert dutch.subject.startswith("Uw aanmeldlink") and "Beste Kees" in dutch.text and "15 minuten" in dutch.text
     assert english.subject.startswith("Your sign-in link") and "Hello Kees" in english.text
     assert dutch.token() != english.token()  # each request its own link; both work once
     for mail in (dutch, english):

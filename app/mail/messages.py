@@ -18,12 +18,12 @@ _SIGN_IN = {
              "{link}\n\n"
              "If you did not ask for it, ignore this mail: nobody can sign in without the link.\n"),
     "nl": Text(
-        subject="Je aanmeldlink voor {organisation}",
-        body="Hallo {name},\n\n"
-             "Iemand (hopelijk jij) wil zich aanmelden bij het cultuurdashboard van {organisation}.\n"
-             "Open deze link binnen {minutes} minuten om je aan te melden. Hij werkt één keer:\n\n"
+        subject="Uw aanmeldlink voor {organisation}",
+        body="Beste {name},\n\n"
+             "Iemand (hopelijk u) wil zich aanmelden bij het cultuurdashboard van {organisation}.\n"
+             "Open deze link binnen {minutes} minuten om u aan te melden. Hij werkt één keer:\n\n"
              "{link}\n\n"
-             "Heb je hier niet om gevraagd? Negeer dan deze mail: zonder de link kan niemand zich aanmelden.\n"),
+             "Hebt u hier niet om gevraagd? Negeer deze mail dan: zonder de link kan niemand zich aanmelden.\n"),
 }
 
 

@@ -62,17 +62,18 @@ _TEXT = {
     "nl": {
         "title": "Aanmelden is niet gelukt",
         "again": "Terug naar aanmelden",
-        SignInFailure.provider_unreachable: "De aanmelddienst van je organisatie is nu niet bereikbaar. Probeer "
+        SignInFailure.provider_unreachable: "De aanmelddienst van uw organisatie is nu niet bereikbaar. Probeer "
                                             "het over een paar minuten opnieuw.",
-        SignInFailure.provider_error: "De aanmelddienst van je organisatie heeft de aanmelding niet geaccepteerd. "
+        SignInFailure.provider_error: "De aanmelddienst van uw organisatie heeft de aanmelding niet geaccepteerd. "
                                       "Probeer het opnieuw; blijft het misgaan, meld het dan aan de beheerder van "
-                                      "je organisatie.",
-        SignInFailure.unknown_person: "Je bent aangemeld bij je organisatie, maar je hebt geen toegang tot dit "
-                                      "dashboard. Vraag de beheerder van je organisatie om toegang.",
-        SignInFailure.deactivated: "Je toegang tot dit dashboard is uitgezet. Vraag de beheerder van je "
+                                      "uw organisatie.",
+        SignInFailure.unknown_person: "U bent aangemeld bij uw organisatie, maar u hebt geen toegang tot dit "
+                                      "dashboard. Vraag de beheerder van uw organisatie om toegang.",
+        SignInFailure.deactivated: "Uw toegang tot dit dashboard is uitgezet. Vraag de beheerder van uw "
                                    "organisatie of dat klopt.",
-        SignInFailure.domain_not_allowed: "Met dit e-mailadres mag je je hier niet aanmelden voor je organisatie.",
-        SignInFailure.no_email: "De aanmelddienst van je organisatie heeft je e-mailadres niet doorgegeven.",
+        SignInFailure.domain_not_allowed: "Met dit e-mailadres kunt u zich hier niet aanmelden voor uw "
+                                          "organisatie.",
+        SignInFailure.no_email: "De aanmelddienst van uw organisatie heeft uw e-mailadres niet doorgegeven.",
         "default": "Deze aanmeldpoging is niet meer geldig (al gebruikt, verlopen of in een andere browser "
                    "begonnen). Begin opnieuw.",
     },
