@@ -4,7 +4,7 @@ from datetime import datetime
 from typing import Annotated
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
 
 _DOMAIN = re.compile(r"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$")
 
@@ -59,7 +59,7 @@ class SingleSignOnSet(BaseModel):
     allowed_domains: Annotated[list[Domain], Field(min_length=1, max_length=20)] = Field(
         description="Only addresses of these domains sign in; e-mail addresses of these domains are sent to "
                     "single sign-on instead of getting a link")
-    enabled: bool = Field(default=True, description="false: kept, but nobody signs in with it (links are mailed)")
+    enabled: StrictBool = Field(default=True, description="false: kept, but nobody signs in with it (links are mailed)")
 
 
 class SingleSignOnRead(BaseModel):

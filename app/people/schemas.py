@@ -4,7 +4,7 @@ import uuid
 from datetime import datetime
 from typing import Annotated
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
 
 from app.text import ShortText
 
@@ -56,7 +56,7 @@ class PersonUpdate(BaseModel):
     name: ShortText | None = None
     role: PersonRole | None = Field(default=None, description=ROLE_TEXT)
     unit_ids: UnitIds | None = None
-    active: bool | None = Field(default=None, description="false: the person can't sign in, and their sessions "
+    active: StrictBool | None = Field(default=None, description="false: the person can't sign in, and their sessions "
                                                           "end at once; true: they can again")
 
 
