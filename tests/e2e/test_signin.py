@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import LAPTOP, PHONE
-from tests.e2e.dashboard_helpers import SMALL_TARGETS, Demo, load_demo, loaded, page_errors
+from tests.e2e.dashboard_helpers import SMALL_TARGETS, Demo, fits_the_width, load_demo, loaded, page_errors
 from tests.mailbox import Mailbox
 from tests.oidc_provider import OidcProvider, oidc_provider
 from tests.people_factories import unique_email
@@ -70,6 +70,7 @@ def test_single_sign_on_on_a_laptop_in_english(demo: Demo, provider: OidcProvide
     expect(page.locator("#email-title")).to_have_text("Sign in")
     page.locator("#email-input").fill(person["email"])
     page.locator("#email-submit").click()
+    expect(page.locator("#sso-title")).to_be_visible()
     expect(page.locator("#sso-title")).to_have_text("Sign in with your organisation")
     page.screenshot(path=str(artifacts / "signin-sso-laptop-en.png"))
     page.get_by_role("link", name="Sign in with Gemeente Zuidhaven (demo)").click()
@@ -101,16 +102,19 @@ def test_an_emailed_link_on_a_phone_in_dutch(demo: Demo, provider: OidcProvider,
     expect(page.locator("#email-title")).to_have_text("Aanmelden")
     page.locator("#email-input").fill(person["email"])
     page.locator("#email-submit").click()
+    expect(page.locator("#sent-title")).to_be_visible()
     expect(page.locator("#sent-title")).to_have_text("Kijk in uw e-mail")
     expect(page.locator("#sent-text")).to_contain_text(person["email"])
     assert page.evaluate(SMALL_TARGETS) == []
+    assert fits_the_width(page)  # a long address wraps inside the card
     page.screenshot(path=str(artifacts / "signin-sent-phone-nl.png"), full_page=True)
 
     mail = mailbox.wait_for(person["email"])[-1]
     assert mail.subject.startswith("Uw aanmeldlink")
     page.goto(mail.link())
+    expect(page.locator("#link-title")).to_be_visible()
     expect(page.locator("#link-title")).to_have_text("Aanmelden afronden")
-    assert "link=" not in page.url  # the token left the address bar (and the history) at once
+    assert "link=" not in page.evaluate("location.href")  # the token left the address bar (and history) at once
     page.locator("#link-submit").click()
     page.wait_for_url("**/dashboard")
     _on_own_units(page, demo)
@@ -119,6 +123,7 @@ def test_an_emailed_link_on_a_phone_in_dutch(demo: Demo, provider: OidcProvider,
 
     again = tab.page.context.new_page()  # the same link, opened again: used up, said so in Dutch
     again.goto(mail.link())
+    expect(again.locator("#link-title")).to_be_visible()
     again.locator("#link-submit").click()
     expect(again.locator("#link-error-title")).to_have_text("Deze aanmeldlink werkt niet")
     expect(again.locator("#link-new")).to_be_visible()

@@ -48,7 +48,7 @@ const provider = new Provider(issuer, {
 provider.on("server_error", (ctx, err) => console.error("server_error", err));
 
 const page = (uid, error = "") => `<!doctype html><html lang="en"><head><meta charset="utf-8">
-<title>Test identity provider</title></head><body><h1>Test identity provider</h1>${error}
+<title>Test identity provider</title><link rel="icon" href="data:,"></head><body><h1>Test identity provider</h1>${error}
 <form method="post" action="/interaction/${uid}/login">
 <label>E-mail <input name="email" type="email" autocomplete="username" required></label>
 <button type="submit">Sign in at the provider</button></form></body></html>`;

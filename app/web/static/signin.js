@@ -155,10 +155,21 @@ $("lang-switch").addEventListener("click", (event) => {
 });
 
 // --- start -------------------------------------------------------------------------------------------------------
-const fragment = new URLSearchParams(location.hash.slice(1));
-if (fragment.get("link")) {
-  state.token = fragment.get("link");
-  history.replaceState(null, "", location.pathname + location.search); // the token leaves the address bar
+/** A link's token in the fragment: kept in memory, taken out of the address bar (and history) at once. */
+function takeLink() {
+  const token = new URLSearchParams(location.hash.slice(1)).get("link");
+  if (!token) return false;
+  state.token = token;
+  state.error = null;
+  $("link-new").hidden = true;
+  history.replaceState(null, "", location.pathname + location.search);
+  return true;
+}
+
+// A link opened in a tab already on this page changes only the fragment: no new page load.
+window.addEventListener("hashchange", () => { if (takeLink()) go("link"); });
+
+if (takeLink()) {
   go("link", false);
 } else {
   $("expired").hidden = new URLSearchParams(location.search).get("expired") !== "1";
