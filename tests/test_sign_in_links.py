@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from app.db import utcnow
 from app.mail.models import OutgoingMail
 from app.sessions.models import SignInLink
-from tests.factories import OrgContext
+from tests.factories import OrgContext, new_organisation
 from tests.mailbox import Mailbox, smtp_server
 from tests.people_factories import create_person, request_link, unique_email
 from tests.respond_factories import db_execute, db_scalars
@@ -94,7 +94,7 @@ def test_the_mail_speaks_dutch_or_english(org: OrgContext, http: httpx.Client, m
 
 
 def test_a_domain_with_single_sign_on_is_sent_there_not_mailed(org: OrgContext, http: httpx.Client,
-                                                              mailbox: Mailbox):
+                                                              mailbox: Mailbox, platform: httpx.Client):
     domain = f"{org.id[:8]}.sso.test"
     sso = {"issuer": "https://login.example.test/t/v2.0", "client_id": "cg", "client_secret": "s3cret",
            "allowed_domains": [domain]}
@@ -106,7 +106,18 @@ def test_a_domain_with_single_sign_on_is_sent_there_not_mailed(org: OrgContext, 
     assert answer["organisations"] == [{"organisation_id": org.id, "name": org.admin.get(org.prefix).json()["name"],
                                         "start_url": f"/auth/oidc/start?organisation={org.id}&lang=nl"}]
     request_link(http, mailbox, consultant["email"])  # an address outside the domain still gets a link
-    assert mailbox.to(insider["email"]) == []
+    # Another organisation listing the same domain gets its button shown, and nothing more: its people still get
+    # their links.
+    other = new_organisation(platform, org.base_url)
+    assert other.admin.put(f"{other.prefix}/single-sign-on", json=sso).status_code == 200
+    claimed = create_person(org, "analyst", email=f"x@{domain}")
+    assert org.admin.delete(f"{org.prefix}/single-sign-on").status_code == 204  # our organisation: links again
+    answer = http.post("/api/v1/sign-in", json={"email": claimed["email"]}).json()
+    assert answer["method"] == "single_sign_on" and [o["organisation_id"] for o in answer["organisations"]] == \
+        [other.id]
+    assert mailbox.wait_for(claimed["email"])[0].token()
+    assert mailbox.to(insider["email"]) == []  # asked while our single sign-on was on: no link
+    other.close()
 
 
 @pytest.fixture(scope="module")

@@ -38,20 +38,21 @@ def public_base_url(request: Request) -> str:
 def request_sign_in(data: SignInStart, request: Request, session: SessionDep,
                     background: BackgroundTasks) -> SignInAnswer:
     """Start signing in with an e-mail address. If its domain signs in with an organisation's single sign-on, the
-    answer says where to go; otherwise a sign-in link is mailed to the address if it belongs to someone, valid
-    for 15 minutes and once, and the answer is the same whether it does or not. Limited per e-mail address and
-    per client address (429)."""
+    answer says where to go. A sign-in link is mailed to the address if it belongs to someone who doesn't sign in
+    with single sign-on, valid for 15 minutes and once; the answer depends only on the address's domain. Limited
+    per e-mail address and per client address (429)."""
     links.throttle(session, request.client.host if request.client else None, data.email)
-    domain = data.email.rpartition("@")[2]
-    organisations = links.sso_domains(session, domain)
+    # Links go to everyone with the address who doesn't sign in with single sign-on, whatever the answer says: an
+    # organisation that lists another's domain gets a button on this page, and nothing more.
+    sent = links.send_links(session, data.email, data.language, public_base_url(request))
+    if sent.mail_ids:
+        background.add_task(outbox.deliver, sent.mail_ids)
+    organisations = links.sso_domains(session, data.email.rpartition("@")[2])
     if organisations:
         return SignInAnswer(method="single_sign_on", organisations=[
             SingleSignOnChoice(organisation_id=o.id, name=o.name,
                                start_url=f"/auth/oidc/start?organisation={o.id}&lang={data.language}")
             for o in organisations])
-    sent = links.send_links(session, data.email, data.language, public_base_url(request))
-    if sent.mail_ids:
-        background.add_task(outbox.deliver, sent.mail_ids)
     return SignInAnswer(method="email_link")
 
 

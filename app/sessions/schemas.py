@@ -28,8 +28,8 @@ class SingleSignOnChoice(BaseModel):
 class SignInAnswer(BaseModel):
     method: Literal["single_sign_on", "email_link"] = Field(
         description="`single_sign_on`: the address's domain signs in at its organisation's identity provider "
-                    "(`organisations`); `email_link`: if the address belongs to someone, a link is on its way (the "
-                    "answer is the same when it does not)")
+                    "(`organisations`); `email_link`: it doesn't. Either way, if the address belongs to someone who "
+                    "signs in by link, a link is on its way (the answer is the same when it does not)")
     organisations: list[SingleSignOnChoice] = Field(default_factory=list)
 
 

@@ -3,6 +3,7 @@ Provider (oidc-provider under Node) and with a link from a mail the real SMTP se
 laptop and in Dutch on a phone; the dashboard opens on their own units, and signing out ends the session.
 Screenshots go to tests/artifacts/signin-*.png."""
 
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from tests.people_factories import unique_email
 pytestmark = pytest.mark.browser
 
 WAVE = "Meting 2026"
-DOMAIN = "gemeente-demo.test"
+DOMAIN = f"zuidhaven-{uuid.uuid4().hex[:8]}.test"
 
 
 @pytest.fixture(scope="module")
