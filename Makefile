@@ -36,7 +36,12 @@ lint: $(VENV)/.test
 	$(BIN)/ruff check app tests bench migrations
 	$(BIN)/mypy app
 
-test: lint
+# The OpenID Provider the single sign-on tests sign in at (tests/oidc: oidc-provider under Node).
+OIDC_PROVIDER := tests/oidc/node_modules/.package-lock.json
+$(OIDC_PROVIDER): tests/oidc/package.json tests/oidc/package-lock.json
+	npm ci --prefix tests/oidc --no-audit --no-fund
+
+test: lint $(OIDC_PROVIDER)
 	$(BIN)/pytest -n $(TEST_WORKERS) -p no:cacheprovider
 
 bench-stats: $(VENV)/.test
@@ -49,7 +54,7 @@ bench-load: $(VENV)/.test  # needs PostgreSQL on 127.0.0.1:5432 (LOAD_BENCH_DATA
 	$(BIN)/python bench/bench_load.py $(ARGS)
 
 clean:
-	rm -rf $(VENV) data tests/artifacts
+	rm -rf $(VENV) data tests/artifacts tests/oidc/node_modules
 
 .PHONY: bench-import bench-layout
 bench-import: $(VENV)/.test  # needs PostgreSQL on 127.0.0.1:5432 (BENCH_DATABASE_URL to change); --sqlite for SQLite

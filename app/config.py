@@ -65,6 +65,34 @@ class Settings(BaseSettings):
         default=75, ge=1, description="How long an idle client connection stays open; above a load balancer's idle "
         "timeout (often 60 s), so the balancer never reuses a connection the server is closing")
 
+    # Signing people in (app.people, app.sessions, app.oidc, app.mail)
+    secret_key: str = Field(
+        default="", description="A long random secret, the same on every worker and host: the key that encrypts "
+        "the organisations' single sign-on client secrets is derived from it. Without it single sign-on can't be "
+        "configured")
+    session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60,
+                                      description="A signed-in session ends after this long without a request")
+    session_max_hours: int = Field(default=12, ge=1, le=24 * 30,
+                                   description="A signed-in session ends this long after sign-in, however active")
+    cookie_secure: bool | None = Field(
+        default=None, description="Mark the session cookie Secure (and name it __Host-); by default it is when "
+        "PUBLIC_BASE_URL or the request is https")
+    sign_in_link_minutes: int = Field(default=15, ge=1, le=60, description="How long an e-mailed link is valid")
+    sign_in_email_limit: int = Field(default=5, ge=1, description="Sign-in link requests per e-mail address and "
+                                     "window")
+    sign_in_address_limit: int = Field(default=30, ge=1, description="Sign-in link requests per client address "
+                                       "and window")
+    sign_in_window_minutes: int = Field(default=15, ge=1, le=24 * 60, description="The sign-in rate-limit window")
+    smtp_host: str = Field(default="", description="SMTP server for sign-in links; empty: no mail is sent")
+    smtp_port: int = Field(default=587, ge=1, le=65535)
+    smtp_security: str = Field(default="starttls", pattern="^(starttls|tls|none)$",
+                               description="starttls (port 587), tls (implicit, port 465) or none (a local relay)")
+    smtp_username: str = ""
+    smtp_password: str = ""
+    smtp_timeout: float = Field(default=10, gt=0, description="Seconds to wait for the SMTP server")
+    mail_from: str = Field(default="culturegap@localhost", description="The From address of sign-in mails")
+    oidc_timeout: float = Field(default=10, gt=0, description="Seconds to wait for an identity provider")
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -1,11 +1,12 @@
-"""Shared request dependencies: the database session, the caller's key and path-id validation."""
+"""Shared request dependencies: the database session, the caller (an API key or a signed-in person's session) and
+path-id validation."""
 
 import uuid
 from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
-from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
 
 from app.auth import service as auth_service
@@ -14,6 +15,7 @@ from app.auth.service import Principal
 from app.db import get_session
 from app.errors import Forbidden, NotFound, Unauthorized
 from app.orgs.models import Organisation
+from app.sessions import service as session_service
 from app.units.models import Unit
 from app.units.tree import UnitTree, load_tree
 
@@ -28,17 +30,43 @@ def request_session(request: Request) -> Iterator[Session]:
 # scope="function": the session commits before the response is sent, so an acknowledged write is durable.
 SessionDep = Annotated[Session, Depends(request_session, scope="function")]
 
-_bearer = HTTPBearer(auto_error=False, description="An API key: `Authorization: Bearer cgk_...`")
+_bearer = HTTPBearer(auto_error=False, scheme_name="apiKey",
+                     description="An API key: `Authorization: Bearer cgk_...` (integrations, scripts).")
+_session_cookie = APIKeyCookie(
+    name=session_service.COOKIE, auto_error=False, scheme_name="session",
+    description="A signed-in person's session (the dashboard): the cookie set at sign-in (`__Host-cg_session` "
+                "behind HTTPS). Every request that changes something must also send the session's CSRF token, "
+                "from `GET /api/v1/session`, in the `X-CSRF-Token` header.")
 
 
-def get_principal(session: SessionDep,
-                  credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Principal:
-    if credentials is None or credentials.scheme.lower() != "bearer":
-        raise Unauthorized("Send an API key as `Authorization: Bearer <key>`.")
-    principal = auth_service.authenticate(session, credentials.credentials)
-    if principal is None:
-        raise Unauthorized("The API key is unknown, revoked or expired.")
-    return principal
+def _session_secret(request: Request) -> str | None:
+    return request.cookies.get(session_service.SECURE_COOKIE) or request.cookies.get(session_service.COOKIE)
+
+
+def get_principal(request: Request, session: SessionDep,
+                  credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+                  _cookie: Annotated[str | None, Depends(_session_cookie)]) -> Principal:
+    """The caller: an API key when an Authorization header is sent, else the session of the cookie. A write by
+    session needs its CSRF token in `X-CSRF-Token` (403 without it)."""
+    if request.headers.get("authorization") is not None:
+        if credentials is None or credentials.scheme.lower() != "bearer":
+            raise Unauthorized("Send an API key as `Authorization: Bearer <key>`.")
+        principal = auth_service.authenticate(session, credentials.credentials)
+        if principal is None:
+            raise Unauthorized("The API key is unknown, revoked or expired.")
+        return principal
+    secret = _session_secret(request)
+    if secret is None:
+        raise Unauthorized("Sign in, or send an API key as `Authorization: Bearer <key>`.")
+    found = session_service.find(session, secret)
+    if found is None:
+        raise Unauthorized("The session has ended: sign in again.")
+    row, person = found
+    writes = request.method not in READ_METHODS
+    if writes and not session_service.csrf_matches(row, request.headers.get(session_service.CSRF_HEADER)):
+        raise Forbidden("A change made with a session needs its CSRF token in the X-CSRF-Token header.")
+    session_service.touch(row, session if writes else None)
+    return session_service.principal_of(session, row, person)
 
 
 CurrentKey = Annotated[Principal, Depends(get_principal)]
@@ -47,7 +75,7 @@ CurrentKey = Annotated[Principal, Depends(get_principal)]
 def require_role(*roles: Role):  # type: ignore[no-untyped-def]
     def check(principal: CurrentKey) -> Principal:
         if principal.role not in roles:
-            raise Forbidden(f"This needs a key with role {' or '.join(r.value for r in roles)}.")
+            raise Forbidden(f"This needs the role {' or '.join(r.value for r in roles)}.")
         return principal
 
     return check
@@ -86,9 +114,20 @@ TreeDep = Annotated[UnitTree, Depends(visible_tree)]
 
 
 def key_reaches_unit(principal: Principal, tree: UnitTree, unit_id: uuid.UUID) -> bool:
+    """Whether the caller (key or person) reaches the unit: it is in the organisation and inside one of the
+    caller's subtrees (any unit, for a caller of the whole organisation)."""
     if unit_id not in tree.units:
         return False
-    return principal.unit_id is None or tree.is_within(unit_id, principal.unit_id)
+    return principal.unit_ids is None or any(tree.is_within(unit_id, root) for root in principal.unit_ids)
+
+
+def reachable_roots(principal: Principal, tree: UnitTree) -> list[uuid.UUID | None]:
+    """The tops of the caller's subtrees ([None]: the whole organisation), without one inside another."""
+    if principal.unit_ids is None:
+        return [None]
+    roots = [u for u in principal.unit_ids if u in tree.units]
+    tops = sorted((u for u in roots if not any(o != u and tree.is_within(u, o) for o in roots)), key=tree.path)
+    return list(tops)
 
 
 def valid_unit(unit_id: Annotated[uuid.UUID, Path()], organisation: OrganisationDep, tree: TreeDep,

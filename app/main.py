@@ -13,14 +13,18 @@ from app.errors import install_error_handlers
 from app.idempotency.deps import Replay, render_replay
 from app.invitations.router import router as invitations_router
 from app.limits import BodySizeLimit
+from app.oidc.router import router as single_sign_on_router
+from app.oidc.web import router as oidc_web_router
 from app.openapi import operation_id, problem_only_openapi
 from app.orgs.router import router as orgs_router
+from app.people.router import router as people_router
 from app.pgasync import close_loop_pools
 from app.questionnaires.router import router as questionnaires_router
 from app.reports.router import router as reports_router
 from app.respond.router import router as respond_router
 from app.responses.router import router as responses_router
 from app.selfassessments.router import router as self_assessments_router
+from app.sessions.router import router as sessions_router
 from app.surveys.router import router as surveys_router
 from app.units.router import router as units_router
 from app.web.headers import HtmlSecurityHeaders
@@ -31,10 +35,13 @@ Measure an organisation's **culture gap**: is its culture ready to become a lear
 leaders and employees see it differently? Five dimensions: openness, collegiality, transparency, diversity and
 personal initiative.
 
-**Authentication**: every `/api/v1` route except the respondent's token routes needs an API key, sent as
-`Authorization: Bearer cgk_...`. Roles: *platform admin* (created with `culturegap create-key`), *organisation admin*,
-and *analyst* (read-only, for the whole organisation or one unit's subtree). A key never sees another organisation:
-anything outside its reach answers 404, as if it did not exist.
+**Authentication**: every `/api/v1` route except the respondent's token routes and signing in needs either an API
+key, sent as `Authorization: Bearer cgk_...` (integrations), or a signed-in person's session cookie (the dashboard;
+a change made with a session also sends its CSRF token in `X-CSRF-Token`). People sign in with their
+organisation's single sign-on (OpenID Connect) or a link by e-mail. Roles: *platform admin* (keys from
+`culturegap create-key`), *organisation admin*, *analyst* (read-only, for the whole organisation or some units'
+subtrees) and, for people, *leader* (read-only, their own units' subtrees). Nobody sees another organisation:
+anything outside a caller's reach answers 404, as if it did not exist.
 
 **Errors** are RFC 9457 problem details (`application/problem+json`); a 422 lists each offending field in `errors`.
 """
@@ -44,6 +51,9 @@ TAGS = [
     {"name": "units", "description": "The organisation's tree of directorates, departments and teams."},
     {"name": "layers", "description": "Leadership layers, from the board (rank 1) down to employees."},
     {"name": "keys", "description": "API keys and their scopes."},
+    {"name": "people", "description": "The organisation's people who sign in: role and units (organisation admins)."},
+    {"name": "sessions", "description": "Signing in by e-mailed link, the current session, signing out."},
+    {"name": "single sign-on", "description": "The organisation's OpenID Connect provider (organisation admins)."},
     {"name": "questionnaires", "description": "Built-in and custom questionnaires, versioned."},
     {"name": "surveys", "description": "Survey waves: draft, open, closed."},
     {"name": "invitations", "description": "Single-use answering tokens per unit and layer, and response rates."},
@@ -79,10 +89,11 @@ def create_app() -> FastAPI:
     # per request on the project's 2-core machine, against 70 µs for a route of the app's own (see app.respond).
     app.router.routes.extend(respond_router.routes)
     app.include_router(health.router)
-    for router in (orgs_router, units_router, auth_router, questionnaires_router, surveys_router,
-                   invitations_router, responses_router, reports_router, self_assessments_router,
-                   audit_router):
+    for router in (orgs_router, units_router, auth_router, people_router, single_sign_on_router, sessions_router,
+                   questionnaires_router, surveys_router, invitations_router, responses_router, reports_router,
+                   self_assessments_router, audit_router):
         app.include_router(router, prefix=API_PREFIX)
+    app.include_router(oidc_web_router)  # single sign-on's browser redirects, outside the API
     app.include_router(web_router)  # the respondent's form and the dashboard, outside the API prefix
     app.openapi = problem_only_openapi(app)  # type: ignore[method-assign]
     return app

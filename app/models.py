@@ -5,13 +5,19 @@ from app.auth.models import ApiKey
 from app.db import Base
 from app.idempotency.models import IdempotencyRecord
 from app.invitations.models import Invitation
+from app.mail.models import OutgoingMail
+from app.oidc.models import SignInFlow, SingleSignOn
 from app.orgs.models import Layer, Organisation
+from app.people.models import Person, PersonUnit
 from app.questionnaires.models import Dimension, Item, Questionnaire
 from app.ratelimit.models import RateCounter
 from app.responses.models import Response
 from app.selfassessments.models import SelfAssessment
+from app.sessions.models import SignInLink, SignInRequest, UserSession
 from app.surveys.models import Survey
 from app.units.models import Unit
 
 __all__ = ["ApiKey", "AuditEvent", "Base", "Dimension", "IdempotencyRecord", "Invitation", "Item", "Layer",
-           "Organisation", "Questionnaire", "RateCounter", "Response", "SelfAssessment", "Survey", "Unit"]
+           "Organisation", "OutgoingMail", "Person", "PersonUnit", "Questionnaire", "RateCounter", "Response",
+           "SelfAssessment", "SignInFlow", "SignInLink", "SignInRequest", "SingleSignOn", "Survey", "Unit",
+           "UserSession"]

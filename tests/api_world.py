@@ -14,6 +14,8 @@ import httpx
 import pytest
 
 from tests.factories import OrgContext, new_organisation, unique_name
+from tests.mailbox import Mailbox
+from tests.people_factories import create_person, request_link, unique_email
 from tests.report_factories import Population, survey_with_responses
 from tests.survey_factories import builtin_questionnaire, create_questionnaire, create_survey, questionnaire_body
 
@@ -71,10 +73,11 @@ class World:
     through the API by the organisation's admin. `unit` is the unit that unit-bound objects live in."""
 
     def __init__(self, ctx: OrgContext, platform: httpx.Client | None = None, unit: str = "Inside",
-                 shared: "World | None" = None):
+                 shared: "World | None" = None, mailbox: "Mailbox | None" = None):
         self.ctx = ctx
         self.platform = platform
         self.unit = unit
+        self.mailbox = shared.mailbox if shared else mailbox
         self._shared: dict[str, str] = shared._shared if shared else {}
         self._own: dict[str, str] = {}
         self._units: dict[str, str] = shared._units if shared else {}
@@ -130,6 +133,22 @@ class World:
 
     def make_unit_id(self) -> str:
         return self.ctx.unit(unique_name("Unit"), self.units[self.unit])
+
+    def make_person_id(self) -> str:
+        return str(create_person(self.ctx, "leader", [self.units[self.unit]])["id"])
+
+    def ensure_single_sign_on(self) -> None:
+        """Give the organisation a single sign-on configuration (for the routes that read or delete it)."""
+        response = self.ctx.admin.put(f"{self.ctx.prefix}/single-sign-on", json=BODIES["set_single_sign_on"](self, "")
+                                      ["json"])
+        assert response.status_code == 200, response.text
+
+    def link_token(self) -> str:
+        """An unused sign-in link's token, read from the mail the real SMTP server received."""
+        assert self.mailbox is not None, "sign-in links need the world's mailbox"
+        person = create_person(self.ctx, "analyst")
+        with httpx.Client(base_url=self.ctx.base_url, timeout=30) as client:
+            return request_link(client, self.mailbox, person["email"])
 
     def make_key_id(self) -> str:
         response = self.ctx.admin.post(f"{self.ctx.prefix}/keys", json={"name": "world", "role": "analyst"})
@@ -219,6 +238,14 @@ BODIES: dict[str, Any] = {
     "create_self_assessment": lambda w, p: {"json": {
         "unit_id": w.units[w.unit], "layer_id": w.ctx.layers["team_leader"], "leader_name": "Matrix", "consent": True,
         "language": "en", "current": {"openness_1": 4}}},
+    "create_person": lambda w, p: {"json": {"email": unique_email("matrix"), "name": "Matrix", "role": "analyst"}},
+    "update_person": lambda w, p: {"json": {"name": unique_name("Person")}},
+    "import_people": lambda w, p: _csv(f"email,name,role\n{unique_email('imported')},Imported,analyst\n"),
+    "set_single_sign_on": lambda w, p: {"json": {
+        "issuer": "https://login.example.test/tenant/v2.0", "client_id": "culturegap", "client_secret": "s3cret",
+        "allowed_domains": ["example.test"]}},
+    "request_sign_in": lambda w, p: {"json": {"email": unique_email("nobody", "nowhere.test")}},
+    "sign_in_with_link": lambda w, p: {"json": {"token": w.link_token()}},
     "save_draft": lambda w, p: {"json": _answers()},
     "submit_response": lambda w, p: {"json": _answers()},
 }

@@ -62,13 +62,27 @@ def drop_database(url: str) -> None:
 
 
 @pytest.fixture(scope="session")
-def database_url() -> Iterator[str]:
+def mailbox() -> Iterator["Mailbox"]:
+    """A real SMTP server on 127.0.0.1 that the suite's server sends its mail to; what it received."""
+    from tests.mailbox import smtp_server
+
+    with smtp_server() as (box, port):
+        os.environ.update(SMTP_HOST="127.0.0.1", SMTP_PORT=str(port), SMTP_SECURITY="none",
+                          MAIL_FROM="culturegap@test.invalid")
+        yield box
+
+
+@pytest.fixture(scope="session")
+def database_url(mailbox: "Mailbox") -> Iterator[str]:
     url = make_database("suite")
     os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789abcdef")
     # Every test's requests come from 127.0.0.1: the limits stay on (their code runs in every test) but out of
     # reach. tests/test_abuse.py runs servers of its own with small limits.
     os.environ.setdefault("RESPOND_RATE_LIMIT", "1000000")
     os.environ.setdefault("RESPOND_FAILED_LIMIT", "1000000")
+    os.environ.setdefault("SIGN_IN_ADDRESS_LIMIT", "1000000")  # tests/test_sign_in_links.py tests the limits
+    os.environ.setdefault("SIGN_IN_EMAIL_LIMIT", "1000000")
     from app.config import get_settings
     from app.db import get_engine, get_sessionmaker
     from app.migrate import upgrade
@@ -148,3 +162,4 @@ def artifacts() -> Path:
 
 
 from tests.factories import OrgContext  # noqa: E402  (for the fixture annotations above)
+from tests.mailbox import Mailbox  # noqa: E402

@@ -36,7 +36,7 @@ def test_an_event_says_who_did_what_to_which_object_and_when(org):
     assert opened["id"] > created["id"]
     assert opened["object_type"] == "survey" and opened["object_id"] == survey["id"]
     assert opened["organisation_id"] == org.id
-    assert opened["actor"] == {"key_id": me["key_id"], "key_name": "admin"}
+    assert opened["actor"] == {"kind": "key", "key_id": me["key_id"], "key_name": "admin"}
     assert before <= _time(created) <= _time(opened) <= utcnow()
 
 

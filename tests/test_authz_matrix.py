@@ -18,8 +18,11 @@ import httpx
 import pytest
 from sqlalchemy import update
 
+from app.sessions.service import COOKIE
 from tests.api_world import Route, World, routes, valid_request
-from tests.factories import new_organisation
+from tests.factories import OrgContext, new_organisation
+from tests.mailbox import Mailbox
+from tests.people_factories import SignedIn, person_session
 from tests.respond_factories import db_execute
 
 TABLE = Path(__file__).parent.parent / "docs" / "authorization.md"
@@ -33,7 +36,18 @@ COLUMNS = {
     "another organisation's key": ["other_org_admin", "other_org_analyst"],
     "no, revoked or expired key": ["no_key", "revoked_key", "expired_key"],
     "survey token": ["survey_token"],
+    "org admin, signed in": ["person_org_admin"],
+    "analyst, signed in": ["person_analyst"],
+    "leader or unit analyst, signed in": ["person_leader", "person_unit_analyst"],
+    "the same, other unit": ["person_leader_elsewhere", "person_unit_analyst_elsewhere"],
+    "another organisation's person": ["other_org_person_admin", "other_org_person_leader"],
+    "signed-out browser": ["signed_out", "deactivated_person"],
 }
+# Operations that end the caller's own session(s): a person calls them with a session of a new person of the same
+# role and units, so the caller's own session lives on for the other routes.
+ENDS_SESSIONS = {"sign_out", "sign_out_everywhere"}
+# Operations on the organisation's single sign-on settings, which must be there first.
+NEEDS_SINGLE_SIGN_ON = {"get_single_sign_on", "delete_single_sign_on"}
 OUTCOMES = {"yes", "401", "403", "404"}
 # Where "yes" is a refusal for the organisation's state rather than the caller: its layers can't change once it
 # has surveys (the world has).
@@ -73,17 +87,43 @@ class Caller:
     name: str
     world: World
     authorization: str | None = None
+    person: "PersonCaller | None" = None
 
     def headers(self, route: Route) -> dict[str, str]:
         if self.name == "survey_token":
             return {"X-Survey-Token": self.world.token()} if route.by_token else {}
+        if self.person is not None:
+            person = self.person
+            signed_in = person.fresh() if route.operation_id in ENDS_SESSIONS and not person.ended else person.signed_in
+            assert signed_in is not None
+            return {"Cookie": f"{COOKIE}={signed_in.cookie}", "X-CSRF-Token": signed_in.csrf}
         return {"Authorization": self.authorization} if self.authorization else {}
 
 
+@dataclass
+class PersonCaller:
+    """A person signed in by e-mailed link (through the real SMTP server), and how to make another like them."""
+
+    ctx: OrgContext
+    mailbox: Mailbox
+    role: str
+    unit_ids: list[str]
+    signed_in: SignedIn | None = None
+    ended: bool = False  # signed out or deactivated: keeps using its dead session
+
+    def __post_init__(self) -> None:
+        self.signed_in = self.fresh()
+
+    def fresh(self) -> SignedIn:
+        signed_in = person_session(self.ctx, self.mailbox, self.role, self.unit_ids)
+        signed_in.client.close()
+        return signed_in
+
+
 @pytest.fixture(scope="module")
-def callers(platform: httpx.Client, server_url: str) -> Iterator[dict[str, Caller]]:
+def callers(platform: httpx.Client, server_url: str, mailbox: Mailbox) -> Iterator[dict[str, Caller]]:
     ours, theirs = new_organisation(platform, server_url), new_organisation(platform, server_url)
-    world = World(ours, platform).build()
+    world = World(ours, platform, mailbox=mailbox).build()
     bearer = "Bearer {}".format
     revoked = ours.admin.post(f"{ours.prefix}/keys", json={"name": "revoked", "role": "org_admin"}).json()
     assert ours.admin.delete(f"{ours.prefix}/keys/{revoked['id']}").status_code == 204
@@ -93,6 +133,21 @@ def callers(platform: httpx.Client, server_url: str) -> Iterator[dict[str, Calle
 
     db_execute(update(ApiKey).where(ApiKey.id == uuid.UUID(expired.json()["id"]))
                .values(expires_at=datetime.now(UTC) - timedelta(seconds=1)))
+    inside = [world.units["Inside"]]
+
+    def person(role: str, units: list[str] | None = None, ctx: OrgContext = ours) -> PersonCaller:
+        return PersonCaller(ctx, mailbox, role, units or [])
+
+    leader, unit_analyst = person("leader", inside), person("analyst", inside)
+    signed_out, deactivated = person("org_admin"), person("org_admin")
+    assert signed_out.signed_in is not None and deactivated.signed_in is not None
+    with httpx.Client(base_url=server_url, timeout=30) as browser:
+        browser.cookies.set(COOKIE, signed_out.signed_in.cookie)
+        assert browser.delete("/api/v1/session", headers={"X-CSRF-Token": signed_out.signed_in.csrf}
+                              ).status_code == 204
+    response = ours.admin.patch(f"{ours.prefix}/people/{deactivated.signed_in.person['id']}", json={"active": False})
+    assert response.status_code == 200, response.text
+    signed_out.ended = deactivated.ended = True
     yield {caller.name: caller for caller in [
         Caller("platform_admin", world, platform.headers["Authorization"]),
         Caller("org_admin", world, ours.admin.headers["Authorization"]),
@@ -105,6 +160,16 @@ def callers(platform: httpx.Client, server_url: str) -> Iterator[dict[str, Calle
         Caller("revoked_key", world, bearer(revoked["key"])),
         Caller("expired_key", world, bearer(expired.json()["key"])),
         Caller("survey_token", world),
+        Caller("person_org_admin", world, person=person("org_admin")),
+        Caller("person_analyst", world, person=person("analyst")),
+        Caller("person_leader", world, person=leader),
+        Caller("person_unit_analyst", world, person=unit_analyst),
+        Caller("person_leader_elsewhere", world.at("Outside"), person=leader),
+        Caller("person_unit_analyst_elsewhere", world.at("Outside"), person=unit_analyst),
+        Caller("other_org_person_admin", world, person=person("org_admin", ctx=theirs)),
+        Caller("other_org_person_leader", world, person=person("leader", [theirs.unit("Theirs")], ctx=theirs)),
+        Caller("signed_out", world, person=signed_out),
+        Caller("deactivated_person", world, person=deactivated),
     ]}
     ours.close()
     theirs.close()
@@ -124,6 +189,8 @@ def call(route: Route, caller: Caller) -> httpx.Response:
         path = route.path.replace("{organisation_id}", world.throwaway_organisation())
     else:
         path = world.path_for(route)
+    if route.operation_id in NEEDS_SINGLE_SIGN_ON:
+        world.ensure_single_sign_on()
     with httpx.Client(base_url=world.ctx.base_url, timeout=30) as client:
         return client.request(route.method, path, headers=caller.headers(route), **valid_request(world, route, path))
 

@@ -12,11 +12,14 @@ from tests.respond_factories import RESPOND, db_scalars, problem_code, token_hea
 from tests.workflow_factories import Workflow, run_workflow
 
 SURVEY_DATA = ("responses", "invitations", "self_assessments")
+# Rate counts of sign-in requests belong to no organisation (addresses that belong to nobody count too): keyed
+# hashes, deleted once their window (15 minutes) has passed.
+NO_ORGANISATION = {"sign_in_requests"}
 
 
 def _row_counts() -> dict[str, int]:
     return {table.name: int(db_scalars(select(func.count()).select_from(table))[0])
-            for table in Base.metadata.sorted_tables}
+            for table in Base.metadata.sorted_tables if table.name not in NO_ORGANISATION}
 
 
 def _references(value: uuid.UUID) -> dict[str, int]:
@@ -52,8 +55,8 @@ def _api_forgets(wf: Workflow, http, tokens: list[str]) -> None:  # type: ignore
 
 
 @pytest.fixture
-def workflow(platform, server_url, http):  # type: ignore[no-untyped-def]
-    wf = run_workflow(platform, server_url, http)
+def workflow(platform, server_url, http, mailbox):  # type: ignore[no-untyped-def]
+    wf = run_workflow(platform, server_url, http, mailbox)
     yield wf
     wf.org.close()
 
@@ -79,9 +82,9 @@ def test_deleting_a_survey_erases_its_data(workflow, http):
     assert deleted[0]["details"] == before
 
 
-def test_deleting_an_organisation_leaves_only_its_deletion_event(platform, server_url, http):
+def test_deleting_an_organisation_leaves_only_its_deletion_event(platform, server_url, http, mailbox):
     before = _row_counts()
-    wf = run_workflow(platform, server_url, http)
+    wf = run_workflow(platform, server_url, http, mailbox)
     org_id, survey_id = uuid.UUID(wf.org.id), uuid.UUID(wf.survey_id)
     erased = _survey_rows(survey_id)
     assert survey_id in _cached_surveys()

@@ -16,6 +16,11 @@ UNSCOPED = {
     ("POST", "/api/v1/organisations"): "test_orgs.py::test_only_platform_admins_create_and_delete_organisations",
     ("GET", "/api/v1/me"): "test_keys.py::test_me_describes_the_key",
     ("GET", "/api/v1/audit-events"): "test_audit.py::test_only_organisation_and_platform_admins_read_it",
+    ("POST", "/api/v1/sign-in"): "test_sign_in_links.py::test_a_link_signs_in_once_within_its_organisation",
+    ("POST", "/api/v1/sign-in/link"): "test_sign_in_links.py::test_a_link_signs_in_once_within_its_organisation",
+    ("GET", "/api/v1/session"): "test_sessions.py::test_a_session_reaches_only_its_own_organisation",
+    ("DELETE", "/api/v1/session"): "test_sessions.py::test_signing_out_ends_only_that_session",
+    ("DELETE", "/api/v1/sessions"): "test_sessions.py::test_signing_out_everywhere_ends_every_session",
 }
 ROUTES = routes("/api/v1")
 

@@ -13,6 +13,8 @@ from typing import Any
 import httpx
 
 from tests.factories import OrgContext, new_organisation
+from tests.mailbox import Mailbox
+from tests.people_factories import create_person, request_link, sign_in, unique_email
 from tests.respond_factories import RESPOND, csv_upload, item_keys, token_headers
 from tests.survey_factories import create_questionnaire, questionnaire_body
 
@@ -25,6 +27,7 @@ class Workflow:
     units: dict[str, str]
     secrets: list[str] = field(default_factory=list)  # must appear in no audit event or kept answer
     idempotency_keys: list[str] = field(default_factory=list)
+    sign_in_secrets: list[str] = field(default_factory=list)  # cookies, CSRF and link tokens, addresses: no event
 
     def url(self, path: str = "") -> str:
         return f"{self.org.prefix}/surveys/{self.survey_id}{path}"
@@ -39,7 +42,7 @@ def _answers(keys: list[str], seed: int) -> dict[str, Any]:
     return {key: 1 + (seed * 7 + i * 3) % 5 for i, key in enumerate(keys)}
 
 
-def run_workflow(platform: httpx.Client, server_url: str, http: httpx.Client) -> Workflow:
+def run_workflow(platform: httpx.Client, server_url: str, http: httpx.Client, mailbox: Mailbox) -> Workflow:
     marker = uuid.uuid4().hex[:10]
     org = new_organisation(platform, server_url)
     # The marker is in the organisation's new name, unit names, a leader's name and both CSV files.
@@ -117,4 +120,36 @@ def run_workflow(platform: httpx.Client, server_url: str, http: httpx.Client) ->
     _ok(a.post(wf.url("/close")))
     _ok(a.post(wf.url("/reopen")))
     _ok(a.get(wf.url("/reports/profile")))  # fills the report caches
+    _people(wf, mailbox, marker)
     return wf
+
+
+def _people(wf: Workflow, mailbox: Mailbox, marker: str) -> None:
+    """People: added, changed, imported, signed in by link (and a used link refused), signed out; single sign-on
+    set and removed."""
+    org, a = wf.org, wf.org.admin
+    # A person's name names them as the actor of their own events (as a key's name does), so it holds no marker.
+    leader = create_person(org, "leader", [wf.units["Dept"]], name="Wendy Leader")
+    _ok(a.patch(f"{org.prefix}/people/{leader['id']}", json={"name": "Wendy de Leader"}))
+    _ok(a.patch(f"{org.prefix}/people/{leader['id']}", json={"active": False}))
+    _ok(a.patch(f"{org.prefix}/people/{leader['id']}", json={"active": True}))
+    imported = unique_email("imported")
+    _ok(a.post(f"{org.prefix}/people/import", files=csv_upload(
+        f"email,name,role,units\n{imported},Imported {marker},leader,Town/Dept/Team A\n")))
+    signed_in = sign_in(org.base_url, mailbox, leader)
+    wf.sign_in_secrets += [signed_in.cookie, signed_in.csrf, leader["email"], imported]
+    other = sign_in(org.base_url, mailbox, leader)
+    _ok(other.client.delete("/api/v1/session", headers=other.write_headers()), 204)
+    _ok(signed_in.client.delete("/api/v1/sessions", headers=signed_in.write_headers()), 204)
+    _ok(a.post(f"{org.prefix}/people/{leader['id']}/sign-out"), 204)
+    token = request_link(signed_in.client, mailbox, leader["email"])
+    wf.sign_in_secrets.append(token)
+    _ok(signed_in.client.post("/api/v1/sign-in/link", json={"token": token}))
+    assert signed_in.client.post("/api/v1/sign-in/link", json={"token": token}).status_code == 400  # used
+    signed_in.client.close()
+    other.client.close()
+    sso = {"issuer": "https://login.example.test/tenant/v2.0", "client_id": "culturegap",
+           "client_secret": f"secret-{marker}", "allowed_domains": ["example.test"]}
+    _ok(a.put(f"{org.prefix}/single-sign-on", json=sso))
+    _ok(a.delete(f"{org.prefix}/single-sign-on"), 204)
+    _ok(a.delete(f"{org.prefix}/people/{create_person(org, 'analyst')['id']}"), 204)

@@ -9,7 +9,7 @@ from app.db import Base, utcnow
 
 
 class AuditEvent(Base):
-    """One change: who (the key, by id and by its name at the time), what (action, object type and id) and when.
+    """One change: who (the key or person, by id and by name at the time), what (action, object type and id) and when.
 
     `id` grows with every event and orders the log. `organisation_id` is null only for events that outlive their
     organisation (its deletion); every other event is deleted with its organisation. No foreign key on the actor:
@@ -23,7 +23,8 @@ class AuditEvent(Base):
                                     autoincrement=True)
     occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
     organisation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"))
-    actor_key_id: Mapped[uuid.UUID]
+    actor_kind: Mapped[str] = mapped_column(String(10), server_default="key")  # "key", "person" or "none"
+    actor_key_id: Mapped[uuid.UUID | None]  # the key's or the person's id (null: nobody signed in, e.g. a failure)
     actor_key_name: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(60))
     object_type: Mapped[str] = mapped_column(String(30))

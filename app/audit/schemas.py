@@ -14,7 +14,7 @@ class AuditQuery(BaseModel):
     action: list[AuditAction] | None = Field(default=None, description="Only these actions (repeat the parameter)")
     object_type: ObjectType | None = Field(default=None, description="Only events about this kind of object")
     object_id: uuid.UUID | None = Field(default=None, description="Only events about this object")
-    actor_key_id: uuid.UUID | None = Field(default=None, description="Only events caused by this key")
+    actor_key_id: uuid.UUID | None = Field(default=None, description="Only events caused by this key or person")
     since: Moment | None = Field(default=None, description="Events at or after this time")
     until: Moment | None = Field(default=None, description="Events before this time")
     limit: int = Field(default=100, ge=1, le=500, description="Events per page")
@@ -28,8 +28,10 @@ class PlatformAuditQuery(AuditQuery):
 
 
 class AuditActor(BaseModel):
-    key_id: uuid.UUID
-    key_name: str = Field(description="The key's name when it acted")
+    kind: str = Field(default="key", description="`key` (an API key), `person` (a signed-in person) or `none` "
+                                                 "(nobody was signed in: a failed sign-in)")
+    key_id: uuid.UUID | None = Field(description="The key's or the person's id; null when nobody was signed in")
+    key_name: str = Field(description="The key's or the person's name when they acted")
 
 
 class AuditEventRead(BaseModel):

@@ -3,9 +3,12 @@ import uuid
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from app.audit.actions import ObjectType
+from app.audit.actions import AuditAction, ObjectType
 from app.audit.models import AuditEvent
 from app.audit.schemas import AuditActor, AuditEventRead, AuditPage, AuditQuery
+from app.audit.values import Detail, plain
+from app.auth.service import Principal
+from app.db import utcnow
 
 
 def page(session: Session, query: AuditQuery, organisation_id: uuid.UUID | None) -> AuditPage:
@@ -38,6 +41,18 @@ def page(session: Session, query: AuditQuery, organisation_id: uuid.UUID | None)
 
 def _read(row: AuditEvent) -> AuditEventRead:
     return AuditEventRead(id=row.id, occurred_at=row.occurred_at, organisation_id=row.organisation_id,
-                          actor=AuditActor(key_id=row.actor_key_id, key_name=row.actor_key_name),
+                          actor=AuditActor(kind=row.actor_kind, key_id=row.actor_key_id, key_name=row.actor_key_name),
                           action=row.action, object_type=row.object_type, object_id=row.object_id,
                           details=row.details)
+
+
+def record(session: Session, action: AuditAction, object_id: uuid.UUID, *, organisation_id: uuid.UUID | None,
+           actor: Principal | None, **details: Detail) -> None:
+    """An event outside the audit trail of a request with a caller: a sign-in, or a failure where nobody is signed
+    in (`actor` None). It joins `session`'s transaction."""
+    session.add(AuditEvent(
+        occurred_at=utcnow(), organisation_id=organisation_id,
+        actor_kind=actor.kind.value if actor is not None else "none",
+        actor_key_id=actor.actor_id if actor is not None else None, actor_key_name=actor.name if actor else "",
+        action=action.value, object_type=action.object_type.value, object_id=object_id,
+        details={name: plain(value) for name, value in details.items()} or None))

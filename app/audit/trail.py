@@ -1,7 +1,6 @@
 """Recording audit events from a request: the operation says which actions it may record (`actions.py`), the
 handler says what happened to which object. The event joins the request's transaction."""
 
-import enum
 import uuid
 from collections.abc import Iterator
 from typing import Annotated
@@ -10,14 +9,10 @@ from fastapi import Depends, Request
 
 from app.audit.actions import AUDITED_OPERATIONS, AuditAction
 from app.audit.models import AuditEvent
+from app.audit.values import Detail, plain
 from app.auth.service import Principal
 from app.db import utcnow
 from app.deps import CurrentKey, SessionDep
-
-Detail = int | bool | uuid.UUID | enum.Enum | list[str] | None
-"""What an event may carry besides its object: counts, ids, flags, enum values (roles, statuses) and field names.
-No free `str`, so nothing anyone typed (a name, an answer, a token) can become a detail by accident."""
-
 
 
 class _FromPath:
@@ -45,18 +40,11 @@ class AuditTrail:
         if isinstance(organisation_id, _FromPath):
             organisation_id = uuid.UUID(self._path_organisation) if self._path_organisation else None
         self._session.add(AuditEvent(
-            occurred_at=utcnow(), organisation_id=organisation_id, actor_key_id=self._principal.key_id,
-            actor_key_name=self._principal.key_name, action=action.value, object_type=action.object_type.value,
-            object_id=object_id, details={name: _plain(value) for name, value in details.items()} or None))
+            occurred_at=utcnow(), organisation_id=organisation_id, actor_kind=self._principal.kind.value,
+            actor_key_id=self._principal.actor_id, actor_key_name=self._principal.name, action=action.value,
+            object_type=action.object_type.value,
+            object_id=object_id, details={name: plain(value) for name, value in details.items()} or None))
         self.recorded += 1
-
-
-def _plain(value: Detail) -> int | bool | str | list[str] | None:
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, enum.Enum):
-        return str(value.value)
-    return value
 
 
 def audit_trail(request: Request, session: SessionDep, principal: CurrentKey) -> Iterator[AuditTrail]:

@@ -12,6 +12,11 @@ class Role(enum.StrEnum):
     platform_admin = "platform_admin"
     org_admin = "org_admin"
     analyst = "analyst"
+    leader = "leader"  # people only: reads the reports of their own units' subtrees
+
+
+PERSON_ROLES = (Role.org_admin, Role.analyst, Role.leader)
+KEY_ROLES = (Role.platform_admin, Role.org_admin, Role.analyst)
 
 
 class ApiKey(IdMixin, TimestampMixin, Base):

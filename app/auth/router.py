@@ -19,18 +19,22 @@ KEYS = "/organisations/{organisation_id}/keys"
 
 @router.get("/me", name="get_current_key")
 def get_current_key(principal: CurrentKey) -> Me:
-    """Who the presented key is: role, organisation and unit scope."""
-    return Me(key_id=principal.key_id, role=principal.role, organisation_id=principal.organisation_id,
-              unit_id=principal.unit_id)
+    """Who is calling, by API key or signed-in session: role, organisation and unit scope."""
+    units = None if principal.unit_ids is None else sorted(principal.unit_ids)
+    return Me(kind=principal.kind, key_id=None if principal.is_person else principal.actor_id,
+              person_id=principal.actor_id if principal.is_person else None, name=principal.name,
+              role=principal.role, organisation_id=principal.organisation_id,
+              unit_id=units[0] if units is not None and len(units) == 1 else None, unit_ids=units)
 
 
 @router.post(KEYS, name="create_key", status_code=status.HTTP_201_CREATED, responses=problem_responses(403, 409))
 def create_key(data: KeyCreate, organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep,
                audit: AuditDep, once: IdempotentDep) -> KeyCreated:
     """Create an organisation admin or analyst key. The response holds the key once; only its hash is kept."""
-    if data.role is Role.platform_admin:
-        raise Unprocessable(errors=[{"loc": ["body", "role"], "msg": "platform admin keys come from the CLI",
-                                     "type": "value_error"}])
+    if data.role not in (Role.org_admin, Role.analyst):
+        msg = "platform admin keys come from the CLI" if data.role is Role.platform_admin else \
+            "leaders are people, not keys: an analyst key with a unit_id reads a unit's subtree"
+        raise Unprocessable(errors=[{"loc": ["body", "role"], "msg": msg, "type": "value_error"}])
     if data.unit_id is not None and (data.role is not Role.analyst or data.unit_id not in tree.units):
         msg = "only analyst keys take a unit scope" if data.role is not Role.analyst else "no such unit"
         raise Unprocessable(errors=[{"loc": ["body", "unit_id"], "msg": msg, "type": "value_error"}])

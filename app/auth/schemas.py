@@ -4,6 +4,7 @@ from datetime import datetime
 from pydantic import BaseModel, ConfigDict, Field
 
 from app.auth.models import Role
+from app.auth.service import ActorKind
 from app.text import Moment, ShortText
 
 
@@ -39,7 +40,13 @@ class KeyCreated(KeyRead):
 
 
 class Me(BaseModel):
-    key_id: uuid.UUID
+    kind: ActorKind = Field(description="`key`: an API key; `person`: a person signed in with a session")
+    key_id: uuid.UUID | None = Field(description="The key's id (null for a person)")
+    person_id: uuid.UUID | None = Field(default=None, description="The person's id (null for a key)")
+    name: str = Field(default="", description="The key's or the person's name")
     role: Role
     organisation_id: uuid.UUID | None
-    unit_id: uuid.UUID | None
+    unit_id: uuid.UUID | None = Field(description="The one unit whose subtree the caller reaches; null for the "
+                                                  "whole organisation, or when there are several (`unit_ids`)")
+    unit_ids: list[uuid.UUID] | None = Field(default=None, description="Every unit whose subtree the caller "
+                                                                       "reaches; null for the whole organisation")

@@ -1,3 +1,4 @@
+import enum
 import hashlib
 import secrets
 import uuid
@@ -13,15 +14,30 @@ from app.db import utcnow
 KEY_PREFIX = "cgk_"
 
 
+class ActorKind(enum.StrEnum):
+    key = "key"
+    person = "person"
+
+
 @dataclass(frozen=True)
 class Principal:
-    """Who is calling: the key's role and how far it reaches."""
+    """Who is calling, an API key or a person signed in with a session, with their role and how far they reach.
 
-    key_id: uuid.UUID
+    `unit_ids` is None for the whole organisation, else the units whose subtrees the caller reaches (an empty set
+    reaches no unit: a leader whose units were all deleted). `actor_id` is the key's or the person's id, and
+    `name` their name at the time, for the audit log. A person's session also carries its id and CSRF token."""
+
+    actor_id: uuid.UUID
     role: Role
     organisation_id: uuid.UUID | None
-    unit_id: uuid.UUID | None
-    key_name: str = ""  # for the audit log
+    unit_ids: frozenset[uuid.UUID] | None
+    name: str = ""
+    kind: ActorKind = ActorKind.key
+    session_id: uuid.UUID | None = None
+
+    @property
+    def is_person(self) -> bool:
+        return self.kind is ActorKind.person
 
     @property
     def is_platform_admin(self) -> bool:
@@ -60,5 +76,5 @@ def authenticate(session: Session, secret: str) -> Principal | None:
         return None
     if key.expires_at is not None and key.expires_at <= utcnow():
         return None
-    return Principal(key_id=key.id, role=key.role, organisation_id=key.organisation_id, unit_id=key.unit_id,
-                     key_name=key.name)
+    return Principal(actor_id=key.id, role=key.role, organisation_id=key.organisation_id,
+                     unit_ids=None if key.unit_id is None else frozenset({key.unit_id}), name=key.name)

@@ -144,16 +144,19 @@ def idempotency(
                         "with a different request it gets 422, while the first still runs 409. Keys are per API "
                         "key and kept 24 hours (by default).")] = None,
 ) -> Idempotency:
-    state = Idempotency(request=request, response=response, session=session, api_key_id=principal.key_id)
+    state = Idempotency(request=request, response=response, session=session, api_key_id=principal.actor_id)
     if key is None:
         return state
+    if principal.is_person:
+        raise Unprocessable(errors=[{"loc": ["header", "Idempotency-Key"], "type": "value_error",
+                                     "msg": "Idempotency-Key works with API keys, not with a signed-in session"}])
     key = key[1:-1] if len(key) > 1 and key[0] == key[-1] == '"' else key  # the draft's structured-field string
     state.key, state.fingerprint = key, fingerprint
     state.key_hash = hashlib.sha256(key.encode()).hexdigest()
-    _hold_key(session, principal.key_id, state.key_hash)
+    _hold_key(session, principal.actor_id, state.key_hash)
     _scheme, secret = get_authorization_scheme_param(request.headers.get("authorization"))
     state.sealing_key = sealing_key(secret, key)
-    record = session.scalar(select(IdempotencyRecord).where(IdempotencyRecord.api_key_id == principal.key_id,
+    record = session.scalar(select(IdempotencyRecord).where(IdempotencyRecord.api_key_id == principal.actor_id,
                                                             IdempotencyRecord.key_hash == state.key_hash))
     if record is not None and record.expires_at <= utcnow():
         session.delete(record)

@@ -27,7 +27,7 @@ import numpy as np
 import numpy.typing as npt
 from fastapi import Depends, Query
 
-from app.deps import CurrentKey, OrganisationDep, SessionDep, TreeDep, key_reaches_unit
+from app.deps import CurrentKey, OrganisationDep, SessionDep, TreeDep, key_reaches_unit, reachable_roots
 from app.errors import NotFound
 from app.orgs.models import Layer, Organisation
 from app.orgs.service import list_layers
@@ -237,8 +237,12 @@ def report_context(
     unit_id: Annotated[uuid.UUID | None, Query(description="Report on this unit's subtree; the whole organisation "
                                                            "(or the key's own unit) when left out")] = None,
 ) -> ReportContext:
-    """The report's context; a unit-scoped key reports on its own subtree, and 404s outside it."""
-    scope = unit_id if unit_id is not None else principal.unit_id
+    """The report's context; a unit-scoped key or person reports on their own subtree (with several units, the
+    first in tree order unless `unit_id` names another), and 404s outside it."""
+    scope = unit_id if unit_id is not None else reachable_roots(principal, tree)[0] if reachable_roots(
+        principal, tree) else None
+    if scope is None and principal.unit_ids is not None:  # a leader whose units are all gone reaches nothing
+        raise NotFound("No such unit.")
     if scope is not None and not key_reaches_unit(principal, tree, scope):
         raise NotFound("No such unit.")
     return build_context(session, organisation, survey, tree, scope)

@@ -5,7 +5,7 @@ from fastapi import APIRouter, Depends, Path, status
 
 from app.audit.actions import AuditAction
 from app.audit.trail import AuditDep
-from app.deps import AdminOrganisationDep, CurrentKey, OrganisationDep, SessionDep, TreeDep
+from app.deps import AdminOrganisationDep, CurrentKey, OrganisationDep, SessionDep, TreeDep, key_reaches_unit
 from app.errors import problem_responses
 from app.idempotency.deps import IdempotentDep
 from app.orgs.service import list_layers
@@ -22,7 +22,8 @@ ITEM = "/{self_assessment_id}"
 def valid_self_assessment(self_assessment_id: Annotated[uuid.UUID, Path()], survey: SurveyDep, tree: TreeDep,
                           principal: CurrentKey, session: SessionDep) -> SelfAssessment:
     """The self-assessment named in the path, if it belongs to the survey and the key reaches its unit."""
-    return service.get_within(session, survey, tree, self_assessment_id, principal.unit_id)
+    return service.get_within(session, survey, tree, self_assessment_id, None,
+                              reaches=lambda unit: key_reaches_unit(principal, tree, unit))
 
 
 SelfAssessmentDep = Annotated[SelfAssessment, Depends(valid_self_assessment)]

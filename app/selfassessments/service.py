@@ -5,6 +5,7 @@ of units inside its subtree, and anything else answers 404 as if it did not exis
 """
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from sqlalchemy import select
@@ -67,12 +68,13 @@ def list_visible(session: Session, survey: Survey, tree: UnitTree, principal: Pr
 
 
 def get_within(session: Session, survey: Survey, tree: UnitTree, self_assessment_id: uuid.UUID,
-               within: uuid.UUID | None) -> SelfAssessment:
-    """One self-assessment of the survey whose unit lies in `within`'s subtree (a unit-scoped key's unit, or a
-    report's scope; None: anywhere in the organisation); 404 otherwise."""
+               within: uuid.UUID | None, *, reaches: Callable[[uuid.UUID], bool] | None = None) -> SelfAssessment:
+    """One self-assessment of the survey whose unit lies in `within`'s subtree (a report's scope; None: anywhere
+    in the organisation) and that `reaches` (the caller's reach) lets through; 404 otherwise."""
     row = session.get(SelfAssessment, self_assessment_id)
     if (row is None or row.survey_id != survey.id or row.unit_id not in tree.units
-            or (within is not None and not tree.is_within(row.unit_id, within))):
+            or (within is not None and not tree.is_within(row.unit_id, within))
+            or (reaches is not None and not reaches(row.unit_id))):
         raise NotFound("No such self-assessment.")
     return row
 

@@ -4,7 +4,7 @@ from fastapi import APIRouter, File, Query, UploadFile, status
 
 from app.audit.actions import AuditAction
 from app.audit.trail import AuditDep
-from app.deps import AdminOrganisationDep, CurrentKey, SessionDep, TreeDep, UnitDep, key_reaches_unit
+from app.deps import AdminOrganisationDep, CurrentKey, SessionDep, TreeDep, UnitDep, key_reaches_unit, reachable_roots
 from app.errors import PayloadTooLarge, problem_responses
 from app.idempotency.deps import IdempotentDep
 from app.units import service
@@ -21,9 +21,9 @@ UNIT = "/{unit_id:uuid}"  # a UUID only: `/units/import` is a resource of its ow
 def list_units(tree: TreeDep, principal: CurrentKey,
                include_archived: Annotated[bool, Query(description="Also list archived units")] = True,
                ) -> list[UnitRead]:
-    """The unit tree as a flat list in depth-first order (parents before children). A unit-scoped key sees its
-    own subtree only."""
-    ids = tree.subtree(principal.unit_id)
+    """The unit tree as a flat list in depth-first order (parents before children). A unit-scoped key or person sees
+    their own subtrees only."""
+    ids = [i for root in reachable_roots(principal, tree) for i in tree.subtree(root)]
     units = [tree.units[i] for i in ids]
     return [service.to_read(tree, u) for u in units if include_archived or u.archived_at is None]
 

@@ -10,8 +10,9 @@ a content hash (`/static/respond.js?v=<hash>`), and the relative imports between
 treatment when the files are read, so every link the browser follows is versioned and may be cached for a year.
 Anything requested without the current version is revalidated with its ETag.
 
-The dashboard (`/dashboard`) asks for an API key on the page, keeps it in the tab's sessionStorage and sends it only
-in the `Authorization` header of its calls to the report API; the key is never part of a URL.
+The dashboard (`/dashboard`) opens for a person signed in at `/signin` (their session is an HttpOnly cookie), or asks
+for an API key on the page, keeps it in the tab's sessionStorage and sends it only in the `Authorization` header of
+its calls to the report API; the key is never part of a URL.
 """
 
 import hashlib
@@ -131,6 +132,13 @@ def respond_page(request: Request) -> Response:
 def dashboard_page(request: Request) -> Response:
     """The leader's dashboard. The API key is entered on the page, never sent to this route."""
     return _serve(request, _page("dashboard.html"), CACHE_REVALIDATE)
+
+
+@router.api_route("/signin", methods=["GET", "HEAD"], name="signin_page")
+def signin_page(request: Request) -> Response:
+    """Signing in: an e-mail address leads to single sign-on or a link by e-mail; `#link=<token>` finishes a link
+    (the token is in the fragment, so it never reaches this route or a log)."""
+    return _serve(request, _page("signin.html"), CACHE_REVALIDATE)
 
 
 @router.api_route("/static/{name}", methods=["GET", "HEAD"], name="static_file")

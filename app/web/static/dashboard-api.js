@@ -62,8 +62,9 @@ async function getOnce(key, url, signal) {
   let response;
   try {
     response = await fetch(url, {
-      headers: { Authorization: `Bearer ${key}`, Accept: "application/json" },
-      cache: "no-store", credentials: "omit", referrerPolicy: "no-referrer", signal,
+      // No key: a signed-in person's session, by its cookie (same origin only).
+      headers: key ? { Authorization: `Bearer ${key}`, Accept: "application/json" } : { Accept: "application/json" },
+      cache: "no-store", credentials: key ? "omit" : "same-origin", referrerPolicy: "no-referrer", signal,
     });
   } catch (error) {
     if (error && error.name === "AbortError") throw error;

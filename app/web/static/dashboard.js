@@ -11,6 +11,7 @@ import { heatmap, profile, rates } from "./dashboard-panels.js";
 import { quality } from "./dashboard-quality.js";
 import { agreement, teamGaps } from "./dashboard-teams.js";
 import { trend } from "./dashboard-trend.js";
+import { sessionEnded, signInLink, signOut, signedInSession } from "./dashboard-session.js";
 
 const PANELS = [readiness, heatmap, profile, desired, perception, teamGaps, trend, agreement, quality, rates];
 const SELECTION_STORE = "culturegap.dashboard.selection";
@@ -30,6 +31,7 @@ const els = {
 
 const state = {
   key: "",
+  session: null, // a signed-in person's session (dashboard-session.js), when there is no key
   lang: initialLanguage(),
   me: null,
   organisations: [], // for a platform admin key
@@ -71,13 +73,14 @@ function translateStatic() {
   for (const button of els.langSwitch.querySelectorAll("button")) {
     button.setAttribute("aria-pressed", String(button.dataset.lang === state.lang));
   }
+  signInLink(els.signinForm, state.lang);
 }
 
 // --- views -------------------------------------------------------------------------------------------------------------
 
 function show(view) {
   for (const name of ["signin", "loading", "message", "dashboard"]) els[name].hidden = name !== view;
-  els.signOut.hidden = view === "signin" || !state.key;
+  els.signOut.hidden = view === "signin" || !(state.key || state.session);
 }
 
 /** The sign-in form; `error`: "missing" (no key entered) or an ApiError kind, said above the field. */
@@ -113,6 +116,7 @@ function showMessage(kind, retry) {
 
 /** A key the service refused: forget it and ask again. */
 function keyRefused() {
+  if (state.session) return sessionEnded(); // a signed-in person's session ended: sign in again
   forgetKey();
   state.key = "";
   showSignIn("unauthorized");
@@ -167,7 +171,7 @@ async function loadOrganisation(orgId) {
   const saved = remembered();
   const newest = [...state.surveys].sort((a, b) => String(b.opened_at).localeCompare(String(a.opened_at)))[0];
   state.survey = state.surveys.find((s) => s.id === saved.survey) || newest;
-  const own = state.me.unit_id;
+  const own = state.me.unit_id || (state.me.unit_ids || [])[0]; // a person with several units: the first
   state.scopeId = state.units.some((u) => u.id === saved.unit) ? saved.unit : own || null;
   fillPickers();
   await selectSurvey(state.survey);
@@ -198,7 +202,7 @@ function fillSelect(select, options, value) {
 function fillPickers() {
   fillSelect(els.surveySelect, state.surveys.map((s) => ({ value: s.id,
     text: `${s.title} (${t(`status.${s.status}`)})` })), state.survey.id);
-  const options = state.me.unit_id ? [] : [{ value: "", text: t("wholeOrganisation") }];
+  const options = state.me.unit_id || state.me.unit_ids ? [] : [{ value: "", text: t("wholeOrganisation") }];
   for (const unit of state.units) {
     const depth = unit.depth - (state.units[0] ? state.units[0].depth : 0);
     options.push({ value: unit.id, text: `${"\u2002\u2002".repeat(depth)}${unit.name}` });
@@ -307,6 +311,7 @@ els.signinForm.addEventListener("submit", (event) => {
 });
 
 els.signOut.addEventListener("click", () => {
+  if (state.session) return signOut(state.session);
   forgetKey();
   sessionStorage.removeItem(SELECTION_STORE);
   Object.assign(state, { key: "", me: null, org: null, survey: null });
@@ -366,4 +371,8 @@ new ResizeObserver(() => {
 translateStatic();
 state.key = storedKey();
 if (state.key) start();
-else showSignIn(null);
+else signedInSession().then((session) => { // a person signed in at /signin: their session's cookie
+  state.session = session;
+  if (session) start();
+  else showSignIn(null);
+});

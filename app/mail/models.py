@@ -1,0 +1,26 @@
+import uuid
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.db import Base, IdMixin, TimestampMixin
+
+
+class OutgoingMail(IdMixin, TimestampMixin, Base):
+    """A message waiting to be sent, written in the transaction that asked for it (so a rolled-back request sends
+    nothing). A sent message is deleted (the audit log says a link was sent); one given up keeps its recipient
+    and error for the operator, without its body, until its organisation is deleted."""
+
+    __tablename__ = "outgoing_mail"
+
+    organisation_id: Mapped[uuid.UUID | None] = mapped_column(ForeignKey("organisations.id", ondelete="CASCADE"),
+                                                              index=True)
+    recipient: Mapped[str] = mapped_column(String(254))
+    subject: Mapped[str] = mapped_column(String(300))
+    body: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    sent_at: Mapped[datetime | None] = mapped_column(index=True)
+    failed_at: Mapped[datetime | None]
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    expires_at: Mapped[datetime]  # not sent by then: given up (a sign-in link in it has expired anyway)
