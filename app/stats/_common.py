@@ -41,6 +41,8 @@ class MissingReason(StrEnum):
     """A rank test was asked for from moments (sums) alone; it needs the values or their frequency table."""
     NOT_ESTIMABLE = "not_estimable"
     """The model behind the figure could not be fitted (e.g. a one-factor model without positive loadings)."""
+    TOO_FEW_CLUSTERS = "too_few_clusters"
+    """Fewer clusters (teams) than a model with a random effect per cluster needs."""
 
 
 @dataclass(frozen=True)
