@@ -27,8 +27,10 @@ freedom :math:`\\nu = 2v^2/(g'Ag)`: g the gradient of v in :math:`(\\sigma_u^2, 
 the observed REML information (Satterthwaite 1946; as ``lmerTest``, Kuznetsova, Brockhoff & Christensen 2017, with
 exact instead of numerical derivatives). At the boundary :math:`\\sigma_u^2` is held at 0. CIs are
 :math:`c'\\hat\\beta \\pm t_{\\nu}\\sqrt v`; the pairwise differences' p-values are also Holm-adjusted as one family.
-The overall test of equal layer means is lmerTest's F test of the differences from the first layer (eigen-
-decomposed contrasts, :math:`\\nu = 2E/(E-q)`, :math:`E = \\sum \\nu_m/(\\nu_m-2)`).
+The overall test of equal layer means is lmerTest's ``anova()`` F test: its hypothesis rows (from the Doolittle
+factor of :math:`X'X` in treatment coding) decomposed into uncorrelated contrasts with their own Satterthwaite
+:math:`\\nu_m`, and :math:`\\nu = 2E/(E-q)`, :math:`E = \\sum \\nu_m/(\\nu_m-2)` (F itself does not depend on the
+rows chosen; its df does, a little).
 
 :math:`ICC = \\sigma_u^2/(\\sigma_u^2+\\sigma^2)` (conditional on layer); design effect
 :math:`1 + (\\bar n - 1)\\,ICC` with :math:`\\bar n = N/C` (Kish 1965): how much a team-level mean's variance exceeds
@@ -59,7 +61,7 @@ from itertools import combinations
 from typing import Any
 
 import numpy as np
-from scipy import stats
+from scipy import linalg, stats
 
 from app.stats import _kernels as k
 from app.stats import _mixed_fit as mf
@@ -205,12 +207,21 @@ def _estimate(value: float, var: float, df: float, level: float) -> tuple[Estima
     return Estimate(value, ConfidenceInterval(value - half, value + half, level)), se, SignificanceTest(tval, p, df)
 
 
-def _f_test(beta: FloatArray, d: mf.Derivatives, boundary: bool, n: int) -> AnovaResult:
-    """lmerTest's multi-df Satterthwaite F test of all layers equal (differences from the first layer)."""
+def _f_test(beta: FloatArray, d: mf.Derivatives, n_layer: FloatArray, boundary: bool) -> AnovaResult:
+    """lmerTest's multi-df Satterthwaite F test of all layers equal, with the hypothesis rows ``anova()`` uses."""
     p = beta.shape[0]
+    n = int(n_layer.sum())
     if p < 2:
         return AnovaResult(None, None, None, None, p, n, MissingReason.ONE_GROUP)
-    lmat = np.column_stack([-np.ones(p - 1), np.eye(p - 1)])
+    # lmerTest's type I (= type III for one factor) rows: the layer rows of t(L), X'X = LU (Doolittle) in treatment
+    # coding; for a positive definite X'X, L is the Cholesky factor with its columns scaled to a unit diagonal
+    xtx = np.diag(np.r_[float(n), n_layer[1:]])
+    xtx[0, 1:] = xtx[1:, 0] = n_layer[1:]
+    chol = linalg.cholesky(xtx, lower=True)
+    rows = (chol / np.diag(chol)[None, :]).T[1:]
+    to_means = np.eye(p)
+    to_means[1:, 0] = -1.0  # treatment-coded beta = to_means @ layer means
+    lmat = rows @ to_means
     vals, vecs = np.linalg.eigh(lmat @ d.cov @ lmat.T)
     order = np.argsort(vals)[::-1]
     vals, vecs = vals[order], vecs[:, order]
@@ -273,7 +284,8 @@ def layer_mixed_model(
     if n_total <= n_clusters or n_total - p < 1:
         return _missing_result(t, MissingReason.N_BELOW_2)
     cells = mf.Cells(cells.n[nc > 0], cells.mean[nc > 0], cells.ss[nc > 0])
-    if mf.gls(cells, 0.0).rss <= 0.0:
+    total_ss = float((cells.ss + cells.n * cells.mean**2).sum())
+    if mf.gls(cells, 0.0).rss <= 1e-12 * total_ss:  # nothing left beyond rounding once the layers are fitted
         return _missing_result(t, MissingReason.ZERO_VARIANCE)
     gamma = mf.fit_gamma(cells)
     if gamma is None:
@@ -323,7 +335,7 @@ def layer_mixed_model(
     cov = np.full((len(t.layers), len(t.layers)), np.nan)
     cov[np.ix_(present, present)] = d.cov
     return MixedModelResult(int(n_total), n_clusters, t.layers, None, variance, tuple(means), tuple(contrasts),
-                            _f_test(beta, d, boundary, int(n_total)), mf.reml_criterion(cells, fit), coef, cov)
+                            _f_test(beta, d, cells.n_layer, boundary), mf.reml_criterion(cells, fit), coef, cov)
 
 
 __all__ = ["LayerContrast", "LayerMean", "MixedModelResult", "VarianceComponents", "layer_mixed_model"]
