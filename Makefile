@@ -42,6 +42,9 @@ test: lint
 bench-stats: $(VENV)/.test
 	$(BIN)/python bench/bench_stats.py
 
+bench-mixed: $(VENV)/.test  # the random-intercept layer model against Welch on 100,000 respondents; ARGS=--statsmodels
+	$(BIN)/python bench/bench_mixed.py $(ARGS)
+
 bench-reports: $(VENV)/.test  # needs PostgreSQL on 127.0.0.1:5432 (BENCH_DATABASE_URL to change)
 	$(BIN)/python bench/bench_reports.py
 
@@ -51,7 +54,7 @@ bench-load: $(VENV)/.test  # needs PostgreSQL on 127.0.0.1:5432 (LOAD_BENCH_DATA
 clean:
 	rm -rf $(VENV) data tests/artifacts
 
-.PHONY: bench-import bench-layout
+.PHONY: bench-import bench-layout bench-mixed
 bench-import: $(VENV)/.test  # needs PostgreSQL on 127.0.0.1:5432 (BENCH_DATABASE_URL to change); --sqlite for SQLite
 	$(BIN)/python bench/bench_import.py
 
