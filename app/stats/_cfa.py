@@ -98,37 +98,34 @@ def unpack(x: FloatArray, lay: Layout) -> Params:
 
 
 def objective(x: FloatArray, lay: Layout, gm: GroupMoments, logdet_s: FloatArray) -> tuple[float, FloatArray]:
-    """F (see the module docstring) divided by N, and its gradient."""
+    """F (see the module docstring) divided by N, and its gradient; all groups at once."""
     p = unpack(x, lay)
-    total = float(gm.n.sum())
-    f = 0.0
-    grad = np.zeros(lay.n_free)
     k = gm.mean.shape[1]
-    for g in range(gm.n.shape[0]):
-        lam, phi = p.lam[g], p.phi[g]
-        sigma = phi * np.outer(lam, lam) + np.diag(p.theta[g])
-        try:
-            c = linalg.cho_factor(sigma, lower=True, check_finite=False)
-        except linalg.LinAlgError:
-            return np.inf, grad
-        inv = linalg.cho_solve(c, np.eye(k), check_finite=False)
-        d = gm.mean[g] - (p.nu[g] + lam * p.alpha[g])
-        sd = inv @ d
-        w = gm.n[g] / total
-        logdet = 2.0 * float(np.log(np.diag(c[0])).sum())
-        f += w * (logdet + float(np.sum(gm.cov[g] * inv)) - float(logdet_s[g]) - k + float(d @ sd))
-        omega = inv @ (sigma - gm.cov[g] - np.outer(d, d)) @ inv
-        parts = (
-            (lay.lam[g], w * (2.0 * phi * (omega @ lam) - 2.0 * p.alpha[g] * sd)),
-            (lay.theta[g], w * np.diag(omega)),
-            (lay.phi[g : g + 1], w * np.array([lam @ omega @ lam])),
-            (lay.nu[g], w * (-2.0 * sd)),
-            (lay.alpha[g : g + 1], w * np.array([-2.0 * (lam @ sd)])),
-        )
-        for idx, val in parts:
-            ok = idx >= 0
-            np.add.at(grad, idx[ok], val[ok])
-    return f, grad
+    w = gm.n / float(gm.n.sum())
+    sigma = p.phi[:, None, None] * p.lam[:, :, None] * p.lam[:, None, :] + p.theta[:, :, None] * np.eye(k)
+    try:
+        chol = np.linalg.cholesky(sigma)
+    except np.linalg.LinAlgError:
+        return np.inf, np.zeros(lay.n_free)
+    inv = np.linalg.inv(sigma)
+    d = gm.mean - (p.nu + p.lam * p.alpha[:, None])
+    sd = np.einsum("gij,gj->gi", inv, d)
+    logdet = 2.0 * np.log(np.diagonal(chol, axis1=1, axis2=2)).sum(axis=1)
+    f_g = logdet + np.einsum("gij,gij->g", gm.cov, inv) - logdet_s - k + np.einsum("gi,gi->g", d, sd)
+    omega = inv @ (sigma - gm.cov - d[:, :, None] * d[:, None, :]) @ inv
+    om_lam = np.einsum("gij,gj->gi", omega, p.lam)
+    parts = (
+        (lay.lam, w[:, None] * (2.0 * p.phi[:, None] * om_lam - 2.0 * p.alpha[:, None] * sd)),
+        (lay.theta, w[:, None] * np.diagonal(omega, axis1=1, axis2=2)),
+        (lay.phi, w * np.einsum("gi,gi->g", p.lam, om_lam)),
+        (lay.nu, w[:, None] * (-2.0 * sd)),
+        (lay.alpha, w * (-2.0 * np.einsum("gi,gi->g", p.lam, sd))),
+    )
+    grad = np.zeros(lay.n_free)
+    for idx, val in parts:
+        ok = idx >= 0
+        np.add.at(grad, idx[ok], val[ok])
+    return float(w @ f_g), grad
 
 
 def start(gm: GroupMoments, lay: Layout) -> FloatArray:

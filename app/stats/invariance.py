@@ -69,7 +69,7 @@ class CfaFit:
     model: str  # configural | metric | scalar
     chisq: float
     df: int
-    pvalue: float
+    pvalue: float | None  # None when df = 0 (a saturated model: nothing to test; as lavaan's NA)
     cfi: float
     rmsea: float
     loadings: FloatArray  # (G, k), first column 1 (marker)
@@ -139,7 +139,7 @@ def _fit_stats(model: _cfa.Level, f: _cfa.Fit, gm: _cfa.GroupMoments, base: floa
     t2 = max(f.chisq - df, base - base_df, 0.0)
     cfi = float(1.0 - t1 / t2) if t2 > 0 else 1.0
     rmsea = float(np.sqrt(max(0.0, f.chisq / (total * df) - 1.0 / total)) * np.sqrt(g)) if df > 0 else 0.0
-    p = float(stats.chi2.sf(f.chisq, df)) if df > 0 else 1.0
+    p = float(stats.chi2.sf(f.chisq, df)) if df > 0 else None
     pr = f.params
     return CfaFit(model, f.chisq, df, p, cfi, rmsea, pr.lam, pr.theta, pr.phi, pr.nu, pr.alpha)
 
