@@ -40,7 +40,8 @@ random intercept makes more precise, not less; that is why the model, not the de
 Edge cases (a result with ``reason`` instead of an exception): no values → ``all_missing``; fewer clusters with
 data than ``min_clusters`` (default 5: below that REML variance estimates are unreliable; McNeish & Stapleton 2016)
 → ``too_few_clusters``; no cluster with two respondents or no residual df → ``n_below_2``; the layers explain every
-value, or the within-cluster variance is zero → ``zero_variance``. A layer asked for in ``layer_order`` without
+value, or the within-cluster variance is zero → ``zero_variance``; a REML information matrix that is not positive
+definite (no proper maximum) → ``not_estimable``. A layer asked for in ``layer_order`` without
 respondents gets ``all_missing`` on its own figures; the others are fitted without it.
 
 Checked against R: ``lmerTest::lmer(y ~ layer + (1 | team), REML = TRUE)``, ``contest``/``emmeans``-style
@@ -294,6 +295,8 @@ def layer_mixed_model(
     s = fit.rss / (n_total - p)
     boundary = gamma == 0.0
     d = mf.derivatives(cells, fit, s)
+    if not (np.all(np.isfinite(d.info)) and (d.info[1, 1] > 0 if boundary else np.linalg.eigvalsh(d.info)[0] > 0)):
+        return _missing_result(t, MissingReason.NOT_ESTIMABLE)  # not a proper maximum: no df to be had
     beta = fit.beta + t.centre
     between = gamma * s
     icc = between / (between + s)
