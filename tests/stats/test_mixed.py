@@ -157,3 +157,24 @@ def test_bad_shapes_raise() -> None:
         layer_mixed_model(y, clusters=team[:-1], layers=layer)
     with pytest.raises(ValueError):
         layer_mixed_model(np.append(y[:-1], np.inf), clusters=team, layers=layer)
+
+
+def test_shifting_scaling_and_relabelling_change_only_what_they_should() -> None:
+    """y -> a + b y moves the means, scales the differences and variances, and leaves df, p and ICC alone;
+    shuffling the rows or renaming the teams changes nothing."""
+    case = CASES[3]
+    y, team, layer = _data(case)
+    base = _fit(case)
+    moved = layer_mixed_model(2.0 + 0.5 * y, clusters=team, layers=layer, layer_order=case["layer_order"])
+    order = np.random.default_rng(7).permutation(y.size)
+    shuffled = layer_mixed_model(y[order], clusters=np.array([f"team {t}" for t in team[order]]),
+                                 layers=layer[order], layer_order=case["layer_order"])
+    assert base.variance is not None and moved.variance is not None and shuffled.variance is not None
+    close(moved.coefficients, 2.0 + 0.5 * np.asarray(base.coefficients), rel=1e-10)
+    close([moved.variance.between, moved.variance.within], [0.25 * base.variance.between,
+                                                            0.25 * base.variance.within], rel=1e-8)
+    for r in (moved, shuffled):
+        close([c.test.df for c in r.contrasts], [c.test.df for c in base.contrasts], rel=1e-7)
+        close([c.test.pvalue for c in r.contrasts], [c.test.pvalue for c in base.contrasts], rel=1e-7)
+        close(r.variance.icc if r.variance else None, base.variance.icc, rel=1e-8)
+    close(shuffled.coefficients, base.coefficients, rel=1e-12)

@@ -1,6 +1,6 @@
 # Reference values for app.stats.invariance (multi-group one-factor CFA): run from the repository root
 #   Rscript tests/stats/reference/make_invariance_reference.R
-# Needs R (>= 4.2) with lavaan, psych, jsonlite (Debian: r-cran-lavaan r-cran-psych r-cran-jsonlite).
+# Needs R (>= 4.2) with lavaan and jsonlite (Debian: r-cran-lavaan r-cran-jsonlite).
 # Writes invariance.json here.
 #
 # Every case fits lavaan::cfa("f =~ x1 + ... + xk", data, group = g) three times: configural, group.equal =
