@@ -47,6 +47,9 @@ test: lint $(OIDC_PROVIDER)
 bench-stats: $(VENV)/.test
 	$(BIN)/python bench/bench_stats.py
 
+bench-mixed: $(VENV)/.test  # the random-intercept layer model against Welch on 100,000 respondents; ARGS=--statsmodels
+	$(BIN)/python bench/bench_mixed.py $(ARGS)
+
 bench-reports: $(VENV)/.test  # needs PostgreSQL on 127.0.0.1:5432 (BENCH_DATABASE_URL to change)
 	$(BIN)/python bench/bench_reports.py
 
@@ -56,7 +59,7 @@ bench-load: $(VENV)/.test  # needs PostgreSQL on 127.0.0.1:5432 (LOAD_BENCH_DATA
 clean:
 	rm -rf $(VENV) data tests/artifacts tests/oidc/node_modules
 
-.PHONY: bench-import bench-layout
+.PHONY: bench-import bench-layout bench-mixed
 bench-import: $(VENV)/.test  # needs PostgreSQL on 127.0.0.1:5432 (BENCH_DATABASE_URL to change); --sqlite for SQLite
 	$(BIN)/python bench/bench_import.py
 

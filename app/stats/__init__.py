@@ -15,6 +15,8 @@ compare       two groups (mean difference, Welch t, Mann-Whitney U, Hedges' g) a
 overlap       current vs desired when not everyone answered both: the partially overlapping samples t-test
 anova         one-way, Welch's ANOVA, Kruskal-Wallis, Games-Howell
 multitest     Holm and Benjamini-Hochberg adjustment over a family of tests
+mixed         layers compared with a random intercept per team (REML, Satterthwaite df, Holm), ICC, design effect
+invariance    measurement invariance across groups: multi-group one-factor CFA (configural, metric, scalar)
 sufficient    per-group sufficient statistics; which figures they give and which need the raw rows
 summary       one pass over the answers → every per-group table, regroupable (cells → teams, layers)
 
@@ -52,6 +54,15 @@ from app.stats.descriptives import (
     favourable_shares,
     item_distribution,
 )
+from app.stats.invariance import (
+    CfaFit,
+    InvarianceResult,
+    InvarianceVerdict,
+    ModelComparison,
+    invariance_by_dimension,
+    measurement_invariance,
+)
+from app.stats.mixed import LayerContrast, LayerMean, MixedModelResult, VarianceComponents, layer_mixed_model
 from app.stats.multitest import AdjustedPValues, adjust_pvalues, benjamini_hochberg, holm
 from app.stats.overlap import OverlappingComparison, partially_overlapping
 from app.stats.reliability import (
@@ -69,6 +80,7 @@ from app.stats.summary import Crossing, SurveySummary, cross_groups, summarize
 __all__ = [
     "AdjustedPValues",
     "AnovaResult",
+    "CfaFit",
     "ConfidenceInterval",
     "CrossProducts",
     "Crossing",
@@ -78,10 +90,16 @@ __all__ = [
     "GroupAgreement",
     "GroupDescriptives",
     "IntraclassCorrelation",
+    "InvarianceResult",
+    "InvarianceVerdict",
     "ItemCounts",
     "ItemDistribution",
     "ItemMoments",
+    "LayerContrast",
+    "LayerMean",
     "MissingReason",
+    "MixedModelResult",
+    "ModelComparison",
     "Moments",
     "OverlappingComparison",
     "PairedComparison",
@@ -92,6 +110,7 @@ __all__ = [
     "SignificanceTest",
     "SurveySummary",
     "TwoGroupComparison",
+    "VarianceComponents",
     "adjust_pvalues",
     "benjamini_hochberg",
     "compare_groups",
@@ -105,8 +124,11 @@ __all__ = [
     "holm",
     "icc",
     "icc_from_moments",
+    "invariance_by_dimension",
     "item_distribution",
     "kruskal_wallis",
+    "layer_mixed_model",
+    "measurement_invariance",
     "omega_total",
     "oneway_anova",
     "paired",

@@ -41,6 +41,10 @@ class MissingReason(StrEnum):
     """A rank test was asked for from moments (sums) alone; it needs the values or their frequency table."""
     NOT_ESTIMABLE = "not_estimable"
     """The model behind the figure could not be fitted (e.g. a one-factor model without positive loadings)."""
+    TOO_FEW_CLUSTERS = "too_few_clusters"
+    """Fewer clusters (teams) than a model with a random effect per cluster needs."""
+    GROUP_TOO_SMALL = "group_too_small"
+    """Fewer than two groups have enough respondents (with every item answered) for the model."""
 
 
 @dataclass(frozen=True)

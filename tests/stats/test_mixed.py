@@ -1,0 +1,180 @@
+"""The random-intercept model of app.stats.mixed against lmerTest (reference/mixed.json, make_mixed_reference.R)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pytest
+
+from app.stats import MissingReason, Moments
+from app.stats.mixed import MixedModelResult, layer_mixed_model
+from tests.stats.helpers import close, load_csv, load_ref
+
+CASES = load_ref("mixed")["cases"]
+
+
+def _data(case: dict[str, Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    d = case["data"]
+    if d.get("inline"):
+        y = np.array([np.nan if v is None or v == "NA" else v for v in d["y"]], dtype=float)
+        return y, np.asarray(d["team"]), np.asarray(d["layer"])
+    if d["file"] == "bh1996.csv.gz":
+        bh = load_csv("bh1996")
+        hrs = bh["HRS"]
+        layer = np.where(hrs <= 9, "short", np.where(hrs <= 11, "regular", "long"))
+        return bh["WBEING"], bh["GRP"].astype(int), layer
+    lq = load_csv("lq2002")
+    lead = np.column_stack([lq[f"LEAD{i:02d}"] for i in range(1, 12)]).mean(axis=1)
+    t = lq["TSIG01"]
+    return lead, lq["COMPID"].astype(int), np.where(t <= 2, "low", np.where(t == 3, "mid", "high"))
+
+
+def _fit(case: dict[str, Any]) -> MixedModelResult:
+    y, team, layer = _data(case)
+    return layer_mixed_model(y, clusters=team, layers=layer, layer_order=case["layer_order"])
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"].split(":")[0] + str(i) for i, c in enumerate(CASES)])
+def test_matches_lmertest(case: dict[str, Any]) -> None:
+    ref = case["value"]
+    r = _fit(case)
+    assert r.reason is None and r.variance is not None and r.coefficients is not None
+    assert (r.n, r.n_clusters) == (ref["n"], ref["n_clusters"])
+    assert r.variance.at_boundary == ref["singular"]
+    close(r.reml_criterion, ref["reml_criterion"], rel=1e-9)
+    assert r.reml_criterion is not None and r.reml_criterion <= ref["reml_criterion_default_optimizer"] + 1e-9
+    close(r.coefficients, ref["layer_means"])
+    close(r.covariance, ref["layer_means_vcov"])
+    close(r.variance.within, ref["within"])
+    close(r.variance.between, ref["between"], abs_=1e-9)  # 0 at the boundary (R: ~1e-10 there)
+    close(r.variance.icc, ref["icc"], abs_=1e-9)
+    close(r.variance.design_effect, ref["design_effect"])
+    for m, e in zip(r.means, ref["means"], strict=True):
+        assert m.mean.ci is not None and m.se is not None
+        close([m.mean.value, m.se, m.mean.ci.low, m.mean.ci.high], [e["estimate"], e["se"], e["lower"], e["upper"]])
+        close(m.df, e["df"], rel=1e-4)
+    for c, e in zip(r.contrasts, ref["contrasts"], strict=True):
+        assert (c.first, c.second) == (e["first"], e["second"])
+        assert c.difference.ci is not None
+        close([c.difference.value, c.se, c.test.statistic], [e["estimate"], e["se"], e["t"]])
+        close([c.difference.ci.low, c.difference.ci.high], [e["lower"], e["upper"]], rel=1e-6, abs_=1e-7)
+        close([c.test.df, c.test.pvalue, c.pvalue_holm], [e["df"], e["p"], e["p_holm"]], rel=1e-4, abs_=1e-300)
+    a = ref["anova"]
+    close([r.layer_test.statistic, r.layer_test.df_between], [a["F"], a["ndf"]], rel=1e-6)
+    close([r.layer_test.df_within, r.layer_test.pvalue], [a["ddf"], a["p"]], rel=1e-4, abs_=1e-300)
+
+
+def test_cell_moments_give_the_same_fit_as_the_rows() -> None:
+    """What the database hands over (count, mean, ss per team x layer) is enough: the same model to the last bits."""
+    case = CASES[2]
+    y, team, layer = _data(case)
+    ok = ~np.isnan(y)
+    keys = np.array([f"{t}|{lay}" for t, lay in zip(team[ok], layer[ok], strict=True)])
+    cells = Moments.from_values(y[ok], keys)
+    cell_team = np.array([k.split("|")[0] for k in cells.labels]).astype(int)
+    cell_layer = np.array([k.split("|")[1] for k in cells.labels])
+    a = layer_mixed_model(cells, clusters=cell_team, layers=cell_layer, layer_order=case["layer_order"])
+    b = _fit(case)
+    assert a.variance is not None and b.variance is not None
+    close(a.variance.between, b.variance.between, rel=1e-10)
+    close(a.coefficients, b.coefficients, rel=1e-12)
+    close([c.test.pvalue for c in a.contrasts], [c.test.pvalue for c in b.contrasts], rel=1e-9)
+
+
+def test_a_layer_without_respondents_is_reported_missing_and_the_rest_is_fitted() -> None:
+    case = CASES[2]
+    y, team, layer = _data(case)
+    order = [*case["layer_order"], "board"]
+    r = layer_mixed_model(y, clusters=team, layers=layer, layer_order=order)
+    full = _fit(case)
+    assert r.reason is None and r.means[-1].n == 0 and r.means[-1].mean.reason is MissingReason.ALL_MISSING
+    assert [c.test.reason for c in r.contrasts if "board" in (c.first, c.second)] == [MissingReason.ALL_MISSING] * 3
+    present = [c for c in r.contrasts if "board" not in (c.first, c.second)]
+    close([c.pvalue_holm for c in present], [c.pvalue_holm for c in full.contrasts], rel=1e-12)
+    assert r.coefficients is not None and np.isnan(r.coefficients[-1])
+
+
+def _team_data(n_teams: int, per_team: int = 4, seed: int = 3) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    team = np.repeat(np.arange(n_teams), per_team)
+    layer = np.tile(["employee"] * (per_team - 1) + ["leader"], n_teams)
+    return rng.normal(3, 0.7, team.size), team, layer
+
+
+@pytest.mark.parametrize(
+    ("values", "teams", "min_clusters", "reason"),
+    [
+        ("few", 4, 5, MissingReason.TOO_FEW_CLUSTERS),
+        ("few", 1, 2, MissingReason.TOO_FEW_CLUSTERS),
+        ("nan", 6, 5, MissingReason.ALL_MISSING),
+        ("constant", 6, 5, MissingReason.ZERO_VARIANCE),
+        ("by_layer", 6, 5, MissingReason.ZERO_VARIANCE),  # the layers explain every value
+        ("by_team", 6, 5, MissingReason.ZERO_VARIANCE),  # no variance within teams
+        ("singletons", 6, 5, MissingReason.N_BELOW_2),
+    ],
+)
+def test_data_that_cannot_carry_the_model_give_a_reason(values: str, teams: int, min_clusters: int,
+                                                        reason: MissingReason) -> None:
+    y, team, layer = _team_data(teams)
+    if values == "nan":
+        y[:] = np.nan
+    elif values == "constant":
+        y[:] = 3.0
+    elif values == "by_layer":
+        y = np.where(layer == "leader", 4.0, 3.0)
+    elif values == "by_team":
+        y = team * 0.5 + np.where(layer == "leader", 1.0, 0.0)
+    elif values == "singletons":
+        team = np.arange(y.size)
+    r = layer_mixed_model(y, clusters=team, layers=layer, min_clusters=min_clusters)
+    assert r.reason is reason and r.variance is None and r.coefficients is None
+    assert r.layer_test.reason is reason
+    assert all(c.test.reason is reason and c.difference.value is None for c in r.contrasts)
+
+
+def test_one_layer_fits_the_variance_components_without_contrasts() -> None:
+    y, team, _ = _team_data(8)
+    r = layer_mixed_model(y, clusters=team, layers=np.zeros(y.size, dtype=int))
+    assert r.reason is None and r.contrasts == () and r.layer_test.reason is MissingReason.ONE_GROUP
+    assert r.variance is not None and 0.0 <= r.variance.icc < 1.0
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"level": 1.0}, {"min_clusters": 1}, {"min_clusters": 2.5}, {"layer_order": ["employee"]},
+     {"layer_order": ["employee", "leader", "employee"]}],
+)
+def test_bad_options_raise(kwargs: dict[str, Any]) -> None:
+    y, team, layer = _team_data(6)
+    with pytest.raises(ValueError):
+        layer_mixed_model(y, clusters=team, layers=layer, **kwargs)
+
+
+def test_bad_shapes_raise() -> None:
+    y, team, layer = _team_data(6)
+    with pytest.raises(ValueError):
+        layer_mixed_model(y, clusters=team[:-1], layers=layer)
+    with pytest.raises(ValueError):
+        layer_mixed_model(np.append(y[:-1], np.inf), clusters=team, layers=layer)
+
+
+def test_shifting_scaling_and_relabelling_change_only_what_they_should() -> None:
+    """y -> a + b y moves the means, scales the differences and variances, and leaves df, p and ICC alone;
+    shuffling the rows or renaming the teams changes nothing."""
+    case = CASES[3]
+    y, team, layer = _data(case)
+    base = _fit(case)
+    moved = layer_mixed_model(2.0 + 0.5 * y, clusters=team, layers=layer, layer_order=case["layer_order"])
+    order = np.random.default_rng(7).permutation(y.size)
+    shuffled = layer_mixed_model(y[order], clusters=np.array([f"team {t}" for t in team[order]]),
+                                 layers=layer[order], layer_order=case["layer_order"])
+    assert base.variance is not None and moved.variance is not None and shuffled.variance is not None
+    close(moved.coefficients, 2.0 + 0.5 * np.asarray(base.coefficients), rel=1e-10)
+    close([moved.variance.between, moved.variance.within], [0.25 * base.variance.between,
+                                                            0.25 * base.variance.within], rel=1e-8)
+    for r in (moved, shuffled):
+        close([c.test.df for c in r.contrasts], [c.test.df for c in base.contrasts], rel=1e-7)
+        close([c.test.pvalue for c in r.contrasts], [c.test.pvalue for c in base.contrasts], rel=1e-7)
+        close(r.variance.icc if r.variance else None, base.variance.icc, rel=1e-8)
+    close(shuffled.coefficients, base.coefficients, rel=1e-12)
