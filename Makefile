@@ -59,7 +59,10 @@ bench-load: $(VENV)/.test  # needs PostgreSQL on 127.0.0.1:5432 (LOAD_BENCH_DATA
 clean:
 	rm -rf $(VENV) data tests/artifacts tests/oidc/node_modules
 
-.PHONY: bench-import bench-layout bench-mixed
+.PHONY: bench-import bench-layout bench-mixed bench-anonymity
+bench-anonymity: $(VENV)/.test  # shares of teams and units shown, cells hidden per reason (demo, municipality, 500 trees)
+	$(BIN)/python bench/bench_anonymity.py $(ARGS)
+
 bench-import: $(VENV)/.test  # needs PostgreSQL on 127.0.0.1:5432 (BENCH_DATABASE_URL to change); --sqlite for SQLite
 	$(BIN)/python bench/bench_import.py
 
