@@ -1,15 +1,11 @@
 """Setting and clearing the session cookie: HttpOnly, SameSite=Lax, and behind HTTPS Secure with the __Host-
-prefix (host-only, path /), so no script, other site or sibling host can read or plant it. Beside it a marker
-without any secret (`cg_signed_in=1`, readable by the dashboard's script) says that a session may exist, so that a
-browser without one is not sent to `GET /api/v1/session` only to be told 401."""
+prefix (host-only, path /), so no script, other site or sibling host can read or plant it."""
 
 from starlette.requests import Request
 from starlette.responses import Response
 
 from app.config import get_settings
 from app.sessions.service import COOKIE, SECURE_COOKIE
-
-MARKER = "cg_signed_in"
 
 
 def secure(request: Request) -> bool:
@@ -21,15 +17,11 @@ def secure(request: Request) -> bool:
 
 def set_session_cookie(request: Request, response: Response, secret: str) -> None:
     is_secure = secure(request)
-    max_age = get_settings().session_max_hours * 3600
     response.set_cookie(SECURE_COOKIE if is_secure else COOKIE, secret, httponly=True, samesite="lax",
-                        secure=is_secure, path="/", max_age=max_age)
-    response.set_cookie(MARKER, "1", samesite="lax", secure=is_secure, path="/", max_age=max_age)
+                        secure=is_secure, path="/", max_age=get_settings().session_max_hours * 3600)
 
 
 def clear_session_cookie(request: Request, response: Response) -> None:
     for name in (COOKIE, SECURE_COOKIE):
         if name in request.cookies:
             response.delete_cookie(name, path="/", httponly=True, samesite="lax", secure=name == SECURE_COOKIE)
-    if MARKER in request.cookies:
-        response.delete_cookie(MARKER, path="/", samesite="lax", secure=secure(request))

@@ -3,16 +3,13 @@
    session back to the sign-in page, and points the API-key form at the sign-in page. */
 import { SIGNIN_STRINGS } from "./signin-i18n.js";
 
-/** The signed-in person's session (`GET /api/v1/session`), or null when this browser has none. Asked only when
-   the service's marker cookie (no secret in it) says a session may exist. */
+/** The signed-in person's session (`GET /api/v1/session`), or null when this browser has none. */
 export async function signedInSession() {
-  if (!document.cookie.split("; ").includes("cg_signed_in=1")) return null;
   try {
     const response = await fetch("/api/v1/session", {
       credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" },
       referrerPolicy: "no-referrer",
     });
-    if (response.status === 401) document.cookie = "cg_signed_in=; Max-Age=0; Path=/; SameSite=Lax"; // ended
     return response.ok ? await response.json() : null;
   } catch {
     return null;
