@@ -48,6 +48,9 @@ STRUCTURE = {
         "Financien": ["Team Control"],
     },
 }
+# employees: a team too small to show, as real ones are (and its sibling hidden so that it can't be subtracted)
+SMALL_TEAMS = {"Team Water": 2}
+DEPARTMENT_STAFF: dict[str, int] = {}  # employees attached to the department itself (its own group stays there)
 BOARD_UNIT = "Bestuur en Directieraad"
 DIMENSION_MEANS = {"openness": 3.3, "collegiality": 3.8, "transparency": 2.9, "diversity": 3.5,
                    "personal_initiative": 3.2}
@@ -145,7 +148,8 @@ def _build_units(session: Session, organisation: Organisation, layers: dict[str,
                 team = unit(team_name, department)
                 effect = directorate_effect + rng.normal(0, 0.3, dims)
                 out += seats(team, "team_leader", int(rng.integers(1, 3)), effect)
-                out += seats(team, "employee", int(rng.integers(8, 23)), effect)
+                employees = int(rng.integers(8, 23))
+                out += seats(team, "employee", SMALL_TEAMS.get(team_name, employees), effect)
     return out, ruimte_id
 
 

@@ -135,9 +135,27 @@ async def _app_error(request: Request, exc: Exception) -> JSONResponse:
                             errors=exc.errors, headers=exc.headers)
 
 
+def _json_syntax(error: dict[str, Any], body: bytes) -> str | None:
+    """Where a body that is not JSON breaks, as line and column (1-based) with the parser's reason."""
+    loc = error.get("loc", ())
+    if error.get("type") != "json_invalid" or len(loc) < 2 or not isinstance(loc[1], int):
+        return None
+    text = body.decode("utf-8", errors="replace")
+    at = min(loc[1], len(text))
+    line, column = text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
+    reason = str((error.get("ctx") or {}).get("error") or "not valid JSON")
+    return f"The request body is not valid JSON: {reason} at line {line}, column {column}."
+
+
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
-    return problem_response(request, 422, errors=validation_errors(list(exc.errors())))
+    raw = list(exc.errors())
+    invalid = next((e for e in raw if e.get("type") == "json_invalid"), None)
+    syntax = None if invalid is None else _json_syntax(invalid, await request.body())
+    errors = validation_errors(raw)
+    if syntax is not None:
+        errors = [{**e, "msg": syntax} if e["type"] == "json_invalid" else e for e in errors]
+    return problem_response(request, 422, detail=syntax, errors=errors)
 
 
 def _allowed_methods(request: Request) -> str:

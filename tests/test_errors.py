@@ -46,7 +46,18 @@ def test_wrong_method_is_405(platform):
 def test_malformed_json_is_422(platform):
     body = _is_problem(platform.post("/api/v1/organisations", content=b"{not json",
                                      headers={"Content-Type": "application/json"}), 422)
-    assert body["errors"]
+    assert body["errors"][0]["type"] == "json_invalid"
+    assert body["detail"].endswith("at line 1, column 2.")
+
+
+def test_a_json_syntax_error_names_its_line_and_column(platform):
+    text = '{\n  "name": "Gemeente",\n  "slug": "gemeente",,\n}'
+    body = _is_problem(platform.post("/api/v1/organisations", content=text.encode(),
+                                     headers={"Content-Type": "application/json"}), 422)
+    line3 = text.split("\n")[2]
+    assert body["detail"] == ("The request body is not valid JSON: Expecting property name enclosed in double quotes "
+                              f"at line 3, column {line3.index(',,') + 2}.")
+    assert body["errors"] == [{"loc": ["body", text.index(",,") + 1], "msg": body["detail"], "type": "json_invalid"}]
 
 
 def test_invalid_fields_are_listed(platform):

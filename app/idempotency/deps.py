@@ -59,6 +59,7 @@ class Idempotency:
     """What the handler needs to keep its answer; inert without an Idempotency-Key."""
 
     request: Request
+    response: Response
     session: Session
     api_key_id: uuid.UUID
     key: str | None = None
@@ -66,12 +67,26 @@ class Idempotency:
     fingerprint: str = ""
     sealing_key: bytes = b""
 
-    def remember(self, result: T, *, organisation_id: uuid.UUID | None = None) -> T:
+    def created(self, result: T, route: str, **params: object) -> T:
+        """A 201's `result`, with `Location`: the path of the route named `route` for the new resource (the
+        request's own path parameters and `params`); kept for replay like `remember`."""
+        path_params = {**self.request.path_params, **{name: str(value) for name, value in params.items()}}
+        location = str(self.request.app.url_path_for(route, **path_params))
+        self.response.headers["Location"] = location
+        if isinstance(result, Response):  # returned as is: FastAPI adds no headers to it
+            result.headers["Location"] = location
+        organisation = params.get("organisation_id")  # a new organisation: the record goes when it goes
+        return self.remember(result, location=location,
+                             organisation_id=organisation if isinstance(organisation, uuid.UUID) else None)
+
+    def remember(self, result: T, *, organisation_id: uuid.UUID | None = None, location: str | None = None) -> T:
         """Keep `result` (a response model or a Response) as the answer to replay; returns it unchanged.
         `organisation_id` defaults to the one in the path (the record goes when the organisation goes)."""
         if self.key is None:
             return result
         envelope = _envelope(result, getattr(self.request.scope.get("route"), "status_code", None) or 200)
+        if location is not None:
+            envelope["headers"]["location"] = location
         if organisation_id is None and "organisation_id" in self.request.path_params:
             organisation_id = uuid.UUID(self.request.path_params["organisation_id"])
         now = utcnow()
@@ -120,7 +135,7 @@ def _hold_key(session: Session, api_key_id: uuid.UUID, key_hash: str) -> None:
 
 
 def idempotency(
-        request: Request, session: SessionDep, principal: CurrentKey,
+        request: Request, response: Response, session: SessionDep, principal: CurrentKey,
         fingerprint: Annotated[str, Depends(request_fingerprint)],
         key: Annotated[str | None, Header(
             alias="Idempotency-Key", min_length=1, max_length=257, pattern=r"^[!-~][ -~]*$",
@@ -129,7 +144,7 @@ def idempotency(
                         "with a different request it gets 422, while the first still runs 409. Keys are per API "
                         "key and kept 24 hours (by default).")] = None,
 ) -> Idempotency:
-    state = Idempotency(request=request, session=session, api_key_id=principal.actor_id)
+    state = Idempotency(request=request, response=response, session=session, api_key_id=principal.actor_id)
     if key is None:
         return state
     if principal.is_person:

@@ -24,6 +24,7 @@ from app.invitations.schemas import (
 )
 from app.surveys.deps import SurveyDep
 
+SUMMARY = "get_invitation_summary"  # `Location` of new invitations: they have no address of their own
 router = APIRouter(prefix="/organisations/{organisation_id}/surveys/{survey_id}/invitations",
                    tags=["invitations"], responses=problem_responses(401, 403, 404, 422))
 
@@ -72,11 +73,11 @@ def create_invitations(data: InvitationCreate, survey: SurveyDep, organisation: 
     base = _base_url(request)
     if _wants_csv(request):
         layer_key = service.layers_by_id(session, organisation)[data.layer_id].key
-        return once.remember(_csv_response([(str(data.unit_id), layer_key, t, service.respond_url(base, t))
-                                            for t in tokens]))
-    return once.remember(InvitationBatch(
+        return once.created(_csv_response([(str(data.unit_id), layer_key, t, service.respond_url(base, t))
+                                           for t in tokens]), SUMMARY)
+    return once.created(InvitationBatch(
         unit_id=data.unit_id, layer_id=data.layer_id, count=len(tokens), expires_at=data.expires_at,
-        invitations=[InvitationLink(token=t, url=service.respond_url(base, t)) for t in tokens]))
+        invitations=[InvitationLink(token=t, url=service.respond_url(base, t)) for t in tokens]), SUMMARY)
 
 
 @router.post("/import", name="import_invitations", status_code=status.HTTP_201_CREATED,
@@ -104,13 +105,13 @@ def import_invitations(file: Annotated[UploadFile, File(description="UTF-8 CSV w
     audit.record(AuditAction.survey_invitations_imported, survey.id, count=sum(len(t) for _, t in batches),
                  batches=len(batches))
     if _wants_csv(request):
-        return once.remember(_csv_response([(line.unit_ref, line.layer_key, t, service.respond_url(base, t))
-                                            for line, tokens in batches for t in tokens]))
-    return once.remember(InvitationImportResult(count=sum(len(tokens) for _, tokens in batches), batches=[
+        return once.created(_csv_response([(line.unit_ref, line.layer_key, t, service.respond_url(base, t))
+                                           for line, tokens in batches for t in tokens]), SUMMARY)
+    return once.created(InvitationImportResult(count=sum(len(tokens) for _, tokens in batches), batches=[
         InvitationBatch(unit_id=line.target.unit_id, layer_id=line.target.layer_id, count=len(tokens),
                         expires_at=expires_at,
                         invitations=[InvitationLink(token=t, url=service.respond_url(base, t)) for t in tokens])
-        for line, tokens in batches]))
+        for line, tokens in batches]), SUMMARY)
 
 
 @router.get("/summary", name="get_invitation_summary", response_model=InvitationSummary)

@@ -29,7 +29,8 @@ def create_organisation(data: OrganisationCreate, session: SessionDep, _: Platfo
     """Create an organisation (a tenant) with the default leadership layers. Platform admins only."""
     organisation = service.create_organisation(session, name=data.name, slug=data.slug)
     audit.record(AuditAction.organisation_created, organisation.id, organisation_id=organisation.id)
-    return once.remember(OrganisationRead.model_validate(organisation), organisation_id=organisation.id)
+    read = OrganisationRead.model_validate(organisation)
+    return once.created(read, "get_organisation", organisation_id=organisation.id)
 
 
 @router.get("", name="list_organisations", tags=["organisations"])

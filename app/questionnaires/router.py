@@ -47,7 +47,7 @@ def create_questionnaire(data: QuestionnaireIn, organisation: AdminOrganisationD
     nothing is stored. The keys of built-in questionnaires are reserved."""
     q = service.create_questionnaire(session, organisation, data)
     audit.record(AuditAction.questionnaire_created, q.id, version=q.version)
-    return once.remember(service.to_read(session, organisation, q))
+    return once.created(service.to_read(session, organisation, q), "get_questionnaire", questionnaire_id=q.id)
 
 
 @router.get("/{questionnaire_id}", name="get_questionnaire")

@@ -359,7 +359,8 @@ def _check_k(k: int) -> None:
 
 
 def suppress_atoms(layout: Layout, atoms: IntArray, k: int, *, hide_as: SuppressionMap | None = None,
-                   previous: SuppressionMap | None = None) -> SuppressionMap:
+                   previous: SuppressionMap | None = None,
+                   counted_elsewhere: Mapping[UnitId, Reason] | None = None) -> SuppressionMap:
     """:func:`suppress` on a prepared layout, from its counts matrix (:meth:`Layout.counts`: respondents per unit
     row and layer column).
 
@@ -368,6 +369,10 @@ def suppress_atoms(layout: Layout, atoms: IntArray, k: int, *, hide_as: Suppress
     price repairs. If all of those and the n of every cell its repairs priced are the same -- as after a response
     in an atom that had ``k`` already, away from the repairs -- the protection would take the same steps: its
     pattern is taken without running it. The map is the same either way.
+
+    ``counted_elsewhere``: units whose respondents count in another unit's figures (`app.reports.rollup`), with the
+    reason to give: their cells that are empty for that are hidden with it instead of showing n = 0 (hiding more
+    never breaks the promise).
     """
     _check_k(k)
     m, p = len(layout.units), len(layout.layers)
@@ -395,6 +400,14 @@ def suppress_atoms(layout: Layout, atoms: IntArray, k: int, *, hide_as: Suppress
         protector = Protector(atoms, counts, reason, tree, int(k))
         protector.run()
         priced, regions = protector.priced, region_graph(region_tops(reason, tree), atoms)
+    if counted_elsewhere:
+        reason = reason.copy()
+        codes = {"below_minimum": BELOW, "protects_smaller_group": COMPLEMENTARY, "not_published": UNPUBLISHED}
+        for unit, why in counted_elsewhere.items():
+            row = layout.unit_index.get(unit)
+            if row is not None:
+                empty = (counts[row] == 0) & (reason[row] == 0)
+                reason[row, empty] = codes[why]
     for array in (atoms, counts, reason, priced):
         array.flags.writeable = False
     return SuppressionMap(k=int(k), layout=layout, _atoms=atoms, _counts=counts, _reason=reason, _regions=regions,

@@ -22,6 +22,7 @@ stay correct.
 import threading
 import uuid
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -86,12 +87,26 @@ def _decode(codes: npt.NDArray[np.uint8]) -> tuple[npt.NDArray[np.float32], npt.
 
 def complete_dimensions(answers: npt.NDArray[np.float32], scale: Scale) -> npt.NDArray[np.float32]:
     """`answers` with every dimension a respondent did not answer completely (an item NaN) set to NaN."""
-    out = answers.copy()
-    for d in range(scale.n_dimensions):
-        items = scale.items_of(d)
-        incomplete = np.isnan(answers[:, items]).any(axis=1)
-        out[np.ix_(incomplete, items)] = np.nan
-    return out
+    missing = np.isnan(answers)
+    of_dimension = np.zeros((scale.n_items, scale.n_dimensions), dtype=np.float32)
+    of_dimension[np.arange(scale.n_items), scale.item_dimension] = 1.0
+    incomplete = (missing.astype(np.float32) @ of_dimension) > 0  # respondents x dimensions: an item missing
+    return np.where(incomplete[:, scale.item_dimension], np.float32(np.nan), answers)
+
+
+def membership(definition: QuestionnaireDefinition, current: Sequence[bytes],
+               desired: Sequence[bytes | None] | None) -> npt.NDArray[np.bool_]:
+    """Respondents x respondent sets of the figures: everyone, then those complete on each dimension in the
+    current frame, then in the desired frame (`desired` None: not asked). From stored answers."""
+    width, scale = len(definition.items), scale_of(definition)
+    unanswered = bytes([MISSING & 0xFF]) * width
+    frames = [b"".join(current)] + ([b"".join(d or unanswered for d in desired)] if desired is not None else [])
+    first = [int(scale.items_of(d)[0]) for d in range(scale.n_dimensions)]
+    columns = [np.ones(len(current), dtype=bool)]
+    for blob in frames:
+        values = _decode(np.frombuffer(blob, dtype=np.uint8).reshape(len(current), width))[0]
+        columns += list((~np.isnan(complete_dimensions(values, scale)[:, first])).T)
+    return np.column_stack(columns)
 
 
 def _codes(values: list[T]) -> tuple[tuple[T, ...], npt.NDArray[np.int64]]:

@@ -67,11 +67,10 @@ def _why_not(ctx: ReportContext, cell: Cell, d: int, x: npt.NDArray[np.float64],
     return None if all(n == 0 or n >= ctx.k for n in counts) else "below_minimum"
 
 
-def _keyed(ctx: ReportContext, answers: npt.NDArray[np.float32], item: int) -> npt.NDArray[np.float64]:
-    """One item's answers, reverse keyed when the item is."""
+def _keyed(ctx: ReportContext, answers: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
+    """Respondents x items answers, reverse keyed where the item is."""
     scale = ctx.data.scale
-    return reverse_key(answers, reverse=bool(scale.reverse[item]), scale_min=scale.scale_min,
-                       scale_max=scale.scale_max)
+    return reverse_key(answers, reverse=scale.reverse, scale_min=scale.scale_min, scale_max=scale.scale_max)
 
 
 def _paired_gap(ctx: ReportContext, test: _Test, rank: int | None, welch: AdjustedPValues, wilcoxon: AdjustedPValues,
@@ -139,10 +138,14 @@ def desired_gap(ctx: ReportContext, by: By, lang: Lang) -> DesiredGap:
             tests.append([])
             continue
         mask = ctx.members(cell)
+        # one contiguous copy per frame, a row per column: the tests below read each column many times
+        wished, current = np.ascontiguousarray(wish[mask].T), np.ascontiguousarray(now[mask].T)
+        keyed_desired = np.ascontiguousarray(_keyed(ctx, data.desired[mask]).T)
+        keyed_current = np.ascontiguousarray(_keyed(ctx, data.current[mask]).T)
         columns: list[tuple[int, int | None, npt.NDArray[np.float64], npt.NDArray[np.float64]]] = [
-            (d, None, wish[mask, d], now[mask, d]) for d in range(scale.n_dimensions)]
-        columns += [(int(scale.item_dimension[j]), j, _keyed(ctx, data.desired[mask, j], j),
-                     _keyed(ctx, data.current[mask, j], j)) for j in range(scale.n_items)]
+            (d, None, wished[d], current[d]) for d in range(scale.n_dimensions)]
+        columns += [(int(scale.item_dimension[j]), j, keyed_desired[j], keyed_current[j])
+                    for j in range(scale.n_items)]
         whys = [_why_not(ctx, cell, d, x, y) for d, _, x, y in columns]
         results = iter([partially_overlapping(x, y) for (_, _, x, y), why in zip(columns, whys, strict=True)
                         if why is None])

@@ -17,14 +17,14 @@ import threading
 import uuid
 import weakref
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from app.orgs.models import Layer
-from app.reports.anonymity import Layout, SuppressionMap, suppress_atoms
+from app.reports.anonymity import Layout, Reason, SuppressionMap, suppress_atoms
 from app.reports.data import SurveyData, forget_survey_data, is_erased
 from app.reports.rollup import RollUp, roll_up
 from app.units.tree import UnitTree
@@ -80,6 +80,7 @@ class MapBase:
     layout: Layout
     k: int
     rollup: RollUp
+    counted_elsewhere: Mapping[Hashable, Reason]  # units left empty by the roll-up, and the reason to show
 
 
 def layout_of(tree: UnitTree, layers: list[Layer], *, no_layer: bool) -> Layout:
@@ -110,7 +111,19 @@ def map_base(data: SurveyData, tree: UnitTree, layers: list[Layer], k: int) -> M
     rollup = rollups.get((layout, k))
     if rollup is None:  # once per loaded answers, tree shape and threshold
         rollup = rollups[layout, k] = roll_up(tree, _own_counts(data), k, _board(data, tree, layers))
-    return MapBase((data.survey_id, data.n, k, layout), layout, k, rollup)
+    own = dict(zip(data.unit_ids, np.bincount(data.unit_codes, minlength=len(data.unit_ids)).tolist(), strict=True))
+    return MapBase((data.survey_id, data.n, k, layout), layout, k, rollup, elsewhere(tree, rollup, own, k))
+
+
+def elsewhere(tree: UnitTree, rollup: RollUp, own: Mapping[uuid.UUID, int], k: int) -> dict[Hashable, Reason]:
+    """The units whose respondents the roll-up counts elsewhere: `below_minimum` where the unit has fewer than k
+    in all (a small team), else `protects_smaller_group` (it was small in one respondent set)."""
+    out: dict[Hashable, Reason] = {}
+    for unit in rollup.counted_at:
+        if unit in tree.units:
+            total = sum(own.get(u, 0) for u in tree.subtree(unit))
+            out[unit] = "below_minimum" if total < k else "protects_smaller_group"
+    return out
 
 
 def _board(data: SurveyData, tree: UnitTree, layers: list[Layer]) -> uuid.UUID | None:
@@ -194,7 +207,8 @@ def cached_map(base: MapBase, data: SurveyData, counts: Counts | None, name: str
     latest = (base.key[0], *base.key[2:], name)  # survey, k, layout: every response count
     with _lock:
         previous = _latest.get(latest)
-    smap = suppress_atoms(base.layout, flat.reshape(shape), base.k, hide_as=main, previous=previous)
+    smap = suppress_atoms(base.layout, flat.reshape(shape), base.k, hide_as=main, previous=previous,
+                          counted_elsewhere=base.counted_elsewhere if main is None else None)
     if counts is None:  # a new response count: the survey's maps of older counts are never asked again
         with _lock:
             for cache in (_maps, _named):
@@ -234,7 +248,7 @@ def counts_map(survey_id: uuid.UUID, tree: UnitTree, layers: list[Layer], k: int
     with _lock:
         found = _maps.get(cache_key)
     if found is None:
-        found = suppress_atoms(layout, counts, k)
+        found = suppress_atoms(layout, counts, k, counted_elsewhere=elsewhere(tree, rollup, own, k))
         _remember(_maps, cache_key, found)
     return found, rollup
 

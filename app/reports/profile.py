@@ -24,6 +24,7 @@ from app.reports.profile_schemas import (
 )
 from app.reports.profile_service import culture_profile
 from app.reports.quality import data_quality
+from app.reports.summary_csv import quality_csv
 
 router = APIRouter()
 
@@ -85,8 +86,8 @@ def get_heatmap(ctx: ReportDep, level: LevelQuery = "children", lang: LangQuery 
     return heatmap_csv(result) if format == "csv" else result
 
 
-@router.get("/data-quality", name="get_data_quality", response_model=DataQuality)
-def get_data_quality(ctx: ReportDep) -> DataQuality:
+@router.get("/data-quality", name="get_data_quality", response_model=DataQuality, responses=CSV_RESPONSE)
+def get_data_quality(ctx: ReportDep, format: FormatQuery = "json") -> Response | DataQuality:
     """Warnings about the data of the scope, each with a code, a severity, a message in English and Dutch and the
     figure it rests on (with its n and threshold):
 
@@ -101,5 +102,8 @@ def get_data_quality(ctx: ReportDep) -> DataQuality:
     - `high_dont_know` (info): more than 20% of the scope's respondents who saw an item chose "don't know".
 
     Only groups that are not suppressed are examined; `dont_know` lists the share per item for the scope.
+
+    CSV (`format=csv`): one row per warning, then one per item's "don't know" share (`row` says which).
     """
-    return data_quality(ctx)
+    report = data_quality(ctx)
+    return quality_csv(report) if format == "csv" else report

@@ -51,8 +51,9 @@ class ReadinessDimension(BaseModel):
     mean: float | None = Field(description="Mean scale score (keyed answers)")
     ci: Interval | None
     reason: str | None = Field(description="Why the mean is missing (`all_missing`, `n_below_2`)")
-    desired_gap: PairedGap | None = Field(description="Desired minus current (with d_z, CI, n and a Holm-adjusted "
-                                                      "paired t-test); null when ranked by mean")
+    desired_gap: PairedGap | None = Field(description="Desired minus current (with d_av, CI, n and a Holm-adjusted "
+                                                      "partially overlapping samples t-test); null when ranked "
+                                                      "by mean")
     reading: Reading | None
 
 
@@ -163,8 +164,8 @@ def _teams(ctx: ReportContext, lang: Lang) -> tuple[list[TeamReadiness], list[Te
         means[:-1, d] = team.mean[:-1]
         whole = describe(table.regroup(np.zeros(len(units) + 1, dtype=np.int64), labels=np.array([0])))
         means[-1, d] = whole.mean[0]
-    counts = np.array([[int(np.sum(~np.isnan(scores[:, d]) & (codes == i))) for d in dims]
-                       for i in range(len(units))]).reshape(len(units), len(dims))
+    counts = np.stack([np.bincount(codes[~np.isnan(scores[:, d])], minlength=len(units) + 1)[:-1] for d in dims],
+                      axis=1)
     totals = (~np.isnan(scores)).sum(axis=0)
     out = []
     for i, u in enumerate(units):

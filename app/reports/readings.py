@@ -3,7 +3,7 @@
 "Team leaders rate openness 0.8 points higher than employees: a large, significant difference." /
 "Teamleiders beoordelen openheid 0,8 punt hoger dan medewerkers: een groot, significant verschil."
 
-Effect-size words follow Cohen's (1988) conventions on |g| (or |d_z|): below 0.2 negligible, below 0.5 small,
+Effect-size words follow Cohen's (1988) conventions on |g| (or |d_av|): below 0.2 negligible, below 0.5 small,
 below 0.8 medium, else large. "Significant" means the adjusted p-value is below 0.05. Differences are rounded to
 one decimal for the sentence only (the figures beside it are not rounded); a difference that rounds to 0.0 reads
 "about the same".

@@ -21,6 +21,7 @@ subtree; `RollUp.counted_at` and `RollUp.counts_own_of` say per unit whose answe
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
@@ -44,7 +45,15 @@ class RollUp:
 
     def counts_own_of(self, unit: UnitRef) -> list[uuid.UUID]:
         """The units whose own respondents count in `unit`'s own group, besides its own."""
-        return sorted((u for u, at in self.counted_at.items() if at == unit and u != unit), key=str)
+        return self._arrivals.get(unit, [])
+
+    @cached_property
+    def _arrivals(self) -> dict[UnitRef, list[uuid.UUID]]:
+        out: dict[UnitRef, list[uuid.UUID]] = {}
+        for u, at in sorted(self.counted_at.items(), key=lambda pair: str(pair[0])):
+            if at != u:
+                out.setdefault(at, []).append(u)
+        return out
 
 
 def roll_up(tree: UnitTree, own_counts: Mapping[uuid.UUID, int | npt.NDArray[np.int64]], k: int,
@@ -61,7 +70,10 @@ def roll_up(tree: UnitTree, own_counts: Mapping[uuid.UUID, int | npt.NDArray[np.
         kids = tree.children.get(unit, [])
         has_below = any(below[c] for c in kids)
         n = own.get(unit)
-        if has_below and n is not None and ((n > 0) & (n < k)).any():
+        # a unit's own group moves when small in any respondent set; a team (all its respondents are its own group)
+        # only when small in all: a team of k or more stays, and the maps hide what is small in one set of it
+        small = n is not None and (((n > 0) & (n < k)).any() if has_below else 0 < n[0] < k)
+        if small and n is not None:
             parent = tree.units[unit].parent_id
             group = [unit, *moved_into.pop(unit, [])]
             for u in group:

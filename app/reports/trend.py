@@ -15,8 +15,9 @@ from app.reports.context import ReportDep
 from app.reports.figures import Interval
 from app.reports.profile_schemas import Lang
 from app.reports.readiness import RankBy, Readiness, readiness
+from app.reports.summary_csv import readiness_csv
 from app.reports.trend_schemas import Change, TrendReport, WaveFigure
-from app.reports.trend_service import parse_survey_ids, trend, wave_contexts
+from app.reports.trend_service import parse_survey_ids, previous_wave, trend, wave_contexts
 
 router = APIRouter()
 CSV: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {}},
@@ -66,9 +67,11 @@ def trend_csv(report: TrendReport) -> str:
 @router.get("/trend", name="get_trend", responses=CSV)
 def get_trend(
     ctx: ReportDep, session: SessionDep,
-    surveys: Annotated[str, Query(max_length=1000, description="Earlier waves of the same questionnaire (any "
-                                  "version), oldest first, as survey ids separated by commas; the path's survey "
-                                  "is the latest wave")],
+    surveys: Annotated[str | None, Query(max_length=1000, description="Earlier waves of the same questionnaire "
+                                         "(any version), oldest first, as survey ids separated by commas; the "
+                                         "path's survey is the latest wave. Default: the previous wave (the "
+                                         "latest earlier-started survey of the questionnaire with published "
+                                         "figures; 422 when there is none)")] = None,
     lang: LangQuery = "en", format: FormatQuery = "json",
 ) -> TrendReport:
     """The scope's culture scores over survey waves: per dimension and per item, each wave's n, mean and CI side by
@@ -86,7 +89,8 @@ def get_trend(
 
     CSV (`format=csv`): one row per key and wave (`row` = `wave`) and per change (`row` = `consecutive` or
     `first_to_last`, `survey_id` the later wave)."""
-    contexts = wave_contexts(session, ctx, parse_survey_ids(surveys, ctx.survey.id))
+    ids = [previous_wave(session, ctx)] if surveys is None else parse_survey_ids(surveys, ctx.survey.id)
+    contexts = wave_contexts(session, ctx, ids)
     report = trend(contexts, lang)
     if format == "csv":
         return Response(trend_csv(report), media_type="text/csv")  # type: ignore[return-value]
@@ -131,14 +135,14 @@ def get_blind_spot(
     return report
 
 
-@router.get("/readiness", name="get_readiness", responses=problem_responses(409))
+@router.get("/readiness", name="get_readiness", response_model=Readiness, responses={**problem_responses(409), **CSV})
 def get_readiness(
     ctx: ReportDep,
     rank_by: Annotated[RankBy, Query(description="`auto`: by the current-vs-desired gap when the survey asked the "
                                                  "desired frame, else by mean; `desired_gap` (409 when not asked); "
                                                  "`mean`")] = "auto",
-    lang: LangQuery = "en",
-) -> Readiness:
+    lang: LangQuery = "en", format: FormatQuery = "json",
+) -> Readiness | Response:
     """Learning-culture readiness at a glance, for the organisation or the scope unit: the page to read first.
 
     * `dimensions`: ranked by the current-vs-desired gap (largest |desired - current| first, with d_av, CI, n and
@@ -152,5 +156,8 @@ def get_readiness(
       dimension). Teams with a hidden dimension are left out; hidden teams never appear.
 
     Every entry has a one-line `reading` in English and Dutch. When the scope itself is too small to show, the
-    answer is `suppressed: true` with empty lists."""
-    return readiness(ctx, rank_by, lang)
+    answer is `suppressed: true` with empty lists.
+
+    CSV (`format=csv`): one row per dimension, highlighted perception gap and team (`section` says which)."""
+    report = readiness(ctx, rank_by, lang)
+    return readiness_csv(report) if format == "csv" else report

@@ -18,6 +18,7 @@ from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.errors import NotFound, Unprocessable
@@ -38,6 +39,7 @@ from app.reports.trend_schemas import (
 )
 from app.stats import FrequencyTable, TwoGroupComparison, compare_groups, describe, holm
 from app.surveys import service as survey_service
+from app.surveys.models import Survey
 
 Floats = npt.NDArray[np.float64]
 NOT_ASKED, BELOW = "not_asked", "below_minimum"
@@ -61,6 +63,31 @@ def parse_survey_ids(raw: str, latest: uuid.UUID) -> list[uuid.UUID]:
     if len(set(ids)) != len(ids) or latest in ids:
         raise problem("each wave may appear only once (the path's survey is the latest wave)", "duplicate")
     return ids
+
+
+def previous_wave(session: Session, ctx: ReportContext) -> uuid.UUID:
+    """The wave before the path's survey: the latest survey of the organisation on a version of the same
+    questionnaire (same key and answer scale) that started earlier and has published figures. 422 when there is
+    none, since a trend needs two waves."""
+    latest_q = session.get(Questionnaire, ctx.survey.questionnaire_id)
+    started = func.coalesce(Survey.opened_at, Survey.created_at)
+    this_start = ctx.survey.opened_at or ctx.survey.created_at
+    found = None
+    if latest_q is not None:
+        found = session.scalar(
+            select(Survey.id).join(Questionnaire, Questionnaire.id == Survey.questionnaire_id)
+            .where(Survey.organisation_id == ctx.organisation.id, Survey.id != ctx.survey.id,
+                   Survey.published_at.is_not(None), started < this_start,
+                   Questionnaire.organisation_id.is_(None) if latest_q.organisation_id is None
+                   else Questionnaire.organisation_id == latest_q.organisation_id,
+                   Questionnaire.key == latest_q.key, Questionnaire.scale_min == latest_q.scale_min,
+                   Questionnaire.scale_max == latest_q.scale_max)
+            .order_by(started.desc(), Survey.id).limit(1))
+    if found is None:
+        msg = ("no earlier wave of this questionnaire has published figures; name the earlier waves with "
+               "surveys=<id>,<id>")
+        raise Unprocessable(msg, errors=[{"loc": ["query", "surveys"], "msg": msg, "type": "no_previous_wave"}])
+    return found
 
 
 def wave_contexts(session: Session, ctx: ReportContext, ids: Sequence[uuid.UUID]) -> list[ReportContext]:

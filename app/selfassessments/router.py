@@ -7,6 +7,7 @@ from app.audit.actions import AuditAction
 from app.audit.trail import AuditDep
 from app.deps import AdminOrganisationDep, CurrentKey, OrganisationDep, SessionDep, TreeDep, key_reaches_unit
 from app.errors import problem_responses
+from app.idempotency.deps import IdempotentDep
 from app.orgs.service import list_layers
 from app.selfassessments import service
 from app.selfassessments.models import SelfAssessment
@@ -32,7 +33,7 @@ SelfAssessmentDep = Annotated[SelfAssessment, Depends(valid_self_assessment)]
              responses=problem_responses(403))
 def create_self_assessment(data: SelfAssessmentCreate, organisation: AdminOrganisationDep, survey: SurveyDep,
                            tree: TreeDep, principal: CurrentKey, session: SessionDep,
-                           audit: AuditDep) -> SelfAssessmentRead:
+                           audit: AuditDep, once: IdempotentDep) -> SelfAssessmentRead:
     """Store a leader's own answers, **by name** and with their explicit consent (`consent` must be `true`, else
     422). Unlike every response it is not anonymous, and it never counts among the responses: reports show it only
     as the leader's view beside the anonymous group they lead (`GET .../reports/blind-spot`). Organisation admins
@@ -40,7 +41,8 @@ def create_self_assessment(data: SelfAssessmentCreate, organisation: AdminOrgani
     row = service.create(session, organisation, survey, tree, principal, data)
     audit.record(AuditAction.self_assessment_created, row.id, survey_id=survey.id)
     layers = {layer.id: layer for layer in list_layers(session, organisation)}
-    return service.to_read(session, survey, tree, row, layers)
+    return once.created(service.to_read(session, survey, tree, row, layers), "get_self_assessment",
+                        self_assessment_id=row.id)
 
 
 @router.get("", name="list_self_assessments")

@@ -72,14 +72,15 @@ def partially_overlapping(first: ArrayLike, second: ArrayLike, *, level: float =
         raise ValueError("first and second need one value per respondent each (same length)")
     has_x, has_y = ~np.isnan(x), ~np.isnan(y)
     both = has_x & has_y
-    n1, n2, n12 = int(has_x.sum()), int(has_y.sum()), int(both.sum())
-    sr = k.signed_rank(x[both] - y[both])
+    n1, n2, n12 = (int(np.count_nonzero(m)) for m in (has_x, has_y, both))
+    xb, yb = x[both], y[both]
+    sr = k.signed_rank(xb - yb)
     wilcoxon = (missing_test(MissingReason.NO_NONZERO_DIFFERENCE) if sr.n_nonzero == 0
                 else SignificanceTest(sr.v, sr.pvalue))
     if n1 == 0 or n2 == 0:
         e, t = missing_estimate(MissingReason.ALL_MISSING), missing_test(MissingReason.ALL_MISSING)
         return OverlappingComparison(n1, n2, n12, _mean(x[has_x]), _mean(y[has_y]), e, t, wilcoxon, e)
-    x1, x2 = x[has_x], y[has_y]
+    x1, x2 = xb if n1 == n12 else x[has_x], yb if n2 == n12 else y[has_y]  # often everyone answered both
     m1, m2 = float(x1.mean()), float(x2.mean())
     diff = m1 - m2
     if n1 < 2 or n2 < 2:
@@ -87,7 +88,7 @@ def partially_overlapping(first: ArrayLike, second: ArrayLike, *, level: float =
         return OverlappingComparison(n1, n2, n12, m1, m2, Estimate(diff, None, reason), missing_test(reason),
                                      wilcoxon, missing_estimate(reason))
     v1, v2 = float(x1.var(ddof=1)), float(x2.var(ddof=1))
-    r = _correlation(x[both], y[both])
+    r = _correlation(xb, yb)
     var = v1 / n1 + v2 / n2 - 2.0 * r * np.sqrt(v1 * v2) * n12 / (n1 * n2)
     d_av = (Estimate(diff / float(np.sqrt((v1 + v2) / 2)), None) if v1 + v2 > 0
             else missing_estimate(MissingReason.ZERO_VARIANCE))
@@ -111,9 +112,11 @@ def _mean(values: np.ndarray) -> float | None:
 
 def _correlation(a: np.ndarray, b: np.ndarray) -> float:
     """Pearson's r of the pairs; 0 with fewer than two pairs or a side without variance."""
-    if a.size < 2 or a.std() == 0 or b.std() == 0:
+    if a.size < 2:
         return 0.0
-    return float(np.corrcoef(a, b)[0, 1])
+    ac, bc = a - a.mean(), b - b.mean()
+    saa, sbb = float(ac @ ac), float(bc @ bc)
+    return float(np.clip(float(ac @ bc) / np.sqrt(saa * sbb), -1.0, 1.0)) if saa > 0 and sbb > 0 else 0.0
 
 
 def _df(q1: float, q2: float, n1: int, n2: int, n12: int) -> float:

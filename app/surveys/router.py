@@ -22,7 +22,7 @@ def create_survey(data: SurveyCreate, organisation: AdminOrganisationDep, sessio
     any other). Every wave of the same questionnaire can be compared with the others, item by item."""
     survey = service.create_survey(session, organisation, data)
     audit.record(AuditAction.survey_created, survey.id)
-    return once.remember(service.to_read(survey))
+    return once.created(service.to_read(survey), "get_survey", survey_id=survey.id)
 
 
 @router.get("", name="list_surveys")

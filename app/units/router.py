@@ -34,7 +34,7 @@ def create_unit(data: UnitCreate, organisation: AdminOrganisationDep, tree: Tree
     """Create a unit under `parent_id` (or at the top). Names are unique among siblings (409 otherwise)."""
     unit = service.create_unit(session, organisation, tree, data)
     audit.record(AuditAction.unit_created, unit.id)
-    return once.remember(service.to_read(tree, unit))
+    return once.created(service.to_read(tree, unit), "get_unit", unit_id=unit.id)
 
 
 @router.get(UNIT, name="get_unit")

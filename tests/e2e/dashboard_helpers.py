@@ -179,3 +179,42 @@ def open_tables(page: Any) -> None:
 def fits_the_width(page: Any) -> bool:
     """Nothing sticks out sideways: the page never scrolls horizontally (tables that may scroll do so inside)."""
     return bool(page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"))
+
+
+HIDDEN = ("below_minimum", "protects_smaller_group", "not_published")  # the reasons of a hidden figure
+_HIDDEN = {  # (short on screen, in words for screen readers) per reason, as dashboard-i18n.js words them
+    "en": {"below_minimum": ("n < 5", "Not shown: fewer than 5 respondents"),
+           "protects_smaller_group": ("hidden", "Not shown: together with the figures shown, it would reveal a "
+                                                "smaller group"),
+           "not_published": ("\u2013", "Not reported per layer within a team (it would single out its team leader)")},
+    "nl": {"below_minimum": ("n < 5", "Niet getoond: te weinig respondenten (minder dan 5)"),
+           "protects_smaller_group": ("verborgen", "Niet getoond: samen met de getoonde cijfers zou het een "
+                                                   "kleinere groep herkenbaar maken"),
+           "not_published": ("\u2013", "Binnen een team niet per laag gerapporteerd (dat zou de teamleider herkenbaar "
+                                  "maken)")},
+}
+_COMPARED = {"en": {"below_minimum": "fewer than 5 respondents, not shown",
+                    "protects_smaller_group": "not shown, it would reveal a smaller group"},
+             "nl": {"below_minimum": "te weinig respondenten (minder dan 5), niet getoond",
+                    "protects_smaller_group": "niet getoond, zou een kleinere groep herkenbaar maken"}}
+_SCOPE = {"en": {"below_minimum": "This unit has too few respondents to show (fewer than 5). Choose a larger unit.",
+                 "protects_smaller_group": "This unit is not shown: with the figures of the units around it, it "
+                                           "would reveal a group of fewer than 5. Choose a larger unit."}}
+
+
+def hidden_short(reason: str | None, lang: str = "en") -> str:
+    """What a hidden figure shows on screen for its reason."""
+    return _HIDDEN[lang][reason or "below_minimum"][0]
+
+
+def hidden_long(reason: str | None, lang: str = "en") -> str:
+    """... and says in words."""
+    return _HIDDEN[lang][reason or "below_minimum"][1]
+
+
+def hidden_comparison(a: str, b: str, reason: str | None, lang: str = "en") -> str:
+    return f"{a} vs {b}: {_COMPARED[lang][reason or 'below_minimum']}"
+
+
+def scope_note(reason: str | None) -> str:
+    return _SCOPE["en"][reason or "below_minimum"]

@@ -20,11 +20,15 @@ from tests.e2e.dashboard_helpers import (
     fits_the_width,
     gap,
     heat_row,
+    hidden_comparison,
+    hidden_long,
+    hidden_short,
     load_demo,
     loaded,
     nl,
     open_tables,
     page_errors,
+    scope_note,
     sign_in,
     watch,
 )
@@ -79,7 +83,7 @@ def test_every_panel_shows_the_figures_of_the_api_on_a_laptop(demo: Demo, open_t
     expect(first.locator(".summary-figure")).to_have_text(gap(top["desired_gap"]["gap"],
                                                                top["desired_gap"]["significant"]))
     least = readiness["least_ready_teams"][0]
-    expect(page.locator("#panel-readiness")).to_contain_text(f"{least['group']['unit_name']}{en(least['mean'])}")
+    expect(page.locator("#panel-readiness")).to_contain_text(f"{least['group']['unit_name']}{en(least['index'])}")
 
     # heatmap: a shown team has its means, a suppressed one is hatched with "n < 5" and no figure at all
     heat = demo.report(sid, "heatmap", level="teams")
@@ -94,8 +98,8 @@ def test_every_panel_shows_the_figures_of_the_api_on_a_laptop(demo: Demo, open_t
     expect(suppressed).to_have_count(len(heat["columns"]))
     for cell in suppressed.all():
         expect(cell).to_have_class(re.compile(r"\bheat-suppressed\b"))
-        expect(cell.locator("[aria-hidden=true]")).to_have_text("n < 5")
-        expect(cell.locator(".visually-hidden")).to_have_text("Not shown: fewer than 5 respondents")
+        expect(cell.locator("[aria-hidden=true]")).to_have_text(hidden_short(hidden["group"]["reason"]))
+        expect(cell.locator(".visually-hidden")).to_have_text(hidden_long(hidden["group"]["reason"]))
         assert not re.search(r"\d[.,]\d|\b0\b", cell.text_content() or "")
         assert page.evaluate("(c) => getComputedStyle(c).backgroundImage", cell.element_handle()).startswith(
             "repeating-linear-gradient")
@@ -123,18 +127,18 @@ def test_every_panel_shows_the_figures_of_the_api_on_a_laptop(demo: Demo, open_t
     for c in perception["comparisons"]:
         if c["suppressed"]:  # a layer too small: said in words, no chart, no figure
             expect(page.locator("#panel-perception .hidden-item").filter(has_text=c["a"]["name"])).to_have_text(
-                f"{c['a']['name']} vs {c['b']['name']}: fewer than 5 respondents, not shown")
+                hidden_comparison(c["a"]["name"], c["b"]["name"], c["reason"]))
 
     # response rates: the whole organisation's total, and a suppressed layer without its count
     rates = demo.report(sid, "response-rates", level="children")
     scope = rates["scope"]
     expect(page.locator("#panel-rates tfoot tr")).to_have_text(re.compile(
         rf"Total\s*{scope['invited']}\s*{scope['answered']}\s*{round(scope['rate'] * 100)}%"))
-    small = next(r for r in rates["layers"] if r["reason"] == "suppressed")
+    small = next(r for r in rates["layers"] if r["group"]["suppressed"])
     small_row = page.locator("#panel-rates tbody tr").filter(has_text=re.compile(r"Executive board|Director")).first
     assert small["answered"] is None
     expect(small_row.locator(".rate-bar-suppressed")).to_have_count(1)
-    expect(small_row).to_contain_text("Not shown: fewer than 5 respondents")
+    expect(small_row).to_contain_text(hidden_long(small["group"]["reason"]))
 
     assert page.evaluate(CONTRAST_FAILURES) == []
     page.screenshot(path=str(artifacts / "dashboard-laptop-en.png"), full_page=True)
@@ -151,7 +155,7 @@ def test_every_panel_shows_the_figures_of_the_api_on_a_laptop(demo: Demo, open_t
     expect(heat_row(page, shown["group"]["unit_name"]).locator("td.heat-cell")).to_have_text(
         [nl(c["mean"]) for c in shown["cells"]])
     expect(heat_row(page, hidden["group"]["unit_name"]).locator("td.heat-cell .visually-hidden").first).to_have_text(
-        "Niet getoond: te weinig respondenten (minder dan 5)")
+        hidden_long(hidden["group"]["reason"], "nl"))
     assert page.evaluate(CONTRAST_FAILURES) == []
     page.screenshot(path=str(artifacts / "dashboard-laptop-nl.png"), full_page=True)
     _clean(tab, traffic, demo.admin_key)
@@ -231,7 +235,7 @@ def test_a_unit_scoped_analyst_sees_only_its_subtree_by_keyboard(demo: Demo, ope
     expect(page.locator("#dashboard-title")).to_have_text(f"{WAVE} · {small['group']['unit_name']}")
     for panel in ("profile", "readiness"):
         expect(page.locator(f"#panel-{panel} .panel-note-suppressed")).to_have_text(
-            "This unit has too few respondents to show (fewer than 5). Choose a larger unit.")
+            scope_note(small["group"]["reason"]))
     expect(page.locator("#survey-meta")).not_to_contain_text("respondents ·")
     later = [url for url in traffic.urls[before:] if "/reports/" in url]
     assert later and all(f"unit_id={small['group']['unit_id']}" in url for url in later)

@@ -1,5 +1,8 @@
 """Data-quality warnings: mis-keyed items, low alpha (by unit, layer and language), straight-lining, don't know."""
 
+import csv
+import io
+
 import numpy as np
 import pytest
 
@@ -137,3 +140,19 @@ def test_unit_scoped_key(org, messy):
     assert all(w["group"]["unit_path"][:2] == ["Q", "Main"] for w in body["warnings"])
     outside = scoped.get(f"{reports(org, messy.id)}/data-quality", params={"unit_id": messy.units["Q/Noise"]})
     assert outside.status_code == 404
+
+
+def test_the_csv_holds_every_warning_and_dont_know_share(org, messy):
+    body = quality(org, messy.id)
+    response = org.admin.get(f"{reports(org, messy.id)}/data-quality", params={"format": "csv"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    warnings = [r for r in rows if r["row"] == "warning"]
+    assert len(warnings) == len(body["warnings"]) > 0
+    for row, w in zip(warnings, body["warnings"], strict=True):
+        assert (row["code"], row["severity"], row["figure"]) == (w["code"], w["severity"], w["evidence"]["figure"])
+        assert float(row["value"]) == w["evidence"]["value"] and row["message_nl"] == w["message"]["nl"]
+        assert row["evidence_n"] == ("" if w["evidence"]["n"] is None else str(w["evidence"]["n"]))
+    shares = [r for r in rows if r["row"] == "dont_know"]
+    assert [r["item"] for r in shares] == [d["item"] for d in body["dont_know"]]
+    assert [float(r["value"]) for r in shares] == [d["share"] for d in body["dont_know"]]

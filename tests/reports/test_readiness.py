@@ -1,5 +1,7 @@
 """The readiness summary: structure, ranking, team readiness numbers, and that hidden groups never appear."""
 
+import csv
+import io
 import json
 from typing import Any
 
@@ -104,3 +106,35 @@ def test_hidden_groups_never_appear(org):
     paths = [t["group"]["unit_path"] for t in report["most_ready_teams"] + report["least_ready_teams"]]
     assert paths == [["Town", "Care", "Team 1"], ["Town", "Care", "Team 2"]]
     assert get(care, org, data.id, unit_id=data.units["Town/Space"]).status_code == 404
+
+
+def test_the_csv_holds_the_figures_of_the_json(org):
+    data = survey_with_responses(org, Population(POP, seed=21))
+    report = get(org.admin, org, data.id).json()
+    response = get(org.admin, org, data.id, format="csv")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    sections = [r["section"] for r in rows]
+    assert sections == (["dimension"] * 5 + ["perception_gap"] * len(report["perception_gaps"])
+                        + ["most_ready_team"] * 2 + ["least_ready_team"] * 2)
+    for row, d in zip(rows, report["dimensions"], strict=False):
+        assert (row["key"], int(row["rank"]), int(row["n"])) == (d["key"], d["rank"], d["n"])
+        assert float(row["mean"]) == d["mean"] and float(row["gap"]) == d["desired_gap"]["gap"]
+        assert float(row["p_adjusted"]) == d["desired_gap"]["t_test"]["p_adjusted"]
+        assert row["reading_nl"] == d["reading"]["nl"]
+    gap_rows = [r for r in rows if r["section"] == "perception_gap"]
+    for row, g in zip(gap_rows, report["perception_gaps"], strict=True):
+        assert float(row["gap"]) == g["figures"]["difference"] and int(row["n"]) == g["figures"]["n_a"]
+        assert row["compared_with"] == g["b"]["name"]
+    team_rows = [r for r in rows if r["section"].endswith("_team")]
+    for row, t in zip(team_rows, report["most_ready_teams"] + report["least_ready_teams"], strict=True):
+        assert row["unit_id"] == t["group"]["unit_id"] and float(row["mean"]) == t["index"]
+        assert float(row["gap"]) == t["difference"]
+
+
+def test_the_csv_of_a_hidden_scope_says_why(org):
+    small = survey_with_responses(org, Population([("Town/Space/Few", "employee", 3, 0.0),
+                                                   ("Town/Care/Team 1", "employee", 20, 0.0)], seed=24))
+    response = get(org.admin, org, small.id, unit_id=small.units["Town/Space/Few"], format="csv")
+    (row,) = csv.DictReader(io.StringIO(response.text))
+    assert (row["section"], row["n"], row["hidden_reason"]) == ("scope", "", "below_minimum")

@@ -52,10 +52,22 @@ def test_an_own_group_of_k_stays_and_one_short_in_any_respondent_set_moves():
     assert not roll_up(t, vectors, 5).moved(ids["Dept A"])
 
 
-def test_a_unit_whose_sub_units_have_nobody_keeps_its_own():
+def test_a_unit_whose_sub_units_have_nobody_is_a_team():
     t, ids = tree(SHAPE)
-    r = roll_up(t, {ids["Dept A"]: 3, ids["B1"]: 9, ids["Dir"]: 7}, 5)
+    r = roll_up(t, {ids["Dept A"]: 6, ids["B1"]: 9, ids["Dir"]: 7}, 5)
     assert not r.moved(ids["Dept A"])  # A1, A2 answered nothing: the department is its own group, no subtraction
+    vectors = {ids["Dept A"]: np.array([6, 4]), ids["B1"]: np.array([9, 9]), ids["Dir"]: np.array([7, 7])}
+    assert not roll_up(t, vectors, 5).moved(ids["Dept A"])  # like a team: small in one set is the maps' business
+    r = roll_up(t, {ids["Dept A"]: 3, ids["B1"]: 9, ids["Dir"]: 7}, 5)
+    assert r.reporting_unit(ids["Dept A"]) == ids["Dir"]  # small in all: counted with its parent, as a small team
+
+
+def test_a_small_team_counts_with_its_parent():
+    t, ids = tree(SHAPE)
+    r = roll_up(t, {ids["A1"]: 3, ids["A2"]: 9, ids["Dept A"]: 2, ids["B1"]: 9, ids["Dir"]: 7}, 5)
+    assert r.reporting_unit(ids["A1"]) == ids["Dept A"]  # three of them: with the department head's two, five
+    assert not r.moved(ids["A2"]) and not r.moved(ids["Dept A"])
+    assert r.counts_own_of(ids["Dept A"]) == [ids["A1"]]
 
 
 def test_nothing_climbs_into_a_small_organisation_group():

@@ -208,5 +208,17 @@ def test_refuses_waves_of_another_questionnaire_or_organisation(org, other_org):
     for bad in (["not-a-uuid"], [latest.id], [custom["id"], custom["id"]], []):
         response = get_trend(org.admin, org, latest.id, bad)
         assert response.status_code == 422, bad
-    assert org.admin.get(trend_url(org, latest.id)).status_code == 422  # `surveys` is required
+    response = org.admin.get(trend_url(org, latest.id))  # no earlier wave of the questionnaire to default to
+    assert response.status_code == 422 and response.json()["errors"][0]["type"] == "no_previous_wave"
     assert get_trend(org.admin, org, latest.id, [custom["id"]], lang="de").status_code == 422
+
+
+def test_the_previous_wave_is_the_default(org):
+    waves = [survey_with_responses(org, Population(POP, seed=w)) for w in range(3)]
+    create_survey(org, questionnaire_id=create_questionnaire(org)["id"])
+    create_survey(org)  # drafts without figures are no earlier waves of anything
+    report = org.admin.get(trend_url(org, waves[2].id)).json()
+    assert [w["survey_id"] for w in report["waves"]] == [waves[1].id, waves[2].id]
+    assert report == get_trend(org.admin, org, waves[2].id, [waves[1].id]).json()
+    assert [w["survey_id"] for w in org.admin.get(trend_url(org, waves[1].id)).json()["waves"]] == [
+        waves[0].id, waves[1].id]

@@ -49,15 +49,33 @@ export function clear(node) {
 
 // --- shared pieces of the panels ------------------------------------------------------------------------------
 
-/** A suppressed figure in a table cell: "n < k" on screen, the reason in words for screen readers. */
-export function suppressedCell(ctx) {
-  const long = ctx.t("suppressedLong", { k: ctx.k });
+const HIDDEN = new Set(["below_minimum", "protects_smaller_group", "not_published"]);
+
+/** Whether a figure's `reason` says it is hidden to protect anonymity (not merely missing). */
+export function isHidden(reason) {
+  return HIDDEN.has(reason);
+}
+
+/** The text key of a hidden figure: `base` for too few respondents, `base.<reason>` for the other reasons. */
+export function hiddenKey(base, reason) {
+  return reason === "protects_smaller_group" || reason === "not_published" ? `${base}.${reason}` : base;
+}
+
+/** A hidden figure in a table cell: short on screen ("n < k"), its reason in words for screen readers. */
+export function suppressedCell(ctx, reason) {
+  const long = ctx.t(hiddenKey("suppressedLong", reason), { k: ctx.k });
   return el("span", { class: "suppressed-text", title: long },
-    el("span", { "aria-hidden": "true", text: ctx.t("suppressedShort", { k: ctx.k }) }), hidden(long));
+    el("span", { "aria-hidden": "true", text: ctx.t(hiddenKey("suppressedShort", reason), { k: ctx.k }) }),
+    hidden(long));
 }
 
 export function note(text, kind = "info") {
   return el("p", { class: `panel-note panel-note-${kind}`, text });
+}
+
+/** The note of a panel whose scope is hidden, with the reason. */
+export function scopeNote(ctx, reason) {
+  return note(ctx.t(hiddenKey("scopeSuppressed", reason), { k: ctx.k }), "suppressed");
 }
 
 // --- numbers -----------------------------------------------------------------------------------------------------

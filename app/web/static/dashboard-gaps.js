@@ -2,7 +2,9 @@
    gaps between layers. Differences are bars from zero with their 95% confidence interval; a difference that is
    significant after the report's correction for multiple tests is drawn darker and marked ★. */
 import { figure, intervalChart, legend, table } from "./dashboard-charts.js";
-import { add, el, fmt, fmtCi, fmtDiff, note, present, suppressedCell } from "./dashboard-dom.js";
+import {
+  add, el, fmt, fmtCi, fmtDiff, hiddenKey, isHidden, note, present, scopeNote, suppressedCell,
+} from "./dashboard-dom.js";
 import { qualityRequest, severityOf, warningsOf, warnNotes } from "./dashboard-quality.js";
 
 const STAR = "\u2605";
@@ -36,7 +38,7 @@ export function gapChart(ctx, { rows, domain, width, caption }) {
     tickFormat: (v, digits) => (v === 0 ? "0" : fmtDiff(ctx.lang, v, digits)),
     rows: rows.map((r) => ({
       label: r.label, sublabel: r.sublabel, value: r.diff, low: r.ci && r.ci.low, high: r.ci && r.ci.high,
-      suppressed: r.suppressed, suppressedText: ctx.t("suppressedLong", { k: ctx.k }), significant: r.significant,
+      suppressed: r.suppressed, suppressedText: ctx.t(hiddenKey("suppressedLong", r.reason), { k: ctx.k }), significant: r.significant,
       text: gapText(ctx, r.diff, r.significant), warn: r.warn,
     })),
   });
@@ -90,7 +92,7 @@ export const readiness = {
   id: "readiness",
   requests: (ctx) => ({ readiness: ctx.report("readiness", { lang: ctx.lang }) }),
   render(body, { readiness: data }, ctx) {
-    if (data.suppressed) return add(body, note(ctx.t("scopeSuppressed", { k: ctx.k }), "suppressed"));
+    if (data.suppressed) return add(body, scopeNote(ctx, data.group.reason));
     const byGap = data.ranked_by === "desired_gap";
     const dims = data.dimensions.map((d) => {
       const gap = byGap ? d.desired_gap : null;
@@ -102,7 +104,7 @@ export const readiness = {
       }
       return summaryItem({ rank: d.rank, name: d.name, figure: fmt(ctx.lang, d.mean),
         detail: present(d.mean) ? ctx.t("readinessMean", { ci: fmtCi(ctx.lang, d.ci), n: d.n })
-          : ctx.t("suppressedLong", { k: ctx.k }),
+          : ctx.t(hiddenKey("suppressedLong", d.reason), { k: ctx.k }),
         text: gap ? "" : reading(ctx, d.reading) });
     });
     const key = byGap ? legend([{ mark: "current", text: ctx.t("current") }, { mark: "desired", text: ctx.t("desired") },
@@ -112,13 +114,10 @@ export const readiness = {
       detail: ctx.t("readinessVs", { b: h.b.name, na: h.a.n, nb: h.b.n,
         ci: fmtCi(ctx.lang, h.figures.difference_ci, true) }),
       text: reading(ctx, h.figures.reading) }));
-    const team = (tm) => {
-      const significant = Boolean(tm.welch && present(tm.welch.p_adjusted) && tm.welch.p_adjusted < 0.05);
-      return summaryItem({ name: tm.group.unit_name, figure: fmt(ctx.lang, tm.mean),
-        detail: present(tm.difference)
-          ? ctx.t("readinessTeam", { n: tm.n, diff: gapText(ctx, tm.difference, significant) })
-          : ctx.t("readinessTeamAlone", { n: tm.n }) });
-    };
+    const team = (tm) => summaryItem({ name: tm.group.unit_name, figure: fmt(ctx.lang, tm.index),
+      detail: present(tm.difference)
+        ? ctx.t("readinessTeam", { n: tm.group.n, diff: gapText(ctx, tm.difference, false) })
+        : ctx.t("readinessTeamAlone", { n: tm.group.n }) });
     const teams = [...data.most_ready_teams, ...data.least_ready_teams];
     add(body, el("div", { class: "summary-grid" },
       summaryBlock(ctx.t(byGap ? "readinessByGap" : "readinessByMean"), dims, key),
@@ -140,14 +139,14 @@ export const desired = {
   render(body, { gap: data }, ctx) {
     if (!ctx.survey.ask_desired || !data) return add(body, note(ctx.t("desiredNotAsked")));
     const group = data.groups[0];
-    if (!group || group.suppressed) return add(body, note(ctx.t("scopeSuppressed", { k: ctx.k }), "suppressed"));
+    if (!group || group.suppressed) return add(body, scopeNote(ctx, group && group.group.reason));
     const rows = group.dimensions.map((d) => ({ label: d.name, diff: d.gap, ci: d.gap_ci, significant: d.significant,
-      suppressed: d.reason === "suppressed" || d.reason === "below_threshold" }));
+      suppressed: isHidden(d.reason), reason: d.reason }));
     const caption = ctx.t("desiredCaption");
     const head = [ctx.t("dimension"), ctx.t("current"), ctx.t("desired"), ctx.t("gap"), ctx.t("ci"), ctx.t("n"),
       ctx.t("pAdjusted"), ctx.t("significant")];
     const tableRows = group.dimensions.map((d) => [d.name, fmt(ctx.lang, d.mean_current), fmt(ctx.lang, d.mean_desired),
-      fmtDiff(ctx.lang, d.gap), fmtCi(ctx.lang, d.gap_ci, true), d.n === null ? suppressedCell(ctx) : String(d.n),
+      fmtDiff(ctx.lang, d.gap), fmtCi(ctx.lang, d.gap_ci, true), d.n === null ? suppressedCell(ctx, d.reason) : String(d.n),
       fmtP(ctx.lang, d.t_test && d.t_test.p_adjusted), significantText(ctx, d.significant)]);
     const chart = gapChart(ctx, { rows, domain: domainOf(rows), width: ctx.width(body), caption });
     add(body, gapLegend(ctx, rows.some((r) => r.suppressed)),
@@ -164,7 +163,7 @@ export const perception = {
   optional: ["quality"],
   render(body, { gaps: data, quality }, ctx) {
     if (data.scope && data.scope.suppressed) {
-      return add(body, note(ctx.t("scopeSuppressed", { k: ctx.k }), "suppressed"));
+      return add(body, scopeNote(ctx, data.scope.reason));
     }
     if (!data.comparisons.length) return add(body, note(ctx.t("perceptionNone")));
     const shown = data.comparisons.filter((c) => !c.suppressed);
@@ -180,7 +179,7 @@ export const perception = {
     const charts = shown.map((c) => {
       const caption = ctx.t("perceptionChart", { a: c.a.name, b: c.b.name });
       const rows = c.dimensions.map((d) => ({ label: d.name, diff: d.difference, ci: d.difference_ci,
-        significant: d.significant, suppressed: d.reason === "suppressed" || d.reason === "below_threshold",
+        significant: d.significant, suppressed: isHidden(d.reason), reason: d.reason,
         warn: severityOf([...layerWarnings(c.a, d.key), ...layerWarnings(c.b, d.key)]) }));
       return el("section", { class: "small-multiple" },
         el("h3", { class: "small-title" }, c.a.name,
@@ -191,7 +190,8 @@ export const perception = {
     });
     const hiddenList = hiddenOnes.length ? el("ul", { class: "hidden-list" }, hiddenOnes.map((c) => el("li", {
       class: "hidden-item" }, el("span", { class: "legend-mark legend-suppressed", "aria-hidden": "true" }),
-    el("span", { text: ctx.t("suppressedComparison", { a: c.a.name, b: c.b.name, k: ctx.k }) })))) : null;
+    el("span", { text: ctx.t(hiddenKey("suppressedComparison", c.reason), { a: c.a.name, b: c.b.name, k: ctx.k }) }),
+  ))) : null;
     const grid = shown.length ? el("div", { class: "chart-grid" }, charts) : null;
     if (grid) grid.style.gridTemplateColumns = `repeat(${cols}, minmax(0, 1fr))`;
     const caption = ctx.t("perceptionCaption");
@@ -199,7 +199,7 @@ export const perception = {
       ctx.t("pAdjusted"), ctx.t("significant")];
     const tableRows = data.comparisons.flatMap((c) => (c.suppressed
       ? [[c.a.name, { span: head.length - 1, content: el("span", { class: "suppressed-text",
-        text: ctx.t("suppressedLong", { k: ctx.k }) }) }]]
+        text: ctx.t(hiddenKey("suppressedLong", c.reason), { k: ctx.k }) }) }]]
       : c.dimensions.map((d) => [c.a.name, d.name, fmtDiff(ctx.lang, d.difference),
         fmtCi(ctx.lang, d.difference_ci, true), `${d.n_a ?? "–"} / ${d.n_b ?? "–"}`,
         fmtP(ctx.lang, d.welch && d.welch.p_adjusted), significantText(ctx, d.significant)])));

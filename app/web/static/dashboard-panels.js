@@ -5,7 +5,7 @@
    written out under them. */
 import { figure, intervalChart, legend, table } from "./dashboard-charts.js";
 import {
-  add, diverging, el, fmt, fmtCi, fmtPct, hidden, inkOn, note, present, suppressedCell,
+  add, diverging, el, fmt, fmtCi, fmtPct, hidden, hiddenKey, inkOn, isHidden, note, present, scopeNote, suppressedCell,
 } from "./dashboard-dom.js";
 import { qualityRequest, severityOf, warningsOf, warnMark, warnNotes } from "./dashboard-quality.js";
 
@@ -39,7 +39,7 @@ function heatLegend(ctx) {
 }
 
 function heatCell(ctx, cell, warnings) {
-  if (cell.suppressed) return el("td", { class: "heat-cell heat-suppressed" }, suppressedCell(ctx));
+  if (cell.suppressed) return el("td", { class: "heat-cell heat-suppressed" }, suppressedCell(ctx, cell.reason));
   if (!present(cell.mean)) return el("td", { class: "heat-cell heat-empty" }, "–", hidden(ctx.t("noFigure")));
   const [lo, hi] = colourDomain(ctx);
   const td = el("td", { class: "heat-cell", "data-mean": cell.mean }, fmt(ctx.lang, cell.mean),
@@ -61,14 +61,15 @@ export const heatmap = {
     const head = el("tr", {}, el("th", { scope: "col", class: "heat-corner", text: ctx.t("team") }),
       data.columns.map((c) => el("th", { scope: "col", class: "heat-col" }, el("span", { text: c.name }))),
       el("th", { scope: "col", class: "num heat-n", text: ctx.t("n") }));
-    const rowN = (group) => el("span", { class: "unit-n" }, group.suppressed ? suppressedCell(ctx)
+    const rowN = (group) => el("span", { class: "unit-n" }, group.suppressed ? suppressedCell(ctx, group.reason)
       : ctx.t("nIs", { n: group.n }));
     const of = (row, dimension) => warningsOf(quality, row.group.unit_id, null, dimension);
     const rows = data.rows.map((row) => el("tr", {},
       el("th", { scope: "row", class: "heat-row" }, unitLabel(row.group), rowN(row.group),
         warnMark(ctx, of(row, null))),
       row.cells.map((cell) => heatCell(ctx, cell, of(row, cell.dimension))),
-      el("td", { class: "num heat-n" }, row.group.suppressed ? suppressedCell(ctx) : String(row.group.n))));
+      el("td", { class: "num heat-n" },
+        row.group.suppressed ? suppressedCell(ctx, row.group.reason) : String(row.group.n))));
     const orgRow = data.columns.some((c) => present(c.organisation_mean)) ? el("tfoot", {}, el("tr", {},
       el("th", { scope: "row", class: "heat-row", text: ctx.t("organisationMean") }),
       data.columns.map((c) => el("td", { class: "num heat-ref", text: fmt(ctx.lang, c.organisation_mean) })),
@@ -93,7 +94,7 @@ export const profile = {
   }),
   optional: ["quality"],
   render(body, { profile: data, heatmap: heat, quality }, ctx) {
-    if (data.suppressed) return add(body, note(ctx.t("scopeSuppressed", { k: ctx.k }), "suppressed"));
+    if (data.suppressed) return add(body, scopeNote(ctx, data.group.reason));
     const refs = new Map((heat ? heat.columns : []).map((c) => [c.key, c.organisation_mean]));
     const showRef = ctx.scopeId && [...refs.values()].some(present);
     const of = (dimension) => warningsOf(quality, ctx.scopeId, null, dimension);
@@ -110,7 +111,7 @@ export const profile = {
       ...(showRef ? [ctx.t("organisationMean")] : [])];
     const tableRows = data.dimensions.map((d) => [[d.name, warnMark(ctx, of(d.key))], fmt(ctx.lang, d.mean),
       fmtCi(ctx.lang, d.ci),
-      d.n === null ? suppressedCell(ctx) : String(d.n), ...(showRef ? [fmt(ctx.lang, refs.get(d.key))] : [])]);
+      d.n === null ? suppressedCell(ctx, d.reason) : String(d.n), ...(showRef ? [fmt(ctx.lang, refs.get(d.key))] : [])]);
     add(body, 
       legend([{ mark: "dot", text: ctx.t("mean") }, { mark: "whisker", text: ctx.t("ci") },
         ...(showRef ? [{ mark: "ref", text: ctx.t("organisationMean") }] : [])]),
@@ -122,9 +123,9 @@ export const profile = {
 // --- response rates ------------------------------------------------------------------------------------------------
 
 function rateBar(ctx, row) {
-  if (row.reason === "suppressed" || row.group.suppressed) {
+  if (isHidden(row.reason) || row.group.suppressed) {
     return el("span", { class: "rate-cell" }, el("span", { class: "rate-bar rate-bar-suppressed" },
-      hidden(ctx.t("suppressedLong", { k: ctx.k }))), el("span", { class: "rate-value" }));
+      hidden(ctx.t(hiddenKey("suppressedLong", row.group.reason), { k: ctx.k }))), el("span", { class: "rate-value" }));
   }
   if (!present(row.rate)) { // a rate that would not be one (imports have no invitations): the reason instead
     return el("span", { class: "rate-none", text: ctx.t(`rateReason.${row.reason || "no_invitations"}`) });
@@ -138,7 +139,7 @@ function rateBar(ctx, row) {
 function rateTable(ctx, caption, rows, label, total) {
   const line = (row, name) => el("tr", {}, el("th", { scope: "row" }, name),
     el("td", { class: "num", text: String(row.invited) }),
-    el("td", { class: "num" }, present(row.answered) ? String(row.answered) : suppressedCell(ctx)),
+    el("td", { class: "num" }, present(row.answered) ? String(row.answered) : suppressedCell(ctx, row.group.reason)),
     el("td", { class: "rate-col" }, rateBar(ctx, row)));
   return el("div", { class: "table-wrap" }, el("table", { class: "data-table rate-table" },
     el("caption", { class: "table-caption", text: caption }),

@@ -3,7 +3,7 @@
    words right under the chart, by the panels that draw those figures), and all together in the data-quality panel,
    each saying where its figure is shown. */
 import { table } from "./dashboard-charts.js";
-import { add, el, fmt, fmtPct, hidden, note, suppressedCell } from "./dashboard-dom.js";
+import { add, el, fmt, fmtPct, hidden, hiddenKey, note, suppressedCell } from "./dashboard-dom.js";
 
 export const WARN = "\u26a0";
 const SEVERITY_ORDER = ["critical", "warning", "info"];
@@ -121,7 +121,8 @@ export const quality = {
     const warnings = data.warnings;
     const counts = SEVERITY_ORDER.map((s) => [s, warnings.filter((w) => w.severity === s).length]).filter(([, c]) => c);
     add(body,
-      data.suppressed ? note(ctx.t("qualityScopeSuppressed", { k: ctx.k }), "suppressed") : null,
+      data.suppressed ? note(ctx.t(hiddenKey("qualityScopeSuppressed", data.group.reason), { k: ctx.k }),
+        "suppressed") : null,
       warnings.length
         ? el("p", { class: "quality-count", text: ctx.t("qualityCount", { count: warnings.length,
           detail: counts.map(([s, c]) => `${ctx.t(`severity.${s}`).toLowerCase()} ${c}`).join(", ") }) })

@@ -2,17 +2,17 @@
    may be read as a property of the team at all (agreement: rwg(j) per team, ICC(1) and ICC(2) per dimension). */
 import { figure, table } from "./dashboard-charts.js";
 import {
-  add, diverging, el, fmt, fmtCi, fmtDiff, hidden, inkOn, note, present, suppressedCell,
+  add, diverging, el, fmt, fmtCi, fmtDiff, hidden, hiddenKey, inkOn, isHidden, note, present, scopeNote,
+  suppressedCell,
 } from "./dashboard-dom.js";
 import { domainOf, fmtP, gapChart, gapLegend, reading, significantText } from "./dashboard-gaps.js";
 import { qualityRequest, severityOf, warningsOf, warnNotes } from "./dashboard-quality.js";
 
-const hiddenReasons = new Set(["suppressed", "below_threshold"]);
 
 function teamLabel(ctx, side) {
   const parents = side.unit_path.slice(0, -1).join(" › ");
   const name = parents ? `${side.name} (${parents})` : side.name;
-  return side.suppressed ? `${name} · ${ctx.t("suppressedOption", { k: ctx.k })}` : name;
+  return side.suppressed ? `${name} · ${ctx.t(hiddenKey("suppressedOption", side.reason), { k: ctx.k })}` : name;
 }
 
 /** A hatched block saying in words that a group is not shown: pattern, label and text for screen readers alike. */
@@ -35,12 +35,12 @@ function teamPicker(ctx, teams, chosen) {
 function teamFigures(ctx, c, quality, width) {
   const dims = c.dimensions;
   const rows = dims.map((d) => ({ label: d.name, diff: d.difference, ci: d.difference_ci, significant: d.significant,
-    suppressed: hiddenReasons.has(d.reason), warn: severityOf(warningsOf(quality, c.a.unit_id, null, d.key)) }));
+    suppressed: isHidden(d.reason), warn: severityOf(warningsOf(quality, c.a.unit_id, null, d.key)) }));
   const caption = ctx.t("teamGapsChart", { team: c.a.name });
   const head = [ctx.t("dimension"), ctx.t("difference"), ctx.t("ci"), ctx.t("nTeamRest"), ctx.t("pAdjusted"),
     ctx.t("significant")];
-  const tableRows = dims.map((d) => [d.name, hiddenReasons.has(d.reason) ? { span: 5, content: suppressedCell(ctx) }
-    : fmtDiff(ctx.lang, d.difference), ...(hiddenReasons.has(d.reason) ? [] : [fmtCi(ctx.lang, d.difference_ci, true),
+  const tableRows = dims.map((d) => [d.name, isHidden(d.reason) ? { span: 5, content: suppressedCell(ctx, d.reason) }
+    : fmtDiff(ctx.lang, d.difference), ...(isHidden(d.reason) ? [] : [fmtCi(ctx.lang, d.difference_ci, true),
     `${d.n_a ?? "–"} / ${d.n_b ?? "–"}`, fmtP(ctx.lang, d.welch && d.welch.p_adjusted),
     significantText(ctx, d.significant)])]);
   const readings = dims.filter((d) => reading(ctx, d.reading)).map((d) => el("li", {},
@@ -59,7 +59,7 @@ export const teamGaps = {
   requests: (ctx) => ({ gaps: ctx.report("team-gaps", { level: "teams", lang: ctx.lang }), ...qualityRequest(ctx) }),
   optional: ["quality"],
   render(body, { gaps: data, quality }, ctx) {
-    if (data.scope.suppressed) return add(body, note(ctx.t("scopeSuppressed", { k: ctx.k }), "suppressed"));
+    if (data.scope.suppressed) return add(body, scopeNote(ctx, data.scope.reason));
     if (!data.teams.length) return add(body, note(ctx.t("heatmapEmpty")));
     const shown = data.teams.filter((c) => !c.suppressed);
     const wanted = ctx.choice("teamgaps:team");
@@ -68,8 +68,8 @@ export const teamGaps = {
       el("div", { class: "panel-tools" }, teamPicker(ctx, data.teams, chosen),
         el("p", { class: "panel-tools-note", text: ctx.t("teamGapsCount", { shown: shown.length,
           total: data.teams.length, k: ctx.k }) })),
-      gapLegend(ctx, chosen.suppressed || chosen.dimensions.some((d) => hiddenReasons.has(d.reason))),
-      chosen.suppressed ? suppressedBlock(ctx.t("suppressedComparison", { a: chosen.a.name, b: chosen.b.name,
+      gapLegend(ctx, chosen.suppressed || chosen.dimensions.some((d) => isHidden(d.reason))),
+      chosen.suppressed ? suppressedBlock(ctx.t(hiddenKey("suppressedComparison", chosen.reason), { a: chosen.a.name, b: chosen.b.name,
         k: ctx.k })) : teamFigures(ctx, chosen, quality, ctx.width(body)),
       el("p", { class: "panel-foot", text: ctx.t("holmFoot") }));
   },
@@ -77,11 +77,13 @@ export const teamGaps = {
 
 // --- agreement --------------------------------------------------------------------------------------------------------
 
-function rwgCell(ctx, d) {
-  if (hiddenReasons.has(d.reason)) {
-    const long = ctx.t(d.reason === "suppressed" ? "suppressedLong" : "rwgBelow", { k: ctx.k });
+function rwgCell(ctx, d, teamHidden = false) {
+  if (isHidden(d.reason)) { // a visible team's dimension below the minimum: too few answered every statement
+    const long = ctx.t(d.reason === "below_minimum" && !teamHidden ? "rwgBelow" : hiddenKey("suppressedLong", d.reason),
+      { k: ctx.k });
     return el("td", { class: "heat-cell heat-suppressed", title: long },
-      el("span", { "aria-hidden": "true", text: ctx.t("suppressedShort", { k: ctx.k }) }), hidden(long));
+      el("span", { "aria-hidden": "true", text: ctx.t(hiddenKey("suppressedShort", d.reason), { k: ctx.k }) }),
+      hidden(long));
   }
   if (!present(d.rwg_j)) return el("td", { class: "heat-cell heat-empty" }, "–", hidden(ctx.t("noFigure")));
   const colour = diverging(d.rwg_j, 0.4, 1.0); // white at the .70 cut-off: red below, blue above
@@ -101,9 +103,9 @@ function rwgTable(ctx, data) {
   const rows = data.teams.map((team) => el("tr", {},
     el("th", { scope: "row", class: "heat-row" }, el("span", { class: "unit-label" },
       el("span", { class: "unit-name", text: team.group.unit_name }),
-      el("span", { class: "rwg-team-n" }, team.suppressed ? suppressedCell(ctx)
+      el("span", { class: "rwg-team-n" }, team.suppressed ? suppressedCell(ctx, team.group.reason)
         : ctx.t("nIs", { n: team.group.n })))),
-    team.suppressed ? data.dimensions.map(() => rwgCell(ctx, { reason: "suppressed" }))
+    team.suppressed ? data.dimensions.map(() => rwgCell(ctx, { reason: team.group.reason }, true))
       : team.dimensions.map((d) => rwgCell(ctx, d))));
   return el("div", { class: "heat-scroll", role: "region", tabindex: "0", "aria-label": caption },
     el("table", { class: "heat-table rwg-table" }, el("caption", { class: "visually-hidden", text: caption }),
@@ -134,7 +136,7 @@ export const agreement = {
   id: "agreement",
   requests: (ctx) => ({ agreement: ctx.report("agreement", { level: "teams", lang: ctx.lang }) }),
   render(body, { agreement: data }, ctx) {
-    if (data.scope.suppressed) return add(body, note(ctx.t("scopeSuppressed", { k: ctx.k }), "suppressed"));
+    if (data.scope.suppressed) return add(body, scopeNote(ctx, data.scope.reason));
     if (!data.teams.length) return add(body, note(ctx.t("heatmapEmpty")));
     add(body, 
       el("p", { class: "agree-rule", text: ctx.t("flagRule") }),

@@ -3,10 +3,9 @@
    the report's Holm correction. Each wave hides its own small groups: a wave where the scope is hidden shows no
    figures, and no change involving it is drawn. */
 import { figure, table } from "./dashboard-charts.js";
-import { add, el, fmt, fmtCi, fmtDiff, note, present, suppressedCell } from "./dashboard-dom.js";
+import { add, el, fmt, fmtCi, fmtDiff, isHidden, note, present, suppressedCell } from "./dashboard-dom.js";
 import { domainOf, fmtP, gapChart, gapLegend, significantText } from "./dashboard-gaps.js";
 
-const hiddenReasons = new Set(["suppressed", "below_threshold"]);
 const MAX_EARLIER = 11; // the report takes at most twelve waves
 
 const significant = (change) => Boolean(change && change.welch && present(change.welch.p_adjusted)
@@ -57,7 +56,7 @@ function wavePicker(ctx, candidates, chosen) {
 function waveChips(ctx, waves) {
   return el("ol", { class: "wave-chips", "aria-label": ctx.t("trendWaves") }, waves.map((w) => el("li", {
     class: `wave-chip${w.suppressed ? " wave-chip-suppressed" : ""}` }, el("span", { class: "wave-title", text: w.title }),
-  w.suppressed ? [el("span", { class: "legend-mark legend-suppressed", "aria-hidden": "true" }), suppressedCell(ctx)]
+  w.suppressed ? [el("span", { class: "legend-mark legend-suppressed", "aria-hidden": "true" }), suppressedCell(ctx, w.reason)]
     : el("span", { class: "wave-n", text: ctx.t("nIs", { n: w.n }) }))));
 }
 
@@ -67,14 +66,14 @@ function mainChange(d) {
 }
 
 function waveCells(ctx, f) {
-  if (hiddenReasons.has(f.reason)) return [{ span: 2, content: suppressedCell(ctx) }];
+  if (isHidden(f.reason)) return [{ span: 2, content: suppressedCell(ctx, f.reason) }];
   if (f.reason === "not_asked") return [{ span: 2, content: ctx.t("notAsked") }];
   return [fmt(ctx.lang, f.mean), f.n === null ? "–" : String(f.n)];
 }
 
 function changeCells(ctx, c) {
   if (!c) return ["–", "–", "–", "–"];
-  if (hiddenReasons.has(c.reason)) return [{ span: 4, content: suppressedCell(ctx) }];
+  if (isHidden(c.reason)) return [{ span: 4, content: suppressedCell(ctx, c.reason) }];
   return [fmtDiff(ctx.lang, c.difference), fmtCi(ctx.lang, c.difference_ci, true),
     fmtP(ctx.lang, c.welch && c.welch.p_adjusted), significantText(ctx, c.welch ? significant(c) : null)];
 }
@@ -115,7 +114,7 @@ export const trend = {
     const rows = data.dimensions.map((d) => {
       const c = mainChange(d);
       return { label: d.name, diff: c && c.difference, ci: c && c.difference_ci, significant: significant(c),
-        suppressed: Boolean(c && hiddenReasons.has(c.reason)) };
+        suppressed: Boolean(c && isHidden(c.reason)), reason: c && c.reason };
     });
     const chart = gapChart(ctx, { rows, domain: domainOf(rows), width: ctx.width(body), caption });
     add(body, waveChips(ctx, data.waves),
