@@ -92,6 +92,9 @@ class Settings(BaseSettings):
     smtp_timeout: float = Field(default=10, gt=0, description="Seconds to wait for the SMTP server")
     mail_from: str = Field(default="culturegap@localhost", description="The From address of sign-in mails")
     oidc_timeout: float = Field(default=10, gt=0, description="Seconds to wait for an identity provider")
+    oidc_allow_http_loopback: bool = Field(
+        default=False, description="Accept an identity provider at plain http on this machine's loopback (tests and "
+        "local trials only); otherwise an issuer must be https")
 
 
 @lru_cache

@@ -24,6 +24,7 @@ from app.reports.router import router as reports_router
 from app.respond.router import router as respond_router
 from app.responses.router import router as responses_router
 from app.selfassessments.router import router as self_assessments_router
+from app.sessions.router import browser_router as session_status_router
 from app.sessions.router import router as sessions_router
 from app.surveys.router import router as surveys_router
 from app.units.router import router as units_router
@@ -94,6 +95,7 @@ def create_app() -> FastAPI:
                    self_assessments_router, audit_router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(oidc_web_router)  # single sign-on's browser redirects, outside the API
+    app.include_router(session_status_router)
     app.include_router(web_router)  # the respondent's form and the dashboard, outside the API prefix
     app.openapi = problem_only_openapi(app)  # type: ignore[method-assign]
     return app

@@ -12,8 +12,13 @@ TREE = {"Ruimte": {"Wonen": {"Team Noord": {}, "Team Zuid": {}}}, "Sociaal": {"J
 
 def test_an_admin_manages_people(org: OrgContext):
     units = org.tree(TREE)
-    leader = create_person(org, "leader", [units["Team Noord"], units["Jeugd"]], email="T.Bakker@Gemeente.test",
-                           name="Tom Bakker")
+    response = org.admin.post(f"{org.prefix}/people", json={
+        "email": "T.Bakker@Gemeente.test", "name": "Tom Bakker", "role": "leader",
+        "unit_ids": [units["Team Noord"], units["Jeugd"]]})
+    assert response.status_code == 201
+    leader = response.json()
+    assert response.headers["location"] == f"{org.prefix}/people/{leader['id']}"
+    assert org.admin.get(response.headers["location"]).json() == leader
     assert leader["email"] == "t.bakker@gemeente.test" and leader["active"] is True
     assert leader["unit_paths"] == [["Ruimte", "Wonen", "Team Noord"], ["Sociaal", "Jeugd"]]
     people = org.admin.get(f"{org.prefix}/people").json()

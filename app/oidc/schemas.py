@@ -6,6 +6,8 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StrictBool
 
+from app.config import get_settings
+
 _DOMAIN = re.compile(r"^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)+$")
 
 
@@ -22,8 +24,8 @@ def _issuer(value: str) -> str:
     parts = urlsplit(value)
     if parts.scheme not in ("https", "http") or not parts.hostname or parts.query or parts.fragment:
         raise ValueError("must be an https URL without query or fragment")
-    if parts.scheme == "http" and not is_loopback(parts.hostname):
-        raise ValueError("must be https (plain http only for a provider on this machine's loopback)")
+    if parts.scheme == "http" and not (is_loopback(parts.hostname) and get_settings().oidc_allow_http_loopback):
+        raise ValueError("must be https")
     if parts.username or parts.password:
         raise ValueError("must not hold credentials")
     return value.rstrip("/") if parts.path not in ("", "/") else f"{parts.scheme}://{parts.netloc}"

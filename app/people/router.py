@@ -44,7 +44,7 @@ def create_person(data: PersonCreate, organisation: AdminOrganisationDep, tree: 
     organisation (409 otherwise). A leader needs units; an organisation admin takes none."""
     person = service.create(session, organisation, tree, data)
     audit.record(AuditAction.person_created, person.id, role=person.role, units=len(data.unit_ids))
-    return once.remember(service.read_all(session, [person], tree)[0])
+    return once.created(service.read_all(session, [person], tree)[0], "get_person", person_id=person.id)
 
 
 @router.get(PERSON, name="get_person")

@@ -119,3 +119,15 @@ def sign_out_everywhere(current: CurrentSession, request: Request, session: Sess
     clear_session_cookie(request, answer)
     return answer
 
+
+
+browser_router = APIRouter(include_in_schema=False)
+
+
+@browser_router.get("/auth/session", name="session_status")
+def session_status(request: Request, session: SessionDep, response: Response) -> dict[str, bool]:
+    """Whether this browser has a live session, for the dashboard to choose between the session and the API-key
+    form without a 401 (which a browser logs as an error). Says nothing else, and changes nothing."""
+    response.headers["Cache-Control"] = "no-store"
+    secret = request.cookies.get(service.SECURE_COOKIE) or request.cookies.get(service.COOKIE)
+    return {"signed_in": secret is not None and service.find(session, secret) is not None}

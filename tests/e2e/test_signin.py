@@ -3,6 +3,7 @@ Provider (oidc-provider under Node) and with a link from a mail the real SMTP se
 laptop and in Dutch on a phone; the dashboard opens on their own units, and signing out ends the session.
 Screenshots go to tests/artifacts/signin-*.png."""
 
+import re
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -150,3 +151,28 @@ def test_a_refused_sign_in_and_an_ended_session_say_so(demo: Demo, provider: Oid
     page.locator("#email-submit").click()
     expect(page.locator("#email-error-title")).to_have_text("This is not an e-mail address.")
     assert tab.csp_violations() == []
+
+
+def test_every_language_has_every_sign_in_string(open_tab: Any) -> None:
+    page = open_tab("en-GB", LAPTOP).page
+    page.goto("/signin")
+    keys = page.evaluate("""async () => {
+      const { SIGNIN_STRINGS } = await import("/static/signin-i18n.js");
+      return Object.fromEntries(Object.entries(SIGNIN_STRINGS).map(([lang, strings]) => [lang, Object.keys(strings)]));
+    }""")
+    assert set(keys) == {"en", "nl"}
+    assert sorted(keys["en"]) == sorted(keys["nl"])
+
+
+def test_the_sign_in_page_is_served_under_the_strict_headers(http: httpx.Client) -> None:
+    page = http.get("/signin")
+    assert page.status_code == 200
+    assert page.headers["content-security-policy"] == (
+        "default-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+    assert page.headers["referrer-policy"] == "no-referrer" and page.headers["x-frame-options"] == "DENY"
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>|\son\w+=|\sstyle=", page.text)
+    for name in ("signin.js", "signin-i18n.js", "dashboard-session.js"):
+        script = http.get(f"/static/{name}").text
+        for unsafe in (".innerHTML", ".outerHTML", "insertAdjacentHTML", "document.write", "eval(", "new Function",
+                       "console.log", "sessionStorage", "document.cookie"):
+            assert unsafe not in script, (name, unsafe)

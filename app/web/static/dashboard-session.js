@@ -5,11 +5,13 @@ import { SIGNIN_STRINGS } from "./signin-i18n.js";
 
 /** The signed-in person's session (`GET /api/v1/session`), or null when this browser has none. */
 export async function signedInSession() {
+  const options = { credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" },
+    referrerPolicy: "no-referrer" };
   try {
-    const response = await fetch("/api/v1/session", {
-      credentials: "same-origin", cache: "no-store", headers: { Accept: "application/json" },
-      referrerPolicy: "no-referrer",
-    });
+    // First whether there is one at all: asking the API without one would answer 401, an error in the console.
+    const status = await fetch("/auth/session", options);
+    if (!status.ok || !(await status.json()).signed_in) return null;
+    const response = await fetch("/api/v1/session", options);
     return response.ok ? await response.json() : null;
   } catch {
     return null;
