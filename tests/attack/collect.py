@@ -104,23 +104,23 @@ def read(world: World, clients: dict[str, tuple[httpx.Client, str | None]], inde
         scopes: list[str | None] = [None, *units]
         if not thorough:
             scopes = [None, *rng.sample(units, min(len(units), 4))]
-        calls: list[tuple[str, httpx.Client, dict[str, str]]] = []
+        calls: list[tuple[str, httpx.Client, str, dict[str, str]]] = []
         for scope in scopes:
             for report, params in variants(world, wave, scope):
                 if scope is not None:
                     params = {**params, "unit_id": scope}
-                calls.append((report, admin, params))
+                calls.append((report, admin, "admin", params))
         for name, (client, unit) in clients.items():
             for report, params in variants(world, wave, unit):
                 if thorough or rng.random() < 0.3:
-                    calls.append((report, client, params))
-        for report, client, params in calls:
+                    calls.append((report, client, name, params))
+        for report, client, key_name, params in calls:
             url = f"{world.org.prefix}/surveys/{wave}/reports/{report}"
             response = client.get(url, params=params)
             reading.requests += 1
             assert response.status_code == 200, (url, params, response.text)
             body = response.json()
-            source = f"{report}?{urlencode(params)}" + ("" if client is admin else " (unit-scoped key)")
+            source = f"{report}?{urlencode(params)}" + ("" if client is admin else f" ({key_name})")
             reading.bodies[f"{wave}:{source}"] = body
             for obs in observations(report, source, wave, body):
                 obs.moment, obs.reading = moment, index

@@ -20,7 +20,7 @@ class Who:
     unit: str | None = None  # None: the organisation
     layers: tuple[str, ...] = ()  # () = every layer
     rest_of: str | None = None  # the organisation without this unit's respondents (team-gaps' side b)
-    union: tuple[str, ...] = ()  # the respondents of these units together (agreement's ICC teams)
+    union: tuple[str, ...] | None = None  # the respondents of these units together (agreement's ICC teams)
     language: str | None = None
     live: bool = False  # every stored response, published or not, with the live roll-up (response rates)
 

@@ -27,6 +27,7 @@ from scipy import stats as st
 
 from tests.attack.figures import Obs, Who
 from tests.attack.truth import Mask, Wave, straight_lining
+from tests.attack.world import LAYERS
 
 Space = tuple[object, ...]
 SCALE = lcm(*range(1, 11))  # score rows are weighted by 1/answered statements: scaled to integers
@@ -50,6 +51,7 @@ class Resolver:
     rollups: dict[tuple[str, int, bool], dict[str, str | None]]  # (wave, reading, live) -> unit -> reporting unit
     tree: dict[str, str | None]  # unit -> parent
     unmatched: list[Obs] = field(default_factory=list)
+    universe: dict[tuple[str, int], int] = field(default_factory=dict)  # (wave, reading) -> published moment
     _cache: dict[tuple[object, ...], Mask] = field(default_factory=dict)
 
     # ------------------------------------------------------------------------------------------ candidates
@@ -67,7 +69,7 @@ class Resolver:
         key = ("members", wave.survey, who, None if rollup is None else tuple(sorted(rollup.items(), key=str)))
         if key in self._cache:
             return self._cache[key]
-        if who.union:
+        if who.union is not None:
             out = np.zeros(wave.n, dtype=bool)
             for u in who.union:
                 out |= self.members(wave, Who(who.wave, u), rollup)
@@ -124,30 +126,91 @@ class Resolver:
     def dimension_of(wave: Wave, item: str) -> str:
         return wave.world.items[wave.items.index(item)].dimension
 
-    def candidates(self, obs: Obs) -> Iterator[tuple[str, Mask]]:
+    def candidates(self, obs: Obs) -> Iterator[tuple[str, Mask, dict[str, str | None] | None, int]]:
+        """(family, set, roll-up, universe): the universe is the moment up to which responses count (published
+        ones: the last publication's moment, tried first where known; live counts: every stored response)."""
         wave = self.waves[obs.who.wave]
-        moments = range(obs.moment, -1, -1)
-        published = [wave.moments <= m for m in moments]
-        for universe in published:
+        moments = [obs.moment] if obs.who.live else list(range(obs.moment, -1, -1))
+        known = self.universe.get((obs.who.wave, obs.reading))
+        if known is not None and not obs.who.live:
+            moments = [known] + [m for m in moments if m != known]
+        for m in moments:
+            universe = wave.moments <= m
             for live in ((True,) if obs.who.live else (False, True)):
                 rollup = self.rollups.get((obs.who.wave, obs.reading, live))
                 for roll in (rollup, None) if rollup else (None,):
                     base = self.members(wave, obs.who, roll) & universe
                     for family, mask in self.families(wave, obs.what):
-                        yield family, base & mask
+                        yield family, base & mask, roll, m
 
     # ------------------------------------------------------------------------------------------ matching
 
-    def rows(self, obs: Obs) -> list[Row]:
+    def resolve(self, observations: list[Obs]) -> list[Row]:
+        """Every observation's rows: those with figures first (they fix which publication each reading shows),
+        then the bare counts."""
+        valued = [o for o in observations if set(o.stats) - {"n"}]
+        bare = [o for o in observations if not set(o.stats) - {"n"}]
+        rows: list[Row] = []
+        seen: dict[tuple[str, int], dict[int, int]] = {}
+        for obs in valued:
+            rows += self.rows(obs, seen)
+        for key, votes in seen.items():
+            self.universe[key] = max(votes, key=lambda m: votes[m])
+        for obs in bare:
+            rows += self.rows(obs, {})
+        return rows
+
+    def rows(self, obs: Obs, votes: dict[tuple[str, int], dict[int, int]]) -> list[Row]:
         """The observation's figures as rows, from the first candidate set that explains all of them."""
         if obs.what == ("index",):
             return []  # checked in `tests.attack.run` (a mean of dimension means: derived)
-        for family, s in self.candidates(obs):
+        for family, s, roll, m in self.candidates(obs):
             rows = self._explain(obs, family, s)
-            if rows is not None:
-                return rows
+            if rows is None:
+                continue
+            if not obs.who.live:
+                tally = votes.setdefault((obs.who.wave, obs.reading), {})
+                tally[m] = tally.get(m, 0) + 1
+            if family == "all" and "n" in obs.stats:
+                wave = self.waves[obs.who.wave]
+                space = ("groups", obs.who.wave, "live" if obs.who.live else "published", m)
+                rows.append(Row(space, self.atom_members(wave, obs.who, roll).astype(np.int64), "count", family,
+                                obs.source, obs.reading, obs.who.language is not None, obs.stats["n"]))
+            return rows
         self.unmatched.append(obs)
         return []
+
+    def atoms(self, wave: Wave) -> list[tuple[str, str, str]]:
+        """Every (unit, layer, language) a respondent could have: the atoms of the groups whose size is
+        protected, empty ones included (the attacker does not know which are empty)."""
+        return [(u, layer, lang) for u in self.tree for layer in LAYERS for lang in ("nl", "en")]
+
+    def atom_sizes(self, wave: Wave, m: int) -> np.ndarray:
+        index = {a: i for i, a in enumerate(self.atoms(wave))}
+        sizes = np.zeros(len(index), dtype=np.int64)
+        for p in wave.people:
+            if p.moment <= m:
+                sizes[index[(p.unit, p.layer, p.language)]] += 1
+        return sizes
+
+    def atom_members(self, wave: Wave, who: Who, rollup: dict[str, str | None] | None) -> Mask:
+        atoms = self.atoms(wave)
+        if who.union is not None:
+            out = np.zeros(len(atoms), dtype=bool)
+            for u in who.union:
+                out |= self.atom_members(wave, Who(who.wave, u), rollup)
+        elif who.rest_of is not None:
+            out = ~self.atom_members(wave, Who(who.wave, who.rest_of), rollup)
+        elif who.unit is None:
+            out = np.ones(len(atoms), dtype=bool)
+        else:
+            inside = self._subtree(who.unit)
+            out = np.array([(rollup or {}).get(u, u) in inside for u, _, _ in atoms], dtype=bool)
+        if who.layers:
+            out = out & np.array([layer in who.layers for _, layer, _ in atoms])
+        if who.language:
+            out = out & np.array([lang == who.language for _, _, lang in atoms])
+        return out
 
     def _explain(self, obs: Obs, family: str, s: Mask) -> list[Row] | None:
         wave = self.waves[obs.who.wave]
@@ -162,7 +225,6 @@ class Resolver:
         def row(space: Space, coef: np.ndarray, kind: str, value: float) -> None:
             rows.append(Row(space, coef, kind, family, obs.source, obs.reading, obs.who.language is not None, value))
 
-        row(("count", survey), s.astype(np.int64), "count", float(n))
         if what[0] in ("dimension", "item"):
             frame = what[2]
             d = what[1] if what[0] == "dimension" else self.dimension_of(wave, what[1])
@@ -183,7 +245,6 @@ class Resolver:
             dk = s & wave.dont_know()[:, wave.items.index(what[1])]
             if abs(stats["dont_know_share"] * n - dk.sum()) > 1e-6:
                 return None
-            row(("count", survey), dk.astype(np.int64), "count", float(dk.sum()))
         return rows
 
     def _figure(self, wave: Wave, what: tuple[str, ...], d: str, frame: str, s: Mask, stat: str, value: float,

@@ -18,11 +18,12 @@ from dataclasses import dataclass, field
 
 import httpx
 import numpy as np
+from scipy.optimize import linprog
 
 from tests.attack.collect import Reading, read
 from tests.attack.figures import Obs
 from tests.attack.resolve import SCALE, Resolver, Row
-from tests.attack.search import Problem, search
+from tests.attack.search import Problem, search, search_groups
 from tests.attack.truth import Wave, waves_of
 from tests.attack.world import Person, World, make_world
 
@@ -106,16 +107,23 @@ def _classify(problem: Problem, used: list[Row]) -> str:
 
 
 def _combination(problem: Problem, y: np.ndarray) -> list[tuple[float, Row]]:
-    """A combination of the problem's rows giving y (least squares; exact membership was proven by the search)."""
+    """A sparse combination of the problem's rows giving y: least absolute coefficients (a linear programme;
+    that one exists was proven exactly by the search)."""
     m = problem.matrix.astype(np.float64)
-    coefficients, *_ = np.linalg.lstsq(m.T, y.astype(np.float64), rcond=None)
+    rows = m.shape[0]
+    found = linprog(np.ones(2 * rows), A_eq=np.hstack([m.T, -m.T]), b_eq=y.astype(np.float64),
+                    bounds=(0, None), method="highs")
+    if found.status == 0:
+        coefficients = found.x[:rows] - found.x[rows:]
+    else:
+        coefficients = np.linalg.lstsq(m.T, y.astype(np.float64), rcond=None)[0]
     return [(float(c), r) for c, r in zip(coefficients, problem.rows, strict=True) if abs(c) > 1e-8]
 
 
 def _targets(space: tuple[object, ...], wave: Wave) -> tuple[dict[str, np.ndarray], np.ndarray | None]:
     kind = space[0]
-    if kind in ("count", "simple"):
-        return {"count" if kind == "count" else "value": np.ones((wave.n, 1), dtype=np.int64)}, None
+    if kind == "simple":
+        return {"value": np.ones((wave.n, 1), dtype=np.int64)}, None
     d, frame = str(space[2]), str(space[3])
     width = len(wave.dim_items[d])
     out = {f"item:{c}": np.tile(np.eye(width, dtype=np.int64)[c], (wave.n, 1)) for c in range(width)}
@@ -138,11 +146,10 @@ def analyse(world: World, readings: list[Reading], result: Result, rng: random.R
         result.csv_only += reading.csv_only
     resolver = Resolver(waves, rollups, {u: parent for u, (_, parent) in world.units.items()})
     by_space: dict[tuple[object, ...], list[Row]] = {}
-    for reading in readings:
-        result.observations += len(reading.obs)
-        for obs in reading.obs:
-            for row in resolver.rows(obs):
-                by_space.setdefault(row.space, []).append(row)
+    observations = [obs for reading in readings for obs in reading.obs]
+    result.observations += len(observations)
+    for row in resolver.resolve(observations):
+        by_space.setdefault(row.space, []).append(row)
     result.unmatched += resolver.unmatched
     for before, after in ((readings[0], readings[1]), (readings[0], readings[2])):
         for source in _changed(before, after):
@@ -150,13 +157,15 @@ def analyse(world: World, readings: list[Reading], result: Result, rng: random.R
                                          f"responses were fewer than k (reading {after.index})"))
     for space, rows in by_space.items():
         wave = waves[str(space[1])]
+        if space[0] == "groups":
+            _groups(world, resolver, wave, space, rows, result)
+            continue
         targets, signature = _targets(space, wave)
         problem = Problem.build(space, rows, signature)
         if problem is None:
             continue
         result.rows += len(problem.rows)
-        closure = wave.attributes if space[0] == "count" else None
-        for target, members in search(problem, targets, world.k, rng, closure=closure, cap=cap):
+        for target, members in search(problem, targets, world.k, rng, cap=cap):
             y = np.zeros((len(problem.atoms), problem.width), dtype=np.int64)
             for a, atom in enumerate(problem.atoms):
                 if set(atom.tolist()) <= set(members):
@@ -164,11 +173,33 @@ def analyse(world: World, readings: list[Reading], result: Result, rng: random.R
             combination = _combination(problem, y.reshape(-1))
             klass = _classify(problem, [r for _, r in combination])
             total = sum(c * r.value for c, r in combination)
-            detail = "; ".join(f"{c:+.4g} x [{r.source} r{r.reading} {r.kind} {r.family}: {r.value:.6g}]"
-                               for c, r in combination[:8])
             result.breaches.append(Found(klass, repr(space), target, members,
                                          f"group of {len(members)} ({_describe(wave, members)}): total "
-                                         f"{total:.6g} = {detail}"))
+                                         f"{total:.6g} = {_terms(combination)}"))
+
+
+def _terms(combination: list[tuple[float, Row]]) -> str:
+    return "; ".join(f"{c:+.4g} x [{r.source} r{r.reading} {r.kind} {r.family}: {r.value:.6g}]"
+                     for c, r in combination[:10])
+
+
+def _groups(world: World, resolver: Resolver, wave: Wave, space: tuple[object, ...], rows: list[Row],
+            result: Result) -> None:
+    """Sizes of groups defined by unit, layer and language (`search_groups`)."""
+    sizes = resolver.atom_sizes(wave, int(str(space[3])))
+    matrix = np.stack([r.coef for r in rows])
+    result.rows += len(rows)
+    atoms = resolver.atoms(wave)
+    names = {u: n for u, (n, _) in world.units.items()}
+    for a in search_groups(matrix, sizes, world.k):
+        problem = Problem(space, rows, matrix, [np.array([i]) for i in range(len(atoms))], 1,
+                          {id(r): {r.reading} for r in rows})
+        combination = _combination(problem, a)
+        klass = _classify(problem, [r for _, r in combination])
+        group = [f"{names[u]}/{layer}/{lang}={sizes[i]}" for i, (u, layer, lang) in enumerate(atoms)
+                 if a[i] and sizes[i]]
+        result.breaches.append(Found(klass, repr(space), "count", (), f"group {group} of {int(sizes @ a)}: "
+                                     f"{_terms(combination)}"))
 
 
 def _describe(wave: Wave, members: tuple[int, ...]) -> str:

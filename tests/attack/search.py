@@ -242,3 +242,41 @@ def search(problem: Problem, targets: dict[str, np.ndarray], k: int, rng: random
             members = tuple(sorted(int(r) for i in combo for a in units[small[holders[i]]] for r in atoms[a]))
             found.append((name, members))
     return found
+
+
+def search_groups(matrix: np.ndarray, sizes: np.ndarray, k: int, cap: int = 20) -> list[np.ndarray]:
+    """Unions of atoms (unit x layer x language, empty ones included) with 1..k-1 respondents whose size is a
+    linear combination of the published counts: binary a with M^T lambda = a, 1 <= sizes . a <= k-1, by integer
+    programming (HiGHS), each solution confirmed exactly modulo both primes, then cut off (its respondents must
+    differ) and searched again."""
+    from scipy.optimize import Bounds, LinearConstraint, milp
+
+    m = np.unique(matrix[matrix.any(axis=1)], axis=0)
+    if not len(m) or sizes.sum() == 0:
+        return []
+    rows, atoms = m.shape
+    reduced = [rref(m, p) for p in PRIMES]
+    # variables: lambda (rows, free), a (atoms, binary)
+    equal = LinearConstraint(np.hstack([m.T.astype(np.float64), -np.eye(atoms)]), 0, 0)
+    size = LinearConstraint(np.concatenate([np.zeros(rows), sizes.astype(np.float64)])[None, :], 1, k - 1)
+    constraints = [equal, size]
+    integrality = np.concatenate([np.zeros(rows), np.ones(atoms)])
+    bounds = Bounds(np.concatenate([np.full(rows, -np.inf), np.zeros(atoms)]),
+                    np.concatenate([np.full(rows, np.inf), np.ones(atoms)]))
+    real = sizes > 0
+    found: list[np.ndarray] = []
+    for _ in range(cap):
+        result = milp(np.zeros(rows + atoms), constraints=constraints, integrality=integrality, bounds=bounds)
+        if result.status != 0 or result.x is None:
+            break
+        a = np.rint(result.x[rows:]).astype(np.int64)
+        if all(in_row_space(r, pv, a, p) for (r, pv), p in zip(reduced, PRIMES, strict=True)) and \
+                1 <= int(sizes @ a) < k:
+            found.append(a)
+        # cut: the next solution must differ in a non-empty atom
+        cut = np.zeros(rows + atoms)
+        chosen = real & (a == 1)
+        cut[rows:][chosen] = -1
+        cut[rows:][real & (a == 0)] = 1
+        constraints.append(LinearConstraint(cut[None, :], 1 - int(chosen.sum()), np.inf))
+    return found
