@@ -102,9 +102,13 @@ def read(world: World, clients: dict[str, tuple[httpx.Client, str | None]], inde
     admin = world.org.admin
     for wave in world.waves:
         scopes: list[str | None] = [None, *units]
+        calls: list[tuple[str, httpx.Client, str, dict[str, str]]] = []
         if not thorough:
             scopes = [None, *rng.sample(units, min(len(units), 4))]
-        calls: list[tuple[str, httpx.Client, str, dict[str, str]]] = []
+            for parent in [None, *(u for u in units if world.children(u))]:  # where every unit's own count
+                for report in ("breakdown", "response-rates"):
+                    params = {"level": "children"} | ({"unit_id": parent} if parent else {})
+                    calls.append((report, admin, "admin", params))
         for scope in scopes:
             for report, params in variants(world, wave, scope):
                 if scope is not None:
