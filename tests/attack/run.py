@@ -63,9 +63,9 @@ def _story(world: World, http: httpx.Client, clients: dict[str, tuple[httpx.Clie
     world.action(later, "reopen")
     first = [world.person(later, unit, layer, 1) for _ in range(rng.randint(1, world.k - 1))]
     world.submit(http, first)
-    readings.append(read(world, clients, 1, 1, thorough=thorough, rng=rng))
+    readings.append(read(world, clients, 1, 1, thorough=thorough, rng=rng, focus=unit))
     world.action(later, "close")
-    readings.append(read(world, clients, 2, 1, thorough=thorough, rng=rng))
+    readings.append(read(world, clients, 2, 1, thorough=thorough, rng=rng, focus=unit))
     world.action(later, "reopen")
     more = [world.person(later, unit, layer, 2) for _ in range(world.k - len(first))]
     more[0].current.update(dict.fromkeys([i.key for i in world.items if i.dimension == world.dimensions[0]], None))

@@ -29,7 +29,7 @@ def _is_prime(p: int) -> bool:
     return p > 1 and all(p % q for q in range(2, int(p ** 0.5) + 1))
 
 
-assert all(_is_prime(p) for p in PRIMES)  # noqa: S101 (a module constant, checked once)
+assert all(_is_prime(p) for p in PRIMES)
 
 
 def rref(m: np.ndarray, p: int) -> tuple[np.ndarray, list[int]]:

@@ -72,6 +72,15 @@ class World:
             at = self.units[at][1]
         return out
 
+    def path_units(self, unit: str) -> list[str]:
+        """The unit and its ancestors, top first."""
+        out: list[str] = []
+        at: str | None = unit
+        while at is not None:
+            out.insert(0, at)
+            at = self.units[at][1]
+        return out
+
     def subtree(self, unit: str | None) -> list[str]:
         out = [] if unit is None else [unit]
         for child in self.children(unit):
