@@ -80,7 +80,7 @@ def _profile(src: str, w: str, r: dict[str, Any]) -> Iterator[Obs]:
                 yield Obs(src, who, ("dont_know", i["key"]), {"n": dk})
 
 
-def _dimension_rows(src: str, who: Who, dims: list[dict[str, Any]], org: dict[str, float]) -> Iterator[Obs]:
+def _dimension_rows(src: str, who: Who, dims: list[dict[str, Any]]) -> Iterator[Obs]:
     for d in dims:
         stats = _stats(d, n="n", mean="mean")
         yield Obs(src, who, ("dimension", d["key"], "current"), stats)
@@ -92,7 +92,7 @@ def _dimension_rows(src: str, who: Who, dims: list[dict[str, Any]], org: dict[st
 def _breakdown(src: str, w: str, r: dict[str, Any]) -> Iterator[Obs]:
     for part in [r["organisation"], r["scope"], *r["groups"]]:
         yield from _group_n(src, w, part["group"])
-        yield from _dimension_rows(src, group_who(w, part["group"]), part["dimensions"], {})
+        yield from _dimension_rows(src, group_who(w, part["group"]), part["dimensions"])
 
 
 def _heatmap(src: str, w: str, r: dict[str, Any]) -> Iterator[Obs]:

@@ -38,8 +38,9 @@ def running_service(suffix: str = "attack") -> Iterator[Service]:
         upgrade(url)
         with get_sessionmaker().begin() as session:
             _, secret = service.create_key(session, role=Role.platform_admin, name="attack")
+        headers = {"Authorization": f"Bearer {secret}"}
         with serve_in_thread(create_app()) as base_url, \
-                httpx.Client(base_url=base_url, timeout=60, headers={"Authorization": f"Bearer {secret}"}) as platform, \
+                httpx.Client(base_url=base_url, timeout=60, headers=headers) as platform, \
                 httpx.Client(base_url=base_url, timeout=60) as http:
             yield Service(base_url, platform, http)
     finally:

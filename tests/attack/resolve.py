@@ -7,7 +7,12 @@ who answered the statement, in both frames, at least half, ...) -- and keeps the
 every figure of the observation (n exactly; sums within 1e-6). Each figure then becomes a `Row`: a 0/1 (or
 weighted) vector over respondents, or over respondents x statements of a dimension, in a `space` of unknowns:
 
-- ("count", wave): the respondents themselves (n of any set);
+- ("groups", wave, "published" | "live", moment): the sizes of groups defined by unit, layer and language, over
+  every (unit, layer, language) atom, empty ones included (the attacker can't tell which are empty). Only counts of
+  everyone in a group go here: a count of those with some answer pattern (a dimension's n, don't-know counts) is a
+  sum over a predicate of the answers, and the predicates in use (complete in a frame, in both frames, don't know,
+  seen, eligible for straight-lining) are linearly independent of each other and of "everyone" as functions of an
+  answer pattern, so in any combination giving a group's size their coefficients cancel;
 - ("V", wave, d, frame): the keyed answers to dimension d's statements (item sums, and score sums, a score being
   the mean of the answered statements: weighted rows);
 - ("FAV"/"UNFAV", wave, d, frame): favourable / unfavourable answers per statement (item and pooled shares);

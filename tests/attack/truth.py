@@ -81,8 +81,9 @@ class Wave:
 
     def score(self, d: str, frame: Frame) -> npt.NDArray[np.float64]:
         """Mean keyed answer over the answered items of the dimension (NaN: none)."""
-        with np.errstate(invalid="ignore"):
-            return np.nanmean(self.keyed(frame)[:, self.dim_items[d]], axis=1) if self.n else np.zeros(0)
+        keyed = self.keyed(frame)[:, self.dim_items[d]]
+        count = (~np.isnan(keyed)).sum(axis=1)
+        return np.where(count > 0, np.nansum(keyed, axis=1) / np.maximum(count, 1), np.nan)
 
     def weights(self, d: str, frame: Frame) -> npt.NDArray[np.float64]:
         """Per respondent and item of the dimension, the weight of the keyed answer in the respondent's score."""
