@@ -96,8 +96,8 @@ def _csv_only(text: str, twin: Any) -> list[str]:
 def read(world: World, clients: dict[str, tuple[httpx.Client, str | None]], index: int, moment: int, *,
          thorough: bool, rng: random.Random, focus: str | None = None) -> Reading:
     """One reading of everything. `clients`: name -> (client, the unit its key is scoped to). Not thorough: the
-    organisation and a sample of scopes (with `focus`: the unit and its ancestors instead), Dutch only for a
-    sample, CSV for a sample."""
+    organisation and a sample of scopes, Dutch only for a sample, CSV for a sample. `focus`: only the scopes
+    whose figures could hold that unit's respondents (the organisation, the unit and its ancestors)."""
     reading = Reading(index, moment)
     units = list(world.units)
     admin = world.org.admin
@@ -106,8 +106,8 @@ def read(world: World, clients: dict[str, tuple[httpx.Client, str | None]], inde
         calls: list[tuple[str, httpx.Client, str, dict[str, str]]] = []
         if not thorough:
             scopes = [None, *rng.sample(units, min(len(units), 4))]
-            if focus is not None:
-                scopes = [None, *(u for u in units if u in world.path_units(focus))]
+        if focus is not None:
+            scopes = [None, *world.path_units(focus)]
             for parent in [None, *(u for u in units if world.children(u))]:  # where every unit's own count
                 for report in ("breakdown", "response-rates"):
                     params = {"level": "children"} | ({"unit_id": parent} if parent else {})
