@@ -172,15 +172,19 @@ def analyse(world: World, readings: list[Reading], result: Result, rng: random.R
                     y[a] = targets[target][atom[0]]
             combination = _combination(problem, y.reshape(-1))
             klass = _classify(problem, [r for _, r in combination])
-            total = sum(c * r.value for c, r in combination)
+            total = sum(c * r.value for c, r in combination) / (SCALE if space[0] == "V" else 1)
             result.breaches.append(Found(klass, repr(space), target, members,
                                          f"group of {len(members)} ({_describe(wave, members)}): total "
                                          f"{total:.6g} = {_terms(combination)}"))
 
 
 def _terms(combination: list[tuple[float, Row]]) -> str:
-    return "; ".join(f"{c:+.4g} x [{r.source} r{r.reading} {r.kind} {r.family}: {r.value:.6g}]"
-                     for c, r in combination[:10])
+    """The combination as the attacker would write it: coefficient x [report, reading, figure, its n: its sum]."""
+    def term(c: float, r: Row) -> str:
+        n = int((r.coef != 0).reshape(r.coef.shape[0], -1).any(axis=1).sum())
+        value = r.value / SCALE if r.space[0] == "V" else r.value
+        return f"{c:+.4g} x [{r.source} (reading {r.reading}) {r.kind} over {r.family}, n {n}: sum {value:.6g}]"
+    return "; ".join(term(c, r) for c, r in combination[:10])
 
 
 def _groups(world: World, resolver: Resolver, wave: Wave, space: tuple[object, ...], rows: list[Row],
