@@ -151,17 +151,18 @@ class Resolver:
     # ------------------------------------------------------------------------------------------ matching
 
     def resolve(self, observations: list[Obs]) -> list[Row]:
-        """Every observation's rows: those with figures first (they fix which publication each reading shows),
-        then the bare counts."""
-        valued = [o for o in observations if set(o.stats) - {"n"}]
-        bare = [o for o in observations if not set(o.stats) - {"n"}]
+        """Every observation's rows. Those with an n and a figure go first: the ones whose set differs between
+        publications vote for the publication each reading shows, which is then tried first for the rest (a mean
+        without its n, a bare count)."""
+        first = [o for o in observations if "n" in o.stats and set(o.stats) - {"n"}]
+        rest = [o for o in observations if not ("n" in o.stats and set(o.stats) - {"n"})]
         rows: list[Row] = []
-        seen: dict[tuple[str, int], dict[int, int]] = {}
-        for obs in valued:
-            rows += self.rows(obs, seen)
-        for key, votes in seen.items():
-            self.universe[key] = max(votes, key=lambda m: votes[m])
-        for obs in bare:
+        votes: dict[tuple[str, int], dict[int, int]] = {}
+        for obs in first:
+            rows += self.rows(obs, votes)
+        for key, tally in votes.items():
+            self.universe[key] = max(tally, key=lambda m: tally[m])
+        for obs in rest:
             rows += self.rows(obs, {})
         return rows
 
@@ -169,21 +170,29 @@ class Resolver:
         """The observation's figures as rows, from the first candidate set that explains all of them."""
         if obs.what == ("index",):
             return []  # checked in `tests.attack.run` (a mean of dimension means: derived)
+        wave = self.waves[obs.who.wave]
         for family, s, roll, m in self.candidates(obs):
             rows = self._explain(obs, family, s)
             if rows is None:
                 continue
-            if not obs.who.live:
-                tally = votes.setdefault((obs.who.wave, obs.reading), {})
-                tally[m] = tally.get(m, 0) + 1
+            if not obs.who.live and obs.moment > 0:  # a vote, when its set tells publications apart
+                moments = wave.moments[self._base(obs, roll, family)]
+                if ((moments > 0) & (moments <= obs.moment)).any():
+                    tally = votes.setdefault((obs.who.wave, obs.reading), {})
+                    tally[m] = tally.get(m, 0) + 1
             if family == "all" and "n" in obs.stats:
-                wave = self.waves[obs.who.wave]
                 space = ("groups", obs.who.wave, "live" if obs.who.live else "published", m)
                 rows.append(Row(space, self.atom_members(wave, obs.who, roll).astype(np.int64), "count", family,
                                 obs.source, obs.reading, obs.who.language is not None, obs.stats["n"]))
             return rows
         self.unmatched.append(obs)
         return []
+
+    def _base(self, obs: Obs, roll: dict[str, str | None] | None, family: str) -> Mask:
+        """The observation's set among every response ever stored (for telling publications apart)."""
+        wave = self.waves[obs.who.wave]
+        mask = dict(self.families(wave, obs.what))[family]
+        return self.members(wave, obs.who, roll) & mask
 
     def atoms(self, wave: Wave) -> list[tuple[str, str, str]]:
         """Every (unit, layer, language) a respondent could have: the atoms of the groups whose size is
