@@ -3,8 +3,9 @@
 
 What the attacker reads is only what the JSON says: the group's unit, layer(s) and wave, the dimension or item and
 the frame. Which respondents exactly the figures rest on is left to `tests.attack.resolve`, which matches the
-figures against the ground truth. Figures that are not additive (SD-free statistics such as t, p, alpha, rwg, ICC,
-g) are not read; an SD or a confidence interval is read, as it gives a sum of squares together with n and mean.
+figures against the ground truth. Figures that are not additive (t, p, alpha, rwg, ICC, F, g, d, the rank sums U
+and V, a readiness index: a mean of dimension means) are not placed; an SD or a confidence interval is read, as it
+gives a sum of squares together with n and mean; a difference is read as the mean it implies beside the other.
 """
 
 from collections.abc import Iterator

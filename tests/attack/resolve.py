@@ -169,7 +169,7 @@ class Resolver:
     def rows(self, obs: Obs, votes: dict[tuple[str, int], dict[int, int]]) -> list[Row]:
         """The observation's figures as rows, from the first candidate set that explains all of them."""
         if obs.what == ("index",):
-            return []  # checked in `tests.attack.run` (a mean of dimension means: derived)
+            return []  # a mean of five dimension means (and its difference from the rest): not linear, not placed
         wave = self.waves[obs.who.wave]
         for family, s, roll, m in self.candidates(obs):
             rows = self._explain(obs, family, s)
