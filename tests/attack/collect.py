@@ -106,12 +106,13 @@ def read(world: World, clients: dict[str, tuple[httpx.Client, str | None]], inde
         calls: list[tuple[str, httpx.Client, str, dict[str, str]]] = []
         if not thorough:
             scopes = [None, *rng.sample(units, min(len(units), 4))]
+        if focus is not None:
+            scopes = [None, *world.path_units(focus)]
+        if len(scopes) <= len(units):
             for parent in [None, *(u for u in units if world.children(u))]:  # where every unit's own count
                 for report in ("breakdown", "response-rates"):
                     params = {"level": "children"} | ({"unit_id": parent} if parent else {})
                     calls.append((report, admin, "admin", params))
-        if focus is not None:
-            scopes = [None, *world.path_units(focus)]
         for scope in scopes:
             for report, params in variants(world, wave, scope):
                 if scope is not None:
