@@ -1,0 +1,162 @@
+"""Reading every report in every variant, over real HTTP, with the admin key and with unit-scoped keys.
+
+Variants: every report route of `app/reports` (profile, breakdown, heatmap, data-quality, response-rates,
+perception-gaps, team-gaps, desired-gap, agreement, trend, readiness) of both waves, at every scope (the
+organisation and every unit), every level, grouping, reference layer, a few sets of layers, ranking, both
+languages, JSON and CSV. The blind-spot report needs a leader's named self-assessment and is not read.
+
+The JSON answers become observations (`tests.attack.figures`). A CSV answer is checked against its JSON twin: every
+number in it must be a number of the JSON answer (so the CSV publishes nothing the JSON does not); one that is not
+is reported as a CSV-only figure.
+"""
+
+import csv
+import io
+import random
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlencode
+
+import httpx
+
+from tests.attack.figures import Obs, observations, rollups
+from tests.attack.world import LAYERS, World
+
+CSV_REPORTS = {"profile", "breakdown", "heatmap", "response-rates", "perception-gaps", "team-gaps", "desired-gap",
+               "agreement", "trend"}
+
+
+@dataclass
+class Reading:
+    index: int
+    moment: int
+    obs: list[Obs] = field(default_factory=list)
+    bodies: dict[str, Any] = field(default_factory=dict)  # source -> JSON answer
+    rollups: dict[tuple[str, int, bool], dict[str, str | None]] = field(default_factory=dict)
+    csv_only: list[str] = field(default_factory=list)
+    requests: int = 0
+
+
+def variants(world: World, wave: str, scope: str | None) -> Iterator[tuple[str, dict[str, str]]]:
+    """Every report's parameter combinations at one scope (`unit_id` added by the caller)."""
+    later = world.waves.index(wave) > 0
+    yield "profile", {}
+    for by in ("unit", "layer", "unit_layer"):
+        for level in ("children", "teams"):
+            yield "breakdown", {"by": by, "level": level}
+    for level in ("children", "teams"):
+        yield "heatmap", {"level": level}
+        yield "response-rates", {"level": level}
+        yield "team-gaps", {"level": level}
+        yield "agreement", {"level": level}
+    yield "data-quality", {}
+    yield "perception-gaps", {}
+    for reference in LAYERS[:-1]:
+        yield "perception-gaps", {"reference": reference}
+    for a, b in (("executive_board,director", "employee"), ("department_head,team_leader", "employee"),
+                 ("executive_board,director,department_head", "team_leader,employee")):
+        yield "perception-gaps", {"a": a, "b": b}
+    if world.ask_desired:
+        for by in ("scope", "layer"):
+            yield "desired-gap", {"by": by}
+    for rank_by in ("auto", "mean") + (("desired_gap",) if world.ask_desired else ()):
+        yield "readiness", {"rank_by": rank_by}
+    if later:
+        yield "trend", {"surveys": world.waves[0]}
+
+
+def _numbers(body: Any) -> set[float]:
+    out: set[float] = set()
+    if isinstance(body, dict):
+        for v in body.values():
+            out |= _numbers(v)
+    elif isinstance(body, list):
+        for v in body:
+            out |= _numbers(v)
+    elif isinstance(body, (int, float)) and not isinstance(body, bool):
+        out.add(round(float(body), 9))
+    return out
+
+
+def _csv_only(text: str, twin: Any) -> list[str]:
+    known = _numbers(twin)
+    extra = []
+    for line in csv.reader(io.StringIO(text)):
+        for cell in line:
+            try:
+                value = round(float(cell), 9)
+            except ValueError:
+                continue
+            if value not in known:
+                extra.append(cell)
+    return extra
+
+
+def read(world: World, clients: dict[str, tuple[httpx.Client, str | None]], index: int, moment: int, *,
+         thorough: bool, rng: random.Random, focus: str | None = None) -> Reading:
+    """One reading of everything. `clients`: name -> (client, the unit its key is scoped to). Not thorough: the
+    organisation and a sample of scopes, Dutch only for a sample, CSV for a sample. `focus`: only the scopes
+    whose figures could hold that unit's respondents (the organisation, the unit and its ancestors)."""
+    reading = Reading(index, moment)
+    units = list(world.units)
+    admin = world.org.admin
+    for wave in world.waves:
+        scopes: list[str | None] = [None, *units]
+        calls: list[tuple[str, httpx.Client, str, dict[str, str]]] = []
+        if not thorough:
+            scopes = [None, *rng.sample(units, min(len(units), 4))]
+        if focus is not None:
+            scopes = [None, *world.path_units(focus)]
+        if len(scopes) <= len(units):
+            for parent in [None, *(u for u in units if world.children(u))]:  # where every unit's own count
+                for report in ("breakdown", "response-rates"):
+                    params = {"level": "children"} | ({"unit_id": parent} if parent else {})
+                    calls.append((report, admin, "admin", params))
+        for scope in scopes:
+            for report, params in variants(world, wave, scope):
+                if scope is not None:
+                    if not thorough and focus is None and rng.random() < 0.5:
+                        continue
+                    params = {**params, "unit_id": scope}
+                calls.append((report, admin, "admin", params))
+        for name, (client, unit) in clients.items():
+            for report, params in variants(world, wave, unit):
+                if thorough or rng.random() < 0.3:
+                    calls.append((report, client, name, params))
+        for report, client, key_name, params in calls:
+            url = f"{world.org.prefix}/surveys/{wave}/reports/{report}"
+            response = client.get(url, params=params)
+            reading.requests += 1
+            assert response.status_code == 200, (url, params, response.text)
+            body = response.json()
+            source = f"{report}?{urlencode(params)}" + ("" if client is admin else f" ({key_name})")
+            reading.bodies[f"{wave}:{source}"] = body
+            for obs in observations(report, source, wave, body):
+                obs.moment, obs.reading = moment, index
+                reading.obs.append(obs)
+            for unit, at, live in rollups(report, body):
+                target = _unit_at(world, at)
+                reading.rollups.setdefault((wave, index, live), {})[unit] = target if at is not None else unit
+            if thorough or rng.random() < 0.15:
+                nl = client.get(url, params={**params, "lang": "nl"})
+                reading.requests += 1
+                assert nl.status_code == 200, nl.text
+                for obs in observations(report, source + " nl", wave, nl.json()):
+                    obs.moment, obs.reading = moment, index
+                    reading.obs.append(obs)
+            if report in CSV_REPORTS and (thorough or rng.random() < 0.15):
+                text = client.get(url, params={**params, "format": "csv"})
+                reading.requests += 1
+                assert text.status_code == 200, text.text
+                reading.csv_only += [f"{source} csv: {cell}" for cell in _csv_only(text.text, body)]
+    return reading
+
+
+def _unit_at(world: World, path: list[str] | None) -> str | None:
+    if not path:
+        return None
+    for unit in world.units:
+        if world.path(unit) == path:
+            return unit
+    raise AssertionError(f"no unit at {path}")

@@ -1,0 +1,282 @@
+"""Every published figure of a report's JSON, as observations: a group of respondents (`Who`), what about them
+(`What`), and the figures (`stats`) of one object of the answer.
+
+What the attacker reads is only what the JSON says: the group's unit, layer(s) and wave, the dimension or item and
+the frame. Which respondents exactly the figures rest on is left to `tests.attack.resolve`, which matches the
+figures against the ground truth. Figures that are not additive (t, p, alpha, rwg, ICC, F, g, d, the rank sums U
+and V, a readiness index: a mean of dimension means) are not placed; an SD or a confidence interval is read, as it
+gives a sum of squares together with n and mean; a difference is read as the mean it implies beside the other.
+"""
+
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+What = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Who:
+    wave: str
+    unit: str | None = None  # None: the organisation
+    layers: tuple[str, ...] = ()  # () = every layer
+    rest_of: str | None = None  # the organisation without this unit's respondents (team-gaps' side b)
+    union: tuple[str, ...] | None = None  # the respondents of these units together (agreement's ICC teams)
+    language: str | None = None
+    live: bool = False  # every stored response, published or not, with the live roll-up (response rates)
+
+
+@dataclass
+class Obs:
+    source: str
+    who: Who
+    what: What  # ("respondents",) | ("dimension", d, frame) | ("item", key, frame) | ("pairs", d) | ...
+    stats: dict[str, float] = field(default_factory=dict)
+    moment: int = 0  # the latest moment whose responses had been submitted when it was read
+    reading: int = 0
+
+
+def _num(x: Any) -> float | None:
+    return float(x) if isinstance(x, (int, float)) and not isinstance(x, bool) else None
+
+
+def _stats(d: dict[str, Any], **names: str) -> dict[str, float]:
+    """The numeric fields of `d` named in `names` (field -> stat), and CI bounds."""
+    out = {stat: v for name, stat in names.items() if (v := _num(d.get(name))) is not None}
+    for name in ("ci",):
+        ci = d.get(name)
+        if isinstance(ci, dict) and _num(ci.get("low")) is not None and _num(ci.get("high")) is not None:
+            out["ci_low"], out["ci_high"] = float(ci["low"]), float(ci["high"])
+    return out
+
+
+def group_who(wave: str, group: dict[str, Any]) -> Who:
+    layer = group.get("layer_key")
+    return Who(wave, group.get("unit_id"), (layer,) if layer else ())
+
+
+def _group_n(source: str, wave: str, group: dict[str, Any], *, live: bool = False) -> Iterator[Obs]:
+    if (n := _num(group.get("n"))) is not None:
+        who = group_who(wave, group)
+        yield Obs(source, Who(who.wave, who.unit, who.layers, live=live), ("respondents",), {"n": n})
+
+
+def _profile(src: str, w: str, r: dict[str, Any]) -> Iterator[Obs]:
+    yield from _group_n(src, w, r["group"])
+    who = group_who(w, r["group"])
+    for d in r["dimensions"]:
+        stats = _stats(d, n="n", mean="mean", sd="sd", n_answers="n_answers", favourable="fav_share",
+                       unfavourable="unfav_share")
+        for point in d.get("score_distribution") or []:
+            stats[f"scoreval:{point['score']!r}"] = float(point["count"])
+        yield Obs(src, who, ("dimension", d["key"], "current"), stats)
+        if d.get("reliability") and _num(d["reliability"].get("n")) is not None:
+            yield Obs(src, who, ("reliability", d["key"]), {"n": float(d["reliability"]["n"])})
+        for i in d["items"]:
+            stats = _stats(i, n="n", mean="mean", favourable="fav_share", unfavourable="unfav_share")
+            for point in i.get("distribution") or []:
+                stats[f"point:{point['value']}"] = float(point["count"])
+            yield Obs(src, who, ("item", i["key"], "current"), stats)
+            if (dk := _num(i.get("dont_know"))) is not None:
+                yield Obs(src, who, ("dont_know", i["key"]), {"n": dk})
+
+
+def _dimension_rows(src: str, who: Who, dims: list[dict[str, Any]]) -> Iterator[Obs]:
+    for d in dims:
+        stats = _stats(d, n="n", mean="mean")
+        yield Obs(src, who, ("dimension", d["key"], "current"), stats)
+        diff = _num(d.get("diff_from_organisation"))
+        if diff is not None and "mean" in stats:  # the organisation's mean, implied
+            yield Obs(src + "#diff", Who(who.wave), ("dimension", d["key"], "current"), {"mean": stats["mean"] - diff})
+
+
+def _breakdown(src: str, w: str, r: dict[str, Any]) -> Iterator[Obs]:
+    for part in [r["organisation"], r["scope"], *r["groups"]]:
+        yield from _group_n(src, w, part["group"])
+        yield from _dimension_rows(src, group_who(w, part["group"]), part["dimensions"])
+
+
+def _heatmap(src: str, w: str, r: dict[str, Any]) -> Iterator[Obs]:
+    for column in r["columns"]:
+        if (m := _num(column.get("organisation_mean"))) is not None:
+            yield Obs(src, Who(w), ("dimension", column["key"], "current"), {"mean": m})
+    for row in r["rows"]:
+        yield from _group_n(src, w, row["group"])
+        who = group_who(w, row["group"])
+        for cell in row["cells"]:
+            stats = _stats(cell, n="n", mean="mean")
+            yield Obs(src, who, ("dimension", cell["dimension"], "current"), stats)
+            diff = _num(cell.get("diff_from_organisation"))
+            if diff is not None and "mean" in stats:
+                yield Obs(src + "#diff", Who(w), ("dimension", cell["dimension"], "current"),
+                          {"mean": stats["mean"] - diff})
+
+
+def _side(w: str, side: dict[str, Any], rest_of: str | None = None) -> Who:
+    if rest_of is not None:
+        return Who(w, rest_of=rest_of)
+    return Who(w, side.get("unit_id"), tuple(side.get("layer_keys") or ()))
+
+
+def _comparisons(src: str, w: str, comparisons: list[dict[str, Any]], *, team_gaps: bool = False) -> Iterator[Obs]:
+    for c in comparisons:
+        a = _side(w, c["a"])
+        b = _side(w, c["b"], rest_of=c["a"].get("unit_id") if team_gaps else None)
+        for side, who in (("a", a), ("b", b)):
+            if (n := _num(c[side].get("n"))) is not None:
+                yield Obs(src, who, ("respondents",), {"n": n})
+        for d in c["dimensions"]:
+            yield from _gap_figures(src, a, b, d)
+
+
+def _gap_figures(src: str, a: Who, b: Who, d: dict[str, Any]) -> Iterator[Obs]:
+    sa, sb = _stats(d, n_a="n", mean_a="mean"), _stats(d, n_b="n", mean_b="mean")
+    diff = _num(d.get("difference"))
+    if diff is not None and "mean" in sa and "mean" not in sb:
+        sb["mean"] = sa["mean"] - diff
+    if diff is not None and "mean" in sb and "mean" not in sa:
+        sa["mean"] = sb["mean"] + diff
+    yield Obs(src, a, ("dimension", d["key"], "current"), sa)
+    yield Obs(src, b, ("dimension", d["key"], "current"), sb)
+
+
+def _paired(src: str, who: Who, g: dict[str, Any], kind: str) -> Iterator[Obs]:
+    key = g["key"]
+    cur, des = _stats(g, n_current="n", mean_current="mean"), _stats(g, n_desired="n", mean_desired="mean")
+    gap = _num(g.get("gap"))
+    if gap is not None and "mean" in cur and "mean" not in des:
+        des["mean"] = cur["mean"] + gap
+    if kind == "dimension":
+        yield Obs(src, who, ("dimension", key, "current"), cur)
+        yield Obs(src, who, ("dimension", key, "desired"), des)
+        yield Obs(src, who, ("pairs", key), _stats(g, n="n"))
+    else:  # item means here are keyed
+        yield Obs(src, who, ("item", key, "current"), {("mean_keyed" if s == "mean" else s): v for s, v in cur.items()})
+        yield Obs(src, who, ("item", key, "desired"), {("mean_keyed" if s == "mean" else s): v for s, v in des.items()})
+        yield Obs(src, who, ("pairs_item", key), _stats(g, n="n"))
+
+
+def _desired(src: str, w: str, r: dict[str, Any]) -> Iterator[Obs]:
+    for group in r["groups"]:
+        yield from _group_n(src, w, group["group"])
+        who = group_who(w, group["group"])
+        for d in group["dimensions"]:
+            yield from _paired(src, who, d, "dimension")
+        for i in group["items"]:
+            yield from _paired(src, who, i, "item")
+
+
+def _team_gaps(src: str, w: str, r: dict[str, Any]) -> Iterator[Obs]:
+    yield from _group_n(src, w, r["scope"])
+    yield from _group_n(src, w, r["organisation"])
+    yield from _comparisons(src, w, r["teams"], team_gaps=True)
+
+
+def _perception(src: str, w: str, r: dict[str, Any]) -> Iterator[Obs]:
+    yield from _group_n(src, w, r["scope"])
+    yield from _comparisons(src, w, r["comparisons"])
+
+
+def _agreement(src: str, w: str, r: dict[str, Any]) -> Iterator[Obs]:
+    yield from _group_n(src, w, r["scope"])
+    shown: dict[str, list[str]] = {}
+    for team in r["teams"]:
+        yield from _group_n(src, w, team["group"])
+        who = group_who(w, team["group"])
+        for d in team["dimensions"]:
+            yield Obs(src, who, ("dimension", d["key"], "current"), _stats(d, n="n"))
+            if not team["suppressed"] and (_num(d.get("n")) or 0) >= 2:
+                shown.setdefault(d["key"], []).append(team["group"]["unit_id"])
+    for d in r["dimensions"]:
+        union = tuple(sorted(shown.get(d["key"], [])))
+        yield Obs(src, Who(w, union=union), ("dimension", d["key"], "current"), _stats(d, n="n"))
+
+
+def _trend(src: str, w: str, r: dict[str, Any]) -> Iterator[Obs]:
+    unit = r["group"]["unit_id"]
+    for wave in r["waves"]:
+        if (n := _num(wave.get("n"))) is not None:
+            yield Obs(src, Who(wave["survey_id"], unit), ("respondents",), {"n": n})
+    for kind, rows in (("dimension", r["dimensions"]), ("item", r["items"])):
+        for row in rows:
+            by_wave: dict[str, dict[str, float]] = {}
+            for f in row["waves"]:
+                by_wave[f["survey_id"]] = _stats(f, n="n", mean="mean")
+            for c in row["changes"]:  # a later mean implied by an earlier one and the difference
+                diff, early, late = _num(c.get("difference")), by_wave.get(c["from_survey_id"]), \
+                    by_wave.get(c["to_survey_id"])
+                if diff is not None and early and late and "mean" in early and "mean" not in late:
+                    late["mean"] = early["mean"] + diff
+            for survey, stats in by_wave.items():
+                yield Obs(src, Who(survey, unit), (kind, row["key"], "current"), stats)
+
+
+def _readiness(src: str, w: str, r: dict[str, Any]) -> Iterator[Obs]:
+    yield from _group_n(src, w, r["group"])
+    who = group_who(w, r["group"])
+    for d in r["dimensions"]:
+        yield Obs(src, who, ("dimension", d["key"], "current"), _stats(d, n="n", mean="mean"))
+        if d.get("desired_gap"):
+            yield from _paired(src, who, d["desired_gap"], "dimension")
+    for h in r["perception_gaps"]:
+        yield from _gap_figures(src, _side(w, h["a"]), _side(w, h["b"]), h["figures"])
+    for team in r["most_ready_teams"] + r["least_ready_teams"]:
+        yield from _group_n(src, w, team["group"])
+        stats = {"index": float(team["index"])}
+        if (diff := _num(team.get("difference"))) is not None:
+            stats["index_difference"] = diff
+        yield Obs(src, group_who(w, team["group"]), ("index",), stats)
+
+
+def _quality(src: str, w: str, r: dict[str, Any]) -> Iterator[Obs]:
+    yield from _group_n(src, w, r["group"])
+    scope = group_who(w, r["group"])
+    for x in r["dont_know"]:
+        if (n := _num(x.get("n"))) is not None:
+            yield Obs(src, scope, ("seen", x["item"]), {"n": n})
+        if (dk := _num(x.get("dont_know"))) is not None:
+            yield Obs(src, scope, ("dont_know", x["item"]), {"n": dk})
+    for warning in r["warnings"]:
+        yield from _group_n(src, w, warning["group"])
+        who = group_who(w, warning["group"])
+        if warning["language"]:
+            who = Who(who.wave, who.unit, who.layers, language=warning["language"])
+        e = warning["evidence"]
+        if _num(e.get("n")) is None:
+            continue
+        if e["figure"] in ("alpha", "item_total_correlation"):
+            yield Obs(src, who, ("reliability", warning["dimension"]), {"n": float(e["n"])})
+        elif e["figure"] == "straight_lining_share":
+            yield Obs(src, who, ("eligible",), {"n": float(e["n"]), "flat_share": float(e["value"])})
+        elif e["figure"] == "dont_know_share":
+            yield Obs(src, who, ("seen", warning["item"]), {"n": float(e["n"]), "dont_know_share": float(e["value"])})
+
+
+def _rates(src: str, w: str, r: dict[str, Any]) -> Iterator[Obs]:
+    for row in [r["scope"], *r["units"], *r["layers"]]:
+        yield from _group_n(src, w, row["group"], live=True)
+        if (n := _num(row.get("answered"))) is not None:
+            who = group_who(w, row["group"])
+            yield Obs(src, Who(w, who.unit, who.layers, live=True), ("respondents",), {"n": n})
+
+
+WALKERS = {"profile": _profile, "breakdown": _breakdown, "heatmap": _heatmap, "data-quality": _quality,
+           "response-rates": _rates, "perception-gaps": _perception, "team-gaps": _team_gaps,
+           "desired-gap": _desired, "agreement": _agreement, "trend": _trend, "readiness": _readiness}
+
+
+def observations(report: str, source: str, wave: str, body: dict[str, Any]) -> list[Obs]:
+    return list(WALKERS[report](source, wave, body))
+
+
+def rollups(report: str, body: Any) -> Iterator[tuple[str, list[str] | None, bool]]:
+    """(unit id, own_counted_at, live) of every group reference in an answer: where a unit's own respondents
+    count, as the answer says."""
+    if isinstance(body, dict):
+        if "own_counted_at" in body and body.get("unit_id"):
+            yield body["unit_id"], body["own_counted_at"], report == "response-rates"
+        for v in body.values():
+            yield from rollups(report, v)
+    elif isinstance(body, list):
+        for v in body:
+            yield from rollups(report, v)

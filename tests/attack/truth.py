@@ -1,0 +1,135 @@
+"""The attacker's ground truth of one wave as arrays: who answered what, and the respondent sets a figure may rest
+on (the candidates `tests.attack.resolve` tries, by matching every published figure against these values)."""
+
+from dataclasses import dataclass, field
+from functools import cached_property
+
+import numpy as np
+import numpy.typing as npt
+
+from tests.attack.world import Person, World
+
+Mask = npt.NDArray[np.bool_]
+Frame = str  # "current" | "desired"
+
+
+@dataclass(eq=False)
+class Wave:
+    world: World
+    survey: str
+    people: list[Person]
+    _masks: dict[tuple[object, ...], Mask] = field(default_factory=dict)
+
+    @property
+    def n(self) -> int:
+        return len(self.people)
+
+    @cached_property
+    def items(self) -> list[str]:
+        return [i.key for i in self.world.items]
+
+    @cached_property
+    def dim_items(self) -> dict[str, list[int]]:
+        out: dict[str, list[int]] = {}
+        for j, item in enumerate(self.world.items):
+            out.setdefault(item.dimension, []).append(j)
+        return out
+
+    @cached_property
+    def reverse(self) -> npt.NDArray[np.bool_]:
+        return np.array([i.reverse for i in self.world.items])
+
+    def _frame(self, frame: Frame) -> tuple[npt.NDArray[np.float64], Mask]:
+        raw = np.full((self.n, len(self.items)), np.nan)
+        dont_know = np.zeros((self.n, len(self.items)), dtype=bool)
+        for r, p in enumerate(self.people):
+            answers = p.current if frame == "current" else (p.desired or {})
+            for j, key in enumerate(self.items):
+                a = answers.get(key)
+                if a == "dont_know":
+                    dont_know[r, j] = True
+                elif a is not None:
+                    raw[r, j] = float(a)
+        return raw, dont_know
+
+    @cached_property
+    def frames(self) -> dict[Frame, tuple[npt.NDArray[np.float64], Mask]]:
+        frames = ["current", "desired"] if self.world.ask_desired else ["current"]
+        return {f: self._frame(f) for f in frames}
+
+    def raw(self, frame: Frame) -> npt.NDArray[np.float64]:
+        """Answers as ticked (NaN: blank or "don't know")."""
+        return self.frames[frame][0]
+
+    def keyed(self, frame: Frame) -> npt.NDArray[np.float64]:
+        raw = self.raw(frame)
+        return np.where(self.reverse[None, :], 6 - raw, raw)
+
+    def dont_know(self, frame: Frame = "current") -> Mask:
+        return self.frames[frame][1]
+
+    def answered(self, frame: Frame) -> Mask:
+        return ~np.isnan(self.raw(frame))
+
+    def complete(self, d: str, frame: Frame) -> Mask:
+        return self.answered(frame)[:, self.dim_items[d]].all(axis=1)
+
+    def half(self, d: str, frame: Frame) -> Mask:
+        """At least half of the dimension's items answered (the scoring rule before one set per dimension)."""
+        items = self.dim_items[d]
+        return self.answered(frame)[:, items].sum(axis=1) * 2 >= len(items)
+
+    def score(self, d: str, frame: Frame) -> npt.NDArray[np.float64]:
+        """Mean keyed answer over the answered items of the dimension (NaN: none)."""
+        keyed = self.keyed(frame)[:, self.dim_items[d]]
+        count = (~np.isnan(keyed)).sum(axis=1)
+        return np.where(count > 0, np.nansum(keyed, axis=1) / np.maximum(count, 1), np.nan)
+
+    def weights(self, d: str, frame: Frame) -> npt.NDArray[np.float64]:
+        """Per respondent and item of the dimension, the weight of the keyed answer in the respondent's score."""
+        answered = self.answered(frame)[:, self.dim_items[d]]
+        count = answered.sum(axis=1, keepdims=True)
+        return np.where(answered, 1.0 / np.maximum(count, 1), 0.0)
+
+    @cached_property
+    def units(self) -> npt.NDArray[np.object_]:
+        return np.array([p.unit for p in self.people], dtype=object)
+
+    @cached_property
+    def layers(self) -> npt.NDArray[np.object_]:
+        return np.array([p.layer for p in self.people], dtype=object)
+
+    @cached_property
+    def languages(self) -> npt.NDArray[np.object_]:
+        return np.array([p.language for p in self.people], dtype=object)
+
+    @cached_property
+    def moments(self) -> npt.NDArray[np.int64]:
+        return np.array([p.moment for p in self.people], dtype=np.int64)
+
+    @cached_property
+    def attributes(self) -> npt.NDArray[np.int64]:
+        """Per respondent, a code of (unit, layer, language): the atoms of the groups whose size is protected."""
+        index: dict[tuple[str, str, str], int] = {}
+        return np.array([index.setdefault((p.unit, p.layer, p.language), len(index)) for p in self.people],
+                        dtype=np.int64)
+
+
+def waves_of(world: World) -> dict[str, Wave]:
+    return {s: Wave(world, s, [p for p in world.people if p.wave == s]) for s in world.waves}
+
+
+def straight_lining(wave: Wave) -> tuple[Mask, Mask]:
+    """(eligible, flat) as the data-quality report defines them, on the answers that count (one set per
+    dimension: an incomplete dimension's answers are left out)."""
+    raw = wave.raw("current").copy()
+    for d in wave.dim_items:
+        items = wave.dim_items[d]
+        raw[np.ix_(~wave.complete(d, "current"), items)] = np.nan
+    answered = ~np.isnan(raw)
+    dims = sum(answered[:, items].any(axis=1).astype(int) for items in wave.dim_items.values())
+    eligible = (answered.sum(axis=1) >= 10) & (dims >= 2)
+    with np.errstate(invalid="ignore"):
+        flat = eligible & (np.nanmax(np.where(answered, raw, -np.inf), axis=1)
+                           == np.nanmin(np.where(answered, raw, np.inf), axis=1))
+    return eligible, flat
