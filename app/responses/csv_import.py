@@ -83,7 +83,7 @@ def _layout(header: list[str], definition: QuestionnaireDefinition, ask_desired:
         key, desired = (name[:-len(DESIRED)], True) if name.endswith(DESIRED) else (name, False)
         item = definition.item_by_key.get(key)
         if name in UNIT_COLUMNS:
-            if layout.unit >= 0:
+            if layout.unit >= 0 and names[layout.unit] != name:  # the same name twice: `check_header` says so
                 errors.add(line, header[index], "`unit` and `unit_path` both name the unit: keep one")
             layout.unit = index
         elif name == "layer":
