@@ -68,3 +68,7 @@ bench-import: $(VENV)/.test  # needs PostgreSQL on 127.0.0.1:5432 (BENCH_DATABAS
 
 bench-layout: $(VENV)/.test  # needs PostgreSQL on 127.0.0.1:5432 (BENCH_DATABASE_URL to change)
 	$(BIN)/python bench/bench_layout.py
+
+.PHONY: bench-export
+bench-export: $(VENV)/.test  # needs PostgreSQL on 127.0.0.1:5432 (BENCH_DATABASE_URL to change)
+	$(BIN)/python bench/bench_export.py $(ARGS)

@@ -38,16 +38,57 @@ def submit(http: httpx.Client, token: str, current: dict[str, Any], desired: dic
 
 
 def exported(org: OrgContext, survey_id: str, client: httpx.Client | None = None) -> list[dict[str, str]]:
+    """The rows of the (k-anonymous) export, without its `#` summary line."""
     response = (client or org.admin).get(f"{org.prefix}/surveys/{survey_id}/responses/export")
     assert response.status_code == 200, response.text
     assert response.headers["content-type"].startswith("text/csv")
-    return list(csv.DictReader(io.StringIO(response.text)))
+    return list(csv.DictReader(line for line in io.StringIO(response.text) if not line.startswith("#")))
 
 
 def export_header(org: OrgContext, survey_id: str) -> list[str]:
     response = org.admin.get(f"{org.prefix}/surveys/{survey_id}/responses/export")
     assert response.status_code == 200, response.text
-    return next(csv.reader(io.StringIO(response.text)))
+    return next(csv.reader(line for line in io.StringIO(response.text) if not line.startswith("#")))
+
+
+def stored(org: OrgContext, survey_id: str) -> list[dict[str, str]]:
+    """Every stored response of the survey, published or not, read straight from the test database as the export
+    wrote it before it was anonymous (`unit_path`, `unit_key`, `layer`, the items, `<item>:desired`): what the
+    service stored, for the tests of answering and importing."""
+    import uuid
+
+    from sqlalchemy import select
+
+    from app.db import get_sessionmaker
+    from app.orgs.models import Layer
+    from app.questionnaires.service import load_definition
+    from app.responses.codec import unpack
+    from app.responses.models import Response
+    from app.surveys.models import Survey
+    from app.units.tree import load_tree
+
+    def cells(blob: bytes | None, width: int) -> list[str]:
+        answers = (unpack(blob) if blob is not None else []) + [None] * width
+        return ["" if a is None else str(a) for a in answers[:width]]
+
+    with get_sessionmaker()() as session:
+        survey = session.get(Survey, uuid.UUID(survey_id))
+        assert survey is not None
+        keys = [item.key for item in load_definition(session, survey.questionnaire_id).items]
+        tree = load_tree(session, survey.organisation_id)
+        layers = {layer.id: layer.key for layer in session.scalars(select(Layer))}
+        rows = session.execute(select(Response).where(Response.survey_id == survey.id)
+                               .order_by(Response.id)).scalars().all()
+        header = ["unit_path", "unit_key", "layer", *keys, *([f"{k}:desired" for k in keys] if survey.ask_desired
+                                                              else [])]
+        out = []
+        for r in rows:
+            values = ["/".join(tree.path(r.unit_id)), tree.units[r.unit_id].external_key or "",
+                      layers.get(r.layer_id, "") if r.layer_id else "", *cells(r.current, len(keys))]
+            if survey.ask_desired:
+                values += cells(r.desired, len(keys))
+            out.append(dict(zip(header, values, strict=True)))
+        return out
 
 
 def summary(org: OrgContext, survey_id: str) -> dict[str, Any]:

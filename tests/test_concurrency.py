@@ -24,10 +24,10 @@ from tests.factories import OrgContext
 from tests.respond_factories import (
     RESPOND,
     db_scalars,
-    exported,
     invite,
     item_keys,
     problem_code,
+    stored,
     summary,
     token_headers,
 )
@@ -61,7 +61,7 @@ def test_one_token_submitted_by_many_threads_at_once(org: OrgContext, server_url
     assert statuses == {201: 1, 409: THREADS - 1}, [r.text for r in responses if r.status_code not in (201, 409)]
     assert all(r.json()["type"].endswith(":token-unusable") for r in responses if r.status_code == 409)
     [winner] = [body for body, r in zip(bodies, responses, strict=True) if r.status_code == 201]
-    [row] = exported(org, survey["id"])
+    [row] = stored(org, survey["id"])
     assert row[first] == str(winner["current"][first])
     assert summary(org, survey["id"])["submitted"] == 1
 
@@ -83,7 +83,7 @@ def test_many_tokens_each_raced_by_two_submissions_and_a_draft(org: OrgContext, 
     drafts = Counter(r.status_code for c, r in zip(calls, responses, strict=True) if c[0] == "PUT")
     assert submits == {201: 30, 409: 30}, submits
     assert set(drafts) <= {200, 409}, drafts
-    rows = exported(org, survey["id"])
+    rows = stored(org, survey["id"])
     assert len(rows) == 30 and {row[first] for row in rows} <= {"1", "5"}
     # A draft saved in the race never survives the submission: no answers stay with a used token.
     invitations = db_scalars(select(Invitation).where(Invitation.survey_id == uuid.UUID(survey["id"])))

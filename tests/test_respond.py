@@ -17,10 +17,10 @@ from tests.respond_factories import (
     db_execute,
     db_scalars,
     error_locs,
-    exported,
     invite,
     item_keys,
     problem_code,
+    stored,
     submit,
     token_headers,
 )
@@ -88,7 +88,7 @@ def test_partial_answers_are_saved_and_resumed(org: OrgContext, http: Any) -> No
     assert http.get(RESPOND, headers=token_headers(token)).json()["draft"]["current"] == {keys[3]: 4}
     assert http.put(f"{RESPOND}/draft", headers=token_headers(token),
                     json={"language": "en", "current": {}, "desired": {}}).status_code == 200
-    assert exported(org, survey["id"]) == []  # a draft is not a response
+    assert stored(org, survey["id"]) == []  # a draft is not a response
     assert submit(http, token, {keys[0]: 1}, {keys[1]: 5}).status_code == 201
     invitation = _invitation(survey["id"])
     assert invitation.draft is None and invitation.draft_saved_at is None and invitation.submitted_at is not None
@@ -104,7 +104,7 @@ def test_submit_stores_unit_layer_and_answers_once(org: OrgContext, http: Any) -
     assert response.json() == {"status": "submitted"}
     # Durable when acknowledged: another connection sees it at once.
     assert len(db_scalars(select(Response.id).where(Response.survey_id == uuid.UUID(survey["id"])))) == 1
-    [row] = exported(org, survey["id"])
+    [row] = stored(org, survey["id"])
     expected = {"unit_path": "Team X", "unit_key": "TX", "layer": "employee"}
     expected |= {k: str(current.get(k, "")) for k in keys}
     expected |= {f"{k}:desired": str(desired.get(k, "")) for k in keys}
@@ -119,7 +119,7 @@ def test_submit_stores_unit_layer_and_answers_once(org: OrgContext, http: Any) -
     assert get_again.status_code == 409 and problem_code(get_again) == "token-unusable"
     draft_again = http.put(f"{RESPOND}/draft", headers=token_headers(token), json={"language": "en", "current": {}})
     assert draft_again.status_code == 409
-    assert len(exported(org, survey["id"])) == 1
+    assert len(stored(org, survey["id"])) == 1
 
 
 def test_no_response_links_to_a_token(org: OrgContext, http: Any) -> None:
@@ -144,7 +144,7 @@ def test_no_response_links_to_a_token(org: OrgContext, http: Any) -> None:
         assert not {str(response.id), response.current.hex(), str(response.desired)} & secrets
         assert response.source == "web" and response.unit_id == uuid.UUID(team)
     assert all(i.draft is None for i in invitations)
-    header = list(exported(org, survey["id"])[0])
+    header = list(stored(org, survey["id"])[0])
     assert header == ["unit_path", "unit_key", "layer", *item_keys(org)]
 
 
@@ -174,7 +174,7 @@ def test_an_expired_token(org: OrgContext, http: Any) -> None:
     for response in (http.get(RESPOND, headers=token_headers(token)), submit(http, token, {first: 3}),
                      http.put(f"{RESPOND}/draft", headers=token_headers(token), json={"language": "en"})):
         assert response.status_code == 410 and problem_code(response) == "token-expired", response.text
-    assert exported(org, survey["id"]) == []
+    assert stored(org, survey["id"]) == []
 
 
 def test_a_survey_that_does_not_accept_answers(org: OrgContext, http: Any) -> None:
@@ -193,7 +193,7 @@ def test_a_survey_that_does_not_accept_answers(org: OrgContext, http: Any) -> No
         token = tokens[survey["id"]]
         for response in (http.get(RESPOND, headers=token_headers(token)), submit(http, token, {first: 3})):
             assert response.status_code == 409 and problem_code(response) == code, response.text
-        assert exported(org, survey["id"]) == []
+        assert stored(org, survey["id"]) == []
 
 
 def _no_dont_know_survey(org: OrgContext) -> dict[str, Any]:
@@ -213,7 +213,7 @@ def test_every_bad_answer_is_listed_and_nothing_is_stored(org: OrgContext, http:
         expected = [["body", "current", k] for k in [*keys[:10], "no_such_item"]] + [["body", "desired", keys[0]]]
         assert sorted(map(str, locs)) == sorted(map(str, expected)), response.text
         assert all(e["msg"] for e in response.json()["errors"])
-    assert exported(org, survey["id"]) == []
+    assert stored(org, survey["id"]) == []
     assert http.get(RESPOND, headers=token_headers(token)).json()["draft"] is None
     assert submit(http, token, {keys[10]: 4}).status_code == 201  # the token still works
 
@@ -226,7 +226,7 @@ def test_dont_know_only_where_offered(org: OrgContext, http: Any) -> None:
     assert response.json()["errors"][0]["type"] == "dont_know_not_allowed"
     assert http.get(RESPOND, headers=token_headers(token)).json()["questionnaire"]["scale"]["dont_know"] is None
     assert submit(http, token, {"sharing_2": 3}).status_code == 201
-    [row] = exported(org, survey["id"])
+    [row] = stored(org, survey["id"])
     assert (row["sharing_1"], row["sharing_2"]) == ("", "3")
 
 
@@ -235,7 +235,7 @@ def test_at_least_one_answer(org: OrgContext, http: Any) -> None:
     keys = item_keys(org)
     for current in ({}, {keys[0]: None, keys[1]: None}):
         assert error_locs(submit(http, token, current)) == [["body", "current"]]
-    assert exported(org, survey["id"]) == []
+    assert stored(org, survey["id"]) == []
 
 
 @pytest.mark.parametrize(("content", "content_type"), [
@@ -262,7 +262,7 @@ def test_malformed_bodies(org: OrgContext, http: Any, content: bytes, content_ty
                                 headers={**token_headers(token), "Content-Type": content_type})
         assert response.status_code in (400, 422), response.text  # 400: a body that isn't even text
         assert response.headers["content-type"].startswith("application/problem+json")
-    assert exported(org, survey["id"]) == []
+    assert stored(org, survey["id"]) == []
     assert http.get(RESPOND, headers=token_headers(token)).json()["draft"] is None
 
 
@@ -273,7 +273,7 @@ def test_too_many_answers_and_too_large_bodies(org: OrgContext, http: Any) -> No
     huge = {"language": "en", "current": {"openness_1": 3}, "padding": "x" * 3_000_000}
     response = http.post(f"{RESPOND}/submit", headers=token_headers(token), json=huge)
     assert response.status_code == 413
-    assert exported(org, survey["id"]) == []
+    assert stored(org, survey["id"]) == []
 
 
 def test_desired_answers_only_when_asked(org: OrgContext, http: Any) -> None:
@@ -283,5 +283,5 @@ def test_desired_answers_only_when_asked(org: OrgContext, http: Any) -> None:
     assert error_locs(response) == [["body", "desired", keys[0]], ["body", "desired", keys[1]]]
     assert response.json()["errors"][0]["type"] == "frame_not_asked"
     assert submit(http, token, {keys[0]: 3}, {keys[2]: None}).status_code == 201  # empty answers are no answers
-    [row] = exported(org, survey["id"])
+    [row] = stored(org, survey["id"])
     assert not any(column.endswith(":desired") for column in row)

@@ -23,7 +23,7 @@ from app.responses.codec import DONT_KNOW, MISSING
 from app.responses.unit_refs import UnitResolver
 from app.units.models import Unit
 from tests.factories import OrgContext, client
-from tests.respond_factories import csv_upload, error_locs, exported, item_keys, problem_code
+from tests.respond_factories import csv_upload, error_locs, item_keys, problem_code, stored
 from tests.survey_factories import create_questionnaire, open_survey
 
 GOOD = 50_000
@@ -78,7 +78,7 @@ def test_bad_rows_after_fifty_thousand_good_ones(org: OrgContext) -> None:
         ("file", 50_008, "unit", no_unit),
         ("file", 50_009, a, expected),
     ]
-    assert exported(org, survey["id"]) == []
+    assert stored(org, survey["id"]) == []
 
 
 def test_undecodable_bytes_after_fifty_thousand_good_ones(org: OrgContext) -> None:
@@ -89,7 +89,7 @@ def test_undecodable_bytes_after_fifty_thousand_good_ones(org: OrgContext) -> No
     response = _import(org, survey["id"], body, unknown_units="create")
     assert response.status_code == 422, response.text
     assert "not UTF-8" in response.json()["detail"]
-    assert exported(org, survey["id"]) == []
+    assert stored(org, survey["id"]) == []
     assert _units(org) == {"Team"}
 
 
@@ -102,7 +102,7 @@ def test_units_created_before_a_late_error_are_taken_back(org: OrgContext) -> No
     response = _import(org, survey["id"], body, unknown_units="create")
     assert _errors(response) == [("file", 6004, keys[0], "out of range: the scale runs from 1 to 5")]
     assert _units(org) == {"Team"}
-    assert exported(org, survey["id"]) == []
+    assert stored(org, survey["id"]) == []
 
 
 @pytest.mark.parametrize(("header", "column"), [
@@ -121,7 +121,7 @@ def test_duplicate_columns(org: OrgContext, header: str, column: str) -> None:
     width = head.count(",") + 1
     response = _import(org, survey["id"], head + "\n" + ",".join(["Team", *["3"] * (width - 1)]) + "\n")
     assert _errors(response) == [("file", 1, column.format(a=a), "the column appears twice")]
-    assert exported(org, survey["id"]) == []
+    assert stored(org, survey["id"]) == []
 
 
 @pytest.mark.parametrize(("header", "loc"), [
@@ -136,7 +136,7 @@ def test_nul_bytes_in_the_header(org: OrgContext, header: str, loc: list[Any]) -
     head = header.format(a=a)
     response = _import(org, survey["id"], head + "\n" + ",".join(["Team", *["3"] * head.count(",")]) + "\n")
     assert [part.format(a=a) if isinstance(part, str) else part for part in loc] in error_locs(response)
-    assert exported(org, survey["id"]) == []
+    assert stored(org, survey["id"]) == []
 
 
 def test_nul_bytes_in_new_units_and_layers(org: OrgContext) -> None:
@@ -147,7 +147,7 @@ def test_nul_bytes_in_new_units_and_layers(org: OrgContext) -> None:
     response = _import(org, survey["id"], body, unknown_units="create")
     assert [e[:3] for e in _errors(response)] == [("file", 2, "unit"), ("file", 3, "layer"), ("file", 4, "unit")]
     assert _units(org) == {"Team"}
-    assert exported(org, survey["id"]) == []
+    assert stored(org, survey["id"]) == []
 
 
 # --- a unit or layer deleted while the file is imported ----------------------------------------------------------
@@ -189,7 +189,7 @@ def test_a_unit_and_a_layer_deleted_in_the_import_transaction(org: OrgContext, o
         ("file", 4, "layer", "no such layer (deleted while the file was being imported)"),
         ("file", 5, "unit", "no such unit in this organisation (deleted while the file was being imported)"),
     ]
-    assert exported(org, survey["id"]) == []
+    assert stored(org, survey["id"]) == []
     assert _units(org) == {"Team", "Doomed"}
 
 
@@ -213,7 +213,7 @@ def test_a_unit_deleted_by_another_request_before_the_import_reaches_it(
         body = f"unit,{a}\n" + "Team,3\n" * 1500 + "Doomed,4\n"
         assert _errors(_import(org, survey["id"], body)) == [
             ("file", 1502, "unit", "no such unit in this organisation (deleted while the file was being imported)")]
-    assert exported(org, survey["id"]) == []
+    assert stored(org, survey["id"]) == []
     assert _units(org) == {"Team"}
 
 
@@ -240,7 +240,7 @@ def test_a_unit_in_use_by_an_import_cannot_be_deleted_meanwhile(
         deleting[0].join(timeout=60)
     assert outcome == [409]
     assert _units(org) == {"Team", "Later"}
-    assert len(exported(org, survey["id"])) == 1501
+    assert len(stored(org, survey["id"])) == 1501
 
 
 def _admin_key(org: OrgContext) -> str:
@@ -277,7 +277,7 @@ def test_a_file_with_too_many_rows_is_413(org: OrgContext, max_rows: Callable[[i
     assert response.status_code == 413, response.text
     assert problem_code(response) == "payload-too-large"
     assert "2,500 rows" in response.json()["detail"] and "IMPORT_MAX_ROWS" in response.json()["detail"]
-    assert exported(org, survey["id"]) == []
+    assert stored(org, survey["id"]) == []
     assert _units(org) == {"Team"}
     exactly = _import(org, survey["id"], f"unit,{a}\n" + "\n" + "Team,3\n" * 2500)  # blank lines don't count
     assert exactly.status_code == 201, exactly.text
@@ -313,7 +313,7 @@ def test_an_upload_larger_than_the_limit_is_413(org: OrgContext) -> None:
                               headers={"Content-Type": f"multipart/form-data; boundary={boundary}"})
     assert streamed.status_code == 413, streamed.text
     assert problem_code(streamed) == "payload-too-large"
-    assert exported(org, survey["id"]) == []
+    assert stored(org, survey["id"]) == []
 
 
 # --- the vectorised answer check agrees with the one-cell check --------------------------------------------------

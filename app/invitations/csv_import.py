@@ -38,13 +38,13 @@ def read_invitation_file(session: Session, organisation: Organisation, tree: Uni
     csv_file = open_csv(raw)
     errors = LineErrors()
     header = [name.lower() for name in csv_file.header]
-    check_header(header, errors)
+    check_header(header, errors, csv_file.header_line)
     for name in header:
         if name and name not in COLUMNS:
-            errors.add(1, name, "unknown column; the columns are unit, layer, count")
+            errors.add(csv_file.header_line, name, "unknown column; the columns are unit, layer, count")
     for name in COLUMNS:
         if name not in header:
-            errors.add(1, name, "missing column")
+            errors.add(csv_file.header_line, name, "missing column")
     errors.raise_if_any()
     at = {name: header.index(name) for name in COLUMNS}
     resolver = UnitResolver(session, tree, organisation.id)

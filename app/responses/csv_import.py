@@ -1,9 +1,15 @@
 """Importing responses collected elsewhere (another survey tool, a spreadsheet) into a survey, all or nothing.
 
-The file: a `unit` column (external key, path `Directie/Afdeling/Team`, or id), an optional `layer` column (layer
-key; empty = no layer), one column per item key with the "how it is now" answers, and, when the survey asks it,
-`<item_key>:desired` columns. An empty cell is a missing answer; `dont_know` is allowed where the questionnaire offers
-it. Columns may come in any order; items without a column are missing in every row.
+The file: a `unit` column (external key, path `Directie/Afdeling/Team`, or id; `unit_path` is taken as well), an
+optional `layer` column (layer key; empty = no layer), one column per item key with the "how it is now" answers,
+and, when the survey asks it, `<item_key>:desired` columns. An empty cell is a missing answer; `dont_know` is allowed
+where the questionnaire offers it. Columns may come in any order; items without a column are missing in every row.
+
+A file of the anonymous export (`app.responses.export`) imports as it is: its `#` summary line is skipped, its
+`unit_key`, `language` and `source` columns are read but not stored (an imported response has source `import` and no
+recorded language), a unit generalised to a department is that department, and a `*` layer is no layer. What can't
+be placed is refused line by line like any bad cell: the unit `*` (the whole organisation) and the layer `*leaders`
+(a leadership layer, but which one?). Importing `*leaders` as "no layer" would silently drop that it was a leader.
 
 Rows are read from the spooled upload in batches of `BATCH_SIZE`, so memory stays flat whatever the file's length.
 A batch is checked as a whole (unit and layer references once per distinct value, answer cells with numpy: see
@@ -46,6 +52,9 @@ from app.units.tree import UnitTree
 
 BATCH_SIZE = 1000
 DESIRED = ":desired"
+UNIT_COLUMNS = ("unit", "unit_path")  # `unit_path`: as the export writes it
+INFORMATIVE = ("unit_key", "language", "source")  # written by the export, not stored by an import
+ANY, LEADERS = "*", "*leaders"  # generalised values of the anonymous export (`app.anonymity.generalise`)
 NO_LAYER = -1
 DELETED = "deleted while the file was being imported"
 
@@ -66,27 +75,31 @@ class Layout:
 
 
 def _layout(header: list[str], definition: QuestionnaireDefinition, ask_desired: bool,
-            errors: LineErrors) -> Layout:
+            errors: LineErrors, line: int = 1) -> Layout:
     names = [name.lower() for name in header]
-    check_header(names, errors)
+    check_header(names, errors, line)
     layout = Layout(width=len(names), unit=-1, layer=None)
     for index, name in enumerate(names):
         key, desired = (name[:-len(DESIRED)], True) if name.endswith(DESIRED) else (name, False)
         item = definition.item_by_key.get(key)
-        if name == "unit":
+        if name in UNIT_COLUMNS:
+            if layout.unit >= 0 and names[layout.unit] != name:  # the same name twice: `check_header` says so
+                errors.add(line, header[index], "`unit` and `unit_path` both name the unit: keep one")
             layout.unit = index
         elif name == "layer":
             layout.layer = index
+        elif name in INFORMATIVE:
+            continue
         elif item is None:
             if name:
-                errors.add(1, header[index], "unknown column: not `unit`, `layer` or an item key of the survey's "
-                                             "questionnaire")
+                errors.add(line, header[index], "unknown column: not `unit`, `layer` or an item key of the survey's "
+                                                "questionnaire")
         elif desired and not ask_desired:
-            errors.add(1, header[index], "this survey asks only how it is now, not how it should be")
+            errors.add(line, header[index], "this survey asks only how it is now, not how it should be")
         else:
             (layout.desired if desired else layout.current).append((index, item.position))
     if layout.unit < 0:
-        errors.add(1, "unit", "missing column")
+        errors.add(line, "unit", "missing column")
     errors.raise_if_any()
     if not layout.current and not layout.desired:
         raise Unprocessable("The file has no item columns: name each one by its item key.")
@@ -195,6 +208,9 @@ class _Importer:
     def _resolve_unit(self, ref: str) -> tuple[uuid.UUID | None, str | None]:
         if not ref.strip():
             return None, "required"
+        if ref.strip() == ANY:
+            return None, ("`*` is the whole organisation (a row the anonymous export could not place in a unit): it "
+                          "can't be imported into a unit; leave the row out")
         unit_id = self.resolver.find(ref)
         if unit_id is None and self.create_units:
             return self.resolver.create(ref)
@@ -205,8 +221,11 @@ class _Importer:
 
     def _resolve_layer(self, cell: str) -> tuple[uuid.UUID | None, str | None]:
         key = cell.strip()
-        if not key:
+        if not key or key == ANY:  # `*`: any layer, as the anonymous export writes it: imported without a layer
             return None, None
+        if key == LEADERS:
+            return None, ("`*leaders` is any leadership layer (a row the anonymous export generalised): it can't be "
+                          "imported as a layer; leave the row out, or import it with `*` or an empty layer")
         if key not in self.layer_ids:
             return None, f"no layer with key {key!r}; the organisation's layers are {', '.join(self.layer_ids)}"
         return self.layer_ids[key], None
@@ -259,7 +278,7 @@ def import_responses(session: Session, organisation: Organisation, tree: UnitTre
     definition = load_definition(session, survey.questionnaire_id)
     csv_file = open_csv(raw)
     errors = LineErrors()
-    layout = _layout(csv_file.header, definition, survey.ask_desired, errors)
+    layout = _layout(csv_file.header, definition, survey.ask_desired, errors, csv_file.header_line)
     importer = _Importer(session, organisation, tree, survey, unknown_units, layout, csv_file.header, definition)
     importer.lock_survey()
     read = 0

@@ -2,7 +2,8 @@
 
 The upload is already spooled to a temporary file by the multipart parser; this reads it through a decoder and the
 csv module one row at a time, so a file of any length never sits in memory whole. Errors are collected per line
-(`loc = ["file", line, column]`, at most `MAX_ERRORS` of them) so a user can fix a file in one go.
+(`loc = ["file", line, column]`, at most `MAX_ERRORS` of them) so a user can fix a file in one go. A line whose first
+cell starts with `#` is a comment (the anonymous export's summary line) and is skipped, before the header and below.
 """
 
 import csv
@@ -41,7 +42,13 @@ class LineErrors:
 @dataclass
 class CsvFile:
     header: list[str]
-    rows: Iterator[tuple[int, list[str]]]  # (line number, cells), blank lines skipped
+    rows: Iterator[tuple[int, list[str]]]  # (line number, cells), blank and comment lines skipped
+    header_line: int = 1
+
+
+def _is_comment(row: list[str]) -> bool:
+    """A line whose first cell starts with `#` (such as the summary line of the anonymous export)."""
+    return bool(row) and row[0].lstrip().startswith("#")
 
 
 def _not_utf8() -> Unprocessable:
@@ -52,16 +59,23 @@ def open_csv(raw: IO[bytes]) -> CsvFile:
     """The header (cells stripped) and a row iterator of an uploaded CSV, comma or semicolon separated.
     Raises `Unprocessable` when the file is empty, not UTF-8, or not CSV (also while iterating)."""
     text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+    comments: list[str] = []
     try:
         first = text.readline()
+        while first.lstrip().startswith("#"):  # comment lines before the header
+            comments.append(first)
+            first = text.readline()
     except UnicodeDecodeError:
         raise _not_utf8() from None
     if not first.strip():
         raise Unprocessable("The file is empty: the first line must name the columns.")
     delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(itertools.chain([first], text), delimiter=delimiter, strict=True)
+    reader = csv.reader(itertools.chain([*comments, first], text), delimiter=delimiter, strict=True)
     try:
-        header = [cell.strip() for cell in next(reader)]
+        header = next(reader)
+        while _is_comment(header):
+            header = next(reader)
+        header = [cell.strip() for cell in header]
     except csv.Error as exc:
         raise Unprocessable(f"The header line is not valid CSV: {exc}.") from None
 
@@ -77,18 +91,18 @@ def open_csv(raw: IO[bytes]) -> CsvFile:
                 raise Unprocessable("The file is not valid CSV; nothing was imported.", errors=[
                     {"loc": ["file", reader.line_num, ""], "msg": f"not valid CSV: {exc}",
                      "type": "value_error.csv"}]) from None
-            if "".join(row).strip():  # not a blank line (no cell with anything but whitespace)
+            if "".join(row).strip() and not _is_comment(row):  # not a blank line, nor a comment
                 yield reader.line_num, row
 
-    return CsvFile(header=header, rows=rows())
+    return CsvFile(header=header, rows=rows(), header_line=reader.line_num)
 
 
-def check_header(header: list[str], errors: LineErrors) -> None:
+def check_header(header: list[str], errors: LineErrors, line: int = 1) -> None:
     """Empty and repeated column names."""
     seen: set[str] = set()
     for name in header:
         if not name:
-            errors.add(1, "", "a column has no name")
+            errors.add(line, "", "a column has no name")
         elif name in seen:
-            errors.add(1, name, "the column appears twice")
+            errors.add(line, name, "the column appears twice")
         seen.add(name)

@@ -9,8 +9,7 @@ from app.config import get_settings
 from app.deps import AdminOrganisationDep, SessionDep, TreeDep
 from app.errors import problem_responses
 from app.idempotency.deps import IdempotentDep
-from app.invitations.service import layers_by_id
-from app.questionnaires.service import load_definition
+from app.orgs.service import list_layers
 from app.responses.csv_import import import_responses
 from app.responses.export import ExportPlan, stream_csv
 from app.responses.publication import publish
@@ -54,17 +53,21 @@ def import_responses_csv(
 
 
 @router.get("/export", name="export_responses", response_class=StreamingResponse,
-            responses={200: {"description": "The responses as CSV",
+            responses={200: {"description": "The published responses as k-anonymous CSV",
                              "content": {"text/csv": {"schema": {"type": "string"}}}}})
 def export_responses(survey: SurveyDep, organisation: AdminOrganisationDep, tree: TreeDep,
                      session: SessionDep) -> StreamingResponse:
-    """The survey's raw responses as CSV, for organisation admins: `unit_path,unit_key,layer`, then one column per
-    item key in questionnaire order (a scale point, `dont_know`, or empty when missing), then `<item_key>:desired`
-    columns when the survey asks how it should be. Nothing else is stored with a response, so nothing else is
-    exported. Streamed; rows in random order."""
-    plan = ExportPlan.of(survey.id, load_definition(session, survey.questionnaire_id), survey.ask_desired, tree,
-                         list(layers_by_id(session, organisation).values()))
+    """The survey's published responses as k-anonymous CSV (k: the survey's minimum group size), for organisation
+    admins. A first `#` line says how much was generalised (also in the `X-Export-*` headers); then the columns
+    `unit_path,unit_key,layer,language,source` -- every combination of them in k rows or more: a unit that can't
+    make k is named by an ancestor (`*`: the organisation), a layer as `*leaders` (any leadership layer) or `*`,
+    a language or source as `*` -- then one column per item key in questionnaire order (a scale point,
+    `dont_know`, or empty when missing), then `<item_key>:desired` columns when the survey asks how it should be.
+    Answers are never changed; rows are left out only when the survey has fewer than k published responses in
+    all. Nothing else is stored with a response, so nothing else is exported. Streamed; rows in random order.
+    The response import takes the file back, except rows it can't place (`*` unit, `*leaders` layer)."""
+    plan = ExportPlan.of(session, survey, tree, list_layers(session, organisation))
     filename = f"responses-{survey.id}.csv"
     return StreamingResponse(stream_csv(plan), media_type="text/csv; charset=utf-8",
                              headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                                      "Cache-Control": "no-store"})
+                                      "Cache-Control": "no-store", **plan.headers()})
