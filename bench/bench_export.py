@@ -122,7 +122,8 @@ def main() -> None:
         upgrade(URL)
         engine = create_engine(URL)
         with Session(engine) as session, psycopg.connect(libpq(URL)) as conn:
-            seeded = seed(session, conn, respondents=args.respondents, earlier_respondents=1000, teams=args.teams)
+            earlier = max(args.teams * 20, args.respondents // 10)  # the earlier wave: not exported here
+            seeded = seed(session, conn, respondents=args.respondents, earlier_respondents=earlier, teams=args.teams)
             conn.commit()
         with get_sessionmaker()() as session:
             survey = session.get(Survey, seeded.survey_id)
