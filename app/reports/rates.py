@@ -40,8 +40,9 @@ Key = tuple[uuid.UUID | None, uuid.UUID | None]  # (unit or None = organisation,
 class RateRow(BaseModel):
     group: GroupRef = Field(description="`n` counts the group's stored responses (imported ones included); null "
                                         "when the group is suppressed")
-    invited: int = Field(description="Invitations issued in the group (shown for every group: it reveals no "
-                                     "answers)")
+    invited: int | None = Field(description="Invitations issued in the group; null when the group is hidden (a "
+                                            "hidden group's invitations beside a visible group's full response "
+                                            "rate would give its number of respondents)")
     answered: int | None = Field(description="Responses stored in the group so far, imported ones included (live: "
                                              "also those not yet published in the figures). Null when the group "
                                              "is suppressed")
@@ -102,7 +103,7 @@ def response_rates(session: Session, ctx: ReportContext, level: Level) -> Respon
             "counts_own_of": sorted(ctx.unit_path(u) for u in rollup.counts_own_of(unit))})
         invited = invitations.get((unit, layer), 0)
         if ref.n is None:
-            return RateRow(group=ref, invited=invited, answered=None, rate=None, reason=ref.reason)
+            return RateRow(group=ref, invited=None, answered=None, rate=None, reason=ref.reason)
         answered = ref.n
         reason: Reason | None = None
         if not invited:
@@ -149,9 +150,10 @@ def get_response_rates(
     `reason: imported_responses` (answered / invited would overstate the rate, even beyond 100 %).
 
     Live: `answered` counts every response stored so far, also those of an open wave whose figures the other
-    reports show only after the close. Anonymity: `invited` is shown for every group, since it reveals no answers;
-    `answered` (and `rate`) only for groups that are not hidden, under the suppression map of these counts (a
-    hidden group shows `answered: null` and its reason: `below_minimum` or `protects_smaller_group`).
+    reports show only after the close. Anonymity: `invited`, `answered` and `rate` only for groups that are not
+    hidden, under the suppression map of these counts (a hidden group shows nulls and its reason: `below_minimum`,
+    `protects_smaller_group` or `not_published`); beside a visible group's rate of 100 %, a hidden group's
+    invitations would be its number of respondents.
     """
     result = response_rates(session, ctx, level)
     return rates_csv(result) if format == "csv" else result

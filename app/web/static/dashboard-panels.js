@@ -138,7 +138,7 @@ function rateBar(ctx, row) {
 
 function rateTable(ctx, caption, rows, label, total) {
   const line = (row, name) => el("tr", {}, el("th", { scope: "row" }, name),
-    el("td", { class: "num", text: String(row.invited) }),
+    el("td", { class: "num" }, present(row.invited) ? String(row.invited) : suppressedCell(ctx, row.group.reason)),
     el("td", { class: "num" }, present(row.answered) ? String(row.answered) : suppressedCell(ctx, row.group.reason)),
     el("td", { class: "rate-col" }, rateBar(ctx, row)));
   return el("div", { class: "table-wrap" }, el("table", { class: "data-table rate-table" },
