@@ -13,7 +13,7 @@ scores, items, shares and distributions all have that n, and each family has its
 a dimension's figure is shown only where its cell is visible in BOTH maps (`shows`). Counts of the respondents of a
 cell who have some property (chose "don't know", left something out) are sums over the cell's respondents and stay
 under the respondents' map. Together: no additive figure of any report gives the answers of 1..k-1 respondents,
-whatever figures of whichever reports are added and subtracted (README, "Reports and anonymity").
+whatever figures of whichever reports are added and subtracted (docs/anonymity.md).
 """
 
 import uuid

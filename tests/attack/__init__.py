@@ -1,4 +1,4 @@
-"""A randomised attacker against the report anonymity (issue 12; README, "Reports and anonymity").
+"""A randomised attacker against the report anonymity (issue 12; docs/anonymity.md).
 
 `world` makes random organisations through the API and keeps the ground truth; `collect` reads every report in
 every variant over HTTP; `figures` turns the answers into observations; `resolve` places every figure as a linear

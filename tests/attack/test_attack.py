@@ -1,4 +1,4 @@
-"""The randomised attacker against the real service (README, "Reports and anonymity": how it is checked).
+"""The randomised attacker against the real service (docs/anonymity.md: how it is checked).
 
 `ORGS` random organisations (seeded), each read at four moments (`tests.attack.run`), every figure placed as an
 equation over respondents, and the exact search for groups of 1..k-1. Bigger runs: `python -m tests.attack`.
