@@ -11,6 +11,7 @@ more than 100 %).
 """
 
 import uuid
+from collections import Counter
 from collections.abc import Iterable
 from typing import Annotated, Literal
 
@@ -68,13 +69,17 @@ class ResponseRates(BaseModel):
 def _rolled_up(ctx: ReportContext, rollup: RollUp,
                atoms: Iterable[tuple[uuid.UUID, uuid.UUID | None, int]]) -> dict[Key, int]:
     """Counts per (unit, layer) atom added, where the unit's own respondents count, to that unit and every
-    ancestor, the organisation and every layer, once."""
-    totals: dict[Key, int] = {}
+    ancestor, the organisation and every layer, once: summed per reporting unit, then up the tree in one pass."""
+    by_unit: dict[uuid.UUID | None, Counter[uuid.UUID | None]] = {}
     for unit_id, layer_id, count in atoms:
-        at = rollup.reporting_unit(unit_id)
-        for unit in ((at, *ctx.tree.ancestors(at)) if at is not None else ()) + (None,):
-            for layer in {layer_id, None}:
-                totals[unit, layer] = totals.get((unit, layer), 0) + count
+        by_unit.setdefault(rollup.reporting_unit(unit_id), Counter())[layer_id] += count
+    for unit in reversed(ctx.tree.subtree(None)):  # children before their parents
+        if unit in by_unit:
+            by_unit.setdefault(ctx.tree.units[unit].parent_id, Counter()).update(by_unit[unit])
+    totals: dict[Key, int] = {}
+    for unit, layers in by_unit.items():
+        totals.update(((unit, layer), n) for layer, n in layers.items() if layer is not None)
+        totals[unit, None] = layers.total()
     return totals
 
 
