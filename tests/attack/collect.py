@@ -36,6 +36,7 @@ class Reading:
     rollups: dict[tuple[str, int, bool], dict[str, str | None]] = field(default_factory=dict)
     csv_only: list[str] = field(default_factory=list)
     requests: int = 0
+    published_at: dict[str, str | None] = field(default_factory=dict)  # wave -> its last publication (public)
 
 
 def variants(world: World, wave: str, scope: str | None) -> Iterator[tuple[str, dict[str, str]]]:
@@ -102,6 +103,9 @@ def read(world: World, clients: dict[str, tuple[httpx.Client, str | None]], inde
     units = list(world.units)
     admin = world.org.admin
     for wave in world.waves:
+        survey = admin.get(f"{world.org.prefix}/surveys/{wave}")
+        assert survey.status_code == 200, survey.text
+        reading.published_at[wave] = survey.json()["published_at"]
         scopes: list[str | None] = [None, *units]
         calls: list[tuple[str, httpx.Client, str, dict[str, str]]] = []
         if not thorough:

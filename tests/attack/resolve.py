@@ -160,8 +160,8 @@ class Resolver:
         votes: dict[tuple[str, int], dict[int, int]] = {}
         for obs in first:
             rows += self.rows(obs, votes)
-        for key, tally in votes.items():
-            self.universe[key] = max(tally, key=lambda m: tally[m])
+        for key, tally in votes.items():  # where the API did not say (`run._universes`)
+            self.universe.setdefault(key, max(tally, key=lambda m: tally[m]))
         for obs in rest:
             rows += self.rows(obs, {})
         return rows

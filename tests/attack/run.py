@@ -145,6 +145,7 @@ def analyse(world: World, readings: list[Reading], result: Result, rng: random.R
         result.requests += reading.requests
         result.csv_only += reading.csv_only
     resolver = Resolver(waves, rollups, {u: parent for u, (_, parent) in world.units.items()})
+    resolver.universe.update(_universes(readings))
     by_space: dict[tuple[object, ...], list[Row]] = {}
     observations = [obs for reading in readings for obs in reading.obs]
     result.observations += len(observations)
@@ -176,6 +177,18 @@ def analyse(world: World, readings: list[Reading], result: Result, rng: random.R
             result.breaches.append(Found(klass, repr(space), target, members,
                                          f"group of {len(members)} ({_describe(wave, members)}): total "
                                          f"{total:.6g} = {_terms(combination)}"))
+
+
+def _universes(readings: list[Reading]) -> dict[tuple[str, int], int]:
+    """(wave, reading) -> the moment up to which its published figures count, from what the API says: a wave
+    whose `published_at` did not change since the previous reading shows the same responses; one that changed
+    published everything stored by then (publication takes every waiting response or none)."""
+    out: dict[tuple[str, int], int] = {}
+    for before, reading in zip([None, *readings], readings, strict=False):
+        for wave, at in reading.published_at.items():
+            same = before is not None and before.published_at.get(wave) == at
+            out[wave, reading.index] = out[wave, before.index] if same and before else reading.moment
+    return out
 
 
 def _terms(combination: list[tuple[float, Row]]) -> str:
