@@ -18,8 +18,8 @@ class NotReady(AppError):
 
 
 @router.get("/health", name="health")
-def health() -> Status:
-    """The process is up."""
+async def health() -> Status:
+    """The process is up. Answered on the event loop: a liveness probe must not wait for a worker thread."""
     return Status(status="ok")
 
 
