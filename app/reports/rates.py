@@ -73,9 +73,9 @@ def _rolled_up(ctx: ReportContext, rollup: RollUp,
     by_unit: dict[uuid.UUID | None, Counter[uuid.UUID | None]] = {}
     for unit_id, layer_id, count in atoms:
         by_unit.setdefault(rollup.reporting_unit(unit_id), Counter())[layer_id] += count
-    for unit in reversed(ctx.tree.subtree(None)):  # children before their parents
-        if unit in by_unit:
-            by_unit.setdefault(ctx.tree.units[unit].parent_id, Counter()).update(by_unit[unit])
+    for child in reversed(ctx.tree.subtree(None)):  # children before their parents
+        if child in by_unit:
+            by_unit.setdefault(ctx.tree.units[child].parent_id, Counter()).update(by_unit[child])
     totals: dict[Key, int] = {}
     for unit, layers in by_unit.items():
         totals.update(((unit, layer), n) for layer, n in layers.items() if layer is not None)
