@@ -1,4 +1,4 @@
-"""The `culturegap` command: serve, migrate, create-key, demo."""
+"""The `culturegap` command: serve, migrate, create-key, demo, worker."""
 
 import argparse
 import os
@@ -76,6 +76,22 @@ def _demo(args: argparse.Namespace) -> None:
     load_demo(only_if_empty=args.if_empty, key_file=args.key_file, base_url=args.base_url)
 
 
+def _worker(args: argparse.Namespace) -> None:
+    """Send the outbox's due mails now and then: those a server's after-response send never got to (it stopped
+    first) and those to try again. Any number of workers and servers may run: each mail is claimed once."""
+    import logging
+    import time
+
+    from app.mail import outbox
+
+    logging.basicConfig(level=get_settings().log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
+    while True:
+        outbox.deliver([])
+        if args.once:
+            return
+        time.sleep(args.interval)
+
+
 def _ensure_sqlite_folder() -> None:
     url = get_settings().database_url
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
@@ -101,6 +117,11 @@ def main(argv: list[str] | None = None) -> None:
     demo.add_argument("--key-file", help="also write the demo's keys to this file (for `make run`)")
     demo.add_argument("--base-url", default="", help="the server's address, to print whole respondent links")
     demo.set_defaults(func=_demo)
+    worker = sub.add_parser("worker", help="send the mail outbox's due mails (invitations, reminders, sign-in "
+                                           "links) every --interval seconds; SMTP_* from the environment")
+    worker.add_argument("--interval", type=float, default=30, help="seconds between rounds (default 30)")
+    worker.add_argument("--once", action="store_true", help="one round, then exit")
+    worker.set_defaults(func=_worker)
     args = parser.parse_args(argv)
     args.func(args)
 

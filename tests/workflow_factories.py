@@ -6,6 +6,7 @@ names, file contents) be left in the database.
 
 import csv
 import io
+import re
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
@@ -96,6 +97,13 @@ def run_workflow(platform: httpx.Client, server_url: str, http: httpx.Client, ma
                           headers=once("import")), 201)
     tokens += [i["token"] for batch in imported["batches"] for i in batch["invitations"]]
     secrets += tokens
+    addresses = [unique_email("invited"), unique_email("reminded")]
+    _ok(a.post(wf.url("/invitations/mail"), files=csv_upload("email,unit,layer,language\n" + "".join(
+        f"{address},Town/Dept/Team A,employee,en\n" for address in addresses)), headers=once("mail")), 201)
+    assert _ok(a.post(wf.url("/invitations/reminders")))["reminded"] == 2
+    secrets += [re.search(r"/respond#(\S+)", m.text).group(1)  # type: ignore[union-attr]
+                for address in addresses for m in mailbox.wait_for(address, 2)]
+    wf.sign_in_secrets += addresses  # an address is in no event either
 
     keys = item_keys(org)
     secrets += keys  # every representation of answers is keyed by item key

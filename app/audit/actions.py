@@ -43,6 +43,8 @@ class AuditAction(enum.StrEnum):
     survey_deleted = "survey.deleted"
     survey_invitations_issued = "survey.invitations_issued"
     survey_invitations_imported = "survey.invitations_imported"
+    survey_invitations_mailed = "survey.invitations_mailed"
+    survey_reminders_mailed = "survey.reminders_mailed"
     survey_responses_imported = "survey.responses_imported"
     self_assessment_created = "self_assessment.created"
     self_assessment_deleted = "self_assessment.deleted"
@@ -87,6 +89,8 @@ AUDITED_OPERATIONS: dict[str, frozenset[AuditAction]] = {
     "reopen_survey": frozenset({A.survey_reopened}),
     "create_invitations": frozenset({A.survey_invitations_issued}),
     "import_invitations": frozenset({A.survey_invitations_imported}),
+    "mail_invitations": frozenset({A.survey_invitations_mailed}),
+    "send_invitation_reminders": frozenset({A.survey_reminders_mailed}),
     "import_responses": frozenset({A.survey_responses_imported}),
     "create_self_assessment": frozenset({A.self_assessment_created}),
     "delete_self_assessment": frozenset({A.self_assessment_deleted}),

@@ -2,7 +2,7 @@ import csv
 import io
 from typing import Annotated, Any
 
-from fastapi import APIRouter, File, Query, Request, UploadFile, status
+from fastapi import APIRouter, BackgroundTasks, File, Query, Request, UploadFile, status
 from fastapi.responses import Response
 from pydantic import AwareDatetime
 
@@ -13,7 +13,7 @@ from app.db import utcnow
 from app.deps import AdminOrganisationDep, SessionDep, TreeDep
 from app.errors import Unprocessable, problem_responses
 from app.idempotency.deps import IdempotentDep
-from app.invitations import service
+from app.invitations import mailing, service
 from app.invitations.csv_import import read_invitation_file
 from app.invitations.schemas import (
     InvitationBatch,
@@ -21,7 +21,11 @@ from app.invitations.schemas import (
     InvitationImportResult,
     InvitationLink,
     InvitationSummary,
+    MailDelivery,
+    MailedInvitations,
+    SentReminders,
 )
+from app.mail import outbox
 from app.surveys.deps import SurveyDep
 
 SUMMARY = "get_invitation_summary"  # `Location` of new invitations: they have no address of their own
@@ -120,3 +124,50 @@ def get_invitation_summary(survey: SurveyDep, organisation: AdminOrganisationDep
     """Response rates: tokens issued and used per unit and layer. Which token answered what is not stored, so it
     can't be shown."""
     return service.summary(session, organisation, tree, survey)
+
+
+@router.post("/mail", name="mail_invitations", status_code=status.HTTP_201_CREATED, response_model=MailedInvitations,
+             responses=problem_responses(409, 413))
+def mail_invitations(file: Annotated[UploadFile, File(description="UTF-8 CSV with columns email,unit,layer and "
+                                                                  "optionally language")],
+                     survey: SurveyDep, organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep,
+                     request: Request, audit: AuditDep, once: IdempotentDep, background: BackgroundTasks,
+                     expires_at: Annotated[AwareDatetime | None, Query(description="When the mailed links stop "
+                                                                         "working (in the future)")] = None,
+                     ) -> Any:
+    """Mail an invitation to every address of a CSV with columns `email`, `unit` (external key, path or id),
+    `layer` (layer key) and optionally `language` (one of the survey's; default its first): one single-use link
+    each, in a mail in that language. The survey must be open (409 otherwise). All or nothing: a file with errors
+    (a bad address, an unknown unit or layer, an address twice or already invited) gives a 422 listing each bad
+    line and mails nothing. The addresses are kept, with the links sealed under the server's SECRET_KEY (409
+    `no-secret-key` without one), for reminders only, and deleted when the survey closes; they are never linked
+    to answers."""
+    now = utcnow()
+    service.check_expiry(expires_at, now, ["query", "expires_at"])
+    mailing.check_open(survey, now, "mailed")
+    recipients = mailing.read_recipients(session, organisation, tree, survey, file.file)
+    sent = mailing.mail_invitations(session, organisation, survey, recipients, _base_url(request), expires_at)
+    audit.record(AuditAction.survey_invitations_mailed, survey.id, count=sent.count)
+    background.add_task(outbox.deliver, sent.mail_ids)
+    return once.created(MailedInvitations(mailed=sent.count), SUMMARY)
+
+
+@router.post("/reminders", name="send_invitation_reminders", response_model=SentReminders,
+             responses=problem_responses(409))
+def send_invitation_reminders(survey: SurveyDep, organisation: AdminOrganisationDep, session: SessionDep,
+                              request: Request, audit: AuditDep, background: BackgroundTasks) -> SentReminders:
+    """Mail a reminder, with the same link, to every mailed invitation that is still unused and unexpired --
+    except those reminded in the last 20 hours, so a second click mails nobody twice. The survey must be open
+    (409 otherwise)."""
+    sent = mailing.send_reminders(session, organisation, survey, _base_url(request))
+    audit.record(AuditAction.survey_reminders_mailed, survey.id, count=sent.count)
+    background.add_task(outbox.deliver, sent.mail_ids)
+    return SentReminders(reminded=sent.count)
+
+
+@router.get("/mail-delivery", name="get_invitation_mail_delivery", response_model=MailDelivery)
+def get_invitation_mail_delivery(survey: SurveyDep, _: AdminOrganisationDep, session: SessionDep) -> MailDelivery:
+    """How the mailed invitations of an open survey are doing: sent, waiting or failed (by each one's latest
+    mail). Empty after the close, when the addresses are deleted."""
+    d = mailing.delivery(session, survey)
+    return MailDelivery(addresses=d.addresses, sent=d.sent, waiting=d.waiting, failed=d.failed)

@@ -56,3 +56,22 @@ class InvitationSummary(BaseModel):
     submitted: int
     rate: float | None = Field(description="submitted / issued; null before any token is issued")
     groups: list[RateGroup] = Field(description="Per unit and layer, by unit path and layer rank")
+
+
+class MailedInvitations(BaseModel):
+    mailed: int = Field(description="Invitations issued and mailed, one per line of the file")
+
+
+class SentReminders(BaseModel):
+    reminded: int = Field(description="Reminders mailed: to every mailed invitation that is unused and unexpired, "
+                                      "except those reminded in the last 20 hours")
+
+
+class MailDelivery(BaseModel):
+    """The mailed invitations of a survey while it is open (the addresses are deleted when it closes), by the
+    state of each one's latest mail. No address is shown, and nothing about answers."""
+
+    addresses: int = Field(description="Invitations mailed to an address")
+    sent: int = Field(description="Their latest mail was accepted by the mail server")
+    waiting: int = Field(description="Their latest mail is waiting to be sent (or to be tried again)")
+    failed: int = Field(description="Their latest mail could not be delivered after several tries")

@@ -71,13 +71,19 @@ def target_problem(tree: UnitTree, layers: dict[uuid.UUID, Layer], unit_id: uuid
 
 def issue(session: Session, survey: Survey, target: Target, count: int, expires_at: datetime | None) -> list[str]:
     """Create `count` invitations in one multi-row insert; returns the tokens (their only appearance)."""
+    return [token for _, token in issue_with_ids(session, survey, [target] * count, expires_at)]
+
+
+def issue_with_ids(session: Session, survey: Survey, targets: list[Target],
+                   expires_at: datetime | None) -> list[tuple[uuid.UUID, str]]:
+    """One invitation per target, in one multi-row insert: (id, token) each."""
     now = utcnow()
-    tokens = [new_token() for _ in range(count)]
-    rows = [{"id": uuid.uuid4(), "created_at": now, "survey_id": survey.id, "unit_id": target.unit_id,
-             "layer_id": target.layer_id, "token_hash": hash_token(token), "expires_at": expires_at}
-            for token in tokens]
-    session.execute(insert(Invitation), rows)
-    return tokens
+    issued = [(uuid.uuid4(), new_token()) for _ in targets]
+    session.execute(insert(Invitation), [
+        {"id": invitation_id, "created_at": now, "survey_id": survey.id, "unit_id": target.unit_id,
+         "layer_id": target.layer_id, "token_hash": hash_token(token), "expires_at": expires_at}
+        for (invitation_id, token), target in zip(issued, targets, strict=True)])
+    return issued
 
 
 def check_expiry(expires_at: datetime | None, now: datetime, loc: list[str | int]) -> None:

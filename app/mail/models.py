@@ -20,6 +20,7 @@ class OutgoingMail(IdMixin, TimestampMixin, Base):
     subject: Mapped[str] = mapped_column(String(300))
     body: Mapped[str | None] = mapped_column(Text)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    claimed_at: Mapped[datetime | None]  # when the latest attempt began (a sender took it)
     sent_at: Mapped[datetime | None] = mapped_column(index=True)
     failed_at: Mapped[datetime | None]
     last_error: Mapped[str | None] = mapped_column(String(300))

@@ -1,6 +1,8 @@
 """The outbox: a mail is written in the request's transaction and sent by SMTP after the response (FastAPI's
 background tasks), so a rolled-back request sends nothing and the answer does not wait for, or reveal, the mail
-server. A failed send is retried with the next mail any worker sends, up to MAX_ATTEMPTS, until it expires."""
+server. A mail that failed, or that no send reached (its server stopped first), is sent with the next mail any
+server sends, or by `culturegap worker`, up to MAX_ATTEMPTS, until it expires. Each attempt is claimed by one
+conditional update (`_claim`): on PostgreSQL and SQLite alike, of several senders at once exactly one gets it."""
 
 import logging
 import smtplib
@@ -10,7 +12,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.config import Settings, get_settings
@@ -20,6 +22,7 @@ from app.mail.models import OutgoingMail
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+CLAIM_LAPSES = timedelta(minutes=5)  # an attempt not finished by then died with its sender (far above SMTP_TIMEOUT)
 
 
 def enqueue(session: Session, recipient: str, text: Text, *, expires_at: datetime,
@@ -64,7 +67,7 @@ def _claim(mail_id: uuid.UUID, attempts: int) -> OutgoingMail | None:
     with get_sessionmaker().begin() as session:
         claimed = session.execute(update(OutgoingMail).where(
             OutgoingMail.id == mail_id, OutgoingMail.attempts == attempts, OutgoingMail.sent_at.is_(None),
-            OutgoingMail.failed_at.is_(None)).values(attempts=attempts + 1))
+            OutgoingMail.failed_at.is_(None)).values(attempts=attempts + 1, claimed_at=utcnow()))
         if not claimed.rowcount:  # type: ignore[attr-defined]
             return None
         return session.get(OutgoingMail, mail_id)
@@ -90,9 +93,11 @@ def deliver(mail_ids: list[uuid.UUID]) -> None:
     now = utcnow()
     with get_sessionmaker(read_only=True)() as session:
         retry = list(session.execute(select(OutgoingMail.id, OutgoingMail.attempts).where(
-            OutgoingMail.sent_at.is_(None), OutgoingMail.failed_at.is_(None), OutgoingMail.attempts > 0,
+            OutgoingMail.sent_at.is_(None), OutgoingMail.failed_at.is_(None),
             OutgoingMail.attempts < MAX_ATTEMPTS, OutgoingMail.expires_at > now,
-            OutgoingMail.created_at < now - timedelta(seconds=30)).limit(20)))
+            OutgoingMail.created_at < now - timedelta(seconds=30),
+            or_(OutgoingMail.claimed_at.is_(None), OutgoingMail.claimed_at < now - CLAIM_LAPSES))
+            .order_by(OutgoingMail.created_at).limit(200)))
         session.commit()
     for mail_id, attempts in [*((m, 0) for m in mail_ids), *retry]:
         mail = _claim(mail_id, attempts)

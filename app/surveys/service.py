@@ -14,7 +14,7 @@ from sqlalchemy.orm import Session
 
 from app.db import utcnow
 from app.errors import Conflict, Unprocessable
-from app.invitations.models import Invitation
+from app.invitations.models import Invitation, InvitationMail
 from app.orgs.models import Organisation
 from app.questionnaires import service as questionnaire_service
 from app.questionnaires.models import Questionnaire
@@ -172,6 +172,8 @@ def close_survey(session: Session, survey: Survey) -> Survey:
     (`app.responses.publication`: after a reopening, only when there are enough new ones in every group)."""
     _check_status(survey, "close", SurveyStatus.open)
     survey.status, survey.closed_at = SurveyStatus.closed, utcnow()
+    # the addresses of mailed invitations were kept for reminders only (`app.invitations.mailing`)
+    session.execute(delete(InvitationMail).where(InvitationMail.survey_id == survey.id))
     session.flush()
     publish(session, survey)
     return survey
