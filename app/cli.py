@@ -77,15 +77,25 @@ def _demo(args: argparse.Namespace) -> None:
 
 
 def _worker(args: argparse.Namespace) -> None:
-    """Send the outbox's due mails now and then: those a server's after-response send never got to (it stopped
-    first) and those to try again. Any number of workers and servers may run: each mail is claimed once."""
+    """Now and then: close the surveys whose closing time has passed (which publishes their figures), and send the
+    outbox's due mails -- those a server's after-response send never got to (it stopped first) and those to try
+    again. Any number of workers and servers may run: each survey is closed once, each mail claimed once."""
     import logging
     import time
 
+    from app.audit import service as audit
+    from app.audit.actions import AuditAction
+    from app.db import get_sessionmaker
     from app.mail import outbox
+    from app.surveys.service import close_due
 
     logging.basicConfig(level=get_settings().log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
     while True:
+        with get_sessionmaker().begin() as session:
+            for survey in close_due(session):
+                audit.record(session, AuditAction.survey_closed, survey.id, organisation_id=survey.organisation_id,
+                             actor=None, scheduled=True)
+                logging.info("closed survey %s at its closing time", survey.id)
         outbox.deliver([])
         if args.once:
             return
@@ -117,8 +127,8 @@ def main(argv: list[str] | None = None) -> None:
     demo.add_argument("--key-file", help="also write the demo's keys to this file (for `make run`)")
     demo.add_argument("--base-url", default="", help="the server's address, to print whole respondent links")
     demo.set_defaults(func=_demo)
-    worker = sub.add_parser("worker", help="send the mail outbox's due mails (invitations, reminders, sign-in "
-                                           "links) every --interval seconds; SMTP_* from the environment")
+    worker = sub.add_parser("worker", help="every --interval seconds: close surveys whose closing time passed, and "
+                                           "send the mail outbox's due mails (SMTP_* from the environment)")
     worker.add_argument("--interval", type=float, default=30, help="seconds between rounds (default 30)")
     worker.add_argument("--once", action="store_true", help="one round, then exit")
     worker.set_defaults(func=_worker)

@@ -337,3 +337,32 @@ def test_layers_are_fixed_once_a_survey_exists(org):
     assert org.admin.put(f"{org.prefix}/layers", json=body).status_code == 200
     create_survey(org)
     assert org.admin.put(f"{org.prefix}/layers", json=body).status_code == 409
+
+
+def test_a_worker_closes_a_survey_at_its_closing_time_and_publishes_it(org, http, database_url, mailbox):
+    import os
+    import subprocess
+    import sys
+
+    from sqlalchemy import update
+
+    from app.surveys.models import Survey
+    from tests.respond_factories import db_execute, invite, submit
+
+    team = org.unit("Team Klok")
+    survey = open_survey(org, closes_at=_iso(datetime.now(UTC) + timedelta(days=1)))
+    other = open_survey(org, closes_at=_iso(datetime.now(UTC) + timedelta(days=1)))
+    token = invite(org, survey["id"], team)[0]
+    assert submit(http, token, {"openness_1": 4}).status_code == 201
+    past = datetime.now(UTC) - timedelta(minutes=1)  # as if the day had gone by
+    db_execute(update(Survey).where(Survey.id == uuid.UUID(survey["id"])).values(closes_at=past))
+
+    worker = subprocess.run([sys.executable, "-m", "app.cli", "worker", "--once"], capture_output=True, text=True,
+                            env={**os.environ, "DATABASE_URL": database_url}, timeout=120)
+    assert worker.returncode == 0, worker.stderr
+    closed = org.admin.get(f"{org.prefix}/surveys/{survey['id']}").json()
+    assert closed["status"] == "closed" and closed["published_at"] is not None
+    assert org.admin.get(f"{org.prefix}/surveys/{other['id']}").json()["status"] == "open"  # not due yet
+    events = org.admin.get(f"{org.prefix}/audit-events", params={"object_id": survey["id"]}).json()["events"]
+    scheduled = [e for e in events if e["action"] == "survey.closed"]
+    assert len(scheduled) == 1 and scheduled[0]["details"] == {"scheduled": True}

@@ -179,6 +179,18 @@ def close_survey(session: Session, survey: Survey) -> Survey:
     return survey
 
 
+def close_due(session: Session) -> list[Survey]:
+    """Close the open surveys whose closing time has passed (`culturegap worker`), as an admin's close would: their
+    responses are published and mailed addresses deleted. A survey with a submission in flight is locked by it
+    (`SKIP LOCKED` on PostgreSQL): it is closed at the next round."""
+    due = list(session.scalars(select(Survey).where(Survey.status == SurveyStatus.open, Survey.closes_at.is_not(None),
+                                                    Survey.closes_at <= utcnow())
+                               .with_for_update(skip_locked=True)))
+    for survey in due:
+        close_survey(session, survey)
+    return due
+
+
 def reopen_survey(session: Session, survey: Survey) -> Survey:
     """closed → open, e.g. to extend a wave. Unused invitations work again. The published figures stay as they
     are; the new responses join them at the next close if every group got none or enough of them."""
