@@ -79,7 +79,8 @@ async def _lifespan(_: FastAPI) -> AsyncIterator[None]:
 def create_app() -> FastAPI:
     settings = get_settings()
     app = FastAPI(title="Culture-gap assessment API", version="1.0.0", description=DESCRIPTION, openapi_tags=TAGS,
-                  generate_unique_id_function=operation_id, lifespan=_lifespan)
+                  generate_unique_id_function=operation_id, lifespan=_lifespan,
+                  docs_url=None, redoc_url=None)  # served by app.web, from the service's own copies
     install_error_handlers(app)
     app.add_exception_handler(Replay, render_replay)  # an Idempotency-Key's kept answer
     app.add_middleware(HtmlSecurityHeaders)

@@ -1,9 +1,5 @@
-"""Security headers for HTML pages that app/web does not serve itself: FastAPI's API docs (`/docs`, `/redoc`).
-
-Those pages load Swagger UI and ReDoc from a CDN and start them with an inline script, so they can't have the web
-form's strict script policy without self-hosting both; they do get everything that doesn't touch scripts: no
-framing (clickjacking of a page where an API key is pasted), no referrer, no MIME sniffing, no plugins, no `<base>`.
-Pages that set their own Content-Security-Policy (the web form, the dashboard) are left as they are.
+"""Security headers for any HTML answer that sets no Content-Security-Policy of its own (app/web's pages and the
+sign-in error pages set theirs): no framing, no referrer, no MIME sniffing, no plugins, no `<base>`.
 """
 
 from starlette.datastructures import MutableHeaders

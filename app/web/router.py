@@ -66,12 +66,24 @@ def _asset(name: str, body: bytes) -> Asset:
     return Asset(body=body, media_type=media_type, version=hashlib.sha256(body).hexdigest()[:16])
 
 
+# The API docs' pages load Swagger UI and ReDoc from the copies pinned in fastapi-offline (no CDN). Both set inline
+# styles and ReDoc starts a worker from a blob, so those pages allow inline styles and blob workers; scripts, as
+# everywhere, only from the service itself.
+DOCS_HEADERS = {**SECURITY_HEADERS, "Content-Security-Policy": (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; "
+    "worker-src 'self' blob:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")}
+_DOCS_ASSETS = ("swagger-ui-bundle.js", "swagger-ui.css", "redoc.standalone.js")
+
+
 @lru_cache
 def _static_files() -> dict[str, Asset]:
-    """Every file of `app/web/static` except the page templates, by name; module imports versioned."""
+    """Every file of `app/web/static` except the page templates, and the docs' assets, by name; module imports
+    versioned."""
     folder = resources.files("app.web") / "static"
     raw = {entry.name: entry.read_bytes() for entry in folder.iterdir()
            if entry.is_file() and not entry.name.endswith(".html")}
+    docs = resources.files("fastapi_offline") / "static"
+    raw.update({name: (docs / name).read_bytes() for name in _DOCS_ASSETS})
     assets: dict[str, Asset] = {}
 
     def build(name: str, importers: tuple[str, ...]) -> Asset:
@@ -115,8 +127,9 @@ def _not_modified(request: Request, asset: Asset) -> bool:
     return asset.etag in tags or "*" in tags
 
 
-def _serve(request: Request, asset: Asset, cache_control: str) -> Response:
-    headers = {**SECURITY_HEADERS, "Cache-Control": cache_control, "ETag": asset.etag}
+def _serve(request: Request, asset: Asset, cache_control: str,
+           security: dict[str, str] = SECURITY_HEADERS) -> Response:
+    headers = {**security, "Cache-Control": cache_control, "ETag": asset.etag}
     if _not_modified(request, asset):
         return Response(status_code=304, headers=headers)
     return Response(asset.body, media_type=asset.media_type, headers=headers)
@@ -139,6 +152,18 @@ def signin_page(request: Request) -> Response:
     """Signing in: an e-mail address leads to single sign-on or a link by e-mail; `#link=<token>` finishes a link
     (the token is in the fragment, so it never reaches this route or a log)."""
     return _serve(request, _page("signin.html"), CACHE_REVALIDATE)
+
+
+@router.api_route("/docs", methods=["GET", "HEAD"], name="swagger_ui")
+def swagger_ui(request: Request) -> Response:
+    """The interactive API documentation (Swagger UI), served without any outside request."""
+    return _serve(request, _page("docs.html"), CACHE_REVALIDATE, DOCS_HEADERS)
+
+
+@router.api_route("/redoc", methods=["GET", "HEAD"], name="redoc")
+def redoc(request: Request) -> Response:
+    """The API reference (ReDoc), served without any outside request."""
+    return _serve(request, _page("redoc.html"), CACHE_REVALIDATE, DOCS_HEADERS)
 
 
 @router.api_route("/static/{name}", methods=["GET", "HEAD"], name="static_file")
