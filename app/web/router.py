@@ -154,6 +154,13 @@ def signin_page(request: Request) -> Response:
     return _serve(request, _page("signin.html"), CACHE_REVALIDATE)
 
 
+@router.api_route("/console", methods=["GET", "HEAD"], name="console_page")
+def console_page(request: Request) -> Response:
+    """The survey console for organisation admins signed in at `/signin`: structure, waves, invitations by mail,
+    response rates, reminders, closing."""
+    return _serve(request, _page("console.html"), CACHE_REVALIDATE)
+
+
 @router.api_route("/docs", methods=["GET", "HEAD"], name="swagger_ui")
 def swagger_ui(request: Request) -> Response:
     """The interactive API documentation (Swagger UI), served without any outside request."""

@@ -1,0 +1,228 @@
+/* The survey console: an organisation admin, signed in, uploads the structure, creates and opens a wave, mails
+   the invitations, follows the response rates (under the reports' anonymity protection), reminds and closes.
+   Every call goes to the public API with the session cookie; writes carry the session's CSRF token. */
+import { CONSOLE_STRINGS } from "./console-i18n.js";
+import { signOut, signedInSession } from "./dashboard-session.js";
+
+const ZONE = "Europe/Amsterdam";
+const state = { session: null, prefix: "", lang: "en", surveys: [], survey: null };
+const $ = (id) => document.getElementById(id);
+const t = () => CONSOLE_STRINGS[state.lang];
+
+async function api(path, { method = "GET", body } = {}) {
+  const headers = { Accept: "application/json" };
+  if (method !== "GET") headers["X-CSRF-Token"] = state.session.csrf_token;
+  if (body && !(body instanceof FormData)) headers["Content-Type"] = "application/json";
+  const response = await fetch(`${state.prefix}${path}`, {
+    method, headers, credentials: "same-origin", cache: "no-store", referrerPolicy: "no-referrer",
+    body: body instanceof FormData ? body : body && JSON.stringify(body),
+  });
+  if (response.status === 401) location.assign("/signin?expired=1");
+  const data = response.status === 204 ? null : await response.json();
+  if (!response.ok) throw Object.assign(new Error(data?.detail || data?.title || response.statusText), { problem: data });
+  return data;
+}
+
+function say(target, text, errors = []) {
+  const box = $(target);
+  box.replaceChildren();
+  if (!text) return;
+  const p = document.createElement("p");
+  p.textContent = text;
+  box.append(p);
+  if (errors.length) {
+    const list = document.createElement("ul");
+    list.className = "line-errors";
+    for (const e of errors) {
+      const item = document.createElement("li");
+      const [where, line, column] = e.loc || [];
+      item.textContent = where === "file" ? t().line(line, column, e.msg) : e.msg;
+      list.append(item);
+    }
+    box.append(list);
+  }
+}
+
+function failure(target, error) {
+  const problem = error.problem;
+  if (problem?.errors?.some((e) => e.loc?.[0] === "file")) say(target, t().fileErrors, problem.errors);
+  else say(target, `${t().failed} ${error.message}`, problem?.errors?.filter((e) => e.loc?.[0] !== "file") || []);
+}
+
+function upload(input) {
+  const form = new FormData();
+  form.append("file", input.files[0]);
+  return form;
+}
+
+/** "2027-03-01T17:00" typed as Amsterdam time, as an ISO moment with Amsterdam's offset on that day. */
+function amsterdamIso(local) {
+  const guess = new Date(`${local}:00Z`);
+  const offset = new Intl.DateTimeFormat("en", { timeZone: ZONE, timeZoneName: "longOffset" })
+    .formatToParts(guess).find((p) => p.type === "timeZoneName").value.replace("GMT", "") || "+00:00";
+  return `${local}:00${offset}`;
+}
+
+const amsterdam = (iso) => new Date(iso).toLocaleString(state.lang === "nl" ? "nl-NL" : "en-GB",
+  { timeZone: ZONE, dateStyle: "medium", timeStyle: "short" });
+
+function translate() {
+  document.documentElement.lang = state.lang;
+  for (const el of document.querySelectorAll("[data-i18n]")) {
+    const text = t()[el.dataset.i18n];
+    if (typeof text === "string") el.textContent = text;
+  }
+  for (const b of document.querySelectorAll(".lang-button")) b.setAttribute("aria-pressed", b.dataset.lang === state.lang);
+  document.title = t().appName;
+}
+
+async function loadUnits() {
+  const units = await api("/units");
+  $("units-list").replaceChildren(...units.map((u) => {
+    const item = document.createElement("li");
+    item.textContent = u.path.join(" / ");
+    return item;
+  }));
+}
+
+async function loadSurveys(select) {
+  state.surveys = await api("/surveys");
+  const choose = $("survey-select");
+  choose.replaceChildren(...state.surveys.map((s) => new Option(s.title, s.id)));
+  if (!state.surveys.length) choose.append(new Option(t().noSurveys, ""));
+  const id = select || state.survey?.id || state.surveys.at(-1)?.id;
+  if (id) choose.value = id;
+  await showSurvey(state.surveys.find((s) => s.id === choose.value) || null);
+}
+
+async function showSurvey(survey) {
+  state.survey = survey;
+  $("wave").hidden = !survey;
+  if (!survey) return;
+  $("wave-title").textContent = survey.title;
+  $("wave-status").textContent = t().statusLine[survey.status]
+    + (survey.closes_at && survey.status !== "closed" ? t().closesLine(amsterdam(survey.closes_at)) : "");
+  $("wave-open").hidden = survey.status !== "draft";
+  $("wave-close").hidden = survey.status !== "open";
+  $("wave-reopen").hidden = survey.status !== "closed";
+  $("invite-form").hidden = $("remind").hidden = survey.status !== "open";
+  $("wave-dashboard").href = `/dashboard?survey=${survey.id}`;
+  await Promise.all([showDelivery(), showRates()]);
+}
+
+async function showDelivery() {
+  const d = await api(`/surveys/${state.survey.id}/invitations/mail-delivery`);
+  $("delivery").textContent = d.addresses ? t().delivery(d) : "";
+}
+
+async function showRates() {
+  const r = await api(`/surveys/${state.survey.id}/reports/response-rates?level=teams&lang=${state.lang}`);
+  const row = (x, name) => {
+    const tr = document.createElement("tr");
+    const cells = [name, x.invited ?? "–", x.answered ?? "–",
+      x.rate == null ? (t().reasons[x.reason] || "–") : `${Math.round(100 * x.rate)}%`];
+    cells.forEach((value, i) => {
+      const td = document.createElement(i === 0 ? "th" : "td");
+      if (i === 0) td.scope = "row";
+      else td.className = x.rate == null && i === 3 ? "hidden-reason" : "num";
+      td.textContent = value;
+      tr.append(td);
+    });
+    return tr;
+  };
+  $("rates").tBodies[0].replaceChildren(row(r.scope, t().organisation),
+    ...r.units.map((x) => row(x, x.group.unit_path.join(" / "))));
+}
+
+async function act(button, step) {
+  button.disabled = true;
+  try {
+    const survey = await api(`/surveys/${state.survey.id}/${step}`, { method: "POST" });
+    await loadSurveys(survey.id);
+  } catch (error) {
+    failure("survey-result", error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+function wire() {
+  for (const b of document.querySelectorAll(".lang-button")) {
+    b.addEventListener("click", async () => {
+      state.lang = b.dataset.lang;
+      localStorage.setItem("console-lang", state.lang);
+      translate();
+      if (state.survey) await showSurvey(state.survey);
+    });
+  }
+  $("sign-out").addEventListener("click", () => signOut(state.session));
+  $("survey-select").addEventListener("change", (e) =>
+    showSurvey(state.surveys.find((s) => s.id === e.target.value) || null));
+  $("units-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    try {
+      const result = await api("/units/import", { method: "POST", body: upload($("units-file")) });
+      say("units-result", t().unitsDone(result.created, result.existing));
+      await loadUnits();
+    } catch (error) { failure("units-result", error); }
+  });
+  $("survey-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const questionnaires = await api("/questionnaires");
+    const closes = $("survey-closes").value;
+    const body = {
+      title: $("survey-title").value, questionnaire_id: questionnaires.find((q) => q.builtin).id,
+      min_group_size: Number($("survey-k").value), ask_desired: $("survey-desired").checked,
+      languages: [...document.querySelectorAll("input[name=lang]:checked")].map((c) => c.value),
+      ...(closes ? { closes_at: amsterdamIso(closes) } : {}),
+    };
+    try {
+      const survey = await api("/surveys", { method: "POST", body });
+      say("survey-result", t().created(survey.title));
+      $("new-survey").open = false;
+      await loadSurveys(survey.id);
+    } catch (error) { failure("survey-result", error); }
+  });
+  $("wave-open").addEventListener("click", (e) => act(e.target, "open"));
+  $("wave-close").addEventListener("click", (e) => act(e.target, "close"));
+  $("wave-reopen").addEventListener("click", (e) => act(e.target, "reopen"));
+  $("invite-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    try {
+      const result = await api(`/surveys/${state.survey.id}/invitations/mail`,
+        { method: "POST", body: upload($("invite-file")) });
+      say("invite-result", t().mailed(result.mailed));
+      $("invite-form").reset();
+      await Promise.all([showDelivery(), showRates()]);
+    } catch (error) { failure("invite-result", error); }
+  });
+  $("remind").addEventListener("click", async () => {
+    try {
+      const result = await api(`/surveys/${state.survey.id}/invitations/reminders`, { method: "POST" });
+      say("remind-result", t().reminded(result.reminded));
+      await showDelivery();
+    } catch (error) { failure("remind-result", error); }
+  });
+}
+
+async function start() {
+  const stored = localStorage.getItem("console-lang");
+  state.lang = stored || (navigator.language.toLowerCase().startsWith("nl") ? "nl" : "en");
+  translate();
+  state.session = await signedInSession();
+  if (!state.session) {
+    location.assign("/signin");
+    return;
+  }
+  $("sign-out").hidden = false;
+  if (state.session.role !== "org_admin") {
+    $("not-admin").hidden = false;
+    return;
+  }
+  state.prefix = `/api/v1/organisations/${state.session.organisation_id}`;
+  wire();
+  $("console").hidden = false;
+  await Promise.all([loadUnits(), loadSurveys()]);
+}
+
+start();
