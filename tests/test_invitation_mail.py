@@ -54,8 +54,9 @@ def test_each_line_gets_its_own_link_in_its_language_and_the_link_answers(org: O
     nl, en = mailbox.wait_for(dutch)[0], mailbox.wait_for(english)[0]
     name = org.admin.get(org.prefix).json()["name"]
     assert nl.subject.startswith(f"{name}: hoe ziet u onze cultuur?") and "Meting 2027" in nl.subject
-    assert "ten minste 5 mensen" in nl.text and "stuur hem niet door" in nl.text
-    assert en.subject.startswith(f"{name}: how do you see our culture?") and "at least 5 people" in en.text
+    assert "kleiner dan 5 mensen" in nl.text and "stuur hem niet door" in nl.text and "gewist" in nl.text
+    assert en.subject.startswith(f"{name}: how do you see our culture?") and "smaller than 5 people" in en.text
+    assert "deleted when it" in en.text and "answer until" not in en.text  # no closing time set
     assert LINK.search(en.text).group(1) == str(http.base_url).rstrip("/")  # type: ignore[union-attr]
     assert _token(nl) != _token(en)
 

@@ -182,7 +182,8 @@ def send_reminders(session: Session, organisation: Organisation, survey: Survey,
 def _enqueue(session: Session, organisation: Organisation, survey: Survey, email: str, language: str,
              base_url: str, token: str, *, reminder: bool, now: datetime) -> uuid.UUID:
     text = messages.invitation(language, organisation=organisation.name, survey=survey.title,
-                               link=respond_url(base_url, token), k=survey.min_group_size, reminder=reminder)
+                               link=respond_url(base_url, token), k=survey.min_group_size,
+                               closes_at=survey.closes_at, reminder=reminder)
     return outbox.enqueue(session, email, text, expires_at=now + MAIL_VALID, organisation_id=organisation.id)
 
 

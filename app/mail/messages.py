@@ -1,6 +1,8 @@
 """The texts of the mails the service sends, in Dutch and English."""
 
 from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
 
 
 @dataclass(frozen=True)
@@ -38,20 +40,24 @@ _INVITATION = {
         subject="{organisation}: how do you see our culture? ({survey})",
         body="Hello,\n\n"
              "{organisation} asks everyone, employees and leaders, how they see the culture of their team and the\n"
-             "organisation: {survey}. It takes about ten minutes.\n\n"
-             "Your answers are anonymous: they are stored without your name or this address, and results are only\n"
-             "shown for groups of at least {k} people.\n\n"
+             "organisation: {survey}. It takes about ten minutes.{until}\n\n"
              "Your personal link (it works once; please don't forward it):\n\n"
-             "{link}\n"),
+             "{link}\n\n"
+             "Privacy: your answers are stored with your team and your role only, never with your name, this\n"
+             "address or the time you answered, and nobody sees the answers of a group smaller than {k} people.\n"
+             "This address is kept only to send you a reminder while the survey is open, and deleted when it\n"
+             "closes.\n"),
     "nl": Text(
         subject="{organisation}: hoe ziet u onze cultuur? ({survey})",
         body="Beste collega,\n\n"
              "{organisation} vraagt iedereen, medewerkers en leidinggevenden, hoe zij de cultuur van hun team en de\n"
-             "organisatie zien: {survey}. Het invullen duurt ongeveer tien minuten.\n\n"
-             "Uw antwoorden zijn anoniem: ze worden opgeslagen zonder uw naam of dit adres, en uitkomsten worden\n"
-             "alleen getoond voor groepen van ten minste {k} mensen.\n\n"
+             "organisatie zien: {survey}. Het invullen duurt ongeveer tien minuten.{until}\n\n"
              "Uw persoonlijke link (hij werkt één keer; stuur hem niet door):\n\n"
-             "{link}\n"),
+             "{link}\n\n"
+             "Privacy: uw antwoorden worden alleen bij uw team en uw rol opgeslagen, nooit bij uw naam, dit adres\n"
+             "of het tijdstip van invullen, en niemand ziet de antwoorden van een groep kleiner dan {k} mensen.\n"
+             "Dit adres wordt alleen bewaard om u een herinnering te sturen zolang de meting open is, en gewist\n"
+             "als zij sluit.\n"),
 }
 
 _REMINDER = {
@@ -60,7 +66,7 @@ _REMINDER = {
         body="Hello,\n\n"
              "A reminder: {organisation} would like to hear how you see the culture of your team and the\n"
              "organisation ({survey}). If you answered in the meantime, thank you, and please ignore this mail: what\n"
-             "you answered can't be traced to you; we only know whether this link was used.\n\n"
+             "you answered can't be traced to you; we only know whether this link was used.{until}\n\n"
              "Your personal link, the same as before (it works once):\n\n"
              "{link}\n"),
     "nl": Text(
@@ -68,14 +74,28 @@ _REMINDER = {
         body="Beste collega,\n\n"
              "Een herinnering: {organisation} hoort graag hoe u de cultuur van uw team en de organisatie ziet\n"
              "({survey}). Hebt u intussen meegedaan? Dank u wel, en negeer deze mail: wat u antwoordde is niet aan u\n"
-             "te koppelen; we weten alleen of deze link gebruikt is.\n\n"
+             "te koppelen; we weten alleen of deze link gebruikt is.{until}\n\n"
              "Uw persoonlijke link, dezelfde als eerder (hij werkt één keer):\n\n"
              "{link}\n"),
 }
 
 
-def invitation(language: str, *, organisation: str, survey: str, link: str, k: int, reminder: bool = False) -> Text:
+_UNTIL = {"en": " You can answer until {when} (Amsterdam time).", "nl": " U kunt meedoen tot {when}."}
+_MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september", "oktober",
+              "november", "december")
+
+
+def _when(language: str, moment: datetime) -> str:
+    local = moment.astimezone(ZoneInfo("Europe/Amsterdam"))
+    if language == "nl":
+        return f"{local.day} {_MONTHS_NL[local.month - 1]} {local.year}, {local:%H:%M} uur"
+    return f"{local.day} {local:%B %Y, %H:%M}"
+
+
+def invitation(language: str, *, organisation: str, survey: str, link: str, k: int, closes_at: datetime | None,
+               reminder: bool = False) -> Text:
     texts = _REMINDER if reminder else _INVITATION
     text = texts.get(language, texts["en"])
-    values = {"organisation": organisation, "survey": survey, "link": link, "k": k}
+    until = _UNTIL.get(language, _UNTIL["en"]).format(when=_when(language, closes_at)) if closes_at else ""
+    values = {"organisation": organisation, "survey": survey, "link": link, "k": k, "until": until}
     return Text(subject=text.subject.format(**values), body=text.body.format(**values))

@@ -70,7 +70,8 @@ def test_an_admin_runs_a_wave_on_a_laptop_in_english(open_tab: Any, org: OrgCont
     page.get_by_role("button", name="Send invitations").click()
     expect(page.locator("#invite-result")).to_have_text("2 invitations sent.")
     assert mailbox.wait_for(first)[0].subject.endswith("(Spring 2027)")
-    assert "Beste collega" in mailbox.wait_for(second)[0].text
+    assert "You can answer until 1 March 2099, 17:00 (Amsterdam time)." in mailbox.wait_for(first)[0].text
+    assert "U kunt meedoen tot 1 maart 2099, 17:00 uur." in mailbox.wait_for(second)[0].text
     expect(page.locator("#rates tbody tr").first).to_contain_text("Whole organisation")
     expect(page.locator("#rates")).to_contain_text("Town / Water")
     expect(page.locator("#rates tbody tr").nth(2)).to_have_text("Town / Water100%")  # invited 1, answered 0, 0 %
