@@ -28,6 +28,8 @@ run: $(VENV)/.runtime
 	$(BIN)/culturegap demo --if-empty --key-file data/demo-keys.txt --base-url http://$(HOST):$(PORT)
 	@echo
 	@cat data/demo-keys.txt 2>/dev/null || true
+	@echo "Dashboard:            http://$(HOST):$(PORT)/dashboard?key  (paste the admin key above)"
+	@echo "Survey console:       http://$(HOST):$(PORT)/console  (in the same tab, after the dashboard)"
 	@echo "Interactive API docs: http://$(HOST):$(PORT)/docs"
 	@echo
 	HOST=$(HOST) PORT=$(PORT) WORKERS=$(RUN_WORKERS) $(BIN)/culturegap serve

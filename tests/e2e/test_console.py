@@ -109,3 +109,15 @@ def test_only_signed_in_admins_get_the_console(open_tab: Any, org: OrgContext, m
     stranger = open_tab("en-GB", LAPTOP)
     stranger.page.goto("/console")
     stranger.page.wait_for_url("**/signin")
+
+
+def test_an_admin_key_from_the_dashboard_form_opens_the_console(open_tab: Any, org: OrgContext) -> None:
+    """`make run` prints an admin key: pasted into the dashboard's key form, the same tab opens the console."""
+    tab = open_tab("en-GB", LAPTOP)
+    tab.page.goto("/signin")
+    key = str(org.admin.headers["authorization"]).split()[1]
+    tab.page.evaluate("key => sessionStorage.setItem('culturegap.dashboard.key', key)", key)
+    tab.page.goto("/console")
+    expect(tab.page.locator("#console-title")).to_have_text("Run a survey")
+    expect(tab.page.locator("#survey-select")).to_contain_text("No waves yet")
+    assert tab.csp_violations() == [] and page_errors(tab) == []

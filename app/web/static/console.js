@@ -1,17 +1,20 @@
 /* The survey console: an organisation admin, signed in, uploads the structure, creates and opens a wave, mails
    the invitations, follows the response rates (under the reports' anonymity protection), reminds and closes.
-   Every call goes to the public API with the session cookie; writes carry the session's CSRF token. */
+   Every call goes to the public API with the session cookie (writes carry the session's CSRF token), or with the
+   API key the dashboard's key form keeps in this tab (`/dashboard?key`), as `make run`'s demo admin would. */
 import { CONSOLE_STRINGS } from "./console-i18n.js";
+import { forgetKey, storedKey } from "./dashboard-api.js";
 import { signOut, signedInSession } from "./dashboard-session.js";
 
 const ZONE = "Europe/Amsterdam";
-const state = { session: null, prefix: "", lang: "en", surveys: [], survey: null };
+const state = { session: null, key: "", prefix: "", lang: "en", surveys: [], survey: null };
 const $ = (id) => document.getElementById(id);
 const t = () => CONSOLE_STRINGS[state.lang];
 
 async function api(path, { method = "GET", body } = {}) {
   const headers = { Accept: "application/json" };
-  if (method !== "GET") headers["X-CSRF-Token"] = state.session.csrf_token;
+  if (state.key) headers.Authorization = `Bearer ${state.key}`;
+  else if (method !== "GET") headers["X-CSRF-Token"] = state.session.csrf_token;
   if (body && !(body instanceof FormData)) headers["Content-Type"] = "application/json";
   const response = await fetch(`${state.prefix}${path}`, {
     method, headers, credentials: "same-origin", cache: "no-store", referrerPolicy: "no-referrer",
@@ -155,7 +158,10 @@ function wire() {
       if (state.survey) await showSurvey(state.survey);
     });
   }
-  $("sign-out").addEventListener("click", () => signOut(state.session));
+  $("sign-out").addEventListener("click", () => {
+    if (state.session) signOut(state.session);
+    else { forgetKey(); location.assign("/signin"); }
+  });
   $("survey-select").addEventListener("change", (e) =>
     showSurvey(state.surveys.find((s) => s.id === e.target.value) || null));
   $("units-form").addEventListener("submit", async (e) => {
@@ -210,16 +216,18 @@ async function start() {
   state.lang = stored || (navigator.language.toLowerCase().startsWith("nl") ? "nl" : "en");
   translate();
   state.session = await signedInSession();
-  if (!state.session) {
+  state.key = state.session ? "" : storedKey();
+  if (!state.session && !state.key) {
     location.assign("/signin");
     return;
   }
+  const me = state.session || await api("/api/v1/me").catch(() => null);
   $("sign-out").hidden = false;
-  if (state.session.role !== "org_admin") {
+  if (!me || me.role !== "org_admin" || !me.organisation_id) {
     $("not-admin").hidden = false;
     return;
   }
-  state.prefix = `/api/v1/organisations/${state.session.organisation_id}`;
+  state.prefix = `/api/v1/organisations/${me.organisation_id}`;
   wire();
   $("console").hidden = false;
   await Promise.all([loadUnits(), loadSurveys()]);
