@@ -15,7 +15,7 @@ from app.errors import Unprocessable
 from app.invitations.schemas import MAX_TOKENS_PER_REQUEST
 from app.invitations.service import Target, layers_by_id
 from app.orgs.models import Organisation
-from app.responses.csv_reader import LineErrors, check_header, open_csv
+from app.responses.csv_reader import LineErrors, known_columns, open_csv
 from app.responses.unit_refs import UnitResolver
 from app.units.tree import UnitTree
 
@@ -36,24 +36,16 @@ def read_invitation_file(session: Session, organisation: Organisation, tree: Uni
                          raw: IO[bytes]) -> list[InvitationLine]:
     """The file's lines, each checked; raises `Unprocessable` listing every bad line."""
     csv_file = open_csv(raw)
+    at = known_columns(csv_file, COLUMNS, COLUMNS)
+    width = len(csv_file.header)
     errors = LineErrors()
-    header = [name.lower() for name in csv_file.header]
-    check_header(header, errors, csv_file.header_line)
-    for name in header:
-        if name and name not in COLUMNS:
-            errors.add(csv_file.header_line, name, "unknown column; the columns are unit, layer, count")
-    for name in COLUMNS:
-        if name not in header:
-            errors.add(csv_file.header_line, name, "missing column")
-    errors.raise_if_any()
-    at = {name: header.index(name) for name in COLUMNS}
     resolver = UnitResolver(session, tree, organisation.id)
     layers = {layer.key: layer.id for layer in layers_by_id(session, organisation).values()}
     lines: list[InvitationLine] = []
     total = 0
     for line, cells in csv_file.rows:
-        if len(cells) != len(header):
-            errors.add(line, "", f"{len(cells)} cells, but the header has {len(header)} columns")
+        if len(cells) != width:
+            errors.add(line, "", f"{len(cells)} cells, but the header has {width} columns")
         else:
             parsed = _parse_line(line, cells, at, resolver, tree, layers, errors)
             if parsed is not None:

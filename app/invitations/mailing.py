@@ -24,7 +24,7 @@ from app.mail import messages, outbox
 from app.mail.models import OutgoingMail
 from app.orgs.models import Organisation
 from app.people.schemas import normalise_email
-from app.responses.csv_reader import LineErrors, check_header, open_csv
+from app.responses.csv_reader import LineErrors, known_columns, open_csv
 from app.responses.unit_refs import UnitResolver
 from app.surveys.models import Survey, SurveyStatus
 from app.units.tree import UnitTree
@@ -60,25 +60,17 @@ def read_recipients(session: Session, organisation: Organisation, tree: UnitTree
                     raw: IO[bytes]) -> list[Recipient]:
     """The file's lines, each checked; raises `Unprocessable` listing every bad line (nothing is mailed then)."""
     csv_file = open_csv(raw)
+    at = known_columns(csv_file, COLUMNS, REQUIRED)
+    width = len(csv_file.header)
     errors = LineErrors()
-    header = [name.lower() for name in csv_file.header]
-    check_header(header, errors, csv_file.header_line)
-    for name in header:
-        if name and name not in COLUMNS:
-            errors.add(csv_file.header_line, name, f"unknown column; the columns are {', '.join(COLUMNS)}")
-    for name in REQUIRED:
-        if name not in header:
-            errors.add(csv_file.header_line, name, "missing column")
-    errors.raise_if_any()
-    at = {name: header.index(name) for name in COLUMNS if name in header}
     resolver = UnitResolver(session, tree, organisation.id)
     layers = {layer.key: layer.id for layer in layers_by_id(session, organisation).values()}
     invited = set(session.scalars(select(InvitationMail.email).where(InvitationMail.survey_id == survey.id)))
     seen: dict[str, int] = {}
     out: list[Recipient] = []
     for line, cells in csv_file.rows:
-        if len(cells) != len(header):
-            errors.add(line, "", f"{len(cells)} cells, but the header has {len(header)} columns")
+        if len(cells) != width:
+            errors.add(line, "", f"{len(cells)} cells, but the header has {width} columns")
         else:
             cell = {name: cells[i].strip() for name, i in at.items()}
             recipient = _parse(line, cell, survey, resolver, tree, layers, errors)

@@ -97,6 +97,22 @@ def open_csv(raw: IO[bytes]) -> CsvFile:
     return CsvFile(header=header, rows=rows(), header_line=reader.line_num)
 
 
+def known_columns(csv_file: CsvFile, columns: tuple[str, ...], required: tuple[str, ...]) -> dict[str, int]:
+    """Where each of `columns` is in the file's header (case-insensitive), after checking that the header names
+    only those, each once, and every `required` one; raises `Unprocessable` listing every problem."""
+    errors = LineErrors()
+    header = [name.lower() for name in csv_file.header]
+    check_header(header, errors, csv_file.header_line)
+    for name in header:
+        if name and name not in columns:
+            errors.add(csv_file.header_line, name, f"unknown column; the columns are {', '.join(columns)}")
+    for name in required:
+        if name not in header:
+            errors.add(csv_file.header_line, name, "missing column")
+    errors.raise_if_any()
+    return {name: header.index(name) for name in columns if name in header}
+
+
 def check_header(header: list[str], errors: LineErrors, line: int = 1) -> None:
     """Empty and repeated column names."""
     seen: set[str] = set()

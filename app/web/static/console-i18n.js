@@ -33,7 +33,7 @@ export const CONSOLE_STRINGS = {
     },
     fileErrors: "Nothing was stored. Fix these lines and upload the whole file again:",
     line: (line, column, msg) => `Line ${line}${column ? `, ${column}` : ""}: ${msg}`,
-    failed: "That did not work:", chooseFile: "Choose a file first.",
+    failed: "That did not work:",
   },
   nl: {
     appName: "Enquêteconsole", signOut: "Uitloggen", title: "Een meting uitvoeren",
@@ -68,6 +68,6 @@ export const CONSOLE_STRINGS = {
     },
     fileErrors: "Er is niets opgeslagen. Verbeter deze regels en upload het hele bestand opnieuw:",
     line: (line, column, msg) => `Regel ${line}${column ? `, ${column}` : ""}: ${msg}`,
-    failed: "Dat lukte niet:", chooseFile: "Kies eerst een bestand.",
+    failed: "Dat lukte niet:",
   },
 };
