@@ -53,9 +53,8 @@ class ReportContext:
     survey: Survey
     tree: UnitTree
     layers: list[Layer]  # the organisation's layers, top first
-    data: SurveyData
-    suppression: SuppressionMap
     scope: uuid.UUID | None  # the unit whose subtree the report covers; None = the whole organisation
+    _load: Callable[[], SurveyData] = field(repr=False)
     _masks: dict[uuid.UUID | None, npt.NDArray[np.bool_]] = field(default_factory=dict, repr=False)
     _subsets: dict[str, SuppressionMap] = field(default_factory=dict, repr=False)
     _scores: dict[str, npt.NDArray[np.float64]] = field(default_factory=dict, repr=False)
@@ -63,6 +62,16 @@ class ReportContext:
     @property
     def k(self) -> int:
         return self.survey.min_group_size
+
+    @cached_property
+    def data(self) -> SurveyData:
+        """The survey's published answers, loaded on first use (the response rates need only counts)."""
+        return self._load()
+
+    @cached_property
+    def suppression(self) -> SuppressionMap:
+        """The respondents' global suppression map."""
+        return suppression_map(self.data, self.tree, self.layers, self.k)
 
     def visible(self, unit: uuid.UUID | None, layer: LayerRef = ALL) -> bool:
         return self.suppression.visible(unit, layer)
@@ -226,10 +235,8 @@ _scores_of: "weakref.WeakKeyDictionary[SurveyData, dict[str, npt.NDArray[np.floa
 
 def build_context(session: SessionDep, organisation: Organisation, survey: Survey, tree: UnitTree,
                   scope: uuid.UUID | None) -> ReportContext:
-    layers = list_layers(session, organisation)
-    data = load_survey_data(session, survey)
-    smap = suppression_map(data, tree, layers, survey.min_group_size)
-    return ReportContext(organisation, survey, tree, layers, data, smap, scope)
+    return ReportContext(organisation, survey, tree, list_layers(session, organisation), scope,
+                         lambda: load_survey_data(session, survey))
 
 
 def report_context(

@@ -245,11 +245,14 @@ def counts_map(survey_id: uuid.UUID, tree: UnitTree, layers: list[Layer], k: int
         reporting[key] = reporting.get(key, 0) + n
     counts = layout.counts(reporting)
     cache_key = (survey_id, "counts", k, layout, hashlib.blake2b(counts.tobytes(), digest_size=16).digest())
+    latest = (survey_id, "counts", k, layout)  # the last map of these counts, before the latest responses
     with _lock:
         found = _maps.get(cache_key)
+        previous = _latest.get(latest)
     if found is None:
-        found = suppress_atoms(layout, counts, k, counted_elsewhere=elsewhere(tree, rollup, own, k))
+        found = suppress_atoms(layout, counts, k, previous=previous, counted_elsewhere=elsewhere(tree, rollup, own, k))
         _remember(_maps, cache_key, found)
+        _remember(_latest, latest, found)
     return found, rollup
 
 

@@ -17,7 +17,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
-from sqlalchemy import ColumnElement, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from app.deps import SessionDep
@@ -29,7 +29,6 @@ from app.reports.figures import GroupRef
 from app.reports.maps import counts_map
 from app.reports.profile_csv import CSV_RESPONSE, GROUP, Cell, csv_response, group_cells
 from app.reports.profile_schemas import Format, Level
-from app.reports.profile_service import group_ref
 from app.reports.rollup import RollUp
 from app.responses.models import Response as StoredResponse
 
@@ -83,29 +82,42 @@ def _rolled_up(ctx: ReportContext, rollup: RollUp,
     return totals
 
 
-def _grouped(session: Session, model: type[Invitation] | type[StoredResponse], survey: uuid.UUID,
-             *where: ColumnElement[bool]) -> list[tuple[uuid.UUID, uuid.UUID | None, int]]:
-    rows = session.execute(select(model.unit_id, model.layer_id, func.count())
-                           .where(model.survey_id == survey, *where).group_by(model.unit_id, model.layer_id))
+Atoms = list[tuple[uuid.UUID, uuid.UUID | None, int]]
+
+
+def _invitations(session: Session, survey: uuid.UUID) -> Atoms:
+    rows = session.execute(select(Invitation.unit_id, Invitation.layer_id, func.count())
+                           .where(Invitation.survey_id == survey).group_by(Invitation.unit_id, Invitation.layer_id))
     return [(unit, layer, int(n)) for unit, layer, n in rows]
+
+
+def _responses(session: Session, survey: uuid.UUID) -> tuple[Atoms, Atoms]:
+    """Stored responses per (unit, layer), all and imported, in one pass over the survey's responses."""
+    imported = func.sum(case((StoredResponse.source == "import", 1), else_=0))
+    rows = session.execute(select(StoredResponse.unit_id, StoredResponse.layer_id, func.count(), imported)
+                           .where(StoredResponse.survey_id == survey)
+                           .group_by(StoredResponse.unit_id, StoredResponse.layer_id)).all()
+    return ([(unit, layer, int(n)) for unit, layer, n, _ in rows],
+            [(unit, layer, int(i)) for unit, layer, _, i in rows if i])
 
 
 def response_rates(session: Session, ctx: ReportContext, level: Level) -> ResponseRates:
     """Invitations and stored responses per unit (children or teams) and layer of the scope."""
-    responses = _grouped(session, StoredResponse, ctx.survey.id)
+    responses, imported = _responses(session, ctx.survey.id)
     live, rollup = counts_map(ctx.survey.id, ctx.tree, ctx.layers, ctx.k,
                               {(unit, layer): n for unit, layer, n in responses})
-    invitations = _rolled_up(ctx, rollup, _grouped(session, Invitation, ctx.survey.id))
-    imports = _rolled_up(ctx, rollup, _grouped(session, StoredResponse, ctx.survey.id,
-                                                StoredResponse.source == "import"))
+    invitations = _rolled_up(ctx, rollup, _invitations(session, ctx.survey.id))
+    imports = _rolled_up(ctx, rollup, imported)
 
     def row(unit: uuid.UUID | None, layer: uuid.UUID | None = None) -> RateRow:
         cell = (unit, ALL if layer is None else layer)
         visible = live.visible(*cell)
-        ref = group_ref(ctx, *cell).model_copy(update={
-            "n": live.n(*cell) if visible else None, "suppressed": not visible, "reason": live.reason(*cell),
-            "own_counted_at": ctx.unit_path(rollup.reporting_unit(unit)) if unit and rollup.moved(unit) else None,
-            "counts_own_of": sorted(ctx.unit_path(u) for u in rollup.counts_own_of(unit))})
+        ref = GroupRef(
+            unit_id=unit, unit_name=ctx.unit_name(unit), unit_path=ctx.unit_path(unit),
+            layer_key=next((lay.key for lay in ctx.layers if lay.id == layer), None),
+            n=live.n(*cell) if visible else None, suppressed=not visible, reason=live.reason(*cell),
+            own_counted_at=ctx.unit_path(rollup.reporting_unit(unit)) if unit and rollup.moved(unit) else None,
+            counts_own_of=sorted(ctx.unit_path(u) for u in rollup.counts_own_of(unit)))
         invited = invitations.get((unit, layer), 0)
         if ref.n is None:
             return RateRow(group=ref, invited=None, answered=None, rate=None, reason=ref.reason)
