@@ -1,6 +1,9 @@
 /* Interface strings of the leader's dashboard, per language. Dimension, unit and layer names come from the API.
-   Placeholders: {name}. Every language must have the same keys (checked by the browser tests). */
-export const STRINGS = Object.freeze({
+   Placeholders: {name}. Every language must have the same keys (checked by the browser tests). The notes on
+   publication and roll-up live in dashboard-i18n-notes.js and are merged in here. */
+import { NOTE_STRINGS } from "./dashboard-i18n-notes.js";
+
+const BASE = {
   en: {
     appName: "Culture gap dashboard",
     appShort: "Culture gap",
@@ -421,4 +424,7 @@ export const STRINGS = Object.freeze({
     "error.unexpected.title": "Er ging iets mis",
     "error.unexpected.text": "De dienst gaf een onverwacht antwoord. Probeer het zo opnieuw.",
   },
-});
+};
+
+export const STRINGS = Object.freeze(Object.fromEntries(Object.entries(BASE).map(
+  ([lang, strings]) => [lang, Object.freeze({ ...strings, ...NOTE_STRINGS[lang] })])));

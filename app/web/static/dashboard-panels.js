@@ -7,6 +7,7 @@ import { figure, intervalChart, legend, table } from "./dashboard-charts.js";
 import {
   add, diverging, el, fmt, fmtCi, fmtPct, hidden, hiddenKey, inkOn, isHidden, note, present, scopeNote, suppressedCell,
 } from "./dashboard-dom.js";
+import { rollupLine } from "./dashboard-notes.js";
 import { qualityRequest, severityOf, warningsOf, warnMark, warnNotes } from "./dashboard-quality.js";
 
 /** The path of a unit above it ("Directie Ruimte › Wonen"), or "". */
@@ -14,10 +15,11 @@ function parentPath(group) {
   return (group.unit_path || []).slice(0, -1).join(" › ");
 }
 
-function unitLabel(group) {
+/** A unit's name, the path above it, and whose answers its figures include when that is not only its own. */
+function unitLabel(ctx, group) {
   const parent = parentPath(group);
   return el("span", { class: "unit-label" }, el("span", { class: "unit-name", text: group.unit_name }),
-    parent ? el("span", { class: "unit-parent", text: parent }) : null);
+    parent ? el("span", { class: "unit-parent", text: parent }) : null, rollupLine(ctx, group));
 }
 
 // --- heatmap -------------------------------------------------------------------------------------------------------
@@ -65,7 +67,7 @@ export const heatmap = {
       : ctx.t("nIs", { n: group.n }));
     const of = (row, dimension) => warningsOf(quality, row.group.unit_id, null, dimension);
     const rows = data.rows.map((row) => el("tr", {},
-      el("th", { scope: "row", class: "heat-row" }, unitLabel(row.group), rowN(row.group),
+      el("th", { scope: "row", class: "heat-row" }, unitLabel(ctx, row.group), rowN(row.group),
         warnMark(ctx, of(row, null))),
       row.cells.map((cell) => heatCell(ctx, cell, of(row, cell.dimension))),
       el("td", { class: "num heat-n" },
@@ -155,7 +157,7 @@ export const rates = {
   id: "rates",
   requests: (ctx) => ({ rates: ctx.report("response-rates", { level: "children" }) }),
   render(body, { rates: data }, ctx) {
-    const units = data.units.map((r) => ({ ...r, name: unitLabel(r.group) }));
+    const units = data.units.map((r) => ({ ...r, name: unitLabel(ctx, r.group) }));
     const layers = data.layers.map((r) => ({ ...r, name: ctx.layerName(r.group.layer_key) }));
     add(body, el("div", { class: "rate-grid" },
       units.length ? rateTable(ctx, ctx.t("ratesCaption"), units, "unitCol", data.scope) : null,

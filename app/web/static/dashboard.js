@@ -7,11 +7,13 @@ import { Board } from "./dashboard-board.js";
 import { clear, el } from "./dashboard-dom.js";
 import { desired, perception, readiness } from "./dashboard-gaps.js";
 import { STRINGS } from "./dashboard-i18n.js";
+import { publicationText, rollupTexts } from "./dashboard-notes.js";
 import { heatmap, profile, rates } from "./dashboard-panels.js";
 import { quality } from "./dashboard-quality.js";
 import { agreement, teamGaps } from "./dashboard-teams.js";
 import { trend } from "./dashboard-trend.js";
 import { sessionEnded, signInLink, signOut, signedInSession } from "./dashboard-session.js";
+import { askedLanguage, putSelectionInUrl, selectionInUrl, wantsKeyForm } from "./dashboard-url.js";
 
 const PANELS = [readiness, heatmap, profile, desired, perception, teamGaps, trend, agreement, quality, rates];
 const SELECTION_STORE = "culturegap.dashboard.selection";
@@ -27,6 +29,7 @@ const els = {
   orgField: $("org-field"), orgSelect: $("org-select"), surveyField: $("survey-field"),
   surveySelect: $("survey-select"), unitField: $("unit-field"), unitSelect: $("unit-select"),
   signOut: $("sign-out"), langSwitch: $("lang-switch"), panels: $("panels"), qualityLink: $("quality-link"),
+  publicationNote: $("publication-note"), rollupNotes: $("rollup-notes"),
 };
 
 const state = {
@@ -44,6 +47,11 @@ const state = {
 // --- text ------------------------------------------------------------------------------------------------------------
 
 function initialLanguage() {
+  const asked = askedLanguage(); // a sign-in came back in this language
+  if (asked && STRINGS[asked]) {
+    localStorage.setItem(LANG_STORE, asked);
+    return asked;
+  }
   const stored = localStorage.getItem(LANG_STORE);
   if (stored && STRINGS[stored]) return stored;
   for (const tag of navigator.languages || [navigator.language || "en"]) {
@@ -137,8 +145,9 @@ function remembered() {
 }
 
 function remember() {
-  sessionStorage.setItem(SELECTION_STORE, JSON.stringify({
-    org: state.org && state.org.id, survey: state.survey && state.survey.id, unit: state.scopeId }));
+  const selection = { org: state.org && state.org.id, survey: state.survey && state.survey.id, unit: state.scopeId };
+  sessionStorage.setItem(SELECTION_STORE, JSON.stringify(selection));
+  putSelectionInUrl(state.organisations.length ? selection : { ...selection, org: null }); // one organisation: no id
 }
 
 async function start() {
@@ -237,9 +246,17 @@ function scopeName() {
   return unit ? unit.name : t("wholeOrganisation");
 }
 
+/** Whether the viewer may see the unit at `path` (`[]`: the organisation), so that a note may name it. */
+function canSee(path) {
+  if (!path.length) return !(state.me.unit_id || state.me.unit_ids);
+  const key = path.join("\u0000");
+  return state.units.some((u) => (u.path || []).join("\u0000") === key);
+}
+
 function panelContext() {
   const layerNames = new Map(state.layers.map((l) => [l.key, l.names[state.lang] || l.names.en || l.key]));
   return {
+    orgName: state.org.name, canSee, hasChildren: (id) => state.units.some((u) => u.parent_id === id),
     lang: state.lang, t, k: state.survey.min_group_size, scale: state.scale, scopeId: state.scopeId,
     survey: state.survey, layers: state.layers, surveys: state.surveys, questionnaires: state.questionnaires,
     choice: (key) => board.choices.get(key),
@@ -254,10 +271,22 @@ function panelContext() {
 function updateHeader() {
   els.orgName.textContent = state.org.name;
   els.title.textContent = `${state.survey.title} · ${scopeName()}`;
+  const publication = publicationText(t, state.lang, state.survey);
+  els.publicationNote.hidden = !publication;
+  els.publicationNote.textContent = publication || "";
   translateStatic();
 }
 
+/** Under the title: whose answers the scope's figures include (the roll-up, from the profile report's group). */
+function updateRollup(group) {
+  const texts = group ? rollupTexts(panelContext(), group) : [];
+  clear(els.rollupNotes);
+  for (const text of texts) els.rollupNotes.append(el("li", { text }));
+  els.rollupNotes.hidden = !texts.length;
+}
+
 function updateMeta(profileResult) {
+  updateRollup(profileResult && profileResult.group);
   const status = t(`status.${state.survey.status}`);
   const n = profileResult && profileResult.group ? profileResult.group.n : null;
   els.meta.textContent = n === null || n === undefined
@@ -314,7 +343,8 @@ els.signOut.addEventListener("click", () => {
   if (state.session) return signOut(state.session);
   forgetKey();
   sessionStorage.removeItem(SELECTION_STORE);
-  Object.assign(state, { key: "", me: null, org: null, survey: null });
+  putSelectionInUrl({});
+  Object.assign(state, { key: "", me: null, org: null, survey: null, organisations: [] });
   board.cancel();
   showSignIn(null);
   translateStatic();
@@ -368,11 +398,14 @@ new ResizeObserver(() => {
 
 // --- start ------------------------------------------------------------------------------------------------------------
 
+// A selection in the address wins over the tab's remembered one, and outlives a trip through the sign-in page.
+if (Object.keys(selectionInUrl()).length) sessionStorage.setItem(SELECTION_STORE, JSON.stringify(selectionInUrl()));
 translateStatic();
 state.key = storedKey();
 if (state.key) start();
 else signedInSession().then((session) => { // a person signed in at /signin: their session's cookie
   state.session = session;
   if (session) start();
-  else showSignIn(null);
+  else if (wantsKeyForm()) showSignIn(null); // "sign in with an API key" (`/dashboard?key`)
+  else location.replace("/signin"); // signed out: people sign in there
 });
