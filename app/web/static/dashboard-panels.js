@@ -102,6 +102,7 @@ export const profile = {
     const of = (dimension) => warningsOf(quality, ctx.scopeId, null, dimension);
     const rows = data.dimensions.map((d) => ({
       label: d.name, value: d.mean, low: d.ci && d.ci.low, high: d.ci && d.ci.high, warn: severityOf(of(d.key)),
+      suppressed: isHidden(d.reason), suppressedText: ctx.t(hiddenKey("suppressedLong", d.reason), { k: ctx.k }),
       ref: showRef ? refs.get(d.key) : null,
       text: present(d.mean) && d.n !== null ? `${fmt(ctx.lang, d.mean)}  (${ctx.t("nIs", { n: d.n })})`
         : ctx.t("noFigure"),
