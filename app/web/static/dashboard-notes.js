@@ -4,7 +4,7 @@
    - roll-up: a unit whose own respondents are too few counts them with an ancestor's own group (`own_counted_at`),
      and a unit's own group may hold those of units below it (`counts_own_of`). A unit is named only when the
      viewer may see it (`ctx.canSee(path)`); otherwise the note says "a larger unit above it". */
-import { el } from "./dashboard-dom.js";
+import { clear, el } from "./dashboard-dom.js";
 
 const dates = new Map();
 
@@ -67,4 +67,26 @@ export function rollupLine(ctx, group) {
     text = ctx.t("rollup.includesShort", { list: listOf(ctx, group.counts_own_of) });
   }
   return text ? el("span", { class: "unit-rollup", text }) : null;
+}
+
+/** Whether a viewer (`/me`) who sees `units` may see the unit at a path (`[]`: the organisation). */
+export function viewerSees(me, units) {
+  const paths = new Set(units.map((u) => (u.path || []).join("\u0000")));
+  return (path) => (path.length ? paths.has(path.join("\u0000")) : !(me.unit_id || me.unit_ids));
+}
+
+/** Under the survey's title: when its figures were published. */
+export function drawPublication(t, lang, survey) {
+  const node = document.getElementById("publication-note");
+  const text = publicationText(t, lang, survey);
+  node.hidden = !text;
+  node.textContent = text || "";
+}
+
+/** ... and whose answers the scope's figures include (none while its report is loading). */
+export function drawRollup(ctx, group) {
+  const list = clear(document.getElementById("rollup-notes"));
+  const texts = rollupTexts(ctx, group);
+  for (const text of texts) list.append(el("li", { text }));
+  list.hidden = !texts.length;
 }

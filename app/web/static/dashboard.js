@@ -7,7 +7,7 @@ import { Board } from "./dashboard-board.js";
 import { clear, el } from "./dashboard-dom.js";
 import { desired, perception, readiness } from "./dashboard-gaps.js";
 import { STRINGS } from "./dashboard-i18n.js";
-import { publicationText, rollupTexts } from "./dashboard-notes.js";
+import { drawPublication, drawRollup, viewerSees } from "./dashboard-notes.js";
 import { heatmap, profile, rates } from "./dashboard-panels.js";
 import { quality } from "./dashboard-quality.js";
 import { agreement, teamGaps } from "./dashboard-teams.js";
@@ -29,7 +29,6 @@ const els = {
   orgField: $("org-field"), orgSelect: $("org-select"), surveyField: $("survey-field"),
   surveySelect: $("survey-select"), unitField: $("unit-field"), unitSelect: $("unit-select"),
   signOut: $("sign-out"), langSwitch: $("lang-switch"), panels: $("panels"), qualityLink: $("quality-link"),
-  publicationNote: $("publication-note"), rollupNotes: $("rollup-notes"),
 };
 
 const state = {
@@ -246,17 +245,10 @@ function scopeName() {
   return unit ? unit.name : t("wholeOrganisation");
 }
 
-/** Whether the viewer may see the unit at `path` (`[]`: the organisation), so that a note may name it. */
-function canSee(path) {
-  if (!path.length) return !(state.me.unit_id || state.me.unit_ids);
-  const key = path.join("\u0000");
-  return state.units.some((u) => (u.path || []).join("\u0000") === key);
-}
-
 function panelContext() {
   const layerNames = new Map(state.layers.map((l) => [l.key, l.names[state.lang] || l.names.en || l.key]));
   return {
-    orgName: state.org.name, canSee, hasChildren: (id) => state.units.some((u) => u.parent_id === id),
+    orgName: state.org.name, canSee: viewerSees(state.me, state.units), hasChildren: (id) => state.units.some((u) => u.parent_id === id),
     lang: state.lang, t, k: state.survey.min_group_size, scale: state.scale, scopeId: state.scopeId,
     survey: state.survey, layers: state.layers, surveys: state.surveys, questionnaires: state.questionnaires,
     choice: (key) => board.choices.get(key),
@@ -271,22 +263,14 @@ function panelContext() {
 function updateHeader() {
   els.orgName.textContent = state.org.name;
   els.title.textContent = `${state.survey.title} · ${scopeName()}`;
-  const publication = publicationText(t, state.lang, state.survey);
-  els.publicationNote.hidden = !publication;
-  els.publicationNote.textContent = publication || "";
+  drawPublication(t, state.lang, state.survey);
   translateStatic();
 }
 
-/** Under the title: whose answers the scope's figures include (the roll-up, from the profile report's group). */
-function updateRollup(group) {
-  const texts = group ? rollupTexts(panelContext(), group) : [];
-  clear(els.rollupNotes);
-  for (const text of texts) els.rollupNotes.append(el("li", { text }));
-  els.rollupNotes.hidden = !texts.length;
-}
+
 
 function updateMeta(profileResult) {
-  updateRollup(profileResult && profileResult.group);
+  drawRollup(panelContext(), profileResult && profileResult.group); // from the profile report's group
   const status = t(`status.${state.survey.status}`);
   const n = profileResult && profileResult.group ? profileResult.group.n : null;
   els.meta.textContent = n === null || n === undefined
