@@ -155,8 +155,7 @@ def test_an_open_wave_shows_no_figures_until_published_and_then_holds_them(org: 
 def test_whose_answers_a_units_figures_include(demo: Demo, open_tab: Any, artifacts: Path) -> None:
     sid = demo.survey(WAVE)["id"]
     units = _units(demo)
-    rates = demo.report(sid, "response-rates", level="children")
-    ruimte = next(r["group"] for r in rates["units"] if r["group"]["unit_name"] == "Directie Ruimte")
+    ruimte = demo.report(sid, "profile", unit_id=units["Directie Ruimte"]["id"])["group"]
     below = [path[-1] for path in ruimte["counts_own_of"]]
     assert "Team Water" in below and "Klimaatadaptatie" in below
     tab = open_tab("en-GB", LAPTOP)
@@ -170,6 +169,7 @@ def test_whose_answers_a_units_figures_include(demo: Demo, open_tab: Any, artifa
         f"directly to {listed}: too few to show apart."])
     water = page.locator("#panel-heatmap tbody tr").filter(has_text="Team Water")
     expect(water.locator(".unit-rollup")).to_have_text("counted in Directie Ruimte")
+    expect(page.locator("#panel-rates .unit-rollup")).to_have_count(0)  # the rates roll up by their own counts
     expect(water.locator("td.heat-cell").first.locator(".visually-hidden")).to_have_text(
         hidden_long("below_minimum"))
     page.locator("#unit-select").select_option(units["Klimaatadaptatie"]["id"])

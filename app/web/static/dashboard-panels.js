@@ -15,11 +15,11 @@ function parentPath(group) {
   return (group.unit_path || []).slice(0, -1).join(" › ");
 }
 
-/** A unit's name, the path above it, and whose answers its figures include when that is not only its own. */
-function unitLabel(ctx, group) {
+/** A unit's name, the path above it, and (with `ctx`) whose answers its figures include when not only its own. */
+function unitLabel(group, ctx = null) {
   const parent = parentPath(group);
   return el("span", { class: "unit-label" }, el("span", { class: "unit-name", text: group.unit_name }),
-    parent ? el("span", { class: "unit-parent", text: parent }) : null, rollupLine(ctx, group));
+    parent ? el("span", { class: "unit-parent", text: parent }) : null, ctx ? rollupLine(ctx, group) : null);
 }
 
 // --- heatmap -------------------------------------------------------------------------------------------------------
@@ -67,7 +67,7 @@ export const heatmap = {
       : ctx.t("nIs", { n: group.n }));
     const of = (row, dimension) => warningsOf(quality, row.group.unit_id, null, dimension);
     const rows = data.rows.map((row) => el("tr", {},
-      el("th", { scope: "row", class: "heat-row" }, unitLabel(ctx, row.group), rowN(row.group),
+      el("th", { scope: "row", class: "heat-row" }, unitLabel(row.group, ctx), rowN(row.group),
         warnMark(ctx, of(row, null))),
       row.cells.map((cell) => heatCell(ctx, cell, of(row, cell.dimension))),
       el("td", { class: "num heat-n" },
@@ -157,8 +157,8 @@ function rateTable(ctx, caption, rows, label, total) {
 export const rates = {
   id: "rates",
   requests: (ctx) => ({ rates: ctx.report("response-rates", { level: "children" }) }),
-  render(body, { rates: data }, ctx) {
-    const units = data.units.map((r) => ({ ...r, name: unitLabel(ctx, r.group) }));
+  render(body, { rates: data }, ctx) { // no roll-up lines: the rates roll up by live counts, the figures may differ
+    const units = data.units.map((r) => ({ ...r, name: unitLabel(r.group) }));
     const layers = data.layers.map((r) => ({ ...r, name: ctx.layerName(r.group.layer_key) }));
     add(body, el("div", { class: "rate-grid" },
       units.length ? rateTable(ctx, ctx.t("ratesCaption"), units, "unitCol", data.scope) : null,
