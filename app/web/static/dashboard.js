@@ -1,4 +1,5 @@
-/* The leader's dashboard: sign in with an API key, pick a survey wave and a unit, read the reports.
+/* The leader's dashboard: a person signed in at /signin (anyone else is sent there) or an API key entered at
+   /dashboard?key picks a survey wave and a unit (kept in the address) and reads the reports.
    Runs under a strict Content-Security-Policy: ES modules from this origin only, no inline script or handlers, no
    eval, no HTML parsed from strings. The key is kept in sessionStorage and only ever sent in the Authorization
    header; it is never put in a URL, never logged. */
