@@ -10,9 +10,11 @@ a content hash (`/static/respond.js?v=<hash>`), and the relative imports between
 treatment when the files are read, so every link the browser follows is versioned and may be cached for a year.
 Anything requested without the current version is revalidated with its ETag.
 
-The dashboard (`/dashboard`) opens for a person signed in at `/signin` (their session is an HttpOnly cookie), or asks
-for an API key on the page, keeps it in the tab's sessionStorage and sends it only in the `Authorization` header of
-its calls to the report API; the key is never part of a URL.
+The dashboard (`/dashboard`) opens for a person signed in at `/signin` (their session is an HttpOnly cookie) and
+sends anyone else there; at `/dashboard?key` it asks for an API key on the page instead, keeps it in the tab's
+sessionStorage and sends it only in the `Authorization` header of its calls to the report API; the key is never part
+of a URL (the selection is: `?survey=<id>&unit=<id>`). Whether a tab holds a key only its script knows, so the
+page, not this route, decides where a signed-out visit goes.
 """
 
 import hashlib
@@ -143,7 +145,8 @@ def respond_page(request: Request) -> Response:
 
 @router.api_route("/dashboard", methods=["GET", "HEAD"], name="dashboard_page")
 def dashboard_page(request: Request) -> Response:
-    """The leader's dashboard. The API key is entered on the page, never sent to this route."""
+    """The leader's dashboard; a signed-out visit is sent on to `/signin` by the page. An API key is entered on the
+    page (`?key`), never sent to this route."""
     return _serve(request, _page("dashboard.html"), CACHE_REVALIDATE)
 
 

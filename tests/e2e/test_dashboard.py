@@ -62,7 +62,7 @@ def test_every_panel_shows_the_figures_of_the_api_on_a_laptop(demo: Demo, open_t
     tab = open_tab("en-GB", LAPTOP)
     page = tab.page
     traffic = watch(page)
-    page.goto("/dashboard")
+    page.goto("/dashboard?key")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     expect(page.locator("#key-input")).to_be_focused()
     sign_in(page, demo.admin_key)
@@ -166,7 +166,7 @@ def test_a_phone_in_dutch_and_english(demo: Demo, open_tab: Any, artifacts: Path
     tab = open_tab("nl-NL", PHONE)
     page = tab.page
     traffic = watch(page)
-    page.goto("/dashboard")
+    page.goto("/dashboard?key")
     expect(page.locator("#signin-title")).to_have_text("Inloggen met uw API-sleutel")
     sign_in(page, demo.admin_key)
     expect(page.locator("html")).to_have_attribute("lang", "nl")
@@ -199,7 +199,7 @@ def test_a_unit_scoped_analyst_sees_only_its_subtree_by_keyboard(demo: Demo, ope
     tab = open_tab("en-GB", LAPTOP)
     page = tab.page
     traffic = watch(page)
-    page.goto("/dashboard")
+    page.goto("/dashboard?key")
     expect(page.locator("#key-input")).to_be_focused()
     page.keyboard.type(demo.analyst_key)
     page.keyboard.press("Enter")
@@ -246,7 +246,7 @@ def test_every_failure_says_what_happened(demo: Demo, open_tab: Any) -> None:
     tab = open_tab("en-GB", LAPTOP)
     page = tab.page
     traffic = watch(page)
-    page.goto("/dashboard")
+    page.goto("/dashboard?key")
     page.locator("#sign-in").click()
     expect(page.locator("#signin-error-title")).to_have_text("Enter your API key.")
 
@@ -311,7 +311,7 @@ def test_a_key_revoked_while_reading_asks_for_a_new_one(demo: Demo, open_tab: An
     tab = open_tab("en-GB", LAPTOP)
     page = tab.page
     traffic = watch(page)
-    page.goto("/dashboard")
+    page.goto("/dashboard?key")
     sign_in(page, created["key"])
     with demo.api() as http:
         assert http.delete(f"{demo.prefix}/keys/{created['id']}").status_code == 204
@@ -326,7 +326,7 @@ def test_a_platform_admin_picks_the_organisation(demo: Demo, org: OrgContext, pl
     tab = open_tab("en-GB", LAPTOP)
     page = tab.page
     traffic = watch(page)
-    page.goto("/dashboard")
+    page.goto("/dashboard?key")
     page.locator("#key-input").fill(platform_key)
     page.locator("#sign-in").click()
     expect(page.locator("#org-field")).to_be_visible()
@@ -346,7 +346,7 @@ def test_a_platform_admin_picks_the_organisation(demo: Demo, org: OrgContext, pl
 
 def test_every_language_has_every_interface_string(open_tab: Any) -> None:
     page = open_tab("en-GB", LAPTOP).page
-    page.goto("/dashboard")
+    page.goto("/dashboard?key")
     keys = page.evaluate("""async () => {
       const { STRINGS } = await import("/static/dashboard-i18n.js");
       return Object.fromEntries(Object.entries(STRINGS).map(([lang, strings]) => [lang, Object.keys(strings)]));

@@ -177,7 +177,7 @@ def test_the_panels_show_the_figures_of_the_api_in_english_and_dutch(demo: Demo,
     sid, earlier = demo.survey(WAVE)["id"], demo.survey(EARLIER)["id"]
     tab = open_tab("en-GB", LAPTOP)
     page = tab.page
-    page.goto("/dashboard")
+    page.goto("/dashboard?key")
     sign_in(page, demo.admin_key)
     open_tables(page)
     for lang in ("en", "nl"):
@@ -209,7 +209,7 @@ def test_the_panel_controls_work_by_keyboard_and_keep_the_focus(demo: Demo, open
                       body='{"type":"urn:culturegap:problem:unavailable","title":"Service unavailable","status":503}')
 
     page.route("**/reports/agreement*", once_busy)
-    page.goto("/dashboard")
+    page.goto("/dashboard?key")
     sign_in(page, demo.admin_key)
     assert len(busy) == 1
     expect(page.locator("#panel-agreement .agree-card").first).to_be_visible()
@@ -273,7 +273,7 @@ def test_the_panels_on_a_phone(demo: Demo, open_tab: Any, artifacts: Path, lang:
     sid = demo.survey(WAVE)["id"]
     tab = open_tab("nl-NL" if lang == "nl" else "en-GB", PHONE)
     page = tab.page
-    page.goto("/dashboard")
+    page.goto("/dashboard?key")
     sign_in(page, demo.admin_key)
     expect(page.locator("html")).to_have_attribute("lang", lang)
     team = next(c for c in demo.report(sid, "team-gaps", level="teams", lang=lang)["teams"] if not c["suppressed"])
@@ -296,7 +296,7 @@ def test_a_unit_too_small_to_show_shows_no_figures_in_the_new_panels(demo: Demo,
                  and all(w["suppressed"] and w["n"] is None for w in trends[r["group"]["unit_id"]]["waves"]))
     trend = trends[small["unit_id"]]
     page = open_tab("en-GB", LAPTOP).page
-    page.goto("/dashboard")
+    page.goto("/dashboard?key")
     sign_in(page, demo.admin_key)
     page.locator("#unit-select").select_option(small["unit_id"])
     loaded(page)
@@ -341,7 +341,7 @@ def test_imported_responses_and_warnings_beside_the_figures(org: OrgContext, htt
 
     agreement = org.admin.get(f"{reports}/agreement", params={"level": "teams"}).json()
     page = open_tab("en-GB", LAPTOP).page
-    page.goto("/dashboard")
+    page.goto("/dashboard?key")
     sign_in(page, org.key())
     # response rates: stored responses against invitations, and no rate where imports would inflate it
     units = {r["group"]["unit_name"]: r for r in rates["units"]}

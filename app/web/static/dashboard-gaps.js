@@ -104,7 +104,7 @@ export const readiness = {
       }
       return summaryItem({ rank: d.rank, name: d.name, figure: fmt(ctx.lang, d.mean),
         detail: present(d.mean) ? ctx.t("readinessMean", { ci: fmtCi(ctx.lang, d.ci), n: d.n })
-          : ctx.t(hiddenKey("suppressedLong", d.reason), { k: ctx.k }),
+          : isHidden(d.reason) ? ctx.t(hiddenKey("suppressedLong", d.reason), { k: ctx.k }) : ctx.t("noFigure"),
         text: gap ? "" : reading(ctx, d.reading) });
     });
     const key = byGap ? legend([{ mark: "current", text: ctx.t("current") }, { mark: "desired", text: ctx.t("desired") },

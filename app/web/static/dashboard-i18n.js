@@ -1,6 +1,9 @@
 /* Interface strings of the leader's dashboard, per language. Dimension, unit and layer names come from the API.
-   Placeholders: {name}. Every language must have the same keys (checked by the browser tests). */
-export const STRINGS = Object.freeze({
+   Placeholders: {name}. Every language must have the same keys (checked by the browser tests). The notes on
+   publication and roll-up live in dashboard-i18n-notes.js and are merged in here. */
+import { NOTE_STRINGS } from "./dashboard-i18n-notes.js";
+
+const BASE = {
   en: {
     appName: "Culture gap dashboard",
     appShort: "Culture gap",
@@ -95,7 +98,7 @@ export const STRINGS = Object.freeze({
     heatmapEmpty: "No teams in this unit.",
     legendLow: "lower",
     legendHigh: "higher",
-    legendSuppressed: "fewer than {k} respondents",
+    legendSuppressed: "not shown: fewer than {k} respondents, or to protect a smaller group",
     profileTitle: "Culture profile",
     profileLead: "Mean score per dimension with its 95% confidence interval, on the {min}–{max} scale.",
     profileCaption: "Culture profile: mean score per dimension",
@@ -305,7 +308,7 @@ export const STRINGS = Object.freeze({
     heatmapEmpty: "Geen teams in dit onderdeel.",
     legendLow: "lager",
     legendHigh: "hoger",
-    legendSuppressed: "te weinig respondenten (minder dan {k})",
+    legendSuppressed: "niet getoond: minder dan {k} respondenten, of ter bescherming van een kleinere groep",
     profileTitle: "Cultuurprofiel",
     profileLead: "Gemiddelde score per dimensie met het 95%-betrouwbaarheidsinterval, op de schaal {min}–{max}.",
     profileCaption: "Cultuurprofiel: gemiddelde score per dimensie",
@@ -421,4 +424,7 @@ export const STRINGS = Object.freeze({
     "error.unexpected.title": "Er ging iets mis",
     "error.unexpected.text": "De dienst gaf een onverwacht antwoord. Probeer het zo opnieuw.",
   },
-});
+};
+
+export const STRINGS = Object.freeze(Object.fromEntries(Object.entries(BASE).map(
+  ([lang, strings]) => [lang, Object.freeze({ ...strings, ...NOTE_STRINGS[lang] })])));

@@ -7,6 +7,7 @@ import { figure, intervalChart, legend, table } from "./dashboard-charts.js";
 import {
   add, diverging, el, fmt, fmtCi, fmtPct, hidden, hiddenKey, inkOn, isHidden, note, present, scopeNote, suppressedCell,
 } from "./dashboard-dom.js";
+import { rollupLine } from "./dashboard-notes.js";
 import { qualityRequest, severityOf, warningsOf, warnMark, warnNotes } from "./dashboard-quality.js";
 
 /** The path of a unit above it ("Directie Ruimte › Wonen"), or "". */
@@ -14,10 +15,11 @@ function parentPath(group) {
   return (group.unit_path || []).slice(0, -1).join(" › ");
 }
 
-function unitLabel(group) {
+/** A unit's name, the path above it, and (with `ctx`) whose answers its figures include when not only its own. */
+function unitLabel(group, ctx = null) {
   const parent = parentPath(group);
   return el("span", { class: "unit-label" }, el("span", { class: "unit-name", text: group.unit_name }),
-    parent ? el("span", { class: "unit-parent", text: parent }) : null);
+    parent ? el("span", { class: "unit-parent", text: parent }) : null, ctx ? rollupLine(ctx, group) : null);
 }
 
 // --- heatmap -------------------------------------------------------------------------------------------------------
@@ -65,7 +67,7 @@ export const heatmap = {
       : ctx.t("nIs", { n: group.n }));
     const of = (row, dimension) => warningsOf(quality, row.group.unit_id, null, dimension);
     const rows = data.rows.map((row) => el("tr", {},
-      el("th", { scope: "row", class: "heat-row" }, unitLabel(row.group), rowN(row.group),
+      el("th", { scope: "row", class: "heat-row" }, unitLabel(row.group, ctx), rowN(row.group),
         warnMark(ctx, of(row, null))),
       row.cells.map((cell) => heatCell(ctx, cell, of(row, cell.dimension))),
       el("td", { class: "num heat-n" },
@@ -100,6 +102,7 @@ export const profile = {
     const of = (dimension) => warningsOf(quality, ctx.scopeId, null, dimension);
     const rows = data.dimensions.map((d) => ({
       label: d.name, value: d.mean, low: d.ci && d.ci.low, high: d.ci && d.ci.high, warn: severityOf(of(d.key)),
+      suppressed: isHidden(d.reason), suppressedText: ctx.t(hiddenKey("suppressedLong", d.reason), { k: ctx.k }),
       ref: showRef ? refs.get(d.key) : null,
       text: present(d.mean) && d.n !== null ? `${fmt(ctx.lang, d.mean)}  (${ctx.t("nIs", { n: d.n })})`
         : ctx.t("noFigure"),
@@ -154,7 +157,7 @@ function rateTable(ctx, caption, rows, label, total) {
 export const rates = {
   id: "rates",
   requests: (ctx) => ({ rates: ctx.report("response-rates", { level: "children" }) }),
-  render(body, { rates: data }, ctx) {
+  render(body, { rates: data }, ctx) { // no roll-up lines: the rates roll up by live counts, the figures may differ
     const units = data.units.map((r) => ({ ...r, name: unitLabel(r.group) }));
     const layers = data.layers.map((r) => ({ ...r, name: ctx.layerName(r.group.layer_key) }));
     add(body, el("div", { class: "rate-grid" },

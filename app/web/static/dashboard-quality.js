@@ -103,8 +103,8 @@ function groupBlock(ctx, items, where) {
       el("p", { class: "quality-evidence", text: figureText(ctx, w.evidence) })))));
 }
 
-function dontKnowTable(ctx, rows) {
-  const cells = rows.map((r) => [r.item, r.suppressed ? { span: 3, content: suppressedCell(ctx) }
+function dontKnowTable(ctx, rows, reason) {
+  const cells = rows.map((r) => [r.item, r.suppressed ? { span: 3, content: suppressedCell(ctx, reason) }
     : String(r.dont_know), ...(r.suppressed ? [] : [fmtPct(ctx.lang, r.share), String(r.n)])]);
   return el("details", { class: "table-toggle" }, el("summary", { text: ctx.t("dontKnowShow") }),
     table({ caption: ctx.t("dontKnowCaption"), head: [ctx.t("item"), ctx.t("dontKnow"), ctx.t("share"), ctx.t("n")],
@@ -129,7 +129,7 @@ export const quality = {
         : note(ctx.t("qualityNone")),
       warnings.length ? el("ul", { class: "quality-list" },
         byGroup(warnings).map((items) => groupBlock(ctx, items, shownIn(items[0], ctx, shown)))) : null,
-      data.dont_know.length ? dontKnowTable(ctx, data.dont_know) : null,
+      data.dont_know.length ? dontKnowTable(ctx, data.dont_know, data.group.reason) : null,
       el("p", { class: "panel-foot", text: ctx.t("qualityFoot") }));
   },
 };

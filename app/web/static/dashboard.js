@@ -1,4 +1,5 @@
-/* The leader's dashboard: sign in with an API key, pick a survey wave and a unit, read the reports.
+/* The leader's dashboard: a person signed in at /signin (anyone else is sent there) or an API key entered at
+   /dashboard?key picks a survey wave and a unit (kept in the address) and reads the reports.
    Runs under a strict Content-Security-Policy: ES modules from this origin only, no inline script or handlers, no
    eval, no HTML parsed from strings. The key is kept in sessionStorage and only ever sent in the Authorization
    header; it is never put in a URL, never logged. */
@@ -7,11 +8,13 @@ import { Board } from "./dashboard-board.js";
 import { clear, el } from "./dashboard-dom.js";
 import { desired, perception, readiness } from "./dashboard-gaps.js";
 import { STRINGS } from "./dashboard-i18n.js";
+import { drawPublication, drawRollup, viewerSees } from "./dashboard-notes.js";
 import { heatmap, profile, rates } from "./dashboard-panels.js";
 import { quality } from "./dashboard-quality.js";
 import { agreement, teamGaps } from "./dashboard-teams.js";
 import { trend } from "./dashboard-trend.js";
 import { sessionEnded, signInLink, signOut, signedInSession } from "./dashboard-session.js";
+import { askedLanguage, putSelectionInUrl, selectionInUrl, wantsKeyForm } from "./dashboard-url.js";
 
 const PANELS = [readiness, heatmap, profile, desired, perception, teamGaps, trend, agreement, quality, rates];
 const SELECTION_STORE = "culturegap.dashboard.selection";
@@ -44,6 +47,11 @@ const state = {
 // --- text ------------------------------------------------------------------------------------------------------------
 
 function initialLanguage() {
+  const asked = askedLanguage(); // a sign-in came back in this language
+  if (asked && STRINGS[asked]) {
+    localStorage.setItem(LANG_STORE, asked);
+    return asked;
+  }
   const stored = localStorage.getItem(LANG_STORE);
   if (stored && STRINGS[stored]) return stored;
   for (const tag of navigator.languages || [navigator.language || "en"]) {
@@ -137,8 +145,9 @@ function remembered() {
 }
 
 function remember() {
-  sessionStorage.setItem(SELECTION_STORE, JSON.stringify({
-    org: state.org && state.org.id, survey: state.survey && state.survey.id, unit: state.scopeId }));
+  const selection = { org: state.org && state.org.id, survey: state.survey && state.survey.id, unit: state.scopeId };
+  sessionStorage.setItem(SELECTION_STORE, JSON.stringify(selection));
+  putSelectionInUrl(state.organisations.length ? selection : { ...selection, org: null }); // one organisation: no id
 }
 
 async function start() {
@@ -240,6 +249,7 @@ function scopeName() {
 function panelContext() {
   const layerNames = new Map(state.layers.map((l) => [l.key, l.names[state.lang] || l.names.en || l.key]));
   return {
+    orgName: state.org.name, canSee: viewerSees(state.me, state.units), hasChildren: (id) => state.units.some((u) => u.parent_id === id),
     lang: state.lang, t, k: state.survey.min_group_size, scale: state.scale, scopeId: state.scopeId,
     survey: state.survey, layers: state.layers, surveys: state.surveys, questionnaires: state.questionnaires,
     choice: (key) => board.choices.get(key),
@@ -254,10 +264,14 @@ function panelContext() {
 function updateHeader() {
   els.orgName.textContent = state.org.name;
   els.title.textContent = `${state.survey.title} · ${scopeName()}`;
+  drawPublication(t, state.lang, state.survey);
   translateStatic();
 }
 
+
+
 function updateMeta(profileResult) {
+  drawRollup(panelContext(), profileResult && profileResult.group); // from the profile report's group
   const status = t(`status.${state.survey.status}`);
   const n = profileResult && profileResult.group ? profileResult.group.n : null;
   els.meta.textContent = n === null || n === undefined
@@ -314,7 +328,8 @@ els.signOut.addEventListener("click", () => {
   if (state.session) return signOut(state.session);
   forgetKey();
   sessionStorage.removeItem(SELECTION_STORE);
-  Object.assign(state, { key: "", me: null, org: null, survey: null });
+  putSelectionInUrl({});
+  Object.assign(state, { key: "", me: null, org: null, survey: null, organisations: [] });
   board.cancel();
   showSignIn(null);
   translateStatic();
@@ -368,11 +383,14 @@ new ResizeObserver(() => {
 
 // --- start ------------------------------------------------------------------------------------------------------------
 
+// A selection in the address wins over the tab's remembered one, and outlives a trip through the sign-in page.
+if (Object.keys(selectionInUrl()).length) sessionStorage.setItem(SELECTION_STORE, JSON.stringify(selectionInUrl()));
 translateStatic();
 state.key = storedKey();
 if (state.key) start();
 else signedInSession().then((session) => { // a person signed in at /signin: their session's cookie
   state.session = session;
   if (session) start();
-  else showSignIn(null);
+  else if (wantsKeyForm()) showSignIn(null); // "sign in with an API key" (`/dashboard?key`)
+  else location.replace("/signin"); // signed out: people sign in there
 });
