@@ -33,6 +33,7 @@ from email.utils import format_datetime
 from sqlalchemy import ColumnElement, and_, delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from app import sealing
 from app.config import Settings, get_settings
 from app.db import get_sessionmaker, utcnow
 from app.mail.messages import Text
@@ -44,14 +45,21 @@ BATCH = 100
 BACKOFF = (timedelta(minutes=5), timedelta(minutes=20), timedelta(minutes=80), timedelta(minutes=320))
 MAX_ATTEMPTS = len(BACKOFF) + 1
 CLAIM_LAPSES = timedelta(minutes=5)  # an attempt not finished by then died with its sender (far above SMTP_TIMEOUT)
+_PURPOSE = b"culturegap outbox body v1"
+_NEEDED_FOR = "Mailing invitations"
 _ADDRESS = re.compile(r"[^\s<>\"',;:]+@[^\s<>\"',;:]+")
 
 
 def enqueue(session: Session, recipient: str, text: Text, *, expires_at: datetime,
             organisation_id: uuid.UUID | None, survey_id: uuid.UUID | None = None) -> uuid.UUID:
-    """A mail to send; a survey's mail waits while the survey does not accept responses, and goes at its close."""
-    mail = OutgoingMail(organisation_id=organisation_id, survey_id=survey_id, recipient=recipient,
-                        subject=text.subject, body=text.body, attempts=0, expires_at=expires_at)
+    """A mail to send. A survey's mail waits while the survey does not accept responses, goes at its close, and its
+    body, whose link answers the survey, is stored sealed (a sign-in link's mail lives for minutes)."""
+    mail_id = uuid.uuid4()
+    sealed = (sealing.seal(_PURPOSE, mail_id.bytes, text.body, needed_for=_NEEDED_FOR)
+              if survey_id is not None else None)
+    mail = OutgoingMail(id=mail_id, organisation_id=organisation_id, survey_id=survey_id, recipient=recipient,
+                        subject=text.subject, body=None if sealed else text.body, sealed_body=sealed, attempts=0,
+                        expires_at=expires_at)
     session.add(mail)
     session.flush()
     return mail.id
@@ -100,7 +108,7 @@ def _give_up_stale(session: Session, now: datetime) -> None:
     for condition, error in ((OutgoingMail.expires_at <= now, "expired before it could be sent"),
                              (OutgoingMail.attempts >= MAX_ATTEMPTS, "the sender stopped during the last attempt")):
         session.execute(update(OutgoingMail).where(_unfinished(now), condition)
-                        .values(failed_at=now, body=None, last_error=error))
+                        .values(failed_at=now, body=None, sealed_body=None, last_error=error))
 
 
 def _claim(ids: list[uuid.UUID] | None, limit: int = BATCH) -> list[Claimed]:
@@ -116,10 +124,17 @@ def _claim(ids: list[uuid.UUID] | None, limit: int = BATCH) -> list[Claimed]:
             .with_for_update(skip_locked=True))
         if ids is not None:
             query = query.where(OutgoingMail.id.in_(ids))
-        mails = list(session.scalars(query))
-        for mail in mails:
+        claimed = []
+        for mail in session.scalars(query):
             mail.attempts, mail.claimed_at, mail.next_attempt_at = mail.attempts + 1, now, None
-        return [Claimed(m.id, m.recipient, m.subject, m.body or "", m.attempts, now) for m in mails]
+            body = mail.body if mail.sealed_body is None else sealing.unseal(
+                _PURPOSE, mail.id.bytes, mail.sealed_body, needed_for=_NEEDED_FOR)
+            if body is None:  # SECRET_KEY changed since: nobody can send it any more
+                mail.failed_at, mail.sealed_body = now, None
+                mail.last_error = "can't be unsealed (SECRET_KEY changed)"
+            else:
+                claimed.append(Claimed(mail.id, mail.recipient, mail.subject, body, mail.attempts, now))
+        return claimed
 
 
 def _acknowledge(mail: Claimed) -> None:
@@ -134,7 +149,7 @@ def _failed(mail: Claimed, error: str, *, permanent: bool) -> bool:
     give_up = permanent or mail.attempts >= MAX_ATTEMPTS
     values: dict[str, object] = {"last_error": _ADDRESS.sub("<address>", error)[:300], "claimed_at": None}
     if give_up:
-        values.update(failed_at=now, body=None)
+        values.update(failed_at=now, body=None, sealed_body=None)
     else:
         values.update(next_attempt_at=now + BACKOFF[mail.attempts - 1])
     with get_sessionmaker().begin() as session:

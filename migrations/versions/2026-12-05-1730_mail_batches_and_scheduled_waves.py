@@ -1,5 +1,6 @@
 """The outbox sends in batches with backoff (`next_attempt_at`), holds a survey's mails until it accepts responses
-and forgets them at its close (`survey_id`); a wave opens itself at `opens_at` and sends the reminders set for it
+and forgets them at its close (`survey_id`), their bodies (with the respondents' links) sealed under SECRET_KEY
+(`sealed_body`); a wave opens itself at `opens_at` and sends the reminders set for it
 (`reminder_days` after its start; `reminders_sent` of them are done, the next is due at `next_reminder_at`).
 
 Revision ID: 3f6c2b9a7d41
@@ -24,6 +25,7 @@ def upgrade() -> None:
     with op.batch_alter_table('outgoing_mail', schema=None) as batch_op:
         batch_op.add_column(sa.Column('survey_id', sa.Uuid(), nullable=True))
         batch_op.add_column(sa.Column('next_attempt_at', app.db.UTCDateTime(timezone=True), nullable=True))
+        batch_op.add_column(sa.Column('sealed_body', sa.LargeBinary(), nullable=True))
         batch_op.create_foreign_key(batch_op.f('fk_outgoing_mail_survey_id_surveys'), 'surveys', ['survey_id'],
                                     ['id'], ondelete='CASCADE')
         batch_op.create_index(batch_op.f('ix_outgoing_mail_survey_id'), ['survey_id'], unique=False)
@@ -43,5 +45,6 @@ def downgrade() -> None:
     with op.batch_alter_table('outgoing_mail', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_outgoing_mail_survey_id'))
         batch_op.drop_constraint(batch_op.f('fk_outgoing_mail_survey_id_surveys'), type_='foreignkey')
+        batch_op.drop_column('sealed_body')
         batch_op.drop_column('next_attempt_at')
         batch_op.drop_column('survey_id')
