@@ -167,3 +167,19 @@ def test_mail_for_a_wave_that_opens_later_waits_for_its_opening(org: OrgContext,
     _earlier(sid, timedelta(hours=2, minutes=1))
     _workers(database_url)
     assert len(mailbox.wait_for(early)) == 1
+
+
+def test_invitees_of_a_draft_that_opens_itself_are_mailed_at_its_opening(org: OrgContext, database_url: str,
+                                                                        mailbox: Mailbox):
+    survey = create_survey(org, opens_at=_iso(datetime.now(UTC) + timedelta(days=2)), languages=["en"])
+    sid = survey["id"]
+    ahead = unique_email("ahead")
+    org.unit("Team Post")
+    mailed = org.admin.post(f"{org.prefix}/surveys/{sid}/invitations/mail",
+                            files=csv_upload(f"email,unit,layer\n{ahead},Team Post,employee\n"))
+    assert mailed.status_code == 201, mailed.text
+    _workers(database_url)
+    assert mailbox.to(ahead) == [] and _get(org, sid)["status"] == "draft"
+    _earlier(sid, timedelta(days=2, minutes=1))
+    _workers(database_url)  # opens it, then sends its mail
+    assert _get(org, sid)["status"] == "open" and len(mailbox.wait_for(ahead)) == 1

@@ -123,16 +123,21 @@ def _parse(line: int, cell: dict[str, str], survey: Survey, resolver: UnitResolv
     return Recipient(line, email, Target(unit_id, layer_id), language)
 
 
-def check_open(survey: Survey, now: datetime, doing: str) -> None:
-    if survey.status is not SurveyStatus.open or (survey.closes_at is not None and now >= survey.closes_at):
-        raise SurveyNotOpenForMail(f"Invitations can be {doing} while the survey is open only.")
+def check_open(survey: Survey, now: datetime, doing: str, *, scheduled: bool = False) -> None:
+    """Open and not past its closing time; with `scheduled`, a draft that will open itself (`opens_at`) will do:
+    its mails wait in the outbox until it accepts responses."""
+    opens_itself = scheduled and survey.status is SurveyStatus.draft and survey.opens_at is not None
+    if (survey.status is not SurveyStatus.open and not opens_itself) or (
+            survey.closes_at is not None and now >= survey.closes_at):
+        raise SurveyNotOpenForMail(f"Invitations can be {doing} while the survey is open only"
+                                   f"{' (or a draft with an opening time)' if scheduled else ''}.")
 
 
 def mail_invitations(session: Session, organisation: Organisation, survey: Survey, recipients: list[Recipient],
                      base_url: str, expires_at: datetime | None) -> Sent:
     """One invitation per recipient, its mail in the outbox and its address kept for reminders."""
     now = utcnow()
-    check_open(survey, now, "mailed")
+    check_open(survey, now, "mailed", scheduled=True)
     issued = issue_with_ids(session, survey, [r.target for r in recipients], expires_at)
     mail_ids = []
     for recipient, (invitation_id, token) in zip(recipients, issued, strict=True):
