@@ -121,11 +121,21 @@ def _round() -> None:
                 audit.record(session, AuditAction.survey_reminders_mailed, survey.id,
                              organisation_id=survey.organisation_id, actor=None, count=sent.count, scheduled=True)
                 log.info("mailed %d scheduled reminder(s) for survey %s", sent.count, survey.id)
-    else:
+    elif _reminders_due():
         log.warning("PUBLIC_BASE_URL is not set: scheduled reminders wait (their links need the server's address)")
     tally = outbox.deliver_due()
     if tally.sent or tally.retrying or tally.failed:
         log.info("mail: %d sent, %d to retry, %d given up", tally.sent, tally.retrying, tally.failed)
+
+
+def _reminders_due() -> bool:
+    from sqlalchemy import select
+
+    from app.db import get_sessionmaker, utcnow
+    from app.surveys.models import Survey
+
+    with get_sessionmaker(read_only=True)() as session:
+        return session.scalar(select(Survey.id).where(Survey.next_reminder_at <= utcnow()).limit(1)) is not None
 
 
 def _ensure_sqlite_folder() -> None:

@@ -27,7 +27,7 @@ class SurveyCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "title": "Cultuurmeting voorjaar 2027", "questionnaire_id": "0b7c5c1e-59a4-5f6e-9d0a-3c2b1a0f9e8d",
         "languages": ["nl", "en"], "ask_desired": True, "min_group_size": 5,
-        "opens_at": "2027-03-01T08:00:00Z", "closes_at": "2027-03-22T17:00:00Z"}]})
+        "opens_at": "2027-03-01T08:00:00Z", "closes_at": "2027-03-22T17:00:00Z", "reminder_days": [3, 7]}]})
 
     title: ShortText
     questionnaire_id: uuid.UUID = Field(description="A built-in questionnaire or one of the organisation's own")
