@@ -74,3 +74,7 @@ bench-layout: $(VENV)/.test  # needs PostgreSQL on 127.0.0.1:5432 (BENCH_DATABAS
 .PHONY: bench-export
 bench-export: $(VENV)/.test  # needs PostgreSQL on 127.0.0.1:5432 (BENCH_DATABASE_URL to change)
 	$(BIN)/python bench/bench_export.py $(ARGS)
+
+.PHONY: bench-mail
+bench-mail: $(VENV)/.test  # 10,000 mailed invitations queued and sent to aiosmtpd; PostgreSQL (BENCH_DATABASE_URL), ARGS=--sqlite
+	$(BIN)/python bench/bench_mail.py $(ARGS)

@@ -77,29 +77,65 @@ def _demo(args: argparse.Namespace) -> None:
 
 
 def _worker(args: argparse.Namespace) -> None:
-    """Now and then: close the surveys whose closing time has passed (which publishes their figures), and send the
-    outbox's due mails -- those a server's after-response send never got to (it stopped first) and those to try
-    again. Any number of workers and servers may run: each survey is closed once, each mail claimed once."""
+    """Now and then: open the drafts whose opening time has come, close the surveys whose closing time has passed
+    (which publishes their figures), mail the reminders that are due, and send the outbox in batches -- the mails a
+    server's after-response send never got to (it stopped first) and those to try again. Any number of workers on
+    any number of hosts may run: each survey is opened, closed and reminded by one of them, each mail claimed by
+    one; a worker that was stopped catches up at its next round."""
     import logging
     import time
+
+    logging.basicConfig(level=get_settings().log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
+    while True:
+        _round()
+        if args.once:
+            return
+        time.sleep(args.interval)
+
+
+def _round() -> None:
+    import logging
 
     from app.audit import service as audit
     from app.audit.actions import AuditAction
     from app.db import get_sessionmaker
+    from app.invitations.mailing import remind_due
     from app.mail import outbox
-    from app.surveys.service import close_due
+    from app.surveys.service import close_due, open_due
 
-    logging.basicConfig(level=get_settings().log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
-    while True:
+    log = logging.getLogger("culturegap.worker")
+    with get_sessionmaker().begin() as session:
+        for survey in open_due(session):
+            audit.record(session, AuditAction.survey_opened, survey.id, organisation_id=survey.organisation_id,
+                         actor=None, scheduled=True)
+            log.info("opened survey %s at its opening time", survey.id)
+    with get_sessionmaker().begin() as session:
+        for survey in close_due(session):
+            audit.record(session, AuditAction.survey_closed, survey.id, organisation_id=survey.organisation_id,
+                         actor=None, scheduled=True)
+            log.info("closed survey %s at its closing time", survey.id)
+    base_url = get_settings().public_base_url
+    if base_url:
         with get_sessionmaker().begin() as session:
-            for survey in close_due(session):
-                audit.record(session, AuditAction.survey_closed, survey.id, organisation_id=survey.organisation_id,
-                             actor=None, scheduled=True)
-                logging.info("closed survey %s at its closing time", survey.id)
-        outbox.deliver([])
-        if args.once:
-            return
-        time.sleep(args.interval)
+            for survey, sent in remind_due(session, base_url):
+                audit.record(session, AuditAction.survey_reminders_mailed, survey.id,
+                             organisation_id=survey.organisation_id, actor=None, count=sent.count, scheduled=True)
+                log.info("mailed %d scheduled reminder(s) for survey %s", sent.count, survey.id)
+    elif _reminders_due():
+        log.warning("PUBLIC_BASE_URL is not set: scheduled reminders wait (their links need the server's address)")
+    tally = outbox.deliver_due()
+    if tally.sent or tally.retrying or tally.failed:
+        log.info("mail: %d sent, %d to retry, %d given up", tally.sent, tally.retrying, tally.failed)
+
+
+def _reminders_due() -> bool:
+    from sqlalchemy import select
+
+    from app.db import get_sessionmaker, utcnow
+    from app.surveys.models import Survey
+
+    with get_sessionmaker(read_only=True)() as session:
+        return session.scalar(select(Survey.id).where(Survey.next_reminder_at <= utcnow()).limit(1)) is not None
 
 
 def _ensure_sqlite_folder() -> None:
@@ -127,8 +163,9 @@ def main(argv: list[str] | None = None) -> None:
     demo.add_argument("--key-file", help="also write the demo's keys to this file (for `make run`)")
     demo.add_argument("--base-url", default="", help="the server's address, to print whole respondent links")
     demo.set_defaults(func=_demo)
-    worker = sub.add_parser("worker", help="every --interval seconds: close surveys whose closing time passed, and "
-                                           "send the mail outbox's due mails (SMTP_* from the environment)")
+    worker = sub.add_parser("worker", help="every --interval seconds: open and close surveys at their times, mail "
+                                           "their scheduled reminders (PUBLIC_BASE_URL), and send the mail outbox "
+                                           "in batches (SMTP_* from the environment)")
     worker.add_argument("--interval", type=float, default=30, help="seconds between rounds (default 30)")
     worker.add_argument("--once", action="store_true", help="one round, then exit")
     worker.set_defaults(func=_worker)

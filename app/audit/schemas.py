@@ -29,7 +29,8 @@ class PlatformAuditQuery(AuditQuery):
 
 class AuditActor(BaseModel):
     kind: str = Field(default="key", description="`key` (an API key), `person` (a signed-in person) or `none` "
-                                                 "(nobody was signed in: a failed sign-in)")
+                                                 "(nobody was signed in: a failed sign-in, or `culturegap worker` "
+                                                 "acting on a survey's schedule)")
     key_id: uuid.UUID | None = Field(description="The key's or the person's id; null when nobody was signed in")
     key_name: str = Field(description="The key's or the person's name when they acted")
 

@@ -26,6 +26,7 @@ from app.orgs.models import Organisation
 from app.people.schemas import normalise_email
 from app.responses.csv_reader import LineErrors, known_columns, open_csv
 from app.responses.unit_refs import UnitResolver
+from app.surveys import service as survey_service
 from app.surveys.models import Survey, SurveyStatus
 from app.units.tree import UnitTree
 
@@ -122,16 +123,21 @@ def _parse(line: int, cell: dict[str, str], survey: Survey, resolver: UnitResolv
     return Recipient(line, email, Target(unit_id, layer_id), language)
 
 
-def check_open(survey: Survey, now: datetime, doing: str) -> None:
-    if survey.status is not SurveyStatus.open or (survey.closes_at is not None and now >= survey.closes_at):
-        raise SurveyNotOpenForMail(f"Invitations can be {doing} while the survey is open only.")
+def check_open(survey: Survey, now: datetime, doing: str, *, scheduled: bool = False) -> None:
+    """Open and not past its closing time; with `scheduled`, a draft that will open itself (`opens_at`) will do:
+    its mails wait in the outbox until it accepts responses."""
+    opens_itself = scheduled and survey.status is SurveyStatus.draft and survey.opens_at is not None
+    if (survey.status is not SurveyStatus.open and not opens_itself) or (
+            survey.closes_at is not None and now >= survey.closes_at):
+        raise SurveyNotOpenForMail(f"Invitations can be {doing} while the survey is open only"
+                                   f"{' (or a draft with an opening time)' if scheduled else ''}.")
 
 
 def mail_invitations(session: Session, organisation: Organisation, survey: Survey, recipients: list[Recipient],
                      base_url: str, expires_at: datetime | None) -> Sent:
     """One invitation per recipient, its mail in the outbox and its address kept for reminders."""
     now = utcnow()
-    check_open(survey, now, "mailed")
+    check_open(survey, now, "mailed", scheduled=True)
     issued = issue_with_ids(session, survey, [r.target for r in recipients], expires_at)
     mail_ids = []
     for recipient, (invitation_id, token) in zip(recipients, issued, strict=True):
@@ -171,12 +177,35 @@ def send_reminders(session: Session, organisation: Organisation, survey: Survey,
     return Sent(len(mail_ids), mail_ids)
 
 
+def remind_due(session: Session, base_url: str) -> list[tuple[Survey, Sent]]:
+    """The reminders set for open surveys (`reminder_days`) that are due (`culturegap worker`): one round per
+    survey, to the unused invitations only, as an admin's "remind" would. One worker acts on each survey
+    (`SKIP LOCKED` on PostgreSQL; SQLite's writers queue), and marks the round done in the transaction that
+    queues its mails; a worker that was down catches up with one round for the days it missed."""
+    now = utcnow()
+    due = list(session.scalars(select(Survey).where(
+        Survey.status == SurveyStatus.open, Survey.next_reminder_at.is_not(None), Survey.next_reminder_at <= now)
+        .order_by(Survey.next_reminder_at).with_for_update(skip_locked=True)))
+    done = []
+    for survey in due:
+        organisation = session.get_one(Organisation, survey.organisation_id)
+        accepting = survey.closes_at is None or now < survey.closes_at
+        sent = send_reminders(session, organisation, survey, base_url) if accepting else Sent(0, [])
+        survey_service.reminder_done(survey, now)
+        done.append((survey, sent))
+    session.flush()
+    return done
+
+
 def _enqueue(session: Session, organisation: Organisation, survey: Survey, email: str, language: str,
              base_url: str, token: str, *, reminder: bool, now: datetime) -> uuid.UUID:
     text = messages.invitation(language, organisation=organisation.name, survey=survey.title,
                                link=respond_url(base_url, token), k=survey.min_group_size,
                                closes_at=survey.closes_at, reminder=reminder)
-    return outbox.enqueue(session, email, text, expires_at=now + MAIL_VALID, organisation_id=organisation.id)
+    # the outbox holds a survey's mail until the survey accepts responses (an open survey's `opens_at`)
+    start = max(now, survey.opens_at) if survey.opens_at is not None else now
+    return outbox.enqueue(session, email, text, expires_at=start + MAIL_VALID, organisation_id=organisation.id,
+                          survey_id=survey.id)
 
 
 @dataclass(frozen=True)

@@ -137,14 +137,15 @@ def mail_invitations(file: Annotated[UploadFile, File(description="UTF-8 CSV wit
                      ) -> Any:
     """Mail an invitation to every address of a CSV with columns `email`, `unit` (external key, path or id),
     `layer` (layer key) and optionally `language` (one of the survey's; default its first): one single-use link
-    each, in a mail in that language. The survey must be open (409 otherwise). All or nothing: a file with errors
+    each, in a mail in that language. The survey must be open, or a draft with an `opens_at` (409 otherwise); the
+    mails wait until the survey accepts responses. All or nothing: a file with errors
     (a bad address, an unknown unit or layer, an address twice or already invited) gives a 422 listing each bad
     line and mails nothing. The addresses are kept, with the links sealed under the server's SECRET_KEY (409
     `no-secret-key` without one), for reminders only, and deleted when the survey closes; they are never linked
     to answers."""
     now = utcnow()
     service.check_expiry(expires_at, now, ["query", "expires_at"])
-    mailing.check_open(survey, now, "mailed")
+    mailing.check_open(survey, now, "mailed", scheduled=True)
     recipients = mailing.read_recipients(session, organisation, tree, survey, file.file)
     sent = mailing.mail_invitations(session, organisation, survey, recipients, _base_url(request), expires_at)
     audit.record(AuditAction.survey_invitations_mailed, survey.id, count=sent.count)

@@ -34,4 +34,7 @@ class Survey(IdMixin, TimestampMixin, Base):
     closes_at: Mapped[datetime | None]
     opened_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    reminder_days: Mapped[list[int]] = mapped_column(JSON, default=list, server_default="[]")
+    reminders_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # of reminder_days
+    next_reminder_at: Mapped[datetime | None] = mapped_column(index=True)  # derived (app.surveys.schedule)
     published_at: Mapped[datetime | None]  # when its figures were last published (app.responses.publication)

@@ -40,7 +40,8 @@ def get_survey(survey: SurveyDep) -> SurveyRead:
 @router.patch(SURVEY, name="update_survey", responses=problem_responses(403, 409))
 def update_survey(data: SurveyUpdate, survey: SurveyDep, organisation: AdminOrganisationDep,
                   session: SessionDep, audit: AuditDep) -> SurveyRead:
-    """Change a draft freely; an open or closed survey only its `title` and `closes_at` (409 for anything else).
+    """Change a draft freely; an open or closed survey only its `title`, `closes_at` and `reminder_days` (409 for
+    anything else).
     Changing the questionnaire resets `languages` to all of its languages unless they are given too."""
     service.update_survey(session, organisation, survey, data)
     audit.record(AuditAction.survey_updated, survey.id, fields=sorted(data.model_fields_set))

@@ -1,5 +1,6 @@
 import uuid
 from datetime import datetime
+from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, field_validator
 
@@ -9,13 +10,24 @@ from app.text import Moment, ShortText, not_null_in_schema
 
 MIN_GROUP_SIZE = 3
 MAX_GROUP_SIZE = 1000
+MAX_REMINDERS = 10
+ReminderDay = Annotated[StrictInt, Field(ge=1, le=365)]
+_REMINDER_DAYS = ("Days after the survey begins to accept responses (its opening, or a later `opens_at`) on which "
+                  "`culturegap worker` mails a reminder to every mailed invitation not used yet, e.g. `[3, 7]`; "
+                  "at most 10, each 1-365, no repeats. Changeable while open: days already past are not sent")
+
+
+def _distinct(days: list[int] | None) -> list[int] | None:
+    if days is not None and len(set(days)) != len(days):
+        raise ValueError("reminder days must not repeat")
+    return days
 
 
 class SurveyCreate(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "title": "Cultuurmeting voorjaar 2027", "questionnaire_id": "0b7c5c1e-59a4-5f6e-9d0a-3c2b1a0f9e8d",
         "languages": ["nl", "en"], "ask_desired": True, "min_group_size": 5,
-        "opens_at": "2027-03-01T08:00:00Z", "closes_at": "2027-03-22T17:00:00Z"}]})
+        "opens_at": "2027-03-01T08:00:00Z", "closes_at": "2027-03-22T17:00:00Z", "reminder_days": [3, 7]}]})
 
     title: ShortText
     questionnaire_id: uuid.UUID = Field(description="A built-in questionnaire or one of the organisation's own")
@@ -26,16 +38,21 @@ class SurveyCreate(BaseModel):
                                                                "frame, next to \"how it is now\"")
     min_group_size: StrictInt = Field(default=5, ge=MIN_GROUP_SIZE, le=MAX_GROUP_SIZE,
                                       description="Reports never show a group with fewer respondents (at least 3)")
-    opens_at: Moment | None = Field(default=None, description="Responses accepted from (when open)")
+    opens_at: Moment | None = Field(default=None, description="Responses accepted from (when open). A draft "
+                                    "with `opens_at` opens itself then (`culturegap worker`)")
     closes_at: Moment | None = Field(default=None, description="Responses accepted until (exclusive); "
                                                                       "after `opens_at`")
+    reminder_days: list[ReminderDay] = Field(default_factory=list, max_length=MAX_REMINDERS,
+                                             description=_REMINDER_DAYS)
+
+    _distinct_days = field_validator("reminder_days")(_distinct)
 
 
-NOT_NULL = ("title", "questionnaire_id", "languages", "ask_desired", "min_group_size")
+NOT_NULL = ("title", "questionnaire_id", "languages", "ask_desired", "min_group_size", "reminder_days")
 
 
 class SurveyUpdate(BaseModel):
-    """Change a survey. A draft: any field. An open or closed survey: `title` and `closes_at` only.
+    """Change a survey. A draft: any field. An open or closed survey: `title`, `closes_at` and `reminder_days`.
     `opens_at` and `closes_at` may be set to `null` to remove the bound."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra=not_null_in_schema(
@@ -48,6 +65,10 @@ class SurveyUpdate(BaseModel):
     min_group_size: StrictInt | None = Field(default=None, ge=MIN_GROUP_SIZE, le=MAX_GROUP_SIZE)
     opens_at: Moment | None = None
     closes_at: Moment | None = None
+    reminder_days: list[ReminderDay] | None = Field(default=None, max_length=MAX_REMINDERS,
+                                                    description=_REMINDER_DAYS)
+
+    _distinct_days = field_validator("reminder_days")(_distinct)
 
     @field_validator(*NOT_NULL)
     @classmethod
@@ -73,6 +94,8 @@ class SurveyRead(BaseModel):
     closes_at: datetime | None
     opened_at: datetime | None = Field(description="When it was first opened")
     closed_at: datetime | None = Field(description="When it was closed (null again after a reopen)")
+    reminder_days: list[int] = Field(description="Days after its start on which reminders are mailed")
+    next_reminder_at: datetime | None = Field(description="When the next of `reminder_days` is due (open surveys)")
     published_at: datetime | None = Field(description="When its figures were last published: reports show the "
                                                       "responses published when the survey stopped taking "
                                                       "responses (at its close, or after an import while it is "

@@ -6,15 +6,16 @@ a wave fixes the exact version it asks, which can no longer change once a survey
 
 import uuid
 from dataclasses import astuple, dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Protocol, cast
 
-from sqlalchemy import CursorResult, delete, select
+from sqlalchemy import CursorResult, delete, or_, select
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
 from app.errors import Conflict, Unprocessable
 from app.invitations.models import Invitation, InvitationMail
+from app.mail import outbox
 from app.orgs.models import Organisation
 from app.questionnaires import service as questionnaire_service
 from app.questionnaires.models import Questionnaire
@@ -24,7 +25,7 @@ from app.selfassessments.models import SelfAssessment
 from app.surveys.models import Survey, SurveyStatus
 from app.surveys.schemas import SurveyCreate, SurveyRead, SurveyUpdate
 
-ALWAYS_CHANGEABLE = {"title", "closes_at"}
+ALWAYS_CHANGEABLE = {"title", "closes_at", "reminder_days"}
 
 
 class SurveyNotOpen(Conflict):
@@ -110,7 +111,8 @@ def create_survey(session: Session, organisation: Organisation, data: SurveyCrea
     _check_window(data.opens_at, data.closes_at)
     survey = Survey(organisation_id=organisation.id, questionnaire_id=q.id, title=data.title, languages=languages,
                     ask_desired=data.ask_desired, min_group_size=data.min_group_size, status=SurveyStatus.draft,
-                    opens_at=data.opens_at, closes_at=data.closes_at)
+                    opens_at=data.opens_at, closes_at=data.closes_at, reminder_days=sorted(data.reminder_days),
+                    reminders_sent=0)
     session.add(survey)
     session.flush()
     return survey
@@ -127,7 +129,7 @@ def update_survey(session: Session, organisation: Organisation, survey: Survey, 
     if survey.status is not SurveyStatus.draft:
         frozen = sorted(set(changes) - ALWAYS_CHANGEABLE)
         if frozen:
-            raise Conflict(f"The survey is {survey.status.value}: only title and closes_at can change "
+            raise Conflict(f"The survey is {survey.status.value}: only title, closes_at and reminder_days can change "
                            f"(not {', '.join(frozen)}).")
     if "questionnaire_id" in changes and changes["questionnaire_id"] != survey.questionnaire_id:
         q = _questionnaire(session, organisation, changes["questionnaire_id"])
@@ -142,7 +144,11 @@ def update_survey(session: Session, organisation: Organisation, survey: Survey, 
     if asks_differently and _holds_responses(session, survey):
         raise Conflict("The survey holds responses: its questionnaire and frames can no longer change.")
     for name, value in changes.items():
-        setattr(survey, name, list(value) if name == "languages" else value)
+        setattr(survey, name, sorted(value) if name == "reminder_days" else list(value) if name == "languages"
+                else value)
+    if "reminder_days" in changes:  # a new plan: the days already past are not sent again
+        survey.reminders_sent = _days_past(survey, utcnow()) if survey.status is SurveyStatus.open else 0
+    plan_reminders(survey)
     session.flush()
     return survey
 
@@ -162,7 +168,8 @@ def open_survey(session: Session, survey: Survey) -> Survey:
     now = utcnow()
     _check_status(survey, "open", SurveyStatus.draft)
     _check_not_past_closing(survey, "open", now)
-    survey.status, survey.opened_at = SurveyStatus.open, now
+    survey.status, survey.opened_at, survey.reminders_sent = SurveyStatus.open, now, 0
+    plan_reminders(survey)
     session.flush()
     return survey
 
@@ -174,6 +181,8 @@ def close_survey(session: Session, survey: Survey) -> Survey:
     survey.status, survey.closed_at = SurveyStatus.closed, utcnow()
     # the addresses of mailed invitations were kept for reminders only (`app.invitations.mailing`)
     session.execute(delete(InvitationMail).where(InvitationMail.survey_id == survey.id))
+    outbox.forget_survey(session, survey.id)  # its unsent or given-up mails, with their addresses
+    survey.next_reminder_at = None
     session.flush()
     publish(session, survey)
     return survey
@@ -191,12 +200,55 @@ def close_due(session: Session) -> list[Survey]:
     return due
 
 
+def reminders_start(survey: Survey) -> datetime | None:
+    """Reminder days count from when the survey began to accept responses: its opening, or a later `opens_at`."""
+    if survey.opened_at is None:
+        return None
+    return max(survey.opened_at, survey.opens_at) if survey.opens_at is not None else survey.opened_at
+
+
+def _days_past(survey: Survey, now: datetime) -> int:
+    start = reminders_start(survey)
+    return 0 if start is None else sum(1 for day in survey.reminder_days if start + timedelta(days=day) <= now)
+
+
+def plan_reminders(survey: Survey) -> None:
+    """`next_reminder_at`: when the next of the survey's `reminder_days` is due (the worker sends it then)."""
+    start = reminders_start(survey)
+    days = survey.reminder_days or []
+    survey.next_reminder_at = (start + timedelta(days=days[survey.reminders_sent])
+                               if survey.status is SurveyStatus.open and start is not None
+                               and survey.reminders_sent < len(days) else None)
+
+
+def reminder_done(survey: Survey, now: datetime) -> None:
+    """A reminder round went out: every reminder day past by now is done (a worker that was down sends one round
+    for the days it missed, not one per day)."""
+    survey.reminders_sent = max(survey.reminders_sent + 1, _days_past(survey, now))
+    plan_reminders(survey)
+
+
+def open_due(session: Session) -> list[Survey]:
+    """Open the drafts whose `opens_at` has come (`culturegap worker`), as an admin's open would. One worker acts
+    on each (`SKIP LOCKED` on PostgreSQL; SQLite's writers queue); a draft whose closing time has passed too (no
+    worker ran in the whole window) stays a draft for an admin to look at."""
+    now = utcnow()
+    due = list(session.scalars(select(Survey).where(
+        Survey.status == SurveyStatus.draft, Survey.opens_at.is_not(None), Survey.opens_at <= now,
+        or_(Survey.closes_at.is_(None), Survey.closes_at > now)).with_for_update(skip_locked=True)))
+    for survey in due:
+        open_survey(session, survey)
+    return due
+
+
 def reopen_survey(session: Session, survey: Survey) -> Survey:
     """closed → open, e.g. to extend a wave. Unused invitations work again. The published figures stay as they
     are; the new responses join them at the next close if every group got none or enough of them."""
     _check_status(survey, "reopen", SurveyStatus.closed)
     _check_not_past_closing(survey, "reopen", utcnow())
     survey.status, survey.closed_at = SurveyStatus.open, None
+    survey.reminders_sent = _days_past(survey, utcnow())  # a reopening sends no reminder that was due before
+    plan_reminders(survey)
     session.flush()
     return survey
 
