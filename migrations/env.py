@@ -1,6 +1,7 @@
 from logging.config import fileConfig
 
 from alembic import context
+from sqlalchemy import text
 
 from app.config import get_settings
 from app.db import make_engine
@@ -11,6 +12,10 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 target_metadata = Base.metadata
+# Replicas that start together all migrate (MIGRATE_ON_START, or `culturegap migrate` before each server): on
+# PostgreSQL they queue on this advisory lock, held until the migrating transaction ends, and each later one finds
+# the schema at head and has nothing to do. (SQLite takes one writer at a time anyway.)
+MIGRATION_LOCK = 0x63756C74  # "cult"
 
 
 def database_url() -> str:
@@ -37,6 +42,8 @@ def run_migrations_online() -> None:
         context.configure(connection=connection, target_metadata=target_metadata, compare_type=True,
                           render_as_batch=sqlite)
         with context.begin_transaction():
+            if not sqlite:
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
             context.run_migrations()
         if sqlite:
             problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
