@@ -63,7 +63,7 @@ def allowed_values(field: FieldInfo) -> str:
         for attribute in ("ge", "gt", "le", "lt"):
             if isinstance(rule, getattr(annotated_types, attribute.capitalize())):
                 bounds[attribute] = getattr(rule, attribute)
-    noun = {int: "a whole number", float: "a number"}.get(kind, "text")  # type: ignore[call-overload]
+    noun = "a whole number" if kind is int else "a number" if kind is float else "text"
     if "ge" in bounds and "le" in bounds:
         return f"{noun} from {bounds['ge']} to {bounds['le']}"
     words = {"ge": "at least", "gt": "above", "le": "at most", "lt": "below"}
