@@ -154,8 +154,9 @@ def environment_help(names: list[str] | None = None) -> str:
 
 
 def _command(sub: Any, name: str, help: str, settings: list[str]) -> argparse.ArgumentParser:
-    command: argparse.ArgumentParser = sub.add_parser(name, help=help, description=help, epilog=environment_help(settings) + "\n  (all: "
-                          "culturegap --help)", formatter_class=argparse.RawDescriptionHelpFormatter)
+    epilog = environment_help(settings) + "\n  (all of them: culturegap --help)"
+    command: argparse.ArgumentParser = sub.add_parser(name, help=help, description=help, epilog=epilog,
+                                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     return command
 
 

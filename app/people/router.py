@@ -4,6 +4,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Path, UploadFile, status
 from sqlalchemy import select
 
+from app import csv_encoding
 from app.audit.actions import AuditAction
 from app.audit.trail import AuditDep
 from app.deps import AdminOrganisationDep, SessionDep, TreeDep
@@ -84,7 +85,7 @@ def sign_out_person(person: PersonDep, session: SessionDep, audit: AuditDep) -> 
 
 
 @router.post("/import", name="import_people", responses=problem_responses(413))
-def import_people_csv(file: Annotated[UploadFile, File(description="UTF-8 CSV, comma or semicolon separated")],
+def import_people_csv(file: Annotated[UploadFile, File(description=csv_encoding.UPLOAD)],
                       organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep,
                       audit: AuditDep) -> PeopleImportResult:
     """Import people from CSV: `email,name,role` and optionally `units` (unit paths such as

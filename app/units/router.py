@@ -2,6 +2,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, File, Query, UploadFile, status
 
+from app import csv_encoding
 from app.audit.actions import AuditAction
 from app.audit.trail import AuditDep
 from app.deps import AdminOrganisationDep, CurrentKey, SessionDep, TreeDep, UnitDep, key_reaches_unit, reachable_roots
@@ -66,7 +67,7 @@ def delete_unit(unit: UnitDep, _: AdminOrganisationDep, tree: TreeDep, session: 
 
 
 @router.post("/import", name="import_units", responses=problem_responses(403, 413))
-def import_units_csv(file: Annotated[UploadFile, File(description="UTF-8 CSV, comma or semicolon separated")],
+def import_units_csv(file: Annotated[UploadFile, File(description=csv_encoding.UPLOAD)],
                      organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep,
                      principal: CurrentKey, audit: AuditDep) -> UnitImportResult:
     """Import units from CSV with a `path` column (`Directie/Afdeling/Team`, optional `external_key`) or with
