@@ -94,6 +94,8 @@ def require_current_schema(migrate: bool) -> None:
             revision = current_revision(connection)
     except OperationalError as error:
         raise OperatorError(f"cannot reach the database at {safe_url(url)}: {first_line(error)}") from None
+    finally:
+        get_engine().dispose()  # the server's workers open their own connections
     head = head_revision()
     if revision == head:
         return
