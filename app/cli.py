@@ -128,13 +128,19 @@ class _Version(argparse.Action):
     def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
         from importlib.metadata import PackageNotFoundError, version
 
+        from alembic.util import CommandError
+
         from app.migrate import head_revision
 
         try:
             number = version("culturegap")
         except PackageNotFoundError:  # run from a checkout that was never installed
             number = "(not installed)"
-        print(f"culturegap {number} (database schema {head_revision()})")
+        try:
+            schema = head_revision()
+        except CommandError:  # run outside the folder that holds alembic.ini and migrations/
+            schema = "unknown: no migrations here"
+        print(f"culturegap {number} (database schema {schema})")
         parser.exit()
 
 
@@ -196,6 +202,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> None:
+    from alembic.util import CommandError
     from sqlalchemy.exc import OperationalError
 
     args = build_parser().parse_args(argv)
@@ -206,6 +213,8 @@ def main(argv: list[str] | None = None) -> None:
         fail(str(error))
     except OperationalError as error:
         fail(f"cannot use the database at {safe_url(settings.database_url)}: {first_line(error)}")
+    except CommandError as error:  # Alembic's: no migrations folder here, or a revision it doesn't know
+        fail(f"{first_line(error)} (run culturegap in the folder that holds alembic.ini and migrations/)")
 
 
 if __name__ == "__main__":
