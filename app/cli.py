@@ -214,7 +214,8 @@ def main(argv: list[str] | None = None) -> None:
     except OperationalError as error:
         fail(f"cannot use the database at {safe_url(settings.database_url)}: {first_line(error)}")
     except CommandError as error:  # Alembic's: no migrations folder here, or a revision it doesn't know
-        fail(f"{first_line(error)} (run culturegap in the folder that holds alembic.ini and migrations/)")
+        said = first_line(error).split(".  ")[0]  # without Alembic's advice to run its `init`
+        fail(f"{said}: run culturegap in the folder that holds alembic.ini and migrations/ (the image's /srv)")
 
 
 if __name__ == "__main__":
