@@ -5,14 +5,21 @@ not allowed, or a database that is not at this version's schema, ends a command 
 and exit code 2."""
 
 import argparse
-import os
 import sys
 import textwrap
 import uuid
 from typing import Any
 
 from app.config import Settings, get_settings
-from app.startup import OperatorError, fail, first_line, require_current_schema, safe_url, settings_or_exit
+from app.startup import (
+    OperatorError,
+    ensure_sqlite_folder,
+    fail,
+    first_line,
+    require_current_schema,
+    safe_url,
+    settings_or_exit,
+)
 
 
 def _serve(args: argparse.Namespace) -> None:
@@ -58,7 +65,7 @@ def _check_connection_budget(workers: int) -> None:
 def _migrate(_: argparse.Namespace) -> None:
     from app.migrate import upgrade
 
-    _ensure_sqlite_folder()
+    ensure_sqlite_folder()
     upgrade()
     print("database migrated to the current version")
 
@@ -111,12 +118,6 @@ def _worker(args: argparse.Namespace) -> None:
         if args.once:
             return
         time.sleep(args.interval)
-
-
-def _ensure_sqlite_folder() -> None:
-    url = get_settings().database_url
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        os.makedirs(os.path.dirname(os.path.abspath(url.removeprefix("sqlite:///"))), exist_ok=True)
 
 
 class _Version(argparse.Action):

@@ -4,6 +4,7 @@ An operator's mistake ends the command with one line per mistake that names the 
 and what is allowed, and exit code 2 -- never a traceback.
 """
 
+import os
 import sys
 from typing import Any, Literal, NoReturn, get_args, get_origin
 
@@ -87,6 +88,7 @@ def require_current_schema(migrate: bool) -> None:
 
     url = get_settings().database_url
     if migrate:
+        ensure_sqlite_folder()
         upgrade()
         return
     try:
@@ -108,6 +110,12 @@ def require_current_schema(migrate: bool) -> None:
                             f"needs {head}): run `culturegap migrate` (or set MIGRATE_ON_START=true)")
     raise OperatorError(f"the database at {safe_url(url)} is at schema {revision}, which this version of culturegap "
                         f"does not know (it needs {head}): run the newer version it was migrated with")
+
+
+def ensure_sqlite_folder() -> None:
+    url = get_settings().database_url
+    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
+        os.makedirs(os.path.dirname(os.path.abspath(url.removeprefix("sqlite:///"))), exist_ok=True)
 
 
 def first_line(error: BaseException) -> str:

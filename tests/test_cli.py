@@ -79,7 +79,10 @@ def test_serve_refuses_an_unmigrated_database_then_serves_and_create_key_works(c
 
 
 def test_migrate_on_start_migrates_first(cli_env):
-    created = _cli({**cli_env, "MIGRATE_ON_START": "true"}, "create-key")
+    url = cli_env["DATABASE_URL"]
+    if url.startswith("sqlite"):  # into a folder that is not there yet, as `culturegap migrate` would
+        url = url.replace("/cli.db", "/new/cli.db")
+    created = _cli({**cli_env, "DATABASE_URL": url, "MIGRATE_ON_START": "true"}, "create-key")
     assert created.returncode == 0, created.stderr
     assert created.stdout.strip().startswith("cgk_")
 
