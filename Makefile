@@ -15,15 +15,17 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-# Dependencies come from the lock files, every file checked against its hash (the Docker image uses requirements.lock
-# too); the project itself is installed on top without resolving anything again. `make lock` re-pins them.
+# Dependencies come from the lock files, every file checked against its hash (the Docker image installs
+# requirements.lock alone). The project goes on top: with current locks that adds nothing; a dependency added to
+# pyproject.toml but not locked yet is still installed here (and tests/test_lock.py says to run `make lock`).
 $(VENV)/.runtime: $(BIN)/python pyproject.toml requirements.lock
 	$(BIN)/python -m pip install -q --require-hashes -r requirements.lock
-	$(BIN)/python -m pip install -q --no-deps -e .
+	$(BIN)/python -m pip install -q -e .
 	touch $@
 
 $(VENV)/.test: $(VENV)/.runtime requirements-test.lock
 	$(BIN)/python -m pip install -q --require-hashes -r requirements-test.lock
+	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
 
 # After a change to pyproject.toml's dependencies: the test lock (runtime and test packages) first, then the runtime
