@@ -15,13 +15,28 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip
 
-$(VENV)/.runtime: $(BIN)/python pyproject.toml
+# Dependencies come from the lock files, every file checked against its hash (the Docker image installs
+# requirements.lock alone). The project goes on top: with current locks that adds nothing; a dependency added to
+# pyproject.toml but not locked yet is still installed here (and tests/test_lock.py says to run `make lock`).
+$(VENV)/.runtime: $(BIN)/python pyproject.toml requirements.lock
+	$(BIN)/python -m pip install -q --require-hashes -r requirements.lock
 	$(BIN)/python -m pip install -q -e .
 	touch $@
 
-$(VENV)/.test: $(VENV)/.runtime
+$(VENV)/.test: $(VENV)/.runtime requirements-test.lock
+	$(BIN)/python -m pip install -q --require-hashes -r requirements-test.lock
 	$(BIN)/python -m pip install -q -e '.[test]'
 	touch $@
+
+# After a change to pyproject.toml's dependencies: the test lock (runtime and test packages) first, then the runtime
+# lock within it, so both pin a package alike. pip-tools runs from a venv of its own.
+LOCK_FLAGS := --quiet --generate-hashes --allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+.PHONY: lock
+lock:
+	$(PYTHON) -m venv .venv-lock
+	.venv-lock/bin/python -m pip install -q pip-tools==7.6.2
+	.venv-lock/bin/pip-compile $(LOCK_FLAGS) --upgrade --extra test -o requirements-test.lock pyproject.toml
+	.venv-lock/bin/pip-compile $(LOCK_FLAGS) -c requirements-test.lock -o requirements.lock pyproject.toml
 
 run: $(VENV)/.runtime
 	$(BIN)/culturegap migrate
@@ -59,7 +74,7 @@ bench-load: $(VENV)/.test  # needs PostgreSQL on 127.0.0.1:5432 (LOAD_BENCH_DATA
 	$(BIN)/python bench/bench_load.py $(ARGS)
 
 clean:
-	rm -rf $(VENV) data tests/artifacts tests/oidc/node_modules
+	rm -rf $(VENV) .venv-lock data tests/artifacts tests/oidc/node_modules
 
 .PHONY: bench-import bench-layout bench-mixed bench-anonymity
 bench-anonymity: $(VENV)/.test  # shares of teams and units shown, cells hidden per reason (demo, municipality, 500 trees)

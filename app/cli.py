@@ -1,11 +1,25 @@
-"""The `culturegap` command: serve, migrate, create-key, demo, worker."""
+"""The `culturegap` command: serve, migrate, create-key, demo, worker.
+
+Settings come from environment variables (listed below) or a .env file in the working directory. A setting that is
+not allowed, or a database that is not at this version's schema, ends a command with one line saying what to do,
+and exit code 2."""
 
 import argparse
-import os
 import sys
+import textwrap
 import uuid
+from typing import Any
 
-from app.config import get_settings
+from app.config import Settings, get_settings
+from app.startup import (
+    OperatorError,
+    ensure_sqlite_folder,
+    fail,
+    first_line,
+    require_current_schema,
+    safe_url,
+    settings_or_exit,
+)
 
 
 def _serve(args: argparse.Namespace) -> None:
@@ -15,6 +29,7 @@ def _serve(args: argparse.Namespace) -> None:
 
     settings = get_settings()
     workers = args.workers or settings.workers
+    require_current_schema(migrate=settings.migrate_on_start)
     _check_connection_budget(workers)
     uvicorn.run("app.main:create_app", factory=True, host=args.host or settings.host, port=args.port or settings.port,
                 workers=workers, log_level=settings.log_level, access_log=settings.access_log,
@@ -50,7 +65,7 @@ def _check_connection_budget(workers: int) -> None:
 def _migrate(_: argparse.Namespace) -> None:
     from app.migrate import upgrade
 
-    _ensure_sqlite_folder()
+    ensure_sqlite_folder()
     upgrade()
     print("database migrated to the current version")
 
@@ -63,7 +78,8 @@ def _create_key(args: argparse.Namespace) -> None:
 
     role = Role(args.role)
     if role is not Role.platform_admin and not args.organisation:
-        sys.exit("--organisation is required for organisation keys")
+        fail("--organisation is required for organisation keys")
+    require_current_schema(migrate=get_settings().migrate_on_start)
     with get_sessionmaker().begin() as session:
         _, secret = service.create_key(session, role=role, name=args.name,
                                        organisation_id=args.organisation if role is not Role.platform_admin else None)
@@ -73,6 +89,7 @@ def _create_key(args: argparse.Namespace) -> None:
 def _demo(args: argparse.Namespace) -> None:
     from app.demo import load_demo
 
+    require_current_schema(migrate=get_settings().migrate_on_start)
     load_demo(only_if_empty=args.if_empty, key_file=args.key_file, base_url=args.base_url)
 
 
@@ -85,6 +102,7 @@ def _worker(args: argparse.Namespace) -> None:
     import logging
     import time
 
+    require_current_schema(migrate=get_settings().migrate_on_start)
     logging.basicConfig(level=get_settings().log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
     while True:
         _round()
@@ -138,39 +156,104 @@ def _reminders_due() -> bool:
         return session.scalar(select(Survey.id).where(Survey.next_reminder_at <= utcnow()).limit(1)) is not None
 
 
-def _ensure_sqlite_folder() -> None:
-    url = get_settings().database_url
-    if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
-        os.makedirs(os.path.dirname(os.path.abspath(url.removeprefix("sqlite:///"))), exist_ok=True)
+class _Version(argparse.Action):
+    """`--version`: the package's version and the database schema it needs (worked out only when asked)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        from alembic.util import CommandError
+
+        from app.migrate import head_revision
+
+        try:
+            number = version("culturegap")
+        except PackageNotFoundError:  # run from a checkout that was never installed
+            number = "(not installed)"
+        try:
+            schema = head_revision()
+        except CommandError:  # run outside the folder that holds alembic.ini and migrations/
+            schema = "unknown: no migrations here"
+        print(f"culturegap {number} (database schema {schema})")
+        parser.exit()
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="culturegap", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    serve = sub.add_parser("serve", help="run the API server (HOST, PORT, WORKERS from the environment)")
-    serve.add_argument("--host")
-    serve.add_argument("--port", type=int)
-    serve.add_argument("--workers", type=int)
+def environment_help(names: list[str] | None = None) -> str:
+    """The settings, as environment variables with what they do and their defaults."""
+    lines = ["environment variables (or a .env file in the working directory):"]
+    for name, field in Settings.model_fields.items():
+        if names is not None and name not in names:
+            continue
+        default = field.get_default(call_default_factory=True)
+        if isinstance(default, bool):
+            default = str(default).lower()
+        shown = "" if name in {"secret_key", "smtp_password"} or default in ("", None) else f" (default: {default})"
+        text = f"{name.upper()}: {field.description or ''}{shown}"
+        lines.append(textwrap.fill(text, width=100, initial_indent="  ", subsequent_indent="      "))
+    return "\n".join(lines)
+
+
+def _command(sub: Any, name: str, help: str, settings: list[str]) -> argparse.ArgumentParser:
+    epilog = environment_help(settings) + "\n  (all of them: culturegap --help)"
+    command: argparse.ArgumentParser = sub.add_parser(name, help=help, description=help, epilog=epilog,
+                                                      formatter_class=argparse.RawDescriptionHelpFormatter)
+    return command
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="culturegap", description=__doc__, epilog=environment_help(),
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--version", action=_Version, help="print the version and the database schema it needs")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="command")
+    db = ["database_url", "migrate_on_start"]
+    serve = _command(sub, "serve", "run the API server; refuses a database that is not migrated to this version "
+                     "(unless MIGRATE_ON_START=true)",
+                     [*db, "host", "port", "workers", "log_level", "access_log", "public_base_url", "secret_key"])
+    serve.add_argument("--host", help="address to listen on (default: HOST)")
+    serve.add_argument("--port", type=int, help="port to listen on (default: PORT)")
+    serve.add_argument("--workers", type=int, help="worker processes (default: WORKERS, one per CPU)")
     serve.set_defaults(func=_serve)
-    sub.add_parser("migrate", help="apply the database migrations").set_defaults(func=_migrate)
-    key = sub.add_parser("create-key", help="create an API key and print it (once)")
-    key.add_argument("--role", choices=["platform_admin", "org_admin", "analyst"], default="platform_admin")
-    key.add_argument("--name", default="created with the CLI")
+    _command(sub, "migrate", "apply the database migrations (several at once wait for one another)",
+             ["database_url"]).set_defaults(func=_migrate)
+    key = _command(sub, "create-key", "create an API key and print it (once)", db)
+    key.add_argument("--role", choices=["platform_admin", "org_admin", "analyst"], default="platform_admin",
+                     help="what the key may do (default: platform_admin)")
+    key.add_argument("--name", default="created with the CLI", help="a name to recognise the key by")
     key.add_argument("--organisation", type=uuid.UUID, help="organisation id, for organisation keys")
     key.set_defaults(func=_create_key)
-    demo = sub.add_parser("demo", help="load a demo organisation with synthetic survey data")
+    demo = _command(sub, "demo", "load a demo organisation with synthetic survey data", db)
     demo.add_argument("--if-empty", action="store_true", help="only when the database holds no organisation")
     demo.add_argument("--key-file", help="also write the demo's keys to this file (for `make run`)")
     demo.add_argument("--base-url", default="", help="the server's address, to print whole respondent links")
     demo.set_defaults(func=_demo)
-    worker = sub.add_parser("worker", help="every --interval seconds: open and close surveys at their times, mail "
-                                           "their scheduled reminders (PUBLIC_BASE_URL), and send the mail outbox "
-                                           "in batches (SMTP_* from the environment)")
+    worker = _command(sub, "worker", "every --interval seconds: open and close surveys at their times, mail their "
+                      "scheduled reminders (PUBLIC_BASE_URL), and send the mail outbox in batches",
+                      [*db, "log_level", "public_base_url", "secret_key",
+                       *(n for n in Settings.model_fields if n.startswith(("smtp_", "mail_")))])
     worker.add_argument("--interval", type=float, default=30, help="seconds between rounds (default 30)")
     worker.add_argument("--once", action="store_true", help="one round, then exit")
     worker.set_defaults(func=_worker)
-    args = parser.parse_args(argv)
-    args.func(args)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    from alembic.util import CommandError
+    from sqlalchemy.exc import OperationalError
+
+    args = build_parser().parse_args(argv)
+    settings = settings_or_exit()
+    try:
+        args.func(args)
+    except OperatorError as error:
+        fail(str(error))
+    except OperationalError as error:
+        fail(f"cannot use the database at {safe_url(settings.database_url)}: {first_line(error)}")
+    except CommandError as error:  # Alembic's: no migrations folder here, or a revision it doesn't know
+        said = first_line(error).split(".  ")[0]  # without Alembic's advice to run its `init`
+        fail(f"{said}: run culturegap in the folder that holds alembic.ini and migrations/ (the image's /srv)")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,15 @@
 """Runtime configuration, read only from environment variables (and an optional `.env`)."""
 
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_PATH = PROJECT_DIR / "data" / "culturegap.db"
@@ -20,6 +24,8 @@ def cpu_count() -> int:
 
 
 API_PREFIX = "/api/v1"
+# The database engines (and drivers) this service runs on.
+DATABASE_SCHEMES = ("sqlite", "postgresql+psycopg", "postgresql")
 
 
 class Settings(BaseSettings):
@@ -29,8 +35,8 @@ class Settings(BaseSettings):
         default=f"sqlite:///{DEFAULT_SQLITE_PATH}",
         description="SQLAlchemy URL: sqlite:///path or postgresql+psycopg://user@host/db",
     )
-    host: str = "127.0.0.1"
-    port: int = 8000
+    host: str = Field(default="127.0.0.1", description="Address `culturegap serve` listens on (0.0.0.0: all)")
+    port: int = Field(default=8000, ge=1, le=65535, description="Port `culturegap serve` listens on")
     workers: int = Field(default_factory=cpu_count, ge=1,
                          description="Worker processes of `culturegap serve`; the CPUs this process may use")
     public_base_url: str = Field(
@@ -49,7 +55,11 @@ class Settings(BaseSettings):
     idempotency_ttl_hours: int = Field(default=24, ge=1, le=24 * 30,
                                        description="How long the answer to a request with an Idempotency-Key is kept")
     import_max_rows: int = Field(default=1_000_000, ge=1, description="Most rows one CSV import of responses takes")
-    log_level: str = "info"
+    log_level: Literal["critical", "error", "warning", "info", "debug", "trace"] = Field(
+        default="info", description="How much the server and the worker log")
+    migrate_on_start: bool = Field(
+        default=False, description="`culturegap serve` first migrates the database (replicas starting together wait "
+        "for one another); otherwise it refuses a database that is not at this version")
     respond_rate_limit: int = Field(
         default=1200, ge=0,
         description="Requests to the respondent's token endpoints per client address and window; 0 turns the "
@@ -84,17 +94,35 @@ class Settings(BaseSettings):
                                        "and window")
     sign_in_window_minutes: int = Field(default=15, ge=1, le=24 * 60, description="The sign-in rate-limit window")
     smtp_host: str = Field(default="", description="SMTP server for sign-in links; empty: no mail is sent")
-    smtp_port: int = Field(default=587, ge=1, le=65535)
-    smtp_security: str = Field(default="starttls", pattern="^(starttls|tls|none)$",
+    smtp_port: int = Field(default=587, ge=1, le=65535, description="Port of the SMTP server")
+    smtp_security: Literal["starttls", "tls", "none"] = Field(default="starttls",
                                description="starttls (port 587), tls (implicit, port 465) or none (a local relay)")
-    smtp_username: str = ""
-    smtp_password: str = ""
+    smtp_username: str = Field(default="", description="SMTP user name; empty: no authentication")
+    smtp_password: str = Field(default="", description="SMTP password")
     smtp_timeout: float = Field(default=10, gt=0, description="Seconds to wait for the SMTP server")
     mail_from: str = Field(default="culturegap@localhost", description="The From address of sign-in mails")
     oidc_timeout: float = Field(default=10, gt=0, description="Seconds to wait for an identity provider")
     oidc_allow_http_loopback: bool = Field(
         default=False, description="Accept an identity provider at plain http on this machine's loopback (tests and "
         "local trials only); otherwise an issuer must be https")
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_database(cls, value: str) -> str:
+        try:
+            scheme = make_url(value).drivername
+        except ArgumentError:
+            raise ValueError("not a database URL") from None
+        if scheme not in DATABASE_SCHEMES:
+            raise ValueError(f"the engine {scheme!r} is not supported")
+        return value
+
+    @field_validator("public_base_url")
+    @classmethod
+    def _http_url(cls, value: str) -> str:
+        if value and not re.fullmatch(r"https?://[^/\s?#]+(/[^\s?#]*)?", value):
+            raise ValueError("not an http(s) URL")
+        return value
 
 
 @lru_cache

@@ -45,6 +45,10 @@ subtrees) and, for people, *leader* (read-only, their own units' subtrees). Nobo
 anything outside a caller's reach answers 404, as if it did not exist.
 
 **Errors** are RFC 9457 problem details (`application/problem+json`); a 422 lists each offending field in `errors`.
+
+**Lists** take `limit` and answer the next page's address in a `Link` header (`rel="next"`, with a `cursor`);
+without `limit` a list is whole. **CSV imports** read UTF-8 (with or without BOM), UTF-16 and Windows-1252, comma,
+semicolon or tab separated.
 """
 
 TAGS = [

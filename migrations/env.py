@@ -1,6 +1,11 @@
+import fcntl
+from collections.abc import Iterator
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from alembic import context
+from sqlalchemy import Connection, text
+from sqlalchemy.engine import make_url
 
 from app.config import get_settings
 from app.db import make_engine
@@ -11,6 +16,29 @@ if config.config_file_name is not None and config.attributes.get("configure_logg
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 
 target_metadata = Base.metadata
+# Replicas that start together all migrate (MIGRATE_ON_START, or `culturegap migrate` before each server): on
+# PostgreSQL they queue on this advisory lock, held until the migrating transaction ends, and each later one finds
+# the schema at head and has nothing to do. On SQLite (whose migrations are not one transaction) they queue on a
+# lock file beside the database.
+MIGRATION_LOCK = 0x63756C74  # "cult"
+
+
+@contextmanager
+def migration_lock(connection: Connection, url: str) -> Iterator[None]:
+    if connection.dialect.name == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
+        yield
+        return
+    path = make_url(url).database
+    if not path or path == ":memory:":
+        yield
+        return
+    with open(f"{path}.migrate-lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 def database_url() -> str:
@@ -36,7 +64,7 @@ def run_migrations_online() -> None:
             connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
         context.configure(connection=connection, target_metadata=target_metadata, compare_type=True,
                           render_as_batch=sqlite)
-        with context.begin_transaction():
+        with context.begin_transaction(), migration_lock(connection, url):
             context.run_migrations()
         if sqlite:
             problems = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from types import ModuleType
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
@@ -64,6 +65,17 @@ def test_a_whole_workflow_through_the_generated_client(generated, server_url, pl
     team = api("units.create_unit").sync(organisation.id, client=admin,
                                       body=models.UnitCreate(name="Team Wonen", parent_id=department.id))
     assert team.path == ["Ruimte", "Team Wonen"]
+    # A long list a page at a time, as an integration walks it: `limit`, then the `cursor` of each next link.
+    names: list[str] = []
+    cursor = _module("types").UNSET
+    while True:
+        page = api("units.list_units").sync_detailed(organisation.id, client=admin, limit=1, cursor=cursor)
+        names += [unit.name for unit in page.parsed]
+        link = page.headers.get("link")
+        if not link:
+            break
+        cursor = parse_qs(urlsplit(link[1:link.index(">")]).query)["cursor"][0]
+    assert names == ["Ruimte", "Team Wonen"]
 
     builtin = next(q for q in api("questionnaires.list_questionnaires").sync(organisation.id, client=admin)
                    if q.key == "culture-gap")

@@ -70,8 +70,10 @@ def test_bad_rows_after_fifty_thousand_good_ones(org: OrgContext) -> None:
     assert _errors(response) == [
         ("file", 50_002, b, scale),
         ("file", 50_003, "unit", no_unit),
-        ("file", 50_004, "layer", "no layer with key 'boss'; the organisation's layers are executive_board, "
-                                  "director, department_head, team_leader, employee"),
+        ("file", 50_004, "layer", "no layer with key 'boss', nor with that name; the organisation's layers are "
+                                  "executive_board (Executive board, Bestuur); director (Director, Directeur); "
+                                  "department_head (Department head, Afdelingshoofd); team_leader (Team leader, "
+                                  "Teamleider); employee (Employee, Medewerker)"),
         ("file", 50_005, "", "6 cells, but the header has 5 columns"),
         ("file", 50_006, "", "the row has no answers"),
         ("file", 50_007, a, expected),
@@ -85,10 +87,10 @@ def test_undecodable_bytes_after_fifty_thousand_good_ones(org: OrgContext) -> No
     survey = open_survey(org)
     org.unit("Team")
     keys = item_keys(org)[:3]
-    body = f"unit,layer,{','.join(keys)}\n{_good_rows(keys)}".encode() + "Tëam,employee,3,3,3\n".encode("cp1252")
+    body = f"unit,layer,{','.join(keys)}\n{_good_rows(keys)}".encode() + b"T\x81am,employee,3,3,3\n"
     response = _import(org, survey["id"], body, unknown_units="create")
     assert response.status_code == 422, response.text
-    assert "not UTF-8" in response.json()["detail"]
+    assert "CSV UTF-8" in response.json()["detail"]
     assert stored(org, survey["id"]) == []
     assert _units(org) == {"Team"}
 

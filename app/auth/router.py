@@ -12,6 +12,7 @@ from app.db import utcnow
 from app.deps import AdminOrganisationDep, CurrentKey, SessionDep, TreeDep
 from app.errors import NotFound, Unprocessable, problem_responses
 from app.idempotency.deps import IdempotentDep
+from app.paging import PagingDep, micros
 
 router = APIRouter(tags=["keys"], responses=problem_responses(401, 404, 422))
 KEYS = "/organisations/{organisation_id}/keys"
@@ -48,11 +49,11 @@ def create_key(data: KeyCreate, organisation: AdminOrganisationDep, tree: TreeDe
 
 
 @router.get(KEYS, name="list_keys", responses=problem_responses(403))
-def list_keys(organisation: AdminOrganisationDep, session: SessionDep) -> list[KeyRead]:
-    """The organisation's keys, revoked and expired ones included (never their secrets)."""
-    keys = session.scalars(select(ApiKey).where(ApiKey.organisation_id == organisation.id)
-                           .order_by(ApiKey.created_at))
-    return [KeyRead.model_validate(k) for k in keys]
+def list_keys(organisation: AdminOrganisationDep, session: SessionDep, paging: PagingDep) -> list[KeyRead]:
+    """The organisation's keys, oldest first, revoked and expired ones included (never their secrets). `limit`
+    pages the list (see `Link`)."""
+    keys = session.scalars(select(ApiKey).where(ApiKey.organisation_id == organisation.id))
+    return [KeyRead.model_validate(k) for k in paging.page(keys, lambda k: [micros(k.created_at), str(k.id)])]
 
 
 @router.delete(KEYS + "/{key_id}", name="revoke_key", status_code=status.HTTP_204_NO_CONTENT,

@@ -1,11 +1,11 @@
 """Issuing invitations from a CSV of `unit,layer,count` lines, all or nothing.
 
-`unit` is the unit's external key, its path (`Directie/Afdeling/Team`) or its id; `layer` is a layer key. Every line
+`unit` is the unit's external key, its path (`Directie/Afdeling/Team`) or its id; `layer` is a layer's key or its name
+in any of its languages (`team_leader`, `Teamleider`). Every line
 is checked before any token is issued; a file with errors gives a 422 listing them by line and issues nothing.
 """
 
 import re
-import uuid
 from dataclasses import dataclass
 from typing import IO
 
@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.errors import Unprocessable
 from app.invitations.schemas import MAX_TOKENS_PER_REQUEST
 from app.invitations.service import Target, layers_by_id
+from app.orgs.layer_names import LayerNames
 from app.orgs.models import Organisation
 from app.responses.csv_reader import LineErrors, known_columns, open_csv
 from app.responses.unit_refs import UnitResolver
@@ -40,7 +41,7 @@ def read_invitation_file(session: Session, organisation: Organisation, tree: Uni
     width = len(csv_file.header)
     errors = LineErrors()
     resolver = UnitResolver(session, tree, organisation.id)
-    layers = {layer.key: layer.id for layer in layers_by_id(session, organisation).values()}
+    layers = LayerNames(layers_by_id(session, organisation).values())
     lines: list[InvitationLine] = []
     total = 0
     for line, cells in csv_file.rows:
@@ -64,7 +65,7 @@ def read_invitation_file(session: Session, organisation: Organisation, tree: Uni
 
 
 def _parse_line(line: int, cells: list[str], at: dict[str, int], resolver: UnitResolver, tree: UnitTree,
-                layers: dict[str, uuid.UUID], errors: LineErrors) -> InvitationLine | None:
+                layers: LayerNames, errors: LineErrors) -> InvitationLine | None:
     unit_ref, layer_key, count_cell = (cells[at[name]].strip() for name in COLUMNS)
     ok = True
     unit_id = resolver.find(unit_ref) if unit_ref else None
@@ -75,16 +76,15 @@ def _parse_line(line: int, cells: list[str], at: dict[str, int], resolver: UnitR
     elif tree.units[unit_id].archived_at is not None:
         errors.add(line, "unit", "the unit is archived")
         ok = False
-    layer_id = layers.get(layer_key)
-    if layer_id is None:
-        errors.add(line, "layer", f"no layer with key {layer_key!r}; the organisation's layers are "
-                                  f"{', '.join(layers)}" if layer_key else "required")
+    layer = layers.find(layer_key)
+    if layer is None:
+        errors.add(line, "layer", layers.unknown(layer_key) if layer_key else "required")
         ok = False
     count = int(count_cell) if _WHOLE_NUMBER.fullmatch(count_cell) else 0
     if not 1 <= count <= MAX_TOKENS_PER_REQUEST:
         errors.add(line, "count", f"a whole number from 1 to {MAX_TOKENS_PER_REQUEST}")
         ok = False
-    if not ok or unit_id is None or layer_id is None:
+    if not ok or unit_id is None or layer is None:
         return None
-    return InvitationLine(line=line, unit_ref=unit_ref, layer_key=layer_key,
-                          target=Target(unit_id=unit_id, layer_id=layer_id), count=count)
+    return InvitationLine(line=line, unit_ref=unit_ref, layer_key=layer.key,
+                          target=Target(unit_id=unit_id, layer_id=layer.id), count=count)

@@ -6,6 +6,7 @@ from fastapi import APIRouter, BackgroundTasks, File, Query, Request, UploadFile
 from fastapi.responses import Response
 from pydantic import AwareDatetime
 
+from app import csv_encoding
 from app.audit.actions import AuditAction
 from app.audit.trail import AuditDep
 from app.config import get_settings
@@ -86,14 +87,15 @@ def create_invitations(data: InvitationCreate, survey: SurveyDep, organisation: 
 
 @router.post("/import", name="import_invitations", status_code=status.HTTP_201_CREATED,
              response_model=InvitationImportResult, responses={**problem_responses(409, 413), 201: _CSV_ALTERNATIVE})
-def import_invitations(file: Annotated[UploadFile, File(description="UTF-8 CSV with columns unit,layer,count")],
+def import_invitations(file: Annotated[UploadFile, File(description=f"unit,layer,count. {csv_encoding.UPLOAD}")],
                        survey: SurveyDep, organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep,
                        request: Request, response: Response, audit: AuditDep, once: IdempotentDep,
                        expires_at: Annotated[AwareDatetime | None, Query(description="When every token of the file "
                                                                            "stops working (in the future)")] = None,
                        ) -> Any:
     """Issue tokens for several units and layers from a CSV with columns `unit` (external key, path such as
-    `Directie/Afdeling/Team`, or id), `layer` (layer key) and `count`; comma or semicolon separated. At most
+    `Directie/Afdeling/Team`, or id), `layer` (a layer's key or name: `team_leader`, `Teamleider`) and `count`;
+    comma, semicolon or tab separated. At most
     10,000 tokens in all. All or nothing: a file with errors gives a 422 listing each bad line
     (`loc` = `["file", line, column]`) and issues nothing."""
     response.headers.update(NO_STORE)

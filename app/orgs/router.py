@@ -15,6 +15,7 @@ from app.orgs.schemas import (
     OrganisationRead,
     OrganisationUpdate,
 )
+from app.paging import PagingDep
 from app.reports.erasure import forget_after_commit
 from app.surveys import service as survey_service
 
@@ -34,12 +35,14 @@ def create_organisation(data: OrganisationCreate, session: SessionDep, _: Platfo
 
 
 @router.get("", name="list_organisations", tags=["organisations"])
-def list_organisations(session: SessionDep, principal: CurrentKey) -> list[OrganisationRead]:
-    """The organisations this key reaches: all of them for a platform admin, otherwise its own."""
-    query = select(Organisation).order_by(Organisation.name)
+def list_organisations(session: SessionDep, principal: CurrentKey, paging: PagingDep) -> list[OrganisationRead]:
+    """The organisations this key reaches, by name: all of them for a platform admin, otherwise its own. `limit`
+    pages the list (see `Link`)."""
+    query = select(Organisation)
     if not principal.is_platform_admin:
         query = query.where(Organisation.id == principal.organisation_id)
-    return [OrganisationRead.model_validate(o) for o in session.scalars(query)]
+    organisations = paging.page(session.scalars(query), lambda o: [o.name.casefold(), o.name, str(o.id)])
+    return [OrganisationRead.model_validate(o) for o in organisations]
 
 
 @router.get(ORG, name="get_organisation", tags=["organisations"])

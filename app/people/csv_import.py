@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
+from app import csv_encoding
 from app.errors import Unprocessable
 from app.orgs.models import Organisation
 from app.people import service
@@ -35,10 +36,7 @@ def _paths(tree: UnitTree) -> dict[str, uuid.UUID]:
 
 
 def import_people(session: Session, organisation: Organisation, tree: UnitTree, raw: bytes) -> PeopleImport:
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise Unprocessable("The file is not UTF-8 text.") from None
+    text = csv_encoding.decode(raw)
     problems = ImportOutcome()
     header, rows = _read_rows(text, problems)
     if not problems.errors:

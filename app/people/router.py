@@ -4,11 +4,13 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, File, Path, UploadFile, status
 from sqlalchemy import select
 
+from app import csv_encoding
 from app.audit.actions import AuditAction
 from app.audit.trail import AuditDep
 from app.deps import AdminOrganisationDep, SessionDep, TreeDep
 from app.errors import PayloadTooLarge, problem_responses
 from app.idempotency.deps import IdempotentDep
+from app.paging import PagingDep
 from app.people import service
 from app.people.csv_import import import_people
 from app.people.models import Person
@@ -30,11 +32,12 @@ PersonDep = Annotated[Person, Depends(valid_person)]
 
 
 @router.get("", name="list_people")
-def list_people(organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep) -> list[PersonRead]:
-    """The organisation's people, deactivated ones included, by e-mail address. Organisation admins only."""
-    people = list(session.scalars(select(Person).where(Person.organisation_id == organisation.id)
-                                  .order_by(Person.email)))
-    return service.read_all(session, people, tree)
+def list_people(organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep,
+                paging: PagingDep) -> list[PersonRead]:
+    """The organisation's people, deactivated ones included, by e-mail address. Organisation admins only. `limit`
+    pages the list (see `Link`)."""
+    people = session.scalars(select(Person).where(Person.organisation_id == organisation.id))
+    return service.read_all(session, paging.page(people, lambda p: [p.email, str(p.id)]), tree)
 
 
 @router.post("", name="create_person", status_code=status.HTTP_201_CREATED, responses=problem_responses(409))
@@ -84,7 +87,7 @@ def sign_out_person(person: PersonDep, session: SessionDep, audit: AuditDep) -> 
 
 
 @router.post("/import", name="import_people", responses=problem_responses(413))
-def import_people_csv(file: Annotated[UploadFile, File(description="UTF-8 CSV, comma or semicolon separated")],
+def import_people_csv(file: Annotated[UploadFile, File(description=csv_encoding.UPLOAD)],
                       organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep,
                       audit: AuditDep) -> PeopleImportResult:
     """Import people from CSV: `email,name,role` and optionally `units` (unit paths such as

@@ -1,9 +1,10 @@
 """Importing responses collected elsewhere (another survey tool, a spreadsheet) into a survey, all or nothing.
 
 The file: a `unit` column (external key, path `Directie/Afdeling/Team`, or id; `unit_path` is taken as well), an
-optional `layer` column (layer key; empty = no layer), one column per item key with the "how it is now" answers,
-and, when the survey asks it, `<item_key>:desired` columns. An empty cell is a missing answer; `dont_know` is allowed
-where the questionnaire offers it. Columns may come in any order; items without a column are missing in every row.
+optional `layer` column (a layer's key, or its name in any of its languages: `Teamleider`; empty = no layer), one
+column per item key with the "how it is now" answers, and, when the survey asks it, `<item_key>:desired` columns. An
+empty cell is a missing answer; `dont_know` is allowed where the questionnaire offers it. Columns may come in any
+order; items without a column are missing in every row.
 
 A file of the anonymous export (`app.responses.export`) imports as it is: its `#` summary line is skipped, its
 `unit_key`, `language` and `source` columns are read but not stored (an imported response has source `import` and no
@@ -38,6 +39,7 @@ from sqlalchemy.orm import Session
 
 from app.errors import NotFound, PayloadTooLarge, Unprocessable
 from app.invitations.service import layers_by_id
+from app.orgs.layer_names import LayerNames
 from app.orgs.models import Layer, Organisation
 from app.questionnaires.service import QuestionnaireDefinition, load_definition
 from app.responses.bulk_store import IdTable, PackedRows, ResponseWriter, response_writer
@@ -171,7 +173,7 @@ class _Importer:
         self.items = len(definition.items)
         self.cells = CellCodes(definition)
         self.resolver = UnitResolver(session, tree, organisation.id)
-        self.layer_ids = {layer.key: layer.id for layer in layers_by_id(session, organisation).values()}
+        self.layer_names = LayerNames(layers_by_id(session, organisation).values())
         self.create_units = unknown_units is UnknownUnits.create
         self.errors = LineErrors()
         self.units = _References(session, Unit, self._resolve_unit, f"no such unit in this organisation ({DELETED})")
@@ -226,9 +228,10 @@ class _Importer:
         if key == LEADERS:
             return None, ("`*leaders` is any leadership layer (a row the anonymous export generalised): it can't be "
                           "imported as a layer; leave the row out, or import it with `*` or an empty layer")
-        if key not in self.layer_ids:
-            return None, f"no layer with key {key!r}; the organisation's layers are {', '.join(self.layer_ids)}"
-        return self.layer_ids[key], None
+        layer = self.layer_names.find(key)
+        if layer is None:
+            return None, self.layer_names.unknown(key)
+        return layer.id, None
 
     def _problems(self, lines: list[int], rows: list[list[str]], unit: np.ndarray, layer: np.ndarray,
                   answers: np.ndarray) -> list[Found]:

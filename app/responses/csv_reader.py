@@ -7,12 +7,12 @@ cell starts with `#` is a comment (the anonymous export's summary line) and is s
 """
 
 import csv
-import io
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from app.csv_encoding import delimiter_of, not_text, text_stream
 from app.errors import Unprocessable
 
 MAX_ERRORS = 200
@@ -51,14 +51,11 @@ def _is_comment(row: list[str]) -> bool:
     return bool(row) and row[0].lstrip().startswith("#")
 
 
-def _not_utf8() -> Unprocessable:
-    return Unprocessable("The file is not UTF-8 text; save it as \"CSV UTF-8\" and try again.")
-
-
 def open_csv(raw: IO[bytes]) -> CsvFile:
-    """The header (cells stripped) and a row iterator of an uploaded CSV, comma or semicolon separated.
-    Raises `Unprocessable` when the file is empty, not UTF-8, or not CSV (also while iterating)."""
-    text = io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
+    """The header (cells stripped) and a row iterator of an uploaded CSV, comma, semicolon or tab separated, in any
+    encoding `app.csv_encoding` knows. Raises `Unprocessable` when the file is empty, not text, or not CSV (also
+    while iterating)."""
+    text = text_stream(raw)
     comments: list[str] = []
     try:
         first = text.readline()
@@ -66,11 +63,10 @@ def open_csv(raw: IO[bytes]) -> CsvFile:
             comments.append(first)
             first = text.readline()
     except UnicodeDecodeError:
-        raise _not_utf8() from None
+        raise not_text() from None
     if not first.strip():
         raise Unprocessable("The file is empty: the first line must name the columns.")
-    delimiter = ";" if first.count(";") > first.count(",") else ","
-    reader = csv.reader(itertools.chain([*comments, first], text), delimiter=delimiter, strict=True)
+    reader = csv.reader(itertools.chain([*comments, first], text), delimiter=delimiter_of(first), strict=True)
     try:
         header = next(reader)
         while _is_comment(header):
@@ -86,7 +82,7 @@ def open_csv(raw: IO[bytes]) -> CsvFile:
             except StopIteration:
                 return
             except UnicodeDecodeError:
-                raise _not_utf8() from None
+                raise not_text() from None
             except csv.Error as exc:
                 raise Unprocessable("The file is not valid CSV; nothing was imported.", errors=[
                     {"loc": ["file", reader.line_num, ""], "msg": f"not valid CSV: {exc}",

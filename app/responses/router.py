@@ -3,6 +3,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Query, UploadFile, status
 from fastapi.responses import StreamingResponse
 
+from app import csv_encoding
 from app.audit.actions import AuditAction
 from app.audit.trail import AuditDep
 from app.config import get_settings
@@ -24,7 +25,7 @@ router = APIRouter(prefix="/organisations/{organisation_id}/surveys/{survey_id}/
 @router.post("/import", name="import_responses", status_code=status.HTTP_201_CREATED,
              responses=problem_responses(409, 413))
 def import_responses_csv(
-        file: Annotated[UploadFile, File(description="UTF-8 CSV, comma or semicolon separated")],
+        file: Annotated[UploadFile, File(description=csv_encoding.UPLOAD)],
         survey: SurveyDep, organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep, audit: AuditDep,
         once: IdempotentDep,
         unknown_units: Annotated[UnknownUnits, Query(description="A unit path the organisation doesn't have: "
@@ -32,9 +33,9 @@ def import_responses_csv(
         = UnknownUnits.refuse,
 ) -> ResponseImportResult:
     """Import responses collected elsewhere. Columns: `unit` (external key, path `Directie/Afdeling/Team`, or id),
-    optional `layer` (layer key), one column per item key, and `<item_key>:desired` columns when the survey asks
-    how it should be. An empty cell is a missing answer; `dont_know` where the questionnaire offers it. Every row
-    needs at least one answer.
+    optional `layer` (a layer's key or name: `team_leader`, `Teamleider`), one column per item key, and
+    `<item_key>:desired` columns when the survey asks how it should be. An empty cell is a missing answer;
+    `dont_know` where the questionnaire offers it. Every row needs at least one answer.
 
     A survey in any status takes an import (the data is historical: a closed survey takes it too). Imported
     responses count in the figures once published: at once when the survey is not open (after an earlier

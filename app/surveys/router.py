@@ -5,6 +5,7 @@ from app.audit.trail import AuditDep
 from app.deps import AdminOrganisationDep, OrganisationDep, SessionDep
 from app.errors import problem_responses
 from app.idempotency.deps import IdempotentDep
+from app.paging import PagingDep, micros
 from app.reports.erasure import forget_after_commit
 from app.surveys import service
 from app.surveys.deps import SurveyDep
@@ -26,9 +27,11 @@ def create_survey(data: SurveyCreate, organisation: AdminOrganisationDep, sessio
 
 
 @router.get("", name="list_surveys")
-def list_surveys(organisation: OrganisationDep, session: SessionDep) -> list[SurveyRead]:
-    """The organisation's survey waves, oldest first. Any key of the organisation may read them."""
-    return [service.to_read(s) for s in service.list_surveys(session, organisation)]
+def list_surveys(organisation: OrganisationDep, session: SessionDep, paging: PagingDep) -> list[SurveyRead]:
+    """The organisation's survey waves, oldest first. Any key of the organisation may read them. `limit` pages the
+    list (see `Link`)."""
+    surveys = paging.page(service.list_surveys(session, organisation), lambda s: [micros(s.created_at), str(s.id)])
+    return [service.to_read(s) for s in surveys]
 
 
 @router.get(SURVEY, name="get_survey")

@@ -16,6 +16,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from app import csv_encoding
 from app.errors import Unprocessable
 from app.orgs.models import Organisation
 from app.text import has_control_characters
@@ -49,9 +50,9 @@ def _name_problem(name: str) -> str | None:
 
 
 def _read_rows(text: str, out: ImportOutcome) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
-    sample = text[:4096]
-    delimiter = ";" if sample.count(";") > sample.count(",") else ","
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    header_line = text[:4096].partition("\n")[0]
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=csv_encoding.delimiter_of(header_line),
+                            strict=True)
     rows: list[tuple[int, dict[str, str]]] = []
     try:
         header = [h.strip().lower() for h in reader.fieldnames or []]
@@ -72,10 +73,7 @@ def _read_rows(text: str, out: ImportOutcome) -> tuple[list[str], list[tuple[int
 
 def import_units(session: Session, organisation: Organisation, tree: UnitTree, raw: bytes) -> ImportOutcome:
     out = ImportOutcome()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise Unprocessable("The file is not UTF-8 text.") from None
+    text = csv_encoding.decode(raw)
     header, rows = _read_rows(text, out)
     if not out.errors:
         if "path" in header:

@@ -1,14 +1,17 @@
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter, File, Query, UploadFile, status
 
+from app import csv_encoding
 from app.audit.actions import AuditAction
 from app.audit.trail import AuditDep
 from app.deps import AdminOrganisationDep, CurrentKey, SessionDep, TreeDep, UnitDep, key_reaches_unit, reachable_roots
 from app.errors import PayloadTooLarge, problem_responses
 from app.idempotency.deps import IdempotentDep
+from app.paging import PagingDep
 from app.units import service
 from app.units.csv_import import import_units
+from app.units.models import Unit
 from app.units.schemas import UnitCreate, UnitImportResult, UnitRead, UnitUpdate
 
 router = APIRouter(prefix="/organisations/{organisation_id}/units", tags=["units"],
@@ -18,14 +21,18 @@ UNIT = "/{unit_id:uuid}"  # a UUID only: `/units/import` is a resource of its ow
 
 
 @router.get("", name="list_units")
-def list_units(tree: TreeDep, principal: CurrentKey,
+def list_units(tree: TreeDep, principal: CurrentKey, paging: PagingDep,
                include_archived: Annotated[bool, Query(description="Also list archived units")] = True,
                ) -> list[UnitRead]:
-    """The unit tree as a flat list in depth-first order (parents before children). A unit-scoped key or person sees
-    their own subtrees only."""
+    """The unit tree as a flat list in depth-first order (parents before children, siblings by name). A unit-scoped
+    key or person sees their own subtrees only. `limit` pages it (see `Link`)."""
     ids = [i for root in reachable_roots(principal, tree) for i in tree.subtree(root)]
-    units = [tree.units[i] for i in ids]
-    return [service.to_read(tree, u) for u in units if include_archived or u.archived_at is None]
+    units = [tree.units[i] for i in ids if include_archived or tree.units[i].archived_at is None]
+
+    def depth_first(unit: Unit) -> list[Any]:
+        return [[tree.units[i].name.casefold(), str(i)] for i in [*reversed(list(tree.ancestors(unit.id))), unit.id]]
+
+    return [service.to_read(tree, u) for u in paging.page(units, depth_first)]
 
 
 @router.post("", name="create_unit", status_code=status.HTTP_201_CREATED, responses=problem_responses(403, 409))
@@ -66,7 +73,7 @@ def delete_unit(unit: UnitDep, _: AdminOrganisationDep, tree: TreeDep, session: 
 
 
 @router.post("/import", name="import_units", responses=problem_responses(403, 413))
-def import_units_csv(file: Annotated[UploadFile, File(description="UTF-8 CSV, comma or semicolon separated")],
+def import_units_csv(file: Annotated[UploadFile, File(description=csv_encoding.UPLOAD)],
                      organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep,
                      principal: CurrentKey, audit: AuditDep) -> UnitImportResult:
     """Import units from CSV with a `path` column (`Directie/Afdeling/Team`, optional `external_key`) or with
