@@ -45,8 +45,8 @@ def test_each_line_gets_its_own_link_in_its_language_and_the_link_answers(org: O
                                                                           mailbox: Mailbox):
     survey, team = _survey(org)
     dutch, english = unique_email("piet"), unique_email("anne")
-    response = _mail(org, survey, f"email,unit,layer,language\n{dutch.upper()},Team Post,employee,nl\n"
-                                  f"{english},{team},team_leader,en\n")
+    response = _mail(org, survey, f"email,unit,layer,language\n{dutch.upper()},Team Post,Medewerker,nl\n"
+                                  f"{english},{team},team leader,en\n")  # layers by name, in either language
     assert response.status_code == 201, response.text
     assert response.json() == {"mailed": 2}
     assert response.headers["location"].endswith(f"/surveys/{survey}/invitations/summary")

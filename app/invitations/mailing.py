@@ -22,6 +22,7 @@ from app.invitations.models import Invitation, InvitationMail
 from app.invitations.service import Target, issue_with_ids, layers_by_id, respond_url
 from app.mail import messages, outbox
 from app.mail.models import OutgoingMail
+from app.orgs.layer_names import LayerNames
 from app.orgs.models import Organisation
 from app.people.schemas import normalise_email
 from app.responses.csv_reader import LineErrors, known_columns, open_csv
@@ -65,7 +66,7 @@ def read_recipients(session: Session, organisation: Organisation, tree: UnitTree
     width = len(csv_file.header)
     errors = LineErrors()
     resolver = UnitResolver(session, tree, organisation.id)
-    layers = {layer.key: layer.id for layer in layers_by_id(session, organisation).values()}
+    layers = LayerNames(layers_by_id(session, organisation).values())
     invited = set(session.scalars(select(InvitationMail.email).where(InvitationMail.survey_id == survey.id)))
     seen: dict[str, int] = {}
     out: list[Recipient] = []
@@ -94,7 +95,7 @@ def read_recipients(session: Session, organisation: Organisation, tree: UnitTree
 
 
 def _parse(line: int, cell: dict[str, str], survey: Survey, resolver: UnitResolver, tree: UnitTree,
-           layers: dict[str, uuid.UUID], errors: LineErrors) -> Recipient | None:
+           layers: LayerNames, errors: LineErrors) -> Recipient | None:
     ok = True
     try:
         email = normalise_email(cell["email"])
@@ -109,10 +110,10 @@ def _parse(line: int, cell: dict[str, str], survey: Survey, resolver: UnitResolv
     elif tree.units[unit_id].archived_at is not None:
         errors.add(line, "unit", "the unit is archived")
         ok = False
-    layer_id = layers.get(cell["layer"])
+    layer = layers.find(cell["layer"])
+    layer_id = layer.id if layer else None
     if layer_id is None:
-        errors.add(line, "layer", f"no layer with key {cell['layer']!r}; the organisation's layers are "
-                                  f"{', '.join(layers)}" if cell["layer"] else "required")
+        errors.add(line, "layer", layers.unknown(cell["layer"]) if cell["layer"] else "required")
         ok = False
     language = (cell.get("language") or survey.languages[0]).lower()
     if language not in survey.languages:
