@@ -26,6 +26,7 @@ from app.invitations.service import hash_token, new_token
 from app.orgs import service as org_service
 from app.orgs.models import Layer, Organisation
 from app.questionnaires.service import QuestionnaireDefinition, builtin_questionnaire_id, load_definition
+from app.respond.statements import used_on
 from app.responses.codec import pack
 from app.responses.models import Response
 from app.surveys.models import Survey, SurveyStatus
@@ -170,7 +171,7 @@ def _answer(session: Session, survey: Survey, definition: QuestionnaireDefinitio
         session.add(Response(survey_id=survey.id, unit_id=seat.unit_id, layer_id=seat.layer_id, language="nl",
                              source="web", current=pack(current), desired=pack(desired), published=True))
         session.add(Invitation(survey_id=survey.id, unit_id=seat.unit_id, layer_id=seat.layer_id,
-                               token_hash=hash_token(new_token()), submitted_at=utcnow()))
+                               token_hash=hash_token(new_token()), submitted_at=used_on(utcnow())))
     for seat in seats:  # the rest of the invitations went unanswered
         if rng.random() < 0.22:
             session.add(Invitation(survey_id=survey.id, unit_id=seat.unit_id, layer_id=seat.layer_id,

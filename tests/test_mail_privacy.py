@@ -20,11 +20,12 @@ import pytest
 from sqlalchemy import MetaData, inspect, select, update
 
 from app.db import get_engine
+from app.invitations.models import Invitation
 from app.surveys.models import Survey
 from tests.factories import OrgContext
 from tests.mailbox import Mailbox
 from tests.people_factories import unique_email
-from tests.respond_factories import csv_upload, db_execute, submit
+from tests.respond_factories import csv_upload, db_execute, db_scalars, submit
 from tests.survey_factories import open_survey
 from tests.test_invitation_mail import _token
 
@@ -134,6 +135,10 @@ def test_no_address_or_token_survives_the_close_and_none_is_ever_tied_to_an_answ
         mailbox.wait_for(address, 2)
     assert submit(http, tokens[2], {"openness_1": 1}).status_code == 201
     _check(addresses, tokens, sid, logs(), closed=False)
+    # the invitations say on which day they were used, not when: the order of answering stays unknown
+    used = db_scalars(select(Invitation.submitted_at).where(Invitation.survey_id == uuid.UUID(sid),
+                                                            Invitation.submitted_at.is_not(None)))
+    assert len(used) == 3 and all((t.hour, t.minute, t.second, t.microsecond) == (0, 0, 0, 0) for t in used)
 
     db_execute(update(Survey).where(Survey.id == uuid.UUID(sid)).values(closes_at=datetime.now(UTC)))
     env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "debug", "PUBLIC_BASE_URL": "http://x.test"}

@@ -10,7 +10,8 @@ from app.db import Base, IdMixin, TimestampMixin
 
 class Invitation(IdMixin, TimestampMixin, Base):
     """A single-use answering token for one unit and layer. Only the token's SHA-256 is stored. Nothing links an
-    invitation to the response it produced: `submitted_at` says that it was used, not what was answered."""
+    invitation to the response it produced: `submitted_at` says on which day it was used (never the moment, which
+    would give the order of answering), not what was answered."""
 
     __tablename__ = "invitations"
 

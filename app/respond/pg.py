@@ -77,6 +77,7 @@ async def submit(conn: Connection, token: str | None, body: Answers, now: dateti
     ticket = await open_ticket(conn, token, now)
     response = response_row(ticket, check(ticket, body, submitting=True))
     stored = await USE_AND_STORE.execute(conn, {"invitation_id": ticket.invitation_id, "now": now,
+                                                 "used_on": sql.used_on(now),
                                                  **{f"response_{k}": v for k, v in response.items()}})
     if stored.rowcount != 1:
         await open_ticket(conn, token, now)  # used or closed meanwhile: raises the error that says which

@@ -180,5 +180,5 @@ def save_draft(conn: Connection, token: str | None, body: Answers, now: datetime
 def submit(conn: Connection, token: str | None, body: Answers, now: datetime) -> None:
     ticket = open_ticket(conn, token, now)
     response = response_row(ticket, check(ticket, body, submitting=True))
-    _update_unused(conn, sql.MARK_USED, ticket, now=now)
+    _update_unused(conn, sql.MARK_USED, ticket, now=now, used_on=sql.used_on(now))
     conn.execute(sql.STORE, response)

@@ -8,6 +8,7 @@ transaction (see app.db), which holds its one write lock throughout: the conditi
 there are two statements.
 """
 
+from datetime import datetime
 from typing import cast
 
 from sqlalchemy import Insert, Table, bindparam, exists, insert, null, select, update
@@ -37,8 +38,15 @@ SAVE_DRAFT = update(_invitations).where(*_UNUSED).values(
     draft=bindparam("draft", type_=Invitation.draft.type),
     draft_saved_at=bindparam("now", type_=Invitation.draft_saved_at.type))
 
+# An invitation records the day it was used, not the moment: answers are stored in order (row ids, table order), and
+# exact times of use, beside the mailed addresses of an open wave, would give the order in which people answered.
 MARK_USED = update(_invitations).where(*_UNUSED).values(
-    submitted_at=bindparam("now", type_=Invitation.submitted_at.type), draft=null(), draft_saved_at=null())
+    submitted_at=bindparam("used_on", type_=Invitation.submitted_at.type), draft=null(), draft_saved_at=null())
+
+
+def used_on(now: datetime) -> datetime:
+    """What an invitation stores as the time it was used: the day (midnight UTC)."""
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
 
 RESPONSE_COLUMNS = ("id", "survey_id", "unit_id", "layer_id", "language", "source", "current", "desired")
 STORE = insert(_responses)
@@ -60,4 +68,4 @@ def _use_and_store() -> Insert:
 
 
 USE_AND_STORE = _use_and_store()
-"""Parameters: `invitation_id`, `now`, and `response_<column>` for each of `RESPONSE_COLUMNS`."""
+"""Parameters: `invitation_id`, `now`, `used_on`, and `response_<column>` for each of `RESPONSE_COLUMNS`."""
