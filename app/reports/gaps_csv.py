@@ -3,14 +3,15 @@ group is one row with `suppressed` = true, its reason in `reason`, and empty fig
 
 from collections.abc import Iterator, Sequence
 
-from app.reports.figures import Interval, PValue
+from app.reports.figures import AdjustedInterval, Interval, PValue
 from app.reports.gaps_schemas import Comparison, DesiredGap, GapSide
 
 Row = Sequence[str | int | float | bool | None]
 
 COMPARISON_COLUMNS = [
     "a", "a_layers", "a_unit_path", "a_n", "b", "b_layers", "b_unit_path", "b_n", "suppressed", "dimension", "name",
-    "n_a", "n_b", "mean_a", "mean_b", "difference", "difference_ci_low", "difference_ci_high", "hedges_g",
+    "n_a", "n_b", "mean_a", "mean_b", "difference", "difference_ci_low", "difference_ci_high",
+    "difference_ci_holm_low", "difference_ci_holm_high", "hedges_g",
     "hedges_g_ci_low", "hedges_g_ci_high", "effect_size", "welch_t", "welch_df", "welch_p", "welch_p_adjusted",
     "welch_family_size", "mann_whitney_u", "mann_whitney_p", "mann_whitney_p_adjusted", "mann_whitney_family_size",
     "correction", "significant", "reason", "reading_en", "reading_nl"]
@@ -23,6 +24,10 @@ DESIRED_COLUMNS = [
 
 
 def _ci(ci: Interval | None) -> list[float | None]:
+    return [None, None] if ci is None else [ci.low, ci.high]
+
+
+def _holm(ci: AdjustedInterval | None) -> list[float | None]:
     return [None, None] if ci is None else [ci.low, ci.high]
 
 
@@ -43,7 +48,8 @@ def comparison_rows(comparisons: Sequence[Comparison]) -> Iterator[Row]:
         for f in c.dimensions:
             reading = [None, None] if f.reading is None else [f.reading.en, f.reading.nl]
             yield [*head, f.key, f.name, f.n_a, f.n_b, f.mean_a, f.mean_b, f.difference, *_ci(f.difference_ci),
-                   f.hedges_g, *_ci(f.hedges_g_ci), f.effect_size, f.welch_t, f.welch_df, *_p(f.welch),
+                   *_holm(f.difference_ci_holm), f.hedges_g, *_ci(f.hedges_g_ci), f.effect_size, f.welch_t,
+                   f.welch_df, *_p(f.welch),
                    f.mann_whitney_u, *_p(f.mann_whitney), "holm" if f.welch or f.mann_whitney else None,
                    f.significant, f.reason, *reading]
 
