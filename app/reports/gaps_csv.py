@@ -18,7 +18,8 @@ COMPARISON_COLUMNS = [
 
 DESIRED_COLUMNS = [
     "unit_id", "unit_path", "layer", "group_n", "suppressed", "kind", "key", "dimension", "name", "rank", "n",
-    "n_current", "n_desired", "mean_current", "mean_desired", "gap", "gap_ci_low", "gap_ci_high", "t", "df", "t_p",
+    "n_current", "n_desired", "mean_current", "mean_desired", "gap", "gap_ci_low", "gap_ci_high",
+    "gap_ci_holm_low", "gap_ci_holm_high", "t", "df", "t_p",
     "t_p_adjusted", "t_family_size", "wilcoxon_v", "wilcoxon_p", "wilcoxon_p_adjusted", "wilcoxon_family_size",
     "correction", "d_av", "effect_size", "significant", "reason", "reading_en", "reading_nl"]
 
@@ -66,6 +67,7 @@ def desired_rows(report: DesiredGap) -> Iterator[Row]:
             for f in gaps:
                 reading = [None, None] if f.reading is None else [f.reading.en, f.reading.nl]
                 yield [*head, kind, f.key, f.dimension_key, f.name, f.rank, f.n, f.n_current, f.n_desired,
-                       f.mean_current, f.mean_desired, f.gap, *_ci(f.gap_ci), f.t, f.df, *_p(f.t_test), f.wilcoxon_v,
+                       f.mean_current, f.mean_desired, f.gap, *_ci(f.gap_ci),
+                       *_holm(f.gap_ci_holm), f.t, f.df, *_p(f.t_test), f.wilcoxon_v,
                        *_p(f.wilcoxon), "holm" if f.t_test or f.wilcoxon else None, f.d_av, f.effect_size,
                        f.significant, f.reason, *reading]

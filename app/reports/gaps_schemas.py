@@ -113,7 +113,11 @@ class PairedGap(BaseModel):
     mean_current: float | None
     mean_desired: float | None
     gap: float | None = Field(description="mean_desired - mean_current (positive: people want more)")
-    gap_ci: Interval | None = Field(description="Confidence interval of the gap (partially overlapping samples t)")
+    gap_ci: Interval | None = Field(description="Confidence interval of the gap (partially overlapping samples t), "
+                                                "unadjusted: it may exclude 0 where the Holm verdict is not "
+                                                "significant")
+    gap_ci_holm: AdjustedInterval | None = Field(description="Holm-compatible interval of the gap over the t-test "
+                                                             "family: excludes 0 exactly when `significant`")
     t: float | None = Field(description="Partially overlapping samples t (T_new2: equal variances not assumed); "
                                         "the paired t when everyone answered both frames")
     df: float | None

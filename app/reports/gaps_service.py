@@ -37,7 +37,16 @@ from app.reports.readings import (
     respondents_in,
     size_word,
 )
-from app.stats import FrequencyTable, TwoGroupComparison, compare_groups, compare_with_rest, holm, holm_intervals
+from app.stats import (
+    Estimate,
+    FrequencyTable,
+    SignificanceTest,
+    TwoGroupComparison,
+    compare_groups,
+    compare_with_rest,
+    holm,
+    holm_intervals,
+)
 
 ORGANISATION: Cell = (None, ALL)
 REST_NAME = {"en": "Rest of the organisation", "nl": "Rest van de organisatie"}
@@ -119,18 +128,19 @@ def _shown_n(ctx: ReportContext, n: int) -> int | None:
     return n if n == 0 or n >= ctx.k else None
 
 
-def holm_cis(results: Sequence[TwoGroupComparison], family: int) -> list[AdjustedInterval | None]:
-    """Holm-compatible intervals of the Welch differences of one family (`app.stats.holm_ci`), in order."""
+def holm_cis(tests: Sequence[tuple[Estimate, SignificanceTest]], family: int) -> list[AdjustedInterval | None]:
+    """Holm-compatible intervals (`app.stats.holm_ci`) of one family of t-based differences and their tests, in
+    order; the standard error is the one behind each unadjusted interval."""
     se: list[float | None] = []
-    for r in results:
-        ci, df = r.difference.ci, r.welch.df
+    for difference, test in tests:
+        ci, df = difference.ci, test.df
         if ci is None or df is None or not df > 0:
             se.append(None)
             continue
-        q = 0.5 + ci.level / 2  # the standard error behind the unadjusted interval
+        q = 0.5 + ci.level / 2
         se.append((ci.high - ci.low) / (2 * float(stats.t.ppf(q, df) if np.isfinite(df) else stats.norm.ppf(q))))
-    found = holm_intervals([r.difference.value for r in results], se, [r.welch.df for r in results],
-                           [r.welch.pvalue for r in results], alpha=ALPHA)
+    found = holm_intervals([d.value for d, _ in tests], se, [t.df for _, t in tests], [t.pvalue for _, t in tests],
+                           alpha=ALPHA)
     return [None if c is None else AdjustedInterval(low=num(c.low), high=num(c.high), level=c.level,
                                                     excludes_zero=c.excludes_zero, family_size=family)
             for c in found]
@@ -148,7 +158,7 @@ def comparisons(ctx: ReportContext, planned: Sequence[Planned], results: Sequenc
              if plan.dimensions[d] and _shown_n(ctx, results[i][d].n_first) is not None
              and _shown_n(ctx, results[i][d].n_second) is not None]
     welch = holm([results[i][d].welch.pvalue for i, d in shown])
-    agreeing = holm_cis([results[i][d] for i, d in shown], welch.n_tests)
+    agreeing = holm_cis([(results[i][d].difference, results[i][d].welch) for i, d in shown], welch.n_tests)
     mw = holm([results[i][d].mann_whitney.pvalue for i, d in shown])
     tests = {key: (welch.adjusted[j], mw.adjusted[j]) for j, key in enumerate(shown)}
     holm_ci = dict(zip(shown, agreeing, strict=True))
