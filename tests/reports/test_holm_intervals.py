@@ -54,3 +54,16 @@ def test_gaps_carry_intervals_that_agree_with_holm(org):
     table = csv_rows(org.admin.get(f"{base}/desired-gap", params={"by": "layer", "format": "csv"}))
     assert len([r for r in table if r["gap_ci_holm_low"]]) == len([g for g in gaps if g["gap_ci_holm"]])
     assert contradictions > 0  # the case of the issue: an unadjusted interval excluding 0, "not significant"
+
+
+def test_trend_changes_carry_intervals_that_agree_with_holm(org):
+    waves = [survey_with_responses(org, Population(MODERATE.groups, seed=s)) for s in (8, 9)]
+    trend = org.admin.get(f"{reports(org, waves[1])}/trend").json()
+    changes = [c for row in trend["dimensions"] + trend["items"] for c in row["changes"]]
+    tested = [c for c in changes if c["welch"]]
+    assert tested and all(c["difference_ci_holm"] for c in tested)
+    for c in tested:
+        c["significant"] = c["welch"]["p_adjusted"] < 0.05
+        _agrees(c, "difference_ci", "difference_ci_holm", "difference")
+    table = csv_rows(org.admin.get(f"{reports(org, waves[1])}/trend", params={"format": "csv"}))
+    assert len([r for r in table if r["difference_ci_holm_low"]]) == len(tested)
