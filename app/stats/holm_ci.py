@@ -21,6 +21,10 @@ So "the interval excludes 0" (``excludes_zero``: 0 lies outside, or is the inter
 Holm's adjusted p is below alpha. The price of agreeing with the test is the bound at 0: a significant difference
 says in which direction, and how large it may be at most, not how small.
 
+Strassburger & Bretz give one-sided bounds (a rejected hypothesis gets the bound 0 and nothing on the far side);
+the far bounds of a two-sided rejection here are ours (the marginal bound at the level of the hypotheses left), and
+their simultaneous coverage is checked by simulation in ``tests/stats/test_holm_ci.py``, not proven.
+
 The family is every present p-value (None or NaN are not in it, as in :func:`app.stats.multitest.holm`); a test
 without an estimate or a positive standard error gets no interval but counts in the family.
 """
