@@ -21,6 +21,20 @@ class Interval(BaseModel):
     level: float = Field(default=0.95, description="Coverage of the interval")
 
 
+class AdjustedInterval(BaseModel):
+    """A confidence interval that agrees with the Holm verdict beside it (`app.stats.holm_ci`): it excludes 0
+    exactly when the Holm-adjusted p is below 0.05. For a significant difference the bound nearest 0 is 0 itself
+    (open: the direction is established, the size only bounded from the far side) unless every test of the family
+    is significant."""
+
+    low: float | None = Field(description="null: unbounded")
+    high: float | None = Field(description="null: unbounded")
+    level: float = Field(default=0.95, description="Simultaneous coverage over the family")
+    excludes_zero: bool = Field(description="0 is outside the interval (or its open end): Holm-adjusted p < 0.05")
+    correction: Literal["holm"] = "holm"
+    family_size: int = Field(description="Tests in the family (as the adjusted p-value's)")
+
+
 class PValue(BaseModel):
     p: float | None = Field(description="Unadjusted two-sided p-value")
     p_adjusted: float | None = Field(description="p-value adjusted for the family of tests this report makes")

@@ -3,26 +3,32 @@ group is one row with `suppressed` = true, its reason in `reason`, and empty fig
 
 from collections.abc import Iterator, Sequence
 
-from app.reports.figures import Interval, PValue
+from app.reports.figures import AdjustedInterval, Interval, PValue
 from app.reports.gaps_schemas import Comparison, DesiredGap, GapSide
 
 Row = Sequence[str | int | float | bool | None]
 
 COMPARISON_COLUMNS = [
     "a", "a_layers", "a_unit_path", "a_n", "b", "b_layers", "b_unit_path", "b_n", "suppressed", "dimension", "name",
-    "n_a", "n_b", "mean_a", "mean_b", "difference", "difference_ci_low", "difference_ci_high", "hedges_g",
+    "n_a", "n_b", "mean_a", "mean_b", "difference", "difference_ci_low", "difference_ci_high",
+    "difference_ci_holm_low", "difference_ci_holm_high", "hedges_g",
     "hedges_g_ci_low", "hedges_g_ci_high", "effect_size", "welch_t", "welch_df", "welch_p", "welch_p_adjusted",
     "welch_family_size", "mann_whitney_u", "mann_whitney_p", "mann_whitney_p_adjusted", "mann_whitney_family_size",
     "correction", "significant", "reason", "reading_en", "reading_nl"]
 
 DESIRED_COLUMNS = [
     "unit_id", "unit_path", "layer", "group_n", "suppressed", "kind", "key", "dimension", "name", "rank", "n",
-    "n_current", "n_desired", "mean_current", "mean_desired", "gap", "gap_ci_low", "gap_ci_high", "t", "df", "t_p",
+    "n_current", "n_desired", "mean_current", "mean_desired", "gap", "gap_ci_low", "gap_ci_high",
+    "gap_ci_holm_low", "gap_ci_holm_high", "t", "df", "t_p",
     "t_p_adjusted", "t_family_size", "wilcoxon_v", "wilcoxon_p", "wilcoxon_p_adjusted", "wilcoxon_family_size",
     "correction", "d_av", "effect_size", "significant", "reason", "reading_en", "reading_nl"]
 
 
 def _ci(ci: Interval | None) -> list[float | None]:
+    return [None, None] if ci is None else [ci.low, ci.high]
+
+
+def _holm(ci: AdjustedInterval | None) -> list[float | None]:
     return [None, None] if ci is None else [ci.low, ci.high]
 
 
@@ -43,7 +49,8 @@ def comparison_rows(comparisons: Sequence[Comparison]) -> Iterator[Row]:
         for f in c.dimensions:
             reading = [None, None] if f.reading is None else [f.reading.en, f.reading.nl]
             yield [*head, f.key, f.name, f.n_a, f.n_b, f.mean_a, f.mean_b, f.difference, *_ci(f.difference_ci),
-                   f.hedges_g, *_ci(f.hedges_g_ci), f.effect_size, f.welch_t, f.welch_df, *_p(f.welch),
+                   *_holm(f.difference_ci_holm), f.hedges_g, *_ci(f.hedges_g_ci), f.effect_size, f.welch_t,
+                   f.welch_df, *_p(f.welch),
                    f.mann_whitney_u, *_p(f.mann_whitney), "holm" if f.welch or f.mann_whitney else None,
                    f.significant, f.reason, *reading]
 
@@ -60,6 +67,7 @@ def desired_rows(report: DesiredGap) -> Iterator[Row]:
             for f in gaps:
                 reading = [None, None] if f.reading is None else [f.reading.en, f.reading.nl]
                 yield [*head, kind, f.key, f.dimension_key, f.name, f.rank, f.n, f.n_current, f.n_desired,
-                       f.mean_current, f.mean_desired, f.gap, *_ci(f.gap_ci), f.t, f.df, *_p(f.t_test), f.wilcoxon_v,
+                       f.mean_current, f.mean_desired, f.gap, *_ci(f.gap_ci),
+                       *_holm(f.gap_ci_holm), f.t, f.df, *_p(f.t_test), f.wilcoxon_v,
                        *_p(f.wilcoxon), "holm" if f.t_test or f.wilcoxon else None, f.d_av, f.effect_size,
                        f.significant, f.reason, *reading]

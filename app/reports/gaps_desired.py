@@ -22,8 +22,9 @@ import numpy.typing as npt
 from app.errors import Conflict
 from app.reports.anonymity import ALL
 from app.reports.context import Cell, LayerRef, ReportContext
-from app.reports.figures import PValue, num
+from app.reports.figures import AdjustedInterval, PValue, num
 from app.reports.gaps_schemas import DesiredGap, DesiredGapGroup, PairedGap
+from app.reports.gaps_service import holm_cis
 from app.reports.profile_schemas import Lang
 from app.reports.profile_service import dimension_names, group_ref, interval, localised
 from app.reports.readings import (
@@ -75,7 +76,7 @@ def _keyed(ctx: ReportContext, answers: npt.NDArray[np.float32]) -> npt.NDArray[
 
 def _paired_gap(ctx: ReportContext, test: _Test, rank: int | None, welch: AdjustedPValues, wilcoxon: AdjustedPValues,
                 index: dict[tuple[int, int, int | None], int], lang: Lang, names: Mapping[str, list[str]],
-                who: Phrase) -> PairedGap:
+                who: Phrase, agreeing: list[AdjustedInterval | None]) -> PairedGap:
     definition = ctx.data.definition
     d, j = test.dimension, test.item
     if j is None:
@@ -87,7 +88,8 @@ def _paired_gap(ctx: ReportContext, test: _Test, rank: int | None, welch: Adjust
     r = test.result
     if r is None:
         return PairedGap(key=key, name=name, dimension_key=dimension_key, rank=None, n=None, n_current=None,
-                         n_desired=None, mean_current=None, mean_desired=None, gap=None, gap_ci=None, t=None, df=None,
+                         n_desired=None, mean_current=None, mean_desired=None, gap=None, gap_ci=None, gap_ci_holm=None,
+                         t=None, df=None,
                          t_test=None, wilcoxon_v=None, wilcoxon=None, d_av=None, effect_size=None, significant=None,
                          reason=test.why, reading=None)
     at = index[test.key]
@@ -101,7 +103,8 @@ def _paired_gap(ctx: ReportContext, test: _Test, rank: int | None, welch: Adjust
         key=key, name=name, dimension_key=dimension_key, rank=rank, n=r.n_both,
         # compared as (desired, current): "first" is the desired frame
         n_current=r.n_second, n_desired=r.n_first, mean_current=num(r.mean_second), mean_desired=num(r.mean_first),
-        gap=num(r.difference.value), gap_ci=interval(r.difference.ci), t=num(r.t_test.statistic),
+        gap=num(r.difference.value), gap_ci=interval(r.difference.ci), gap_ci_holm=agreeing[at],
+        t=num(r.t_test.statistic),
         df=num(r.t_test.df),
         t_test=None if r.t_test.pvalue is None else PValue(p=r.t_test.pvalue, p_adjusted=p_t, correction="holm",
                                                            family_size=welch.n_tests),
@@ -156,6 +159,8 @@ def desired_gap(ctx: ReportContext, by: By, lang: Lang) -> DesiredGap:
     index = {t.key: i for i, t in enumerate(made)}
     welch = holm([t.result.t_test.pvalue for t in made if t.result is not None])
     wilcoxon = holm([t.result.wilcoxon.pvalue for t in made if t.result is not None])
+    agreeing = holm_cis([(t.result.difference, t.result.t_test) for t in made if t.result is not None],
+                        welch.n_tests)
     names: dict[str, list[str]] = {lang_: dimension_names(ctx, lang_) for lang_ in LANGS}
     out = []
     for cell, group in zip(cells, tests, strict=True):
@@ -166,6 +171,8 @@ def desired_gap(ctx: ReportContext, by: By, lang: Lang) -> DesiredGap:
         items = _ranked([t for t in group if t.item is not None])
         out.append(DesiredGapGroup(
             group=ref, suppressed=ref.suppressed,
-            dimensions=[_paired_gap(ctx, t, rank, welch, wilcoxon, index, lang, names, who) for t, rank in dims],
-            items=[_paired_gap(ctx, t, rank, welch, wilcoxon, index, lang, names, who) for t, rank in items]))
+            dimensions=[_paired_gap(ctx, t, rank, welch, wilcoxon, index, lang, names, who, agreeing)
+                        for t, rank in dims],
+            items=[_paired_gap(ctx, t, rank, welch, wilcoxon, index, lang, names, who, agreeing)
+                   for t, rank in items]))
     return DesiredGap(survey_id=ctx.survey.id, language=lang, min_group_size=ctx.k, by=by, groups=out)

@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from app.reports.figures import HIDDEN_REASON, GroupRef, HiddenReason, Interval, PValue
+from app.reports.figures import HIDDEN_REASON, AdjustedInterval, GroupRef, HiddenReason, Interval, PValue
 from app.reports.profile_schemas import Lang
 from app.reports.readings import Reading, SizeWord
 
@@ -45,7 +45,11 @@ class GapFigures(BaseModel):
     mean_a: float | None
     mean_b: float | None
     difference: float | None = Field(description="Mean of a minus mean of b (scale points)")
-    difference_ci: Interval | None = Field(description="Welch confidence interval of the difference")
+    difference_ci: Interval | None = Field(description="Welch confidence interval of the difference, unadjusted: "
+                                                       "it may exclude 0 where the Holm verdict is not significant")
+    difference_ci_holm: AdjustedInterval | None = Field(description="Holm-compatible interval of the difference "
+                                                                    "over the Welch family: excludes 0 exactly "
+                                                                    "when `significant`")
     hedges_g: float | None = Field(description="Standardised difference: pooled SD, small-sample corrected "
                                                "(Hedges 1981)")
     hedges_g_ci: Interval | None = Field(description="Noncentral-t confidence interval of Hedges' g")
@@ -109,7 +113,11 @@ class PairedGap(BaseModel):
     mean_current: float | None
     mean_desired: float | None
     gap: float | None = Field(description="mean_desired - mean_current (positive: people want more)")
-    gap_ci: Interval | None = Field(description="Confidence interval of the gap (partially overlapping samples t)")
+    gap_ci: Interval | None = Field(description="Confidence interval of the gap (partially overlapping samples t), "
+                                                "unadjusted: it may exclude 0 where the Holm verdict is not "
+                                                "significant")
+    gap_ci_holm: AdjustedInterval | None = Field(description="Holm-compatible interval of the gap over the t-test "
+                                                             "family: excludes 0 exactly when `significant`")
     t: float | None = Field(description="Partially overlapping samples t (T_new2: equal variances not assumed); "
                                         "the paired t when everyone answered both frames")
     df: float | None

@@ -16,16 +16,18 @@ from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
+from scipy import stats
 
 from app.errors import Unprocessable
 from app.orgs.models import Layer
 from app.reports.anonymity import ALL, complement_visible, union_visible
 from app.reports.context import Cell, ReportContext
-from app.reports.figures import HiddenReason, PValue, num
+from app.reports.figures import AdjustedInterval, HiddenReason, PValue, num
 from app.reports.gaps_schemas import Comparison, GapFigures, GapSide, Level, PerceptionGaps, TeamGaps
 from app.reports.profile_schemas import Lang
 from app.reports.profile_service import dimension_names, group_ref, interval
 from app.reports.readings import (
+    ALPHA,
     LANGS,
     REST_OF_ORGANISATION,
     Phrase,
@@ -35,7 +37,16 @@ from app.reports.readings import (
     respondents_in,
     size_word,
 )
-from app.stats import FrequencyTable, TwoGroupComparison, compare_groups, compare_with_rest, holm
+from app.stats import (
+    Estimate,
+    FrequencyTable,
+    SignificanceTest,
+    TwoGroupComparison,
+    compare_groups,
+    compare_with_rest,
+    holm,
+    holm_intervals,
+)
 
 ORGANISATION: Cell = (None, ALL)
 REST_NAME = {"en": "Rest of the organisation", "nl": "Rest van de organisatie"}
@@ -117,6 +128,24 @@ def _shown_n(ctx: ReportContext, n: int) -> int | None:
     return n if n == 0 or n >= ctx.k else None
 
 
+def holm_cis(tests: Sequence[tuple[Estimate, SignificanceTest]], family: int) -> list[AdjustedInterval | None]:
+    """Holm-compatible intervals (`app.stats.holm_ci`) of one family of t-based differences and their tests, in
+    order; the standard error is the one behind each unadjusted interval."""
+    se: list[float | None] = []
+    for difference, test in tests:
+        ci, df = difference.ci, test.df
+        if ci is None or df is None or not df > 0:
+            se.append(None)
+            continue
+        q = 0.5 + ci.level / 2
+        se.append((ci.high - ci.low) / (2 * float(stats.t.ppf(q, df) if np.isfinite(df) else stats.norm.ppf(q))))
+    found = holm_intervals([d.value for d, _ in tests], se, [t.df for _, t in tests], [t.pvalue for _, t in tests],
+                           alpha=ALPHA)
+    return [None if c is None else AdjustedInterval(low=num(c.low), high=num(c.high), level=c.level,
+                                                    excludes_zero=c.excludes_zero, family_size=family)
+            for c in found]
+
+
 def comparisons(ctx: ReportContext, planned: Sequence[Planned], results: Sequence[Sequence[TwoGroupComparison]],
                 lang: Lang) -> list[Comparison]:
     """Assemble the report: `results[i][d]` is planned comparison i on dimension d (unused when not allowed).
@@ -129,8 +158,10 @@ def comparisons(ctx: ReportContext, planned: Sequence[Planned], results: Sequenc
              if plan.dimensions[d] and _shown_n(ctx, results[i][d].n_first) is not None
              and _shown_n(ctx, results[i][d].n_second) is not None]
     welch = holm([results[i][d].welch.pvalue for i, d in shown])
+    agreeing = holm_cis([(results[i][d].difference, results[i][d].welch) for i, d in shown], welch.n_tests)
     mw = holm([results[i][d].mann_whitney.pvalue for i, d in shown])
     tests = {key: (welch.adjusted[j], mw.adjusted[j]) for j, key in enumerate(shown)}
+    holm_ci = dict(zip(shown, agreeing, strict=True))
     out = []
     for i, plan in enumerate(planned):
         figures = []
@@ -143,8 +174,8 @@ def comparisons(ctx: ReportContext, planned: Sequence[Planned], results: Sequenc
                 figures.append(GapFigures(
                     key=key, name=names[lang][d], n_a=None if hidden else n_a, n_b=None if hidden else n_b,
                     mean_a=None, mean_b=None, difference=None,
-                    difference_ci=None, hedges_g=None, hedges_g_ci=None, effect_size=None, welch_t=None,
-                    welch_df=None, welch=None, mann_whitney_u=None, mann_whitney=None, significant=None,
+                    difference_ci=None, difference_ci_holm=None, hedges_g=None, hedges_g_ci=None, effect_size=None,
+                    welch_t=None, welch_df=None, welch=None, mann_whitney_u=None, mann_whitney=None, significant=None,
                     reason="below_minimum" if small or not hidden else "protects_smaller_group", reading=None))
                 continue
             p_welch, p_mw = tests[(i, d)]
@@ -152,7 +183,8 @@ def comparisons(ctx: ReportContext, planned: Sequence[Planned], results: Sequenc
             reason = r.difference.reason or r.hedges_g.reason or r.welch.reason
             figures.append(GapFigures(
                 key=key, name=names[lang][d], n_a=n_a, n_b=n_b, mean_a=num(r.mean_first), mean_b=num(r.mean_second),
-                difference=num(r.difference.value), difference_ci=interval(r.difference.ci), hedges_g=num(g),
+                difference=num(r.difference.value), difference_ci=interval(r.difference.ci),
+                difference_ci_holm=holm_ci[(i, d)], hedges_g=num(g),
                 hedges_g_ci=interval(r.hedges_g.ci), effect_size=size_word(g), welch_t=num(r.welch.statistic),
                 welch_df=num(r.welch.df), welch=_p(r.welch.pvalue, p_welch, welch.n_tests),
                 mann_whitney_u=num(r.mann_whitney.statistic),

@@ -12,7 +12,7 @@ import numpy.typing as npt
 
 from app.questionnaires.service import QuestionnaireDefinition
 from app.reports.anonymity import ALL
-from app.reports.context import Cell, LayerRef, ReportContext
+from app.reports.context import Cell, Frame, LayerRef, ReportContext
 from app.reports.figures import GroupRef, Interval, num
 from app.reports.profile_schemas import (
     AnswerCount,
@@ -91,10 +91,12 @@ def reliability_figures(rel: Reliability) -> DimensionReliability:
         low_alpha=None if alpha is None else alpha < LOW_ALPHA)
 
 
-def _items(ctx: ReportContext, summary: SurveySummary, cell: Cell, mask: npt.NDArray[np.bool_], d: int,
-           lang: Lang) -> list[ItemProfile]:
-    """The items of dimension `d` in `cell`: their figures rest on the dimension's family (those who answered all
-    of its items), so they are shown where the dimension is; the don't-know count is a count over the cell."""
+def item_figures(ctx: ReportContext, summary: SurveySummary, cell: Cell, mask: npt.NDArray[np.bool_], d: int,
+                 lang: Lang, frame: Frame = "current") -> list[ItemProfile]:
+    """The items of dimension `d` in `cell` (`summary`: the cell's answers in `frame`): their figures rest on the
+    dimension's family in that frame (those who answered all of its items), so they are shown where the dimension
+    is; in the desired frame only where the current frame's family is shown too (as the desired gap). The
+    don't-know count (current frame) is a count over the cell."""
     data, definition = ctx.data, ctx.data.definition
     scale = data.scale
     moments = summary.item_counts.moments()
@@ -107,8 +109,10 @@ def _items(ctx: ReportContext, summary: SurveySummary, cell: Cell, mask: npt.NDA
     for j in scale.items_of(d).tolist():
         item = definition.items[j]
         text = localised(item.texts, lang, definition, item.key)
-        dk = int(dont_know[j]) if ctx.visible(*cell) else None
-        hidden = ctx.hidden_reason(*cell, smap=ctx.item_map(j))
+        dk = int(dont_know[j]) if ctx.visible(*cell) and frame == "current" else None
+        hidden = ctx.hidden_reason(*cell, smap=ctx.item_map(j, frame))
+        if frame == "desired":
+            hidden = ctx.hidden_reason(*cell, smap=ctx.item_map(j)) or hidden
         if hidden:
             out.append(ItemProfile(key=item.key, text=text, reverse=item.reverse, n=None, mean=None, ci=None,
                                    reason=hidden, distribution=[], dont_know=dk, favourable=None,
@@ -143,7 +147,7 @@ def culture_profile(ctx: ReportContext, lang: Lang) -> CultureProfile:
     names = dimension_names(ctx, lang)
     shares = summary.favourable(n_top=n_top(ctx))
     for d, key in enumerate(ctx.data.scale.dimensions):
-        items = _items(ctx, summary, cell, mask, d, lang)
+        items = item_figures(ctx, summary, cell, mask, d, lang)
         hidden = ctx.hidden_reason(*cell, smap=ctx.dimension_map(d))
         if hidden:
             profile.dimensions.append(DimensionProfile(

@@ -12,7 +12,7 @@ from app.deps import SessionDep
 from app.errors import problem_responses
 from app.reports.blindspot import BlindSpot, blind_spot
 from app.reports.context import ReportDep
-from app.reports.figures import Interval
+from app.reports.figures import AdjustedInterval, Interval
 from app.reports.profile_schemas import Lang
 from app.reports.readiness import RankBy, Readiness, readiness
 from app.reports.summary_csv import readiness_csv
@@ -36,12 +36,17 @@ def _ci(ci: Interval | None) -> list[object]:
 
 
 TREND_COLUMNS = ["level", "key", "name", "row", "survey_id", "from_survey_id", "n", "mean", "ci_low", "ci_high",
-                 "difference", "difference_ci_low", "difference_ci_high", "hedges_g", "hedges_g_ci_low",
+                 "difference", "difference_ci_low", "difference_ci_high", "difference_ci_holm_low",
+                 "difference_ci_holm_high", "hedges_g", "hedges_g_ci_low",
                  "hedges_g_ci_high", "p", "p_adjusted", "correction", "family_size", "reason"]
 
 
+def _holm(ci: AdjustedInterval | None) -> list[object]:
+    return ["", ""] if ci is None else [_cell(ci.low), _cell(ci.high)]
+
+
 def _wave_row(level: str, key: str, name: str, f: WaveFigure) -> list[object]:
-    return [level, key, name, "wave", f.survey_id, "", _cell(f.n), _cell(f.mean), *_ci(f.ci), *[""] * 10,
+    return [level, key, name, "wave", f.survey_id, "", _cell(f.n), _cell(f.mean), *_ci(f.ci), *[""] * 12,
             _cell(f.reason)]
 
 
@@ -49,7 +54,8 @@ def _change_row(level: str, key: str, name: str, c: Change) -> list[object]:
     w = c.welch
     test = ["", "", "", ""] if w is None else [_cell(w.p), _cell(w.p_adjusted), w.correction, w.family_size]
     return [level, key, name, c.kind, c.to_survey_id, c.from_survey_id, "", "", "", "", _cell(c.difference),
-            *_ci(c.difference_ci), _cell(c.hedges_g), *_ci(c.hedges_g_ci), *test, _cell(c.reason)]
+            *_ci(c.difference_ci), *_holm(c.difference_ci_holm), _cell(c.hedges_g), *_ci(c.hedges_g_ci), *test,
+            _cell(c.reason)]
 
 
 def trend_csv(report: TrendReport) -> str:

@@ -5,7 +5,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from app.reports.figures import DIMENSION_N, HIDDEN_REASON, GroupRef, HiddenReason, Interval, PValue
+from app.reports.figures import DIMENSION_N, HIDDEN_REASON, AdjustedInterval, GroupRef, HiddenReason, Interval, PValue
 
 MAX_WAVES = 12
 
@@ -38,7 +38,11 @@ class Change(BaseModel):
     kind: Literal["consecutive", "first_to_last"] = Field(
         description="Between neighbouring waves, or from the first wave to the last (with three or more waves)")
     difference: float | None = Field(description="Mean of the later wave minus mean of the earlier one")
-    difference_ci: Interval | None = Field(description="Welch confidence interval of the difference")
+    difference_ci: Interval | None = Field(description="Welch confidence interval of the difference, unadjusted: it "
+                                                       "may exclude 0 where the Holm verdict is not significant")
+    difference_ci_holm: AdjustedInterval | None = Field(
+        default=None, description="Holm-compatible interval of the difference over the report's family: excludes 0 "
+                                  "exactly when Welch's Holm-adjusted p < 0.05")
     hedges_g: float | None = Field(description="Standardised difference (pooled SD, small-sample corrected)")
     hedges_g_ci: Interval | None = Field(description="Noncentral-t confidence interval of Hedges' g")
     welch: PValue | None = Field(description="Welch's t-test (independent samples: waves are anonymous, so "

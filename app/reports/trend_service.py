@@ -26,6 +26,7 @@ from app.questionnaires.models import Questionnaire
 from app.reports.anonymity import ALL, SuppressionMap
 from app.reports.context import ReportContext, build_context
 from app.reports.figures import PValue, num
+from app.reports.gaps_service import holm_cis
 from app.reports.profile_schemas import Lang
 from app.reports.profile_service import group_ref, interval, localised
 from app.reports.trend_schemas import (
@@ -129,6 +130,7 @@ def _pairs(n_waves: int) -> list[_Pair]:
 class _Pending:
     change: Change
     p: float | None
+    comparison: TwoGroupComparison | None = None
 
 
 def _series(samples: list[Floats | None], why: list[str | None], ids: list[uuid.UUID],
@@ -165,13 +167,18 @@ def _series(samples: list[Floats | None], why: list[str | None], ids: list[uuid.
         change.hedges_g, change.hedges_g_ci = num(c.hedges_g.value), interval(c.hedges_g.ci)
         missing = c.welch.reason or c.hedges_g.reason or c.difference.reason
         change.reason = missing.value if missing else None
-        changes.append(_Pending(change, c.welch.pvalue))
+        changes.append(_Pending(change, c.welch.pvalue, c))
     return figures, changes
 
 
 def _adjust(pending: list[_Pending]) -> int:
     """Holm over the family; every change gets its PValue (null where no test could be made)."""
     adjusted = holm([p.p for p in pending])
+    tested = [p for p in pending if p.comparison is not None and p.p is not None]
+    agreeing = holm_cis([(p.comparison.difference, p.comparison.welch) for p in tested if p.comparison is not None],
+                        adjusted.n_tests)
+    for item, ci in zip(tested, agreeing, strict=True):
+        item.change.difference_ci_holm = ci
     for item, p, adj in zip(pending, adjusted.pvalues, adjusted.adjusted, strict=True):
         if p is not None:
             item.change.welch = PValue(p=p, p_adjusted=adj, correction="holm", family_size=adjusted.n_tests)

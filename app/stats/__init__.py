@@ -15,6 +15,7 @@ compare       two groups (mean difference, Welch t, Mann-Whitney U, Hedges' g) a
 overlap       current vs desired when not everyone answered both: the partially overlapping samples t-test
 anova         one-way, Welch's ANOVA, Kruskal-Wallis, Games-Howell
 multitest     Holm and Benjamini-Hochberg adjustment over a family of tests
+holm_ci       confidence intervals compatible with Holm's verdict (Strassburger & Bretz 2008)
 mixed         layers compared with a random intercept per team (REML, Satterthwaite df, Holm), ICC, design effect
 invariance    measurement invariance across groups: multi-group one-factor CFA (configural, metric, scalar)
 sufficient    per-group sufficient statistics; which figures they give and which need the raw rows
@@ -54,6 +55,7 @@ from app.stats.descriptives import (
     favourable_shares,
     item_distribution,
 )
+from app.stats.holm_ci import HolmInterval, holm_intervals
 from app.stats.invariance import (
     CfaFit,
     InvarianceResult,
@@ -89,6 +91,7 @@ __all__ = [
     "FrequencyTable",
     "GroupAgreement",
     "GroupDescriptives",
+    "HolmInterval",
     "IntraclassCorrelation",
     "InvarianceResult",
     "InvarianceVerdict",
@@ -122,6 +125,7 @@ __all__ = [
     "favourable_shares",
     "games_howell",
     "holm",
+    "holm_intervals",
     "icc",
     "icc_from_moments",
     "invariance_by_dimension",

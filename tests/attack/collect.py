@@ -1,6 +1,6 @@
 """Reading every report in every variant, over real HTTP, with the admin key and with unit-scoped keys.
 
-Variants: every report route of `app/reports` (profile, breakdown, heatmap, data-quality, response-rates,
+Variants: every report route of `app/reports` (profile, item-profile, breakdown, heatmap, data-quality, response-rates,
 perception-gaps, team-gaps, desired-gap, agreement, trend, readiness) of both waves, at every scope (the
 organisation and every unit), every level, grouping, reference layer, a few sets of layers, ranking, both
 languages, JSON and CSV. The blind-spot report needs a leader's named self-assessment and is not read.
@@ -23,8 +23,8 @@ import httpx
 from tests.attack.figures import Obs, observations, rollups
 from tests.attack.world import LAYERS, World
 
-CSV_REPORTS = {"profile", "breakdown", "heatmap", "response-rates", "perception-gaps", "team-gaps", "desired-gap",
-               "agreement", "trend"}
+CSV_REPORTS = {"profile", "item-profile", "breakdown", "heatmap", "response-rates", "perception-gaps", "team-gaps",
+               "desired-gap", "agreement", "trend"}
 
 
 @dataclass
@@ -43,6 +43,7 @@ def variants(world: World, wave: str, scope: str | None) -> Iterator[tuple[str, 
     """Every report's parameter combinations at one scope (`unit_id` added by the caller)."""
     later = world.waves.index(wave) > 0
     yield "profile", {}
+    yield "item-profile", {}
     for by in ("unit", "layer", "unit_layer"):
         for level in ("children", "teams"):
             yield "breakdown", {"by": by, "level": level}

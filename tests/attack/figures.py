@@ -81,6 +81,32 @@ def _profile(src: str, w: str, r: dict[str, Any]) -> Iterator[Obs]:
                 yield Obs(src, who, ("dont_know", i["key"]), {"n": dk})
 
 
+def _statement(src: str, who: Who, key: str, frame: str, f: dict[str, Any] | None) -> Iterator[Obs]:
+    if not f:
+        return
+    stats = _stats(f, n="n", mean="mean", favourable="fav_share", unfavourable="unfav_share")
+    for point in f.get("distribution") or []:
+        stats[f"point:{point['value']}"] = float(point["count"])
+    yield Obs(src, who, ("item", key, frame), stats)
+
+
+def _items(src: str, w: str, r: dict[str, Any]) -> Iterator[Obs]:
+    yield from _group_n(src, w, r["group"])
+    who = group_who(w, r["group"])
+    earlier = Who(r["previous_survey_id"], who.unit) if r.get("previous_survey_id") else None
+    for d in r["dimensions"]:
+        yield Obs(src, who, ("dimension", d["key"], "current"), _stats(d, n="n"))
+        for s in d["statements"]:
+            yield from _statement(src, who, s["key"], "current", s["current"])
+            yield from _statement(src, who, s["key"], "desired", s.get("desired"))
+            if earlier is not None:
+                yield from _statement(src, earlier, s["key"], "current", s.get("previous"))
+            if (dk := _num(s.get("dont_know"))) is not None:
+                yield Obs(src, who, ("dont_know", s["key"]), {"n": dk})
+            if (seen := _num(s.get("seen"))) is not None:
+                yield Obs(src, who, ("seen", s["key"]), {"n": seen})
+
+
 def _dimension_rows(src: str, who: Who, dims: list[dict[str, Any]]) -> Iterator[Obs]:
     for d in dims:
         stats = _stats(d, n="n", mean="mean")
@@ -260,8 +286,8 @@ def _rates(src: str, w: str, r: dict[str, Any]) -> Iterator[Obs]:
             yield Obs(src, Who(w, who.unit, who.layers, live=True), ("respondents",), {"n": n})
 
 
-WALKERS = {"profile": _profile, "breakdown": _breakdown, "heatmap": _heatmap, "data-quality": _quality,
-           "response-rates": _rates, "perception-gaps": _perception, "team-gaps": _team_gaps,
+WALKERS = {"profile": _profile, "item-profile": _items, "breakdown": _breakdown, "heatmap": _heatmap,
+           "data-quality": _quality, "response-rates": _rates, "perception-gaps": _perception, "team-gaps": _team_gaps,
            "desired-gap": _desired, "agreement": _agreement, "trend": _trend, "readiness": _readiness}
 
 

@@ -112,3 +112,21 @@ def test_teeth_open_waves_when_every_close_publishes(publication_rule_off, platf
     result = attack(platform, server_url, http, 23, thorough=False, scoped_keys=1)
     snapshots = [b for b in result.breaches if b.space == "snapshot"]
     assert snapshots, result.by_class()
+
+
+@pytest.fixture
+def statements_desired_frame_unprotected(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The statements report's desired frame shown wherever the current frame is (its own map ignored): the two
+    frames' respondent sets differ by those who left the desired frame (partly) blank."""
+    from app.reports import context
+
+    plain = context.ReportContext.item_map
+    monkeypatch.setattr(context.ReportContext, "item_map", lambda self, j, frame="current": plain(self, j))
+    yield
+
+
+def test_teeth_statements_when_a_frame_has_no_map_of_its_own(statements_desired_frame_unprotected, platform,
+                                                             server_url, http):
+    result = attack(platform, server_url, http, 24, thorough=False, scoped_keys=1)
+    from_statements = [b for b in result.breaches if "item-profile" in b.detail]
+    assert from_statements, result.by_class()

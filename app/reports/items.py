@@ -1,0 +1,69 @@
+"""The statements report (`item-profile`): every statement of every dimension, in the current and desired frames
+and against the previous wave, under the reports' one protection (`app.reports.items_service`)."""
+
+from fastapi import APIRouter, Response
+
+from app.deps import SessionDep
+from app.reports.context import ReportDep
+from app.reports.items_schemas import ItemProfileReport, StatementFigures
+from app.reports.items_service import item_profile
+from app.reports.profile import FormatQuery, LangQuery
+from app.reports.profile_csv import CSV_RESPONSE, HIDDEN, Cell, csv_response
+
+router = APIRouter()
+
+FRAME = ["n", "mean", "ci_low", "ci_high", "favourable", "neutral", "unfavourable"]
+
+
+def _frame(f: StatementFigures | None, values: list[int]) -> list[Cell]:
+    if f is None:
+        return [None] * (len(FRAME) + len(values) + 1)
+    counts = {a.value: a.count for a in f.distribution}
+    ci: list[Cell] = [None, None] if f.ci is None else [f.ci.low, f.ci.high]
+    return [f.n, f.mean, *ci, f.favourable, f.neutral, f.unfavourable, *[counts.get(v) for v in values], f.reason]
+
+
+def item_profile_csv(report: ItemProfileReport) -> Response:
+    shown = next((s.current for d in report.dimensions for s in d.statements if s.current.distribution), None)
+    values = [a.value for a in shown.distribution] if shown else []
+    frames = [(p, [*FRAME, *[f"count_{v}" for v in values], "reason"]) for p in ("current", "desired", "previous")]
+    header = ["dimension", "dimension_name", "dimension_n", "key", "text", "reverse", "dont_know", "seen",
+              "dont_know_share", *[f"{p}_{c}" for p, cols in frames for c in cols], "gap", "change", "change_ci_low",
+              "change_ci_high", "change_p", "change_p_holm", "favourable_change", "suppressed", "hidden_reason"]
+    rows: list[list[Cell]] = []
+    if report.suppressed:
+        rows.append([*[None] * (len(header) - 2), True, report.group.reason])
+    for d in report.dimensions:
+        for s in d.statements:
+            c = s.change
+            ci: list[Cell] = [None, None] if c is None or c.difference_ci is None else [c.difference_ci.low,
+                                                                                          c.difference_ci.high]
+            p: list[Cell] = [None, None] if c is None or c.welch is None else [c.welch.p, c.welch.p_adjusted]
+            hidden = s.current.reason if s.current.reason in HIDDEN else None
+            rows.append([d.key, d.name, d.n, s.key, s.text, s.reverse, s.dont_know, s.seen, s.dont_know_share,
+                         *_frame(s.current, values), *_frame(s.desired, values), *_frame(s.previous, values), s.gap,
+                         None if c is None else c.difference, *ci, *p, s.favourable_change, hidden is not None,
+                         hidden])
+    return csv_response(header, rows, "statements")
+
+
+@router.get("/item-profile", name="get_item_profile", response_model=ItemProfileReport, responses=CSV_RESPONSE)
+def get_item_profile(ctx: ReportDep, session: SessionDep, lang: LangQuery = "en",
+                     format: FormatQuery = "json") -> Response | ItemProfileReport:
+    """The statements of the scope (every layer together), per dimension: each statement's `n`, mean (as ticked)
+    with its t-interval, the shares of favourable / neutral / unfavourable answers (keyed), the answers per scale
+    point, and how many chose "don't know" (of those who saw it).
+
+    - `desired` (when the survey asks how people would like it to be): the same figures in the desired frame, and
+      `gap` = desired minus current mean, both keyed. Tests of the gaps: the `desired-gap` report.
+    - `previous`: the same figures in the previous wave (the latest earlier-started wave of the questionnaire with
+      published figures; statements matched by key), `change` its Welch comparison (Holm over every statement, as
+      the `trend` report) and `favourable_change`.
+
+    Anonymity: each figure rests on the respondents who answered every statement of the dimension in that frame and
+    wave, and is shown only where the profile (and the desired gap, the trend) show that group -- the same figures
+    those reports publish, never a statement over its own respondents. A hidden figure is null with `reason`.
+
+    CSV (`format=csv`): one row per statement, `current_*`, `desired_*` and `previous_*` columns."""
+    report = item_profile(session, ctx, lang)
+    return item_profile_csv(report) if format == "csv" else report
