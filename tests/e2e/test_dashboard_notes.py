@@ -239,7 +239,11 @@ def test_every_hidden_figure_says_why(demo: Demo, open_tab: Any, lang: str, view
     # the response-rate rows of Klimaatadaptatie: each hidden row with its own reason
     rates = demo.report(sid, "response-rates", level="children", unit_id=units["Klimaatadaptatie"]["id"])
     table = page.locator("#panel-rates table").first
-    for row in rates["units"]:
+    # (which rows the protection hides can depend on ties between unit ids, new in each test's demo organisation;
+    # Team Water, with two respondents, is always one)
+    hidden = [row for row in rates["units"] if row["group"]["reason"]]
+    assert "Team Water" in [row["group"]["unit_name"] for row in hidden]
+    for row in hidden:
         reason = row["group"]["reason"]
         assert reason in ("below_minimum", "protects_smaller_group")
         cells = table.locator("tbody tr").filter(has_text=row["group"]["unit_name"]).locator("td")
