@@ -66,6 +66,9 @@ function amsterdamIso(local) {
   return `${local}:00${offset}`;
 }
 
+/** The same moment in UTC, as the API stores it: "2027-03-01T07:00:00.000Z". */
+const utc = (local) => new Date(amsterdamIso(local)).toISOString();
+
 const amsterdam = (iso) => new Date(iso).toLocaleString(state.lang === "nl" ? "nl-NL" : "en-GB",
   { timeZone: ZONE, dateStyle: "medium", timeStyle: "short" });
 
@@ -103,19 +106,39 @@ async function showSurvey(survey) {
   $("wave").hidden = !survey;
   if (!survey) return;
   $("wave-title").textContent = survey.title;
-  $("wave-status").textContent = t().statusLine[survey.status]
-    + (survey.closes_at && survey.status !== "closed" ? t().closesLine(amsterdam(survey.closes_at)) : "");
+  $("wave-status").textContent = statusText(survey);
   $("wave-open").hidden = survey.status !== "draft";
   $("wave-close").hidden = survey.status !== "open";
   $("wave-reopen").hidden = survey.status !== "closed";
-  $("invite-form").hidden = $("remind").hidden = survey.status !== "open";
+  $("invite-form").hidden = survey.status !== "open" && !(survey.status === "draft" && survey.opens_at);
+  $("remind").hidden = survey.status !== "open";
+  $("invite-wait").textContent = waitsForOpening(survey) ? t().inviteWait(amsterdam(survey.opens_at)) : "";
   $("wave-dashboard").href = `/dashboard?survey=${survey.id}`;
   await Promise.all([showDelivery(), showRates()]);
 }
 
+const later = (iso) => iso != null && new Date(iso).getTime() > Date.now();
+
+/** Mails wait for the opening: a draft that opens itself, or an open wave whose `opens_at` is still to come. */
+const waitsForOpening = (s) => (s.status === "draft" && s.opens_at != null)
+  || (s.status === "open" && !s.accepting && later(s.opens_at));
+
+function statusText(s) {
+  const words = t();
+  let text = words.statusLine[s.status];
+  if (s.status === "draft" && s.opens_at) text = words.opensItself(amsterdam(s.opens_at));
+  else if (s.status === "open" && later(s.opens_at)) text = words.openFrom(amsterdam(s.opens_at));
+  if (s.status === "open" && s.next_reminder_at) text += words.nextReminder(amsterdam(s.next_reminder_at));
+  else if (s.status === "draft" && s.reminder_days.length) text += words.reminderPlan(s.reminder_days);
+  if (s.closes_at && s.status !== "closed") text += words.closesLine(amsterdam(s.closes_at));
+  return text;
+}
+
 async function showDelivery() {
-  const d = await api(`/surveys/${state.survey.id}/invitations/mail-delivery`);
-  $("delivery").textContent = d.addresses ? t().delivery(d) : "";
+  const survey = state.survey;
+  const d = await api(`/surveys/${survey.id}/invitations/mail-delivery`);
+  const opening = waitsForOpening(survey) ? amsterdam(survey.opens_at) : null;
+  $("delivery").textContent = d.addresses ? t().delivery(d, opening) : "";
 }
 
 async function showRates() {
@@ -149,6 +172,81 @@ async function act(button, step) {
   }
 }
 
+const FIELDS = { title: "survey-title", min_group_size: "survey-k", opens_at: "survey-opens",
+  closes_at: "survey-closes", reminder_days: "survey-reminders" };
+
+/** Show each message next to its field (and mark it invalid for screen readers); focus the first. */
+function markFields(messages) {
+  for (const id of Object.values(FIELDS)) {
+    $(`${id}-error`).textContent = messages[id] || "";
+    if (messages[id]) $(id).setAttribute("aria-invalid", "true");
+    else $(id).removeAttribute("aria-invalid");
+  }
+  const first = Object.values(FIELDS).find((id) => messages[id]);
+  if (first) $(first).focus();
+  return Boolean(first);
+}
+
+/** "3, 7" (commas, semicolons or spaces) as [3, 7]: whole days 1-365, no repeats, at most 10. */
+function reminderDays(text) {
+  const parts = text.split(/[\s,;]+/).filter(Boolean);
+  if (parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) < 1 || Number(p) > 365)) return { error: t().badReminders };
+  const days = parts.map(Number);
+  const twice = days.find((d, i) => days.indexOf(d) !== i);
+  if (twice !== undefined) return { error: t().repeatedReminder(twice) };
+  if (days.length > 10) return { error: t().tooManyReminders };
+  return { days: days.sort((a, b) => a - b) };
+}
+
+/** The form's own checks, before anything is sent: `{ body }` or `{ errors }` by field id. */
+function readSurveyForm() {
+  const errors = {};
+  const moment = (id) => {
+    if ($(id).validity.badInput) errors[id] = t().badDate;
+    return $(id).value ? utc($(id).value) : null;
+  };
+  const opens = moment("survey-opens"), closes = moment("survey-closes");
+  if (opens && closes && closes <= opens) errors["survey-closes"] = t().closesBeforeOpens;
+  const reminders = reminderDays($("survey-reminders").value);
+  if (reminders.error) errors["survey-reminders"] = reminders.error;
+  if (!$("survey-title").value.trim()) errors["survey-title"] = t().required;
+  if (Object.keys(errors).length) return { errors };
+  return { body: {
+    title: $("survey-title").value, min_group_size: Number($("survey-k").value),
+    ask_desired: $("survey-desired").checked,
+    languages: [...document.querySelectorAll("input[name=lang]:checked")].map((c) => c.value),
+    reminder_days: reminders.days, ...(opens ? { opens_at: opens } : {}), ...(closes ? { closes_at: closes } : {}),
+  } };
+}
+
+async function createSurvey(e) {
+  e.preventDefault();
+  const { body, errors } = readSurveyForm();
+  if (markFields(errors || {})) {
+    say("survey-result", t().fixFields);
+    return;
+  }
+  try {
+    const questionnaires = await api("/questionnaires");
+    const survey = await api("/surveys", { method: "POST",
+      body: { ...body, questionnaire_id: questionnaires.find((q) => q.builtin).id } });
+    say("survey-result", t().created(survey.title));
+    $("survey-form").reset();
+    $("new-survey").open = false;
+    await loadSurveys(survey.id);
+  } catch (error) {
+    const problems = error.problem?.errors || [];
+    const byField = {};
+    for (const p of problems) {
+      const id = p.loc?.[0] === "body" && FIELDS[p.loc[1]];
+      if (id && !byField[id]) byField[id] = p.msg;
+    }
+    const rest = problems.filter((p) => !(p.loc?.[0] === "body" && FIELDS[p.loc[1]]));
+    if (markFields(byField) && !rest.length) say("survey-result", t().fixFields);
+    else failure("survey-result", Object.assign(error, { problem: { ...error.problem, errors: rest } }));
+  }
+}
+
 function wire() {
   for (const b of document.querySelectorAll(".lang-button")) {
     b.addEventListener("click", async () => {
@@ -172,23 +270,7 @@ function wire() {
       await loadUnits();
     } catch (error) { failure("units-result", error); }
   });
-  $("survey-form").addEventListener("submit", async (e) => {
-    e.preventDefault();
-    const questionnaires = await api("/questionnaires");
-    const closes = $("survey-closes").value;
-    const body = {
-      title: $("survey-title").value, questionnaire_id: questionnaires.find((q) => q.builtin).id,
-      min_group_size: Number($("survey-k").value), ask_desired: $("survey-desired").checked,
-      languages: [...document.querySelectorAll("input[name=lang]:checked")].map((c) => c.value),
-      ...(closes ? { closes_at: amsterdamIso(closes) } : {}),
-    };
-    try {
-      const survey = await api("/surveys", { method: "POST", body });
-      say("survey-result", t().created(survey.title));
-      $("new-survey").open = false;
-      await loadSurveys(survey.id);
-    } catch (error) { failure("survey-result", error); }
-  });
+  $("survey-form").addEventListener("submit", createSurvey);
   $("wave-open").addEventListener("click", (e) => act(e.target, "open"));
   $("wave-close").addEventListener("click", (e) => act(e.target, "close"));
   $("wave-reopen").addEventListener("click", (e) => act(e.target, "reopen"));
