@@ -1,6 +1,7 @@
 /* The survey console's words, in English and Dutch. */
 /** [3, 7, 14] as "3, 7 and 14". */
-const list = (items, and) => (items.length > 1 ? `${items.slice(0, -1).join(", ")} ${and} ${items.at(-1)}` : `${items[0]}`);
+const list = (items, and) => (items.length > 1 ? `${items.slice(0, -1).join(", ")} ${and} ${items.at(-1)}`
+  : `${items[0]}`);
 
 export const CONSOLE_STRINGS = {
   en: {
@@ -23,7 +24,7 @@ export const CONSOLE_STRINGS = {
     badReminders: "Write whole days from 1 to 365, separated by commas, e.g. 3, 7.",
     repeatedReminder: (day) => `Day ${day} is there twice.`, tooManyReminders: "At most 10 reminder days.",
     badDate: "Not a complete date and time.", closesBeforeOpens: "The closing must come after the opening.",
-    required: "Fill this in.", fixFields: "Nothing was created. Fix the marked fields.",
+    fixFields: "Nothing was created. Fix the marked fields.",
     create: "Create", created: (title) => `Wave "${title}" created as a draft.`, noSurveys: "No waves yet",
     statusLine: { draft: "Draft: not open yet.", open: "Open: taking answers.", closed: "Closed." },
     closesLine: (when) => ` It closes on ${when} (Amsterdam time).`,
@@ -41,6 +42,7 @@ export const CONSOLE_STRINGS = {
       + "wave closes. The wave must be open, or a draft with an opening time.",
     inviteFile: "Invitation list (CSV)", send: "Send invitations",
     mailed: (n) => `${n} invitations sent.`,
+    mailedLater: (n, when) => `${n} invitations ready: they are mailed when the wave opens on ${when}.`,
     delivery: (d, opening) => `By e-mail: ${d.addresses} invited; ${d.sent} mails delivered, ${d.waiting} `
       + `${opening ? `waiting for the opening on ${opening}` : "waiting"}, ${d.failed} failed.`,
     remind: "Send reminders", reminded: (n) => `${n} reminders sent (to links not used yet).`,
@@ -75,7 +77,7 @@ export const CONSOLE_STRINGS = {
     badReminders: "Schrijf hele dagen van 1 tot 365, gescheiden door komma's, bijvoorbeeld 3, 7.",
     repeatedReminder: (day) => `Dag ${day} staat er twee keer.`, tooManyReminders: "Hoogstens 10 herinneringsdagen.",
     badDate: "Geen volledige datum en tijd.", closesBeforeOpens: "De sluiting moet na de opening komen.",
-    required: "Vul dit in.", fixFields: "Er is niets aangemaakt. Verbeter de gemarkeerde velden.",
+    fixFields: "Er is niets aangemaakt. Verbeter de gemarkeerde velden.",
     create: "Aanmaken", created: (title) => `Meting "${title}" aangemaakt als concept.`, noSurveys: "Nog geen metingen",
     statusLine: { draft: "Concept: nog niet geopend.", open: "Open: antwoorden welkom.", closed: "Gesloten." },
     closesLine: (when) => ` Sluit op ${when} (Nederlandse tijd).`,
@@ -92,6 +94,7 @@ export const CONSOLE_STRINGS = {
       + "De meting moet open zijn, of een concept met een openingstijd.",
     inviteFile: "Uitnodigingslijst (CSV)", send: "Uitnodigingen versturen",
     mailed: (n) => `${n} uitnodigingen verstuurd.`,
+    mailedLater: (n, when) => `${n} uitnodigingen klaar: ze worden gemaild als de meting opent op ${when}.`,
     delivery: (d, opening) => `Per e-mail: ${d.addresses} uitgenodigd; ${d.sent} mails afgeleverd, ${d.waiting} `
       + `${opening ? `wachtend op de opening op ${opening}` : "wachtend"}, ${d.failed} mislukt.`,
     remind: "Herinneringen versturen", reminded: (n) => `${n} herinneringen verstuurd (naar nog ongebruikte links).`,

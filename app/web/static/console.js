@@ -209,7 +209,6 @@ function readSurveyForm() {
   if (opens && closes && closes <= opens) errors["survey-closes"] = t().closesBeforeOpens;
   const reminders = reminderDays($("survey-reminders").value);
   if (reminders.error) errors["survey-reminders"] = reminders.error;
-  if (!$("survey-title").value.trim()) errors["survey-title"] = t().required;
   if (Object.keys(errors).length) return { errors };
   return { body: {
     title: $("survey-title").value, min_group_size: Number($("survey-k").value),
@@ -279,7 +278,9 @@ function wire() {
     try {
       const result = await api(`/surveys/${state.survey.id}/invitations/mail`,
         { method: "POST", body: upload($("invite-file")) });
-      say("invite-result", t().mailed(result.mailed));
+      const waits = waitsForOpening(state.survey);
+      say("invite-result", waits ? t().mailedLater(result.mailed, amsterdam(state.survey.opens_at))
+        : t().mailed(result.mailed));
       $("invite-form").reset();
       await Promise.all([showDelivery(), showRates()]);
     } catch (error) { failure("invite-result", error); }

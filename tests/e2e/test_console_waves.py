@@ -1,0 +1,128 @@
+"""A scheduled wave through the console in a real Chromium: the create form refuses bad reminder days and times
+next to the field (in the page) and shows the server's 422 there too, creating nothing; a wave with an opening
+time (Amsterdam time shown, UTC stored) and reminder days; invitations mailed ahead of the opening wait (a real
+`culturegap worker --once` sends nothing); once the opening has passed the worker opens the wave and the mails
+reach the real SMTP server, and the console shows it open with its next reminder.
+
+With SCREENSHOTS=1 it also saves the README's quickstart pictures to docs/images/ (the normal suite leaves them)."""
+
+import os
+import uuid
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import httpx
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import LAPTOP
+from tests.e2e.dashboard_helpers import page_errors
+from tests.e2e.test_console import _file, _signed_in
+from tests.factories import OrgContext
+from tests.mailbox import Mailbox
+from tests.people_factories import unique_email
+from tests.respond_factories import submit
+from tests.test_invitation_mail import _token
+from tests.test_scheduled_waves import _earlier, _workers
+
+import pytest
+
+pytestmark = pytest.mark.browser
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+README_IMAGES = Path(__file__).resolve().parents[2] / "docs" / "images"
+
+
+def _picture(target: Any, name: str, artifacts: Path) -> None:
+    """A screenshot for the test's artifacts; with SCREENSHOTS=1 also the README's copy in docs/images."""
+    target.screenshot(path=str(artifacts / name), animations="disabled")
+    if os.environ.get("SCREENSHOTS") == "1":
+        README_IMAGES.mkdir(parents=True, exist_ok=True)
+        target.screenshot(path=str(README_IMAGES / name), animations="disabled")
+
+
+def _local(moment: datetime) -> str:
+    """What a datetime-local input holds for this moment in Amsterdam."""
+    return moment.astimezone(AMSTERDAM).strftime("%Y-%m-%dT%H:%M")
+
+
+def test_a_scheduled_wave_waits_for_its_opening_then_mails_and_opens(
+        open_tab: Any, org: OrgContext, mailbox: Mailbox, http: httpx.Client, database_url: str,
+        tmp_path: Path, artifacts: Path) -> None:
+    tab = _signed_in(open_tab, org, mailbox, "org_admin", "en-GB", LAPTOP)
+    page = tab.page
+    page.goto("/console")
+    page.locator("#units-file").set_input_files(_file(tmp_path, "units.csv",
+                                                      "path\nTown/Water\nTown/Roads\nTown/Parks\n"))
+    page.get_by_role("button", name="Upload").click()
+    expect(page.locator("#units-result")).to_have_text("4 units added, 0 already there.")
+    page.get_by_text("The units now").click()
+    _picture(page.locator("section[aria-labelledby=structure-title]"), "quickstart-1-structure.png", artifacts)
+
+    opens = (datetime.now(UTC) + timedelta(days=2)).replace(second=0, microsecond=0)
+    closes = opens + timedelta(days=21)
+    page.get_by_text("New wave").click()
+    title, reminders = page.get_by_label("Title"), page.get_by_label("Reminder days")
+    title.fill("Autumn 2099")
+    page.get_by_label("Opens itself at (Amsterdam time)").fill(_local(opens))
+    page.get_by_label("Closes at (Amsterdam time)").fill(_local(opens - timedelta(hours=1)))
+    reminders.fill("3, 3")
+    page.get_by_role("button", name="Create").click()
+    expect(page.locator("#survey-reminders-error")).to_have_text("Day 3 is there twice.")
+    expect(page.locator("#survey-closes-error")).to_have_text("The closing must come after the opening.")
+    expect(reminders).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#survey-result")).to_have_text("Nothing was created. Fix the marked fields.")
+    reminders.fill("3, 400")
+    page.get_by_role("button", name="Create").click()
+    expect(page.locator("#survey-reminders-error")).to_contain_text("whole days from 1 to 365")
+    expect(page.get_by_label("Closes at (Amsterdam time)")).to_be_focused()  # the first field still wrong
+
+    page.get_by_label("Closes at (Amsterdam time)").fill(_local(closes))
+    reminders.fill("7, 3")
+    title.fill("   ")  # the page lets it pass; the server refuses it, next to the field
+    page.get_by_role("button", name="Create").click()
+    expect(page.locator("#survey-title-error")).to_contain_text("at least 1")  # pydantic's words
+    expect(page.locator("#survey-reminders-error")).to_be_empty()
+    expect(title).to_have_attribute("aria-invalid", "true")
+    assert org.admin.get(f"{org.prefix}/surveys").json() == []  # bad input changed nothing
+
+    title.fill("Autumn 2099")
+    _picture(page.locator("section[aria-labelledby=surveys-title]"), "quickstart-2-new-wave.png", artifacts)
+    page.get_by_role("button", name="Create").click()
+    status = page.locator("#wave-status")
+    expect(status).to_contain_text("Draft: opens itself on ")
+    expect(status).to_contain_text("(Amsterdam time). Reminders on days 3 and 7 after the opening. It closes on ")
+    [created] = org.admin.get(f"{org.prefix}/surveys").json()
+    sid = created["id"]
+    assert datetime.fromisoformat(created["opens_at"]) == opens  # typed in Amsterdam time, stored in UTC
+    assert datetime.fromisoformat(created["closes_at"]) == closes and created["reminder_days"] == [3, 7]
+    expect(page.locator("#invite-wait")).to_contain_text("invitations sent now wait until then")
+    expect(page.get_by_role("button", name="Send reminders")).to_be_hidden()
+
+    water, roads = unique_email("water"), unique_email("roads")
+    page.locator("#invite-file").set_input_files(_file(tmp_path, "invites.csv", "email,unit,layer,language\n"
+                                                       f"{water},Town/Water,employee,en\n"
+                                                       f"{roads},Town/Roads,employee,nl\n"))
+    page.get_by_role("button", name="Send invitations").click()
+    expect(page.locator("#invite-result")).to_contain_text("2 invitations ready: they are mailed when the wave opens")
+    expect(page.locator("#delivery")).to_contain_text("0 mails delivered, 2 waiting for the opening on ")
+    _workers(database_url)  # before the opening the worker neither opens the wave nor sends its mails
+    assert mailbox.to(water) == [] and mailbox.to(roads) == []
+    page.reload()
+    expect(status).to_contain_text("Draft: opens itself on ")
+    _picture(page.locator("#wave"), "quickstart-3-invitations.png", artifacts)
+
+    _earlier(sid, timedelta(days=2, minutes=1))  # as if two days had passed
+    _workers(database_url)  # opens the wave, then sends its mails
+    tokens = {address: _token(mailbox.wait_for(address)[0]) for address in (water, roads)}
+    assert submit(http, tokens[water], {"openness_1": 4}).status_code == 201
+    page.reload()
+    expect(status).to_contain_text("Open: taking answers. Next reminder on ")
+    expect(status).to_contain_text("It closes on ")
+    expect(page.locator("#delivery")).to_have_text("By e-mail: 2 invited; 2 mails delivered, 0 waiting, 0 failed.")
+    expect(page.locator("#invite-wait")).to_be_empty()
+    expect(page.get_by_role("button", name="Send reminders")).to_be_visible()
+    expect(page.locator("#rates tbody tr").first).to_contain_text("Whole organisation")
+    _picture(page.locator("#wave"), "quickstart-4-response-rates.png", artifacts)
+    assert org.admin.get(f"{org.prefix}/surveys/{uuid.UUID(sid)}").json()["status"] == "open"
+    assert tab.csp_violations() == [] and [e for e in page_errors(tab) if "status of 422" not in e] == []
