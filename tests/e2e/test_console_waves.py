@@ -59,11 +59,11 @@ def test_a_scheduled_wave_waits_for_its_opening_then_mails_and_opens(
     page.get_by_text("The units now").click()
     _picture(page.locator("section[aria-labelledby=structure-title]"), "quickstart-1-structure.png", artifacts)
 
-    opens = (datetime.now(UTC) + timedelta(days=2)).replace(second=0, microsecond=0)
+    opens = (datetime.now(UTC) + timedelta(days=2, hours=1)).replace(minute=0, second=0, microsecond=0)
     closes = opens + timedelta(days=21)
     page.get_by_text("New wave").click()
     title, reminders = page.get_by_label("Title"), page.get_by_label("Reminder days")
-    title.fill("Autumn 2099")
+    title.fill("Autumn survey")
     page.get_by_label("Opens itself at (Amsterdam time)").fill(_local(opens))
     page.get_by_label("Closes at (Amsterdam time)").fill(_local(opens - timedelta(hours=1)))
     reminders.fill("3, 3")
@@ -84,9 +84,12 @@ def test_a_scheduled_wave_waits_for_its_opening_then_mails_and_opens(
     expect(page.locator("#survey-title-error")).to_contain_text("at least 1")  # pydantic's words
     expect(page.locator("#survey-reminders-error")).to_be_empty()
     expect(title).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#survey-closes-error")).to_be_empty()  # corrected, so its message went
     assert org.admin.get(f"{org.prefix}/surveys").json() == []  # bad input changed nothing
 
-    title.fill("Autumn 2099")
+    title.fill("Autumn survey")
+    expect(page.locator("#survey-title-error")).to_be_empty()
+    expect(page.locator("#survey-result")).to_be_empty()
     _picture(page.locator("section[aria-labelledby=surveys-title]"), "quickstart-2-new-wave.png", artifacts)
     page.get_by_role("button", name="Create").click()
     status = page.locator("#wave-status")
@@ -112,7 +115,7 @@ def test_a_scheduled_wave_waits_for_its_opening_then_mails_and_opens(
     expect(status).to_contain_text("Draft: opens itself on ")
     _picture(page.locator("#wave"), "quickstart-3-invitations.png", artifacts)
 
-    _earlier(sid, timedelta(days=2, minutes=1))  # as if two days had passed
+    _earlier(sid, opens - datetime.now(UTC) + timedelta(minutes=1))  # as if the opening had passed
     _workers(database_url)  # opens the wave, then sends its mails
     tokens = {address: _token(mailbox.wait_for(address)[0]) for address in (water, roads)}
     assert submit(http, tokens[water], {"openness_1": 4}).status_code == 201

@@ -270,6 +270,13 @@ function wire() {
     } catch (error) { failure("units-result", error); }
   });
   $("survey-form").addEventListener("submit", createSurvey);
+  for (const id of Object.values(FIELDS)) {
+    $(id).addEventListener("input", () => {  // an edited field loses its message; the last one, the summary too
+      $(`${id}-error`).textContent = "";
+      $(id).removeAttribute("aria-invalid");
+      if (!Object.values(FIELDS).some((other) => $(`${other}-error`).textContent)) say("survey-result", "");
+    });
+  }
   $("wave-open").addEventListener("click", (e) => act(e.target, "open"));
   $("wave-close").addEventListener("click", (e) => act(e.target, "close"));
   $("wave-reopen").addEventListener("click", (e) => act(e.target, "reopen"));
