@@ -14,6 +14,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
+import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import LAPTOP
@@ -25,8 +26,6 @@ from tests.people_factories import unique_email
 from tests.respond_factories import submit
 from tests.test_invitation_mail import _token
 from tests.test_scheduled_waves import _earlier, _workers
-
-import pytest
 
 pytestmark = pytest.mark.browser
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
