@@ -2,11 +2,13 @@
 next to the field (in the page) and shows the server's 422 there too, creating nothing; a wave with an opening
 time (Amsterdam time shown, UTC stored) and reminder days; invitations mailed ahead of the opening wait (a real
 `culturegap worker --once` sends nothing); once the opening has passed the worker opens the wave and the mails
-reach the real SMTP server, and the console shows it open with its next reminder.
+reach the real SMTP server, and the console shows it open with its next reminder. In Dutch on a phone: an open
+wave that starts later says its mails wait for the opening, and a bad reminder day is refused next to the field.
 
 With SCREENSHOTS=1 it also saves the README's quickstart pictures to docs/images/ (the normal suite leaves them)."""
 
 import os
+import re
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -17,13 +19,14 @@ import httpx
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import LAPTOP
-from tests.e2e.dashboard_helpers import page_errors
+from tests.e2e.conftest import LAPTOP, PHONE
+from tests.e2e.dashboard_helpers import SMALL_TARGETS, fits_the_width, page_errors
 from tests.e2e.test_console import _file, _signed_in
 from tests.factories import OrgContext
 from tests.mailbox import Mailbox
 from tests.people_factories import unique_email
-from tests.respond_factories import submit
+from tests.respond_factories import csv_upload, submit
+from tests.survey_factories import open_survey
 from tests.test_invitation_mail import _token
 from tests.test_scheduled_waves import _earlier, _workers
 
@@ -128,3 +131,36 @@ def test_a_scheduled_wave_waits_for_its_opening_then_mails_and_opens(
     _picture(page.locator("#wave"), "quickstart-4-response-rates.png", artifacts)
     assert org.admin.get(f"{org.prefix}/surveys/{uuid.UUID(sid)}").json()["status"] == "open"
     assert tab.csp_violations() == [] and [e for e in page_errors(tab) if "status of 422" not in e] == []
+
+
+def test_on_a_phone_in_dutch_an_open_wave_that_starts_later_says_the_mails_wait(
+        open_tab: Any, org: OrgContext, mailbox: Mailbox, artifacts: Path) -> None:
+    opens = datetime.now(UTC) + timedelta(days=3)
+    survey = open_survey(org, title="Najaar", opens_at=opens.isoformat(), reminder_days=[5])
+    org.unit("Team Post")
+    mailed = org.admin.post(f"{org.prefix}/surveys/{survey['id']}/invitations/mail",
+                            files=csv_upload(f"email,unit,layer\n{unique_email('later')},Team Post,employee\n"))
+    assert mailed.status_code == 201, mailed.text
+    tab = _signed_in(open_tab, org, mailbox, "org_admin", "nl-NL", PHONE)
+    page = tab.page
+    page.goto("/console")
+    expect(page.locator("#wave-status")).to_contain_text("Open: antwoorden welkom vanaf ")
+    expect(page.locator("#wave-status")).to_contain_text("Volgende herinnering op ")
+    expect(page.locator("#invite-wait")).to_contain_text("uitnodigingen die u nu verstuurt wachten tot dan")
+    expect(page.locator("#delivery")).to_contain_text("0 mails afgeleverd, 1 wachtend op de opening op ")
+    expect(page.get_by_role("button", name="Herinneringen versturen")).to_be_hidden()  # nobody could answer yet
+
+    page.get_by_text("Nieuwe meting").click()
+    page.get_by_label("Titel").fill("Voorjaar")
+    reminders = page.get_by_label("Herinneringsdagen")
+    reminders.fill("0, 2")
+    page.get_by_role("button", name="Aanmaken").click()
+    expect(page.locator("#survey-reminders-error")).to_have_text(
+        "Schrijf hele dagen van 1 tot 365, gescheiden door komma's, bijvoorbeeld 3, 7.")
+    expect(reminders).to_be_focused()
+    expect(reminders).to_have_accessible_description(re.compile("Schrijf hele dagen"))
+    assert page.evaluate(SMALL_TARGETS) == []
+    assert fits_the_width(page)
+    assert len(org.admin.get(f"{org.prefix}/surveys").json()) == 1  # nothing was created
+    page.screenshot(path=str(artifacts / "console-waves-phone-nl.png"), full_page=True)
+    assert tab.csp_violations() == [] and page_errors(tab) == []

@@ -58,12 +58,14 @@ function upload(input) {
   return form;
 }
 
-/** "2027-03-01T17:00" typed as Amsterdam time, as an ISO moment with Amsterdam's offset on that day. */
+const offsetAt = (moment) => new Intl.DateTimeFormat("en", { timeZone: ZONE, timeZoneName: "longOffset" })
+  .formatToParts(moment).find((p) => p.type === "timeZoneName").value.replace("GMT", "") || "+00:00";
+
+/** "2027-03-01T17:00" typed as Amsterdam time, as an ISO moment with Amsterdam's offset at that moment (taken
+    twice: the first guess reads the time as UTC, which is an hour or two off near a change to or from summer time). */
 function amsterdamIso(local) {
-  const guess = new Date(`${local}:00Z`);
-  const offset = new Intl.DateTimeFormat("en", { timeZone: ZONE, timeZoneName: "longOffset" })
-    .formatToParts(guess).find((p) => p.type === "timeZoneName").value.replace("GMT", "") || "+00:00";
-  return `${local}:00${offset}`;
+  const guess = offsetAt(new Date(`${local}:00Z`));
+  return `${local}:00${offsetAt(new Date(`${local}:00${guess}`))}`;
 }
 
 /** The same moment in UTC, as the API stores it: "2027-03-01T07:00:00.000Z". */
@@ -111,7 +113,7 @@ async function showSurvey(survey) {
   $("wave-close").hidden = survey.status !== "open";
   $("wave-reopen").hidden = survey.status !== "closed";
   $("invite-form").hidden = survey.status !== "open" && !(survey.status === "draft" && survey.opens_at);
-  $("remind").hidden = survey.status !== "open";
+  $("remind").hidden = survey.status !== "open" || waitsForOpening(survey);  // nobody could have answered yet
   $("invite-wait").textContent = waitsForOpening(survey) ? t().inviteWait(amsterdam(survey.opens_at)) : "";
   $("wave-dashboard").href = `/dashboard?survey=${survey.id}`;
   await Promise.all([showDelivery(), showRates()]);
