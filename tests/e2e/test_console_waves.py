@@ -75,9 +75,13 @@ def test_a_scheduled_wave_waits_for_its_opening_then_mails_and_opens(
     expect(reminders).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#survey-result")).to_have_text("Nothing was created. Fix the marked fields.")
     reminders.fill("3, 400")
+    page.get_by_label("Opens itself at (Amsterdam time)").fill(_local(datetime.now(UTC) - timedelta(hours=1)))
     page.get_by_role("button", name="Create").click()
     expect(page.locator("#survey-reminders-error")).to_contain_text("whole days from 1 to 365")
-    expect(page.get_by_label("Closes at (Amsterdam time)")).to_be_focused()  # the first field still wrong
+    expect(page.locator("#survey-opens-error")).to_contain_text("That moment has passed")
+    expect(page.get_by_label("Opens itself at (Amsterdam time)")).to_be_focused()  # the first field that is wrong
+    page.get_by_label("Opens itself at (Amsterdam time)").fill(_local(opens))
+    expect(page.locator("#survey-opens-error")).to_be_empty()
 
     page.get_by_label("Closes at (Amsterdam time)").fill(_local(closes))
     reminders.fill("7, 3")

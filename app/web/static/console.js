@@ -208,7 +208,10 @@ function readSurveyForm() {
     return $(id).value ? utc($(id).value) : null;
   };
   const opens = moment("survey-opens"), closes = moment("survey-closes");
-  if (opens && closes && closes <= opens) errors["survey-closes"] = t().closesBeforeOpens;
+  const now = new Date().toISOString();
+  if (opens && opens <= now) errors["survey-opens"] = t().opensPast;
+  if (closes && closes <= now) errors["survey-closes"] = t().closesPast;
+  else if (opens && closes && closes <= opens) errors["survey-closes"] = t().closesBeforeOpens;
   const reminders = reminderDays($("survey-reminders").value);
   if (reminders.error) errors["survey-reminders"] = reminders.error;
   if (Object.keys(errors).length) return { errors };
