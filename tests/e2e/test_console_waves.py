@@ -94,6 +94,7 @@ def test_a_scheduled_wave_waits_for_its_opening_then_mails_and_opens(
     assert org.admin.get(f"{org.prefix}/surveys").json() == []  # bad input changed nothing
 
     title.fill("Autumn survey")
+    page.get_by_label("Minimum group size").fill("3")
     expect(page.locator("#survey-title-error")).to_be_empty()
     expect(page.locator("#survey-result")).to_be_empty()
     _picture(page.locator("section[aria-labelledby=surveys-title]"), "quickstart-2-new-wave.png", artifacts)
@@ -108,30 +109,32 @@ def test_a_scheduled_wave_waits_for_its_opening_then_mails_and_opens(
     expect(page.locator("#invite-wait")).to_contain_text("invitations sent now wait until then")
     expect(page.get_by_role("button", name="Send reminders")).to_be_hidden()
 
-    water, roads = unique_email("water"), unique_email("roads")
+    water = [unique_email(f"water{i}") for i in range(3)]
+    roads = [unique_email(f"roads{i}") for i in range(3)]
     page.locator("#invite-file").set_input_files(_file(tmp_path, "invites.csv", "email,unit,layer,language\n"
-                                                       f"{water},Town/Water,employee,en\n"
-                                                       f"{roads},Town/Roads,employee,nl\n"))
+                                                       + "".join(f"{a},Town/Water,employee,en\n" for a in water)
+                                                       + "".join(f"{a},Town/Roads,employee,nl\n" for a in roads)))
     page.get_by_role("button", name="Send invitations").click()
-    expect(page.locator("#invite-result")).to_contain_text("2 invitations ready: they are mailed when the wave opens")
-    expect(page.locator("#delivery")).to_contain_text("0 mails delivered, 2 waiting for the opening on ")
+    expect(page.locator("#invite-result")).to_contain_text("6 invitations ready: they are mailed when the wave opens")
+    expect(page.locator("#delivery")).to_contain_text("0 mails delivered, 6 waiting for the opening on ")
     _workers(database_url)  # before the opening the worker neither opens the wave nor sends its mails
-    assert mailbox.to(water) == [] and mailbox.to(roads) == []
+    assert [mailbox.to(a) for a in water + roads] == [[]] * 6
     page.reload()
     expect(status).to_contain_text("Draft: opens itself on ")
     _picture(page.locator("#wave"), "quickstart-3-invitations.png", artifacts)
 
     _earlier(sid, opens - datetime.now(UTC) + timedelta(minutes=1))  # as if the opening had passed
     _workers(database_url)  # opens the wave, then sends its mails
-    tokens = {address: _token(mailbox.wait_for(address)[0]) for address in (water, roads)}
-    assert submit(http, tokens[water], {"openness_1": 4}).status_code == 201
+    tokens = {address: _token(mailbox.wait_for(address)[0]) for address in water + roads}
+    for i, address in enumerate(water):  # all three of Water answer
+        assert submit(http, tokens[address], {"openness_1": 2 + i}).status_code == 201
     page.reload()
     expect(status).to_contain_text("Open: taking answers. Next reminder on ")
     expect(status).to_contain_text("It closes on ")
-    expect(page.locator("#delivery")).to_have_text("By e-mail: 2 invited; 2 mails delivered, 0 waiting, 0 failed.")
+    expect(page.locator("#delivery")).to_have_text("By e-mail: 6 invited; 6 mails delivered, 0 waiting, 0 failed.")
     expect(page.locator("#invite-wait")).to_be_empty()
     expect(page.get_by_role("button", name="Send reminders")).to_be_visible()
-    expect(page.locator("#rates tbody tr").first).to_contain_text("Whole organisation")
+    expect(page.locator("#rates tbody tr").first).to_have_text("Whole organisation6350%")  # 6 invited, 3 answered
     _picture(page.locator("#wave"), "quickstart-4-response-rates.png", artifacts)
     assert org.admin.get(f"{org.prefix}/surveys/{uuid.UUID(sid)}").json()["status"] == "open"
     assert tab.csp_violations() == [] and [e for e in page_errors(tab) if "status of 422" not in e] == []
