@@ -1,4 +1,8 @@
 /* The survey console's words, in English and Dutch. */
+/** [3, 7, 14] as "3, 7 and 14". */
+const list = (items, and) => (items.length > 1 ? `${items.slice(0, -1).join(", ")} ${and} ${items.at(-1)}`
+  : `${items[0]}`);
+
 export const CONSOLE_STRINGS = {
   en: {
     appName: "Survey console", signOut: "Sign out", title: "Run a survey",
@@ -11,18 +15,38 @@ export const CONSOLE_STRINGS = {
     surveysTitle: "Survey waves", chooseSurvey: "Wave", newSurvey: "New wave", surveyTitle: "Title",
     minGroup: "Minimum group size (figures of smaller groups are never shown)", languages: "Languages",
     askDesired: "Also ask how people would like it to be", closesAt: "Closes at (Amsterdam time)",
+    opensAt: "Opens itself at (Amsterdam time)",
+    opensHint: "Leave empty to open it by hand. With a time, the wave opens itself then, and invitations sent "
+      + "before wait for it.",
+    reminderDays: "Reminder days",
+    remindersHint: "Days after the opening on which everyone who hasn't answered yet gets a reminder, e.g. 3, 7. "
+      + "Leave empty for none.",
+    badReminders: "Write whole days from 1 to 365, separated by commas, e.g. 3, 7.",
+    repeatedReminder: (day) => `Day ${day} is there twice.`, tooManyReminders: "At most 10 reminder days.",
+    badDate: "Not a complete date and time.", closesBeforeOpens: "The closing must come after the opening.",
+    opensPast: "That moment has passed: choose a later one, or leave it empty and open the wave by hand.",
+    closesPast: "That moment has passed: choose a later one.",
+    fixFields: "Nothing was created. Fix the marked fields.",
     create: "Create", created: (title) => `Wave "${title}" created as a draft.`, noSurveys: "No waves yet",
     statusLine: { draft: "Draft: not open yet.", open: "Open: taking answers.", closed: "Closed." },
     closesLine: (when) => ` It closes on ${when} (Amsterdam time).`,
+    opensItself: (when) => `Draft: opens itself on ${when} (Amsterdam time).`,
+    openFrom: (when) => `Open: takes answers from ${when} (Amsterdam time).`,
+    nextReminder: (when) => ` Next reminder on ${when}.`,
+    reminderPlan: (days) => ` Reminders ${days.length > 1 ? "on days" : "on day"} ${list(days, "and")} after `
+      + "the opening.",
+    inviteWait: (when) => `The wave opens on ${when} (Amsterdam time): invitations sent now wait until then; `
+      + "nobody gets a mail before.",
     open: "Open", close: "Close", reopen: "Reopen",
     inviteTitle: "Invite by e-mail",
     inviteText: "A CSV with the columns email, unit (its path), layer (employee, team_leader, ...) and "
       + "optionally language (nl or en). Each address gets its own link; the addresses are deleted when the "
-      + "wave closes. The wave must be open.",
+      + "wave closes. The wave must be open, or a draft with an opening time.",
     inviteFile: "Invitation list (CSV)", send: "Send invitations",
     mailed: (n) => `${n} invitations sent.`,
-    delivery: (d) => `By e-mail: ${d.addresses} invited; ${d.sent} mails delivered, ${d.waiting} waiting, `
-      + `${d.failed} failed.`,
+    mailedLater: (n, when) => `${n} invitations ready: they are mailed when the wave opens on ${when}.`,
+    delivery: (d, opening) => `By e-mail: ${d.addresses} invited; ${d.sent} mails delivered, ${d.waiting} `
+      + `${opening ? `waiting for the opening on ${opening}` : "waiting"}, ${d.failed} failed.`,
     remind: "Send reminders", reminded: (n) => `${n} reminders sent (to links not used yet).`,
     ratesTitle: "Response rates", group: "Group", invited: "Invited", answered: "Answered", rate: "Rate",
     organisation: "Whole organisation",
@@ -46,18 +70,37 @@ export const CONSOLE_STRINGS = {
     surveysTitle: "Metingen", chooseSurvey: "Meting", newSurvey: "Nieuwe meting", surveyTitle: "Titel",
     minGroup: "Minimale groepsgrootte (cijfers van kleinere groepen worden nooit getoond)", languages: "Talen",
     askDesired: "Vraag ook hoe men het graag zou zien", closesAt: "Sluit op (Nederlandse tijd)",
+    opensAt: "Opent vanzelf op (Nederlandse tijd)",
+    opensHint: "Leeg laten om zelf te openen. Met een tijdstip opent de meting dan vanzelf, en uitnodigingen die "
+      + "eerder verstuurd worden wachten daarop.",
+    reminderDays: "Herinneringsdagen",
+    remindersHint: "Dagen na de opening waarop iedereen die nog niet heeft geantwoord een herinnering krijgt, "
+      + "bijvoorbeeld 3, 7. Leeg laten voor geen.",
+    badReminders: "Schrijf hele dagen van 1 tot 365, gescheiden door komma's, bijvoorbeeld 3, 7.",
+    repeatedReminder: (day) => `Dag ${day} staat er twee keer.`, tooManyReminders: "Hoogstens 10 herinneringsdagen.",
+    badDate: "Geen volledige datum en tijd.", closesBeforeOpens: "De sluiting moet na de opening komen.",
+    opensPast: "Dat moment is voorbij: kies een later moment, of laat het leeg en open de meting zelf.",
+    closesPast: "Dat moment is voorbij: kies een later moment.",
+    fixFields: "Er is niets aangemaakt. Verbeter de gemarkeerde velden.",
     create: "Aanmaken", created: (title) => `Meting "${title}" aangemaakt als concept.`, noSurveys: "Nog geen metingen",
     statusLine: { draft: "Concept: nog niet geopend.", open: "Open: antwoorden welkom.", closed: "Gesloten." },
     closesLine: (when) => ` Sluit op ${when} (Nederlandse tijd).`,
+    opensItself: (when) => `Concept: opent vanzelf op ${when} (Nederlandse tijd).`,
+    openFrom: (when) => `Open: antwoorden welkom vanaf ${when} (Nederlandse tijd).`,
+    nextReminder: (when) => ` Volgende herinnering op ${when}.`,
+    reminderPlan: (days) => ` Herinneringen op dag ${list(days, "en")} na de opening.`,
+    inviteWait: (when) => `De meting opent op ${when} (Nederlandse tijd): uitnodigingen die u nu verstuurt wachten `
+      + "tot dan; niemand krijgt eerder een mail.",
     open: "Openen", close: "Sluiten", reopen: "Heropenen",
     inviteTitle: "Uitnodigen per e-mail",
     inviteText: "Een CSV met de kolommen email, unit (het pad), layer (employee, team_leader, ...) en eventueel "
       + "language (nl of en). Elk adres krijgt een eigen link; de adressen worden gewist als de meting sluit. "
-      + "De meting moet open zijn.",
+      + "De meting moet open zijn, of een concept met een openingstijd.",
     inviteFile: "Uitnodigingslijst (CSV)", send: "Uitnodigingen versturen",
     mailed: (n) => `${n} uitnodigingen verstuurd.`,
-    delivery: (d) => `Per e-mail: ${d.addresses} uitgenodigd; ${d.sent} mails afgeleverd, ${d.waiting} wachtend, `
-      + `${d.failed} mislukt.`,
+    mailedLater: (n, when) => `${n} uitnodigingen klaar: ze worden gemaild als de meting opent op ${when}.`,
+    delivery: (d, opening) => `Per e-mail: ${d.addresses} uitgenodigd; ${d.sent} mails afgeleverd, ${d.waiting} `
+      + `${opening ? `wachtend op de opening op ${opening}` : "wachtend"}, ${d.failed} mislukt.`,
     remind: "Herinneringen versturen", reminded: (n) => `${n} herinneringen verstuurd (naar nog ongebruikte links).`,
     ratesTitle: "Respons", group: "Groep", invited: "Uitgenodigd", answered: "Geantwoord", rate: "Respons",
     organisation: "Hele organisatie",

@@ -58,13 +58,18 @@ function upload(input) {
   return form;
 }
 
-/** "2027-03-01T17:00" typed as Amsterdam time, as an ISO moment with Amsterdam's offset on that day. */
+const offsetAt = (moment) => new Intl.DateTimeFormat("en", { timeZone: ZONE, timeZoneName: "longOffset" })
+  .formatToParts(moment).find((p) => p.type === "timeZoneName").value.replace("GMT", "") || "+00:00";
+
+/** "2027-03-01T17:00" typed as Amsterdam time, as an ISO moment with Amsterdam's offset at that moment (taken
+    twice: the first guess reads the time as UTC, which is an hour or two off near a change to or from summer time). */
 function amsterdamIso(local) {
-  const guess = new Date(`${local}:00Z`);
-  const offset = new Intl.DateTimeFormat("en", { timeZone: ZONE, timeZoneName: "longOffset" })
-    .formatToParts(guess).find((p) => p.type === "timeZoneName").value.replace("GMT", "") || "+00:00";
-  return `${local}:00${offset}`;
+  const guess = offsetAt(new Date(`${local}:00Z`));
+  return `${local}:00${offsetAt(new Date(`${local}:00${guess}`))}`;
 }
+
+/** The same moment in UTC, as the API stores it: "2027-03-01T07:00:00.000Z". */
+const utc = (local) => new Date(amsterdamIso(local)).toISOString();
 
 const amsterdam = (iso) => new Date(iso).toLocaleString(state.lang === "nl" ? "nl-NL" : "en-GB",
   { timeZone: ZONE, dateStyle: "medium", timeStyle: "short" });
@@ -103,19 +108,39 @@ async function showSurvey(survey) {
   $("wave").hidden = !survey;
   if (!survey) return;
   $("wave-title").textContent = survey.title;
-  $("wave-status").textContent = t().statusLine[survey.status]
-    + (survey.closes_at && survey.status !== "closed" ? t().closesLine(amsterdam(survey.closes_at)) : "");
+  $("wave-status").textContent = statusText(survey);
   $("wave-open").hidden = survey.status !== "draft";
   $("wave-close").hidden = survey.status !== "open";
   $("wave-reopen").hidden = survey.status !== "closed";
-  $("invite-form").hidden = $("remind").hidden = survey.status !== "open";
+  $("invite-form").hidden = survey.status !== "open" && !(survey.status === "draft" && survey.opens_at);
+  $("remind").hidden = survey.status !== "open" || waitsForOpening(survey);  // nobody could have answered yet
+  $("invite-wait").textContent = waitsForOpening(survey) ? t().inviteWait(amsterdam(survey.opens_at)) : "";
   $("wave-dashboard").href = `/dashboard?survey=${survey.id}`;
   await Promise.all([showDelivery(), showRates()]);
 }
 
+const later = (iso) => iso != null && new Date(iso).getTime() > Date.now();
+
+/** Mails wait for the opening: a draft that opens itself, or an open wave whose `opens_at` is still to come. */
+const waitsForOpening = (s) => (s.status === "draft" && s.opens_at != null)
+  || (s.status === "open" && !s.accepting && later(s.opens_at));
+
+function statusText(s) {
+  const words = t();
+  let text = words.statusLine[s.status];
+  if (s.status === "draft" && s.opens_at) text = words.opensItself(amsterdam(s.opens_at));
+  else if (s.status === "open" && later(s.opens_at)) text = words.openFrom(amsterdam(s.opens_at));
+  if (s.status === "open" && s.next_reminder_at) text += words.nextReminder(amsterdam(s.next_reminder_at));
+  else if (s.status === "draft" && s.reminder_days.length) text += words.reminderPlan(s.reminder_days);
+  if (s.closes_at && s.status !== "closed") text += words.closesLine(amsterdam(s.closes_at));
+  return text;
+}
+
 async function showDelivery() {
-  const d = await api(`/surveys/${state.survey.id}/invitations/mail-delivery`);
-  $("delivery").textContent = d.addresses ? t().delivery(d) : "";
+  const survey = state.survey;
+  const d = await api(`/surveys/${survey.id}/invitations/mail-delivery`);
+  const opening = waitsForOpening(survey) ? amsterdam(survey.opens_at) : null;
+  $("delivery").textContent = d.addresses ? t().delivery(d, opening) : "";
 }
 
 async function showRates() {
@@ -149,6 +174,83 @@ async function act(button, step) {
   }
 }
 
+const FIELDS = { title: "survey-title", min_group_size: "survey-k", opens_at: "survey-opens",
+  closes_at: "survey-closes", reminder_days: "survey-reminders" };
+
+/** Show each message next to its field (and mark it invalid for screen readers); focus the first. */
+function markFields(messages) {
+  for (const id of Object.values(FIELDS)) {
+    $(`${id}-error`).textContent = messages[id] || "";
+    if (messages[id]) $(id).setAttribute("aria-invalid", "true");
+    else $(id).removeAttribute("aria-invalid");
+  }
+  const first = Object.values(FIELDS).find((id) => messages[id]);
+  if (first) $(first).focus();
+  return Boolean(first);
+}
+
+/** "3, 7" (commas, semicolons or spaces) as [3, 7]: whole days 1-365, no repeats, at most 10. */
+function reminderDays(text) {
+  const parts = text.split(/[\s,;]+/).filter(Boolean);
+  if (parts.some((p) => !/^\d{1,3}$/.test(p) || Number(p) < 1 || Number(p) > 365)) return { error: t().badReminders };
+  const days = parts.map(Number);
+  const twice = days.find((d, i) => days.indexOf(d) !== i);
+  if (twice !== undefined) return { error: t().repeatedReminder(twice) };
+  if (days.length > 10) return { error: t().tooManyReminders };
+  return { days: days.sort((a, b) => a - b) };
+}
+
+/** The form's own checks, before anything is sent: `{ body }` or `{ errors }` by field id. */
+function readSurveyForm() {
+  const errors = {};
+  const moment = (id) => {
+    if ($(id).validity.badInput) errors[id] = t().badDate;
+    return $(id).value ? utc($(id).value) : null;
+  };
+  const opens = moment("survey-opens"), closes = moment("survey-closes");
+  const now = new Date().toISOString();
+  if (opens && opens <= now) errors["survey-opens"] = t().opensPast;
+  if (closes && closes <= now) errors["survey-closes"] = t().closesPast;
+  else if (opens && closes && closes <= opens) errors["survey-closes"] = t().closesBeforeOpens;
+  const reminders = reminderDays($("survey-reminders").value);
+  if (reminders.error) errors["survey-reminders"] = reminders.error;
+  if (Object.keys(errors).length) return { errors };
+  return { body: {
+    title: $("survey-title").value, min_group_size: Number($("survey-k").value),
+    ask_desired: $("survey-desired").checked,
+    languages: [...document.querySelectorAll("input[name=lang]:checked")].map((c) => c.value),
+    reminder_days: reminders.days, ...(opens ? { opens_at: opens } : {}), ...(closes ? { closes_at: closes } : {}),
+  } };
+}
+
+async function createSurvey(e) {
+  e.preventDefault();
+  const { body, errors } = readSurveyForm();
+  if (markFields(errors || {})) {
+    say("survey-result", t().fixFields);
+    return;
+  }
+  try {
+    const questionnaires = await api("/questionnaires");
+    const survey = await api("/surveys", { method: "POST",
+      body: { ...body, questionnaire_id: questionnaires.find((q) => q.builtin).id } });
+    say("survey-result", t().created(survey.title));
+    $("survey-form").reset();
+    $("new-survey").open = false;
+    await loadSurveys(survey.id);
+  } catch (error) {
+    const problems = error.problem?.errors || [];
+    const byField = {};
+    for (const p of problems) {
+      const id = p.loc?.[0] === "body" && FIELDS[p.loc[1]];
+      if (id && !byField[id]) byField[id] = p.msg;
+    }
+    const rest = problems.filter((p) => !(p.loc?.[0] === "body" && FIELDS[p.loc[1]]));
+    if (markFields(byField) && !rest.length) say("survey-result", t().fixFields);
+    else failure("survey-result", Object.assign(error, { problem: { ...error.problem, errors: rest } }));
+  }
+}
+
 function wire() {
   for (const b of document.querySelectorAll(".lang-button")) {
     b.addEventListener("click", async () => {
@@ -172,23 +274,14 @@ function wire() {
       await loadUnits();
     } catch (error) { failure("units-result", error); }
   });
-  $("survey-form").addEventListener("submit", async (e) => {
-    e.preventDefault();
-    const questionnaires = await api("/questionnaires");
-    const closes = $("survey-closes").value;
-    const body = {
-      title: $("survey-title").value, questionnaire_id: questionnaires.find((q) => q.builtin).id,
-      min_group_size: Number($("survey-k").value), ask_desired: $("survey-desired").checked,
-      languages: [...document.querySelectorAll("input[name=lang]:checked")].map((c) => c.value),
-      ...(closes ? { closes_at: amsterdamIso(closes) } : {}),
-    };
-    try {
-      const survey = await api("/surveys", { method: "POST", body });
-      say("survey-result", t().created(survey.title));
-      $("new-survey").open = false;
-      await loadSurveys(survey.id);
-    } catch (error) { failure("survey-result", error); }
-  });
+  $("survey-form").addEventListener("submit", createSurvey);
+  for (const id of Object.values(FIELDS)) {
+    $(id).addEventListener("input", () => {  // an edited field loses its message; the last one, the summary too
+      $(`${id}-error`).textContent = "";
+      $(id).removeAttribute("aria-invalid");
+      if (!Object.values(FIELDS).some((other) => $(`${other}-error`).textContent)) say("survey-result", "");
+    });
+  }
   $("wave-open").addEventListener("click", (e) => act(e.target, "open"));
   $("wave-close").addEventListener("click", (e) => act(e.target, "close"));
   $("wave-reopen").addEventListener("click", (e) => act(e.target, "reopen"));
@@ -197,7 +290,9 @@ function wire() {
     try {
       const result = await api(`/surveys/${state.survey.id}/invitations/mail`,
         { method: "POST", body: upload($("invite-file")) });
-      say("invite-result", t().mailed(result.mailed));
+      const waits = waitsForOpening(state.survey);
+      say("invite-result", waits ? t().mailedLater(result.mailed, amsterdam(state.survey.opens_at))
+        : t().mailed(result.mailed));
       $("invite-form").reset();
       await Promise.all([showDelivery(), showRates()]);
     } catch (error) { failure("invite-result", error); }
