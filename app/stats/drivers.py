@@ -178,10 +178,10 @@ def _check_predictors(rxx: FloatArray) -> None:
 
 
 def _bootstrap(xc: FloatArray, n_bootstrap: int, seed: int) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """R², LMG and relative weights of ``n_bootstrap`` resamples of the centred rows ``xc`` (n, q)."""
-    n, q = xc.shape
+    """R², LMG and relative weights of ``n_bootstrap`` resamples of the centred variables ``xc`` (q, n)."""
+    q, n = xc.shape
     iu = np.triu_indices(q)
-    feats = np.concatenate([xc, xc[:, iu[0]] * xc[:, iu[1]]], axis=1)  # sums and cross-products per row
+    feats = np.concatenate([xc, xc[iu[0]] * xc[iu[1]]]).T  # (n, q + q(q+1)/2): each row's values and products
     rng = np.random.default_rng(seed)
     chunk = max(1, min(n_bootstrap, _CHUNK_CELLS // n))
     sums = np.empty((n_bootstrap, feats.shape[1]))
@@ -256,18 +256,24 @@ def driver_analysis(
     if int(n_bootstrap) != n_bootstrap or n_bootstrap < 0:
         raise ValueError(f"n_bootstrap must be a non-negative whole number, got {n_bootstrap}")
     n_bootstrap = int(n_bootstrap)
-    data = np.column_stack([x, y])
-    complete = ~np.isnan(data).any(axis=1)
-    data = data[complete]
-    n = data.shape[0]
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise ValueError(f"seed must be a non-negative whole number (intervals are reproducible), got {seed!r}")
+    seed = int(seed)
+    data = np.empty((p + 1, n_all))  # variables x respondents: every pass below runs along contiguous rows
+    data[:p] = x.T
+    data[p] = y
+    complete = ~np.isnan(data.sum(axis=0))
+    n = int(complete.sum())
+    if n < n_all:
+        data = data[:, complete]
     need = max(int(min_respondents), p + 2)
     if n < need:
         raise ValueError(f"driver analysis needs at least {need} respondents with every score present, got {n}")
-    xc = data - data.mean(axis=0)
-    cov = (xc.T @ xc)[None]
-    var = np.diag(cov[0])
-    scale = np.maximum(np.abs(data).max(axis=0), 1.0)
-    constant = var <= (1e-12 * scale) ** 2 * n
+    mean = data.mean(axis=1)
+    xc = data - mean[:, None]
+    cov = (xc @ xc.T)[None]
+    var = np.diag(cov[0]) / n
+    constant = var <= (1e-12 * np.maximum(np.abs(mean), 1.0)) ** 2
     if constant.any():
         names = [f"predictor {j}" if j < p else "the outcome" for j in np.flatnonzero(constant)]
         raise ValueError(f"{', '.join(names)} has the same value for every respondent: no driver analysis")

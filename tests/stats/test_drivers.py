@@ -185,6 +185,8 @@ def test_errors() -> None:
         driver_analysis(np.zeros((200, 0)), y)
     with pytest.raises(ValueError, match="n_bootstrap"):
         driver_analysis(x, y, n_bootstrap=-1)
+    with pytest.raises(ValueError, match="seed"):
+        driver_analysis(x, y, seed=None)  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="level"):
         driver_analysis(x, y, level=1.5)
     with pytest.raises(ValueError, match="correlation matrix"):
