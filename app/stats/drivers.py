@@ -67,7 +67,9 @@ class DriverAnalysis:
     """Relative importance of each predictor (in the order given) for the outcome, with bootstrap intervals.
 
     ``general_dominance`` (LMG) and ``relative_weights`` (Johnson) each sum to ``r_squared.value``. Intervals are
-    None when ``n_bootstrap`` is 0. ``replicates_*`` hold the bootstrap values (``n_bootstrap_used`` x p).
+    None when ``n_bootstrap`` is 0. ``replicates_*`` hold the bootstrap values (``n_bootstrap_used`` rows, one
+    column per predictor), e.g. for intervals of a weight's share of R² (``replicates_general_dominance /
+    replicates_r_squared[:, None]``) or of the difference between two weights.
     """
 
     n_respondents: int
@@ -79,6 +81,7 @@ class DriverAnalysis:
     n_bootstrap_used: int
     seed: int
     level: float
+    replicates_r_squared: FloatArray
     replicates_general_dominance: FloatArray
     replicates_relative_weights: FloatArray
 
@@ -262,7 +265,7 @@ def driver_analysis(
     data = np.empty((p + 1, n_all))  # variables x respondents: every pass below runs along contiguous rows
     data[:p] = x.T
     data[p] = y
-    complete = ~np.isnan(data.sum(axis=0))
+    complete = ~np.isnan(data).any(axis=0)
     n = int(complete.sum())
     if n < n_all:
         data = data[:, complete]
@@ -298,6 +301,7 @@ def driver_analysis(
         n_bootstrap_used=int(b_r2.shape[0]),
         seed=seed,
         level=level,
+        replicates_r_squared=b_r2,
         replicates_general_dominance=b_lmg,
         replicates_relative_weights=b_rw,
     )

@@ -121,6 +121,8 @@ def test_bootstrap_is_seeded_and_each_replicate_is_the_resampled_fit() -> None:
     assert a.general_dominance == b.general_dominance and a.relative_weights == b.relative_weights
     assert a.general_dominance != c.general_dominance
     assert a.n_bootstrap == a.n_bootstrap_used == 60 and a.seed == 11
+    close(a.replicates_general_dominance.sum(axis=1), a.replicates_r_squared, rel=1e-10)
+    close(a.replicates_relative_weights.sum(axis=1), a.replicates_r_squared, rel=1e-10)
     # replicate i = the point estimate on the rows of resample i, drawn as documented
     ok = ~np.isnan(np.column_stack([x, y])).any(axis=1)
     xs, ys = x[ok], y[ok]
