@@ -50,8 +50,10 @@ from app.stats._common import (
 
 MIN_RESPONDENTS = 50
 """Fewest complete cases for a driver analysis (reports use it per scope). With five predictors, fewer than ~50
-respondents leave the weights mostly noise (their bootstrap intervals span most of R²); it is far above the
-anonymity threshold, so a scope big enough for drivers is always big enough to be shown."""
+respondents leave the weights mostly noise (their bootstrap intervals span most of R²). It is far above the
+default anonymity threshold (a survey's minimum group size, 5 by default), but a survey may set that minimum
+higher (up to 1,000): a report shows drivers for a scope only when it has at least the larger of the two, and
+publishes them through the anonymity protection like every other figure."""
 
 MAX_PREDICTORS = 12
 """All 2^p subsets are solved for general dominance; 12 predictors are 4,096 subsets."""
