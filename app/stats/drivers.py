@@ -24,6 +24,8 @@ Formulas, with R the correlation matrix of the predictors and r their correlatio
   of resamples, no copy of the rows); the interval is the ``(1-level)/2`` and ``(1+level)/2`` quantiles of the
   replicates (linear interpolation, R's ``quantile(type = 7)``). A resample whose predictor correlation matrix is
   singular (or with a constant variable) is left out and counted (:attr:`DriverAnalysis.n_bootstrap_used`).
+  Percentile intervals of these bounded, upward-biased statistics cover a little less than ``level``: in the
+  simulation of ``tests/stats/test_drivers.py`` (n = 300, four correlated predictors) 90-95% at 95%.
 
 Checked against R (``tests/stats/reference/make_drivers_reference.R``: ``lm`` on every subset for LMG, Johnson's
 formula by ``eigen``) to 1e-6. Errors are ``ValueError``: fewer than ``min_respondents`` complete cases (default
