@@ -9,7 +9,7 @@ TEST_WORKERS ?= 2
 # and builds the report caches once. Production (`culturegap serve`, the Docker image) runs one per CPU.
 RUN_WORKERS ?= 1
 
-.PHONY: run test lint bench-stats bench-reports bench-load clean
+.PHONY: run test lint bench-stats bench-drivers bench-reports bench-load clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -63,6 +63,9 @@ test: lint $(OIDC_PROVIDER)
 
 bench-stats: $(VENV)/.test
 	$(BIN)/python bench/bench_stats.py
+
+bench-drivers: $(VENV)/.test  # driver analysis (LMG, Johnson, 1,000 bootstrap resamples) on 100,000 respondents
+	$(BIN)/python bench/bench_drivers.py $(ARGS)
 
 bench-mixed: $(VENV)/.test  # the random-intercept layer model against Welch on 100,000 respondents; ARGS=--statsmodels
 	$(BIN)/python bench/bench_mixed.py $(ARGS)

@@ -17,6 +17,7 @@ anova         one-way, Welch's ANOVA, Kruskal-Wallis, Games-Howell
 multitest     Holm and Benjamini-Hochberg adjustment over a family of tests
 holm_ci       confidence intervals compatible with Holm's verdict (Strassburger & Bretz 2008)
 mixed         layers compared with a random intercept per team (REML, Satterthwaite df, Holm), ICC, design effect
+drivers       relative importance of predictors for an outcome: general dominance (LMG), Johnson's weights
 invariance    measurement invariance across groups: multi-group one-factor CFA (configural, metric, scalar)
 sufficient    per-group sufficient statistics; which figures they give and which need the raw rows
 summary       one pass over the answers → every per-group table, regroupable (cells → teams, layers)
@@ -55,6 +56,8 @@ from app.stats.descriptives import (
     favourable_shares,
     item_distribution,
 )
+from app.stats.drivers import MIN_RESPONDENTS as DRIVERS_MIN_RESPONDENTS
+from app.stats.drivers import DriverAnalysis, driver_analysis, relative_importance_from_correlation
 from app.stats.holm_ci import HolmInterval, holm_intervals
 from app.stats.invariance import (
     CfaFit,
@@ -80,6 +83,7 @@ from app.stats.sufficient import CrossProducts, FrequencyTable, ItemCounts, Item
 from app.stats.summary import Crossing, SurveySummary, cross_groups, summarize
 
 __all__ = [
+    "DRIVERS_MIN_RESPONDENTS",
     "AdjustedPValues",
     "AnovaResult",
     "CfaFit",
@@ -87,6 +91,7 @@ __all__ = [
     "CrossProducts",
     "Crossing",
     "DimensionShares",
+    "DriverAnalysis",
     "Estimate",
     "FrequencyTable",
     "GroupAgreement",
@@ -122,6 +127,7 @@ __all__ = [
     "cronbach_alpha",
     "cross_groups",
     "describe",
+    "driver_analysis",
     "favourable_shares",
     "games_howell",
     "holm",
@@ -138,6 +144,7 @@ __all__ = [
     "paired",
     "paired_many",
     "partially_overlapping",
+    "relative_importance_from_correlation",
     "reliability",
     "reliability_by_dimension",
     "reliability_from_cross_products",
