@@ -2,6 +2,7 @@
 
 import csv
 import io
+import math
 from decimal import Decimal
 from typing import Any
 
@@ -44,14 +45,15 @@ def numbers(body: Any) -> list[float]:
 
 def unknown_numbers(cells: list[Any], body: Any, *, decimal_comma: bool = False) -> list[Any]:
     """The numeric cells that are no number of the JSON `body` as written: a text cell matches a JSON number within
-    half a unit of its last digit (the CSV rounds), a number cell (XLSX) matches exactly."""
+    half a unit of its last digit (the CSV rounds), a number cell (XLSX) to 15 significant digits (Excel's precision;
+    XlsxWriter writes 16)."""
     known = numbers(body)
     out = []
     for cell in cells:
         if cell is None or isinstance(cell, bool):
             continue
         if isinstance(cell, int | float):
-            if not any(float(cell) == k for k in known):
+            if not any(math.isclose(cell, k, rel_tol=1e-15, abs_tol=1e-300) for k in known):
                 out.append(cell)
             continue
         text = cell.replace(",", ".") if decimal_comma else cell
