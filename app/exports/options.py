@@ -65,13 +65,28 @@ def _xlsx_chunks(tables: Sequence[Table]) -> Iterator[bytes]:
             yield chunk
 
 
+DialectQuery = Annotated[Dialect | None, Query(description="With `format=csv`: `rfc4180` (default: comma, `.` "
+                                                          "decimals) or `excel-nl` (Dutch Excel: semicolon, decimal "
+                                                          "comma, UTF-8 byte order mark)")]
+
+
 def export_options(
     format: Annotated[Format, Query(description="`json`; `csv`: the same figures as a table (text/csv, floats "
                                                 "rounded: docs/exports.md); `xlsx`: an Excel workbook")] = "json",
-    dialect: Annotated[Dialect | None, Query(description="With `format=csv`: `rfc4180` (default: comma, `.` "
-                                                         "decimals) or `excel-nl` (Dutch Excel: semicolon, decimal "
-                                                         "comma, UTF-8 byte order mark)")] = None,
+    dialect: DialectQuery = None,
 ) -> Export:
+    return _checked(format, dialect)
+
+
+def raw_export_options(
+    format: Annotated[Literal["csv", "xlsx"], Query(description="`csv` or `xlsx` (an Excel workbook: the answers "
+                                                                "as numbers, an `about` sheet)")] = "csv",
+    dialect: DialectQuery = None,
+) -> Export:
+    return _checked(format, dialect)
+
+
+def _checked(format: Format, dialect: Dialect | None) -> Export:
     if dialect is not None and format != "csv":
         raise Unprocessable("`dialect` applies to `format=csv` only.",
                             errors=[{"loc": ["query", "dialect"], "msg": "only with format=csv",
@@ -80,3 +95,4 @@ def export_options(
 
 
 ExportDep = Annotated[Export, Depends(export_options)]
+RawExportDep = Annotated[Export, Depends(raw_export_options)]

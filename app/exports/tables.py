@@ -53,6 +53,8 @@ class Table:
     rows: Iterable[Sequence[Cell]]
     split: str | None = None
     comment: str | None = None  # a first `#` line in CSV, an `about` sheet in XLSX
+    sheet: str | None = None  # the XLSX sheet's name, when not `name`
+    escape: bool = True  # CSV: prefix text a spreadsheet would run as a formula (not in the raw export: re-imported)
     kinds: list[Kind] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -62,13 +64,13 @@ class Table:
         return self.kinds[column] if column < len(self.kinds) else "figure"
 
 
-def csv_cell(value: Cell, k: Kind, dialect: Dialect) -> str | int:
+def csv_cell(value: Cell, k: Kind, dialect: Dialect, *, escape: bool = True) -> str | int:
     if value is None:
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, str):
-        return safe_text(value)
+        return safe_text(value) if escape else value
     if isinstance(value, int):
         return value
     if not isinstance(value, float):  # a uuid
@@ -87,8 +89,11 @@ def csv_chunks(table: Table, dialect: Dialect, *, every: int = 5000) -> Iterable
     if table.comment:
         out.write(table.comment + "\r\n")
     writer.writerow(table.header)
+    yield out.getvalue()
+    out.seek(0)
+    out.truncate()
     for i, row in enumerate(table.rows, 1):
-        writer.writerow([csv_cell(v, table.kind_at(j), dialect) for j, v in enumerate(row)])
+        writer.writerow([csv_cell(v, table.kind_at(j), dialect, escape=table.escape) for j, v in enumerate(row)])
         if i % every == 0:
             yield out.getvalue()
             out.seek(0)

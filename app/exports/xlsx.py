@@ -93,9 +93,9 @@ def write_xlsx(tables: Sequence[Table], target: str | IO[bytes], *, streamed: bo
     w = _Writer(target, streamed=streamed)
     for table in tables:
         if streamed:
-            w.sheet(table.name, table, table.rows)
+            w.sheet(table.sheet or table.name, table, table.rows)
         elif table.split is None:
-            w.sheet(table.name, table, list(table.rows))
+            w.sheet(table.sheet or table.name, table, list(table.rows))
         else:
             at = list(table.header).index(table.split)
             groups: dict[str, list[Sequence[Cell]]] = {}
