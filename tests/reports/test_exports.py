@@ -47,6 +47,13 @@ def test_precision_per_column_kind() -> None:
     assert text_of(1.0, "p") == "1"
 
 
+def test_the_check_finds_a_number_the_json_lacks() -> None:
+    body = {"mean": 2.9937500000000004, "n": 7, "p": 1.23456e-7, "hidden": None}
+    assert unknown_numbers(["2,994", "7", "1,235e-07", "2,98", "8", "true", ""], body, decimal_comma=True) == [
+        "2,98", "8"]  # 2.98 is no rounding of a JSON number to two decimals
+    assert unknown_numbers([2.99375, 7, 2.994, True], body) == [2.994]
+
+
 @pytest.mark.parametrize("route,params", ROUTES, ids=[r for r, _ in ROUTES])
 def test_every_format_carries_the_json_figures_and_hides_the_same(org, surveyed, route, params):
     body = fetch(org, surveyed, route, **params).json()
