@@ -8,7 +8,7 @@ from typing import Annotated, Any, Literal
 from fastapi import Depends, Query, Response
 from fastapi.responses import StreamingResponse
 
-from app.errors import Unprocessable
+from app.errors import Unprocessable, problem_responses
 from app.exports.tables import Dialect, Table, csv_chunks, csv_text
 from app.exports.xlsx import MEDIA_TYPE, write_xlsx
 
@@ -20,7 +20,7 @@ TABLE_RESPONSES: dict[int | str, dict[str, Any]] = {
                          "with `format=xlsx` as an Excel workbook (full precision, one sheet per table)",
           "content": {"text/csv": {"schema": {"type": "string"}},
                       MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}}},
-    422: {"description": "A bad `format` or `dialect` (problem details)"}}
+    422: {**problem_responses(422)[422], "description": "A bad parameter, `format` or `dialect`"}}
 
 
 @dataclass(frozen=True)
