@@ -23,10 +23,6 @@ router = APIRouter()
 LangQuery = Annotated[Lang, Query(description="Language of names and texts")]
 
 
-def _cell(x: object) -> object:
-    return x
-
-
 def _ci(ci: Interval | None) -> list[object]:
     return [None, None] if ci is None else [ci.low, ci.high]
 
@@ -42,16 +38,16 @@ def _holm(ci: AdjustedInterval | None) -> list[object]:
 
 
 def _wave_row(level: str, key: str, name: str, f: WaveFigure) -> list[object]:
-    return [level, key, name, "wave", f.survey_id, None, _cell(f.n), _cell(f.mean), *_ci(f.ci), *[None] * 12,
-            _cell(f.reason)]
+    return [level, key, name, "wave", f.survey_id, None, f.n, f.mean, *_ci(f.ci), *[None] * 12,
+            f.reason]
 
 
 def _change_row(level: str, key: str, name: str, c: Change) -> list[object]:
     w = c.welch
-    test = [None, None, None, None] if w is None else [_cell(w.p), _cell(w.p_adjusted), w.correction, w.family_size]
-    return [level, key, name, c.kind, c.to_survey_id, c.from_survey_id, None, None, None, None, _cell(c.difference),
-            *_ci(c.difference_ci), *_holm(c.difference_ci_holm), _cell(c.hedges_g), *_ci(c.hedges_g_ci), *test,
-            _cell(c.reason)]
+    test = [None, None, None, None] if w is None else [w.p, w.p_adjusted, w.correction, w.family_size]
+    return [level, key, name, c.kind, c.to_survey_id, c.from_survey_id, None, None, None, None, c.difference,
+            *_ci(c.difference_ci), *_holm(c.difference_ci_holm), c.hedges_g, *_ci(c.hedges_g_ci), *test,
+            c.reason]
 
 
 def trend_csv(report: TrendReport) -> Table:
@@ -104,9 +100,9 @@ BLIND_SPOT_COLUMNS = ["dimension", "name", "leader_score", "leader_reason", "n",
 def blind_spot_csv(report: BlindSpot) -> Table:
     rows: list[list[object]] = []
     for d in report.dimensions:
-        rows.append([d.key, d.name, _cell(d.leader_score), _cell(d.leader_reason), _cell(d.n), _cell(d.mean),
-                         *_ci(d.ci), _cell(d.difference), _cell(d.standardised_difference),
-                     _cell(d.percentile_rank), _cell(d.reason)])
+        rows.append([d.key, d.name, d.leader_score, d.leader_reason, d.n, d.mean,
+                         *_ci(d.ci), d.difference, d.standardised_difference,
+                     d.percentile_rank, d.reason])
     return Table("blind-spot", BLIND_SPOT_COLUMNS, rows)  # type: ignore[arg-type]
 
 
