@@ -3,6 +3,7 @@ bold header row, column widths from the content, and number formats by column ki
 full-precision figure, the format shows it as the CSV writes it (`app.exports.tables`). Text is always written as
 text (never run as a formula or turned into a link)."""
 
+import itertools
 import re
 from collections.abc import Iterable, Sequence
 from typing import IO
@@ -21,6 +22,7 @@ NUMBER_FORMATS: dict[Kind | None, str] = {
     "p": "[<0.0001]0.000E+00;0.0000",
 }
 MAX_WIDTH = 60
+SHEET_ROWS = 1_048_575  # Excel's rows per sheet, less the header
 
 
 def _sheet_name(name: str, taken: set[str]) -> str:
@@ -87,13 +89,21 @@ class _Writer:
         ws.set_column(0, 0, MAX_WIDTH)
 
 
-def write_xlsx(tables: Sequence[Table], target: str | IO[bytes], *, streamed: bool = False) -> None:
+def write_xlsx(tables: Sequence[Table], target: str | IO[bytes], *, streamed: bool = False,
+               sheet_rows: int = SHEET_ROWS) -> None:
     """Write the tables to `target`. `streamed`: rows are written as they come (XlsxWriter's constant-memory mode,
-    for the long raw export; column widths then follow the header); else each table is held to split and size it."""
+    for the long raw export), a table longer than a sheet continues on `<name>_2`, ...; else each table is held to
+    split it."""
     w = _Writer(target, streamed=streamed)
     for table in tables:
         if streamed:
-            w.sheet(table.sheet or table.name, table, table.rows)
+            rows = iter(table.rows)
+            for part in itertools.count():
+                first = next(rows, None)
+                if first is None and part:
+                    break
+                w.sheet(table.sheet or table.name, table,
+                        itertools.chain([] if first is None else [first], itertools.islice(rows, sheet_rows - 1)))
         elif table.split is None:
             w.sheet(table.sheet or table.name, table, list(table.rows))
         else:
@@ -101,8 +111,8 @@ def write_xlsx(tables: Sequence[Table], target: str | IO[bytes], *, streamed: bo
             groups: dict[str, list[Sequence[Cell]]] = {}
             for row in table.rows:
                 groups.setdefault(str(row[at]), []).append(row)
-            for value, rows in groups.items() or [(table.name, [])]:
-                w.sheet(value, table, rows)
+            for value, group in groups.items() or [(table.name, [])]:
+                w.sheet(value, table, group)
         if table.comment:
             w.about(table.comment)
     w.book.close()

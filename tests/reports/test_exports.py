@@ -7,7 +7,8 @@ from typing import Any
 import openpyxl
 import pytest
 
-from app.exports.tables import kind, text_of
+from app.exports.tables import Table, kind, text_of
+from app.exports.xlsx import write_xlsx
 from tests.factories import OrgContext
 from tests.report_factories import Population, SurveyWithData, survey_with_responses
 from tests.reports.test_profile import reports
@@ -176,3 +177,15 @@ def test_openapi_documents_format_and_dialect_on_every_tabular_route(http):
                 assert names["dialect"]["schema"]["anyOf"][0]["enum"] == ["rfc4180", "excel-nl"]
                 assert {"text/csv", XLSX} <= set(op["responses"]["200"]["content"]), path
     assert tabular == 13
+
+
+def test_a_streamed_table_longer_than_a_sheet_goes_on(tmp_path) -> None:
+    rows = [[f"u{i}", i, i / 3] for i in range(7)]
+    target = tmp_path / "long.xlsx"
+    write_xlsx([Table("long", ["unit", "n", "mean"], iter(rows), sheet="rows", comment="# k=5, rows=7")], str(target),
+               streamed=True, sheet_rows=3)
+    book = openpyxl.load_workbook(target)
+    assert book.sheetnames == ["rows", "rows_2", "rows_3", "about"]
+    got = [r for ws in book.worksheets[:3] for r in ws.iter_rows(min_row=2, values_only=True)]
+    assert [list(r) for r in got] == [[u, n, pytest.approx(m, rel=1e-15)] for u, n, m in rows]
+    assert [ws.max_row for ws in book.worksheets[:3]] == [4, 4, 2] and book.worksheets[2].freeze_panes == "A2"
