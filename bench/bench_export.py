@@ -43,6 +43,7 @@ from sqlalchemy.orm import Session  # noqa: E402
 
 import app.models  # noqa: E402, F401  (every table known to the ORM)
 from app.db import get_sessionmaker  # noqa: E402
+from app.exports.tables import csv_chunks  # noqa: E402
 from app.migrate import upgrade  # noqa: E402
 from app.orgs import service as org_service  # noqa: E402
 from app.orgs.models import Layer, Organisation  # noqa: E402
@@ -51,7 +52,7 @@ from app.reports import data as report_data  # noqa: E402
 from app.reports import maps  # noqa: E402
 from app.responses.codec import unpack  # noqa: E402
 from app.responses.csv_import import DESIRED  # noqa: E402
-from app.responses.export import ExportPlan, stream_csv  # noqa: E402
+from app.responses.export import ExportPlan, table  # noqa: E402
 from app.responses.models import Response  # noqa: E402
 from app.surveys.models import Survey  # noqa: E402
 from app.units.tree import UnitTree, load_tree  # noqa: E402
@@ -136,7 +137,7 @@ def main() -> None:
                 return old_export(session, survey, tree, layers)
 
             def new() -> Iterator[str]:
-                return stream_csv(ExportPlan.of(session, survey, tree, layers))
+                return iter(csv_chunks(table(ExportPlan.of(session, survey, tree, layers)), "rfc4180"))
 
             def new_cold() -> Iterator[str]:
                 report_data._cache.clear()  # the answers as loaded for the reports, and their maps and roll-ups

@@ -1,25 +1,25 @@
 """Routes of the gap reports: perception gaps between layers, teams against the rest of the organisation,
 current against desired culture, and within-team agreement."""
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from app.errors import problem_responses
+from app.exports.options import TABLE_RESPONSES, ExportDep
+from app.exports.tables import Table
 from app.reports.agreement import AGREEMENT_COLUMNS, AgreementReport, agreement, agreement_rows
 from app.reports.context import ReportDep
 from app.reports.gaps_csv import COMPARISON_COLUMNS, DESIRED_COLUMNS, comparison_rows, desired_rows
 from app.reports.gaps_desired import By, desired_gap
 from app.reports.gaps_schemas import DesiredGap, Level, PerceptionGaps, TeamGaps
 from app.reports.gaps_service import layer_sets, perception_gaps, team_gaps
-from app.reports.profile_csv import CSV_RESPONSE, csv_response
 from app.reports.profile_schemas import Lang
 
 router = APIRouter()
 
 LangQuery = Annotated[Lang, Query(description="Language of names and texts (readings come in both)")]
-FormatQuery = Annotated[Literal["json", "csv"], Query(description="`csv`: the same figures as a table (text/csv)")]
 LevelQuery = Annotated[Level, Query(description="`teams`: the leaves of the scope's subtree; `children`: the "
                                                 "scope's child units")]
 Keys = Annotated[str | None, Query(max_length=1000)]
@@ -54,20 +54,20 @@ CSV (`format=csv`): one row per comparison and dimension."""
 
 
 @router.get("/perception-gaps", name="get_perception_gaps", response_model=PerceptionGaps,
-            responses={**CSV_RESPONSE, **problem_responses(422)},
+            responses={**TABLE_RESPONSES, **problem_responses(422)},
             description=PERCEPTION_GAPS.format(definitions=COMPARISON_DEFINITIONS))
 def get_perception_gaps(
-    ctx: ReportDep,
+    ctx: ReportDep, out: ExportDep,
     reference: Annotated[str | None, Query(max_length=100, description="The layer every other layer is compared "
                                            "with (default `employee`, or the bottom layer without that key)")] = None,
     a: Annotated[Keys, Query(description="Instead of `reference`: layer keys (comma-separated) of group a")] = None,
     b: Annotated[Keys, Query(description="Layer keys (comma-separated) of group b; no layer in both")] = None,
-    lang: LangQuery = "en", format: FormatQuery = "json",
+    lang: LangQuery = "en",
 ) -> PerceptionGaps | Response:
     sets, ref = layer_sets(ctx, reference, a, b)
     report = perception_gaps(ctx, sets, ref, lang)
-    if format == "csv":
-        return csv_response(COMPARISON_COLUMNS, comparison_rows(report.comparisons), "perception-gaps")
+    if out.tabular:
+        return out.respond(Table("perception-gaps", COMPARISON_COLUMNS, comparison_rows(report.comparisons)))
     return report
 
 
@@ -83,22 +83,22 @@ and no figures (a = the team, b = the rest).
 CSV (`format=csv`): one row per team and dimension."""
 
 
-@router.get("/team-gaps", name="get_team_gaps", response_model=TeamGaps, responses=CSV_RESPONSE,
+@router.get("/team-gaps", name="get_team_gaps", response_model=TeamGaps, responses=TABLE_RESPONSES,
             description=TEAM_GAPS.format(definitions=COMPARISON_DEFINITIONS))
-def get_team_gaps(ctx: ReportDep, level: LevelQuery = "teams", lang: LangQuery = "en",
-                  format: FormatQuery = "json") -> TeamGaps | Response:
+def get_team_gaps(ctx: ReportDep, out: ExportDep, level: LevelQuery = "teams",
+                  lang: LangQuery = "en") -> TeamGaps | Response:
     report = team_gaps(ctx, level, lang)
-    if format == "csv":
-        return csv_response(COMPARISON_COLUMNS, comparison_rows(report.teams), "team-gaps")
+    if out.tabular:
+        return out.respond(Table("team-gaps", COMPARISON_COLUMNS, comparison_rows(report.teams)))
     return report
 
 
 @router.get("/desired-gap", name="get_desired_gap", response_model=DesiredGap, responses={
-    **CSV_RESPONSE, **problem_responses(409)})
+    **TABLE_RESPONSES, **problem_responses(409)})
 def get_desired_gap(
-    ctx: ReportDep,
+    ctx: ReportDep, out: ExportDep,
     by: Annotated[By, Query(description="`scope`: the scope as one group; `layer`: also each of its layers")] = "scope",
-    lang: LangQuery = "en", format: FormatQuery = "json",
+    lang: LangQuery = "en",
 ) -> DesiredGap | Response:
     """How people would like the culture to be against how they experience it: the gap desired - current per
     dimension (scale scores) and per item (keyed answers, so a positive gap always means "people want more of the
@@ -120,14 +120,14 @@ def get_desired_gap(
     (`format=csv`): one row per group and dimension or item.
     """
     report = desired_gap(ctx, by, lang)
-    if format == "csv":
-        return csv_response(DESIRED_COLUMNS, desired_rows(report), "desired-gap")
+    if out.tabular:
+        return out.respond(Table("desired-gap", DESIRED_COLUMNS, desired_rows(report), split="kind"))
     return report
 
 
-@router.get("/agreement", name="get_agreement", response_model=AgreementReport, responses=CSV_RESPONSE)
-def get_agreement(ctx: ReportDep, level: LevelQuery = "teams", lang: LangQuery = "en",
-                  format: FormatQuery = "json") -> AgreementReport | Response:
+@router.get("/agreement", name="get_agreement", response_model=AgreementReport, responses=TABLE_RESPONSES)
+def get_agreement(ctx: ReportDep, out: ExportDep, level: LevelQuery = "teams",
+                  lang: LangQuery = "en") -> AgreementReport | Response:
     """May a team's mean be read as a property of the team? Within-team agreement and the reliability of team
     means, per dimension.
 
@@ -150,6 +150,6 @@ def get_agreement(ctx: ReportDep, level: LevelQuery = "teams", lang: LangQuery =
 
     CSV (`format=csv`): a `team` row per team and dimension, then a `dimension` row per dimension."""
     report = agreement(ctx, level, lang)
-    if format == "csv":
-        return csv_response(AGREEMENT_COLUMNS, agreement_rows(report), "agreement")
+    if out.tabular:
+        return out.respond(Table("agreement", AGREEMENT_COLUMNS, agreement_rows(report), split="row"))
     return report

@@ -4,11 +4,13 @@ and against the previous wave, under the reports' one protection (`app.reports.i
 from fastapi import APIRouter, Response
 
 from app.deps import SessionDep
+from app.exports.options import TABLE_RESPONSES, ExportDep
+from app.exports.tables import Cell, Table
 from app.reports.context import ReportDep
 from app.reports.items_schemas import ItemProfileReport, StatementFigures
 from app.reports.items_service import item_profile
-from app.reports.profile import FormatQuery, LangQuery
-from app.reports.profile_csv import CSV_RESPONSE, HIDDEN, Cell, csv_response
+from app.reports.profile import LangQuery
+from app.reports.profile_csv import HIDDEN
 
 router = APIRouter()
 
@@ -23,7 +25,7 @@ def _frame(f: StatementFigures | None, values: list[int]) -> list[Cell]:
     return [f.n, f.mean, *ci, f.favourable, f.neutral, f.unfavourable, *[counts.get(v) for v in values], f.reason]
 
 
-def item_profile_csv(report: ItemProfileReport) -> Response:
+def item_profile_csv(report: ItemProfileReport) -> Table:
     shown = next((s.current for d in report.dimensions for s in d.statements if s.current.distribution), None)
     values = [a.value for a in shown.distribution] if shown else []
     frames = [(p, [*FRAME, *[f"count_{v}" for v in values], "reason"]) for p in ("current", "desired", "previous")]
@@ -44,12 +46,12 @@ def item_profile_csv(report: ItemProfileReport) -> Response:
                          *_frame(s.current, values), *_frame(s.desired, values), *_frame(s.previous, values), s.gap,
                          None if c is None else c.difference, *ci, *p, s.favourable_change, hidden is not None,
                          hidden])
-    return csv_response(header, rows, "statements")
+    return Table("statements", header, rows)
 
 
-@router.get("/item-profile", name="get_item_profile", response_model=ItemProfileReport, responses=CSV_RESPONSE)
-def get_item_profile(ctx: ReportDep, session: SessionDep, lang: LangQuery = "en",
-                     format: FormatQuery = "json") -> Response | ItemProfileReport:
+@router.get("/item-profile", name="get_item_profile", response_model=ItemProfileReport, responses=TABLE_RESPONSES)
+def get_item_profile(ctx: ReportDep, out: ExportDep, session: SessionDep,
+                     lang: LangQuery = "en") -> Response | ItemProfileReport:
     """The statements of the scope (every layer together), per dimension: each statement's `n`, mean (as ticked)
     with its t-interval, the shares of favourable / neutral / unfavourable answers (keyed), the answers per scale
     point, and how many chose "don't know" (of those who saw it).
@@ -66,4 +68,4 @@ def get_item_profile(ctx: ReportDep, session: SessionDep, lang: LangQuery = "en"
 
     CSV (`format=csv`): one row per statement, `current_*`, `desired_*` and `previous_*` columns."""
     report = item_profile(session, ctx, lang)
-    return item_profile_csv(report) if format == "csv" else report
+    return out.respond(item_profile_csv(report)) if out.tabular else report

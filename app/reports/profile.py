@@ -9,15 +9,15 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
 
+from app.exports.options import TABLE_RESPONSES, ExportDep
 from app.reports import breakdown as service
 from app.reports.context import ReportDep
-from app.reports.profile_csv import CSV_RESPONSE, breakdown_csv, heatmap_csv, profile_csv
+from app.reports.profile_csv import breakdown_csv, heatmap_csv, profile_csv
 from app.reports.profile_schemas import (
     Breakdown,
     By,
     CultureProfile,
     DataQuality,
-    Format,
     Heatmap,
     Lang,
     Level,
@@ -29,14 +29,12 @@ from app.reports.summary_csv import quality_csv
 router = APIRouter()
 
 LangQuery = Annotated[Lang, Query(description="Language of dimension and item names")]
-FormatQuery = Annotated[Format, Query(description="`csv` for the same table as text/csv")]
 LevelQuery = Annotated[Level, Query(description="`children`: the scope's child units; `teams`: every unit without "
                                                 "sub-units in the scope's subtree")]
 
 
-@router.get("/profile", name="get_culture_profile", response_model=CultureProfile, responses=CSV_RESPONSE)
-def get_culture_profile(ctx: ReportDep, lang: LangQuery = "en",
-                        format: FormatQuery = "json") -> Response | CultureProfile:
+@router.get("/profile", name="get_culture_profile", response_model=CultureProfile, responses=TABLE_RESPONSES)
+def get_culture_profile(ctx: ReportDep, out: ExportDep, lang: LangQuery = "en") -> Response | CultureProfile:
     """The culture profile of the scope (every layer together).
 
     Per dimension: `n` respondents with a scale score (the mean of their reverse-keyed answers to the dimension's
@@ -53,17 +51,16 @@ def get_culture_profile(ctx: ReportDep, lang: LangQuery = "en",
     When the scope itself is too small to show, the answer is still 200, with `suppressed: true` and no figures.
     """
     profile = culture_profile(ctx, lang)
-    return profile_csv(profile) if format == "csv" else profile
+    return out.respond(profile_csv(profile)) if out.tabular else profile
 
 
-@router.get("/breakdown", name="get_breakdown", response_model=Breakdown, responses=CSV_RESPONSE)
+@router.get("/breakdown", name="get_breakdown", response_model=Breakdown, responses=TABLE_RESPONSES)
 def get_breakdown(
-    ctx: ReportDep,
+    ctx: ReportDep, out: ExportDep,
     by: Annotated[By, Query(description="`unit`: the units given by `level`; `layer`: the organisation's layers "
                                         "within the scope; `unit_layer`: every unit by every layer")] = "unit",
     level: LevelQuery = "children",
     lang: LangQuery = "en",
-    format: FormatQuery = "json",
 ) -> Response | Breakdown:
     """Scale scores of the scope's groups: per group and dimension `n`, mean, 95% t-interval and
     `diff_from_organisation` (the group's mean minus the organisation-wide mean of all respondents, every unit and
@@ -72,22 +69,22 @@ def get_breakdown(
     a layer (imported) count in unit groups only.
     """
     result = service.breakdown(ctx, by, level, lang)
-    return breakdown_csv(result) if format == "csv" else result
+    return out.respond(breakdown_csv(result)) if out.tabular else result
 
 
-@router.get("/heatmap", name="get_heatmap", response_model=Heatmap, responses=CSV_RESPONSE)
-def get_heatmap(ctx: ReportDep, level: LevelQuery = "children", lang: LangQuery = "en",
-                format: FormatQuery = "json") -> Response | Heatmap:
+@router.get("/heatmap", name="get_heatmap", response_model=Heatmap, responses=TABLE_RESPONSES)
+def get_heatmap(ctx: ReportDep, out: ExportDep, level: LevelQuery = "children",
+                lang: LangQuery = "en") -> Response | Heatmap:
     """Units (rows) by dimensions (columns): each cell the `n` of respondents with a scale score, the mean scale
     score and its difference from the organisation-wide mean; `suppressed` cells have null figures. In CSV, one row
     per unit with `<dimension>_n`, `<dimension>_mean` and `<dimension>_diff` columns.
     """
     result = service.heatmap(ctx, level, lang)
-    return heatmap_csv(result) if format == "csv" else result
+    return out.respond(heatmap_csv(result)) if out.tabular else result
 
 
-@router.get("/data-quality", name="get_data_quality", response_model=DataQuality, responses=CSV_RESPONSE)
-def get_data_quality(ctx: ReportDep, format: FormatQuery = "json") -> Response | DataQuality:
+@router.get("/data-quality", name="get_data_quality", response_model=DataQuality, responses=TABLE_RESPONSES)
+def get_data_quality(ctx: ReportDep, out: ExportDep) -> Response | DataQuality:
     """Warnings about the data of the scope, each with a code, a severity, a message in English and Dutch and the
     figure it rests on (with its n and threshold):
 
@@ -106,4 +103,4 @@ def get_data_quality(ctx: ReportDep, format: FormatQuery = "json") -> Response |
     CSV (`format=csv`): one row per warning, then one per item's "don't know" share (`row` says which).
     """
     report = data_quality(ctx)
-    return quality_csv(report) if format == "csv" else report
+    return out.respond(quality_csv(report)) if out.tabular else report

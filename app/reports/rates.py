@@ -21,14 +21,16 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from app.deps import SessionDep
+from app.exports.options import TABLE_RESPONSES, ExportDep
+from app.exports.tables import Cell, Table
 from app.invitations.models import Invitation
 from app.reports.anonymity import ALL
 from app.reports.breakdown import units_of
 from app.reports.context import ReportContext, ReportDep
 from app.reports.figures import GroupRef
 from app.reports.maps import counts_map
-from app.reports.profile_csv import CSV_RESPONSE, GROUP, Cell, csv_response, group_cells
-from app.reports.profile_schemas import Format, Level
+from app.reports.profile_csv import GROUP, group_cells
+from app.reports.profile_schemas import Level
 from app.reports.rollup import RollUp
 from app.responses.models import Response as StoredResponse
 
@@ -137,25 +139,24 @@ def response_rates(session: Session, ctx: ReportContext, level: Level) -> Respon
                          layers=[row(ctx.scope, layer.id) for layer in ctx.layers])
 
 
-def rates_csv(r: ResponseRates) -> Response:
+def rates_csv(r: ResponseRates) -> Table:
     header = ["row", *GROUP, "suppressed", "invited", "answered", "rate", "reason"]
 
     def line(kind: str, x: RateRow) -> list[Cell]:
         return [kind, *group_cells(x.group), x.group.suppressed, x.invited, x.answered, x.rate, x.reason]
 
     rows = [line("scope", r.scope), *[line("unit", x) for x in r.units], *[line("layer", x) for x in r.layers]]
-    return csv_response(header, rows, "response-rates")
+    return Table("response-rates", header, rows, split="row")
 
 
 router = APIRouter()
 
 
-@router.get("/response-rates", name="get_response_rates", response_model=ResponseRates, responses=CSV_RESPONSE)
+@router.get("/response-rates", name="get_response_rates", response_model=ResponseRates, responses=TABLE_RESPONSES)
 def get_response_rates(
-    ctx: ReportDep, session: SessionDep,
+    ctx: ReportDep, out: ExportDep, session: SessionDep,
     level: Annotated[Level, Query(description="`children`: the scope's child units; `teams`: every unit without "
                                               "sub-units in the scope's subtree")] = "children",
-    format: Annotated[Format, Query(description="`csv` for the same table as text/csv")] = "json",
 ) -> Response | ResponseRates:
     """Response rates of the scope, per unit (children or teams) and per layer: `invited` (invitations issued),
     `answered` (responses stored, imported ones included: the group's `n`, as in every other report) and `rate` =
@@ -173,4 +174,4 @@ def get_response_rates(
     invitations would be its number of respondents.
     """
     result = response_rates(session, ctx, level)
-    return rates_csv(result) if format == "csv" else result
+    return out.respond(rates_csv(result)) if out.tabular else result

@@ -1,11 +1,10 @@
 """CSV forms of the readiness summary and the data-quality warnings: the same figures as the JSON, one table each,
 with the group columns and hidden reasons of the other reports' CSV (`profile_csv`)."""
 
-from fastapi import Response
-
+from app.exports.tables import Cell, Table
 from app.reports.figures import Interval, PValue
 from app.reports.gaps_schemas import PairedGap
-from app.reports.profile_csv import GROUP, Cell, csv_response, group_cells
+from app.reports.profile_csv import GROUP, group_cells
 from app.reports.profile_schemas import DataQuality
 from app.reports.readiness import Readiness
 from app.reports.readings import Reading
@@ -34,7 +33,7 @@ READINESS = ["section", "rank", "key", "name", *GROUP, "compared_with", "mean", 
              "reading_nl"]
 
 
-def readiness_csv(r: Readiness) -> Response:
+def readiness_csv(r: Readiness) -> Table:
     """One row per ranked dimension (`section` = `dimension`; `gap` = desired - current), per highlighted
     perception gap (`perception_gap`: the group is side a, `compared_with` names side b, `gap` = a - b), and per
     team (`most_ready_team` / `least_ready_team`: `mean` is the readiness index, `gap` its difference from the rest
@@ -57,14 +56,14 @@ def readiness_csv(r: Readiness) -> Response:
         for rank, t in enumerate(teams, 1):
             rows.append([section, rank, None, "/".join(t.group.unit_path), *group_cells(t.group), None, t.index,
                          None, None, t.difference, None, None, None, None, None, t.reason, *_reading(t.reading)])
-    return csv_response(READINESS, rows, "readiness")
+    return Table("readiness", READINESS, rows, split="section")
 
 
 QUALITY = ["row", "code", "severity", *GROUP, "language", "dimension", "item", "figure", "value", "threshold",
            "evidence_n", "message_en", "message_nl"]
 
 
-def quality_csv(q: DataQuality) -> Response:
+def quality_csv(q: DataQuality) -> Table:
     """One row per warning (`row` = `warning`), then one per item's "don't know" share of the scope
     (`row` = `dont_know`, `figure` = `dont_know_share`)."""
     rows: list[list[Cell]] = []
@@ -76,4 +75,4 @@ def quality_csv(q: DataQuality) -> Response:
     for d in q.dont_know:
         rows.append(["dont_know", None, None, *scope, None, d.dimension, d.item, "dont_know_share", d.share, None,
                      d.n, None, None])
-    return csv_response(QUALITY, rows, "data-quality")
+    return Table("data-quality", QUALITY, rows, split="row")

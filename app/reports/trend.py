@@ -1,15 +1,15 @@
 """Routes of the trend, leader blind-spot and readiness reports."""
 
-import csv
-import io
 import uuid
-from typing import Annotated, Any, Literal
+from typing import Annotated
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
 
 from app.deps import SessionDep
 from app.errors import problem_responses
+from app.exports.options import TABLE_RESPONSES, ExportDep
+from app.exports.tables import Table
 from app.reports.blindspot import BlindSpot, blind_spot
 from app.reports.context import ReportDep
 from app.reports.figures import AdjustedInterval, Interval
@@ -20,19 +20,11 @@ from app.reports.trend_schemas import Change, TrendReport, WaveFigure
 from app.reports.trend_service import parse_survey_ids, previous_wave, trend, wave_contexts
 
 router = APIRouter()
-CSV: dict[int | str, dict[str, Any]] = {200: {"content": {"text/csv": {}},
-                                              "description": "JSON, or CSV with `format=csv`"}}
-Format = Literal["json", "csv"]
 LangQuery = Annotated[Lang, Query(description="Language of names and texts")]
-FormatQuery = Annotated[Format, Query(description="`csv`: the same figures as a table (text/csv)")]
-
-
-def _cell(x: object) -> object:
-    return "" if x is None else x
 
 
 def _ci(ci: Interval | None) -> list[object]:
-    return ["", ""] if ci is None else [_cell(ci.low), _cell(ci.high)]
+    return [None, None] if ci is None else [ci.low, ci.high]
 
 
 TREND_COLUMNS = ["level", "key", "name", "row", "survey_id", "from_survey_id", "n", "mean", "ci_low", "ci_high",
@@ -42,43 +34,41 @@ TREND_COLUMNS = ["level", "key", "name", "row", "survey_id", "from_survey_id", "
 
 
 def _holm(ci: AdjustedInterval | None) -> list[object]:
-    return ["", ""] if ci is None else [_cell(ci.low), _cell(ci.high)]
+    return [None, None] if ci is None else [ci.low, ci.high]
 
 
 def _wave_row(level: str, key: str, name: str, f: WaveFigure) -> list[object]:
-    return [level, key, name, "wave", f.survey_id, "", _cell(f.n), _cell(f.mean), *_ci(f.ci), *[""] * 12,
-            _cell(f.reason)]
+    return [level, key, name, "wave", f.survey_id, None, f.n, f.mean, *_ci(f.ci), *[None] * 12,
+            f.reason]
 
 
 def _change_row(level: str, key: str, name: str, c: Change) -> list[object]:
     w = c.welch
-    test = ["", "", "", ""] if w is None else [_cell(w.p), _cell(w.p_adjusted), w.correction, w.family_size]
-    return [level, key, name, c.kind, c.to_survey_id, c.from_survey_id, "", "", "", "", _cell(c.difference),
-            *_ci(c.difference_ci), *_holm(c.difference_ci_holm), _cell(c.hedges_g), *_ci(c.hedges_g_ci), *test,
-            _cell(c.reason)]
+    test = [None, None, None, None] if w is None else [w.p, w.p_adjusted, w.correction, w.family_size]
+    return [level, key, name, c.kind, c.to_survey_id, c.from_survey_id, None, None, None, None, c.difference,
+            *_ci(c.difference_ci), *_holm(c.difference_ci_holm), c.hedges_g, *_ci(c.hedges_g_ci), *test,
+            c.reason]
 
 
-def trend_csv(report: TrendReport) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(TREND_COLUMNS)
-    rows = [("dimension", d.key, d.name, d.waves, d.changes) for d in report.dimensions]
-    rows += [("item", i.key, i.text, i.waves, i.changes) for i in report.items]
-    for level, key, name, waves, changes in rows:
-        writer.writerows(_wave_row(level, key, name, f) for f in waves)
-        writer.writerows(_change_row(level, key, name, c) for c in changes)
-    return out.getvalue()
+def trend_csv(report: TrendReport) -> Table:
+    keys = [("dimension", d.key, d.name, d.waves, d.changes) for d in report.dimensions]
+    keys += [("item", i.key, i.text, i.waves, i.changes) for i in report.items]
+    rows: list[list[object]] = []
+    for level, key, name, waves, changes in keys:
+        rows += [_wave_row(level, key, name, f) for f in waves]
+        rows += [_change_row(level, key, name, c) for c in changes]
+    return Table("trend", TREND_COLUMNS, rows, split="level")  # type: ignore[arg-type]
 
 
-@router.get("/trend", name="get_trend", responses=CSV)
+@router.get("/trend", name="get_trend", responses=TABLE_RESPONSES)
 def get_trend(
-    ctx: ReportDep, session: SessionDep,
+    ctx: ReportDep, out: ExportDep, session: SessionDep,
     surveys: Annotated[str | None, Query(max_length=1000, description="Earlier waves of the same questionnaire "
                                          "(any version), oldest first, as survey ids separated by commas; the "
                                          "path's survey is the latest wave. Default: the previous wave (the "
                                          "latest earlier-started survey of the questionnaire with published "
                                          "figures; 422 when there is none)")] = None,
-    lang: LangQuery = "en", format: FormatQuery = "json",
+    lang: LangQuery = "en",
 ) -> TrendReport:
     """The scope's culture scores over survey waves: per dimension and per item, each wave's n, mean and CI side by
     side, and the change between consecutive waves (and from the first to the last, with three or more waves).
@@ -98,8 +88,8 @@ def get_trend(
     ids = [previous_wave(session, ctx)] if surveys is None else parse_survey_ids(surveys, ctx.survey.id)
     contexts = wave_contexts(session, ctx, ids)
     report = trend(contexts, lang)
-    if format == "csv":
-        return Response(trend_csv(report), media_type="text/csv")  # type: ignore[return-value]
+    if out.tabular:
+        return out.respond(trend_csv(report))  # type: ignore[return-value]
     return report
 
 
@@ -107,22 +97,20 @@ BLIND_SPOT_COLUMNS = ["dimension", "name", "leader_score", "leader_reason", "n",
                       "difference", "standardised_difference", "percentile_rank", "reason"]
 
 
-def blind_spot_csv(report: BlindSpot) -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(BLIND_SPOT_COLUMNS)
+def blind_spot_csv(report: BlindSpot) -> Table:
+    rows: list[list[object]] = []
     for d in report.dimensions:
-        writer.writerow([d.key, d.name, _cell(d.leader_score), _cell(d.leader_reason), _cell(d.n), _cell(d.mean),
-                         *_ci(d.ci), _cell(d.difference), _cell(d.standardised_difference),
-                         _cell(d.percentile_rank), _cell(d.reason)])
-    return out.getvalue()
+        rows.append([d.key, d.name, d.leader_score, d.leader_reason, d.n, d.mean,
+                         *_ci(d.ci), d.difference, d.standardised_difference,
+                     d.percentile_rank, d.reason])
+    return Table("blind-spot", BLIND_SPOT_COLUMNS, rows)  # type: ignore[arg-type]
 
 
-@router.get("/blind-spot", name="get_blind_spot", responses=CSV)
+@router.get("/blind-spot", name="get_blind_spot", responses=TABLE_RESPONSES)
 def get_blind_spot(
-    ctx: ReportDep, session: SessionDep,
+    ctx: ReportDep, out: ExportDep, session: SessionDep,
     self_assessment_id: Annotated[uuid.UUID, Query(description="The leader's self-assessment (of this survey)")],
-    lang: LangQuery = "en", format: FormatQuery = "json",
+    lang: LangQuery = "en",
 ) -> BlindSpot:
     """The leader blind spot: a leader's own, **named** answers (a self-assessment given with consent; marked
     `anonymous: false`) beside the anonymous group they lead, per dimension: the leader's scale score, the group's
@@ -136,18 +124,19 @@ def get_blind_spot(
 
     CSV (`format=csv`): one row per dimension."""
     report = blind_spot(session, ctx, self_assessment_id, lang)
-    if format == "csv":
-        return Response(blind_spot_csv(report), media_type="text/csv")  # type: ignore[return-value]
+    if out.tabular:
+        return out.respond(blind_spot_csv(report))  # type: ignore[return-value]
     return report
 
 
-@router.get("/readiness", name="get_readiness", response_model=Readiness, responses={**problem_responses(409), **CSV})
+@router.get("/readiness", name="get_readiness", response_model=Readiness,
+            responses={**problem_responses(409), **TABLE_RESPONSES})
 def get_readiness(
-    ctx: ReportDep,
+    ctx: ReportDep, out: ExportDep,
     rank_by: Annotated[RankBy, Query(description="`auto`: by the current-vs-desired gap when the survey asked the "
                                                  "desired frame, else by mean; `desired_gap` (409 when not asked); "
                                                  "`mean`")] = "auto",
-    lang: LangQuery = "en", format: FormatQuery = "json",
+    lang: LangQuery = "en",
 ) -> Readiness | Response:
     """Learning-culture readiness at a glance, for the organisation or the scope unit: the page to read first.
 
@@ -166,4 +155,4 @@ def get_readiness(
 
     CSV (`format=csv`): one row per dimension, highlighted perception gap and team (`section` says which)."""
     report = readiness(ctx, rank_by, lang)
-    return readiness_csv(report) if format == "csv" else report
+    return out.respond(readiness_csv(report)) if out.tabular else report

@@ -20,8 +20,6 @@ in a short transaction of its own; each combination is written at most as many t
 publication meanwhile adds nothing to the file, and a file cut short by an erasure ends with a `# incomplete` line.
 """
 
-import csv
-import io
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from app.anonymity.generalise import ANY, Atom, Generalisation, UnitRef, generalise
 from app.db import get_sessionmaker
+from app.exports.tables import Cell, Table
 from app.orgs.models import Layer
 from app.questionnaires.service import QuestionnaireDefinition, load_definition
 from app.reports.data import load_survey_data
@@ -127,21 +126,26 @@ def _reporting_units(session: Session, survey: Survey, tree: UnitTree,
     return start
 
 
-def _cells(blob: bytes | None, width: int) -> list[str]:
+INCOMPLETE = "# incomplete: the survey's responses were deleted while they were exported"
+
+
+def _cells(blob: bytes | None, width: int) -> list[Cell]:
     answers: list[Answer] = unpack(blob) if blob is not None else []
     answers += [None] * (width - len(answers))
-    return ["" if a is None else str(a) for a in answers[:width]]
+    return list(answers[:width])
 
 
-def stream_csv(plan: ExportPlan) -> Iterator[str]:
-    """The CSV text in chunks. The request's session is closed once streaming starts, so each chunk is read in a
-    short transaction of its own (keyset pagination by id) and none is open while a slow client reads: a long
-    transaction would keep PostgreSQL from vacuuming, and SQLite's WAL from being checkpointed."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\r\n")
-    out.write(plan.comment() + "\r\n")
-    writer.writerow(plan.header())
-    yield out.getvalue()
+def table(plan: ExportPlan) -> Table:
+    """The export as a table (`app.exports`: CSV in either dialect, or XLSX), its rows read while written."""
+    return Table(f"responses-{plan.survey_id}", plan.header(), rows(plan), comment=plan.comment(),
+                 sheet="responses", escape=False)
+
+
+def rows(plan: ExportPlan) -> Iterator[list[Cell]]:
+    """The rows (a scale point as an int, `dont_know`, None when missing). The request's session is closed once
+    streaming starts, so each chunk is read in a short transaction of its own (keyset pagination by id) and none is
+    open while a slow client reads: a long transaction would keep PostgreSQL from vacuuming, and SQLite's WAL from
+    being checkpointed. A file cut short by an erasure ends with an `INCOMPLETE` row."""
     width = len(plan.definition.items)
     left = dict(plan.quota)
     last: uuid.UUID | None = None
@@ -152,22 +156,19 @@ def stream_csv(plan: ExportPlan) -> Iterator[str]:
         if last is not None:
             query = query.where(r.id > last)
         with get_sessionmaker(read_only=True)() as session:
-            rows = session.execute(query).all()
-        if not rows:
+            chunk = session.execute(query).all()
+        if not chunk:
             break
-        out.seek(0)
-        out.truncate()
-        for _, unit_id, layer_id, language, source, current, desired in rows:
+        for _, unit_id, layer_id, language, source, current, desired in chunk:
             raw = (unit_id, layer_id, language, source)
             describing = plan.written.get(raw)
             if describing is None or left[raw] <= 0:  # suppressed, or published after the plan was made
                 continue
             left[raw] -= 1
-            row = [*describing, *_cells(current, width)]
+            row: list[Cell] = [*describing, *_cells(current, width)]
             if plan.ask_desired:
                 row += _cells(desired, width)
-            writer.writerow(row)
-        yield out.getvalue()
-        last = rows[-1][0]
+            yield row
+        last = chunk[-1][0]
     if any(n > 0 for raw, n in left.items() if plan.written.get(raw) is not None):
-        yield "# incomplete: the survey's responses were deleted while they were exported\r\n"
+        yield [INCOMPLETE]

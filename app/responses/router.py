@@ -9,10 +9,11 @@ from app.audit.trail import AuditDep
 from app.config import get_settings
 from app.deps import AdminOrganisationDep, SessionDep, TreeDep
 from app.errors import problem_responses
+from app.exports.options import TABLE_RESPONSES, RawExportDep
 from app.idempotency.deps import IdempotentDep
 from app.orgs.service import list_layers
 from app.responses.csv_import import import_responses
-from app.responses.export import ExportPlan, stream_csv
+from app.responses.export import ExportPlan, table
 from app.responses.publication import publish
 from app.responses.schemas import ResponseImportResult, UnknownUnits
 from app.surveys.deps import SurveyDep
@@ -54,10 +55,11 @@ def import_responses_csv(
 
 
 @router.get("/export", name="export_responses", response_class=StreamingResponse,
-            responses={200: {"description": "The published responses as k-anonymous CSV",
-                             "content": {"text/csv": {"schema": {"type": "string"}}}}})
+            responses={200: {**TABLE_RESPONSES[200], "description": "The published responses as k-anonymous CSV, "
+                                                                     "or with `format=xlsx` as an Excel workbook"},
+                       422: TABLE_RESPONSES[422]})
 def export_responses(survey: SurveyDep, organisation: AdminOrganisationDep, tree: TreeDep,
-                     session: SessionDep) -> StreamingResponse:
+                     session: SessionDep, out: RawExportDep) -> StreamingResponse:
     """The survey's published responses as k-anonymous CSV (k: the survey's minimum group size), for organisation
     admins. A first `#` line says how much was generalised (also in the `X-Export-*` headers); then the columns
     `unit_path,unit_key,layer,language,source` -- every combination of them in k rows or more: a unit that can't
@@ -66,9 +68,10 @@ def export_responses(survey: SurveyDep, organisation: AdminOrganisationDep, tree
     `dont_know`, or empty when missing), then `<item_key>:desired` columns when the survey asks how it should be.
     Answers are never changed; rows are left out only when the survey has fewer than k published responses in
     all. Nothing else is stored with a response, so nothing else is exported. Streamed; rows in random order.
-    The response import takes the file back, except rows it can't place (`*` unit, `*leaders` layer)."""
+    The response import takes the file back, except rows it can't place (`*` unit, `*leaders` layer).
+
+    `dialect=excel-nl`: semicolons and a UTF-8 byte order mark, for Dutch Excel (the import reads it too).
+    `format=xlsx`: one `responses` sheet (scale points as numbers) and an `about` sheet with the `#` line's figures;
+    the same rows, built whole before it is sent."""
     plan = ExportPlan.of(session, survey, tree, list_layers(session, organisation))
-    filename = f"responses-{survey.id}.csv"
-    return StreamingResponse(stream_csv(plan), media_type="text/csv; charset=utf-8",
-                             headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                                      "Cache-Control": "no-store", **plan.headers()})
+    return out.stream(table(plan), plan.headers())

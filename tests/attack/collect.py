@@ -5,13 +5,12 @@ perception-gaps, team-gaps, desired-gap, agreement, trend, readiness) of both wa
 organisation and every unit), every level, grouping, reference layer, a few sets of layers, ranking, both
 languages, JSON and CSV. The blind-spot report needs a leader's named self-assessment and is not read.
 
-The JSON answers become observations (`tests.attack.figures`). A CSV answer is checked against its JSON twin: every
-number in it must be a number of the JSON answer (so the CSV publishes nothing the JSON does not); one that is not
-is reported as a CSV-only figure.
+The JSON answers become observations (`tests.attack.figures`). A CSV answer (either dialect: `rfc4180` or Dutch
+Excel's `excel-nl`, semicolons and decimal commas) is checked against its JSON twin: every number in it must be a
+number of the JSON answer as the CSV rounds it (`tests.tables.unknown_numbers`: so the CSV publishes nothing the
+JSON does not); one that is not is reported as a CSV-only figure.
 """
 
-import csv
-import io
 import random
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -22,9 +21,10 @@ import httpx
 
 from tests.attack.figures import Obs, observations, rollups
 from tests.attack.world import LAYERS, World
+from tests.tables import csv_rows, unknown_numbers
 
 CSV_REPORTS = {"profile", "item-profile", "breakdown", "heatmap", "response-rates", "perception-gaps", "team-gaps",
-               "desired-gap", "agreement", "trend"}
+               "desired-gap", "agreement", "trend", "readiness"}
 
 
 @dataclass
@@ -68,31 +68,9 @@ def variants(world: World, wave: str, scope: str | None) -> Iterator[tuple[str, 
         yield "trend", {"surveys": world.waves[0]}
 
 
-def _numbers(body: Any) -> set[float]:
-    out: set[float] = set()
-    if isinstance(body, dict):
-        for v in body.values():
-            out |= _numbers(v)
-    elif isinstance(body, list):
-        for v in body:
-            out |= _numbers(v)
-    elif isinstance(body, (int, float)) and not isinstance(body, bool):
-        out.add(round(float(body), 9))
-    return out
-
-
-def _csv_only(text: str, twin: Any) -> list[str]:
-    known = _numbers(twin)
-    extra = []
-    for line in csv.reader(io.StringIO(text)):
-        for cell in line:
-            try:
-                value = round(float(cell), 9)
-            except ValueError:
-                continue
-            if value not in known:
-                extra.append(cell)
-    return extra
+def _csv_only(text: str, twin: Any, dialect: str) -> list[str]:
+    cells = [cell for row in csv_rows(text, dialect) for cell in row.values()]
+    return [str(c) for c in unknown_numbers(cells, twin, decimal_comma=dialect == "excel-nl")]
 
 
 def read(world: World, clients: dict[str, tuple[httpx.Client, str | None]], index: int, moment: int, *,
@@ -151,10 +129,11 @@ def read(world: World, clients: dict[str, tuple[httpx.Client, str | None]], inde
                     obs.moment, obs.reading = moment, index
                     reading.obs.append(obs)
             if report in CSV_REPORTS and (thorough or rng.random() < 0.15):
-                text = client.get(url, params={**params, "format": "csv"})
-                reading.requests += 1
-                assert text.status_code == 200, text.text
-                reading.csv_only += [f"{source} csv: {cell}" for cell in _csv_only(text.text, body)]
+                for dialect in ("rfc4180", "excel-nl") if thorough else (rng.choice(("rfc4180", "excel-nl")),):
+                    text = client.get(url, params={**params, "format": "csv", "dialect": dialect})
+                    reading.requests += 1
+                    assert text.status_code == 200, text.text
+                    reading.csv_only += [f"{source} csv {dialect}: {c}" for c in _csv_only(text.text, body, dialect)]
     return reading
 
 

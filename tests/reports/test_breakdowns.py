@@ -149,7 +149,8 @@ def test_unit_scoped_key_breaks_down_its_subtree(org, surveyed):
 
 @pytest.mark.parametrize(("report", "params"), [
     ("breakdown", {"by": "team"}), ("breakdown", {"level": "leaves"}), ("breakdown", {"format": "pdf"}),
-    ("breakdown", {"lang": "fr"}), ("heatmap", {"level": "x"}), ("heatmap", {"format": "xlsx"}),
+    ("breakdown", {"lang": "fr"}), ("heatmap", {"level": "x"}), ("heatmap", {"format": "pdf"}),
+    ("heatmap", {"format": "csv", "dialect": "excel-de"}), ("heatmap", {"dialect": "excel-nl"}),
 ])
 def test_bad_parameters_are_422(org, surveyed, report, params):
     response = org.admin.get(f"{reports(org, surveyed.id)}/{report}", params=params)

@@ -11,6 +11,7 @@ import pytest
 from tests.factories import OrgContext
 from tests.report_factories import Population, survey_with_responses
 from tests.survey_factories import builtin_questionnaire
+from tests.tables import written
 
 POP = [("Town/Social", "employee", 14, 0.0), ("Town/Social", "team_leader", 5, 0.4),
        ("Town/Space", "employee", 12, -0.2), ("Town", "director", 5, 0.6)]
@@ -74,9 +75,9 @@ def test_statements_are_the_profiles_the_desired_frame_and_the_trend(org):
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == sum(len(d["statements"]) for d in report["dimensions"])
     s = report["dimensions"][0]["statements"][0]
-    assert float(rows[0]["current_mean"]) == pytest.approx(s["current"]["mean"])
-    assert float(rows[0]["desired_favourable"]) == pytest.approx(s["desired"]["favourable"])
-    assert float(rows[0]["change"]) == pytest.approx(s["change"]["difference"])
+    assert rows[0]["current_mean"] == written(s["current"]["mean"], "current_mean")
+    assert rows[0]["desired_favourable"] == written(s["desired"]["favourable"], "desired_favourable")
+    assert rows[0]["change"] == written(s["change"]["difference"], "change")
     nl = get(org, waves[1].id, "item-profile", lang="nl")
     assert nl["language"] == "nl" and nl["dimensions"][0]["name"] == get(org, waves[1].id, "profile",
                                                                         lang="nl")["dimensions"][0]["name"]

@@ -11,6 +11,7 @@ from tests.report_factories import Population
 from tests.reports.test_profile import Keyed, cronbach, import_rows, reports, synthetic_rows
 from tests.respond_factories import invite, item_keys, submit
 from tests.survey_factories import builtin_questionnaire, open_survey
+from tests.tables import written
 
 
 def quality(org: OrgContext, survey_id: str, client=None, **params) -> dict:
@@ -151,8 +152,8 @@ def test_the_csv_holds_every_warning_and_dont_know_share(org, messy):
     assert len(warnings) == len(body["warnings"]) > 0
     for row, w in zip(warnings, body["warnings"], strict=True):
         assert (row["code"], row["severity"], row["figure"]) == (w["code"], w["severity"], w["evidence"]["figure"])
-        assert float(row["value"]) == w["evidence"]["value"] and row["message_nl"] == w["message"]["nl"]
+        assert row["value"] == written(w["evidence"]["value"], "value") and row["message_nl"] == w["message"]["nl"]
         assert row["evidence_n"] == ("" if w["evidence"]["n"] is None else str(w["evidence"]["n"]))
     shares = [r for r in rows if r["row"] == "dont_know"]
     assert [r["item"] for r in shares] == [d["item"] for d in body["dont_know"]]
-    assert [float(r["value"]) for r in shares] == [d["share"] for d in body["dont_know"]]
+    assert [r["value"] for r in shares] == [written(d["share"], "value") for d in body["dont_know"]]

@@ -11,6 +11,7 @@ import pytest
 from tests.factories import OrgContext
 from tests.report_factories import Population, survey_with_responses
 from tests.survey_factories import builtin_questionnaire
+from tests.tables import written
 
 POP = [("Town/Care/Team 1", "employee", 12, 0.6), ("Town/Care/Team 1", "team_leader", 5, 0.9),
        ("Town/Care/Team 2", "employee", 10, 0.2), ("Town/Space/Team 3", "employee", 11, -0.4),
@@ -119,17 +120,17 @@ def test_the_csv_holds_the_figures_of_the_json(org):
                         + ["most_ready_team"] * 2 + ["least_ready_team"] * 2)
     for row, d in zip(rows, report["dimensions"], strict=False):
         assert (row["key"], int(row["rank"]), int(row["n"])) == (d["key"], d["rank"], d["n"])
-        assert float(row["mean"]) == d["mean"] and float(row["gap"]) == d["desired_gap"]["gap"]
-        assert float(row["p_adjusted"]) == d["desired_gap"]["t_test"]["p_adjusted"]
+        assert row["mean"] == written(d["mean"], "mean") and row["gap"] == written(d["desired_gap"]["gap"], "gap")
+        assert row["p_adjusted"] == written(d["desired_gap"]["t_test"]["p_adjusted"], "p_adjusted")
         assert row["reading_nl"] == d["reading"]["nl"]
     gap_rows = [r for r in rows if r["section"] == "perception_gap"]
     for row, g in zip(gap_rows, report["perception_gaps"], strict=True):
-        assert float(row["gap"]) == g["figures"]["difference"] and int(row["n"]) == g["figures"]["n_a"]
+        assert row["gap"] == written(g["figures"]["difference"], "gap") and int(row["n"]) == g["figures"]["n_a"]
         assert row["compared_with"] == g["b"]["name"]
     team_rows = [r for r in rows if r["section"].endswith("_team")]
     for row, t in zip(team_rows, report["most_ready_teams"] + report["least_ready_teams"], strict=True):
-        assert row["unit_id"] == t["group"]["unit_id"] and float(row["mean"]) == t["index"]
-        assert float(row["gap"]) == t["difference"]
+        assert row["unit_id"] == t["group"]["unit_id"] and row["mean"] == written(t["index"], "mean")
+        assert row["gap"] == written(t["difference"], "gap")
 
 
 def test_the_csv_of_a_hidden_scope_says_why(org):
