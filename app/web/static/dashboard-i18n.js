@@ -1,6 +1,7 @@
 /* Interface strings of the leader's dashboard, per language. Dimension, unit and layer names come from the API.
    Placeholders: {name}. Every language must have the same keys (checked by the browser tests). The notes on
    publication and roll-up live in dashboard-i18n-notes.js and are merged in here. */
+import { FINDING_STRINGS } from "./dashboard-i18n-findings.js";
 import { NOTE_STRINGS } from "./dashboard-i18n-notes.js";
 
 const BASE = {
@@ -72,7 +73,7 @@ const BASE = {
     readinessCurrentDesired: "now {current} → desired {desired} · {effect} · n = {n}",
     readinessMean: "95% CI {ci} · n = {n}",
     readinessGaps: "Largest perception gaps",
-    readinessVs: "vs {b} · 95% CI {ci} · n = {na} / {nb}",
+    readinessVs: "vs {b} · 95% range (adjusted) {ci} · n = {na} / {nb}",
     readinessNoGaps: "No perception gap between layers can be shown for this selection.",
     readinessMost: "Most ready teams",
     onScale: "scale {min} to {max}",
@@ -86,7 +87,7 @@ const BASE = {
     "effect.large": "large effect",
     readinessNoTeams: "No team is large enough to rank.",
     readinessFoot: "★ significant after correction for multiple tests (Holm). Teams are only ranked when they have enough respondents to be shown.",
-    holmFoot: "p-values are Holm-adjusted over every test in this report; ★ marks adjusted p < 0.05.",
+    holmFoot: "p-values and ranges are adjusted (Holm) for every comparison in this report; ★ marks a clear difference (adjusted p < 0.05): its range then leaves out 0.",
     perceptionNone: "This selection has no layers to compare.",
     perceptionChart: "{a} minus {b}, per dimension",
     perceptionN: "n = {na} vs n = {nb}",
@@ -282,7 +283,7 @@ const BASE = {
     readinessCurrentDesired: "nu {current} → gewenst {desired} · {effect} · n = {n}",
     readinessMean: "95%-BI {ci} · n = {n}",
     readinessGaps: "Grootste perceptieverschillen",
-    readinessVs: "vs {b} · 95%-BI {ci} · n = {na} / {nb}",
+    readinessVs: "vs {b} · 95%-bereik (gecorrigeerd) {ci} · n = {na} / {nb}",
     readinessNoGaps: "Voor deze selectie kan geen perceptieverschil tussen lagen worden getoond.",
     readinessMost: "Teams: meest gereed",
     onScale: "schaal {min} tot {max}",
@@ -296,7 +297,7 @@ const BASE = {
     "effect.large": "groot effect",
     readinessNoTeams: "Geen team is groot genoeg om te rangschikken.",
     readinessFoot: "★ significant na correctie voor meervoudig toetsen (Holm). Teams worden alleen gerangschikt als ze genoeg respondenten hebben om getoond te worden.",
-    holmFoot: "p-waarden zijn met Holm gecorrigeerd over alle toetsen in deze rapportage; ★ betekent gecorrigeerde p < 0,05.",
+    holmFoot: "p-waarden en bereiken zijn (met Holm) gecorrigeerd voor alle vergelijkingen in deze rapportage; ★ betekent een duidelijk verschil (gecorrigeerde p < 0,05): het bereik laat 0 dan buiten.",
     perceptionNone: "Deze selectie heeft geen lagen om te vergelijken.",
     perceptionChart: "{a} min {b}, per dimensie",
     perceptionN: "n = {na} vs n = {nb}",
@@ -427,4 +428,4 @@ const BASE = {
 };
 
 export const STRINGS = Object.freeze(Object.fromEntries(Object.entries(BASE).map(
-  ([lang, strings]) => [lang, Object.freeze({ ...strings, ...NOTE_STRINGS[lang] })])));
+  ([lang, strings]) => [lang, Object.freeze({ ...strings, ...NOTE_STRINGS[lang], ...FINDING_STRINGS[lang] })])));
