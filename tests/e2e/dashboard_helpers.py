@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 
 from tests.factories import client
 
-PANELS = ("readiness", "heatmap", "profile", "desired", "perception", "teamgaps", "trend", "agreement", "quality",
+PANELS = ("readiness", "heatmap", "profile", "desired", "statements", "perception", "teamgaps", "trend", "agreement", "quality",
           "rates")
 
 # Controls smaller than 44 x 44 CSS pixels (WCAG 2.5.5's target size), among the visible ones.
@@ -46,6 +46,10 @@ class Demo:
     def survey(self, title: str) -> dict[str, Any]:
         with self.api() as http:
             return next(s for s in http.get(f"{self.prefix}/surveys").json() if s["title"] == title)
+
+    def units(self) -> list[dict[str, Any]]:
+        with self.api() as http:
+            return list(http.get(f"{self.prefix}/units").json())
 
     def report(self, survey_id: str, name: str, key: str | None = None, **query: Any) -> dict[str, Any]:
         with self.api(key) as http:
