@@ -54,7 +54,7 @@ def _pct(x: float) -> str:
 
 
 def excludes_zero(text: str, lang: str) -> bool | None:
-    """Whether an adjusted interval as the page writes it leaves 0 out; None when there is none ("–")."""
+    """Whether an adjusted interval as the page writes it leaves 0 out; None when there is none (a dash)."""
     text = text.strip()
     if re.match(r"^(above|below|boven|onder) 0\b", text):
         return True
