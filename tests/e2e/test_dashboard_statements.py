@@ -152,6 +152,7 @@ def test_hidden_statement_figures_say_why(demo: Demo, open_tab: Any, artifacts: 
     page = tab.page
     page.locator("#unit-select").select_option(small["unit_id"])
     loaded(page)
+    page.locator("#panel-statements").scroll_into_view_if_needed()  # the report is asked for near the panel
     expect(page.locator("#panel-statements .panel-note-suppressed")).to_have_text(scope_note(small["reason"]))
     page.locator("#unit-select").select_option(report["unit_id"])
     loaded(page)

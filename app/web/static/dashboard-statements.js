@@ -6,15 +6,31 @@ import { legend } from "./dashboard-charts.js";
 import { add, el, fmt, fmtDiff, fmtPct, hiddenKey, isHidden, note, present, scopeNote } from "./dashboard-dom.js";
 
 const CHOICE = "statements:dimension";
+/* The report is asked for only once the reader comes near the panel (or picks a dimension elsewhere): it is the
+   heaviest of the page (every statement in three frames), and the panels above it are on show first. */
+const WANTED = "statements:wanted";
+let focusPicker = false; // the reader chose a dimension in another panel: the picker takes the focus when drawn
 const SHARES = ["unfavourable", "neutral", "favourable"];
 
 /** Opens the statements of a dimension (from another panel, e.g. the profile): chosen, scrolled to, focused. */
 export function showStatements(ctx, key) {
-  ctx.choose(CHOICE, key);
   const select = document.getElementById("statements-dimension");
+  focusPicker = !select;
+  ctx.choose(CHOICE, key);
   const section = document.getElementById("panel-statements");
   if (section) section.scrollIntoView({ block: "start" });
   if (select) select.focus();
+  ctx.choose(WANTED, true);
+}
+
+/** Asks for the report when the panel comes within a screen of the view. */
+function loadWhenNear(body, ctx) {
+  const observer = new IntersectionObserver((entries) => {
+    if (!entries.some((e) => e.isIntersecting)) return;
+    observer.disconnect();
+    ctx.choose(WANTED, true);
+  }, { rootMargin: "100% 0px" });
+  observer.observe(body);
 }
 
 /** Buttons "Statements: <dimension>" under the profile, one per dimension. */
@@ -119,8 +135,12 @@ function shareLegend(ctx) {
 
 export const statements = {
   id: "statements",
-  requests: (ctx) => ({ items: ctx.report("item-profile", { lang: ctx.lang }) }),
+  requests: (ctx) => (ctx.choice(WANTED) ? { items: ctx.report("item-profile", { lang: ctx.lang }) } : {}),
   render(body, { items: data }, ctx) {
+    if (!data) {
+      add(body, el("p", { class: "panel-note panel-note-info", text: ctx.t("statementsWaiting") }));
+      return loadWhenNear(body, ctx);
+    }
     if (data.suppressed) return add(body, scopeNote(ctx, data.group.reason));
     if (!data.dimensions.length) return add(body, note(ctx.t("noFigure")));
     const chosen = data.dimensions.find((d) => d.key === ctx.choice(CHOICE)) || data.dimensions[0];
@@ -133,5 +153,9 @@ export const statements = {
     el("ol", { class: "statements", "aria-label": ctx.t("statementsList", { name: chosen.name }) },
       chosen.statements.map((s) => statementItem(ctx, s, wave))),
     el("p", { class: "panel-foot", text: ctx.t(data.ask_desired ? "statementsFootDesired" : "statementsFoot") }));
+    if (focusPicker) {
+      focusPicker = false;
+      document.getElementById("statements-dimension").focus();
+    }
   },
 };
