@@ -3,7 +3,7 @@
    The interval shown beside a verdict is the Holm-compatible one (`difference_ci_holm`, `gap_ci_holm`;
    app/stats/holm_ci.py): it excludes 0 exactly when the verdict says the difference is clear, so the two never
    contradict each other on screen. The unadjusted interval appears only in the details, labelled as such. */
-import { el, fmt, fmtDiff, present } from "./dashboard-dom.js";
+import { el, fmt, fmtDiff, hidden, present } from "./dashboard-dom.js";
 
 const bound = (lang, x, sign) => (present(x) ? fmtDiff(lang, x) : `${sign}\u221e`);
 
@@ -46,7 +46,8 @@ export function changeBody(ctx, dimension, difference, wave) {
 }
 
 /**
- * A finding: `{body, significant, family, holm, raw, difference, means?, p?, effect?, n?}` -> an <li> with the sentence
+ * A finding: `{body, label, significant, family, holm, raw, difference, means?, p?, effect?, n?}` (`label`: what a
+ * screen reader hears after "Details") -> an <li> with the sentence
  * and a <details> of the figures. `holm`: the adjusted interval; `raw`: the unadjusted one (labelled so).
  */
 export function finding(ctx, f) {
@@ -65,7 +66,7 @@ export function finding(ctx, f) {
   return el("li", { class: "finding", "data-significant": f.significant === true ? "true"
     : f.significant === false ? "false" : "" },
   el("p", { class: "finding-text", text: sentence }),
-  el("details", { class: "finding-details" }, el("summary", { text: ctx.t("details") }),
+  el("details", { class: "finding-details" }, el("summary", {}, ctx.t("details"), f.label ? hidden(`: ${f.label}`) : null),
     el("dl", { class: "finding-figures" }, rows.map(([label, value, cls]) => el("div", { class: "finding-row" },
       el("dt", { text: label }), el("dd", { class: cls, text: value }))))));
 }
@@ -81,7 +82,7 @@ export function findings(ctx, items, label) {
 export function gapFinding(ctx, d, fmtP) {
   if (!present(d.difference)) return null;
   const holm = d.difference_ci_holm;
-  return { body: readingBody(ctx, d.reading) || d.name, significant: d.significant,
+  return { body: readingBody(ctx, d.reading) || d.name, label: d.name, significant: d.significant,
     family: (holm && holm.family_size) || (d.welch && d.welch.family_size), holm, raw: d.difference_ci,
     difference: d.difference, means: `${fmt(ctx.lang, d.mean_a)} ${ctx.t("versus")} ${fmt(ctx.lang, d.mean_b)}`,
     p: fmtP(ctx.lang, d.welch && d.welch.p_adjusted), effect: d.effect_size,

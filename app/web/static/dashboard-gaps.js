@@ -168,7 +168,7 @@ export const desired = {
 function desiredFinding(ctx, d) {
   if (!present(d.gap)) return null;
   const holm = d.gap_ci_holm;
-  return { body: readingBody(ctx, d.reading) || d.name, significant: d.significant,
+  return { body: readingBody(ctx, d.reading) || d.name, label: d.name, significant: d.significant,
     family: (holm && holm.family_size) || (d.t_test && d.t_test.family_size), holm, raw: d.gap_ci, difference: d.gap,
     means: `${ctx.t("current")} ${fmt(ctx.lang, d.mean_current)}, ${ctx.t("desired")} ${fmt(ctx.lang, d.mean_desired)}`,
     p: fmtP(ctx.lang, d.t_test && d.t_test.p_adjusted), effect: d.effect_size, n: d.n === null ? null : String(d.n) };

@@ -14,11 +14,11 @@ const SHARES = ["unfavourable", "neutral", "favourable"];
 
 /** Opens the statements of a dimension (from another panel, e.g. the profile): chosen, scrolled to, focused. */
 export function showStatements(ctx, key) {
-  const select = document.getElementById("statements-dimension");
-  focusPicker = !select;
-  ctx.choose(CHOICE, key);
+  focusPicker = !document.getElementById("statements-dimension"); // not drawn yet: focused once it is
+  ctx.choose(CHOICE, key); // drawn again at once when loaded: the picker is a new element
   const section = document.getElementById("panel-statements");
   if (section) section.scrollIntoView({ block: "start" });
+  const select = document.getElementById("statements-dimension");
   if (select) select.focus();
   ctx.choose(WANTED, true);
 }

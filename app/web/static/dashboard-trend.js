@@ -104,7 +104,7 @@ function changeFinding(ctx, d, data) {
   const from = data.waves.find((w) => w.survey_id === c.from_survey_id);
   const holm = c.difference_ci_holm;
   const [a, b] = [d.waves.find((w) => w.survey_id === c.to_survey_id), d.waves.find((w) => w.survey_id === c.from_survey_id)];
-  return { body: changeBody(ctx, d.name, c.difference, from ? from.title : ""),
+  return { body: changeBody(ctx, d.name, c.difference, from ? from.title : ""), label: d.name,
     significant: c.welch && present(c.welch.p_adjusted) ? significant(c) : null,
     family: (holm && holm.family_size) || (c.welch && c.welch.family_size), holm, raw: c.difference_ci,
     difference: c.difference, means: a && b ? `${fmt(ctx.lang, a.mean)} ${ctx.t("versus")} ${fmt(ctx.lang, b.mean)}` : null,
