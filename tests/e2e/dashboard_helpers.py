@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from tests.factories import client
 
-PANELS = ("readiness", "heatmap", "profile", "desired", "perception", "teamgaps", "trend", "agreement", "quality",
-          "rates")
+PANELS = ("readiness", "heatmap", "profile", "desired", "statements", "perception", "teamgaps", "trend", "agreement",
+          "quality", "rates")
 
 # Controls smaller than 44 x 44 CSS pixels (WCAG 2.5.5's target size), among the visible ones.
 SMALL_TARGETS = """
@@ -46,6 +46,10 @@ class Demo:
     def survey(self, title: str) -> dict[str, Any]:
         with self.api() as http:
             return next(s for s in http.get(f"{self.prefix}/surveys").json() if s["title"] == title)
+
+    def units(self) -> list[dict[str, Any]]:
+        with self.api() as http:
+            return list(http.get(f"{self.prefix}/units").json())
 
     def report(self, survey_id: str, name: str, key: str | None = None, **query: Any) -> dict[str, Any]:
         with self.api(key) as http:
@@ -100,6 +104,32 @@ def gap(value: float, significant: bool | None, lang: str = "en") -> str:
 def ci_text(ci: dict[str, float], lang: str = "en") -> str:
     """A difference's confidence interval: "[+0.10; +0.52]"."""
     return f"[{diff(ci['low'], lang)}; {diff(ci['high'], lang)}]"
+
+
+def holm_text(ci: dict[str, Any] | None, lang: str = "en") -> str:
+    """An adjusted (Holm-compatible) interval as the page writes it: "above 0, up to +0.72" where a clear
+    difference's range is open at 0, else "[-0.10; +0.61]" (with a real minus sign)."""
+    if ci is None:
+        return "\u2013"
+    low = diff(ci["low"], lang) if ci["low"] is not None else "\u2212\u221e"
+    high = diff(ci["high"], lang) if ci["high"] is not None else "+\u221e"
+    if ci["excludes_zero"] and ci["low"] == 0:
+        return f"{'above 0, up to' if lang == 'en' else 'boven 0, tot'} {high}"
+    if ci["excludes_zero"] and ci["high"] == 0:
+        return f"{'below 0, down to' if lang == 'en' else 'onder 0, tot'} {low}"
+    return f"[{low}; {high}]"
+
+
+def finding_text(reading: str, significant: bool | None, family: int, lang: str = "en") -> str:
+    """A finding's sentence: the API's reading without its verdict, then the verdict in plain words."""
+    body = re.sub(r"\.$", "", re.sub(r": (a|an|een) [^:]*\.$", "", reading))
+    if significant is None:
+        return f"{body}."
+    adjusted = "" if family < 2 else (f" (adjusted for {family} comparisons)" if lang == "en"
+                                      else f" (gecorrigeerd voor {family} vergelijkingen)")
+    verdict = {("en", True): "this difference is clear", ("en", False): "this difference could be chance",
+               ("nl", True): "dit verschil is duidelijk", ("nl", False): "dit verschil kan toeval zijn"}
+    return f"{body}; {verdict[lang, significant]}{adjusted}."
 
 
 def p_text(p: float, lang: str = "en") -> str:

@@ -18,14 +18,15 @@ from tests.e2e.dashboard_helpers import (
     HIDDEN,
     SMALL_TARGETS,
     Demo,
-    ci_text,
     en,
+    finding_text,
     fits_the_width,
     gap,
     heat_row,
     hidden_comparison,
     hidden_long,
     hidden_short,
+    holm_text,
     load_demo,
     loaded,
     nl,
@@ -62,6 +63,12 @@ def _shots(page: Any, artifacts: Path, name: str) -> None:
         page.locator(f"#panel-{panel}").screenshot(path=str(artifacts / f"dashboard-panel-{panel}-{name}.png"))
 
 
+def _finding(d: dict[str, Any], lang: str) -> str:
+    """A gap's sentence on the page: the reading, its verdict in words agreeing with the adjusted interval."""
+    assert d["significant"] == d["difference_ci_holm"]["excludes_zero"]
+    return finding_text(d["reading"][lang], d["significant"], d["difference_ci_holm"]["family_size"], lang)
+
+
 def _yes(flag: bool, lang: str) -> str:
     return ("yes" if flag else "no") if lang == "en" else ("ja" if flag else "nee")
 
@@ -79,8 +86,7 @@ def _check_team_gaps(page: Any, report: dict[str, Any], lang: str) -> dict[str, 
         hidden_long(d["reason"], lang) if d["reason"] in HIDDEN else gap(d["difference"], d["significant"], lang)
         for d in dims])
     expect(panel.locator(".row-label")).to_have_text([re.compile(f"^{re.escape(d['name'])}") for d in dims])
-    expect(panel.locator(".readings li")).to_have_text([f"{d['name']}: {d['reading'][lang]}" for d in dims
-                                                         if d["reading"]])
+    expect(panel.locator(".finding-text")).to_have_text([_finding(d, lang) for d in dims if d["reading"]])
     rows = panel.locator("details.table-toggle tbody tr")
     expect(rows).to_have_count(len(dims))
     for row, d in zip(rows.all(), dims, strict=True):
@@ -89,7 +95,7 @@ def _check_team_gaps(page: Any, report: dict[str, Any], lang: str) -> dict[str, 
             continue
         expect(row.locator("td")).to_have_text([
             gap(d["difference"], None, lang),
-            ci_text(d["difference_ci"], lang),
+            holm_text(d["difference_ci_holm"], lang),
             f"{d['n_a']} / {d['n_b']}", p_text(d["welch"]["p_adjusted"], lang), _yes(d["significant"], lang)])
     return team
 
@@ -105,7 +111,7 @@ def _check_trend(page: Any, report: dict[str, Any], lang: str) -> None:
     w0, w1 = first["waves"]
     expect(row.locator("td")).to_have_text([
         fmt(w0["mean"]), str(w0["n"]), fmt(w1["mean"]), str(w1["n"]), gap(changes[0]["difference"], None, lang),
-        ci_text(changes[0]["difference_ci"], lang),
+        holm_text(changes[0]["difference_ci_holm"], lang),
         p_text(changes[0]["welch"]["p_adjusted"], lang), _yes(significant(changes[0]), lang)])
 
 
@@ -277,8 +283,7 @@ def test_the_panels_on_a_phone(demo: Demo, open_tab: Any, artifacts: Path, lang:
     sign_in(page, demo.admin_key)
     expect(page.locator("html")).to_have_attribute("lang", lang)
     team = next(c for c in demo.report(sid, "team-gaps", level="teams", lang=lang)["teams"] if not c["suppressed"])
-    expect(page.locator("#panel-teamgaps .readings li").first).to_have_text(
-        f"{team['dimensions'][0]['name']}: {team['dimensions'][0]['reading'][lang]}")
+    expect(page.locator("#panel-teamgaps .finding-text").first).to_have_text(_finding(team["dimensions"][0], lang))
     assert fits_the_width(page)
     assert page.evaluate(CONTRAST_FAILURES) == []
     assert page.evaluate(SMALL_TARGETS) == []

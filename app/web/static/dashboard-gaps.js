@@ -5,6 +5,7 @@ import { figure, intervalChart, legend, table } from "./dashboard-charts.js";
 import {
   add, el, fmt, fmtCi, fmtDiff, hiddenKey, isHidden, note, present, scopeNote, suppressedCell,
 } from "./dashboard-dom.js";
+import { findings, fmtHolm, gapFinding, holmRange, readingBody, verdictText } from "./dashboard-findings.js";
 import { qualityRequest, severityOf, warningsOf, warnNotes } from "./dashboard-quality.js";
 
 const STAR = "\u2605";
@@ -45,7 +46,7 @@ export function gapChart(ctx, { rows, domain, width, caption }) {
 }
 
 export function gapLegend(ctx, suppressed) {
-  return legend([{ mark: "bar", text: ctx.t("difference") }, { mark: "whisker", text: ctx.t("ci") },
+  return legend([{ mark: "bar", text: ctx.t("difference") }, { mark: "whisker", text: ctx.t("ciAdjusted") },
     { mark: "significant", text: `${STAR} ${ctx.t("significantMark")}` },
     ...(suppressed ? [{ mark: "suppressed", text: ctx.t("legendSuppressed", { k: ctx.k }) }] : [])]);
 }
@@ -88,6 +89,14 @@ function dumbbell(ctx, current, wanted) {
 
 const effectWord = (ctx, size) => (size ? ctx.t(`effect.${size}`) : "");
 
+/** A gap's reading in plain words, its verdict agreeing with the adjusted interval beside it. */
+function sentence(ctx, d) {
+  const body = readingBody(ctx, d.reading);
+  const holm = d.difference_ci_holm;
+  const verdict = verdictText(ctx, d.significant, (holm && holm.family_size) || (d.welch && d.welch.family_size));
+  return body ? `${body}${verdict ? `; ${verdict}` : ""}.` : "";
+}
+
 export const readiness = {
   id: "readiness",
   requests: (ctx) => ({ readiness: ctx.report("readiness", { lang: ctx.lang }) }),
@@ -112,8 +121,8 @@ export const readiness = {
     const gaps = data.perception_gaps.map((h) => summaryItem({
       name: `${h.a.name} · ${h.figures.name}`, figure: gapText(ctx, h.figures.difference, h.figures.significant),
       detail: ctx.t("readinessVs", { b: h.b.name, na: h.a.n, nb: h.b.n,
-        ci: fmtCi(ctx.lang, h.figures.difference_ci, true) }),
-      text: reading(ctx, h.figures.reading) }));
+        ci: fmtHolm(ctx, h.figures.difference_ci_holm) }),
+      text: sentence(ctx, h.figures) }));
     const team = (tm) => summaryItem({ name: tm.group.unit_name, figure: fmt(ctx.lang, tm.index),
       detail: present(tm.difference)
         ? ctx.t("readinessTeam", { n: tm.group.n, diff: gapText(ctx, tm.difference, false) })
@@ -140,20 +149,30 @@ export const desired = {
     if (!ctx.survey.ask_desired || !data) return add(body, note(ctx.t("desiredNotAsked")));
     const group = data.groups[0];
     if (!group || group.suppressed) return add(body, scopeNote(ctx, group && group.group.reason));
-    const rows = group.dimensions.map((d) => ({ label: d.name, diff: d.gap, ci: d.gap_ci, significant: d.significant,
+    const rows = group.dimensions.map((d) => ({ label: d.name, diff: d.gap, ci: holmRange(d.gap_ci_holm), significant: d.significant,
       suppressed: isHidden(d.reason), reason: d.reason }));
     const caption = ctx.t("desiredCaption");
-    const head = [ctx.t("dimension"), ctx.t("current"), ctx.t("desired"), ctx.t("gap"), ctx.t("ci"), ctx.t("n"),
+    const head = [ctx.t("dimension"), ctx.t("current"), ctx.t("desired"), ctx.t("gap"), ctx.t("ciAdjusted"), ctx.t("n"),
       ctx.t("pAdjusted"), ctx.t("significant")];
     const tableRows = group.dimensions.map((d) => [d.name, fmt(ctx.lang, d.mean_current), fmt(ctx.lang, d.mean_desired),
-      fmtDiff(ctx.lang, d.gap), fmtCi(ctx.lang, d.gap_ci, true), d.n === null ? suppressedCell(ctx, d.reason) : String(d.n),
+      fmtDiff(ctx.lang, d.gap), fmtHolm(ctx, d.gap_ci_holm), d.n === null ? suppressedCell(ctx, d.reason) : String(d.n),
       fmtP(ctx.lang, d.t_test && d.t_test.p_adjusted), significantText(ctx, d.significant)]);
     const chart = gapChart(ctx, { rows, domain: domainOf(rows), width: ctx.width(body), caption });
     add(body, gapLegend(ctx, rows.some((r) => r.suppressed)),
       figure(chart, table({ caption, head, rows: tableRows }), ctx.t("showTable")),
+      findings(ctx, group.dimensions.map((d) => desiredFinding(ctx, d))),
       el("p", { class: "panel-foot", text: ctx.t("holmFoot") }));
   },
 };
+
+function desiredFinding(ctx, d) {
+  if (!present(d.gap)) return null;
+  const holm = d.gap_ci_holm;
+  return { body: readingBody(ctx, d.reading) || d.name, label: d.name, significant: d.significant,
+    family: (holm && holm.family_size) || (d.t_test && d.t_test.family_size), holm, raw: d.gap_ci, difference: d.gap,
+    means: `${ctx.t("current")} ${fmt(ctx.lang, d.mean_current)}, ${ctx.t("desired")} ${fmt(ctx.lang, d.mean_desired)}`,
+    p: fmtP(ctx.lang, d.t_test && d.t_test.p_adjusted), effect: d.effect_size, n: d.n === null ? null : String(d.n) };
+}
 
 // --- perception gaps ------------------------------------------------------------------------------------------------
 
@@ -168,7 +187,7 @@ export const perception = {
     if (!data.comparisons.length) return add(body, note(ctx.t("perceptionNone")));
     const shown = data.comparisons.filter((c) => !c.suppressed);
     const hiddenOnes = data.comparisons.filter((c) => c.suppressed);
-    const all = shown.flatMap((c) => c.dimensions.map((d) => ({ diff: d.difference, ci: d.difference_ci })));
+    const all = shown.flatMap((c) => c.dimensions.map((d) => ({ diff: d.difference, ci: holmRange(d.difference_ci_holm) })));
     const domain = domainOf(all);
     const full = ctx.width(body);
     const cols = Math.max(1, Math.min(shown.length, full > 900 ? 3 : full > 560 ? 2 : 1));
@@ -178,7 +197,7 @@ export const perception = {
       ? warningsOf(quality, ctx.scopeId, side.layer_keys[0], dimension) : []);
     const charts = shown.map((c) => {
       const caption = ctx.t("perceptionChart", { a: c.a.name, b: c.b.name });
-      const rows = c.dimensions.map((d) => ({ label: d.name, diff: d.difference, ci: d.difference_ci,
+      const rows = c.dimensions.map((d) => ({ label: d.name, diff: d.difference, ci: holmRange(d.difference_ci_holm),
         significant: d.significant, suppressed: isHidden(d.reason), reason: d.reason,
         warn: severityOf([...layerWarnings(c.a, d.key), ...layerWarnings(c.b, d.key)]) }));
       return el("section", { class: "small-multiple" },
@@ -186,6 +205,7 @@ export const perception = {
           el("span", { class: "small-sub", text: ` ${ctx.t("versus")} ${c.b.name}` })),
         el("p", { class: "small-n", text: ctx.t("perceptionN", { na: c.a.n, nb: c.b.n }) }),
         el("div", { class: "chart-box" }, gapChart(ctx, { rows, domain, width, caption })),
+        findings(ctx, c.dimensions.map((d) => gapFinding(ctx, d, fmtP)), caption),
         warnNotes(ctx, layerWarnings(c.a)));
     });
     const hiddenList = hiddenOnes.length ? el("ul", { class: "hidden-list" }, hiddenOnes.map((c) => el("li", {
@@ -195,13 +215,13 @@ export const perception = {
     const grid = shown.length ? el("div", { class: "chart-grid" }, charts) : null;
     if (grid) grid.style.gridTemplateColumns = `repeat(${cols}, minmax(0, 1fr))`;
     const caption = ctx.t("perceptionCaption");
-    const head = [ctx.t("layer"), ctx.t("dimension"), ctx.t("difference"), ctx.t("ci"), ctx.t("n"),
+    const head = [ctx.t("layer"), ctx.t("dimension"), ctx.t("difference"), ctx.t("ciAdjusted"), ctx.t("n"),
       ctx.t("pAdjusted"), ctx.t("significant")];
     const tableRows = data.comparisons.flatMap((c) => (c.suppressed
       ? [[c.a.name, { span: head.length - 1, content: el("span", { class: "suppressed-text",
         text: ctx.t(hiddenKey("suppressedLong", c.reason), { k: ctx.k }) }) }]]
       : c.dimensions.map((d) => [c.a.name, d.name, fmtDiff(ctx.lang, d.difference),
-        fmtCi(ctx.lang, d.difference_ci, true), `${d.n_a ?? "–"} / ${d.n_b ?? "–"}`,
+        fmtHolm(ctx, d.difference_ci_holm), `${d.n_a ?? "–"} / ${d.n_b ?? "–"}`,
         fmtP(ctx.lang, d.welch && d.welch.p_adjusted), significantText(ctx, d.significant)])));
     const references = [...new Set(shown.flatMap((c) => layerWarnings(c.b)))]; // the same b for every chart: once
     add(body, gapLegend(ctx, hiddenOnes.length > 0),

@@ -9,6 +9,7 @@ import {
 } from "./dashboard-dom.js";
 import { rollupLine } from "./dashboard-notes.js";
 import { qualityRequest, severityOf, warningsOf, warnMark, warnNotes } from "./dashboard-quality.js";
+import { statementLinks } from "./dashboard-statements.js";
 
 /** The path of a unit above it ("Directie Ruimte › Wonen"), or "". */
 function parentPath(group) {
@@ -119,6 +120,7 @@ export const profile = {
       legend([{ mark: "dot", text: ctx.t("mean") }, { mark: "whisker", text: ctx.t("ci") },
         ...(showRef ? [{ mark: "ref", text: ctx.t("organisationMean") }] : [])]),
       figure(chart, table({ caption, head, rows: tableRows }), ctx.t("showTable")),
+      statementLinks(ctx, data.dimensions),
       warnNotes(ctx, of()));
   },
 };

@@ -2,10 +2,11 @@
    may be read as a property of the team at all (agreement: rwg(j) per team, ICC(1) and ICC(2) per dimension). */
 import { figure, table } from "./dashboard-charts.js";
 import {
-  add, diverging, el, fmt, fmtCi, fmtDiff, hidden, hiddenKey, inkOn, isHidden, note, present, scopeNote,
+  add, diverging, el, fmt, fmtDiff, hidden, hiddenKey, inkOn, isHidden, note, present, scopeNote,
   suppressedCell,
 } from "./dashboard-dom.js";
-import { domainOf, fmtP, gapChart, gapLegend, reading, significantText } from "./dashboard-gaps.js";
+import { domainOf, fmtP, gapChart, gapLegend, significantText } from "./dashboard-gaps.js";
+import { findings, fmtHolm, gapFinding, holmRange } from "./dashboard-findings.js";
 import { qualityRequest, severityOf, warningsOf, warnNotes } from "./dashboard-quality.js";
 
 
@@ -34,22 +35,20 @@ function teamPicker(ctx, teams, chosen) {
 
 function teamFigures(ctx, c, quality, width) {
   const dims = c.dimensions;
-  const rows = dims.map((d) => ({ label: d.name, diff: d.difference, ci: d.difference_ci, significant: d.significant,
+  const rows = dims.map((d) => ({ label: d.name, diff: d.difference, ci: holmRange(d.difference_ci_holm), significant: d.significant,
     suppressed: isHidden(d.reason), warn: severityOf(warningsOf(quality, c.a.unit_id, null, d.key)) }));
   const caption = ctx.t("teamGapsChart", { team: c.a.name });
-  const head = [ctx.t("dimension"), ctx.t("difference"), ctx.t("ci"), ctx.t("nTeamRest"), ctx.t("pAdjusted"),
+  const head = [ctx.t("dimension"), ctx.t("difference"), ctx.t("ciAdjusted"), ctx.t("nTeamRest"), ctx.t("pAdjusted"),
     ctx.t("significant")];
   const tableRows = dims.map((d) => [d.name, isHidden(d.reason) ? { span: 5, content: suppressedCell(ctx, d.reason) }
-    : fmtDiff(ctx.lang, d.difference), ...(isHidden(d.reason) ? [] : [fmtCi(ctx.lang, d.difference_ci, true),
+    : fmtDiff(ctx.lang, d.difference), ...(isHidden(d.reason) ? [] : [fmtHolm(ctx, d.difference_ci_holm),
     `${d.n_a ?? "–"} / ${d.n_b ?? "–"}`, fmtP(ctx.lang, d.welch && d.welch.p_adjusted),
     significantText(ctx, d.significant)])]);
-  const readings = dims.filter((d) => reading(ctx, d.reading)).map((d) => el("li", {},
-    el("strong", { text: `${d.name}: ` }), reading(ctx, d.reading)));
   return [
     el("p", { class: "small-n", text: ctx.t("teamGapsN", { na: c.a.n, nb: c.b.n }) }),
     figure(gapChart(ctx, { rows, domain: domainOf(rows), width, caption }),
       table({ caption, head, rows: tableRows }), ctx.t("showTable")),
-    readings.length ? el("ul", { class: "readings", "aria-label": ctx.t("readings") }, readings) : null,
+    findings(ctx, dims.map((d) => gapFinding(ctx, d, fmtP))),
     warnNotes(ctx, warningsOf(quality, c.a.unit_id, null)),
   ];
 }

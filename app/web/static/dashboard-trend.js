@@ -3,7 +3,8 @@
    the report's Holm correction. Each wave hides its own small groups: a wave where the scope is hidden shows no
    figures, and no change involving it is drawn. */
 import { figure, table } from "./dashboard-charts.js";
-import { add, el, fmt, fmtCi, fmtDiff, isHidden, note, present, suppressedCell } from "./dashboard-dom.js";
+import { add, el, fmt, fmtDiff, isHidden, note, present, suppressedCell } from "./dashboard-dom.js";
+import { changeBody, findings, fmtHolm, holmRange } from "./dashboard-findings.js";
 import { domainOf, fmtP, gapChart, gapLegend, significantText } from "./dashboard-gaps.js";
 
 const MAX_EARLIER = 11; // the report takes at most twelve waves
@@ -74,19 +75,19 @@ function waveCells(ctx, f) {
 function changeCells(ctx, c) {
   if (!c) return ["–", "–", "–", "–"];
   if (isHidden(c.reason)) return [{ span: 4, content: suppressedCell(ctx, c.reason) }];
-  return [fmtDiff(ctx.lang, c.difference), fmtCi(ctx.lang, c.difference_ci, true),
+  return [fmtDiff(ctx.lang, c.difference), fmtHolm(ctx, c.difference_ci_holm),
     fmtP(ctx.lang, c.welch && c.welch.p_adjusted), significantText(ctx, c.welch ? significant(c) : null)];
 }
 
 function trendTable(ctx, data, caption) {
   const names = new Map(data.waves.map((w) => [w.survey_id, w.title]));
   const head = [ctx.t("dimension"), ...data.waves.flatMap((w) => [`${w.title}: ${ctx.t("mean")}`, ctx.t("n")]),
-    ctx.t("change"), ctx.t("ci"), ctx.t("pAdjusted"), ctx.t("significant")];
+    ctx.t("change"), ctx.t("ciAdjusted"), ctx.t("pAdjusted"), ctx.t("significant")];
   const rows = data.dimensions.map((d) => [d.name, ...d.waves.flatMap((f) => waveCells(ctx, f)),
     ...changeCells(ctx, mainChange(d))]);
   const tables = [table({ caption, head, rows, className: "table-wide" })];
   if (data.waves.length > 2) {
-    const stepHead = [ctx.t("dimension"), ctx.t("trendStep"), ctx.t("change"), ctx.t("ci"), ctx.t("pAdjusted"),
+    const stepHead = [ctx.t("dimension"), ctx.t("trendStep"), ctx.t("change"), ctx.t("ciAdjusted"), ctx.t("pAdjusted"),
       ctx.t("significant")];
     const steps = data.dimensions.flatMap((d) => d.changes.filter((c) => c.kind === "consecutive").map((c) => [
       d.name, `${names.get(c.from_survey_id)} → ${names.get(c.to_survey_id)}`, ...changeCells(ctx, c)]));
@@ -94,6 +95,20 @@ function trendTable(ctx, data, caption) {
       className: "table-wide" }));
   }
   return el("div", { class: "table-stack" }, tables);
+}
+
+/** The main change of a dimension in one plain sentence, its figures behind "details". */
+function changeFinding(ctx, d, data) {
+  const c = mainChange(d);
+  if (!c || !present(c.difference) || isHidden(c.reason)) return null;
+  const from = data.waves.find((w) => w.survey_id === c.from_survey_id);
+  const holm = c.difference_ci_holm;
+  const [a, b] = [d.waves.find((w) => w.survey_id === c.to_survey_id), d.waves.find((w) => w.survey_id === c.from_survey_id)];
+  return { body: changeBody(ctx, d.name, c.difference, from ? from.title : ""), label: d.name,
+    significant: c.welch && present(c.welch.p_adjusted) ? significant(c) : null,
+    family: (holm && holm.family_size) || (c.welch && c.welch.family_size), holm, raw: c.difference_ci,
+    difference: c.difference, means: a && b ? `${fmt(ctx.lang, a.mean)} ${ctx.t("versus")} ${fmt(ctx.lang, b.mean)}` : null,
+    p: fmtP(ctx.lang, c.welch && c.welch.p_adjusted), n: a && b ? `${a.n ?? "–"} / ${b.n ?? "–"}` : null };
 }
 
 export const trend = {
@@ -113,7 +128,7 @@ export const trend = {
     const caption = ctx.t("trendChart", { first: first.title, last: last.title });
     const rows = data.dimensions.map((d) => {
       const c = mainChange(d);
-      return { label: d.name, diff: c && c.difference, ci: c && c.difference_ci, significant: significant(c),
+      return { label: d.name, diff: c && c.difference, ci: c && holmRange(c.difference_ci_holm), significant: significant(c),
         suppressed: Boolean(c && isHidden(c.reason)), reason: c && c.reason };
     });
     const chart = gapChart(ctx, { rows, domain: domainOf(rows), width: ctx.width(body), caption });
@@ -121,6 +136,7 @@ export const trend = {
       el("h3", { class: "small-title", text: caption }),
       gapLegend(ctx, rows.some((r) => r.suppressed)),
       figure(chart, trendTable(ctx, data, caption), ctx.t("showTable")),
+      findings(ctx, data.dimensions.map((d) => changeFinding(ctx, d, data))),
       el("p", { class: "panel-foot", text: data.dimension_family_size
         ? ctx.t("trendFoot", { count: data.dimension_family_size }) : ctx.t("trendFootHidden") }));
   },

@@ -13,10 +13,11 @@ import { heatmap, profile, rates } from "./dashboard-panels.js";
 import { quality } from "./dashboard-quality.js";
 import { agreement, teamGaps } from "./dashboard-teams.js";
 import { trend } from "./dashboard-trend.js";
+import { statements } from "./dashboard-statements.js";
 import { sessionEnded, signInLink, signOut, signedInSession } from "./dashboard-session.js";
 import { askedLanguage, putSelectionInUrl, selectionInUrl, wantsKeyForm } from "./dashboard-url.js";
 
-const PANELS = [readiness, heatmap, profile, desired, perception, teamGaps, trend, agreement, quality, rates];
+const PANELS = [readiness, heatmap, profile, desired, statements, perception, teamGaps, trend, agreement, quality, rates];
 const SELECTION_STORE = "culturegap.dashboard.selection";
 const LANG_STORE = "culturegap.dashboard.lang";
 
