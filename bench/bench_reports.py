@@ -358,6 +358,7 @@ def profile_in_process(url: str, seeded: Seeded, labels: set[str], top: int = 8)
     as after a server start: colder than after a new response, which finds the previous maps) and warm; the top
     functions by own time."""
     os.environ["DATABASE_URL"] = url
+    from app.exports.options import export_options
     from app.orgs.models import Organisation
     from app.reports import context as report_context
     from app.reports import data as report_data
@@ -383,6 +384,8 @@ def profile_in_process(url: str, seeded: Seeded, labels: set[str], top: int = 8)
             kwargs: dict[str, Any] = {k: v for k, v in params.items() if k in wanted}
             if "session" in wanted:
                 kwargs["session"] = session
+            if "out" in wanted:  # the export option: JSON, as the timed HTTP calls ask
+                kwargs["out"] = export_options()
             fn(ctx=ctx, **kwargs)
 
         for label, path, params in endpoints(seeded):
