@@ -31,7 +31,9 @@ no item-total correlation and makes omega ``zero_variance``); a failed factor fi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 from scipy import stats
@@ -55,17 +57,30 @@ class Reliability:
     """Reliability figures of one set of keyed items.
 
     ``item_total_correlation`` and ``alpha_if_deleted`` have one entry per item; they are NaN exactly where
-    ``item_reasons`` is not None. ``loadings`` are the one-factor loadings behind omega (NaN when not fitted).
+    ``item_reasons`` is not None. ``omega_total`` and ``loadings`` (the one-factor loadings behind omega, NaN when
+    not fitted) come from a factor fit made on first access: it costs far more than everything else here, and a
+    report that reads only alpha or the item-total figures should not pay for it.
     """
 
     n_items: int
     n_respondents: int
     alpha: Estimate
-    omega_total: Estimate
     item_total_correlation: FloatArray
     alpha_if_deleted: FloatArray
     item_reasons: tuple[MissingReason | None, ...]
-    loadings: FloatArray
+    _fit_omega: Callable[[], tuple[Estimate, FloatArray]] = field(repr=False)
+
+    @cached_property
+    def _fitted(self) -> tuple[Estimate, FloatArray]:
+        return self._fit_omega()
+
+    @property
+    def omega_total(self) -> Estimate:
+        return self._fitted[0]
+
+    @property
+    def loadings(self) -> FloatArray:
+        return self._fitted[1]
 
 
 def _alpha(k: int, trace: float, total: float) -> float:
@@ -89,16 +104,14 @@ def reliability_from_cross_products(cp: CrossProducts, *, level: float = 0.95) -
     nan_items = np.full(k, np.nan)
     if k < 2 or n < 2 or not np.all(cp.n >= 2):
         reason = MissingReason.TOO_FEW_ITEMS if k < 2 else MissingReason.N_BELOW_2
-        return Reliability(k, n, missing_estimate(reason), missing_estimate(reason), nan_items, nan_items.copy(),
-                           (reason,) * k, nan_items.copy())
+        return _missing(k, n, reason)
     c = cp.covariance()
     var = np.diag(c).copy()
     total = float(c.sum())
     trace = float(var.sum())
     if not total > 0 or not trace > 0:
         reason = MissingReason.ZERO_VARIANCE if total == 0 or trace == 0 else MissingReason.NOT_ESTIMABLE
-        return Reliability(k, n, missing_estimate(reason), missing_estimate(reason), nan_items, nan_items.copy(),
-                           (reason,) * k, nan_items.copy())
+        return _missing(k, n, reason)
     a = _alpha(k, trace, total)
     alpha = Estimate(a, _feldt(a, n, k, level))
     rows = c.sum(axis=1)
@@ -112,8 +125,13 @@ def reliability_from_cross_products(cp: CrossProducts, *, level: float = 0.95) -
         item_reasons = tuple(r or MissingReason.TOO_FEW_ITEMS for r in item_reasons)
     r_drop = np.where(ok, r_drop, np.nan)
     a_drop = np.where(ok & (k >= 3), a_drop, np.nan)
-    omega, loadings = _omega(cp.correlation(), var)
-    return Reliability(k, n, alpha, omega, r_drop, a_drop, item_reasons, loadings)
+    return Reliability(k, n, alpha, r_drop, a_drop, item_reasons, lambda: _omega(cp.correlation(), var))
+
+
+def _missing(k: int, n: int, reason: MissingReason) -> Reliability:
+    nan_items = np.full(k, np.nan)
+    missing = missing_estimate(reason)
+    return Reliability(k, n, missing, nan_items, nan_items.copy(), (reason,) * k, lambda: (missing, nan_items.copy()))
 
 
 def _omega(r: FloatArray, var: FloatArray) -> tuple[Estimate, FloatArray]:

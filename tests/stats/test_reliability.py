@@ -5,6 +5,8 @@ Definitions are the same as psych's except where noted in app.stats.reliability:
 minres minimum — we also compare with the precise minimum computed by the R script (``minres_precise``).
 """
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -131,3 +133,18 @@ def test_a_nearly_singular_correlation_matrix_neither_warns_nor_fails() -> None:
     result = reliability(items)
     assert result.alpha.value is not None
     assert result.omega_total.value is None or 0 <= result.omega_total.value <= 1
+
+
+def test_omega_is_fitted_on_first_use_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The factor fit behind omega is the costly part: alpha and the item-total figures don't start it, the first
+    read of omega or the loadings does, once, with the same result as an eager fit."""
+    module = sys.modules["app.stats.reliability"]  # the package's `reliability` function hides the module
+    fits = []
+    real = module.one_factor_minres
+    monkeypatch.setattr(module, "one_factor_minres", lambda r: fits.append(1) or real(r))
+    r = reliability(keyed(0))
+    assert r.alpha.value is not None and not np.isnan(r.item_total_correlation).any()
+    assert fits == []
+    omega, loadings = r.omega_total, r.loadings
+    assert fits == [1] and r.omega_total is omega and r.loadings is loadings
+    close(omega.value, value(REF[next(iter(BFI_KEYS))]["minres_precise"])["omega_tot"], rel=1e-8)
