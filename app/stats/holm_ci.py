@@ -31,7 +31,6 @@ without an estimate or a positive standard error gets no interval but counts in 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -52,9 +51,13 @@ class HolmInterval:
     excludes_zero: bool
 
 
-def _critical(gamma: float, df: float) -> float:
+def _critical(gamma: float, dfs: list[float]) -> list[float]:
+    """:math:`t_{1-\\gamma/2,\\nu}` for each df (infinite: the normal quantile), in one vectorised call."""
     q = 1.0 - gamma / 2.0
-    return float(st.norm.ppf(q) if not math.isfinite(df) else st.t.ppf(q, df))
+    df = np.asarray(dfs, dtype=np.float64)
+    finite = np.isfinite(df)
+    t = st.t.ppf(q, np.where(finite, df, 1.0))
+    return [float(c) for c in np.where(finite, t, st.norm.ppf(q))]
 
 
 def holm_intervals(estimates: Sequence[float | None], standard_errors: Sequence[float | None],
@@ -87,9 +90,10 @@ def holm_intervals(estimates: Sequence[float | None], standard_errors: Sequence[
     present = [i for i in range(m_in) if verdict.adjusted[i] is not None and ok(i)]
     gamma = alpha / (m - r) if r < m else alpha / max(m, 1)
     out: list[HolmInterval | None] = [None] * m_in
-    for i in present:
-        est, se, df = float(estimates[i]), float(standard_errors[i]), float(dfs[i])  # type: ignore[arg-type]
-        half = _critical(gamma, df) * se
+    critical = _critical(gamma, [float(dfs[i]) for i in present])  # type: ignore[arg-type]
+    for i, c in zip(present, critical, strict=True):
+        est, se = float(estimates[i]), float(standard_errors[i])  # type: ignore[arg-type]
+        half = c * se
         low, high = est - half, est + half
         if i not in rejected:  # contains 0 (up to rounding: kept exact, so the two never disagree)
             out[i] = HolmInterval(min(low, 0.0), max(high, 0.0), 1.0 - alpha, False)
