@@ -25,7 +25,7 @@ export async function api(path, { method = "GET", body } = {}) {
 }
 
 /** A field's or a line's message from the server, in the reader's language where the console knows it. */
-export const serverWords = (msg) => fieldMessage(msg, state.lang);
+export const serverWords = (msg) => fieldMessage(msg.replace(/^Value error, /, ""), state.lang);
 
 /** The sentence for a failed call: the problem's detail in the reader's language. */
 export const problemText = (error) => problemMessage(error.problem, error.message, state.lang);

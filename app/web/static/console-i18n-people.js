@@ -23,6 +23,7 @@ export const PEOPLE_STRINGS = {
     added: (name) => `${name} added.`, accessSaved: (name) => `The access of ${name} is changed.`,
     deactivatedDone: (name) => `${name} deactivated and signed out.`, reactivated: (name) => `${name} reactivated.`,
     removed: (name) => `${name} removed.`,
+    thisIsYou: "You: your own access is changed by another admin.",
   },
   nl: {
     peopleTitle: "Mensen en toegang",
@@ -50,5 +51,6 @@ export const PEOPLE_STRINGS = {
     added: (name) => `${name} toegevoegd.`, accessSaved: (name) => `De toegang van ${name} is gewijzigd.`,
     deactivatedDone: (name) => `${name} gedeactiveerd en afgemeld.`, reactivated: (name) => `${name} geheractiveerd.`,
     removed: (name) => `${name} verwijderd.`,
+    thisIsYou: "U zelf: uw eigen toegang wijzigt een andere beheerder.",
   },
 };

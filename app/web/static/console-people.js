@@ -1,6 +1,6 @@
 /* The console's people-and-access page: who may sign in, with which role, and which units' subtrees they see.
    Add, change the role and units, deactivate or reactivate, remove; each refusal of the server beside its field. */
-import { $, api, el, failure, markFields, problemText, say, serverFieldErrors, t } from "./console-core.js";
+import { $, api, el, failure, markFields, problemText, say, serverFieldErrors, state, t } from "./console-core.js";
 
 const people = { list: [], units: [], editing: null, removing: null };
 const ADD = { email: "person-email", name: "person-name", role: "person-role", unit_ids: "person-units" };
@@ -63,10 +63,13 @@ function personRow(p) {
     button.setAttribute("aria-label", label);
     return button;
   };
-  buttons.append(b(t().changeAccess, t().changeAccessOf(p.name), "edit"),
-    p.active ? b(t().deactivate, t().deactivateWho(p.name), "deactivate")
-      : b(t().reactivate, t().reactivateWho(p.name), "reactivate"),
-    b(t().remove, t().removeWho(p.name), "remove"));
+  if (p.id === state.session?.person_id) buttons.append(el("span", t().thisIsYou, "field-hint"));  // no lock-out
+  else {
+    buttons.append(b(t().changeAccess, t().changeAccessOf(p.name), "edit"),
+      p.active ? b(t().deactivate, t().deactivateWho(p.name), "deactivate")
+        : b(t().reactivate, t().reactivateWho(p.name), "reactivate"),
+      b(t().remove, t().removeWho(p.name), "remove"));
+  }
   actions.append(buttons);
   if (people.removing === p.id) actions.append(removeConfirm(p));
   if (people.editing === p.id) actions.append(accessForm(p));
@@ -159,6 +162,7 @@ async function addPerson(e) {
     const person = await api("/people", { method: "POST", body });
     say("person-result", t().added(person.name));
     $("person-form").reset();
+    $("person-role").value = "leader";
     await loadPeople();
   } catch (error) {
     const { byField, rest } = serverFieldErrors(error, ADD);
