@@ -93,6 +93,8 @@ const PATTERNS_NL = [
   [/^String should have at least (\d+) characters?$/, (n) => `minstens ${n} ${n === "1" ? "teken" : "tekens"}`],
   [/^String should have at most (\d+) characters?$/, (n) => `hoogstens ${n} tekens`],
   [/^String should match pattern/, "bevat tekens die hier niet mogen (zoals /)"],
+  [/^Value should have at least (\d+) items? after validation/,
+    (n) => `minstens ${n} ${n === "1" ? "teken" : "tekens"}`],  // a trimmed text (ShortText) that came out empty
   [/^Input should be greater than or equal to (\S+)$/, (n) => `minstens ${n}`],
   [/^Input should be less than or equal to (\S+)$/, (n) => `hoogstens ${n}`],
   [/^Input should be a valid datetime/, "geen geldige datum en tijd"],
