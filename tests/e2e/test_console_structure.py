@@ -56,7 +56,7 @@ def test_structure_on_a_laptop_in_english(open_tab: Any, org: OrgContext, mailbo
     page.get_by_role("navigation", name="Console pages").get_by_role("link", name="Structure").click()
     expect(page.locator("#structure-title")).to_be_focused()
     expect(page.get_by_role("link", name="Structure")).to_have_attribute("aria-current", "page")
-    assert page.title() == "Structure – Survey console"
+    assert page.title() == "Structure \N{EN DASH} Survey console"
 
     long_name = "Town/" + "x" * 201
     page.locator("#units-file").set_input_files(_file(tmp_path, "bad.csv",
@@ -105,7 +105,8 @@ def test_structure_on_a_laptop_in_english(open_tab: Any, org: OrgContext, mailbo
     expect(field).to_be_focused()
     field.fill("roads")
     page.keyboard.press("Enter")
-    expect(page.locator("#unit-edit-input-error")).to_have_text("A unit named 'roads' already exists under this parent.")
+    expect(page.locator("#unit-edit-input-error")).to_have_text(
+        "A unit named 'roads' already exists under this parent.")
     expect(field).to_have_attribute("aria-invalid", "true")
     assert _unit(org, "Water")["name"] == "Water"
     page.keyboard.press("Escape")
@@ -156,7 +157,7 @@ def test_structure_on_a_phone_in_dutch(open_tab: Any, org: OrgContext, mailbox: 
     page = tab.page
     page.goto("/console#structure")
     expect(page.locator("#structure-title")).to_have_text("Structuur")
-    assert page.title() == "Structuur – Enquêteconsole"
+    assert page.title() == "Structuur \N{EN DASH} Enquêteconsole"
 
     page.locator("#units-file").set_input_files(_file(tmp_path, "fout.csv", "naam\nGemeente/Wonen\n"))
     page.get_by_role("button", name="Uploaden").click()
