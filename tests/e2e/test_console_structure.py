@@ -169,6 +169,12 @@ def test_structure_on_a_phone_in_dutch(open_tab: Any, org: OrgContext, mailbox: 
     expect(page.locator("#units-result")).to_contain_text("Er is niets opgeslagen")
     expect(page.locator("#units-errors tbody tr")).to_have_text(["3Gemeente//Bpath: lege naam"])
     expect(page.locator("#units-errors caption")).to_have_text("De regels met fouten")
+    page.locator("#units-file").set_input_files(_xlsx(tmp_path, [["path"], ["Gemeente/Wonen"], ["Gemeente/"]]))
+    page.get_by_role("button", name="Uploaden").click()
+    expect(page.locator("#units-errors tbody tr")).to_have_text(["3(een rij van de werkmap)path: lege naam"])
+    page.get_by_role("button", name="EN", exact=True).click()  # the tree's words follow the language
+    expect(page.get_by_role("button", name="Archive Wonen")).to_be_visible()
+    page.get_by_role("button", name="NL", exact=True).click()
 
     page.get_by_role("button", name="Wonen archiveren").click()
     expect(page.locator(f"#unit-message-{ids['Wonen']}")).to_have_text(

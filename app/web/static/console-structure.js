@@ -23,12 +23,9 @@ export function setWaves(list) {
 async function loadCounts() {
   tree.rates = new Map();
   const wave = $("tree-wave").value;
-  $("tree-k").textContent = "";
   if (!wave) return;
   const r = await api(`/surveys/${wave}/reports/response-rates?level=subtree&lang=${state.lang}`);
   for (const row of r.units) tree.rates.set(row.group.unit_id, row);
-  const survey = tree.waves.find((s) => s.id === wave);
-  if (survey) $("tree-k").textContent = t().countsNote(survey.min_group_size);
 }
 
 function countsText(unit) {
@@ -85,6 +82,8 @@ function unitItem(unit, showArchived) {
 }
 
 function render() {
+  const survey = tree.waves.find((s) => s.id === $("tree-wave").value);
+  $("tree-k").textContent = survey ? t().countsNote(survey.min_group_size) : "";
   const showArchived = $("show-archived").checked;
   const roots = tree.units.filter((u) => u.parent_id === null && (showArchived || !u.archived));
   $("units-tree").replaceChildren(...roots.map((u) => unitItem(u, showArchived)));
@@ -272,4 +271,8 @@ export function wireStructure() {
   });
 }
 
-export const rerenderStructure = render;
+/** After a change of language: the wave choice's first option and the tree's words. */
+export function rerenderStructure() {
+  setWaves(tree.waves);
+  render();
+}
