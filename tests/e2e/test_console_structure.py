@@ -109,6 +109,10 @@ def test_structure_on_a_laptop_in_english(open_tab: Any, org: OrgContext, mailbo
         "A unit named 'roads' already exists under this parent.")
     expect(field).to_have_attribute("aria-invalid", "true")
     assert _unit(org, "Water")["name"] == "Water"
+    field.fill("Water/Dikes")
+    page.keyboard.press("Enter")
+    expect(page.locator("#unit-edit-input-error")).to_have_text(
+        "A name has no slash (/): it separates the levels of a path.")
     page.keyboard.press("Escape")
     expect(rename).to_be_focused()
     rename.press("Enter")

@@ -36,7 +36,8 @@ function countsText(unit) {
   return t().unitCounts(row.invited, row.answered) + rate;
 }
 
-const childrenOf = (id) => tree.units.filter((u) => u.parent_id === id);
+let children = new Map();  // parent id (null: the top) -> its units, in the API's order (by name)
+const childrenOf = (id) => children.get(id) || [];
 const byId = (id) => tree.units.find((u) => u.id === id);
 
 function button(text, label, action, unit) {
@@ -85,7 +86,9 @@ function render() {
   const survey = tree.waves.find((s) => s.id === $("tree-wave").value);
   $("tree-k").textContent = survey ? t().countsNote(survey.min_group_size) : "";
   const showArchived = $("show-archived").checked;
-  const roots = tree.units.filter((u) => u.parent_id === null && (showArchived || !u.archived));
+  children = new Map();
+  for (const u of tree.units) children.set(u.parent_id, [...(children.get(u.parent_id) || []), u]);
+  const roots = childrenOf(null).filter((u) => showArchived || !u.archived);
   $("units-tree").replaceChildren(...roots.map((u) => unitItem(u, showArchived)));
   $("units-empty").hidden = tree.units.length > 0;
 }
@@ -156,8 +159,8 @@ async function saveEdit(form) {
   const unit = byId(form.dataset.unit), kind = form.dataset.kind;
   const value = $("unit-edit-input").value;
   const body = kind === "rename" ? { name: value.trim() } : { parent_id: value || null };
-  if (kind === "rename" && !body.name) {
-    showFieldError(t().nameNeeded);
+  if (kind === "rename" && (!body.name || body.name.includes("/"))) {
+    showFieldError(body.name ? t().noSlash : t().nameNeeded);
     return;
   }
   try {
