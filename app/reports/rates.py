@@ -59,9 +59,12 @@ class RateRow(BaseModel):
                     "responses than invitations for another reason)")
 
 
+RatesLevel = Level | Literal["subtree"]
+
+
 class ResponseRates(BaseModel):
     survey_id: uuid.UUID
-    level: Level
+    level: RatesLevel
     scope: RateRow
     units: list[RateRow]
     layers: list[RateRow]
@@ -103,8 +106,16 @@ def _responses(session: Session, survey: uuid.UUID) -> tuple[Atoms, Atoms]:
             [(unit, layer, int(i)) for unit, layer, _, i in rows if i])
 
 
-def response_rates(session: Session, ctx: ReportContext, level: Level) -> ResponseRates:
-    """Invitations and stored responses per unit (children or teams) and layer of the scope."""
+def _units(ctx: ReportContext, level: RatesLevel) -> list[uuid.UUID]:
+    """`subtree`: every unit below the scope, depth first -- the rows `children` gives at each of their parents,
+    gathered in one answer (the console's tree): the same cells of the same map, nothing more."""
+    if level == "subtree":
+        return [u for u in ctx.tree.subtree(ctx.scope) if u != ctx.scope]
+    return units_of(ctx, level)
+
+
+def response_rates(session: Session, ctx: ReportContext, level: RatesLevel) -> ResponseRates:
+    """Invitations and stored responses per unit (children, teams or the whole subtree) and layer of the scope."""
     responses, imported = _responses(session, ctx.survey.id)
     live, rollup = counts_map(ctx.survey.id, ctx.tree, ctx.layers, ctx.k,
                               {(unit, layer): n for unit, layer, n in responses})
@@ -135,7 +146,7 @@ def response_rates(session: Session, ctx: ReportContext, level: Level) -> Respon
                        reason=reason)
 
     return ResponseRates(survey_id=ctx.survey.id, level=level, scope=row(ctx.scope),
-                         units=[row(unit) for unit in units_of(ctx, level)],
+                         units=[row(unit) for unit in _units(ctx, level)],
                          layers=[row(ctx.scope, layer.id) for layer in ctx.layers])
 
 
@@ -155,8 +166,9 @@ router = APIRouter()
 @router.get("/response-rates", name="get_response_rates", response_model=ResponseRates, responses=TABLE_RESPONSES)
 def get_response_rates(
     ctx: ReportDep, out: ExportDep, session: SessionDep,
-    level: Annotated[Level, Query(description="`children`: the scope's child units; `teams`: every unit without "
-                                              "sub-units in the scope's subtree")] = "children",
+    level: Annotated[RatesLevel, Query(description="`children`: the scope's child units; `teams`: every unit "
+                                                   "without sub-units in the scope's subtree; `subtree`: every unit "
+                                                   "below the scope, depth first")] = "children",
 ) -> Response | ResponseRates:
     """Response rates of the scope, per unit (children or teams) and per layer: `invited` (invitations issued),
     `answered` (responses stored, imported ones included: the group's `n`, as in every other report) and `rate` =

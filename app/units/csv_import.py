@@ -1,4 +1,4 @@
-"""Import a unit tree from CSV, all or nothing.
+"""Import a unit tree from CSV or an XLSX workbook (its first sheet, `app.xlsx_read`), all or nothing.
 
 Two layouts are accepted, told apart by the header:
 - `path` (and optionally `external_key`): each row names a unit by its full path, `Directie Ruimte/Wonen/Team A`;
@@ -6,6 +6,7 @@ Two layouts are accepted, told apart by the header:
 - `external_key,name,parent_key`: each row names a unit and its parent by key; parents may come later in the file.
 Rows naming a unit that already exists reuse it, so importing a file twice creates nothing the second time.
 Units are written as the rows are read; any error raises, and the request's transaction rolls everything back.
+An error names the line of the CSV file, or the row number Excel shows.
 """
 
 import csv
@@ -16,7 +17,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from app import csv_encoding
+from app import csv_encoding, xlsx_read
 from app.errors import Unprocessable
 from app.orgs.models import Organisation
 from app.text import has_control_characters
@@ -71,10 +72,31 @@ def _read_rows(text: str, out: ImportOutcome) -> tuple[list[str], list[tuple[int
     return header, rows
 
 
+def _read_sheet(raw: bytes, out: ImportOutcome) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    sheet = xlsx_read.rows(raw)
+    first = next(sheet, None)
+    if first is None:
+        return [], []
+    header = [h.strip().lower() for h in first[1]]
+    rows: list[tuple[int, dict[str, str]]] = []
+    for line, cells in sheet:
+        if len(rows) >= MAX_ROWS:
+            out.error(line, "", f"more than {MAX_ROWS} rows")
+            break
+        if any(c.strip() for c in cells[len(header):]):
+            out.error(line, "", "more cells than the header has columns")
+            continue
+        rows.append((line, {k: (cells[i] if i < len(cells) else "").strip() for i, k in enumerate(header) if k}))
+    return header, rows
+
+
 def import_units(session: Session, organisation: Organisation, tree: UnitTree, raw: bytes) -> ImportOutcome:
+    """Import from CSV bytes or, when they are a zip, from an XLSX workbook's first sheet."""
     out = ImportOutcome()
-    text = csv_encoding.decode(raw)
-    header, rows = _read_rows(text, out)
+    if xlsx_read.is_xlsx(raw):
+        header, rows = _read_sheet(raw, out)
+    else:
+        header, rows = _read_rows(csv_encoding.decode(raw), out)
     if not out.errors:
         if "path" in header:
             _import_paths(session, organisation, tree, rows, out)
@@ -119,6 +141,9 @@ def _import_paths(session: Session, organisation: Organisation, tree: UnitTree,
         for depth, name in enumerate(parts, start=1):
             found = _child_named(tree, parent, name)
             last = depth == len(parts)
+            if found is None and parent is not None and tree.units[parent].archived_at is not None:
+                out.error(line, "path", f"{tree.units[parent].name!r} is archived")
+                break
             if found is None:
                 if last and ext and ext in keys:
                     out.error(line, "external_key", f"{ext!r} is already used by another unit")
@@ -158,7 +183,9 @@ def _import_keyed(session: Session, organisation: Organisation, tree: UnitTree,
         for key in [k for k in pending if not pending[k][2] or pending[k][2] in keys]:
             line, name, parent = pending.pop(key)
             parent_id = keys[parent] if parent else None
-            if key in keys:
+            if key not in keys and parent_id is not None and tree.units[parent_id].archived_at is not None:
+                out.error(line, "parent_key", f"{parent!r} is archived")
+            elif key in keys:
                 unit = tree.units[keys[key]]
                 out.existing += 1
                 if unit.name != name or unit.parent_id != parent_id:

@@ -17,6 +17,7 @@ from app.units.schemas import UnitCreate, UnitImportResult, UnitRead, UnitUpdate
 router = APIRouter(prefix="/organisations/{organisation_id}/units", tags=["units"],
                    responses=problem_responses(401, 404, 422))
 MAX_CSV_BYTES = 5_000_000
+UPLOAD = f"{csv_encoding.UPLOAD}; or an XLSX workbook (its first sheet)"
 UNIT = "/{unit_id:uuid}"  # a UUID only: `/units/import` is a resource of its own (PATCH there is a 405, not a 422)
 
 
@@ -53,7 +54,12 @@ def get_unit(unit: UnitDep, tree: TreeDep) -> UnitRead:
 @router.patch(UNIT, name="update_unit", responses=problem_responses(403, 409))
 def update_unit(data: UnitUpdate, unit: UnitDep, _: AdminOrganisationDep, tree: TreeDep,
                 session: SessionDep, audit: AuditDep) -> UnitRead:
-    """Rename, move, re-key, archive or unarchive. A move may not create a cycle."""
+    """Rename, move, re-key, archive or unarchive. A move may not create a cycle (409), nor go under an archived unit
+    (422).
+
+    Archiving retires a unit: it takes no new invitations or sub-units, and the reports keep its past results. It is
+    refused (409) while the unit has sub-units that are not archived, or while a wave that is not closed has
+    invitations in it (close the wave first). Unarchiving needs the parent unarchived (409)."""
     service.update_unit(session, tree, unit, data)
     fields = sorted(data.model_fields_set - {"archived"})
     if fields or data.archived is None:
@@ -73,12 +79,14 @@ def delete_unit(unit: UnitDep, _: AdminOrganisationDep, tree: TreeDep, session: 
 
 
 @router.post("/import", name="import_units", responses=problem_responses(403, 413))
-def import_units_csv(file: Annotated[UploadFile, File(description=csv_encoding.UPLOAD)],
+def import_units_csv(file: Annotated[UploadFile, File(description=UPLOAD)],
                      organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep,
                      principal: CurrentKey, audit: AuditDep) -> UnitImportResult:
-    """Import units from CSV with a `path` column (`Directie/Afdeling/Team`, optional `external_key`) or with
+    """Import units from CSV or XLSX (the workbook's first sheet) with a `path` column (`Directie/Afdeling/Team`,
+    optional `external_key`) or with
     `external_key,name,parent_key` columns. All or nothing: any bad line gives a 422 listing every bad line
-    (`loc` = `["file", line, column]`) and stores nothing. Units that already exist are reused."""
+    (`loc` = `["file", line, column]`; for a workbook the row number Excel shows) and stores nothing. Units that
+    already exist are reused; nothing is created under an archived unit."""
     raw = file.file.read(MAX_CSV_BYTES + 1)
     if len(raw) > MAX_CSV_BYTES:
         raise PayloadTooLarge(f"The file is larger than {MAX_CSV_BYTES} bytes.")

@@ -39,6 +39,8 @@ def _check_external_key(session: Session, organisation_id: uuid.UUID, key: str |
 def create_unit(session: Session, organisation: Organisation, tree: UnitTree, data: UnitCreate) -> Unit:
     if data.parent_id is not None and data.parent_id not in tree.units:
         raise _field_error("parent_id", "no such unit in this organisation")
+    if data.parent_id is not None and tree.units[data.parent_id].archived_at is not None:
+        raise _field_error("parent_id", "the unit is archived")
     _check_sibling_name(tree, data.parent_id, data.name, unit_id=None)
     _check_external_key(session, organisation.id, data.external_key, None)
     unit = Unit(organisation_id=organisation.id, parent_id=data.parent_id, name=data.name,
@@ -61,6 +63,14 @@ def update_unit(session: Session, tree: UnitTree, unit: Unit, data: UnitUpdate) 
             raise _field_error("parent_id", "no such unit in this organisation")
         if parent_id is not None and tree.is_within(parent_id, unit.id):
             raise Conflict("A unit can't move under itself or one of its descendants.")
+        if parent_id is not None and tree.units[parent_id].archived_at is not None and unit.archived_at is None:
+            raise _field_error("parent_id", "the unit is archived")
+    archiving = data.archived is True and unit.archived_at is None
+    if archiving:
+        _check_archivable(session, tree, unit)
+    if data.archived is False and unit.archived_at is not None and parent_id is not None \
+            and tree.units[parent_id].archived_at is not None:
+        raise Conflict("The unit's parent is archived: unarchive the parent first.")
     if parent_id != unit.parent_id or name != unit.name:
         _check_sibling_name(tree, parent_id, name, unit_id=unit.id)
     if "external_key" in fields:
@@ -74,6 +84,23 @@ def update_unit(session: Session, tree: UnitTree, unit: Unit, data: UnitUpdate) 
         unit.archived_at = (unit.archived_at or utcnow()) if data.archived else None
     session.flush()
     return unit
+
+
+def _check_archivable(session: Session, tree: UnitTree, unit: Unit) -> None:
+    """Archiving retires a unit: it takes no new invitations and no new sub-units, and reports keep its past
+    results. So its sub-units must be archived (or moved) first, and no wave that is not closed may still invite
+    people in it: their links would lead into a retired unit. Close those waves first."""
+    if any(tree.units[c].archived_at is None for c in tree.children.get(unit.id, [])):
+        raise Conflict("The unit has sub-units that are not archived: archive or move them first.")
+    from app.invitations.models import Invitation  # invitations build on units, not the other way round
+    from app.surveys.models import Survey, SurveyStatus
+
+    waves = session.scalars(select(Survey.title).join(Invitation, Invitation.survey_id == Survey.id)
+                            .where(Invitation.unit_id == unit.id, Survey.status != SurveyStatus.closed)
+                            .distinct().order_by(Survey.title)).all()
+    if waves:
+        raise Conflict(f"Waves that are not closed invite people in this unit ({', '.join(waves)}): close them "
+                       "before archiving it.")
 
 
 def unit_holds_responses(session: Session, unit: Unit) -> bool:

@@ -38,16 +38,17 @@ def test_an_admin_runs_a_wave_on_a_laptop_in_english(open_tab: Any, org: OrgCont
                                                      tmp_path: Path, artifacts: Path) -> None:
     tab = _signed_in(open_tab, org, mailbox, "org_admin", "en-GB", LAPTOP)
     page = tab.page
-    page.goto("/console")
+    page.goto("/console#structure")
     expect(page.locator("#console-title")).to_have_text("Run a survey")
 
     page.locator("#units-file").set_input_files(_file(tmp_path, "bad.csv", "path\nTown/Water\n\"\"\n"))
     page.get_by_role("button", name="Upload").click()
     expect(page.locator("#units-result")).to_contain_text("Nothing was stored")
-    expect(page.locator("#units-result li")).to_contain_text("Line 3")
+    expect(page.locator("#units-errors tbody th")).to_have_text("3")
     page.locator("#units-file").set_input_files(_file(tmp_path, "units.csv", "path\nTown/Water\nTown/Roads\n"))
     page.get_by_role("button", name="Upload").click()
     expect(page.locator("#units-result")).to_have_text("3 units added, 0 already there.")
+    page.get_by_role("link", name="Survey waves").click()
 
     page.get_by_text("New wave").click()
     page.get_by_label("Title").fill("Spring 2027")
@@ -90,7 +91,7 @@ def test_the_console_speaks_dutch_on_a_phone(open_tab: Any, org: OrgContext, mai
                                              artifacts: Path) -> None:
     tab = _signed_in(open_tab, org, mailbox, "org_admin", "nl-NL", PHONE)
     page = tab.page
-    page.goto("/console")
+    page.goto("/console#structure")
     expect(page.locator("#console-title")).to_have_text("Een meting uitvoeren")
     expect(page.get_by_role("button", name="Uploaden")).to_be_visible()
     assert page.evaluate(SMALL_TARGETS) == []

@@ -53,13 +53,13 @@ def test_a_scheduled_wave_waits_for_its_opening_then_mails_and_opens(
         tmp_path: Path, artifacts: Path) -> None:
     tab = _signed_in(open_tab, org, mailbox, "org_admin", "en-GB", LAPTOP)
     page = tab.page
-    page.goto("/console")
+    page.goto("/console#structure")
     page.locator("#units-file").set_input_files(_file(tmp_path, "units.csv",
                                                       "path\nTown/Water\nTown/Roads\nTown/Parks\n"))
     page.get_by_role("button", name="Upload").click()
     expect(page.locator("#units-result")).to_have_text("4 units added, 0 already there.")
-    page.get_by_text("The units now").click()
-    _picture(page.locator("section[aria-labelledby=structure-title]"), "quickstart-1-structure.png", artifacts)
+    _picture(page.locator("#view-structure"), "quickstart-1-structure.png", artifacts)
+    page.get_by_role("link", name="Survey waves").click()
 
     opens = (datetime.now(UTC) + timedelta(days=2, hours=1)).replace(minute=0, second=0, microsecond=0)
     closes = opens + timedelta(days=21)

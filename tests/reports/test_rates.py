@@ -112,3 +112,21 @@ def test_the_rates_say_what_they_count_in_the_api_document(http):
     schema = http.get("/openapi.json").json()["components"]["schemas"]["RateRow"]["properties"]
     assert "imported ones included" in schema["answered"]["description"]
     assert "imported_responses" in schema["reason"]["description"]
+
+
+def test_the_subtree_level_gives_each_unit_the_row_its_parent_gives_it(org, http):
+    """The console's tree asks for every unit at once (`level=subtree`): each row is the one `children` publishes at
+    its parent, so it adds no figure; hidden groups stay hidden."""
+    survey = open_survey(org, ask_desired=False, min_group_size=5)
+    ids = org.tree({"R": {"R1": {"R1a": {}, "R1b": {}}, "R2": {}}, "S": {}})
+    for name, invited, answered in (("R1a", 7, 6), ("R1b", 3, 2), ("R2", 8, 5), ("S", 6, 6)):
+        answer(org, http, survey["id"], ids[name], invited, answered)
+    tree = rates(org, survey["id"], level="subtree")
+    assert [r["group"]["unit_path"] for r in tree["units"]] == [
+        ["R"], ["R", "R1"], ["R", "R1", "R1a"], ["R", "R1", "R1b"], ["R", "R2"], ["S"]]
+    by_parent = {name: rates(org, survey["id"], level="children", **({"unit_id": ids[name]} if name else {}))
+                 for name in (None, "R", "R1")}
+    children = {r["group"]["unit_id"]: r for body in by_parent.values() for r in body["units"]}
+    assert {r["group"]["unit_id"]: r for r in tree["units"]} == children
+    r1b = next(r for r in tree["units"] if r["group"]["unit_name"] == "R1b")
+    assert r1b["answered"] is None and r1b["invited"] is None and r1b["group"]["suppressed"]

@@ -1,16 +1,18 @@
-/* The survey console's words, in English and Dutch. */
+/* The survey console's words, in English and Dutch: the shell's and the waves page's here, the other pages' in
+   their own files, merged. */
+import { PEOPLE_STRINGS } from "./console-i18n-people.js";
+import { STRUCTURE_STRINGS } from "./console-i18n-structure.js";
+
 /** [3, 7, 14] as "3, 7 and 14". */
 const list = (items, and) => (items.length > 1 ? `${items.slice(0, -1).join(", ")} ${and} ${items.at(-1)}`
   : `${items[0]}`);
 
-export const CONSOLE_STRINGS = {
+const WAVES_STRINGS = {
   en: {
     appName: "Survey console", signOut: "Sign out", title: "Run a survey",
     notAdminTitle: "Only organisation admins run surveys here", toDashboard: "Open the dashboard",
     structureTitle: "Structure",
-    structureText: "Upload the organisation's units as CSV: a column path, such as Directie/Afdeling/Team. Units "
-      + "that exist already stay as they are.",
-    unitsFile: "Units file (CSV)", upload: "Upload", unitsNow: "The units now",
+    upload: "Upload", navLabel: "Console pages",
     unitsDone: (created, existing) => `${created} units added, ${existing} already there.`,
     surveysTitle: "Survey waves", chooseSurvey: "Wave", newSurvey: "New wave", surveyTitle: "Title",
     minGroup: "Minimum group size (figures of smaller groups are never shown)", languages: "Languages",
@@ -58,14 +60,19 @@ export const CONSOLE_STRINGS = {
     fileErrors: "Nothing was stored. Fix these lines and upload the whole file again:",
     line: (line, column, msg) => `Line ${line}${column ? `, ${column}` : ""}: ${msg}`,
     failed: "That did not work:",
+    scheduleTitle: "Change the schedule", saveSchedule: "Save the schedule",
+    schedOpens: "Opening of this wave (Amsterdam time)", schedCloses: "Closing of this wave (Amsterdam time)",
+    schedReminders: "Reminders of this wave (days after the opening)",
+    schedOpensHint: "Leave empty to open it by hand.",
+    schedOpensFixed: "The wave is open: its opening can no longer move.",
+    scheduleSaved: "The schedule is saved.", noChanges: "Nothing to save: the schedule is as it was.",
+    nothingChanged: "Nothing was changed. Fix the marked fields.",
   },
   nl: {
     appName: "Enquêteconsole", signOut: "Uitloggen", title: "Een meting uitvoeren",
     notAdminTitle: "Alleen beheerders van de organisatie voeren hier metingen uit", toDashboard: "Naar het dashboard",
     structureTitle: "Structuur",
-    structureText: "Upload de eenheden van de organisatie als CSV: een kolom path, zoals Directie/Afdeling/Team. "
-      + "Eenheden die al bestaan blijven zoals ze zijn.",
-    unitsFile: "Bestand met eenheden (CSV)", upload: "Uploaden", unitsNow: "De eenheden nu",
+    upload: "Uploaden", navLabel: "Pagina's van de console",
     unitsDone: (created, existing) => `${created} eenheden toegevoegd, ${existing} bestonden al.`,
     surveysTitle: "Metingen", chooseSurvey: "Meting", newSurvey: "Nieuwe meting", surveyTitle: "Titel",
     minGroup: "Minimale groepsgrootte (cijfers van kleinere groepen worden nooit getoond)", languages: "Talen",
@@ -112,5 +119,15 @@ export const CONSOLE_STRINGS = {
     fileErrors: "Er is niets opgeslagen. Verbeter deze regels en upload het hele bestand opnieuw:",
     line: (line, column, msg) => `Regel ${line}${column ? `, ${column}` : ""}: ${msg}`,
     failed: "Dat lukte niet:",
+    scheduleTitle: "Planning wijzigen", saveSchedule: "Planning opslaan",
+    schedOpens: "Opening van deze meting (Nederlandse tijd)", schedCloses: "Sluiting van deze meting (Nederlandse tijd)",
+    schedReminders: "Herinneringen van deze meting (dagen na de opening)",
+    schedOpensHint: "Leeg laten om zelf te openen.",
+    schedOpensFixed: "De meting is open: de opening kan niet meer verschuiven.",
+    scheduleSaved: "De planning is opgeslagen.", noChanges: "Niets op te slaan: de planning is ongewijzigd.",
+    nothingChanged: "Er is niets gewijzigd. Verbeter de gemarkeerde velden.",
   },
 };
+
+export const CONSOLE_STRINGS = Object.fromEntries(["en", "nl"].map((lang) => [lang,
+  { ...WAVES_STRINGS[lang], ...STRUCTURE_STRINGS[lang], ...PEOPLE_STRINGS[lang] }]));

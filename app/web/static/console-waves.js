@@ -1,0 +1,233 @@
+/* The console's waves page: create a wave (Amsterdam time shown, UTC stored), change its schedule, open, mail the
+   invitations, follow the response rates (under the reports' anonymity protection), remind, close. */
+import {
+  $, amsterdam, api, failure, localInput, markFields, reminderDays, say, serverFieldErrors, state, t, upload, utc,
+} from "./console-core.js";
+
+const waves = { list: [], survey: null };
+
+export const currentWave = () => waves.survey;
+
+export async function loadSurveys(select) {
+  waves.list = await api("/surveys");
+  const choose = $("survey-select");
+  choose.replaceChildren(...waves.list.map((s) => new Option(s.title, s.id)));
+  if (!waves.list.length) choose.append(new Option(t().noSurveys, ""));
+  const id = select || waves.survey?.id || waves.list.at(-1)?.id;
+  if (id) choose.value = id;
+  document.dispatchEvent(new CustomEvent("console:waves", { detail: waves.list }));
+  await showSurvey(waves.list.find((s) => s.id === choose.value) || null);
+}
+
+export async function showSurvey(survey) {
+  waves.survey = survey;
+  $("wave").hidden = !survey;
+  if (!survey) return;
+  $("wave-title").textContent = survey.title;
+  $("wave-status").textContent = statusText(survey);
+  $("wave-open").hidden = survey.status !== "draft";
+  $("wave-close").hidden = survey.status !== "open";
+  $("wave-reopen").hidden = survey.status !== "closed";
+  $("invite-form").hidden = survey.status !== "open" && !(survey.status === "draft" && survey.opens_at);
+  $("remind").hidden = survey.status !== "open" || waitsForOpening(survey);  // nobody could have answered yet
+  $("invite-wait").textContent = waitsForOpening(survey) ? t().inviteWait(amsterdam(survey.opens_at)) : "";
+  $("wave-dashboard").href = `/dashboard?survey=${survey.id}`;
+  fillSchedule(survey);
+  await Promise.all([showDelivery(), showRates()]);
+}
+
+const later = (iso) => iso != null && new Date(iso).getTime() > Date.now();
+
+/** Mails wait for the opening: a draft that opens itself, or an open wave whose `opens_at` is still to come. */
+const waitsForOpening = (s) => (s.status === "draft" && s.opens_at != null)
+  || (s.status === "open" && !s.accepting && later(s.opens_at));
+
+function statusText(s) {
+  const words = t();
+  let text = words.statusLine[s.status];
+  if (s.status === "draft" && s.opens_at) text = words.opensItself(amsterdam(s.opens_at));
+  else if (s.status === "open" && later(s.opens_at)) text = words.openFrom(amsterdam(s.opens_at));
+  if (s.status === "open" && s.next_reminder_at) text += words.nextReminder(amsterdam(s.next_reminder_at));
+  else if (s.status === "draft" && s.reminder_days.length) text += words.reminderPlan(s.reminder_days);
+  if (s.closes_at && s.status !== "closed") text += words.closesLine(amsterdam(s.closes_at));
+  return text;
+}
+
+async function showDelivery() {
+  const survey = waves.survey;
+  const d = await api(`/surveys/${survey.id}/invitations/mail-delivery`);
+  const opening = waitsForOpening(survey) ? amsterdam(survey.opens_at) : null;
+  $("delivery").textContent = d.addresses ? t().delivery(d, opening) : "";
+}
+
+async function showRates() {
+  const r = await api(`/surveys/${waves.survey.id}/reports/response-rates?level=teams&lang=${state.lang}`);
+  const row = (x, name) => {
+    const tr = document.createElement("tr");
+    const cells = [name, x.invited ?? "–", x.answered ?? "–",
+      x.rate == null ? (t().reasons[x.reason] || "–") : `${Math.round(100 * x.rate)}%`];
+    cells.forEach((value, i) => {
+      const td = document.createElement(i === 0 ? "th" : "td");
+      if (i === 0) td.scope = "row";
+      else td.className = x.rate == null && i === 3 ? "hidden-reason" : "num";
+      td.textContent = value;
+      tr.append(td);
+    });
+    return tr;
+  };
+  $("rates").tBodies[0].replaceChildren(row(r.scope, t().organisation),
+    ...r.units.map((x) => row(x, x.group.unit_path.join(" / "))));
+}
+
+async function act(button, step) {
+  button.disabled = true;
+  try {
+    const survey = await api(`/surveys/${waves.survey.id}/${step}`, { method: "POST" });
+    await loadSurveys(survey.id);
+  } catch (error) {
+    failure("survey-result", error);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+const FIELDS = { title: "survey-title", min_group_size: "survey-k", opens_at: "survey-opens",
+  closes_at: "survey-closes", reminder_days: "survey-reminders" };
+const SCHEDULE = { opens_at: "sched-opens", closes_at: "sched-closes", reminder_days: "sched-reminders" };
+
+/** The window's checks shared by both forms; `errors` by field id. `changed` says which moments were edited: a
+    moment already past that is left as it was is not the reader's mistake. */
+function checkWindow(ids, errors, changed = { opens: true, closes: true }) {
+  const moment = (id) => {
+    if ($(id).validity.badInput) errors[id] = t().badDate;
+    return $(id).value ? utc($(id).value) : null;
+  };
+  const opens = moment(ids.opens_at), closes = moment(ids.closes_at);
+  const now = new Date().toISOString();
+  if (changed.opens && opens && opens <= now) errors[ids.opens_at] = t().opensPast;
+  if (changed.closes && closes && closes <= now) errors[ids.closes_at] = t().closesPast;
+  else if (opens && closes && closes <= opens) errors[ids.closes_at] = t().closesBeforeOpens;
+  const reminders = reminderDays($(ids.reminder_days).value);
+  if (reminders.error) errors[ids.reminder_days] = reminders.error;
+  return { opens, closes, days: reminders.days };
+}
+
+/** The form's own checks, before anything is sent: `{ body }` or `{ errors }` by field id. */
+function readSurveyForm() {
+  const errors = {};
+  const { opens, closes, days } = checkWindow(FIELDS, errors);
+  if (Object.keys(errors).length) return { errors };
+  return { body: {
+    title: $("survey-title").value, min_group_size: Number($("survey-k").value),
+    ask_desired: $("survey-desired").checked,
+    languages: [...document.querySelectorAll("input[name=lang]:checked")].map((c) => c.value),
+    reminder_days: days, ...(opens ? { opens_at: opens } : {}), ...(closes ? { closes_at: closes } : {}),
+  } };
+}
+
+async function createSurvey(e) {
+  e.preventDefault();
+  const ids = Object.values(FIELDS);
+  const { body, errors } = readSurveyForm();
+  if (markFields(ids, errors || {})) {
+    say("survey-result", t().fixFields);
+    return;
+  }
+  try {
+    const questionnaires = await api("/questionnaires");
+    const survey = await api("/surveys", { method: "POST",
+      body: { ...body, questionnaire_id: questionnaires.find((q) => q.builtin).id } });
+    say("survey-result", t().created(survey.title));
+    $("survey-form").reset();
+    $("new-survey").open = false;
+    await loadSurveys(survey.id);
+  } catch (error) {
+    const { byField, rest } = serverFieldErrors(error, FIELDS);
+    if (markFields(ids, byField) && !rest.length) say("survey-result", t().fixFields);
+    else failure("survey-result", Object.assign(error, { problem: { ...error.problem, errors: rest } }));
+  }
+}
+
+/** The schedule form holds the wave's times as Amsterdam time; an open wave's opening can no longer move. */
+function fillSchedule(s) {
+  $("schedule").hidden = s.status === "closed";
+  $("sched-opens").value = s.opens_at ? localInput(s.opens_at) : "";
+  $("sched-opens").disabled = s.status !== "draft";
+  $("sched-opens-hint").textContent = s.status === "draft" ? t().schedOpensHint : t().schedOpensFixed;
+  $("sched-closes").value = s.closes_at ? localInput(s.closes_at) : "";
+  $("sched-reminders").value = s.reminder_days.join(", ");
+  markFields(Object.values(SCHEDULE), {});
+  say("schedule-result", "");
+}
+
+async function saveSchedule(e) {
+  e.preventDefault();
+  const s = waves.survey, ids = Object.values(SCHEDULE);
+  const was = { opens: s.opens_at ? localInput(s.opens_at) : "", closes: s.closes_at ? localInput(s.closes_at) : "" };
+  const changed = { opens: $("sched-opens").value !== was.opens, closes: $("sched-closes").value !== was.closes };
+  const errors = {};
+  const { opens, closes, days } = checkWindow(SCHEDULE, errors, changed);
+  if (markFields(ids, errors)) {
+    say("schedule-result", t().nothingChanged);
+    return;
+  }
+  const body = {};
+  if (changed.opens && s.status === "draft") body.opens_at = opens;
+  if (changed.closes) body.closes_at = closes;
+  if (days.join() !== s.reminder_days.join()) body.reminder_days = days;
+  if (!Object.keys(body).length) {
+    say("schedule-result", t().noChanges);
+    return;
+  }
+  try {
+    const survey = await api(`/surveys/${s.id}`, { method: "PATCH", body });
+    await loadSurveys(survey.id);
+    say("schedule-result", t().scheduleSaved);
+    $("schedule").open = true;
+  } catch (error) {
+    const { byField, rest } = serverFieldErrors(error, SCHEDULE);
+    if (markFields(ids, byField) && !rest.length) say("schedule-result", t().nothingChanged);
+    else failure("schedule-result", Object.assign(error, { problem: { ...error.problem, errors: rest } }));
+  }
+}
+
+function clearOnInput(fields, result) {
+  for (const id of Object.values(fields)) {
+    $(id).addEventListener("input", () => {  // an edited field loses its message; the last one, the summary too
+      $(`${id}-error`).textContent = "";
+      $(id).removeAttribute("aria-invalid");
+      if (!Object.values(fields).some((other) => $(`${other}-error`).textContent)) say(result, "");
+    });
+  }
+}
+
+export function wireWaves() {
+  $("survey-select").addEventListener("change", (e) =>
+    showSurvey(waves.list.find((s) => s.id === e.target.value) || null));
+  $("survey-form").addEventListener("submit", createSurvey);
+  $("schedule-form").addEventListener("submit", saveSchedule);
+  clearOnInput(FIELDS, "survey-result");
+  clearOnInput(SCHEDULE, "schedule-result");
+  $("wave-open").addEventListener("click", (e) => act(e.target, "open"));
+  $("wave-close").addEventListener("click", (e) => act(e.target, "close"));
+  $("wave-reopen").addEventListener("click", (e) => act(e.target, "reopen"));
+  $("invite-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    try {
+      const result = await api(`/surveys/${waves.survey.id}/invitations/mail`,
+        { method: "POST", body: upload($("invite-file")) });
+      const waits = waitsForOpening(waves.survey);
+      say("invite-result", waits ? t().mailedLater(result.mailed, amsterdam(waves.survey.opens_at))
+        : t().mailed(result.mailed));
+      $("invite-form").reset();
+      await Promise.all([showDelivery(), showRates()]);
+    } catch (error) { failure("invite-result", error); }
+  });
+  $("remind").addEventListener("click", async () => {
+    try {
+      const result = await api(`/surveys/${waves.survey.id}/invitations/reminders`, { method: "POST" });
+      say("remind-result", t().reminded(result.reminded));
+      await showDelivery();
+    } catch (error) { failure("remind-result", error); }
+  });
+}

@@ -1,0 +1,70 @@
+"""The console's Dutch for the server's problems (`app/web/static/console-problems.js`), run in Node against the
+messages the server really sends: a change of the API's words that the console no longer knows fails here, instead
+of an English sentence appearing silently on a Dutch page."""
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from tests.respond_factories import csv_upload
+from tests.survey_factories import open_survey
+
+MODULE = Path(__file__).resolve().parents[1] / "app" / "web" / "static" / "console-problems.js"
+pytestmark = pytest.mark.skipif(shutil.which("node") is None, reason="needs Node.js")
+
+
+def _dutch(messages: list[str]) -> list[str | None]:
+    script = (f"import {{ translate }} from {json.dumps(MODULE.as_uri())};\n"
+              f"const messages = {json.dumps(messages)};\n"
+              "console.log(JSON.stringify(messages.map((m) => translate(m.replace(/^Value error, /, ''), 'nl'))));")
+    out = subprocess.run(["node", "--input-type=module", "-e", script], capture_output=True, text=True, check=True,
+                         timeout=60)
+    return list(json.loads(out.stdout))
+
+
+def _messages(response) -> list[str]:
+    body = response.json()
+    assert response.status_code in (409, 422), response.text
+    return [body.get("detail") or body["title"], *(e["msg"] for e in body.get("errors", []))]
+
+
+def test_the_servers_words_on_the_console_pages_have_dutch(org):
+    ids = org.tree({"Gemeente": {"Wonen": {}, "Klimaat": {}}})
+    units = f"{org.prefix}/units"
+    said = [
+        *_messages(org.admin.post(f"{units}/import", files=csv_upload(
+            "path\nGemeente//B\nGemeente/" + "x" * 201 + "\n"))),
+        *_messages(org.admin.post(f"{units}/import", files=csv_upload("naam\nA\n"))),
+        *_messages(org.admin.post(f"{units}/import", files=csv_upload(
+            "external_key,name,parent_key\nA,Eén,B\nB,Twee,A\nC,Drie,C\nD,Vier,X\nD,Vier,\n"))),
+        *_messages(org.admin.post(f"{units}/import", files=csv_upload("path\nA,b\n"))),
+        *_messages(org.admin.post(f"{units}/import", files=csv_upload(b"PK\x03\x04 no workbook"))),
+        *_messages(org.admin.patch(f"{units}/{ids['Wonen']}", json={"name": "klimaat"})),
+        *_messages(org.admin.patch(f"{units}/{ids['Gemeente']}", json={"parent_id": ids["Wonen"]})),
+        *_messages(org.admin.patch(f"{units}/{ids['Gemeente']}", json={"archived": True})),
+        *_messages(org.admin.patch(f"{units}/{ids['Wonen']}", json={"name": "   "})),
+    ]
+    survey = open_survey(org, title="Najaar")
+    org.admin.post(f"{org.prefix}/surveys/{survey['id']}/invitations",
+                   json={"unit_id": ids["Klimaat"], "layer_id": org.layers["employee"], "count": 1})
+    said += _messages(org.admin.patch(f"{units}/{ids['Klimaat']}", json={"archived": True}))
+    said += _messages(org.admin.patch(f"{org.prefix}/surveys/{survey['id']}",
+                                      json={"opens_at": "2099-01-01T00:00:00Z"}))
+    people = f"{org.prefix}/people"
+    said += _messages(org.admin.post(people, json={"email": "x", "name": "P", "role": "leader"}))
+    said += _messages(org.admin.post(people, json={"email": "p@gemeente.nl", "name": "P", "role": "leader"}))
+    said += _messages(org.admin.post(people, json={"email": "p@gemeente.nl", "name": "P", "role": "org_admin",
+                                                   "unit_ids": [ids["Wonen"]]}))
+    said += _messages(org.admin.post(f"{org.prefix}/surveys", json={"title": " "}))
+    generic = {"The request has invalid fields"}  # a bare 422's title: the problem's type has the Dutch for it
+    unknown = [m for m, nl in zip(said, _dutch(said), strict=True) if nl is None and m not in generic]
+    assert unknown == []
+
+
+def test_known_words_read_as_dutch_and_unknown_ones_stay_as_they_are():
+    assert _dutch(["a unit named 'Wonen' already exists under this parent", "longer than 200 characters",
+                   "String should have at least 1 character", "something new"]) == [
+        "er is al een eenheid 'Wonen' op die plek", "langer dan 200 tekens", "minstens 1 teken", None]
