@@ -131,14 +131,16 @@ def _shown_n(ctx: ReportContext, n: int) -> int | None:
 def holm_cis(tests: Sequence[tuple[Estimate, SignificanceTest]], family: int) -> list[AdjustedInterval | None]:
     """Holm-compatible intervals (`app.stats.holm_ci`) of one family of t-based differences and their tests, in
     order; the standard error is the one behind each unadjusted interval."""
-    se: list[float | None] = []
-    for difference, test in tests:
-        ci, df = difference.ci, test.df
-        if ci is None or df is None or not df > 0:
-            se.append(None)
-            continue
-        q = 0.5 + ci.level / 2
-        se.append((ci.high - ci.low) / (2 * float(stats.t.ppf(q, df) if np.isfinite(df) else stats.norm.ppf(q))))
+    se: list[float | None] = [None] * len(tests)
+    usable = [(i, d.ci, float(t.df)) for i, (d, t) in enumerate(tests)
+              if d.ci is not None and t.df is not None and t.df > 0]
+    if usable:  # one vectorised quantile call for the family (a team report has thousands of tests)
+        q = np.array([0.5 + ci.level / 2 for _, ci, _ in usable])
+        df = np.array([df for *_, df in usable])
+        finite = np.isfinite(df)
+        critical = np.where(finite, stats.t.ppf(q, np.where(finite, df, 1.0)), stats.norm.ppf(q))
+        for (i, ci, _), c in zip(usable, critical.tolist(), strict=True):
+            se[i] = (ci.high - ci.low) / (2 * c)
     found = holm_intervals([d.value for d, _ in tests], se, [t.df for _, t in tests], [t.pvalue for _, t in tests],
                            alpha=ALPHA)
     return [None if c is None else AdjustedInterval(low=num(c.low), high=num(c.high), level=c.level,
