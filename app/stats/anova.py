@@ -154,7 +154,7 @@ def games_howell(
     pvals = np.full(len(pairs), np.nan)
     if ok.any():
         q[ok] = k.studentized_range_quantile(level, g, w.df[ok])
-        pvals[ok] = np.clip(stats.studentized_range.sf(np.sqrt(2) * np.abs(w.t[ok]), g, w.df[ok]), 0.0, 1.0)
+        pvals[ok] = k.studentized_range_sf(np.sqrt(2) * np.abs(w.t[ok]), g, w.df[ok])
     out = []
     for p in range(len(pairs)):
         if m.n[i[p]] < 2 or m.n[j[p]] < 2:

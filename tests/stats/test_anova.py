@@ -96,3 +96,21 @@ def test_edge_cases_say_why() -> None:
         oneway_anova([1.0, 2.0])
     with pytest.raises(ValueError):
         games_howell([1.0, 2.0, 3.0, 4.0], [0, 0, 1, 1], level=2.0)
+
+
+def test_studentized_range_kernels_agree_with_scipy() -> None:
+    """The fast tail (one spline table per k, a fixed outer rule) and the interpolated quantile against scipy's
+    per-value integration (which test_games_howell_matches_r ties to R's ptukey)."""
+    from scipy import stats
+
+    from app.stats import _kernels
+
+    rng = np.random.default_rng(7)
+    for k in (2, 3, 18, 120):
+        q = rng.uniform(0.05, 8.0, 12)
+        df = np.exp(rng.uniform(np.log(1.2), np.log(3000.0), 12))
+        close(_kernels.studentized_range_sf(q, k, df), stats.studentized_range.sf(q, k, df), rel=1e-6, abs_=1e-11)
+    df = np.exp(rng.uniform(np.log(2.0), np.log(3000.0), 200))  # more distinct df than the quantile's grid
+    got = _kernels.studentized_range_quantile(0.95, 30, df)
+    some = rng.choice(200, 8, replace=False)
+    close(got[some], [stats.studentized_range.ppf(0.95, 30, d) for d in df[some]], rel=1e-6)
