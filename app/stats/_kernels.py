@@ -141,10 +141,11 @@ def studentized_range_sf(q: FloatArray, k: int, df: FloatArray) -> FloatArray:
     """:math:`P(Q_{k,\\nu} > q)` elementwise over ``q`` and ``df`` (scipy's ``studentized_range.sf`` integrates
     each value on its own and takes ~10 ms per value; Games-Howell over a hundred teams needs thousands).
 
-    :math:`P(Q > q) = \\int_0^\\infty f_\\nu(s)\\, P(W_k > q s)\\, ds` with :math:`s = \\sqrt{\\chi^2_\\nu/\\nu}`: the range's
-    tail from a spline table (one per k), the outer integral over log s between the chi-square quantiles
-    :math:`10^{-15}` and :math:`1 - 10^{-15}` by a 320-point composite Gauss-Legendre rule. Agrees with scipy and R's
-    ``ptukey`` to ~1e-12 absolute for df from 1 to 5,000 (tests/stats/test_anova.py)."""
+    :math:`P(Q > q) = \\int_0^\\infty f_\\nu(s)\\, P(W_k > q s)\\, ds` with
+    :math:`s = \\sqrt{\\chi^2_\\nu/\\nu}`: the range's tail from a spline table (one per k), the outer integral
+    over log s between the chi-square quantiles :math:`10^{-15}` and :math:`1 - 10^{-15}` by a 320-point composite
+    Gauss-Legendre rule. Agrees with scipy and R's ``ptukey`` to ~1e-12 absolute for df from 1 to 5,000
+    (tests/stats/test_anova.py)."""
     q = np.asarray(q, dtype=np.float64)
     df = np.broadcast_to(np.asarray(df, dtype=np.float64), q.shape)
     table = _range_sf_table(k)

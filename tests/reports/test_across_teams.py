@@ -61,7 +61,8 @@ def test_tests_across_teams_match_r(org, teams_org):
             assert figure["n"] == expected_teams[name]["n"]
             close(figure["mean"], expected_teams[name]["mean"])
             close(figure["rwg_j"], ref["rwg_j"]["value"]["teams"][name])
-        close([dim["mean_rwg_j"], dim["median_rwg_j"]], [ref["rwg_j"]["value"]["mean"], ref["rwg_j"]["value"]["median"]])
+        rwg = ref["rwg_j"]["value"]
+        close([dim["mean_rwg_j"], dim["median_rwg_j"]], [rwg["mean"], rwg["median"]])
         t = dim["teams_differ"]
         assert t["n_teams"] == dim["n_teams"] == len(expected_teams)
         assert t["n"] == dim["n"] == sum(v["n"] for v in expected_teams.values())
