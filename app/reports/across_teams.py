@@ -36,6 +36,7 @@ from app.stats import (
 from app.stats import games_howell as gh
 
 Pairs = Literal["significant", "all"]
+MAX_PAIRWISE_TEAMS = 40  # 780 pairs; beyond, only the pair furthest apart (a list of thousands helps no reader)
 
 
 class TeamPair(BaseModel):
@@ -76,8 +77,13 @@ class TeamsDiffer(BaseModel):
                                                  "chance explains")
     reason: str | None = Field(description="Why the Welch ANOVA is missing (`one_group`: fewer than two teams "
                                            "enter; `n_below_2`; `zero_variance`: a team gave one score only)")
-    n_pairs: int = Field(description="Pairs of teams compared (Games-Howell)")
-    n_significant_pairs: int = Field(description="Pairs with Games-Howell p < 0.05")
+    n_pairs: int = Field(description="Pairs of teams compared (Games-Howell); with more than 40 teams only the pair "
+                                     "furthest apart is")
+    n_significant_pairs: int | None = Field(description="Pairs with Games-Howell p < 0.05; null when not every pair "
+                                                        "was compared")
+    pairs_reason: Literal["too_many_teams"] | None = Field(default=None, description="Why `pairs` holds only "
+                                                                                    "`largest_difference`: more than "
+                                                                                    "40 teams enter")
     largest_difference: TeamPair | None = Field(description="The pair whose means lie furthest apart")
     pairs: list[TeamPair] = Field(description="Games-Howell pairs, largest |difference| first: the significant "
                                               "ones, or every pair with `pairs=all`")
@@ -105,7 +111,11 @@ class _Tests:
 def _tests(entering: Entering) -> _Tests:
     table = FrequencyTable(np.arange(entering.table.n_groups), entering.table.values, entering.table.counts)
     moments = table.moments()
-    return _Tests(oneway_anova(moments), welch_anova(moments), kruskal_wallis(table), gh(moments))
+    if moments.n_groups <= MAX_PAIRWISE_TEAMS:
+        pairs = gh(moments)
+    else:  # only the pair furthest apart: the highest mean against the lowest
+        pairs = gh(moments, pairs=[(int(np.argmax(moments.mean)), int(np.argmin(moments.mean)))])
+    return _Tests(oneway_anova(moments), welch_anova(moments), kruskal_wallis(table), pairs)
 
 
 def _pvalue(p: float | None, adjusted: float | None, family: int) -> PValue | None:
@@ -170,6 +180,7 @@ def teams_differ(per_dimension: Sequence[Entering], names: Mapping[str, list[str
         every.sort(key=lambda x: -abs(x.difference) if x.difference is not None else 0.0)
         largest = next((x for x in every if x.difference is not None), None)
         shown = every if pairs == "all" else [x for x in every if x.significant]
+        capped = r.welch.n_groups > MAX_PAIRWISE_TEAMS
         reason = r.welch.reason
         out.append(TeamsDiffer(
             n_teams=r.welch.n_groups, n=r.welch.n,
@@ -184,7 +195,9 @@ def teams_differ(per_dimension: Sequence[Entering], names: Mapping[str, list[str
             kruskal_h=num(r.kruskal.statistic), kruskal_df=num(r.kruskal.df),
             kruskal=_pvalue(r.kruskal.pvalue, kruskal.adjusted[d], kruskal.n_tests),
             significant=is_significant(welch.adjusted[d]), reason=reason.value if reason else None,
-            n_pairs=len(every), n_significant_pairs=sum(1 for x in every if x.significant),
+            n_pairs=1 if capped else len(every),
+            n_significant_pairs=None if capped else sum(1 for x in every if x.significant),
+            pairs_reason="too_many_teams" if capped else None,
             largest_difference=largest, pairs=shown,
             reading=teams_reading({lang: names[lang][d] for lang in LANGS}, welch.adjusted[d], largest)))
     return out

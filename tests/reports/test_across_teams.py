@@ -169,3 +169,29 @@ def test_statements_fit_matches_psych_where_shown(org, teams_org):
     assert hidden  # fewer than 5 answered every diversity statement in Haven: no item figures, no fit
     assert all(i["item_total_correlation"] is None and i["alpha_if_deleted"] is None and i["reading"] is None
                for i in hidden)
+
+
+def test_beyond_forty_teams_only_the_pair_furthest_apart():
+    """45 teams (990 pairs): the list holds only the pair of the highest and the lowest mean, with the figures that
+    Games-Howell over every pair gives it; the ANOVAs still span every team."""
+    from app.reports.across_teams import Entering, teams_differ
+    from app.stats import FrequencyTable, games_howell
+
+    rng = np.random.default_rng(11)
+    groups = np.repeat(np.arange(45), rng.integers(5, 12, 45))
+    scores = np.clip(np.round((3 + 0.4 * rng.normal(size=45)[groups] + rng.normal(0, 0.7, groups.size)) * 5) / 5,
+                     1, 5)
+    table = FrequencyTable.from_values(scores, groups)
+    entering = Entering(table, [f"u{i}" for i in range(45)], [f"Team {i}" for i in range(45)],
+                        [["Dept", f"Team {i}"] for i in range(45)])
+    names = {"en": ["Openness"], "nl": ["Openheid"]}
+    (t,) = teams_differ([entering], names, "all")
+    assert t.n_teams == 45 and t.pairs_reason == "too_many_teams" and t.n_significant_pairs is None
+    assert t.n_pairs == 1 and len(t.pairs) == 1 and t.largest_difference == t.pairs[0]
+    means = table.moments().mean
+    hi, lo = int(np.argmax(means)), int(np.argmin(means))
+    assert {t.largest_difference.first, t.largest_difference.second} == {f"u{hi}", f"u{lo}"}
+    full = {(int(p.first), int(p.second)): p for p in games_howell(scores, groups)}[(min(hi, lo), max(hi, lo))]
+    close(abs(t.largest_difference.difference), abs(full.difference.value))
+    close(t.largest_difference.p, full.test.pvalue)
+    close(t.welch_f, welch_anova(scores, groups).statistic)

@@ -114,3 +114,17 @@ def test_studentized_range_kernels_agree_with_scipy() -> None:
     got = _kernels.studentized_range_quantile(0.95, 30, df)
     some = rng.choice(200, 8, replace=False)
     close(got[some], [stats.studentized_range.ppf(0.95, 30, d) for d in df[some]], rel=1e-6)
+
+
+def test_games_howell_of_chosen_pairs_equals_those_of_all_pairs() -> None:
+    rng = np.random.default_rng(3)
+    groups = np.repeat(np.arange(6), [5, 7, 9, 6, 8, 10])
+    x = rng.normal(groups * 0.3, 1.0)
+    every = {(int(p.first), int(p.second)): p for p in games_howell(x, groups)}
+    chosen = games_howell(x, groups, pairs=[(4, 1), (0, 5)])
+    assert [(c.first, c.second) for c in chosen] == [(4, 1), (0, 5)]
+    close(chosen[1].test.pvalue, every[(0, 5)].test.pvalue, rel=1e-12)
+    close(chosen[0].difference.value, -every[(1, 4)].difference.value, rel=1e-12)
+    close(chosen[0].test.pvalue, every[(1, 4)].test.pvalue, rel=1e-12)
+    with pytest.raises(ValueError):
+        games_howell(x, groups, pairs=[(0, 6)])
