@@ -137,6 +137,8 @@ def _pair(entering: Entering, pair: PairwiseDifference) -> TeamPair:
 
 def _number(p: float, lang: str) -> str:
     text = f"{p:.3f}" if p >= 0.001 else "< 0.001"
+    if (p < ALPHA) != (float(text) < ALPHA if p >= 0.001 else True):  # 0.0496 is not "0.050"
+        text = f"{p:.4f}"
     return text.replace(".", ",") if lang == "nl" else text
 
 
@@ -155,8 +157,8 @@ def teams_reading(dimension: Phrase, p_adjusted: float | None, largest: TeamPair
             verb = "differ" if p_adjusted < ALPHA else "do not differ"
             text = f"Teams {verb} in {dim} more than chance explains (Welch ANOVA, adjusted {p_text})"
         else:
-            verb = "verschillen" if p_adjusted < ALPHA else "verschillen niet"
-            text = f"Teams {verb} in {dim} meer dan toeval verklaart (Welch-ANOVA, gecorrigeerde {p_text})"
+            not_ = "" if p_adjusted < ALPHA else "niet "
+            text = f"Teams verschillen in {dim} {not_}meer dan toeval verklaart (Welch-ANOVA, gecorrigeerde {p_text})"
         if p_adjusted < ALPHA and largest is not None and largest.significant:
             higher, lower = ((largest.first_name, largest.second_name) if (largest.difference or 0) >= 0
                              else (largest.second_name, largest.first_name))

@@ -195,3 +195,24 @@ def test_beyond_forty_teams_only_the_pair_furthest_apart():
     close(abs(t.largest_difference.difference), abs(full.difference.value))
     close(t.largest_difference.p, full.test.pvalue)
     close(t.welch_f, welch_anova(scores, groups).statistic)
+
+
+def test_the_reading_in_both_languages():
+    from app.reports.across_teams import TeamPair, teams_reading
+
+    names = {"en": "Openness", "nl": "Openheid"}
+    pair = TeamPair(first="a", first_name="Team A", first_path=["A"], second="c", second_name="Team C",
+                    second_path=["C"], difference=-0.8, difference_ci=None, t=-3.0, df=20.0, p=0.01, significant=True,
+                    reason=None)
+    r = teams_reading(names, 0.003, pair)
+    assert r is not None
+    assert r.en == ("Teams differ in openness more than chance explains (Welch ANOVA, adjusted p = 0.003); Team C and "
+                    "Team A differ most.")
+    assert r.nl == ("Teams verschillen in openheid meer dan toeval verklaart (Welch-ANOVA, gecorrigeerde p = 0,003); "
+                    "Team C en Team A verschillen het meest.")
+    r = teams_reading(names, 0.0496, pair.model_copy(update={"significant": False}))
+    assert r is not None and r.en.endswith("(Welch ANOVA, adjusted p = 0.0496).")  # no "0.050" beside "differ"
+    r = teams_reading(names, 0.41, pair)
+    assert r is not None and r.nl == ("Teams verschillen in openheid niet meer dan toeval verklaart (Welch-ANOVA, "
+                                      "gecorrigeerde p = 0,410).")
+    assert teams_reading(names, None, None) is None
