@@ -27,6 +27,16 @@ from typing import Literal
 import numpy as np
 from pydantic import BaseModel, Field
 
+from app.reports.across_teams import (
+    TEAMS_DIFFER_COLUMNS,
+    Entering,
+    Pairs,
+    TeamsDiffer,
+    dimension_cells,
+    pair_cells,
+    team_cells,
+    teams_differ,
+)
 from app.reports.anonymity import ALL
 from app.reports.context import ReportContext
 from app.reports.figures import GroupRef, PValue, num
@@ -34,6 +44,7 @@ from app.reports.gaps_schemas import Level
 from app.reports.gaps_service import team_units
 from app.reports.profile_schemas import Lang
 from app.reports.profile_service import dimension_names, group_ref
+from app.reports.readings import LANGS
 from app.stats import icc_from_moments, summarize
 
 AGREEMENT = 0.70
@@ -50,6 +61,8 @@ class TeamDimensionAgreement(BaseModel):
     n: int | None = Field(description="Team members who answered every item of the dimension (listwise, as "
                                       "`rwg.j`)")
     rwg_j: float | None = Field(description="rwg(j) against the uniform null, truncated to [0, 1]")
+    mean: float | None = Field(default=None, description="The team's mean scale score over those `n` (as in the "
+                                                         "breakdown): what the tests across teams compare")
     agreement: bool | None = Field(description="rwg(j) >= 0.70 (the conventional cut-off)")
     band: Band | None = Field(description="LeBreton & Senter (2008): <= .30 lack, <= .50 weak, < .70 moderate, "
                                           "<= .90 strong, above very strong")
@@ -77,6 +90,12 @@ class DimensionAgreement(BaseModel):
                                                "`zero_variance`)")
     n_teams_rwg: int = Field(description="Teams with an rwg(j) on this dimension")
     median_rwg_j: float | None
+    mean_rwg_j: float | None = Field(default=None, description="Mean of the teams' rwg(j) (beside the median, "
+                                                               "which the flag reads)")
+    teams_differ: TeamsDiffer | None = Field(default=None, description="Do the teams differ on the dimension? "
+                                                                      "One-way and Welch ANOVA, Kruskal-Wallis, "
+                                                                      "Games-Howell pairs, over the teams of the "
+                                                                      "ICC")
     flagged: bool = Field(description="Team means should not be read as team properties (see `flags`)")
     flags: list[Flag] = Field(description="Which rules fired: ICC(1) < .05, ICC(2) < .70, median rwg(j) < .70, or "
                                           "a figure could not be computed")
@@ -115,8 +134,9 @@ def _flags(icc1: float | None, icc2: float | None, median: float | None) -> list
     return flags
 
 
-def agreement(ctx: ReportContext, level: Level, lang: Lang) -> AgreementReport:
-    """rwg(j) per visible team and dimension; ICC(1)/ICC(2), median rwg(j) and the flag per dimension."""
+def agreement(ctx: ReportContext, level: Level, lang: Lang, pairs: Pairs = "significant") -> AgreementReport:
+    """rwg(j) per visible team and dimension; ICC(1)/ICC(2), median and mean rwg(j), the flag and the tests across
+    teams (`app.reports.across_teams`) per dimension."""
     units = team_units(ctx, level)
     shown = [u for u in units if ctx.visible(u)]
     codes = ctx.group_codes([(u, ALL) for u in shown])
@@ -124,10 +144,13 @@ def agreement(ctx: ReportContext, level: Level, lang: Lang) -> AgreementReport:
     labels = summary.labels.astype(np.int64)
     row = {int(label): i for i, label in enumerate(labels.tolist())}
     names = dimension_names(ctx, lang)
+    all_names: dict[str, list[str]] = {lang_: dimension_names(ctx, lang_) for lang_ in LANGS}
+    entering: list[Entering] = []
     per_team: dict[uuid.UUID, list[TeamDimensionAgreement]] = {u: [] for u in shown}
     dimensions = []
     for d, key in enumerate(ctx.data.scale.dimensions):  # a loop over dimensions; teams are vectorised
         agr = summary.agreement(d)
+        moments = summary.score_tables[d].moments()
         values = []
         for i, u in enumerate(shown):
             r = row[i]
@@ -140,16 +163,19 @@ def agreement(ctx: ReportContext, level: Level, lang: Lang) -> AgreementReport:
             else:
                 value = num(agr.rwg[r])
                 reason = agr.reasons[r]
-                figure = TeamDimensionAgreement(key=key, name=names[d], n=n, rwg_j=value,
+                figure = TeamDimensionAgreement(key=key, name=names[d], n=n, rwg_j=value, mean=num(moments.mean[r]),
                                                 agreement=None if value is None else value >= AGREEMENT,
                                                 band=band(value), reason=reason.value if reason else None)
                 if value is not None:
                     values.append(value)
             per_team[u].append(figure)
-        moments = summary.score_tables[d].moments()
         scored = np.array([label >= 0 and ctx.dimension_visible(d, shown[label]) for label in labels.tolist()],
                           dtype=bool)
-        icc = icc_from_moments(moments.select(scored & (moments.n >= 2)))
+        enters = scored & (moments.n >= 2)  # the teams of the ICC and of the tests across teams: never a hidden one
+        icc = icc_from_moments(moments.select(enters))
+        teams_in = [shown[int(label)] for label in labels[enters].tolist()]
+        entering.append(Entering(summary.score_tables[d].select(enters), [str(u) for u in teams_in],
+                                 [ctx.unit_name(u) for u in teams_in], [ctx.unit_path(u) for u in teams_in]))
         median = float(np.median(values)) if values else None
         icc1, icc2 = icc.icc1.value, icc.icc2.value
         flags = _flags(icc1, icc2, median)
@@ -160,7 +186,9 @@ def agreement(ctx: ReportContext, level: Level, lang: Lang) -> AgreementReport:
             f_test=None if icc.f_test.pvalue is None else PValue(p=icc.f_test.pvalue, p_adjusted=None,
                                                                  correction="none", family_size=1),
             icc_reason=reason.value if reason else None, n_teams_rwg=len(values), median_rwg_j=median,
-            flagged=bool(flags), flags=flags))
+            mean_rwg_j=float(np.mean(values)) if values else None, flagged=bool(flags), flags=flags))
+    for dim, tests in zip(dimensions, teams_differ(entering, all_names, pairs), strict=True):
+        dim.teams_differ = tests
     teams = [TeamAgreement(group=group_ref(ctx, u), suppressed=not ctx.visible(u), dimensions=per_team.get(u, []))
              for u in units]
     return AgreementReport(survey_id=ctx.survey.id, language=lang, min_group_size=ctx.k,
@@ -169,20 +197,27 @@ def agreement(ctx: ReportContext, level: Level, lang: Lang) -> AgreementReport:
 
 AGREEMENT_COLUMNS = ["row", "unit_id", "unit_path", "group_n", "suppressed", "dimension", "name", "n", "rwg_j",
                      "agreement", "band", "reason", "n_teams", "icc1", "icc2", "f", "f_p", "median_rwg_j", "flagged",
-                     "flags"]
+                     "flags", *TEAMS_DIFFER_COLUMNS]
 
 
 def agreement_rows(report: AgreementReport) -> Iterator[Sequence[str | int | float | bool | None]]:
     """The CSV table: one `team` row per team and dimension (one row without figures for a suppressed team),
-    then one `dimension` row per dimension."""
+    then one `dimension` row per dimension, then a `pair` row per Games-Howell pair shown (`unit_id`/`unit_path`:
+    the first team, `second_*`: the second)."""
+    blank = [None] * len(TEAMS_DIFFER_COLUMNS)
     for team in report.teams:
         g = team.group
         head = ["team", str(g.unit_id), "/".join(g.unit_path), g.n, team.suppressed]
         if team.suppressed:
-            yield [*head, None, None, None, None, None, None, g.reason, *[None] * 8]
+            yield [*head, None, None, None, None, None, None, g.reason, *[None] * 8, *blank]
         for f in team.dimensions:
-            yield [*head, f.key, f.name, f.n, f.rwg_j, f.agreement, f.band, f.reason, *[None] * 8]
+            yield [*head, f.key, f.name, f.n, f.rwg_j, f.agreement, f.band, f.reason, *[None] * 8,
+                   *team_cells(f.mean)]
     for dim in report.dimensions:
         yield ["dimension", None, None, None, None, dim.key, dim.name, dim.n, None, None, None, dim.icc_reason,
                dim.n_teams, dim.icc1, dim.icc2, dim.f, dim.f_test.p if dim.f_test else None, dim.median_rwg_j,
-               dim.flagged, " ".join(dim.flags)]
+               dim.flagged, " ".join(dim.flags), *dimension_cells(dim.mean_rwg_j, dim.teams_differ)]
+    for dim in report.dimensions:
+        for pair in dim.teams_differ.pairs if dim.teams_differ else []:
+            yield ["pair", pair.first, "/".join(pair.first_path), None, None, dim.key, dim.name, None, None, None,
+                   None, pair.reason, *[None] * 8, *pair_cells(pair)]

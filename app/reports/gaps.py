@@ -9,6 +9,7 @@ from fastapi.responses import Response
 from app.errors import problem_responses
 from app.exports.options import TABLE_RESPONSES, ExportDep
 from app.exports.tables import Table
+from app.reports.across_teams import Pairs
 from app.reports.agreement import AGREEMENT_COLUMNS, AgreementReport, agreement, agreement_rows
 from app.reports.context import ReportDep
 from app.reports.gaps_csv import COMPARISON_COLUMNS, DESIRED_COLUMNS, comparison_rows, desired_rows
@@ -126,8 +127,10 @@ def get_desired_gap(
 
 
 @router.get("/agreement", name="get_agreement", response_model=AgreementReport, responses=TABLE_RESPONSES)
-def get_agreement(ctx: ReportDep, out: ExportDep, level: LevelQuery = "teams",
-                  lang: LangQuery = "en") -> AgreementReport | Response:
+def get_agreement(ctx: ReportDep, out: ExportDep, level: LevelQuery = "teams", lang: LangQuery = "en",
+                  pairs: Annotated[Pairs, Query(description="Games-Howell pairs to list: `significant` (p < .05) "
+                                                            "or `all`")] = "significant",
+                  ) -> AgreementReport | Response:
     """May a team's mean be read as a property of the team? Within-team agreement and the reliability of team
     means, per dimension.
 
@@ -141,15 +144,23 @@ def get_agreement(ctx: ReportDep, out: ExportDep, level: LevelQuery = "teams",
     - `flagged`: team means should not be read as team properties when ICC(1) < .05 (hardly any variance lies
       between teams; Bliese 2000 reports .05-.20 as typical), ICC(2) < .70 (team means are unreliable), the median
       rwg(j) across teams is below .70 (members do not agree), or one of these cannot be computed (e.g. fewer than
-      two teams); `flags` lists which.
+      two teams); `flags` lists which. `mean_rwg_j` beside the median.
+    - `teams_differ` per dimension: do the teams differ more than chance explains? Over **the same teams as the
+      ICC** (shown, with at least two scale scores; a hidden team never enters): the one-way ANOVA (`oneway_f`),
+      Welch's ANOVA (`welch_f`, the primary test: team sizes and variances differ) and Kruskal-Wallis
+      (`kruskal_h`), each p Holm-adjusted over the report's dimensions as a family of its own; `significant` =
+      adjusted Welch p < .05; Games-Howell comparisons of every pair of those teams (`pairs`: the significant ones,
+      or all with `pairs=all`; `largest_difference`), their p simultaneous over the dimension's pairs; `reading`
+      in one sentence. Each team's `mean` (the scale-score mean of its `n`) is shown beside its rwg(j).
 
     Bliese, P. D. (2000). Within-group agreement, non-independence, and reliability. In Klein & Kozlowski (Eds.),
     *Multilevel theory, research, and methods in organizations*, 349-381. LeBreton, J. M., & Senter, J. L. (2008).
     Answers to 20 questions about interrater reliability and interrater agreement. *Organizational Research
     Methods*, 11(4), 815-852.
 
-    CSV (`format=csv`): a `team` row per team and dimension, then a `dimension` row per dimension."""
-    report = agreement(ctx, level, lang)
+    CSV (`format=csv`): a `team` row per team and dimension, then a `dimension` row per dimension, then a `pair`
+    row per Games-Howell pair listed."""
+    report = agreement(ctx, level, lang, pairs)
     if out.tabular:
         return out.respond(Table("agreement", AGREEMENT_COLUMNS, agreement_rows(report), split="row"))
     return report

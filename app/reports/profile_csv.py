@@ -25,19 +25,24 @@ def profile_csv(p: CultureProfile) -> Table:
     values = [a.value for a in shown.distribution] if shown else []
     header = ["level", "dimension", "key", "name", "n", "mean", "sd", "ci_low", "ci_high", "favourable",
               "unfavourable", "alpha", "alpha_ci_low", "alpha_ci_high", "omega", "dont_know",
-              *[f"count_{v}" for v in values], "suppressed", "hidden_reason"]
+              *[f"count_{v}" for v in values], "suppressed", "hidden_reason", "item_total_correlation",
+              "alpha_if_deleted", "reading_en", "reading_nl"]
     rows: list[list[Cell]] = []
     if p.suppressed:
-        rows.append(["scope", "", "", p.group.unit_name, *[None] * (len(header) - 6), True, p.group.reason])
+        rows.append(["scope", "", "", p.group.unit_name, *[None] * (len(header) - 10), True, p.group.reason,
+                     None, None, None, None])
     for d in p.dimensions:
         rel = d.reliability
         alpha: list[Cell] = [None] * 4 if rel is None else [rel.alpha, *_ci(rel.alpha_ci), rel.omega]
         rows.append(["dimension", d.key, d.key, d.name, d.n, d.mean, d.sd, *_ci(d.ci), d.favourable, d.unfavourable,
-                     *alpha, None, *[None] * len(values), d.reason in HIDDEN, _hidden(d.reason)])
+                     *alpha, None, *[None] * len(values), d.reason in HIDDEN, _hidden(d.reason), None, None, None,
+                     None])
         for i in d.items:
             counts: list[Cell] = [a.count for a in i.distribution] if i.distribution else [None] * len(values)
             rows.append(["item", d.key, i.key, i.text, i.n, i.mean, None, *_ci(i.ci), i.favourable, i.unfavourable,
-                         None, None, None, None, i.dont_know, *counts, i.reason in HIDDEN, _hidden(i.reason)])
+                         None, None, None, None, i.dont_know, *counts, i.reason in HIDDEN, _hidden(i.reason),
+                         i.item_total_correlation, i.alpha_if_deleted, i.reading.en if i.reading else None,
+                         i.reading.nl if i.reading else None])
     return Table("culture-profile", header, rows, split="level")
 
 

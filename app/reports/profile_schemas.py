@@ -44,6 +44,13 @@ class DimensionReliability(BaseModel):
     low_alpha: bool | None = Field(description="alpha < 0.7: the items hardly measure one thing in this group")
 
 
+class ItemReading(BaseModel):
+    """A statement's fit in its dimension in one sentence, in English and Dutch."""
+
+    en: str
+    nl: str
+
+
 class ItemProfile(BaseModel):
     key: str
     text: str = Field(description="The item in the requested language")
@@ -58,6 +65,16 @@ class ItemProfile(BaseModel):
                                               "in the dimension's n); null when the group is hidden")
     favourable: float | None = Field(description=FAVOURABLE)
     unfavourable: float | None = Field(description=UNFAVOURABLE)
+    item_total_correlation: float | None = Field(
+        default=None, description="Corrected item-total correlation: the keyed item against the sum of the "
+                                  "dimension's other keyed items (psych's `r.drop`); low or negative: the statement "
+                                  "measures something else, or is keyed the wrong way. Shown where the statement's "
+                                  "figures are")
+    alpha_if_deleted: float | None = Field(
+        default=None, description="Cronbach's alpha of the dimension without this statement (needs three or more "
+                                  "statements); above the dimension's alpha: the dimension would be more consistent "
+                                  "without it")
+    reading: ItemReading | None = Field(default=None, description="What the two figures above say, in one sentence")
 
 
 class DimensionProfile(BaseModel):

@@ -14,6 +14,7 @@ from app.questionnaires.service import QuestionnaireDefinition
 from app.reports.anonymity import ALL
 from app.reports.context import Cell, Frame, LayerRef, ReportContext
 from app.reports.figures import GroupRef, Interval, num
+from app.reports.item_fit import item_fit
 from app.reports.profile_schemas import (
     AnswerCount,
     CultureProfile,
@@ -92,11 +93,13 @@ def reliability_figures(rel: Reliability) -> DimensionReliability:
 
 
 def item_figures(ctx: ReportContext, summary: SurveySummary, cell: Cell, mask: npt.NDArray[np.bool_], d: int,
-                 lang: Lang, frame: Frame = "current") -> list[ItemProfile]:
+                 lang: Lang, frame: Frame = "current", reliability: Reliability | None = None) -> list[ItemProfile]:
     """The items of dimension `d` in `cell` (`summary`: the cell's answers in `frame`): their figures rest on the
     dimension's family in that frame (those who answered all of its items), so they are shown where the dimension
     is; in the desired frame only where the current frame's family is shown too (as the desired gap). The
-    don't-know count (current frame) is a count over the cell."""
+    don't-know count (current frame) is a count over the cell. With `reliability` (the dimension's, over the same
+    respondents), each shown item gets its corrected item-total correlation and alpha if deleted
+    (`app.reports.item_fit`)."""
     data, definition = ctx.data, ctx.data.definition
     scale = data.scale
     moments = summary.item_counts.moments()
@@ -106,7 +109,8 @@ def item_figures(ctx: ReportContext, summary: SurveySummary, cell: Cell, mask: n
     labels = definition.scale_labels.get(lang) or definition.scale_labels.get(definition.languages[0]) or []
     values = list(range(scale.scale_min, scale.scale_max + 1))
     out = []
-    for j in scale.items_of(d).tolist():
+    fit = item_fit(reliability, len(scale.items_of(d)))
+    for position, j in enumerate(scale.items_of(d).tolist()):
         item = definition.items[j]
         text = localised(item.texts, lang, definition, item.key)
         dk = int(dont_know[j]) if ctx.visible(*cell) and frame == "current" else None
@@ -126,7 +130,7 @@ def item_figures(ctx: ReportContext, summary: SurveySummary, cell: Cell, mask: n
             distribution=[AnswerCount(value=v, label=labels[a] if a < len(labels) else None,
                                       count=int(dist.counts[0, j, a])) for a, v in enumerate(values)],
             dont_know=dk, favourable=num(dist.favourable[0, j]),
-            unfavourable=num(dist.unfavourable[0, j])))
+            unfavourable=num(dist.unfavourable[0, j]), **fit[position]))
     return out
 
 
@@ -147,7 +151,8 @@ def culture_profile(ctx: ReportContext, lang: Lang) -> CultureProfile:
     names = dimension_names(ctx, lang)
     shares = summary.favourable(n_top=n_top(ctx))
     for d, key in enumerate(ctx.data.scale.dimensions):
-        items = item_figures(ctx, summary, cell, mask, d, lang)
+        reliability = summary.reliability(d)
+        items = item_figures(ctx, summary, cell, mask, d, lang, reliability=reliability)
         hidden = ctx.hidden_reason(*cell, smap=ctx.dimension_map(d))
         if hidden:
             profile.dimensions.append(DimensionProfile(
@@ -164,5 +169,5 @@ def culture_profile(ctx: ReportContext, lang: Lang) -> CultureProfile:
             ci=interval(desc.ci(0)), reason=reason.value if reason else None, **share_figures,
             score_distribution=[ScorePoint(score=float(v), count=int(c))
                                 for v, c in zip(table.values.tolist(), table.counts[0].tolist(), strict=True) if c],
-            reliability=reliability_figures(summary.reliability(d)), items=items))
+            reliability=reliability_figures(reliability), items=items))
     return profile

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 from scipy import special, stats
+from scipy.interpolate import CubicSpline
 
 from app.stats._common import FloatArray
 
@@ -111,17 +113,82 @@ def noncentral_t_ncp(t: FloatArray, df: FloatArray, prob: float) -> FloatArray:
     return _bracketed_root(f, guess - width, guess + width, increasing=False)
 
 
+_GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(20)
+_RANGE_MAX = 16.0  # P(range of k <= 10^4 standard normals > 16) < 1e-30: the table ends there
+
+
+def _composite_gl(a: float, b: float, panels: int) -> tuple[FloatArray, FloatArray]:
+    """Nodes and weights of a composite 20-point Gauss-Legendre rule on [a, b]."""
+    edges = np.linspace(a, b, panels + 1)
+    half = np.diff(edges)[:, None] / 2.0
+    mid = (edges[:-1] + edges[1:])[:, None] / 2.0
+    return (mid + half * _GL_NODES).ravel(), (half * _GL_WEIGHTS).ravel()
+
+
+@lru_cache(maxsize=64)
+def _range_sf_table(k: int) -> CubicSpline:
+    """:math:`P(W_k > w)` for the range :math:`W_k` of k standard normals, on w in [0, 16] (step 0.01) as a cubic
+    spline: :math:`P(W_k \\le w) = k\\int \\phi(z)\\,[\\Phi(z) - \\Phi(z - w)]^{k-1}\\,dz`."""
+    z, wz = _composite_gl(-9.0, 9.0, 36)
+    w = np.linspace(0.0, _RANGE_MAX, 1601)
+    phi = np.exp(-0.5 * z * z) / np.sqrt(2.0 * np.pi)
+    inner = np.maximum(special.ndtr(z)[None, :] - special.ndtr(z[None, :] - w[:, None]), 0.0)
+    cdf = k * (inner ** (k - 1) * (phi * wz)[None, :]).sum(axis=1)
+    return CubicSpline(w, 1.0 - cdf)
+
+
+def _outer_rule(df: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """Nodes s and weights (density included) of the outer integral over :math:`s = \\sqrt{\\chi^2_\\nu/\\nu}`, per df:
+    a 320-point composite Gauss-Legendre rule in log s between the chi-square quantiles 1e-15 and 1 - 1e-15."""
+    log_lo = 0.5 * np.log(stats.chi2.ppf(1e-15, df) / df)
+    log_hi = 0.5 * np.log(stats.chi2.isf(1e-15, df) / df)
+    x, wx = _composite_gl(0.0, 1.0, 16)
+    span = (log_hi - log_lo)[..., None]
+    log_s = log_lo[..., None] + span * x
+    nu = df[..., None]
+    u = nu * np.exp(2.0 * log_s)  # the chi-square value at s; density of log s = 2 u f_chi2(u)
+    log_density = np.log(2.0) + (nu / 2.0) * np.log(u / 2.0) - u / 2.0 - special.gammaln(nu / 2.0)
+    return np.exp(log_s), np.exp(log_density) * wx * span
+
+
+def _range_tail(k: int, w: FloatArray) -> FloatArray:
+    return np.asarray(np.where(w >= _RANGE_MAX, 0.0, _range_sf_table(k)(np.minimum(w, _RANGE_MAX))))
+
+
+def studentized_range_sf(q: FloatArray, k: int, df: FloatArray) -> FloatArray:
+    """:math:`P(Q_{k,\\nu} > q)` elementwise over ``q`` and ``df`` (scipy's ``studentized_range.sf`` integrates
+    each value on its own and takes ~10 ms per value; Games-Howell over a hundred teams needs thousands).
+
+    :math:`P(Q > q) = \\int_0^\\infty f_\\nu(s)\\, P(W_k > q s)\\, ds` with
+    :math:`s = \\sqrt{\\chi^2_\\nu/\\nu}`: the range's tail from a spline table (one per k), the outer integral
+    over log s between the chi-square quantiles :math:`10^{-15}` and :math:`1 - 10^{-15}` by a 320-point composite
+    Gauss-Legendre rule. Agrees with scipy and R's ``ptukey`` to ~1e-12 absolute for df from 1 to 5,000
+    (tests/stats/test_anova.py)."""
+    q = np.asarray(q, dtype=np.float64)
+    df = np.broadcast_to(np.asarray(df, dtype=np.float64), q.shape)
+    s, weights = _outer_rule(df)
+    return np.asarray(np.clip((weights * _range_tail(k, q[..., None] * s)).sum(axis=-1), 0.0, 1.0))
+
+
 def studentized_range_quantile(level: float, k: int, df: FloatArray) -> FloatArray:
-    """Quantile ``q`` with ``P(Q_{k,df} <= q) = level``, elementwise over ``df`` (scipy's ``ppf`` solves one value at
-    a time with many more integrations). Started from the Bonferroni bound :math:`\\sqrt2\\, t_{1-a/(k(k-1)),df}`."""
+    """Quantile ``q`` with ``P(Q_{k,df} <= q) = level``, elementwise over ``df`` (by :func:`studentized_range_sf`).
+    With more than 128 distinct df it is solved on 128 df evenly spread in 1/df (each started from the Bonferroni
+    bound :math:`\\sqrt2\\, t_{1-a/(k(k-1)),df}`) and interpolated by a cubic spline in 1/df, in which it is smooth:
+    within 1e-7 relative of solving each df for df from 2 to 3,000 (tests/stats/test_anova.py)."""
     df = np.asarray(df, dtype=np.float64)
     alpha = 1.0 - level
-    guess = np.sqrt(2.0) * stats.t.ppf(1.0 - alpha / (k * (k - 1)), df)
+    unique = np.unique(df)
+    grid = unique if unique.size <= 128 else -1.0 / np.linspace(-1.0 / unique[0], -1.0 / unique[-1], 128)
+    guess = np.sqrt(2.0) * stats.t.ppf(1.0 - alpha / (k * (k - 1)), grid)
+    s, weights = _outer_rule(grid)  # once: only q changes between the root's steps
 
     def f(q: FloatArray) -> FloatArray:
-        return np.asarray(stats.studentized_range.sf(q, k, df), dtype=np.float64) - alpha
+        return np.asarray((weights * _range_tail(k, q[..., None] * s)).sum(axis=-1)) - alpha
 
-    return _bracketed_root(f, guess * 0.85, guess * 1.02, increasing=False)
+    solved = _bracketed_root(f, guess * 0.85, guess * 1.02, increasing=False)
+    if grid.size < 2 or grid is unique:
+        return np.asarray(solved[np.searchsorted(unique, df)], dtype=np.float64)
+    return np.asarray(CubicSpline(-1.0 / grid, solved)(-1.0 / df), dtype=np.float64)
 
 
 def midranks(totals: FloatArray) -> FloatArray:

@@ -22,6 +22,7 @@ Kruskal-Wallis) → ``zero_variance``.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import combinations
 from typing import Any
@@ -136,17 +137,23 @@ def kruskal_wallis(data: ArrayLike | FrequencyTable, groups: ArrayLike | None = 
 
 
 def games_howell(
-    data: ArrayLike | Moments | FrequencyTable, groups: ArrayLike | None = None, *, level: float = 0.95
+    data: ArrayLike | Moments | FrequencyTable, groups: ArrayLike | None = None, *, level: float = 0.95,
+    pairs: Sequence[tuple[int, int]] | None = None,
 ) -> tuple[PairwiseDifference, ...]:
-    """Games-Howell comparisons of every pair of groups (i < j in group order)."""
+    """Games-Howell comparisons of every pair of groups (i < j in group order), or of ``pairs`` only (positions
+    among the groups with data, in the order given): the studentized range still spans all the groups, so each
+    figure is the one the full set of pairs would give for it."""
     level = check_level(level)
     m = _moments(data, groups)
     g = m.n_groups
-    pairs = list(combinations(range(g), 2))
+    if pairs is None:
+        pairs = list(combinations(range(g), 2))
+    elif any(not (0 <= a < g and 0 <= b < g and a != b) for a, b in pairs):
+        raise ValueError(f"pairs must name two different groups among {g}")
     if not pairs:
         return ()
-    i = np.array([p[0] for p in pairs])
-    j = np.array([p[1] for p in pairs])
+    i = np.array([p[0] for p in pairs], dtype=np.int64)
+    j = np.array([p[1] for p in pairs], dtype=np.int64)
     var = m.variance
     w = k.welch(m.n[i], m.mean[i], var[i], m.n[j], m.mean[j], var[j])
     ok = (m.n[i] >= 2) & (m.n[j] >= 2) & (w.se > 0)
@@ -154,7 +161,7 @@ def games_howell(
     pvals = np.full(len(pairs), np.nan)
     if ok.any():
         q[ok] = k.studentized_range_quantile(level, g, w.df[ok])
-        pvals[ok] = np.clip(stats.studentized_range.sf(np.sqrt(2) * np.abs(w.t[ok]), g, w.df[ok]), 0.0, 1.0)
+        pvals[ok] = k.studentized_range_sf(np.sqrt(2) * np.abs(w.t[ok]), g, w.df[ok])
     out = []
     for p in range(len(pairs)):
         if m.n[i[p]] < 2 or m.n[j[p]] < 2:

@@ -52,6 +52,7 @@ def variants(world: World, wave: str, scope: str | None) -> Iterator[tuple[str, 
         yield "response-rates", {"level": level}
         yield "team-gaps", {"level": level}
         yield "agreement", {"level": level}
+        yield "agreement", {"level": level, "pairs": "all"}
     yield "response-rates", {"level": "subtree"}  # the console's tree: every unit below the scope at once
     yield "data-quality", {}
     yield "perception-gaps", {}

@@ -206,16 +206,36 @@ def _perception(src: str, w: str, r: dict[str, Any]) -> Iterator[Obs]:
 def _agreement(src: str, w: str, r: dict[str, Any]) -> Iterator[Obs]:
     yield from _group_n(src, w, r["scope"])
     shown: dict[str, list[str]] = {}
+    means: dict[tuple[str, str], float] = {}
     for team in r["teams"]:
         yield from _group_n(src, w, team["group"])
         who = group_who(w, team["group"])
         for d in team["dimensions"]:
-            yield Obs(src, who, ("dimension", d["key"], "current"), _stats(d, n="n"))
+            stats = _stats(d, n="n", mean="mean")
+            yield Obs(src, who, ("dimension", d["key"], "current"), stats)
+            if "mean" in stats:
+                means[(team["group"]["unit_id"], d["key"])] = stats["mean"]
             if not team["suppressed"] and (_num(d.get("n")) or 0) >= 2:
                 shown.setdefault(d["key"], []).append(team["group"]["unit_id"])
     for d in r["dimensions"]:
         union = tuple(sorted(shown.get(d["key"], [])))
         yield Obs(src, Who(w, union=union), ("dimension", d["key"], "current"), _stats(d, n="n"))
+        tests = d.get("teams_differ") or {}
+        if _num(tests.get("n")) is not None:  # the respondents of the teams that enter the tests (the ICC's)
+            yield Obs(src, Who(w, union=union), ("dimension", d["key"], "current"), {"n": float(tests["n"])})
+        pairs = list(tests.get("pairs") or []) + ([tests["largest_difference"]] if tests.get("largest_difference")
+                                                  else [])
+        for pair in pairs:  # a difference of two teams' means: the mean it implies beside the other
+            diff = _num(pair.get("difference"))
+            first, second = means.get((pair["first"], d["key"])), means.get((pair["second"], d["key"]))
+            if diff is None:
+                continue
+            if second is not None:
+                yield Obs(src + "#pair", Who(w, pair["first"]), ("dimension", d["key"], "current"),
+                          {"mean": second + diff})
+            if first is not None:
+                yield Obs(src + "#pair", Who(w, pair["second"]), ("dimension", d["key"], "current"),
+                          {"mean": first - diff})
 
 
 def _trend(src: str, w: str, r: dict[str, Any]) -> Iterator[Obs]:

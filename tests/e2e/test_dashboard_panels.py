@@ -132,6 +132,11 @@ def _check_agreement(page: Any, report: dict[str, Any], lang: str) -> None:
                 expect(card.locator(".agree-reading")).to_contain_text(f"ICC(2) {fmt(d['icc2'])}")
         else:
             expect(card.locator(".agree-reading")).to_have_count(0)
+        differ = d["teams_differ"]["reading"]  # the tests across teams in the API's own sentence
+        if differ:
+            expect(card.locator(".agree-differ")).to_have_text(differ[lang])
+        else:
+            expect(card.locator(".agree-differ")).to_have_count(0)
     shown = max((t for t in report["teams"] if not t["suppressed"]),  # one with a hidden dimension, if any
                 key=lambda t: sum(d["reason"] in HIDDEN for d in t["dimensions"]))
     row = panel.locator("tbody tr").filter(has=page.locator(".unit-name", has_text=re.compile(

@@ -8,6 +8,7 @@ import {
 import { domainOf, fmtP, gapChart, gapLegend, significantText } from "./dashboard-gaps.js";
 import { findings, fmtHolm, gapFinding, holmRange } from "./dashboard-findings.js";
 import { qualityRequest, severityOf, warningsOf, warnNotes } from "./dashboard-quality.js";
+import { teamsDifferLine } from "./dashboard-teams-differ.js";
 
 
 function teamLabel(ctx, side) {
@@ -128,7 +129,7 @@ function dimensionCard(ctx, d) {
       figure(ctx.t("icc1"), fmt(ctx.lang, d.icc1)), figure(ctx.t("icc2"), fmt(ctx.lang, d.icc2)),
       figure(ctx.t("medianRwg"), fmt(ctx.lang, d.median_rwg_j))),
     el("p", { class: "agree-n", text: ctx.t("agreeN", { teams: d.n_teams, n: d.n, rwgTeams: d.n_teams_rwg }) }),
-    d.flagged ? el("p", { class: "agree-reading", text: flagSentence(ctx, d) }) : null);
+    d.flagged ? el("p", { class: "agree-reading", text: flagSentence(ctx, d) }) : null, teamsDifferLine(ctx, d));
 }
 
 export const agreement = {
