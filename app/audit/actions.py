@@ -15,6 +15,7 @@ class ObjectType(enum.StrEnum):
     survey = "survey"
     self_assessment = "self_assessment"
     person = "person"
+    action = "action"
 
 
 class AuditAction(enum.StrEnum):
@@ -61,6 +62,9 @@ class AuditAction(enum.StrEnum):
     person_sign_in_link_sent = "person.sign_in_link_sent"
     person_signed_out = "person.signed_out"
     person_signed_out_everywhere = "person.signed_out_everywhere"
+    action_created = "action.created"
+    action_updated = "action.updated"
+    action_deleted = "action.deleted"
 
     @property
     def object_type(self) -> ObjectType:
@@ -103,6 +107,9 @@ AUDITED_OPERATIONS: dict[str, frozenset[AuditAction]] = {
     "delete_single_sign_on": frozenset({A.organisation_single_sign_on_removed}),
     "sign_out": frozenset({A.person_signed_out}),
     "sign_out_everywhere": frozenset({A.person_signed_out_everywhere}),
+    "create_action": frozenset({A.action_created}),
+    "update_action": frozenset({A.action_updated}),
+    "delete_action": frozenset({A.action_deleted}),
 }
 
 # Operations without a caller to blame (nobody is signed in yet) that write their events themselves
