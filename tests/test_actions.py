@@ -133,7 +133,8 @@ def test_leaders_plan_for_their_own_units_only(org: OrgContext, mailbox: Mailbox
             assert refused.status_code == 403 and refused.headers["content-type"] == "application/problem+json"
         moved = leader.client.patch(path, headers=leader.write_headers(), json={"unit_id": units["Outside"]})
         assert moved.status_code == 403
-        ok = leader.client.patch(path, headers=leader.write_headers(), json={"status": "done", "unit_id": units["Inside"]})
+        ok = leader.client.patch(path, headers=leader.write_headers(),
+                                 json={"status": "done", "unit_id": units["Inside"]})
         assert ok.status_code == 200 and ok.json()["unit_path"] == ["Inside"]
         outside = create(org.admin, org, survey["id"], unit_id=units["Outside"], title="Elsewhere")
         org_wide = create(org.admin, org, survey["id"], title="Everyone")

@@ -119,6 +119,12 @@ def run_workflow(platform: httpx.Client, server_url: str, http: httpx.Client, ma
     _ok(a.delete(wf.url(f"/self-assessments/{withdrawn['id']}")), 204)
     _ok(a.post(wf.url("/self-assessments"), json=leader), 201)
     secrets.append(leader["leader_name"])
+    plan = {"unit_id": units["Dept"], "dimension_key": "openness", "title": f"Action {marker}",
+            "owner_name": f"Owner {marker}", "notes": f"Notes {marker}"}
+    dropped = _ok(a.post(wf.url("/actions"), json=plan), 201)
+    _ok(a.patch(wf.url(f"/actions/{dropped['id']}"), json={"status": "dropped"}))
+    _ok(a.delete(wf.url(f"/actions/{dropped['id']}")), 204)
+    secrets += [plan["title"], plan["owner_name"], plan["notes"]]  # typed text never becomes an audit detail
 
     rows = [",".join(["unit", "layer", *keys]),
             *(",".join([f"Town/Dept/Import{marker}", "employee", *(str(v) for v in _answers(keys, n).values())])
