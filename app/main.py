@@ -9,6 +9,7 @@ from app import health
 from app.actions.router import router as actions_router
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
+from app.comments.router import router as comments_router
 from app.config import API_PREFIX, get_settings
 from app.errors import install_error_handlers
 from app.idempotency.deps import Replay, render_replay
@@ -71,6 +72,8 @@ TAGS = [
                                                 "for the leader blind-spot report."},
     {"name": "actions", "description": "Action plans per unit and wave, aimed at a dimension or statement, and their "
                                      "unit's scores before and after in the next wave."},
+    {"name": "comments", "description": "Optional open questions, and their answers shown only for groups at least "
+                                      "as large as the comment threshold."},
     {"name": "audit", "description": "Who changed what, and when (organisation admins). Never answers, tokens or "
                                    "keys."},
     {"name": "health", "description": "Liveness and readiness probes."},
@@ -100,7 +103,7 @@ def create_app() -> FastAPI:
     app.include_router(health.router)
     for router in (orgs_router, units_router, auth_router, people_router, single_sign_on_router, sessions_router,
                    questionnaires_router, surveys_router, invitations_router, responses_router, reports_router,
-                   self_assessments_router, actions_router, audit_router):
+                   self_assessments_router, actions_router, comments_router, audit_router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(oidc_web_router)  # single sign-on's browser redirects, outside the API
     app.include_router(session_status_router)

@@ -16,6 +16,7 @@ class ObjectType(enum.StrEnum):
     self_assessment = "self_assessment"
     person = "person"
     action = "action"
+    comment = "comment"
 
 
 class AuditAction(enum.StrEnum):
@@ -65,6 +66,9 @@ class AuditAction(enum.StrEnum):
     action_created = "action.created"
     action_updated = "action.updated"
     action_deleted = "action.deleted"
+    survey_comment_settings_set = "survey.comment_settings_set"
+    comment_hidden = "comment.hidden"
+    comment_shown = "comment.shown"
 
     @property
     def object_type(self) -> ObjectType:
@@ -110,6 +114,8 @@ AUDITED_OPERATIONS: dict[str, frozenset[AuditAction]] = {
     "create_action": frozenset({A.action_created}),
     "update_action": frozenset({A.action_updated}),
     "delete_action": frozenset({A.action_deleted}),
+    "set_comment_settings": frozenset({A.survey_comment_settings_set}),
+    "hide_comment": frozenset({A.comment_hidden, A.comment_shown}),
 }
 
 # Operations without a caller to blame (nobody is signed in yet) that write their events themselves
