@@ -185,6 +185,19 @@ class World:
         assert response.status_code == 201, response.text
         return str(response.json()["id"])
 
+    def make_comment_id(self) -> str:
+        """A comment of the world's survey, stored straight into the database (a respondent's comment needs an
+        open survey and a group large enough to read it back)."""
+        from app.comments.models import Comment
+        from app.db import get_sessionmaker
+
+        comment_id = uuid.uuid4()
+        with get_sessionmaker().begin() as session:
+            session.add(Comment(id=comment_id, survey_id=uuid.UUID(self["survey_id"]), question_key="q",
+                                unit_id=uuid.UUID(self.units["Inside"]), layer_id=None, text="World",
+                                published=True))
+        return str(comment_id)
+
     def survey_in(self, state: str) -> str:
         survey = create_survey(self.ctx, title=unique_name("Wave"))
         for step in {"draft": [], "open": ["open"], "closed": ["open", "close"]}[state]:
@@ -249,6 +262,8 @@ BODIES: dict[str, Any] = {
     "create_action": lambda w, p: {"json": {"unit_id": w.units[w.unit], "dimension_key": "openness",
                                             "title": "Matrix"}},
     "update_action": lambda w, p: {"json": {"status": "in_progress"}},
+    "set_comment_settings": lambda w, p: {"json": {"threshold": 10}},
+    "hide_comment": lambda w, p: {"json": {"hidden": True}},
     "create_person": lambda w, p: {"json": {"email": unique_email("matrix"), "name": "Matrix", "role": "analyst"}},
     "update_person": lambda w, p: {"json": {"name": unique_name("Person")}},
     "import_people": lambda w, p: _csv(f"email,name,role\n{unique_email('imported')},Imported,analyst\n"),
