@@ -11,7 +11,7 @@ there are two statements.
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Insert, Table, bindparam, exists, insert, null, select, update
+from sqlalchemy import Insert, Table, bindparam, exists, false, insert, null, select, update
 
 from app.comments.models import Comment, CommentSettings
 from app.invitations.models import Invitation
@@ -74,5 +74,6 @@ USE_AND_STORE = _use_and_store()
 
 COMMENT_COLUMNS = ("id", "survey_id", "question_key", "unit_id", "layer_id", "text")
 STORE_COMMENT = insert(cast(Table, Comment.__table__)).values(
-    {name: bindparam(name, type_=cast(Table, Comment.__table__).c[name].type) for name in COMMENT_COLUMNS})
+    {**{name: bindparam(name, type_=cast(Table, Comment.__table__).c[name].type) for name in COMMENT_COLUMNS},
+     "hidden": false(), "published": false()})
 """Parameters: `invitation_id`, `now`, `used_on`, and `response_<column>` for each of `RESPONSE_COLUMNS`."""
