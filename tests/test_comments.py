@@ -179,3 +179,24 @@ def test_comments_go_with_their_survey(org: OrgContext, wave: dict[str, Any]):
     assert len(db_scalars(select(Comment.id).where(Comment.survey_id == key))) == 27
     assert org.admin.delete(f"{org.prefix}/surveys/{survey['id']}").status_code == 204
     assert db_scalars(select(Comment.id).where(Comment.survey_id == key)) == []
+
+
+def test_the_export_is_k_anonymous_at_the_comment_threshold(org: OrgContext, wave: dict[str, Any]):
+    import csv
+    import io
+    from collections import Counter
+
+    survey = wave["survey"]
+    url = f"{org.prefix}/surveys/{survey['id']}/comments/export"
+    assert org.client_for("analyst").get(url).status_code == 403
+    assert org.admin.post(f"{org.prefix}/surveys/{survey['id']}/close").status_code == 200
+    response = org.admin.get(url)
+    assert response.status_code == 200, response.text
+    lines = response.text.splitlines()
+    assert lines[0].startswith("# k-anonymous comments: k=10, rows=27")
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines[1:]))))
+    assert len(rows) == 27 and set(rows[0]) == {"unit_path", "unit_key", "layer", "question_key", "text"}
+    combos = Counter((r["unit_path"], r["layer"], r["question_key"]) for r in rows)
+    assert min(combos.values()) >= 10, combos
+    assert "Small" not in {r["unit_path"].rsplit("/", 1)[-1] for r in rows}  # 4 comments: named higher up
+    assert not any("@" in r["text"] or "12345678" in r["text"] for r in rows)

@@ -2,14 +2,18 @@ import uuid
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
+from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, StrictBool
 
 from app.audit.actions import AuditAction
 from app.audit.trail import AuditDep
 from app.comments import service
+from app.comments.export import comments_table
 from app.comments.schemas import CommentRead, CommentSettingsIn, CommentSettingsRead, CommentsReport, ThemesReport
-from app.deps import AdminOrganisationDep, CurrentKey, SessionDep
+from app.deps import AdminOrganisationDep, CurrentKey, SessionDep, TreeDep
 from app.errors import problem_responses
+from app.exports.options import TABLE_RESPONSES, RawExportDep
+from app.orgs.service import list_layers
 from app.reports.context import ReportDep
 from app.surveys.deps import SurveyDep
 
@@ -56,6 +60,19 @@ def get_comment_themes(ctx: ReportDep, session: SessionDep) -> ThemesReport:
     """How many of the scope's comments mention each theme (a dimension's keyword list, in Dutch and English by
     default), for a group large enough to show comments; a count below the threshold is null."""
     return service.themes(session, ctx)
+
+
+@router.get("/comments/export", name="export_comments", responses={200: {
+    **TABLE_RESPONSES[200], "description": "The comments as k-anonymous CSV, or an Excel workbook"},
+    422: TABLE_RESPONSES[422]}, response_class=Response)
+def export_comments(survey: SurveyDep, organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep,
+                    out: RawExportDep) -> Response:
+    """The published, not hidden comments as k-anonymous CSV, with k = the comment threshold: `unit_path`,
+    `unit_key`, `layer`, `question_key`, `text`, every combination of unit and layer of a question in k rows or
+    more (a unit that can't make k is named by an ancestor, `*` the organisation; a layer as `*leaders` or `*`).
+    The only bulk way out for comments. Organisation admins only. `format=xlsx`: an Excel workbook."""
+    table, _ = comments_table(session, survey, tree, list_layers(session, organisation))
+    return out.respond(table)
 
 
 class CommentHide(BaseModel):
