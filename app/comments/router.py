@@ -62,7 +62,7 @@ def get_comment_themes(ctx: ReportDep, session: SessionDep) -> ThemesReport:
     return service.themes(session, ctx)
 
 
-@router.get("/comments/export", name="export_comments", responses={200: {
+@router.get("/comments/export", name="export_comments", responses={**problem_responses(403), 200: {
     **TABLE_RESPONSES[200], "description": "The comments as k-anonymous CSV, or an Excel workbook"},
     422: TABLE_RESPONSES[422]}, response_class=Response)
 def export_comments(survey: SurveyDep, organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep,
@@ -81,7 +81,7 @@ class CommentHide(BaseModel):
     hidden: StrictBool
 
 
-@router.patch("/comments/{comment_id}", name="hide_comment", responses=problem_responses(403))
+@router.patch("/comments/{comment_id:uuid}", name="hide_comment", responses=problem_responses(403))
 def hide_comment(data: CommentHide, comment_id: Annotated[uuid.UUID, Path()], survey: SurveyDep,
                  _: AdminOrganisationDep, session: SessionDep, audit: AuditDep) -> CommentRead:
     """Hide a comment from every view (`hidden: true`; e.g. it names someone), or show it again. Organisation
