@@ -6,8 +6,10 @@ from contextlib import asynccontextmanager
 from fastapi import FastAPI
 
 from app import health
+from app.actions.router import router as actions_router
 from app.audit.router import router as audit_router
 from app.auth.router import router as auth_router
+from app.comments.router import router as comments_router
 from app.config import API_PREFIX, get_settings
 from app.errors import install_error_handlers
 from app.idempotency.deps import Replay, render_replay
@@ -41,8 +43,8 @@ key, sent as `Authorization: Bearer cgk_...` (integrations), or a signed-in pers
 a change made with a session also sends its CSRF token in `X-CSRF-Token`). People sign in with their
 organisation's single sign-on (OpenID Connect) or a link by e-mail. Roles: *platform admin* (keys from
 `culturegap create-key`), *organisation admin*, *analyst* (read-only, for the whole organisation or some units'
-subtrees) and, for people, *leader* (read-only, their own units' subtrees). Nobody sees another organisation:
-anything outside a caller's reach answers 404, as if it did not exist.
+subtrees) and, for people, *leader* (reads their own units' subtrees and plans their actions). Nobody sees another
+organisation: anything outside a caller's reach answers 404, as if it did not exist.
 
 **Errors** are RFC 9457 problem details (`application/problem+json`); a 422 lists each offending field in `errors`.
 
@@ -68,6 +70,10 @@ TAGS = [
     {"name": "responses", "description": "Importing and exporting raw responses (organisation admins)."},
     {"name": "self-assessments", "description": "Leaders' own answers, by name and with consent (not anonymous), "
                                                 "for the leader blind-spot report."},
+    {"name": "actions", "description": "Action plans per unit and wave, aimed at a dimension or statement, and their "
+                                     "unit's scores before and after in the next wave."},
+    {"name": "comments", "description": "Optional open questions, and their answers shown only for groups at least "
+                                      "as large as the comment threshold."},
     {"name": "audit", "description": "Who changed what, and when (organisation admins). Never answers, tokens or "
                                    "keys."},
     {"name": "health", "description": "Liveness and readiness probes."},
@@ -97,7 +103,7 @@ def create_app() -> FastAPI:
     app.include_router(health.router)
     for router in (orgs_router, units_router, auth_router, people_router, single_sign_on_router, sessions_router,
                    questionnaires_router, surveys_router, invitations_router, responses_router, reports_router,
-                   self_assessments_router, audit_router):
+                   self_assessments_router, actions_router, comments_router, audit_router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(oidc_web_router)  # single sign-on's browser redirects, outside the API
     app.include_router(session_status_router)

@@ -1,7 +1,9 @@
 """Every ORM model, imported in one place for Alembic's autogenerate and the migration check."""
 
+from app.actions.models import Action
 from app.audit.models import AuditEvent
 from app.auth.models import ApiKey
+from app.comments.models import Comment, CommentSettings
 from app.db import Base
 from app.idempotency.models import IdempotencyRecord
 from app.invitations.models import Invitation
@@ -17,7 +19,7 @@ from app.sessions.models import SignInLink, SignInRequest, UserSession
 from app.surveys.models import Survey
 from app.units.models import Unit
 
-__all__ = ["ApiKey", "AuditEvent", "Base", "Dimension", "IdempotencyRecord", "Invitation", "Item", "Layer",
-           "Organisation", "OutgoingMail", "Person", "PersonUnit", "Questionnaire", "RateCounter", "Response",
-           "SelfAssessment", "SignInFlow", "SignInLink", "SignInRequest", "SingleSignOn", "Survey", "Unit",
-           "UserSession"]
+__all__ = ["Action", "ApiKey", "AuditEvent", "Base", "Comment", "CommentSettings", "Dimension", "IdempotencyRecord",
+           "Invitation", "Item", "Layer", "Organisation", "OutgoingMail", "Person", "PersonUnit", "Questionnaire",
+           "RateCounter", "Response", "SelfAssessment", "SignInFlow", "SignInLink", "SignInRequest", "SingleSignOn",
+           "Survey", "Unit", "UserSession"]

@@ -23,7 +23,7 @@ PARAM = re.compile(r"{(\w+)}")
 TOKEN_ROUTES = re.compile(r"^/api/v1/respond(/|$)")  # authorised by an invitation token, not a key
 TREE = {"Inside": {"Below": {}}, "Outside": {}}  # a unit-scoped key gets "Inside"; "Outside" is beyond its reach
 # Params whose object lives in a unit: they follow the world's unit (inside or outside a scoped key's subtree).
-UNIT_BOUND = {"unit_id", "self_assessment_id"}
+UNIT_BOUND = {"unit_id", "self_assessment_id", "action_id"}
 # Operations that move a survey from one state to another need a survey in the state they start from.
 SURVEY_STATE_FOR = {"open_survey": "draft", "close_survey": "open", "reopen_survey": "closed",
                     "mail_invitations": "open", "send_invitation_reminders": "open"}
@@ -179,6 +179,25 @@ class World:
         assert response.status_code == 201, response.text
         return str(response.json()["id"])
 
+    def make_action_id(self) -> str:
+        response = self.ctx.admin.post(f"{self.ctx.prefix}/surveys/{self['survey_id']}/actions", json={
+            "unit_id": self.units[self.unit], "dimension_key": "openness", "title": "World"})
+        assert response.status_code == 201, response.text
+        return str(response.json()["id"])
+
+    def make_comment_id(self) -> str:
+        """A comment of the world's survey, stored straight into the database (a respondent's comment needs an
+        open survey and a group large enough to read it back)."""
+        from app.comments.models import Comment
+        from app.db import get_sessionmaker
+
+        comment_id = uuid.uuid4()
+        with get_sessionmaker().begin() as session:
+            session.add(Comment(id=comment_id, survey_id=uuid.UUID(self["survey_id"]), question_key="q",
+                                unit_id=uuid.UUID(self.units["Inside"]), layer_id=None, text="World",
+                                published=True))
+        return str(comment_id)
+
     def survey_in(self, state: str) -> str:
         survey = create_survey(self.ctx, title=unique_name("Wave"))
         for step in {"draft": [], "open": ["open"], "closed": ["open", "close"]}[state]:
@@ -240,6 +259,11 @@ BODIES: dict[str, Any] = {
     "create_self_assessment": lambda w, p: {"json": {
         "unit_id": w.units[w.unit], "layer_id": w.ctx.layers["team_leader"], "leader_name": "Matrix", "consent": True,
         "language": "en", "current": {"openness_1": 4}}},
+    "create_action": lambda w, p: {"json": {"unit_id": w.units[w.unit], "dimension_key": "openness",
+                                            "title": "Matrix"}},
+    "update_action": lambda w, p: {"json": {"status": "in_progress"}},
+    "set_comment_settings": lambda w, p: {"json": {"threshold": 10}},
+    "hide_comment": lambda w, p: {"json": {"hidden": True}},
     "create_person": lambda w, p: {"json": {"email": unique_email("matrix"), "name": "Matrix", "role": "analyst"}},
     "update_person": lambda w, p: {"json": {"name": unique_name("Person")}},
     "import_people": lambda w, p: _csv(f"email,name,role\n{unique_email('imported')},Imported,analyst\n"),

@@ -7,6 +7,7 @@ import uuid
 from fastapi.routing import APIRoute
 from sqlalchemy import or_, select
 
+from app.actions.models import ActionStatus
 from app.audit.actions import AUDITED_OPERATIONS, AUDITED_WITHOUT_TRAIL, NOT_AUDITED, AuditAction
 from app.audit.models import AuditEvent
 from app.audit.trail import audit_trail
@@ -87,7 +88,8 @@ def _is_uuid_or_enum(value: str) -> bool:
         uuid.UUID(value)
         return True
     except ValueError:
-        return value in {"org_admin", "analyst", "platform_admin", "leader", *SignInMethod, *SignInFailure}
+        return value in {"org_admin", "analyst", "platform_admin", "leader", *SignInMethod, *SignInFailure,
+                         *ActionStatus}
 
 
 def test_kept_answers_hold_no_token_in_the_clear(platform, server_url, http, mailbox):

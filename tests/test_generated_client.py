@@ -110,3 +110,17 @@ def test_a_whole_workflow_through_the_generated_client(generated, server_url, pl
     assert isinstance(profile, models.CultureProfile), profile
     assert profile.group.n == 3 and not profile.suppressed
     assert all(dimension.n == 3 and dimension.mean is not None for dimension in profile.dimensions)
+
+    # The plan that follows the reading: an action for the team, aimed at openness, and its before and after.
+    action = api("actions.create_action").sync(organisation.id, survey.id, client=admin, body=models.ActionCreate(
+        title="Maandelijkse lunch: wat ging er mis", unit_id=team.id, dimension_key="openness",
+        owner_name="A. de Vries", status=models.ActionStatus.PLANNED))
+    assert isinstance(action, models.ActionRead), action
+    action = api("actions.update_action").sync(organisation.id, survey.id, action.id, client=admin,
+                                               body=models.ActionUpdate(status=models.ActionStatus.IN_PROGRESS))
+    assert action.status == models.ActionStatus.IN_PROGRESS
+    listed = api("actions.list_actions").sync(organisation.id, survey.id, client=admin, limit=10)
+    assert [a.id for a in listed] == [action.id]
+    effect = api("actions.get_action_effect").sync(organisation.id, survey.id, action.id, client=admin)
+    assert isinstance(effect, models.ActionEffect), effect
+    assert effect.reason == "no_later_wave" and effect.dimension.before.n == 3

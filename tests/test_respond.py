@@ -45,7 +45,8 @@ def test_the_questionnaire_in_the_chosen_language(org: OrgContext, http: Any) ->
     assert response.status_code == 200, response.text
     assert response.headers["cache-control"] == "no-store"
     body = response.json()
-    assert set(body) == {"survey", "language", "questionnaire", "draft", "unit_name"}
+    assert set(body) == {"survey", "language", "questionnaire", "draft", "unit_name", "open_questions"}
+    assert body["open_questions"] == []  # the survey asks none
     assert body["survey"] == {"title": "Cultuurmeting", "ask_desired": False, "languages": ["en", "nl"]}
     assert (body["language"], body["questionnaire"]["language"], body["draft"], body["unit_name"]) == (
         "nl", "nl", None, "Team X")
@@ -81,7 +82,7 @@ def test_partial_answers_are_saved_and_resumed(org: OrgContext, http: Any) -> No
     body = http.get(RESPOND, headers=token_headers(token)).json()  # no lang: continue in the draft's language
     assert body["language"] == "nl"
     assert body["draft"] == {"language": "nl", "current": {keys[0]: 2, keys[1]: "dont_know"},
-                             "desired": {keys[0]: 5}, "saved_at": saved_at}
+                             "desired": {keys[0]: 5}, "comments": {}, "saved_at": saved_at}
     # A later draft replaces the earlier one; an empty one is fine too.
     assert http.put(f"{RESPOND}/draft", headers=token_headers(token),
                     json={"language": "en", "current": {keys[3]: 4}}).status_code == 200

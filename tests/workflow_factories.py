@@ -12,11 +12,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from sqlalchemy import select
 
+from app.comments.models import Comment
 from tests.factories import OrgContext, new_organisation
 from tests.mailbox import Mailbox
 from tests.people_factories import create_person, request_link, sign_in, unique_email
-from tests.respond_factories import RESPOND, csv_upload, item_keys, token_headers
+from tests.respond_factories import RESPOND, csv_upload, db_scalars, item_keys, token_headers
 from tests.survey_factories import create_questionnaire, questionnaire_body
 
 
@@ -83,6 +85,8 @@ def run_workflow(platform: httpx.Client, server_url: str, http: httpx.Client, ma
     wf = Workflow(org=org, survey_id=survey["id"], kept_survey_id=kept["id"], units=units, secrets=secrets,
                   idempotency_keys=keys_used)
     _ok(a.patch(wf.url(), json={"title": "Wave 1 (2026)"}))
+    _ok(a.put(wf.url("/comment-settings"), json={"threshold": 3, "questions": [{"key": "share", "texts": {
+        "en": "What would help most to share knowledge?", "nl": "Wat helpt het meest om kennis te delen?"}}]}))
     _ok(a.post(wf.url("/open")))
 
     invite = {"unit_id": units["Team A"], "layer_id": org.layers["employee"], "count": 6}
@@ -108,7 +112,8 @@ def run_workflow(platform: httpx.Client, server_url: str, http: httpx.Client, ma
     keys = item_keys(org)
     secrets += keys  # every representation of answers is keyed by item key
     for n, token in enumerate(tokens[:5]):
-        answers = {"language": "nl", "current": _answers(keys, n), "desired": _answers(keys, n + 1)}
+        answers = {"language": "nl", "current": _answers(keys, n), "desired": _answers(keys, n + 1),
+                   "comments": {"share": f"Comment {marker} {n}"}}
         _ok(http.post(f"{RESPOND}/submit", headers=token_headers(token), json=answers), 201)
     _ok(http.put(f"{RESPOND}/draft", headers=token_headers(tokens[5]),
                  json={"language": "en", "current": {keys[0]: 2}, "desired": {}}))
@@ -119,6 +124,12 @@ def run_workflow(platform: httpx.Client, server_url: str, http: httpx.Client, ma
     _ok(a.delete(wf.url(f"/self-assessments/{withdrawn['id']}")), 204)
     _ok(a.post(wf.url("/self-assessments"), json=leader), 201)
     secrets.append(leader["leader_name"])
+    plan = {"unit_id": units["Dept"], "dimension_key": "openness", "title": f"Action {marker}",
+            "owner_name": f"Owner {marker}", "notes": f"Notes {marker}"}
+    dropped = _ok(a.post(wf.url("/actions"), json=plan), 201)
+    _ok(a.patch(wf.url(f"/actions/{dropped['id']}"), json={"status": "dropped"}))
+    _ok(a.delete(wf.url(f"/actions/{dropped['id']}")), 204)
+    secrets += [plan["title"], plan["owner_name"], plan["notes"]]  # typed text never becomes an audit detail
 
     rows = [",".join(["unit", "layer", *keys]),
             *(",".join([f"Town/Dept/Import{marker}", "employee", *(str(v) for v in _answers(keys, n).values())])
@@ -126,6 +137,9 @@ def run_workflow(platform: httpx.Client, server_url: str, http: httpx.Client, ma
     _ok(a.post(wf.url("/responses/import"), params={"unknown_units": "create"},
                files=csv_upload("\n".join(rows) + "\n"), headers=once("responses")), 201)
     _ok(a.post(wf.url("/close")))
+    comment = db_scalars(select(Comment.id).where(Comment.survey_id == uuid.UUID(wf.survey_id)))[0]
+    _ok(a.patch(wf.url(f"/comments/{comment}"), json={"hidden": True}))
+    _ok(a.patch(wf.url(f"/comments/{comment}"), json={"hidden": False}))
     _ok(a.post(wf.url("/reopen")))
     _ok(a.get(wf.url("/reports/profile")))  # fills the report caches
     _people(wf, mailbox, marker)

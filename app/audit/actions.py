@@ -15,6 +15,8 @@ class ObjectType(enum.StrEnum):
     survey = "survey"
     self_assessment = "self_assessment"
     person = "person"
+    action = "action"
+    comment = "comment"
 
 
 class AuditAction(enum.StrEnum):
@@ -61,6 +63,12 @@ class AuditAction(enum.StrEnum):
     person_sign_in_link_sent = "person.sign_in_link_sent"
     person_signed_out = "person.signed_out"
     person_signed_out_everywhere = "person.signed_out_everywhere"
+    action_created = "action.created"
+    action_updated = "action.updated"
+    action_deleted = "action.deleted"
+    survey_comment_settings_set = "survey.comment_settings_set"
+    comment_hidden = "comment.hidden"
+    comment_shown = "comment.shown"
 
     @property
     def object_type(self) -> ObjectType:
@@ -103,6 +111,11 @@ AUDITED_OPERATIONS: dict[str, frozenset[AuditAction]] = {
     "delete_single_sign_on": frozenset({A.organisation_single_sign_on_removed}),
     "sign_out": frozenset({A.person_signed_out}),
     "sign_out_everywhere": frozenset({A.person_signed_out_everywhere}),
+    "create_action": frozenset({A.action_created}),
+    "update_action": frozenset({A.action_updated}),
+    "delete_action": frozenset({A.action_deleted}),
+    "set_comment_settings": frozenset({A.survey_comment_settings_set}),
+    "hide_comment": frozenset({A.comment_hidden, A.comment_shown}),
 }
 
 # Operations without a caller to blame (nobody is signed in yet) that write their events themselves

@@ -24,6 +24,7 @@ from app.respond.service import (
     TokenUnusable,
     check,
     check_ticket_row,
+    comment_rows,
     load_ticket_definition,
     response_row,
     ticket_of,
@@ -35,7 +36,8 @@ pool = LoopPool("respondent")
 """DB_POOL_SIZE connections per worker; at most that many calls hold one at a time, the rest wait on the loop."""
 
 
-TICKET, SAVE_DRAFT, USE_AND_STORE = map(compile_for_psycopg, (sql.TICKET, sql.SAVE_DRAFT, sql.USE_AND_STORE))
+TICKET, SAVE_DRAFT, USE_AND_STORE, STORE_COMMENT = map(compile_for_psycopg, (
+    sql.TICKET, sql.SAVE_DRAFT, sql.USE_AND_STORE, sql.STORE_COMMENT))
 
 
 async def open_ticket(conn: Connection, token: str | None, now: datetime) -> Ticket:
@@ -75,10 +77,19 @@ async def save_draft(conn: Connection, token: str | None, body: Answers, now: da
 
 async def submit(conn: Connection, token: str | None, body: Answers, now: datetime) -> None:
     ticket = await open_ticket(conn, token, now)
-    response = response_row(ticket, check(ticket, body, submitting=True))
-    stored = await USE_AND_STORE.execute(conn, {"invitation_id": ticket.invitation_id, "now": now,
-                                                 "used_on": sql.used_on(now),
-                                                 **{f"response_{k}": v for k, v in response.items()}})
+    answers = check(ticket, body, submitting=True)
+    response = response_row(ticket, answers)
+    params = {"invitation_id": ticket.invitation_id, "now": now, "used_on": sql.used_on(now),
+              **{f"response_{k}": v for k, v in response.items()}}
+    comments = comment_rows(ticket, answers)
+    if not comments:  # the common case: one statement, no transaction round trips
+        stored = await USE_AND_STORE.execute(conn, params)
+    else:  # the response and its comments commit together, or neither does
+        async with conn.transaction():
+            stored = await USE_AND_STORE.execute(conn, params)
+            if stored.rowcount == 1:
+                for row in comments:
+                    await STORE_COMMENT.execute(conn, row)
     if stored.rowcount != 1:
         await open_ticket(conn, token, now)  # used or closed meanwhile: raises the error that says which
         raise TokenUnusable(UNUSABLE_DETAIL)

@@ -23,6 +23,11 @@ class Answers(BaseModel):
     language: str = Field(max_length=16, description="The language answered in; one of the survey's")
     current: AnswerMap
     desired: AnswerMap = Field(description="Only when the survey asks how it should be; otherwise empty")
+    comments: dict[Annotated[str, Field(max_length=100)], Annotated[str, Field(max_length=4000)] | None] = Field(
+        default_factory=dict, max_length=10,
+        description="Answers to the survey's open questions (optional), by question key. At most 2000 characters "
+                    "each; e-mail addresses and phone numbers are masked before anything is stored. Stored like "
+                    "the answers: no time, no token, no link to them.")
 
 
 class SurveyInfo(BaseModel):
@@ -35,6 +40,7 @@ class Draft(BaseModel):
     language: str
     current: dict[str, int | str]
     desired: dict[str, int | str]
+    comments: dict[str, str] = Field(default_factory=dict, description="Open answers, as masked")
     saved_at: datetime | None
 
 
@@ -47,6 +53,8 @@ class QuestionnaireToAnswer(BaseModel):
                                                       "and don't-know label, frame labels, dimensions with items")
     draft: Draft | None = Field(description="Answers saved earlier with this token, to resume")
     unit_name: str | None = Field(default=None, description="The unit the invitation is for")
+    open_questions: list[dict[str, str]] = Field(default_factory=list, description="The survey's optional open "
+                                                 "questions in that language: `key` and `text`")
 
 
 class DraftSaved(BaseModel):

@@ -27,6 +27,8 @@ from typing import Any, cast
 from sqlalchemy import Connection, CursorResult, Update
 from sqlalchemy.orm import Session
 
+from app.comments.masking import mask
+from app.comments.schemas import MAX_COMMENT_CHARS
 from app.errors import AppError, Conflict, Gone, NotFound, Unprocessable
 from app.invitations.service import TOKEN_FORMAT, hash_token
 from app.questionnaires.service import QuestionnaireDefinition, cached_definition, load_definition
@@ -34,6 +36,7 @@ from app.respond import statements as sql
 from app.respond.schemas import Answers
 from app.responses.codec import check_answers, pack_by_key
 from app.surveys.service import check_accepting
+from app.text import has_control_characters
 
 
 class TokenRequired(AppError):
@@ -66,6 +69,7 @@ class Ticket:
     languages: list[str]
     ask_desired: bool
     definition: QuestionnaireDefinition
+    open_questions: tuple[dict[str, Any], ...] = ()
 
 
 def token_hash(token: str | None) -> str:
@@ -91,7 +95,8 @@ def ticket_of(row: Any, definition: QuestionnaireDefinition) -> Ticket:
     saved_at = row.draft_saved_at.astimezone(UTC) if row.draft_saved_at is not None else None  # whatever the zone
     return Ticket(invitation_id=row.id, unit_id=row.unit_id, layer_id=row.layer_id, unit_name=row.unit_name,
                   draft=row.draft, draft_saved_at=saved_at, survey_id=row.survey_id, title=row.title,
-                  languages=row.languages, ask_desired=row.ask_desired, definition=definition)
+                  languages=row.languages, ask_desired=row.ask_desired, definition=definition,
+                  open_questions=tuple(row.open_questions or ()))
 
 
 def load_ticket_definition(session: Session, questionnaire_id: uuid.UUID) -> QuestionnaireDefinition:
@@ -118,9 +123,30 @@ class CheckedAnswers:
     language: str
     current: dict[str, Any]
     desired: dict[str, Any]
+    comments: dict[str, str]
 
     def as_draft(self) -> dict[str, Any]:
-        return {"language": self.language, "current": self.current, "desired": self.desired}
+        return {"language": self.language, "current": self.current, "desired": self.desired,
+                "comments": self.comments}
+
+
+def _comments(ticket: Ticket, body: Answers, errors: list[dict[str, Any]]) -> dict[str, str]:
+    """The open answers, masked (e-mail addresses, phone numbers) before anything is stored; blanks left out."""
+    asked = {q["key"] for q in ticket.open_questions}
+    kept: dict[str, str] = {}
+    for key, text in body.comments.items():
+        if key not in asked:
+            errors.append({"loc": ["body", "comments", key], "msg": "not an open question of this survey",
+                           "type": "unknown_question"})
+        elif text is not None and has_control_characters(text):
+            errors.append({"loc": ["body", "comments", key], "msg": "must not contain control characters",
+                           "type": "value_error"})
+        elif text is not None and len(text.strip()) > MAX_COMMENT_CHARS:
+            errors.append({"loc": ["body", "comments", key], "msg": f"at most {MAX_COMMENT_CHARS} characters",
+                           "type": "string_too_long"})
+        elif text is not None and text.strip():
+            kept[key] = mask(text.strip())
+    return kept
 
 
 def check(ticket: Ticket, body: Answers, *, submitting: bool) -> CheckedAnswers:
@@ -139,13 +165,14 @@ def check(ticket: Ticket, body: Answers, *, submitting: bool) -> CheckedAnswers:
         errors.extend({"loc": ["body", "desired", key], "msg": "this survey asks only how it is now, not how it "
                        "should be", "type": "frame_not_asked"} for key, value in body.desired.items()
                       if value is not None)
+    comments = _comments(ticket, body, errors)
     current = {k: v for k, v in body.current.items() if v is not None}
     desired = {k: v for k, v in body.desired.items() if v is not None} if ticket.ask_desired else {}
     if submitting and not errors and not current and not desired:
         errors.append({"loc": ["body", "current"], "msg": "answer at least one item", "type": "no_answers"})
     if errors:
         raise Unprocessable("Some answers are not valid; nothing was stored.", errors=errors)
-    return CheckedAnswers(language=body.language, current=current, desired=desired)
+    return CheckedAnswers(language=body.language, current=current, desired=desired, comments=comments)
 
 
 def response_row(ticket: Ticket, answers: CheckedAnswers) -> dict[str, Any]:
@@ -155,6 +182,13 @@ def response_row(ticket: Ticket, answers: CheckedAnswers) -> dict[str, Any]:
             "layer_id": ticket.layer_id, "language": answers.language, "source": "web",
             "current": pack_by_key(definition, answers.current),
             "desired": pack_by_key(definition, answers.desired) if ticket.ask_desired else None}
+
+
+def comment_rows(ticket: Ticket, answers: CheckedAnswers) -> list[dict[str, Any]]:
+    """The comments to store: like the response, the invitation's unit and layer and nothing else (a random id;
+    no time, no token, no response id)."""
+    return [{"id": uuid.uuid4(), "survey_id": ticket.survey_id, "question_key": key, "unit_id": ticket.unit_id,
+             "layer_id": ticket.layer_id, "text": text} for key, text in answers.comments.items()]
 
 
 def _update_unused(conn: Connection, statement: Update, ticket: Ticket, **params: Any) -> None:
@@ -179,6 +213,10 @@ def save_draft(conn: Connection, token: str | None, body: Answers, now: datetime
 
 def submit(conn: Connection, token: str | None, body: Answers, now: datetime) -> None:
     ticket = open_ticket(conn, token, now)
-    response = response_row(ticket, check(ticket, body, submitting=True))
+    answers = check(ticket, body, submitting=True)
+    response = response_row(ticket, answers)
     _update_unused(conn, sql.MARK_USED, ticket, now=now, used_on=sql.used_on(now))
     conn.execute(sql.STORE, response)
+    comments = comment_rows(ticket, answers)
+    if comments:
+        conn.execute(sql.STORE_COMMENT, comments)

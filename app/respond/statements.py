@@ -11,8 +11,9 @@ there are two statements.
 from datetime import datetime
 from typing import cast
 
-from sqlalchemy import Insert, Table, bindparam, exists, insert, null, select, update
+from sqlalchemy import Insert, Table, bindparam, exists, false, insert, null, select, update
 
+from app.comments.models import Comment, CommentSettings
 from app.invitations.models import Invitation
 from app.questionnaires.service import definition_stamp
 from app.responses.models import Response
@@ -26,7 +27,9 @@ TICKET = (
     select(Invitation.id, Invitation.unit_id, Invitation.layer_id, Invitation.expires_at, Invitation.submitted_at,
            Invitation.draft, Invitation.draft_saved_at, Unit.name.label("unit_name"), Survey.id.label("survey_id"),
            Survey.questionnaire_id, Survey.title, Survey.languages, Survey.ask_desired, Survey.status,
-           Survey.opens_at, Survey.closes_at, definition_stamp(Survey.questionnaire_id).label("stamp"))
+           Survey.opens_at, Survey.closes_at, definition_stamp(Survey.questionnaire_id).label("stamp"),
+           select(CommentSettings.questions).where(CommentSettings.survey_id == Survey.id)
+           .scalar_subquery().label("open_questions"))
     .join(Survey, Survey.id == Invitation.survey_id)
     .join(Unit, Unit.id == Invitation.unit_id)
     .where(Invitation.token_hash == bindparam("token_hash"))
@@ -68,4 +71,9 @@ def _use_and_store() -> Insert:
 
 
 USE_AND_STORE = _use_and_store()
+
+COMMENT_COLUMNS = ("id", "survey_id", "question_key", "unit_id", "layer_id", "text")
+STORE_COMMENT = insert(cast(Table, Comment.__table__)).values(
+    {**{name: bindparam(name, type_=cast(Table, Comment.__table__).c[name].type) for name in COMMENT_COLUMNS},
+     "hidden": false(), "published": false()})
 """Parameters: `invitation_id`, `now`, `used_on`, and `response_<column>` for each of `RESPONSE_COLUMNS`."""

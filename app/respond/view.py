@@ -35,9 +35,12 @@ def render(ticket: Ticket, requested: str | None) -> bytes:
     if ticket.draft is not None:
         saved = ticket.draft
         draft = {"language": saved.get("language", ""), "current": saved.get("current", {}),
-                 "desired": saved.get("desired", {}), "saved_at": ticket.draft_saved_at}
+                 "desired": saved.get("desired", {}), "comments": saved.get("comments", {}),
+                 "saved_at": ticket.draft_saved_at}
     language = choose_language(requested, ticket.languages, draft["language"] if draft else None)
     head = to_json({"survey": {"title": ticket.title, "ask_desired": ticket.ask_desired,
                                "languages": list(ticket.languages)},
-                    "language": language, "draft": draft, "unit_name": ticket.unit_name})
+                    "language": language, "draft": draft, "unit_name": ticket.unit_name,
+                    "open_questions": [{"key": q["key"], "text": q["texts"].get(language) or next(
+                        iter(q["texts"].values()), "")} for q in ticket.open_questions]})
     return head[:-1] + b',"questionnaire":' + questionnaire_json(ticket.definition, language) + b"}"

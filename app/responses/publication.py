@@ -23,6 +23,7 @@ import numpy.typing as npt
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from app.comments.models import Comment
 from app.db import utcnow
 from app.questionnaires.service import load_definition
 from app.reports.data import membership
@@ -64,6 +65,10 @@ def publish(session: Session, survey: Survey) -> Publication:
     if survey.published_at is not None and ((counts > 0) & (counts < k)).any():
         return Publication(0, waiting)
     session.execute(update(Response).where(Response.survey_id == survey.id, Response.published.is_(False))
+                    .values(published=True))
+    # Comments arrive with their responses (in the same transaction), so the waiting comments are those of the
+    # waiting responses: they are published together.
+    session.execute(update(Comment).where(Comment.survey_id == survey.id, Comment.published.is_(False))
                     .values(published=True))
     survey.published_at = utcnow()
     session.flush()

@@ -1,7 +1,8 @@
 """Reading every report in every variant, over real HTTP, with the admin key and with unit-scoped keys.
 
 Variants: every report route of `app/reports` (profile, item-profile, breakdown, heatmap, data-quality, response-rates,
-perception-gaps, team-gaps, desired-gap, agreement, trend, readiness) of both waves, at every scope (the
+perception-gaps, team-gaps, desired-gap, agreement, trend, readiness) of both waves, and the before and after of an
+action of every scope in the earlier wave (`.../actions/{id}/effect`), at every scope (the
 organisation and every unit), every level, grouping, reference layer, a few sets of layers, ranking, both
 languages, JSON and CSV. The blind-spot report needs a leader's named self-assessment and is not read.
 
@@ -109,8 +110,21 @@ def read(world: World, clients: dict[str, tuple[httpx.Client, str | None]], inde
             for report, params in variants(world, wave, unit):
                 if thorough or rng.random() < 0.3:
                     calls.append((report, client, name, params))
+        if wave == world.waves[0] and len(world.waves) > 1:
+            for scope in scopes:
+                calls.append(("action-effect", admin, "admin", {"action": _action_of(world, wave, scope)}))
         for report, client, key_name, params in calls:
             url = f"{world.org.prefix}/surveys/{wave}/reports/{report}"
+            if report == "action-effect":
+                url = f"{world.org.prefix}/surveys/{wave}/actions/{params['action']}/effect"
+                params = {"scope": params["action"]}
+                response = client.get(url)
+                reading.requests += 1
+                assert response.status_code == 200, (url, response.text)
+                for obs in observations(report, f"{report}?{urlencode(params)}", wave, response.json()):
+                    obs.moment, obs.reading = moment, index
+                    reading.obs.append(obs)
+                continue
             response = client.get(url, params=params)
             reading.requests += 1
             assert response.status_code == 200, (url, params, response.text)
@@ -137,6 +151,20 @@ def read(world: World, clients: dict[str, tuple[httpx.Client, str | None]], inde
                     assert text.status_code == 200, text.text
                     reading.csv_only += [f"{source} csv {dialect}: {c}" for c in _csv_only(text.text, body, dialect)]
     return reading
+
+
+_ACTIONS: dict[tuple[str, str | None], str] = {}
+
+
+def _action_of(world: World, wave: str, scope: str | None) -> str:
+    """An action of the scope (None: the organisation) in the wave, made once, aimed at a statement so that both
+    its dimension's and its statement's before and after are read."""
+    if (wave, scope) not in _ACTIONS:
+        response = world.org.admin.post(f"{world.org.prefix}/surveys/{wave}/actions", json={
+            "unit_id": scope, "item_key": world.items[0].key, "title": "Attack"})
+        assert response.status_code == 201, response.text
+        _ACTIONS[(wave, scope)] = response.json()["id"]
+    return _ACTIONS[(wave, scope)]
 
 
 def _unit_at(world: World, path: list[str] | None) -> str | None:

@@ -306,9 +306,20 @@ def _rates(src: str, w: str, r: dict[str, Any]) -> Iterator[Obs]:
             yield Obs(src, Who(w, who.unit, who.layers, live=True), ("respondents",), {"n": n})
 
 
+def _effect(src: str, w: str, r: dict[str, Any]) -> Iterator[Obs]:
+    """An action's before and after (`GET .../actions/{id}/effect`): the trend of its unit over two waves."""
+    rows = [(r["dimension"], "dimensions")] + ([(r["item"], "items")] if r["item"] else [])
+    trend: dict[str, Any] = {"group": r["group"], "waves": [], "dimensions": [], "items": []}
+    for row, kind in rows:
+        trend[kind].append({"key": row["key"], "waves": [f for f in (row["before"], row["after"]) if f],
+                            "changes": [row["change"]] if row["change"] else []})
+    yield from _trend(src, w, trend)
+
+
 WALKERS = {"profile": _profile, "item-profile": _items, "breakdown": _breakdown, "heatmap": _heatmap,
            "data-quality": _quality, "response-rates": _rates, "perception-gaps": _perception, "team-gaps": _team_gaps,
-           "desired-gap": _desired, "agreement": _agreement, "trend": _trend, "readiness": _readiness}
+           "desired-gap": _desired, "agreement": _agreement, "trend": _trend, "readiness": _readiness,
+           "action-effect": _effect}
 
 
 def observations(report: str, source: str, wave: str, body: dict[str, Any]) -> list[Obs]:

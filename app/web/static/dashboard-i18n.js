@@ -1,6 +1,7 @@
 /* Interface strings of the leader's dashboard, per language. Dimension, unit and layer names come from the API.
    Placeholders: {name}. Every language must have the same keys (checked by the browser tests). The notes on
    publication and roll-up live in dashboard-i18n-notes.js and are merged in here. */
+import { ACTION_STRINGS } from "./dashboard-i18n-actions.js";
 import { FINDING_STRINGS } from "./dashboard-i18n-findings.js";
 import { NOTE_STRINGS } from "./dashboard-i18n-notes.js";
 
@@ -428,4 +429,4 @@ const BASE = {
 };
 
 export const STRINGS = Object.freeze(Object.fromEntries(Object.entries(BASE).map(
-  ([lang, strings]) => [lang, Object.freeze({ ...strings, ...NOTE_STRINGS[lang], ...FINDING_STRINGS[lang] })])));
+  ([lang, strings]) => [lang, Object.freeze({ ...strings, ...NOTE_STRINGS[lang], ...FINDING_STRINGS[lang], ...ACTION_STRINGS[lang] })])));

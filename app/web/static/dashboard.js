@@ -3,6 +3,7 @@
    Runs under a strict Content-Security-Policy: ES modules from this origin only, no inline script or handlers, no
    eval, no HTML parsed from strings. The key is kept in sessionStorage and only ever sent in the Authorization
    header; it is never put in a URL, never logged. */
+import { actions } from "./dashboard-actions.js";
 import { API, ApiError, forgetKey, get, path, storeKey, storedKey } from "./dashboard-api.js";
 import { Board } from "./dashboard-board.js";
 import { clear, el } from "./dashboard-dom.js";
@@ -17,7 +18,7 @@ import { statements } from "./dashboard-statements.js";
 import { sessionEnded, signInLink, signOut, signedInSession } from "./dashboard-session.js";
 import { askedLanguage, putSelectionInUrl, selectionInUrl, wantsKeyForm } from "./dashboard-url.js";
 
-const PANELS = [readiness, heatmap, profile, desired, statements, perception, teamGaps, trend, agreement, quality, rates];
+const PANELS = [readiness, actions, heatmap, profile, desired, statements, perception, teamGaps, trend, agreement, quality, rates];
 const SELECTION_STORE = "culturegap.dashboard.selection";
 const LANG_STORE = "culturegap.dashboard.lang";
 

@@ -128,8 +128,25 @@ function renderReview(state, t) {
     heading(t("reviewHeading")),
     el("p", { class: "lead", id: "review-summary", text: summary }),
     el("ul", { class: "review-list" }, ...parts),
+    renderComments(state, t),
     count.any > 0 ? el("p", { class: "hint", text: t("reviewFinal") }) : null,
   ].filter(Boolean);
+}
+
+export const MAX_COMMENT = 2000;
+
+/** The survey's open questions, optional, each a labelled text area (on the review step, before submitting). */
+function renderComments(state, t) {
+  if (!state.openQuestions.length) return null;
+  return el("fieldset", { class: "comments" }, el("legend", { class: "comments-heading", text: t("commentsHeading") }),
+    el("p", { class: "hint", id: "comments-hint", text: t("commentsHint") }),
+    ...state.openQuestions.map((q) => {
+      const id = `comment-${q.key}`;
+      const box = el("textarea", { id, name: `comment:${q.key}`, class: "comment-box", rows: "4",
+        maxlength: String(MAX_COMMENT), "aria-describedby": "comments-hint" });
+      box.value = state.comments[q.key] || "";
+      return el("div", { class: "comment-field" }, el("label", { for: id, class: "comment-label", text: q.text }), box);
+    }));
 }
 
 /** The nodes of the current step. */

@@ -27,6 +27,7 @@ const state = {
   unitName: null,
   q: null, // the questionnaire, localised: {title, scale, frames, dimensions: [{key, name, items: [{key, text}]}]}
   answers: { current: {}, desired: {} }, // item key -> scale point or "dont_know"
+  openQuestions: [], comments: {}, // the optional open questions ({key, text}) and their answers (key -> text)
   step: 0,
   dirty: false, saveTimer: null, saving: null, submitting: false, done: false,
   alertRetry: null, // what the form alert's button repeats
@@ -73,7 +74,8 @@ const api = (method, path, body, options) => request(state.token, method, path, 
 
 function answersBody() {
   const pick = (frame) => Object.fromEntries(Object.entries(state.answers[frame]).filter(([, v]) => v !== null));
-  return { language: state.lang, current: pick("current"), desired: state.survey.ask_desired ? pick("desired") : {} };
+  return { language: state.lang, current: pick("current"), desired: state.survey.ask_desired ? pick("desired") : {},
+    comments: state.openQuestions.length ? { ...state.comments } : {} };
 }
 
 async function load(lang) {
@@ -82,6 +84,7 @@ async function load(lang) {
   state.q = data.questionnaire;
   state.lang = data.language || data.questionnaire.language || lang;
   state.unitName = data.unit_name || null;
+  state.openQuestions = data.open_questions || [];
   return data;
 }
 
@@ -106,6 +109,7 @@ async function start() {
     return;
   }
   if (draft) state.answers = { current: { ...(draft.current || {}) }, desired: { ...(draft.desired || {}) } };
+  if (draft) state.comments = { ...(draft.comments || {}) };
   showForm();
   if (draft && answeredCount(state).any > 0) {
     goTo(firstIncompleteStep(state));
@@ -266,6 +270,13 @@ function onChange(event) {
   scheduleSave();
 }
 
+function onInput(event) {
+  const box = event.target;
+  if (!(box instanceof HTMLTextAreaElement) || !box.name.startsWith("comment:")) return;
+  state.comments[box.name.slice("comment:".length)] = box.value;
+  scheduleSave();
+}
+
 async function submit() {
   if (state.submitting) return;
   window.clearTimeout(state.saveTimer);
@@ -361,6 +372,7 @@ function onClick(event) {
 
 els.form.addEventListener("submit", onNext);
 els.form.addEventListener("change", onChange);
+els.form.addEventListener("input", onInput);
 els.form.addEventListener("click", onClick);
 els.messageRetry.addEventListener("click", () => { if (state.message && state.message.retry) state.message.retry(); });
 els.langSwitch.addEventListener("click", (event) => {

@@ -1,0 +1,1 @@
+"""Open questions and their comments: stored like answers, masked before storage, shown only for large groups."""
