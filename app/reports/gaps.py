@@ -11,7 +11,7 @@ from app.exports.options import TABLE_RESPONSES, ExportDep
 from app.exports.tables import Table
 from app.reports.agreement import AGREEMENT_COLUMNS, AgreementReport, agreement, agreement_rows
 from app.reports.context import ReportDep
-from app.reports.gaps_csv import COMPARISON_COLUMNS, DESIRED_COLUMNS, comparison_rows, desired_rows
+from app.reports.gaps_csv import COMPARISON_COLUMNS, DESIRED_COLUMNS, MODEL_COLUMNS, comparison_rows, desired_rows
 from app.reports.gaps_desired import By, desired_gap
 from app.reports.gaps_schemas import DesiredGap, Level, PerceptionGaps, TeamGaps
 from app.reports.gaps_service import layer_sets, perception_gaps, team_gaps
@@ -67,7 +67,8 @@ def get_perception_gaps(
     sets, ref = layer_sets(ctx, reference, a, b)
     report = perception_gaps(ctx, sets, ref, lang)
     if out.tabular:
-        return out.respond(Table("perception-gaps", COMPARISON_COLUMNS, comparison_rows(report.comparisons)))
+        return out.respond(Table("perception-gaps", COMPARISON_COLUMNS + MODEL_COLUMNS,
+                                 comparison_rows(report.comparisons, models=True)))
     return report
 
 
