@@ -55,6 +55,7 @@ from app.stats.scales import reverse_key
 
 MIN_CLUSTERS = 5
 MIN_CFA_GROUP = 30
+MAX_CFI_DROP = 0.01  # a restriction holds when CFI drops by no more (Cheung & Rensvold 2002); the stats default
 
 Side = tuple[uuid.UUID, ...]  # layer ids
 T = TypeVar("T")
@@ -124,7 +125,7 @@ def fit_invariance(ctx: ReportContext, plan: ModelPlan, d: int) -> InvarianceRes
         m = (plan.a_mask | plan.b_mask) & ~np.isnan(ctx.scores("current")[:, d])
         groups = np.where(plan.a_mask[m], 0, 1)
         return measurement_invariance(_keyed(ctx)[np.ix_(m, items)], groups, group_order=[0, 1],
-                                      min_group_size=cfa_group_size(ctx))
+                                      min_group_size=cfa_group_size(ctx), max_cfi_drop=MAX_CFI_DROP)
     return _cached(ctx, ("invariance", ctx.scope, plan.a, plan.b, d), make)
 
 

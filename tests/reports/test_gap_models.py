@@ -2,7 +2,9 @@
 figures against `app.stats` called directly on the imported rows, against R (lmerTest, lavaan) on a stored
 organisation, in CSV and in the OpenAPI document; not fitted (too few teams, too small groups) and hidden cells."""
 
+import csv
 import gzip
+import io
 import json
 import os
 from pathlib import Path
@@ -230,3 +232,60 @@ def test_write_rows_for_the_r_reference(org):
     items = {d["key"]: [{"key": i["key"], "reverse": i["reverse"]} for i in d["items"]]
              for d in definition["dimensions"]}
     (REFERENCE / "gap_models_items.json").write_text(json.dumps(items, indent=1) + "\n")
+
+
+def _shifted_survey(org: OrgContext, item: str, by: int) -> SurveyWithData:
+    """TEAMS with team leaders answering one statement `by` points higher (clipped to 1..5; in the item's own
+    direction): the same answer then means a different level for them."""
+    from tests.survey_factories import create_survey
+
+    text, rows = answers_csv(org, TEAMS, ask_desired=True)
+    reader = list(csv.DictReader(io.StringIO(text)))
+    for row in reader:
+        if row["layer"] == "team_leader" and row[item]:
+            row[item] = str(min(5, max(1, int(row[item]) + by)))
+    out = io.StringIO()
+    writer = csv.DictWriter(out, fieldnames=list(reader[0]))
+    writer.writeheader()
+    writer.writerows(reader)
+    created = create_survey(org, ask_desired=True, min_group_size=5)
+    response = org.admin.post(f"{org.prefix}/surveys/{created['id']}/responses/import",
+                              params={"unknown_units": "create"},
+                              files={"file": ("r.csv", out.getvalue().encode(), "text/csv")})
+    assert response.status_code == 201, response.text
+    return SurveyWithData(created, {}, reader)
+
+
+def test_invariance_failing_is_shown_and_noted_in_data_quality(org):
+    definition = builtin_questionnaire(org)
+    openness = next(d for d in definition["dimensions"] if d["key"] == "openness")
+    item = next(i for i in openness["items"] if not i["reverse"])["key"]
+    survey = _shifted_survey(org, item, 2)
+    report = _perception(org, survey)
+    leaders = next(c for c in report["comparisons"] if c["a"]["layer_keys"] == ["team_leader"])
+    by_key = {d["key"]: d for d in leaders["dimensions"]}
+    inv = by_key["openness"]["invariance"]
+    assert inv["verdict"] in ("intercepts_differ", "loadings_differ"), inv
+    assert inv["reading"]["en"] == ("Team leaders and employees do not read the openness statements alike (the "
+                                    "same answer means a different level): compare with care.") \
+        or inv["reading"]["en"].endswith("compare with care.")
+    assert inv["reading"]["nl"].endswith("vergelijk met voorzichtigheid.")
+    step = inv["scalar_vs_metric"] if inv["verdict"] == "intercepts_differ" else inv["metric_vs_configural"]
+    assert step["holds"] is False and step["delta_cfi"] < -0.01
+    quality = org.admin.get(f"{reports(org, survey)}/data-quality").json()
+    notes = [w for w in quality["warnings"] if w["code"] == "not_invariant"]
+    failing = {d["key"] for d in leaders["dimensions"] if d["invariance"]["verdict"] in ("intercepts_differ",
+                                                                                         "loadings_differ")}
+    assert "openness" in failing and {w["dimension"] for w in notes if w["group"]["layer_key"] == "team_leader"} \
+        == failing
+    note = next(w for w in notes if w["dimension"] == "openness")
+    assert note["severity"] == "warning" and note["message"]["en"] == inv["reading"]["en"]
+    assert note["evidence"] == {"n": None, "figure": "delta_cfi", "value": pytest.approx(step["delta_cfi"]),
+                                "threshold": -0.01}
+    # the unchanged organisation gives no such note
+    plain = survey_with_responses(org, TEAMS)
+    quality = org.admin.get(f"{reports(org, plain)}/data-quality").json()
+    alike = _perception(org, plain)
+    failing = [d for c in alike["comparisons"] for d in c["dimensions"]
+               if d["invariance"] and d["invariance"]["verdict"] in ("intercepts_differ", "loadings_differ")]
+    assert len([w for w in quality["warnings"] if w["code"] == "not_invariant"]) == len(failing)
