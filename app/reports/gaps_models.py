@@ -132,7 +132,7 @@ def fit_invariance(ctx: ReportContext, plan: ModelPlan, d: int) -> InvarianceRes
 # ------------------------------------------------------------------------------------------------ response pieces
 
 def _fit(f: CfaFit) -> InvarianceFit:
-    return InvarianceFit(model=f.model, chisq=num(f.chisq), df=f.df, p=num(f.pvalue), cfi=num(f.cfi),  # type: ignore[arg-type]
+    return InvarianceFit(model=f.model, chisq=num(f.chisq), df=f.df, p=num(f.pvalue), cfi=num(f.cfi),
                          rmsea=num(f.rmsea))
 
 
@@ -145,7 +145,7 @@ def invariance_figures(ctx: ReportContext, r: InvarianceResult, a: Phrase, b: Ph
                        dimension: dict[str, str]) -> MeasurementInvariance:
     reason = r.reason.value if r.reason else None
     return MeasurementInvariance(
-        verdict=r.verdict.value, reason=reason, min_group_size=cfa_group_size(ctx),  # type: ignore[arg-type]
+        verdict=r.verdict.value, reason=reason, min_group_size=cfa_group_size(ctx),
         configural=_fit(r.configural) if r.configural else None, metric=_fit(r.metric) if r.metric else None,
         scalar=_fit(r.scalar) if r.scalar else None,
         metric_vs_configural=_step(r.metric_vs_configural) if r.metric_vs_configural else None,
@@ -155,7 +155,7 @@ def invariance_figures(ctx: ReportContext, r: InvarianceResult, a: Phrase, b: Ph
 
 def _unfitted(r: MixedModelResult) -> MixedModelGap:
     reason = r.reason.value if r.reason else "not_estimable"
-    return MixedModelGap(fitted=False, reason=reason, explanation=mixed_explanation(reason, MIN_CLUSTERS),  # type: ignore[arg-type]
+    return MixedModelGap(fitted=False, reason=reason, explanation=mixed_explanation(reason, MIN_CLUSTERS),
                          n_clusters=None, difference=None, difference_ci=None, se=None, t=None, df=None, test=None,
                          significant=None, variance_between=None, variance_within=None, icc=None,
                          design_effect=None, at_boundary=None, reading=None)
@@ -177,7 +177,7 @@ def model_figures(ctx: ReportContext, plans: Sequence[ModelPlan], words: Sequenc
         if any(m.n == 0 for m in fits[key].means):  # a side without scores (an empty layer): nothing to compare
             continue
         a, b = words[i]
-        dimension = {lang: names[lang][d] for lang in LANGS}
+        dimension: dict[str, str] = {lang: names[lang][d] for lang in LANGS}
         invariance[key] = invariance_figures(ctx, fit_invariance(ctx, plans[i], d), a, b, dimension)
         r = fits[key]
         if key not in adjusted:

@@ -15,6 +15,7 @@ import numpy.typing as npt
 from app.reports.anonymity import ALL
 from app.reports.context import Cell, ReportContext
 from app.reports.figures import GroupRef
+from app.reports.gaps_models import MAX_CFI_DROP, ModelPlan, cfa_group_size, fit_invariance
 from app.reports.profile_schemas import (
     Code,
     DataQuality,
@@ -25,7 +26,6 @@ from app.reports.profile_schemas import (
     QualityWarning,
     Severity,
 )
-from app.reports.gaps_models import MAX_CFI_DROP, ModelPlan, cfa_group_size, fit_invariance
 from app.reports.profile_service import LOW_ALPHA, dimension_names, group_ref, summarize_rows
 from app.reports.readings import invariance_reading, layers_phrase
 from app.stats import SurveySummary

@@ -19,7 +19,7 @@ from app.stats.multitest import holm
 from tests.factories import OrgContext
 from tests.report_factories import Population, SurveyWithData, answers_csv, survey_with_responses
 from tests.reports.test_gaps import LEADERS, csv_rows, keyed, reports, where
-from tests.survey_factories import builtin_questionnaire
+from tests.survey_factories import builtin_questionnaire, create_survey
 
 REFERENCE = Path(__file__).parent.parent / "stats" / "reference"
 TEAM_EFFECT = [0.4, -0.3, 0.1, -0.5, 0.6, 0.0, -0.2, 0.3]
@@ -237,9 +237,7 @@ def test_write_rows_for_the_r_reference(org):
 def _shifted_survey(org: OrgContext, item: str, by: int) -> SurveyWithData:
     """TEAMS with team leaders answering one statement `by` points higher (clipped to 1..5; in the item's own
     direction): the same answer then means a different level for them."""
-    from tests.survey_factories import create_survey
-
-    text, rows = answers_csv(org, TEAMS, ask_desired=True)
+    text, _ = answers_csv(org, TEAMS, ask_desired=True)
     reader = list(csv.DictReader(io.StringIO(text)))
     for row in reader:
         if row["layer"] == "team_leader" and row[item]:
