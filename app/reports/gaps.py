@@ -101,6 +101,12 @@ Teams without respondents are left out; a comparison that may not be made is lis
 and no figures (a = the team, b = the rest).
 {definitions}
 
+With `level=children` the child units (departments, directorates) hold several teams, and each comparison also
+gets `mixed_model`: `score ~ unit + (1 | team)` (REML, Satterthwaite df, Holm over the report's mixed-model tests,
+ICC, design effect), the primary test as in the perception gaps, on exactly the respondents of the two sides; not
+fitted with fewer than 5 teams (`too_few_clusters`). With `level=teams` a team is itself the cluster, so it is
+compared by Welch's test alone (`mixed_model` null). `invariance` is for layers only (null here).
+
 CSV (`format=csv`): one row per team and dimension."""
 
 
@@ -110,7 +116,8 @@ def get_team_gaps(ctx: ReportDep, out: ExportDep, level: LevelQuery = "teams",
                   lang: LangQuery = "en") -> TeamGaps | Response:
     report = team_gaps(ctx, level, lang)
     if out.tabular:
-        return out.respond(Table("team-gaps", COMPARISON_COLUMNS, comparison_rows(report.teams)))
+        return out.respond(Table("team-gaps", COMPARISON_COLUMNS + MODEL_COLUMNS,
+                                 comparison_rows(report.teams, models=True)))
     return report
 
 

@@ -63,15 +63,19 @@ T = TypeVar("T")
 
 @dataclass(frozen=True)
 class ModelPlan:
-    """A comparison's two sides within the scope: their layer ids and respondent masks (current frame)."""
+    """A comparison's two sides: what they are (`sides`, e.g. ("layers", a's layer ids, b's) or ("rest", unit):
+    the cache key with the scope) and their respondent masks (current frame)."""
 
-    a: Side
-    b: Side
+    sides: tuple[object, ...]
     a_mask: npt.NDArray[np.bool_]
     b_mask: npt.NDArray[np.bool_]
 
+    @classmethod
+    def layers(cls, a: Side, b: Side, a_mask: npt.NDArray[np.bool_], b_mask: npt.NDArray[np.bool_]) -> "ModelPlan":
+        return cls(("layers", a, b), a_mask, b_mask)
 
-Key = tuple[str, uuid.UUID | None, Side, Side, int]
+
+Key = tuple[str, uuid.UUID | None, tuple[object, ...], int]
 _fits: "weakref.WeakKeyDictionary[SurveyData, dict[Key, object]]" = weakref.WeakKeyDictionary()
 _derived: "weakref.WeakKeyDictionary[SurveyData, dict[str, npt.NDArray[np.float64] | npt.NDArray[np.int64]]]" = \
     weakref.WeakKeyDictionary()
@@ -111,7 +115,7 @@ def fit_mixed(ctx: ReportContext, plan: ModelPlan, d: int) -> MixedModelResult:
         m = (plan.a_mask | plan.b_mask) & ~np.isnan(y)
         return layer_mixed_model(y[m], clusters=_clusters(ctx)[m], layers=np.where(plan.a_mask[m], 0, 1),
                                  layer_order=[0, 1], min_clusters=MIN_CLUSTERS)
-    return _cached(ctx, ("mixed", ctx.scope, plan.a, plan.b, d), make)
+    return _cached(ctx, ("mixed", ctx.scope, plan.sides, d), make)
 
 
 def cfa_group_size(ctx: ReportContext) -> int:
@@ -126,7 +130,7 @@ def fit_invariance(ctx: ReportContext, plan: ModelPlan, d: int) -> InvarianceRes
         groups = np.where(plan.a_mask[m], 0, 1)
         return measurement_invariance(_keyed(ctx)[np.ix_(m, items)], groups, group_order=[0, 1],
                                       min_group_size=cfa_group_size(ctx), max_cfi_drop=MAX_CFI_DROP)
-    return _cached(ctx, ("invariance", ctx.scope, plan.a, plan.b, d), make)
+    return _cached(ctx, ("invariance", ctx.scope, plan.sides, d), make)
 
 
 # ------------------------------------------------------------------------------------------------ response pieces
@@ -162,7 +166,7 @@ def _unfitted(r: MixedModelResult) -> MixedModelGap:
 
 
 def model_figures(ctx: ReportContext, plans: Sequence[ModelPlan], words: Sequence[tuple[Phrase, Phrase]],
-                  shown: Sequence[tuple[int, int]], names: dict[str, list[str]]
+                  shown: Sequence[tuple[int, int]], names: dict[str, list[str]], *, invariance: bool = True
                   ) -> tuple[dict[tuple[int, int], MixedModelGap], dict[tuple[int, int], MeasurementInvariance]]:
     """The mixed model and invariance of every shown (comparison, dimension) with scores on both sides; Holm over
     the fitted mixed tests."""
@@ -171,14 +175,15 @@ def model_figures(ctx: ReportContext, plans: Sequence[ModelPlan], words: Sequenc
     family = holm([fits[key].contrasts[0].test.pvalue for key in fitted])
     adjusted = dict(zip(fitted, family.adjusted, strict=True))
     mixed: dict[tuple[int, int], MixedModelGap] = {}
-    invariance: dict[tuple[int, int], MeasurementInvariance] = {}
+    readings: dict[tuple[int, int], MeasurementInvariance] = {}
     for key in shown:
         i, d = key
         if any(m.n == 0 for m in fits[key].means):  # a side without scores (an empty layer): nothing to compare
             continue
         a, b = words[i]
         dimension: dict[str, str] = {lang: names[lang][d] for lang in LANGS}
-        invariance[key] = invariance_figures(ctx, fit_invariance(ctx, plans[i], d), a, b, dimension)
+        if invariance:
+            readings[key] = invariance_figures(ctx, fit_invariance(ctx, plans[i], d), a, b, dimension)
         r = fits[key]
         if key not in adjusted:
             mixed[key] = _unfitted(r)
@@ -196,4 +201,4 @@ def model_figures(ctx: ReportContext, plans: Sequence[ModelPlan], words: Sequenc
             variance_within=num(v.within) if v else None, icc=num(v.icc) if v else None,
             design_effect=num(v.design_effect) if v else None, at_boundary=v.at_boundary if v else None,
             reading=mixed_reading(a, b, dimension, c.difference.value, p_adj))
-    return mixed, invariance
+    return mixed, readings

@@ -144,9 +144,9 @@ class GapFigures(BaseModel):
     reading: Reading | None = Field(description="The difference in one sentence (English and Dutch), by Welch's "
                                                 "test")
     mixed_model: MixedModelGap | None = Field(
-        default=None, description="Perception gaps: the primary test, a mixed model with a random intercept per "
-                                  "team (Welch and Mann-Whitney above are the secondary figures); null where the "
-                                  "figures are hidden, and in team gaps")
+        default=None, description="The primary test, a mixed model with a random intercept per team (Welch and "
+                                  "Mann-Whitney above are the secondary figures): perception gaps, and team gaps "
+                                  "with `level=children`; null where the figures are hidden, and for leaf teams")
     invariance: MeasurementInvariance | None = Field(
         default=None, description="Perception gaps: whether the two groups read the dimension's statements alike; "
                                   "null where the figures are hidden, and in team gaps")

@@ -191,7 +191,7 @@ def _invariance(ctx: ReportContext, checks: _Checks) -> None:
     for layer in ctx.layers:
         if layer.id == ref.id:
             continue
-        plan = ModelPlan((layer.id,), (ref.id,), ctx.members((scope, layer.id)), ref_mask)
+        plan = ModelPlan.layers((layer.id,), (ref.id,), ctx.members((scope, layer.id)), ref_mask)
         for d, key in enumerate(ctx.data.scale.dimensions):
             if not (ctx.dimension_visible(d, scope, layer.id) and ctx.dimension_visible(d, scope, ref.id)):
                 continue

@@ -287,3 +287,42 @@ def test_invariance_failing_is_shown_and_noted_in_data_quality(org):
     failing = [d for c in alike["comparisons"] for d in c["dimensions"]
                if d["invariance"] and d["invariance"]["verdict"] in ("intercepts_differ", "loadings_differ")]
     assert len([w for w in quality["warnings"] if w["code"] == "not_invariant"]) == len(failing)
+
+
+# Three departments of three teams (12 employees, 5 team leaders each); department D3 rates 0.5 higher.
+DEPARTMENTS = Population([
+    (f"D{dep}/T{team}", layer, n, 0.1 * team + (0.5 if dep == 3 else 0.0) + shift)
+    for dep in (1, 2, 3) for team in (1, 2, 3)
+    for layer, n, shift in (("employee", 12, 0.0), ("team_leader", 5, 0.4))
+], seed=18)
+
+
+def test_team_gaps_of_departments_use_the_mixed_model_and_teams_do_not(org):
+    survey = survey_with_responses(org, DEPARTMENTS)
+    base = f"{reports(org, survey)}/team-gaps"
+    report = org.admin.get(base, params={"level": "children"}).json()
+    scores, _ = keyed(org, survey.rows)
+    clusters = _clusters(survey.rows)
+    checked = 0
+    for c in report["teams"]:
+        inside = np.array([r["unit"].startswith("/".join(c["a"]["unit_path"]) + "/") for r in survey.rows])
+        for d in c["dimensions"]:
+            y = scores[d["key"]]
+            m = ~np.isnan(y)
+            r = layer_mixed_model(y[m], clusters=clusters[m], layers=np.where(inside[m], "a", "b"),
+                                  layer_order=["a", "b"])
+            mm = d["mixed_model"]
+            assert mm["fitted"] is True and mm["n_clusters"] == 9 == r.n_clusters
+            assert mm["difference"] == pytest.approx(r.contrasts[0].difference.value, abs=1e-12)
+            assert mm["df"] == pytest.approx(r.contrasts[0].test.df, rel=1e-10)
+            assert mm["test"]["p"] == pytest.approx(r.contrasts[0].test.pvalue, rel=1e-9)
+            assert mm["test"]["family_size"] == 15 and mm["icc"] == pytest.approx(r.variance.icc, rel=1e-10)
+            assert d["invariance"] is None
+            assert mm["reading"]["en"].startswith(f'Taking the teams into account, respondents in "{c["a"]["name"]}" ')
+            assert "the rest of the organisation" in mm["reading"]["en"]
+            checked += 1
+    assert checked == 15
+    rows = csv_rows(org.admin.get(base, params={"level": "children", "format": "csv"}))
+    assert all(row["mixed_fitted"] == "true" and row["invariance_verdict"] == "" for row in rows)
+    teams = org.admin.get(base, params={"level": "teams"}).json()
+    assert all(d["mixed_model"] is None for c in teams["teams"] for d in c["dimensions"])
