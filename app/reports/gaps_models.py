@@ -23,8 +23,8 @@ the dimension's statements (the configural model estimates 3k parameters per gro
 fewer than ~30 the ML chi-square and CFI are unreliable and often do not converge), else ``group_too_small``;
 a dimension of fewer than 3 statements has no testable one-factor model (``too_few_items``).
 
-Both are cached per loaded answers (like the scale scores), so the data-quality note and the dashboard's repeated
-reads fit each model once.
+Both are cached per loaded answers (like the scale scores) and per tree, layers and threshold (the maps' key: the
+clusters and the sides follow the roll-up), so the data-quality note and repeated reads fit each model once.
 """
 
 import uuid
@@ -75,21 +75,27 @@ class ModelPlan:
         return cls(("layers", a, b), a_mask, b_mask)
 
 
-Key = tuple[str, uuid.UUID | None, tuple[object, ...], int]
+Key = tuple[object, ...]
 _fits: "weakref.WeakKeyDictionary[SurveyData, dict[Key, object]]" = weakref.WeakKeyDictionary()
-_derived: "weakref.WeakKeyDictionary[SurveyData, dict[str, npt.NDArray[np.float64] | npt.NDArray[np.int64]]]" = \
+_derived: "weakref.WeakKeyDictionary[SurveyData, dict[object, npt.NDArray[np.float64] | npt.NDArray[np.int64]]]" = \
     weakref.WeakKeyDictionary()
+
+
+def _layout_key(ctx: ReportContext) -> tuple[object, ...]:
+    """What the roll-up (and so the clusters) follows from: the maps' key (survey, responses, k, tree and layers)."""
+    return ctx._base.key
 
 
 def _clusters(ctx: ReportContext) -> npt.NDArray[np.int64]:
     """Per respondent, a code of the unit where their answers count (after the roll-up of small own groups)."""
     found = _derived.setdefault(ctx.data, {})
-    if "clusters" not in found:
+    key = ("clusters", _layout_key(ctx))
+    if key not in found:
         codes: dict[object, int] = {}
         per_unit = np.array([codes.setdefault(ctx.rollup.reporting_unit(u), len(codes))
                              for u in ctx.data.unit_ids], dtype=np.int64)
-        found["clusters"] = per_unit[ctx.data.unit_codes] if per_unit.size else np.zeros(ctx.data.n, np.int64)
-    return np.asarray(found["clusters"], dtype=np.int64)
+        found[key] = per_unit[ctx.data.unit_codes] if per_unit.size else np.zeros(ctx.data.n, np.int64)
+    return np.asarray(found[key], dtype=np.int64)
 
 
 def _keyed(ctx: ReportContext) -> npt.NDArray[np.float64]:
@@ -115,7 +121,7 @@ def fit_mixed(ctx: ReportContext, plan: ModelPlan, d: int) -> MixedModelResult:
         m = (plan.a_mask | plan.b_mask) & ~np.isnan(y)
         return layer_mixed_model(y[m], clusters=_clusters(ctx)[m], layers=np.where(plan.a_mask[m], 0, 1),
                                  layer_order=[0, 1], min_clusters=MIN_CLUSTERS)
-    return _cached(ctx, ("mixed", ctx.scope, plan.sides, d), make)
+    return _cached(ctx, ("mixed", _layout_key(ctx), ctx.scope, plan.sides, d), make)
 
 
 def cfa_group_size(ctx: ReportContext) -> int:
@@ -130,7 +136,7 @@ def fit_invariance(ctx: ReportContext, plan: ModelPlan, d: int) -> InvarianceRes
         groups = np.where(plan.a_mask[m], 0, 1)
         return measurement_invariance(_keyed(ctx)[np.ix_(m, items)], groups, group_order=[0, 1],
                                       min_group_size=cfa_group_size(ctx), max_cfi_drop=MAX_CFI_DROP)
-    return _cached(ctx, ("invariance", ctx.scope, plan.sides, d), make)
+    return _cached(ctx, ("invariance", _layout_key(ctx), ctx.scope, plan.sides, d), make)
 
 
 # ------------------------------------------------------------------------------------------------ response pieces
