@@ -146,10 +146,11 @@ class GapFigures(BaseModel):
     mixed_model: MixedModelGap | None = Field(
         default=None, description="The primary test, a mixed model with a random intercept per team (Welch and "
                                   "Mann-Whitney above are the secondary figures): perception gaps, and team gaps "
-                                  "with `level=children`; null where the figures are hidden, and for leaf teams")
+                                  "with `level=children`; null where the figures are hidden, for leaf teams, and in "
+                                  "the readiness summary's highlights")
     invariance: MeasurementInvariance | None = Field(
         default=None, description="Perception gaps: whether the two groups read the dimension's statements alike; "
-                                  "null where the figures are hidden, and in team gaps")
+                                  "null where the figures are hidden, in team gaps and in the readiness summary")
 
 
 class Comparison(BaseModel):

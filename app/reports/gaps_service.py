@@ -222,8 +222,9 @@ def _layer_side(ctx: ReportContext, layers: list[Layer], lang: Lang) -> tuple[Ga
 
 
 def perception_gaps(ctx: ReportContext, sets: list[tuple[list[Layer], list[Layer]]], reference: list[str] | None,
-                    lang: Lang) -> PerceptionGaps:
-    """Each pair of layer sets within the scope, per dimension (see the route for the definitions)."""
+                    lang: Lang, *, models: bool = True) -> PerceptionGaps:
+    """Each pair of layer sets within the scope, per dimension (see the route for the definitions); `models`:
+    with the mixed model and measurement invariance (`app.reports.gaps_models`)."""
     groups: dict[tuple[uuid.UUID, ...], int] = {}
     masks: list[npt.NDArray[np.bool_]] = []
     for layers in (s for pair in sets for s in pair):
@@ -235,7 +236,7 @@ def perception_gaps(ctx: ReportContext, sets: list[tuple[list[Layer], list[Layer
     inside = ctx.in_subtree(ctx.scope)
     for index, mask in enumerate(masks):  # disjoint sets of layers: layers as a whole, or a against b
         codes[mask & inside & (codes == len(groups))] = index
-    planned, pairs, models = [], [], []
+    planned, pairs, plans = [], [], []
     maps = [ctx.dimension_map(d) for d in range(ctx.data.scale.n_dimensions)]
     for first, second in sets:
         a, a_ok = _layer_side(ctx, first, lang)
@@ -244,14 +245,14 @@ def perception_gaps(ctx: ReportContext, sets: list[tuple[list[Layer], list[Layer
         shown = [a_ok and b_ok and all(ctx.shows_union(m, cells) for cells in sides) for m in maps]
         planned.append(Planned(a, b, a_ok and b_ok, layers_phrase(first), layers_phrase(second), shown))
         pairs.append((groups[tuple(x.id for x in first)], groups[tuple(x.id for x in second)]))
-        models.append(ModelPlan.layers(tuple(x.id for x in first), tuple(x.id for x in second),
+        plans.append(ModelPlan.layers(tuple(x.id for x in first), tuple(x.id for x in second),
                                        codes == pairs[-1][0], codes == pairs[-1][1]))
     tables = score_tables(ctx, codes, len(groups))
     per_dim = [compare_groups(t, pairs=pairs) for t in tables]
     results = [[per_dim[d][i] for d in range(len(tables))] for i in range(len(pairs))]
     return PerceptionGaps(survey_id=ctx.survey.id, language=lang, min_group_size=ctx.k,
                           scope=group_ref(ctx, ctx.scope), reference=reference,
-                          comparisons=comparisons(ctx, planned, results, lang, models))
+                          comparisons=comparisons(ctx, planned, results, lang, plans if models else None))
 
 
 # ---------------------------------------------------------------------------------------------------- team gaps

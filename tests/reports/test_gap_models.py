@@ -326,3 +326,9 @@ def test_team_gaps_of_departments_use_the_mixed_model_and_teams_do_not(org):
     assert all(row["mixed_fitted"] == "true" and row["invariance_verdict"] == "" for row in rows)
     teams = org.admin.get(base, params={"level": "teams"}).json()
     assert all(d["mixed_model"] is None for c in teams["teams"] for d in c["dimensions"])
+
+
+def test_the_readiness_summary_ranks_by_hedges_g_without_fitting_models(org, teams):
+    summary = org.admin.get(f"{reports(org, teams)}/readiness").json()
+    assert summary["perception_gaps"] and all(h["figures"]["mixed_model"] is None and h["figures"]["invariance"]
+                                              is None for h in summary["perception_gaps"])
