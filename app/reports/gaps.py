@@ -12,7 +12,7 @@ from app.exports.tables import Table
 from app.reports.across_teams import Pairs
 from app.reports.agreement import AGREEMENT_COLUMNS, AgreementReport, agreement, agreement_rows
 from app.reports.context import ReportDep
-from app.reports.gaps_csv import COMPARISON_COLUMNS, DESIRED_COLUMNS, comparison_rows, desired_rows
+from app.reports.gaps_csv import COMPARISON_COLUMNS, DESIRED_COLUMNS, MODEL_COLUMNS, comparison_rows, desired_rows
 from app.reports.gaps_desired import By, desired_gap
 from app.reports.gaps_schemas import DesiredGap, Level, PerceptionGaps, TeamGaps
 from app.reports.gaps_service import layer_sets, perception_gaps, team_gaps
@@ -50,8 +50,28 @@ about a suppressed cell. A comparison involving a group that may not be shown is
 `suppressed: true` and no figures (and makes no test).
 {definitions}
 
+**Primary test: `mixed_model`.** Respondents sit in teams, so the layers' scores are not independent: per
+comparison and dimension, a linear mixed model `score ~ group + (1 | team)` (REML; teams = the units where the
+answers count) gives the difference a - b with its interval, Satterthwaite `df` (as lmerTest), t and p,
+Holm-adjusted over every mixed-model test of the report (`significant`: adjusted p < 0.05), the between- and
+within-team variances, the ICC and the design effect, and a `reading`. The figures above (Welch, Mann-Whitney,
+Hedges' g) stay as secondary figures. Not fitted (`fitted: false`, `reason`, `explanation`) with respondents in
+fewer than 5 teams (`too_few_clusters`), no team with two of them (`n_below_2`), no variance (`zero_variance`) or
+no proper REML maximum (`not_estimable`). Per-team effects are never published.
+
+**Beside it: `invariance`.** Do the two groups read the dimension's statements alike? Multi-group one-factor models
+of the keyed statements: configural, metric (equal loadings), scalar (equal loadings and intercepts), with
+chi-square, df, CFI, RMSEA, the chi-square difference tests and the change in CFI; a step holds when CFI drops by
+no more than 0.01. `verdict`: `alike` (the gap can be compared), `loadings_differ` or `intercepts_differ`
+(compare with care; also a `not_invariant` note in the data-quality report), `cannot_fit` with a `reason`: each
+group needs at least `min_group_size` (30, and more than the statements) respondents who answered every statement
+(`group_too_small`), the dimension at least 3 statements (`too_few_items`).
+
+Both rest on exactly the respondents of the comparison's shown figures, and are null where those are hidden.
+
 422 for an unknown layer key, `reference` together with `a`/`b`, only one of `a` and `b`, or sets that overlap.
-CSV (`format=csv`): one row per comparison and dimension."""
+CSV (`format=csv`): one row per comparison and dimension; the model columns (`mixed_*`, `icc`, `design_effect`,
+`invariance_*`, `configural_*`, `metric_*`, `scalar_*`) follow the Welch ones."""
 
 
 @router.get("/perception-gaps", name="get_perception_gaps", response_model=PerceptionGaps,
@@ -68,7 +88,8 @@ def get_perception_gaps(
     sets, ref = layer_sets(ctx, reference, a, b)
     report = perception_gaps(ctx, sets, ref, lang)
     if out.tabular:
-        return out.respond(Table("perception-gaps", COMPARISON_COLUMNS, comparison_rows(report.comparisons)))
+        return out.respond(Table("perception-gaps", COMPARISON_COLUMNS + MODEL_COLUMNS,
+                                 comparison_rows(report.comparisons, models=True)))
     return report
 
 
@@ -81,6 +102,12 @@ Teams without respondents are left out; a comparison that may not be made is lis
 and no figures (a = the team, b = the rest).
 {definitions}
 
+With `level=children` the child units (departments, directorates) hold several teams, and each comparison also
+gets `mixed_model`: `score ~ unit + (1 | team)` (REML, Satterthwaite df, Holm over the report's mixed-model tests,
+ICC, design effect), the primary test as in the perception gaps, on exactly the respondents of the two sides; not
+fitted with fewer than 5 teams (`too_few_clusters`). With `level=teams` a team is itself the cluster, so it is
+compared by Welch's test alone (`mixed_model` null). `invariance` is for layers only (null here).
+
 CSV (`format=csv`): one row per team and dimension."""
 
 
@@ -90,7 +117,8 @@ def get_team_gaps(ctx: ReportDep, out: ExportDep, level: LevelQuery = "teams",
                   lang: LangQuery = "en") -> TeamGaps | Response:
     report = team_gaps(ctx, level, lang)
     if out.tabular:
-        return out.respond(Table("team-gaps", COMPARISON_COLUMNS, comparison_rows(report.teams)))
+        return out.respond(Table("team-gaps", COMPARISON_COLUMNS + MODEL_COLUMNS,
+                                 comparison_rows(report.teams, models=True)))
     return report
 
 

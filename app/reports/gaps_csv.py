@@ -4,7 +4,8 @@ group is one row with `suppressed` = true, its reason in `reason`, and empty fig
 from collections.abc import Iterator, Sequence
 
 from app.reports.figures import AdjustedInterval, Interval, PValue
-from app.reports.gaps_schemas import Comparison, DesiredGap, GapSide
+from app.reports.gaps_schemas import Comparison, DesiredGap, GapFigures, GapSide, InvarianceFit, InvarianceStep
+from app.reports.readings import Reading
 
 Row = Sequence[str | int | float | bool | None]
 
@@ -15,6 +16,17 @@ COMPARISON_COLUMNS = [
     "hedges_g_ci_low", "hedges_g_ci_high", "effect_size", "welch_t", "welch_df", "welch_p", "welch_p_adjusted",
     "welch_family_size", "mann_whitney_u", "mann_whitney_p", "mann_whitney_p_adjusted", "mann_whitney_family_size",
     "correction", "significant", "reason", "reading_en", "reading_nl"]
+
+_FITS = [f"{model}_{stat}" for model in ("configural", "metric", "scalar") for stat in ("chisq", "df", "cfi", "rmsea")]
+MODEL_COLUMNS = [
+    "mixed_fitted", "mixed_reason", "mixed_n_clusters", "mixed_difference", "mixed_ci_low", "mixed_ci_high",
+    "mixed_se", "mixed_t", "mixed_df", "mixed_p", "mixed_p_adjusted", "mixed_family_size", "mixed_significant",
+    "variance_between", "variance_within", "icc", "design_effect", "mixed_reading_en", "mixed_reading_nl",
+    "mixed_explanation_en", "mixed_explanation_nl", "invariance_verdict", "invariance_reason",
+    "invariance_min_group_size", *_FITS, "metric_chisq_diff", "metric_df_diff", "metric_diff_p", "metric_delta_cfi",
+    "scalar_chisq_diff", "scalar_df_diff", "scalar_diff_p", "scalar_delta_cfi", "invariance_reading_en",
+    "invariance_reading_nl"]
+"""Perception gaps only: the mixed model (primary test) and measurement invariance (empty in team gaps)."""
 
 DESIRED_COLUMNS = [
     "unit_id", "unit_path", "layer", "group_n", "suppressed", "kind", "key", "dimension", "name", "rank", "n",
@@ -40,19 +52,51 @@ def _side(side: GapSide) -> list[str | int | None]:
     return [side.name, "+".join(side.layer_keys), "/".join(side.unit_path), side.n]
 
 
-def comparison_rows(comparisons: Sequence[Comparison]) -> Iterator[Row]:
-    """One row per comparison and dimension; one row without figures for a suppressed comparison."""
+def _reading(r: Reading | None) -> list[str | None]:
+    return [None, None] if r is None else [r.en, r.nl]
+
+
+def _fit(f: InvarianceFit | None) -> list[float | int | None]:
+    return [None] * 4 if f is None else [f.chisq, f.df, f.cfi, f.rmsea]
+
+
+def _step(s: InvarianceStep | None) -> list[float | int | None]:
+    return [None] * 4 if s is None else [s.chisq, s.df, s.p, s.delta_cfi]
+
+
+def model_cells(f: GapFigures) -> list[str | int | float | bool | None]:
+    """The MODEL_COLUMNS of one dimension's figures."""
+    out: list[str | int | float | bool | None] = []
+    m = f.mixed_model
+    if m is None:
+        out += [None] * 21
+    else:
+        ci = [None, None] if m.difference_ci is None else [m.difference_ci.low, m.difference_ci.high]
+        out += [m.fitted, m.reason, m.n_clusters, m.difference, *ci, m.se, m.t, m.df, *_p(m.test), m.significant,
+                m.variance_between, m.variance_within, m.icc, m.design_effect, *_reading(m.reading),
+                *_reading(m.explanation)]
+    i = f.invariance
+    if i is None:
+        return [*out, *[None] * (len(MODEL_COLUMNS) - len(out))]
+    return [*out, i.verdict, i.reason, i.min_group_size, *_fit(i.configural), *_fit(i.metric), *_fit(i.scalar),
+            *_step(i.metric_vs_configural), *_step(i.scalar_vs_metric), *_reading(i.reading)]
+
+
+def comparison_rows(comparisons: Sequence[Comparison], *, models: bool = False) -> Iterator[Row]:
+    """One row per comparison and dimension; one row without figures for a suppressed comparison. `models`: add
+    the MODEL_COLUMNS (perception gaps)."""
+    extra = [None] * len(MODEL_COLUMNS) if models else []
     for c in comparisons:
         head: list[str | int | float | bool | None] = [*_side(c.a), *_side(c.b), c.suppressed]
         if c.suppressed:
-            yield [*head, *[None] * (len(COMPARISON_COLUMNS) - len(head) - 3), c.reason, None, None]
+            yield [*head, *[None] * (len(COMPARISON_COLUMNS) - len(head) - 3), c.reason, None, None, *extra]
         for f in c.dimensions:
             reading = [None, None] if f.reading is None else [f.reading.en, f.reading.nl]
             yield [*head, f.key, f.name, f.n_a, f.n_b, f.mean_a, f.mean_b, f.difference, *_ci(f.difference_ci),
                    *_holm(f.difference_ci_holm), f.hedges_g, *_ci(f.hedges_g_ci), f.effect_size, f.welch_t,
                    f.welch_df, *_p(f.welch),
                    f.mann_whitney_u, *_p(f.mann_whitney), "holm" if f.welch or f.mann_whitney else None,
-                   f.significant, f.reason, *reading]
+                   f.significant, f.reason, *reading, *(model_cells(f) if models else [])]
 
 
 def desired_rows(report: DesiredGap) -> Iterator[Row]:

@@ -35,6 +35,83 @@ class GapSide(BaseModel):
     reason: HiddenReason | None = Field(default=None, description=HIDDEN_REASON)
 
 
+MixedReason = Literal["all_missing", "too_few_clusters", "n_below_2", "zero_variance", "not_estimable"]
+InvarianceReason = Literal["too_few_items", "group_too_small", "one_group", "zero_variance", "not_estimable"]
+
+
+class MixedModelGap(BaseModel):
+    """The primary test of a layer gap: a linear mixed model with a random intercept per team (REML,
+    Satterthwaite df; `app.stats.mixed`). It takes into account that a team leader and their employees share a
+    team, which Welch's test (the secondary figures beside it) does not. Per-team effects are never published."""
+
+    fitted: bool = Field(description="false: the model could not be fitted; `reason` and `explanation` say why")
+    reason: MixedReason | None = Field(description="`too_few_clusters` (respondents in fewer than 5 teams), "
+                                                   "`n_below_2` (no team with two respondents), `zero_variance`, "
+                                                   "`not_estimable` (no proper REML maximum), `all_missing`")
+    explanation: Reading | None = Field(description="Why it was not fitted, in one sentence")
+    n_clusters: int | None = Field(description="Teams (the units where the respondents' answers count) with "
+                                               "respondents of either group on this dimension")
+    difference: float | None = Field(description="Model-based mean of a minus that of b (scale points)")
+    difference_ci: Interval | None = Field(description="Its confidence interval (t with Satterthwaite df), "
+                                                       "unadjusted")
+    se: float | None
+    t: float | None
+    df: float | None = Field(description="Satterthwaite degrees of freedom (as lmerTest)")
+    test: PValue | None = Field(description="Two-sided t test of the difference; Holm-adjusted over every mixed "
+                                            "model test this report makes (all comparisons x dimensions)")
+    significant: bool | None = Field(description="Holm-adjusted mixed-model p < 0.05: the report's primary verdict")
+    variance_between: float | None = Field(description="Between-team variance (random intercept), REML")
+    variance_within: float | None = Field(description="Within-team (residual) variance, REML")
+    icc: float | None = Field(description="Intraclass correlation: between / (between + within), given the layer")
+    design_effect: float | None = Field(description="1 + (mean team size - 1) x ICC (Kish): how much the variance "
+                                                    "of a team-clustered mean exceeds a simple random sample's")
+    at_boundary: bool | None = Field(description="The between-team variance was estimated as 0")
+    reading: Reading | None = Field(description="The difference and its primary verdict in one sentence")
+
+
+class InvarianceFit(BaseModel):
+    model: Literal["configural", "metric", "scalar"]
+    chisq: float | None
+    df: int
+    p: float | None = Field(description="Chi-square test of exact fit; null when df = 0")
+    cfi: float | None
+    rmsea: float | None
+
+
+class InvarianceStep(BaseModel):
+    """A restricted model against the freer one."""
+
+    chisq: float | None = Field(description="Chi-square difference")
+    df: int
+    p: float | None
+    delta_cfi: float | None = Field(description="CFI of the restricted model minus the freer one's")
+    delta_rmsea: float | None
+    holds: bool = Field(description="The restriction holds: CFI drops by no more than 0.01 (Cheung & Rensvold "
+                                    "2002)")
+
+
+class MeasurementInvariance(BaseModel):
+    """Do the two groups read the dimension's statements the same way? Multi-group one-factor models
+    (`app.stats.invariance`, checked against lavaan): configural (same structure), metric (equal loadings),
+    scalar (equal loadings and intercepts). Only when scalar invariance holds can the gap be read as a
+    difference in culture rather than in how the statements are read."""
+
+    verdict: Literal["alike", "loadings_differ", "intercepts_differ", "cannot_fit"]
+    reason: InvarianceReason | None = Field(description="Why it could not be checked: `group_too_small` (a group "
+                                                        "has fewer than `min_group_size` respondents who answered "
+                                                        "every statement), `too_few_items` (fewer than 3 "
+                                                        "statements), `zero_variance`, `not_estimable`")
+    min_group_size: int = Field(description="Respondents per group a factor model needs here (at least 30, and "
+                                            "more than the statements)")
+    criterion: Literal["delta_cfi"] = "delta_cfi"
+    configural: InvarianceFit | None
+    metric: InvarianceFit | None
+    scalar: InvarianceFit | None
+    metric_vs_configural: InvarianceStep | None
+    scalar_vs_metric: InvarianceStep | None
+    reading: Reading = Field(description="The verdict in one sentence")
+
+
 class GapFigures(BaseModel):
     """One dimension's scale scores, group a against group b (positive = a higher)."""
 
@@ -64,7 +141,16 @@ class GapFigures(BaseModel):
                                                     "report (a family of its own)")
     significant: bool | None = Field(description="Holm-adjusted Welch p < 0.05")
     reason: str | None = Field(description=REASON)
-    reading: Reading | None = Field(description="The difference in one sentence (English and Dutch)")
+    reading: Reading | None = Field(description="The difference in one sentence (English and Dutch), by Welch's "
+                                                "test")
+    mixed_model: MixedModelGap | None = Field(
+        default=None, description="The primary test, a mixed model with a random intercept per team (Welch and "
+                                  "Mann-Whitney above are the secondary figures): perception gaps, and team gaps "
+                                  "with `level=children`; null where the figures are hidden, for leaf teams, and in "
+                                  "the readiness summary's highlights")
+    invariance: MeasurementInvariance | None = Field(
+        default=None, description="Perception gaps: whether the two groups read the dimension's statements alike; "
+                                  "null where the figures are hidden, in team gaps and in the readiness summary")
 
 
 class Comparison(BaseModel):

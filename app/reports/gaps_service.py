@@ -23,6 +23,7 @@ from app.orgs.models import Layer
 from app.reports.anonymity import ALL, complement_visible, union_visible
 from app.reports.context import Cell, ReportContext
 from app.reports.figures import AdjustedInterval, HiddenReason, PValue, num
+from app.reports.gaps_models import ModelPlan, model_figures
 from app.reports.gaps_schemas import Comparison, GapFigures, GapSide, Level, PerceptionGaps, TeamGaps
 from app.reports.profile_schemas import Lang
 from app.reports.profile_service import dimension_names, group_ref, interval
@@ -149,7 +150,8 @@ def holm_cis(tests: Sequence[tuple[Estimate, SignificanceTest]], family: int) ->
 
 
 def comparisons(ctx: ReportContext, planned: Sequence[Planned], results: Sequence[Sequence[TwoGroupComparison]],
-                lang: Lang) -> list[Comparison]:
+                lang: Lang, models: Sequence[ModelPlan] | None = None, *,
+                invariance: bool = True) -> list[Comparison]:
     """Assemble the report: `results[i][d]` is planned comparison i on dimension d (unused when not allowed).
 
     Holm runs over every Welch test shown (all comparisons x dimensions) and, separately, every Mann-Whitney
@@ -164,6 +166,8 @@ def comparisons(ctx: ReportContext, planned: Sequence[Planned], results: Sequenc
     mw = holm([results[i][d].mann_whitney.pvalue for i, d in shown])
     tests = {key: (welch.adjusted[j], mw.adjusted[j]) for j, key in enumerate(shown)}
     holm_ci = dict(zip(shown, agreeing, strict=True))
+    mixed, readings = ({}, {}) if models is None else model_figures(
+        ctx, models, [(p.a_words, p.b_words) for p in planned], shown, names, invariance=invariance)
     out = []
     for i, plan in enumerate(planned):
         figures = []
@@ -193,7 +197,8 @@ def comparisons(ctx: ReportContext, planned: Sequence[Planned], results: Sequenc
                 mann_whitney=_p(r.mann_whitney.pvalue, p_mw, mw.n_tests), significant=is_significant(p_welch),
                 reason=reason.value if reason else None,
                 reading=difference_reading(plan.a_words, plan.b_words, {lang_: names[lang_][d] for lang_ in LANGS},
-                                           r.difference.value, g, p_welch)))
+                                           r.difference.value, g, p_welch),
+                mixed_model=mixed.get((i, d)), invariance=readings.get((i, d))))
         out.append(Comparison(a=plan.a, b=plan.b, suppressed=not plan.allowed, dimensions=figures,
                               reason=None if plan.allowed else plan.a.reason or plan.b.reason
                               or "protects_smaller_group"))
@@ -219,8 +224,9 @@ def _layer_side(ctx: ReportContext, layers: list[Layer], lang: Lang) -> tuple[Ga
 
 
 def perception_gaps(ctx: ReportContext, sets: list[tuple[list[Layer], list[Layer]]], reference: list[str] | None,
-                    lang: Lang) -> PerceptionGaps:
-    """Each pair of layer sets within the scope, per dimension (see the route for the definitions)."""
+                    lang: Lang, *, models: bool = True) -> PerceptionGaps:
+    """Each pair of layer sets within the scope, per dimension (see the route for the definitions); `models`:
+    with the mixed model and measurement invariance (`app.reports.gaps_models`)."""
     groups: dict[tuple[uuid.UUID, ...], int] = {}
     masks: list[npt.NDArray[np.bool_]] = []
     for layers in (s for pair in sets for s in pair):
@@ -232,7 +238,7 @@ def perception_gaps(ctx: ReportContext, sets: list[tuple[list[Layer], list[Layer
     inside = ctx.in_subtree(ctx.scope)
     for index, mask in enumerate(masks):  # disjoint sets of layers: layers as a whole, or a against b
         codes[mask & inside & (codes == len(groups))] = index
-    planned, pairs = [], []
+    planned, pairs, plans = [], [], []
     maps = [ctx.dimension_map(d) for d in range(ctx.data.scale.n_dimensions)]
     for first, second in sets:
         a, a_ok = _layer_side(ctx, first, lang)
@@ -241,12 +247,14 @@ def perception_gaps(ctx: ReportContext, sets: list[tuple[list[Layer], list[Layer
         shown = [a_ok and b_ok and all(ctx.shows_union(m, cells) for cells in sides) for m in maps]
         planned.append(Planned(a, b, a_ok and b_ok, layers_phrase(first), layers_phrase(second), shown))
         pairs.append((groups[tuple(x.id for x in first)], groups[tuple(x.id for x in second)]))
+        plans.append(ModelPlan.layers(tuple(x.id for x in first), tuple(x.id for x in second),
+                                       codes == pairs[-1][0], codes == pairs[-1][1]))
     tables = score_tables(ctx, codes, len(groups))
     per_dim = [compare_groups(t, pairs=pairs) for t in tables]
     results = [[per_dim[d][i] for d in range(len(tables))] for i in range(len(pairs))]
     return PerceptionGaps(survey_id=ctx.survey.id, language=lang, min_group_size=ctx.k,
                           scope=group_ref(ctx, ctx.scope), reference=reference,
-                          comparisons=comparisons(ctx, planned, results, lang))
+                          comparisons=comparisons(ctx, planned, results, lang, plans if models else None))
 
 
 # ---------------------------------------------------------------------------------------------------- team gaps
@@ -278,5 +286,10 @@ def team_gaps(ctx: ReportContext, level: Level, lang: Lang) -> TeamGaps:
     tables = score_tables(ctx, codes, len(units))
     per_dim = [compare_with_rest(t) for t in tables]
     results = [[per_dim[d][i] for d in range(len(tables))] for i in range(len(units))]
+    # child units (departments, directorates) hold several teams: their comparison with the rest gets the mixed
+    # model too (teams as clusters); a leaf team is itself the cluster, and Welch's test is the right one there
+    models = None if level == "teams" else [ModelPlan(("rest", u), codes == i, codes != i)
+                                            for i, u in enumerate(units)]
     return TeamGaps(survey_id=ctx.survey.id, language=lang, min_group_size=ctx.k, scope=group_ref(ctx, ctx.scope),
-                    level=level, organisation=group_ref(ctx, None), teams=comparisons(ctx, planned, results, lang))
+                    level=level, organisation=group_ref(ctx, None),
+                    teams=comparisons(ctx, planned, results, lang, models, invariance=False))

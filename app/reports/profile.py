@@ -97,6 +97,11 @@ def get_data_quality(ctx: ReportDep, out: ExportDep) -> Response | DataQuality:
     - `straight_lining` (warning): more than 10% of the group's respondents gave the same answer (as ticked) to
       every item they answered; only respondents with at least 10 answers spread over two or more dimensions count.
     - `high_dont_know` (info): more than 20% of the scope's respondents who saw an item chose "don't know".
+    - `not_invariant` (warning): a layer of the scope and the reference layer (employees, else the bottom layer)
+      do not read a dimension's statements alike: metric (equal loadings) or scalar (equal intercepts) invariance
+      fails by CFI dropping more than 0.01 (multi-group one-factor models, as the perception gaps' `invariance`);
+      their perception gap is then to be compared with care. Only where both layers show the dimension's figures
+      and each has at least 30 respondents who answered all of its statements (fewer: not checked).
 
     Only groups that are not suppressed are examined; `dont_know` lists the share per item for the scope.
 

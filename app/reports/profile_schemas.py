@@ -164,14 +164,16 @@ class Message(BaseModel):
 
 class Evidence(BaseModel):
     n: int | None = Field(description="Respondents (or answers) the figure rests on; null for a language group "
-                                      "(its size is never shown)")
-    figure: str = Field(description="What `value` is: `alpha`, `item_total_correlation`, `straight_lining_share` "
-                                    "or `dont_know_share`")
+                                      "(its size is never shown) and for `delta_cfi` (the two layers' n are the "
+                                      "perception gaps')")
+    figure: str = Field(description="What `value` is: `alpha`, `item_total_correlation`, `straight_lining_share`, "
+                                    "`dont_know_share` or `delta_cfi` (the failing invariance step's change in CFI; "
+                                    "the threshold is -0.01)")
     value: float
     threshold: float = Field(description="The value beyond which the warning is given")
 
 
-Code = Literal["negative_item_total", "low_alpha", "straight_lining", "high_dont_know"]
+Code = Literal["negative_item_total", "low_alpha", "straight_lining", "high_dont_know", "not_invariant"]
 Severity = Literal["info", "warning", "critical"]
 
 
@@ -179,7 +181,10 @@ class QualityWarning(BaseModel):
     code: Code = Field(description="`negative_item_total`: the item's corrected item-total correlation is negative "
                                    "(likely keyed the wrong way); `low_alpha`: the dimension's alpha is below 0.7; "
                                    "`straight_lining`: many respondents gave one answer to everything; "
-                                   "`high_dont_know`: many chose \"don't know\"")
+                                   "`high_dont_know`: many chose \"don't know\"; `not_invariant`: a layer and the "
+                                   "reference layer (employees) do not read a dimension's statements alike "
+                                   "(measurement invariance fails), so their perception gap is to be compared with "
+                                   "care")
     severity: Severity
     message: Message
     group: GroupRef

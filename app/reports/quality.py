@@ -15,6 +15,7 @@ import numpy.typing as npt
 from app.reports.anonymity import ALL
 from app.reports.context import Cell, ReportContext
 from app.reports.figures import GroupRef
+from app.reports.gaps_models import MAX_CFI_DROP, ModelPlan, cfa_group_size, fit_invariance
 from app.reports.profile_schemas import (
     Code,
     DataQuality,
@@ -26,7 +27,9 @@ from app.reports.profile_schemas import (
     Severity,
 )
 from app.reports.profile_service import LOW_ALPHA, dimension_names, group_ref, summarize_rows
+from app.reports.readings import invariance_reading, layers_phrase
 from app.stats import SurveySummary
+from app.stats.invariance import InvarianceVerdict
 
 STRAIGHT_LINING_SHARE = 0.10
 STRAIGHT_LINING_MIN_ANSWERS = 10
@@ -176,6 +179,35 @@ class _Checks:
                 self.alpha(summary, cell, group, language, dims)
 
 
+def _invariance(ctx: ReportContext, checks: _Checks) -> None:
+    """`not_invariant`: a layer of the scope and the perception gaps' default reference layer (employees, else the
+    bottom layer) do not read a dimension's statements alike (`app.reports.gaps_models`: the same models, on the
+    same respondents, as the perception gaps show). Only where both layer cells show the dimension's figures."""
+    if not ctx.layers:
+        return
+    ref = ctx.layer_by_key.get("employee", ctx.layers[-1])
+    scope = ctx.scope
+    ref_mask = ctx.members((scope, ref.id))
+    for layer in ctx.layers:
+        if layer.id == ref.id:
+            continue
+        plan = ModelPlan.layers((layer.id,), (ref.id,), ctx.members((scope, layer.id)), ref_mask)
+        for d, key in enumerate(ctx.data.scale.dimensions):
+            if not (ctx.dimension_visible(d, scope, layer.id) and ctx.dimension_visible(d, scope, ref.id)):
+                continue
+            r = fit_invariance(ctx, plan, d)
+            step = (r.metric_vs_configural if r.verdict is InvarianceVerdict.LOADINGS_DIFFER else
+                    r.scalar_vs_metric if r.verdict is InvarianceVerdict.INTERCEPTS_DIFFER else None)
+            if step is None:
+                continue
+            text = invariance_reading(layers_phrase([layer]), layers_phrase([ref]),
+                                      {lang: checks.names[lang][d] for lang in ("en", "nl")}, r.verdict.value, None,
+                                      cfa_group_size(ctx))
+            checks.add("not_invariant", "warning", text.en, text.nl, group_ref(ctx, scope, layer.id),
+                       Evidence(n=None, figure="delta_cfi", value=step.delta_cfi, threshold=-MAX_CFI_DROP),
+                       dimension=key)
+
+
 def data_quality(ctx: ReportContext) -> DataQuality:
     """Warnings about the scope's data, see the route's description."""
     checks = _Checks(ctx)
@@ -201,5 +233,6 @@ def data_quality(ctx: ReportContext) -> DataQuality:
         if summary is not None:
             checks.alpha(summary, cell, ref)
         checks.straight_lining(cell, ref)
+    _invariance(ctx, checks)
     return DataQuality(survey_id=ctx.survey.id, group=scope_ref, suppressed=scope_ref.suppressed,
                        warnings=checks.warnings, dont_know=dont_know)

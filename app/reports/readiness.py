@@ -143,7 +143,9 @@ def _dimensions(ctx: ReportContext, lang: Lang, by_gap: bool) -> list[ReadinessD
 def _perception(ctx: ReportContext, lang: Lang) -> list[PerceptionHighlight]:
     if len(ctx.layers) < 2:
         return []
-    report = perception_gaps(ctx, *layer_sets(ctx, None, None, None), lang)
+    # ranked by Hedges' g: the summary shows no model figures (the perception-gaps report does), so it does not
+    # pay for fitting them after every publication
+    report = perception_gaps(ctx, *layer_sets(ctx, None, None, None), lang, models=False)
     found = [PerceptionHighlight(a=c.a, b=c.b, figures=f) for c in report.comparisons if not c.suppressed
              for f in c.dimensions if f.hedges_g is not None]
     return sorted(found, key=lambda h: -abs(h.figures.hedges_g or 0.0))[:TOP]

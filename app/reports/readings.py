@@ -158,3 +158,99 @@ def desired_reading(who: Phrase, dimension: Mapping[str, str], gap: float | None
             body = f"{who['nl']} willen {dim} {x} punt {'hoger' if gap > 0 else 'lager'} dan ze nu ervaren"
         texts[lang] = _capitalised(body) + verdict[lang]
     return Reading(**texts)
+
+
+_MIXED_LEAD = {"en": "Taking the teams into account", "nl": "Rekening houdend met de teams"}
+
+
+def mixed_reading(a: Phrase, b: Phrase, dimension: Mapping[str, str], difference: float | None,
+                  p_adjusted: float | None) -> Reading | None:
+    """"Taking the teams into account, A rate <dimension> x points higher than B: a significant difference."
+    (the mixed model's difference and Holm verdict; Dutch with the verb second after the opening phrase)."""
+    if difference is None:
+        return None
+    verdict = _verdict(None, is_significant(p_adjusted), {"en": "difference", "nl": "verschil"})
+    texts: Phrase = {}
+    for lang in LANGS:
+        dim = _mid_sentence(dimension[lang])
+        x = _number(difference, lang)
+        lead = _MIXED_LEAD[lang]
+        if x in ("0.0", "0,0"):
+            body = (f"{lead}, {a['en']} and {b['en']} rate {dim} about the same" if lang == "en" else
+                    f"{lead} beoordelen {a['nl']} en {b['nl']} {dim} ongeveer gelijk")
+        elif lang == "en":
+            body = f"{lead}, {a['en']} rate {dim} {x} points {'higher' if difference > 0 else 'lower'} than {b['en']}"
+        else:
+            body = f"{lead} beoordelen {a['nl']} {dim} {x} punt {'hoger' if difference > 0 else 'lager'} dan {b['nl']}"
+        texts[lang] = body + verdict[lang]
+    return Reading(**texts)
+
+
+_MIXED_WHY: dict[str, Phrase] = {
+    "too_few_clusters": {
+        "en": "The mixed model was not fitted: these respondents sit in fewer than {m} teams, too few to estimate how "
+              "much teams differ; only Welch's test is shown.",
+        "nl": "Het gemengde model is niet geschat: deze respondenten zitten in minder dan {m} teams, te weinig om "
+              "te schatten hoeveel teams verschillen; alleen de toets van Welch wordt getoond."},
+    "n_below_2": {
+        "en": "The mixed model was not fitted: no team has two of these respondents, so the variation within teams "
+              "cannot be estimated; only Welch's test is shown.",
+        "nl": "Het gemengde model is niet geschat: geen team heeft twee van deze respondenten, dus de spreiding "
+              "binnen teams is niet te schatten; alleen de toets van Welch wordt getoond."},
+    "zero_variance": {
+        "en": "The mixed model was not fitted: the scores do not vary within the groups; only Welch's test is "
+              "shown.",
+        "nl": "Het gemengde model is niet geschat: de scores variëren niet binnen de groepen; alleen de toets van "
+              "Welch wordt getoond."},
+    "not_estimable": {
+        "en": "The mixed model was not fitted: it has no proper solution on these answers; only Welch's test is "
+              "shown.",
+        "nl": "Het gemengde model is niet geschat: het heeft geen goede oplossing voor deze antwoorden; alleen de "
+              "toets van Welch wordt getoond."},
+    "all_missing": {"en": "The mixed model was not fitted: there are no scores.",
+                    "nl": "Het gemengde model is niet geschat: er zijn geen scores."},
+}
+
+
+def mixed_explanation(reason: str, min_clusters: int) -> Reading:
+    """Why the mixed model was not fitted, in one sentence."""
+    texts = _MIXED_WHY.get(reason, _MIXED_WHY["not_estimable"])
+    return Reading(en=texts["en"].format(m=min_clusters), nl=texts["nl"].format(m=min_clusters))
+
+
+def invariance_reading(a: Phrase, b: Phrase, dimension: Mapping[str, str], verdict: str, reason: str | None,
+                       min_group_size: int) -> Reading:
+    """"Team leaders and employees read the openness statements alike: the gap can be compared." / "... not
+    alike: compare with care." / why it was not checked."""
+    texts: Phrase = {}
+    for lang in LANGS:
+        dim = _mid_sentence(dimension[lang])
+        who = f"{a[lang]} {_AND[lang]} {b[lang]}"
+        if lang == "en":
+            text = {"alike": f"{who} read the {dim} statements alike: the gap can be compared.",
+                    "loadings_differ": f"{who} do not read the {dim} statements alike (the statements weigh "
+                                       f"differently): compare with care.",
+                    "intercepts_differ": f"{who} do not read the {dim} statements alike (the same answer means a "
+                                         f"different level): compare with care."}.get(verdict)
+            if text is None:
+                text = (f"Whether {who} read the {dim} statements alike was not checked: "
+                        + (f"a factor model needs at least {min_group_size} respondents per group who answered "
+                           f"every statement." if reason in ("group_too_small", "one_group") else
+                           "a factor model needs at least three statements." if reason == "too_few_items" else
+                           "the factor model could not be fitted on these answers."))
+        else:
+            text = {"alike": f"{who} lezen de stellingen over {dim} op dezelfde manier: het verschil is te "
+                             f"vergelijken.",
+                    "loadings_differ": f"{who} lezen de stellingen over {dim} niet op dezelfde manier (de "
+                                       f"stellingen wegen verschillend): vergelijk met voorzichtigheid.",
+                    "intercepts_differ": f"{who} lezen de stellingen over {dim} niet op dezelfde manier (hetzelfde "
+                                         f"antwoord betekent een ander niveau): vergelijk met voorzichtigheid."
+                    }.get(verdict)
+            if text is None:
+                text = (f"Of {who} de stellingen over {dim} op dezelfde manier lezen, is niet nagegaan: "
+                        + (f"een factormodel heeft per groep minstens {min_group_size} respondenten nodig die "
+                           f"elke stelling beantwoordden." if reason in ("group_too_small", "one_group") else
+                           "een factormodel heeft minstens drie stellingen nodig." if reason == "too_few_items" else
+                           "het factormodel is op deze antwoorden niet te schatten."))
+        texts[lang] = _capitalised(text)
+    return Reading(**texts)

@@ -6,6 +6,10 @@ the frame. Which respondents exactly the figures rest on is left to `tests.attac
 figures against the ground truth. Figures that are not additive (t, p, alpha, rwg, ICC, F, g, d, the rank sums U
 and V, a readiness index: a mean of dimension means) are not placed; an SD or a confidence interval is read, as it
 gives a sum of squares together with n and mean; a difference is read as the mean it implies beside the other.
+The perception gaps' `mixed_model` (a GLS contrast, variance components, ICC, design effect, and `n_clusters`, a
+count of teams) and `invariance` (chi-square, CFI, RMSEA) are not additive either and publish no n or mean of
+their own: their respondents are the comparison's sides, whose n and means are read here (docs/anonymity.md,
+"Models").
 """
 
 from collections.abc import Iterator

@@ -6,6 +6,7 @@ import {
   add, el, fmt, fmtCi, fmtDiff, hiddenKey, isHidden, note, present, scopeNote, suppressedCell,
 } from "./dashboard-dom.js";
 import { findings, fmtHolm, gapFinding, holmRange, readingBody, verdictText } from "./dashboard-findings.js";
+import { modelFindings } from "./dashboard-models.js";
 import { qualityRequest, severityOf, warningsOf, warnNotes } from "./dashboard-quality.js";
 
 const STAR = "\u2605";
@@ -205,6 +206,7 @@ export const perception = {
           el("span", { class: "small-sub", text: ` ${ctx.t("versus")} ${c.b.name}` })),
         el("p", { class: "small-n", text: ctx.t("perceptionN", { na: c.a.n, nb: c.b.n }) }),
         el("div", { class: "chart-box" }, gapChart(ctx, { rows, domain, width, caption })),
+        modelFindings(ctx, c), // the primary verdict (teams taken into account) and reading alike, first
         findings(ctx, c.dimensions.map((d) => gapFinding(ctx, d, fmtP)), caption),
         warnNotes(ctx, layerWarnings(c.a)));
     });
