@@ -205,8 +205,7 @@ export const perception = {
           el("span", { class: "small-sub", text: ` ${ctx.t("versus")} ${c.b.name}` })),
         el("p", { class: "small-n", text: ctx.t("perceptionN", { na: c.a.n, nb: c.b.n }) }),
         el("div", { class: "chart-box" }, gapChart(ctx, { rows, domain, width, caption })),
-        findings(ctx, c.dimensions.map((d) => gapFinding(ctx, d, fmtP)), caption),
-        warnNotes(ctx, layerWarnings(c.a)));
+        findings(ctx, c.dimensions.map((d) => gapFinding(ctx, d, fmtP)), caption));
     });
     const hiddenList = hiddenOnes.length ? el("ul", { class: "hidden-list" }, hiddenOnes.map((c) => el("li", {
       class: "hidden-item" }, el("span", { class: "legend-mark legend-suppressed", "aria-hidden": "true" }),
@@ -223,9 +222,9 @@ export const perception = {
       : c.dimensions.map((d) => [c.a.name, d.name, fmtDiff(ctx.lang, d.difference),
         fmtHolm(ctx, d.difference_ci_holm), `${d.n_a ?? "–"} / ${d.n_b ?? "–"}`,
         fmtP(ctx.lang, d.welch && d.welch.p_adjusted), significantText(ctx, d.significant)])));
-    const references = [...new Set(shown.flatMap((c) => layerWarnings(c.b)))]; // the same b for every chart: once
+    const marked = shown.flatMap((c) => [...layerWarnings(c.a), ...layerWarnings(c.b)]); // one pointer for all
     add(body, gapLegend(ctx, hiddenOnes.length > 0),
-      grid, warnNotes(ctx, references), hiddenList,
+      grid, warnNotes(ctx, marked), hiddenList,
       el("details", { class: "table-toggle" }, el("summary", { text: ctx.t("showTable") }),
         table({ caption, head, rows: tableRows })),
       el("p", { class: "panel-foot", text: ctx.t("holmFoot") }));

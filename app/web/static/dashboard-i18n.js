@@ -3,6 +3,7 @@
    publication and roll-up live in dashboard-i18n-notes.js and are merged in here. */
 import { FINDING_STRINGS } from "./dashboard-i18n-findings.js";
 import { NOTE_STRINGS } from "./dashboard-i18n-notes.js";
+import { PANEL_STRINGS } from "./dashboard-i18n-panels.js";
 
 const BASE = {
   en: {
@@ -428,4 +429,4 @@ const BASE = {
 };
 
 export const STRINGS = Object.freeze(Object.fromEntries(Object.entries(BASE).map(
-  ([lang, strings]) => [lang, Object.freeze({ ...strings, ...NOTE_STRINGS[lang], ...FINDING_STRINGS[lang] })])));
+  ([lang, strings]) => [lang, Object.freeze({ ...strings, ...NOTE_STRINGS[lang], ...FINDING_STRINGS[lang], ...PANEL_STRINGS[lang] })])));

@@ -10,7 +10,7 @@ import { desired, perception, readiness } from "./dashboard-gaps.js";
 import { STRINGS } from "./dashboard-i18n.js";
 import { drawPublication, drawRollup, viewerSees } from "./dashboard-notes.js";
 import { heatmap, profile, rates } from "./dashboard-panels.js";
-import { quality } from "./dashboard-quality.js";
+import { byKind, quality } from "./dashboard-quality.js";
 import { agreement, teamGaps } from "./dashboard-teams.js";
 import { trend } from "./dashboard-trend.js";
 import { statements } from "./dashboard-statements.js";
@@ -294,7 +294,7 @@ async function loadPanels() {
 
 /** Under the survey's title: how many data-quality warnings there are, linked to the panel that lists them. */
 function updateQualityLink(report) {
-  const count = report ? report.warnings.length : 0;
+  const count = report ? byKind(report.warnings).length : 0; // kinds of warning, each said once in the panel
   els.qualityLink.hidden = !count;
   if (count) els.qualityLink.textContent = t("qualityLink", { count });
 }
