@@ -3,8 +3,13 @@
    Merged into STRINGS by dashboard-i18n.js; every language must have the same keys. */
 export const PANEL_STRINGS = Object.freeze({
   en: {
-    qualityKinds: "{count} kinds of point to keep in mind when reading these figures. Each is listed once, with what it means and where its figures are marked ⚠.",
+    qualityKinds: "Points to keep in mind when reading these figures: {count}. Each is listed once, with what it means and where its figures are marked ⚠.",
     qualityMeaning: "What it means:",
+    pooledTitle: "All leaders together",
+    pooledNote: "The leadership layers are too small to show one by one here, so all leaders together ({layers}) are compared with the employees.",
+    leadershipTitle: "Leadership",
+    leadershipLead: "Units of leaders only (such as a board): not ranked among the teams, as their score is the leaders' own view of the culture they create.",
+    leadershipUnit: "readiness index · {n} leaders",
     qualityLink: "⚠ Data quality: {count} points to keep in mind",
     qualityPointer: "⚠ marks a figure with a data-quality point: see Data quality",
     "qualityKind.negative_item_total": "A statement seems to be scored the wrong way round",
@@ -17,8 +22,13 @@ export const PANEL_STRINGS = Object.freeze({
     "qualityMeans.high_dont_know": "many people could not judge this statement; its figures rest on fewer people and on those who could.",
   },
   nl: {
-    qualityKinds: "{count} soorten aandachtspunten bij het lezen van deze cijfers. Elk staat hier één keer, met wat het betekent en waar de cijfers met ⚠ gemarkeerd zijn.",
+    qualityKinds: "Aandachtspunten bij het lezen van deze cijfers: {count}. Elk staat hier één keer, met wat het betekent en waar de cijfers met ⚠ gemarkeerd zijn.",
     qualityMeaning: "Wat het betekent:",
+    pooledTitle: "Alle leidinggevenden samen",
+    pooledNote: "De leidinggevende lagen zijn hier te klein om apart te tonen, dus alle leidinggevenden samen ({layers}) worden vergeleken met de medewerkers.",
+    leadershipTitle: "Leiding",
+    leadershipLead: "Onderdelen met alleen leidinggevenden (zoals het bestuur): niet gerangschikt tussen de teams, want hun score is de eigen kijk van leidinggevenden op de cultuur die ze zelf maken.",
+    leadershipUnit: "gereedheidsindex · {n} leidinggevenden",
     qualityLink: "⚠ Kwaliteit van de gegevens: {count} aandachtspunten",
     qualityPointer: "⚠ markeert een cijfer met een aandachtspunt over de gegevens: zie Kwaliteit van de gegevens",
     "qualityKind.negative_item_total": "Een stelling lijkt omgekeerd gescoord",
