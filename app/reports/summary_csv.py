@@ -37,7 +37,8 @@ def readiness_csv(r: Readiness) -> Table:
     """One row per ranked dimension (`section` = `dimension`; `gap` = desired - current), per highlighted
     perception gap (`perception_gap`: the group is side a, `compared_with` names side b, `gap` = a - b), and per
     team (`most_ready_team` / `least_ready_team`: `mean` is the readiness index, `gap` its difference from the rest
-    of the organisation), then per unit of leaders only (`leadership_unit`, not ranked: `rank` empty). A suppressed scope gives the scope row only, with its hidden reason."""
+    of the organisation), then per unit of leaders only (`leadership_unit`, not ranked: `rank` empty). A suppressed
+    scope gives the scope row only, with its hidden reason."""
     rows: list[list[Cell]] = []
     scope = group_cells(r.group)
     if r.suppressed:
