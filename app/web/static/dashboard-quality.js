@@ -139,7 +139,7 @@ function dontKnowTable(ctx, rows, reason) {
 
 export const quality = {
   id: "quality",
-  requests: (ctx) => ({ ...qualityRequest(ctx), heatmap: ctx.report("heatmap", { level: "teams", lang: ctx.lang }),
+  requests: (ctx) => ({ ...qualityRequest(ctx), heatmap: ctx.report("heatmap", { level: "tree", lang: ctx.lang }),
     gaps: ctx.report("perception-gaps", { lang: ctx.lang }) }), // the same requests as those panels': fetched once
   optional: ["heatmap", "gaps"],
   render(body, { quality: data, heatmap: heat, gaps }, ctx) {

@@ -9,7 +9,8 @@ import { clear, el } from "./dashboard-dom.js";
 import { desired, perception, readiness } from "./dashboard-gaps.js";
 import { STRINGS } from "./dashboard-i18n.js";
 import { drawPublication, drawRollup, viewerSees } from "./dashboard-notes.js";
-import { heatmap, profile, rates } from "./dashboard-panels.js";
+import { heatmap } from "./dashboard-heatmap.js";
+import { profile, rates } from "./dashboard-panels.js";
 import { byKind, quality } from "./dashboard-quality.js";
 import { agreement, teamGaps } from "./dashboard-teams.js";
 import { trend } from "./dashboard-trend.js";
@@ -258,6 +259,10 @@ function panelContext() {
     layerName: (key) => (key ? layerNames.get(key) || key : t("wholeOrganisation")),
     report: (name, query) => path(API.report(state.org.id, state.survey.id, name),
       { ...query, unit_id: state.scopeId }),
+    // another unit's (null: the organisation's) report, or another wave's
+    reportAt: (unitId, name, query, surveyId) => path(API.report(state.org.id, surveyId || state.survey.id, name),
+      { ...query, unit_id: unitId }),
+    units: state.units,
     width: (node) => node.clientWidth || els.panels.clientWidth,
   };
 }
