@@ -4,8 +4,10 @@
    eval, no HTML parsed from strings. The key is kept in sessionStorage and only ever sent in the Authorization
    header; it is never put in a URL, never logged. */
 import { API, ApiError, forgetKey, get, path, storeKey, storedKey } from "./dashboard-api.js";
+import { blindspot } from "./dashboard-blindspot.js";
 import { Board } from "./dashboard-board.js";
-import { clear, el } from "./dashboard-dom.js";
+import { add, clear, el } from "./dashboard-dom.js";
+import { download, downloadBar } from "./dashboard-downloads.js";
 import { desired, perception, readiness } from "./dashboard-gaps.js";
 import { STRINGS } from "./dashboard-i18n.js";
 import { drawPublication, drawRollup, viewerSees } from "./dashboard-notes.js";
@@ -18,7 +20,15 @@ import { statements } from "./dashboard-statements.js";
 import { sessionEnded, signInLink, signOut, signedInSession } from "./dashboard-session.js";
 import { askedLanguage, putSelectionInUrl, selectionInUrl, wantsKeyForm } from "./dashboard-url.js";
 
-const PANELS = [readiness, heatmap, profile, desired, statements, perception, teamGaps, trend, agreement, quality, rates];
+/** A panel with its downloads under it: each report it shows, as CSV and as XLSX. */
+const withDownloads = (panel) => ({ ...panel, render(body, results, ctx) {
+  panel.render(body, results, ctx);
+  add(body, downloadBar(ctx, panel, results));
+} });
+
+// in the order of the page: participation first, as the commercial tools open
+const PANELS = [rates, readiness, heatmap, profile, desired, statements, perception, blindspot, teamGaps, trend, agreement,
+  quality].map(withDownloads);
 const SELECTION_STORE = "culturegap.dashboard.selection";
 const LANG_STORE = "culturegap.dashboard.lang";
 
@@ -263,6 +273,9 @@ function panelContext() {
     reportAt: (unitId, name, query, surveyId) => path(API.report(state.org.id, surveyId || state.survey.id, name),
       { ...query, unit_id: unitId }),
     units: state.units,
+    download: (url) => download(state.key, url),
+    announce,
+    surveyPath: (sub) => `/api/v1/organisations/${state.org.id}/surveys/${state.survey.id}/${sub}`,
     width: (node) => node.clientWidth || els.panels.clientWidth,
   };
 }
