@@ -11,7 +11,11 @@ export async function download(key, url) {
   const response = await fetch(url, {
     headers: key ? { Authorization: `Bearer ${key}` } : {}, credentials: key ? "omit" : "same-origin",
     cache: "no-store", referrerPolicy: "no-referrer" });
-  if (!response.ok) throw new Error(`download failed: ${response.status}`);
+  if (!response.ok) {
+    const error = new Error(`download failed: ${response.status}`);
+    try { error.detail = (await response.json()).detail || ""; } catch { error.detail = ""; }
+    throw error;
+  }
   const blob = await response.blob();
   const found = /filename="([^"]+)"/.exec(response.headers.get("content-disposition") || "");
   const link = el("a", { href: URL.createObjectURL(blob), download: found ? found[1] : "report" });

@@ -5,6 +5,10 @@ export const PANEL_STRINGS = Object.freeze({
   en: {
     qualityKinds: "Points to keep in mind when reading these figures: {count}. Each is listed once, with what it means and where its figures are marked ⚠.",
     qualityMeaning: "What it means:",
+    boardReport: "Board report (PDF)",
+    boardReportBusy: "Preparing the board report for this selection; this takes a few seconds…",
+    boardReportDone: "The board report has been downloaded.",
+    boardReportFailed: "The board report could not be made.",
     downloadLabel: "Download the figures:",
     "download.csv": "CSV",
     "download.xlsx": "Excel",
@@ -61,6 +65,10 @@ export const PANEL_STRINGS = Object.freeze({
   nl: {
     qualityKinds: "Aandachtspunten bij het lezen van deze cijfers: {count}. Elk staat hier één keer, met wat het betekent en waar de cijfers met ⚠ gemarkeerd zijn.",
     qualityMeaning: "Wat het betekent:",
+    boardReport: "Rapport voor het bestuur (pdf)",
+    boardReportBusy: "Het rapport voor deze selectie wordt gemaakt; dat duurt een paar seconden…",
+    boardReportDone: "Het rapport is gedownload.",
+    boardReportFailed: "Het rapport kon niet worden gemaakt.",
     downloadLabel: "Download de cijfers:",
     "download.csv": "CSV",
     "download.xlsx": "Excel",

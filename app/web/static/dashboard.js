@@ -16,6 +16,7 @@ import { profile, rates } from "./dashboard-panels.js";
 import { byKind, quality } from "./dashboard-quality.js";
 import { agreement, teamGaps } from "./dashboard-teams.js";
 import { trend } from "./dashboard-trend.js";
+import { boardReportButton } from "./dashboard-report.js";
 import { statements } from "./dashboard-statements.js";
 import { sessionEnded, signInLink, signOut, signedInSession } from "./dashboard-session.js";
 import { askedLanguage, putSelectionInUrl, selectionInUrl, wantsKeyForm } from "./dashboard-url.js";
@@ -388,6 +389,10 @@ els.langSwitch.addEventListener("click", (event) => {
     showNoSurveys();
   }
 });
+
+boardReportButton($("board-report"), $("board-report-status"), () => (state.survey ? { key: state.key, t, announce,
+  url: path(API.report(state.org.id, state.survey.id, "board-report"), { lang: state.lang, unit_id: state.scopeId }) }
+  : null));
 
 els.panels.addEventListener("toggle", (event) => board.toggled(event.target), true); // caught on its way down
 
