@@ -1,6 +1,6 @@
 """HTML to PDF with headless Chromium (Debian's `chromium`): `--headless --print-to-pdf` of a self-contained page
-written to a private temporary folder; the page's Content-Security-Policy allows no script and no fetch. Without Chromium the report is refused with a 503
-that says why (`ServiceUnavailable`), never half-made."""
+written to a private temporary folder; the page's Content-Security-Policy allows no script and no fetch. Without
+Chromium the report is refused with a 503 that says why (`ServiceUnavailable`), never half-made."""
 
 import shutil
 import subprocess
