@@ -113,8 +113,9 @@ def breakdown(ctx: ReportContext, by: By, level: Level, lang: Lang) -> Breakdown
 
 
 def _tree_levels(ctx: ReportContext) -> list[list[uuid.UUID]]:
-    """Every unit below the scope, by depth below it (each depth's units are disjoint groups)."""
-    levels: list[list[uuid.UUID]] = []
+    """The scope unit (not the organisation) and every unit below it, by depth (each depth's units are disjoint
+    groups)."""
+    levels: list[list[uuid.UUID]] = [] if ctx.scope is None else [[ctx.scope]]
     frontier = ctx.child_units(ctx.scope)
     while frontier:
         levels.append(frontier)
@@ -123,8 +124,8 @@ def _tree_levels(ctx: ReportContext) -> list[list[uuid.UUID]]:
 
 
 def heatmap(ctx: ReportContext, level: HeatLevel, lang: Lang) -> Heatmap:
-    """Units x dimensions: mean scale score and its difference from the organisation-wide mean. `tree`: every
-    unit below the scope (directorates, departments, teams), in tree order; each depth is summarised as one set of
+    """Units x dimensions: mean scale score and its difference from the organisation-wide mean. `tree`: the scope
+    unit and every unit below it (directorates, departments, teams), in tree order; each depth is summarised as one set of
     disjoint groups, every cell through the same suppression as any unit's figures."""
     levels = _tree_levels(ctx) if level == "tree" else [units_of(ctx, level)]
     by_unit: dict[uuid.UUID, HeatRow] = {}

@@ -33,9 +33,9 @@ LangQuery = Annotated[Lang, Query(description="Language of dimension and item na
 LevelQuery = Annotated[Level, Query(description="`children`: the scope's child units; `teams`: every unit without "
                                                 "sub-units in the scope's subtree")]
 HeatLevelQuery = Annotated[HeatLevel, Query(description="`children`: the scope's child units; `teams`: every unit "
-                                                        "without sub-units in the scope's subtree; `tree`: every unit "
-                                                        "below the scope (directorates, departments and teams), in "
-                                                        "tree order")]
+                                                        "without sub-units in the scope's subtree; `tree`: the scope "
+                                                        "unit and every unit below it (directorates, departments and "
+                                                        "teams), in tree order")]
 
 
 @router.get("/profile", name="get_culture_profile", response_model=CultureProfile, responses=TABLE_RESPONSES)

@@ -49,8 +49,11 @@ def test_tree_rows_in_tree_order_with_the_figures_of_their_own_level(org: OrgCon
     for row in tree["rows"]:
         if row["group"]["suppressed"]:
             assert all(c["mean"] is None and c["n"] is None for c in row["cells"])
-    # a unit's tree: the units below it only
+    # a unit's tree: the unit itself, then the units below it; a team's: the team
     sub = heat(org, data.id, level="tree", unit_id=units["Care"])
-    assert [r["group"]["unit_path"][-1] for r in sub["rows"]] == ["Team 1", "Team 2"]
+    assert [r["group"]["unit_path"][-1] for r in sub["rows"]] == ["Care", "Team 1", "Team 2"]
+    assert rounded(sub["rows"][0]) == rounded(seen[units["Care"]])
+    team = heat(org, data.id, level="tree", unit_id=units["Team 1"])
+    assert [r["group"]["unit_path"][-1] for r in team["rows"]] == ["Team 1"]
     csv = org.admin.get(f"{org.prefix}/surveys/{data.id}/reports/heatmap", params={"level": "tree", "format": "csv"})
     assert csv.status_code == 200 and csv.text.count("\n") == len(tree["rows"]) + 1
