@@ -47,7 +47,9 @@ function cell(ctx, figure, reference, arrow, warnings) {
     return el("td", { class: "heat-cell heat-suppressed" }, suppressedCell(ctx, figure.reason));
   }
   if (!present(figure.mean)) return el("td", { class: "heat-cell heat-empty" }, "\u2013", hidden(ctx.t("noFigure")));
-  const relative = present(reference) ? figure.mean - reference : null;
+  // the report's own difference where it gives one (the organisation's), else from the two published means
+  const relative = present(figure.diff_from_organisation) && reference === figure.organisation_ref
+    ? figure.diff_from_organisation : present(reference) ? figure.mean - reference : null;
   const td = el("td", { class: "heat-cell", "data-mean": figure.mean },
     el("span", { class: "heat-abs" }, fmt(ctx.lang, figure.mean), arrow, warnMark(ctx, warnings || [])),
     present(relative) ? el("span", { class: "heat-rel", text: fmtDiff(ctx.lang, relative) }) : null);
@@ -127,7 +129,8 @@ function dimensionsView(ctx, data, previous, quality, wave) {
     el("th", { scope: "row", class: "heat-row" }, el("div", { class: "heat-row-inner" }, button,
       el("span", { class: "unit-label" }, el("span", { class: "unit-name", text: row.group.unit_name }),
         rollupLine(ctx, row.group)))),
-    row.cells.map((c, i) => cell(ctx, c, data.columns[i].organisation_mean,
+    row.cells.map((c, i) => cell(ctx, { ...c, organisation_ref: data.columns[i].organisation_mean },
+      data.columns[i].organisation_mean,
       was && !c.suppressed ? trendArrow(ctx, c.mean, was.get(c.dimension), wave) : null, of(c.dimension))),
     el("td", { class: "num heat-n" }, row.group.suppressed ? suppressedCell(ctx, row.group.reason)
       : String(row.group.n)));
