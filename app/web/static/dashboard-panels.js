@@ -1,11 +1,11 @@
 /* The panels built on the profile reports: culture profile, response rates (the heatmap: dashboard-heatmap.js).
    A panel names the reports it needs (`requests`) and draws them (`render`) into its body; the page fetches,
    caches and redraws (on a change of language, selection or width). A suppressed group is drawn hatched with
-   "n < k", never as a zero or an empty cell. Data-quality warnings are marked ⚠ on the figures they concern and
-   written out under them. */
+   "n < k", never as a zero or an empty cell. Data-quality warnings are marked ⚠ on the figures they concern, with a
+   pointer to the data-quality panel that says them in words. */
 import { figure, intervalChart, legend, table } from "./dashboard-charts.js";
 import {
-  add, diverging, el, fmt, fmtCi, fmtPct, hidden, hiddenKey, inkOn, isHidden, note, present, scopeNote, suppressedCell,
+  add, el, fmt, fmtCi, fmtPct, hidden, hiddenKey, isHidden, present, scopeNote, suppressedCell,
 } from "./dashboard-dom.js";
 import { rollupLine } from "./dashboard-notes.js";
 import { qualityRequest, severityOf, warningsOf, warnMark, warnNotes } from "./dashboard-quality.js";
