@@ -125,8 +125,8 @@ def _tree_levels(ctx: ReportContext) -> list[list[uuid.UUID]]:
 
 def heatmap(ctx: ReportContext, level: HeatLevel, lang: Lang) -> Heatmap:
     """Units x dimensions: mean scale score and its difference from the organisation-wide mean. `tree`: the scope
-    unit and every unit below it (directorates, departments, teams), in tree order; each depth is summarised as one set of
-    disjoint groups, every cell through the same suppression as any unit's figures."""
+    unit and every unit below it (directorates, departments, teams), in tree order; each depth is summarised as one
+    set of disjoint groups, every cell through the same suppression as any unit's figures."""
     levels = _tree_levels(ctx) if level == "tree" else [units_of(ctx, level)]
     by_unit: dict[uuid.UUID, HeatRow] = {}
     columns: list[HeatColumn] = []
