@@ -181,8 +181,8 @@ def _check_quality(page: Any, report: dict[str, Any], heat: dict[str, Any], lang
     text = page.locator("#panels").inner_text()
     for w in warnings:
         assert text.count(w["message"][lang]) <= 1, w["message"][lang]
-    link = {"en": "\u26a0 Data quality: {} points to keep in mind", "nl": "\u26a0 Kwaliteit van de gegevens: {} "
-            "aandachtspunten"}[lang]
+    link = {"en": "\u26a0 Data quality: points to keep in mind ({})",
+            "nl": "\u26a0 Kwaliteit van de gegevens: aandachtspunten ({})"}[lang]
     expect(page.locator("#quality-link")).to_have_text(link.format(len(kinds)))
     # beside the figures: a team's cell in the heatmap carries the ⚠, naming the kind
     rows = {r["group"]["unit_id"] for r in heat["rows"] if not r["group"]["suppressed"]}

@@ -3,7 +3,8 @@
    Merged into STRINGS by dashboard-i18n.js; every language must have the same keys. */
 export const PANEL_STRINGS = Object.freeze({
   en: {
-    qualityKinds: "Points to keep in mind when reading these figures: {count}. Each is listed once, with what it means and where its figures are marked ⚠.",
+    "qualityKinds.one": "One point to keep in mind when reading these figures, with what it means and where its figures are marked ⚠.",
+    "qualityKinds.other": "{count} points to keep in mind when reading these figures, each listed once with what it means and where its figures are marked ⚠.",
     qualityMeaning: "What it means:",
     boardReport: "Board report (PDF)",
     boardReportBusy: "Preparing the board report for this selection; this takes a few seconds…",
@@ -51,7 +52,7 @@ export const PANEL_STRINGS = Object.freeze({
     leadershipTitle: "Leadership",
     leadershipLead: "Units of leaders only (such as a board): not ranked among the teams, as their score is the leaders' own view of the culture they create.",
     leadershipUnit: "readiness index · {n} leaders",
-    qualityLink: "⚠ Data quality: {count} points to keep in mind",
+    qualityLink: "⚠ Data quality: points to keep in mind ({count})",
     qualityPointer: "marks a figure with a data-quality point: see Data quality",
     "qualityKind.negative_item_total": "A statement seems to be scored the wrong way round",
     "qualityKind.low_alpha": "A dimension is not measured consistently here",
@@ -63,7 +64,8 @@ export const PANEL_STRINGS = Object.freeze({
     "qualityMeans.high_dont_know": "many people could not judge this statement; its figures rest on fewer people and on those who could.",
   },
   nl: {
-    qualityKinds: "Aandachtspunten bij het lezen van deze cijfers: {count}. Elk staat hier één keer, met wat het betekent en waar de cijfers met ⚠ gemarkeerd zijn.",
+    "qualityKinds.one": "Eén aandachtspunt bij het lezen van deze cijfers, met wat het betekent en waar de cijfers met ⚠ gemarkeerd zijn.",
+    "qualityKinds.other": "{count} aandachtspunten bij het lezen van deze cijfers, elk één keer, met wat het betekent en waar de cijfers met ⚠ gemarkeerd zijn.",
     qualityMeaning: "Wat het betekent:",
     boardReport: "Rapport voor het bestuur (pdf)",
     boardReportBusy: "Het rapport voor deze selectie wordt gemaakt; dat duurt een paar seconden…",
@@ -111,7 +113,7 @@ export const PANEL_STRINGS = Object.freeze({
     leadershipTitle: "Leiding",
     leadershipLead: "Onderdelen met alleen leidinggevenden (zoals het bestuur): niet gerangschikt tussen de teams, want hun score is de eigen kijk van leidinggevenden op de cultuur die ze zelf maken.",
     leadershipUnit: "gereedheidsindex · {n} leidinggevenden",
-    qualityLink: "⚠ Kwaliteit van de gegevens: {count} aandachtspunten",
+    qualityLink: "⚠ Kwaliteit van de gegevens: aandachtspunten ({count})",
     qualityPointer: "markeert een cijfer met een aandachtspunt over de gegevens: zie Kwaliteit van de gegevens",
     "qualityKind.negative_item_total": "Een stelling lijkt omgekeerd gescoord",
     "qualityKind.low_alpha": "Een dimensie wordt hier niet consistent gemeten",

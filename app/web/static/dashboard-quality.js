@@ -149,7 +149,7 @@ export const quality = {
     add(body,
       data.suppressed ? note(ctx.t(hiddenKey("qualityScopeSuppressed", data.group.reason), { k: ctx.k }),
         "suppressed") : null,
-      kinds.length ? el("p", { class: "quality-count", text: ctx.t("qualityKinds", { count: kinds.length }) })
+      kinds.length ? el("p", { class: "quality-count", text: ctx.t(kinds.length === 1 ? "qualityKinds.one" : "qualityKinds.other", { count: kinds.length }) })
         : note(ctx.t("qualityNone")),
       kinds.length ? el("ul", { class: "quality-list" },
         kinds.map(([code, items]) => kindBlock(ctx, code, items, shown, names))) : null,
