@@ -39,6 +39,8 @@ class Settings(BaseSettings):
     port: int = Field(default=8000, ge=1, le=65535, description="Port `culturegap serve` listens on")
     workers: int = Field(default_factory=cpu_count, ge=1,
                          description="Worker processes of `culturegap serve`; the CPUs this process may use")
+    chromium_path: str = Field(default="", description="Chromium to print the board report (PDF) with; empty: "
+                               "`chromium` on the PATH (Debian's package)")
     public_base_url: str = Field(
         default="",
         description="Base URL used in links handed to respondents; empty means the request's own base URL",

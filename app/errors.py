@@ -80,6 +80,11 @@ class PayloadTooLarge(AppError):
     status_code, code, title = 413, "payload-too-large", "Request body too large"
 
 
+class ServiceUnavailable(AppError):
+    """A part the service needs is missing or failed (e.g. the PDF printer); `detail` says which."""
+    status_code, code, title = 503, "unavailable", "Service unavailable"
+
+
 class Unprocessable(AppError):
     status_code, code, title = 422, "validation-error", "The request has invalid fields"
 

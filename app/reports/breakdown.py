@@ -18,6 +18,7 @@ from app.reports.profile_schemas import (
     DimensionFigure,
     HeatCell,
     HeatColumn,
+    HeatLevel,
     Heatmap,
     HeatRow,
     Lang,
@@ -111,22 +112,40 @@ def breakdown(ctx: ReportContext, by: By, level: Level, lang: Lang) -> Breakdown
                      groups=[entry(cell, figures.rows[i]) for i, cell in enumerate(cells)])
 
 
-def heatmap(ctx: ReportContext, level: Level, lang: Lang) -> Heatmap:
-    """Units x dimensions: mean scale score and its difference from the organisation-wide mean."""
-    cells: list[Cell] = [(unit, ALL) for unit in units_of(ctx, level)]
-    figures = _figures(ctx, cells, lang)
-    org_means = _org_means(ctx, figures)
-    columns = [HeatColumn(key=k, name=figures.names[d], organisation_mean=org_means[d])
-               for d, k in enumerate(figures.keys)]
-    rows = []
-    for i, cell in enumerate(cells):
-        ref = group_ref(ctx, *cell)
-        heat = []
-        for d in range(len(figures.keys)):
-            hidden = ctx.hidden_reason(*cell, smap=ctx.dimension_map(d))
-            f = _dimension(figures, d, figures.rows[i], hidden, org_means[d])
-            heat.append(HeatCell(dimension=f.key, n=f.n, mean=f.mean, diff_from_organisation=f.diff_from_organisation,
-                                 suppressed=hidden is not None, reason=hidden))
-        rows.append(HeatRow(group=ref, cells=heat))
-    return Heatmap(survey_id=ctx.survey.id, level=level, language=lang, columns=columns, rows=rows)
+def _tree_levels(ctx: ReportContext) -> list[list[uuid.UUID]]:
+    """The scope unit (not the organisation) and every unit below it, by depth (each depth's units are disjoint
+    groups)."""
+    levels: list[list[uuid.UUID]] = [] if ctx.scope is None else [[ctx.scope]]
+    frontier = ctx.child_units(ctx.scope)
+    while frontier:
+        levels.append(frontier)
+        frontier = [c for u in frontier for c in ctx.child_units(u)]
+    return levels
+
+
+def heatmap(ctx: ReportContext, level: HeatLevel, lang: Lang) -> Heatmap:
+    """Units x dimensions: mean scale score and its difference from the organisation-wide mean. `tree`: the scope
+    unit and every unit below it (directorates, departments, teams), in tree order; each depth is summarised as one
+    set of disjoint groups, every cell through the same suppression as any unit's figures."""
+    levels = _tree_levels(ctx) if level == "tree" else [units_of(ctx, level)]
+    by_unit: dict[uuid.UUID, HeatRow] = {}
+    columns: list[HeatColumn] = []
+    for units in levels or [[]]:
+        cells: list[Cell] = [(unit, ALL) for unit in units]
+        figures = _figures(ctx, cells, lang)
+        org_means = _org_means(ctx, figures)
+        columns = [HeatColumn(key=k, name=figures.names[d], organisation_mean=org_means[d])
+                   for d, k in enumerate(figures.keys)]
+        for i, cell in enumerate(cells):
+            heat = []
+            for d in range(len(figures.keys)):
+                hidden = ctx.hidden_reason(*cell, smap=ctx.dimension_map(d))
+                f = _dimension(figures, d, figures.rows[i], hidden, org_means[d])
+                heat.append(HeatCell(dimension=f.key, n=f.n, mean=f.mean,
+                                     diff_from_organisation=f.diff_from_organisation,
+                                     suppressed=hidden is not None, reason=hidden))
+            by_unit[units[i]] = HeatRow(group=group_ref(ctx, *cell), cells=heat)
+    order = [u for u in ctx.tree.subtree(ctx.scope) if u in by_unit] if level == "tree" else list(by_unit)
+    return Heatmap(survey_id=ctx.survey.id, level=level, language=lang, columns=columns,
+                   rows=[by_unit[u] for u in order])
 

@@ -18,6 +18,7 @@ from app.reports.profile_schemas import (
     By,
     CultureProfile,
     DataQuality,
+    HeatLevel,
     Heatmap,
     Lang,
     Level,
@@ -31,6 +32,10 @@ router = APIRouter()
 LangQuery = Annotated[Lang, Query(description="Language of dimension and item names")]
 LevelQuery = Annotated[Level, Query(description="`children`: the scope's child units; `teams`: every unit without "
                                                 "sub-units in the scope's subtree")]
+HeatLevelQuery = Annotated[HeatLevel, Query(description="`children`: the scope's child units; `teams`: every unit "
+                                                        "without sub-units in the scope's subtree; `tree`: the scope "
+                                                        "unit and every unit below it (directorates, departments and "
+                                                        "teams), in tree order")]
 
 
 @router.get("/profile", name="get_culture_profile", response_model=CultureProfile, responses=TABLE_RESPONSES)
@@ -73,7 +78,7 @@ def get_breakdown(
 
 
 @router.get("/heatmap", name="get_heatmap", response_model=Heatmap, responses=TABLE_RESPONSES)
-def get_heatmap(ctx: ReportDep, out: ExportDep, level: LevelQuery = "children",
+def get_heatmap(ctx: ReportDep, out: ExportDep, level: HeatLevelQuery = "children",
                 lang: LangQuery = "en") -> Response | Heatmap:
     """Units (rows) by dimensions (columns): each cell the `n` of respondents with a scale score, the mean scale
     score and its difference from the organisation-wide mean; `suppressed` cells have null figures. In CSV, one row

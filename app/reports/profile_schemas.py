@@ -13,6 +13,7 @@ from app.reports.figures import DIMENSION_N, FIGURE_REASON, HIDDEN_REASON, Group
 Lang = Literal["en", "nl"]
 Format = Literal["json", "csv"]
 Level = Literal["children", "teams"]
+HeatLevel = Literal["children", "teams", "tree"]
 By = Literal["unit", "layer", "unit_layer"]
 
 FAVOURABLE = ("Share of the answers given (not of respondents) on the two most favourable answer options after "
@@ -151,7 +152,7 @@ class HeatRow(BaseModel):
 
 class Heatmap(BaseModel):
     survey_id: uuid.UUID
-    level: Level
+    level: HeatLevel
     language: Lang
     columns: list[HeatColumn]
     rows: list[HeatRow]

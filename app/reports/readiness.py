@@ -6,7 +6,9 @@
 * Leadership perception gaps: every layer against the reference layer (`gaps_service.perception_gaps`, employees
   by default), the largest |Hedges' g| first.
 * Teams: every visible leaf team of the scope by its readiness index (below), the most and the least ready, each
-  against the rest of the organisation when that comparison may be shown.
+  against the rest of the organisation when that comparison may be shown. A unit of leaders only (no respondent
+  in the reference layer: a board, a management team) is not ranked among the teams -- its readiness is the
+  leaders' own view -- but listed apart as a leadership unit.
 
 Readiness index of a group: the mean of its five dimension means (each over the dimension's own respondents, as
 everywhere). It is derived from figures the reports show anyway, never summed over respondents of its own: a
@@ -87,6 +89,11 @@ class Readiness(BaseModel):
     most_ready_teams: list[TeamReadiness] = Field(description="Highest readiness index first (at most "
                                                               f"{TOP}, and at most half the ranked teams)")
     least_ready_teams: list[TeamReadiness] = Field(description="Lowest readiness index first")
+    leadership_units: list[TeamReadiness] = Field(
+        default_factory=list, description="Visible units without sub-units whose respondents are all leaders (none "
+                                          "in the reference layer, employees): not ranked among the teams, whose "
+                                          "readiness they would mistake for the leaders' own view; highest index "
+                                          "first")
 
 
 def _mean_reading(name: dict[str, str], mean: float | None, n: int | None, rank: int, count: int,
@@ -151,7 +158,17 @@ def _perception(ctx: ReportContext, lang: Lang) -> list[PerceptionHighlight]:
     return sorted(found, key=lambda h: -abs(h.figures.hedges_g or 0.0))[:TOP]
 
 
-def _teams(ctx: ReportContext, lang: Lang) -> tuple[list[TeamReadiness], list[TeamReadiness]]:
+def _leaders_only(ctx: ReportContext, unit: uuid.UUID) -> bool:
+    """A unit with respondents but none in the reference layer (employees, or the bottom layer): a board or a
+    management team. Whether a layer is empty is not protected (see `team_units`)."""
+    if len(ctx.layers) < 2:
+        return False
+    reference = ctx.layer_by_key.get("employee", ctx.layers[-1])
+    return ctx.suppression.n(unit, reference.id) == 0
+
+
+def _teams(ctx: ReportContext,
+           lang: Lang) -> tuple[list[TeamReadiness], list[TeamReadiness], list[TeamReadiness]]:
     units = [u for u in team_units(ctx, "teams") if ctx.visible(u)]
     dims = range(ctx.data.scale.n_dimensions)
     cells: list[Cell] = [(u, ALL) for u in units]
@@ -185,8 +202,10 @@ def _teams(ctx: ReportContext, lang: Lang) -> tuple[list[TeamReadiness], list[Te
                 entry.reading = _team_rest_reading(name, index, entry.difference)
         out.append(entry)
     out.sort(key=lambda t: -t.index)
-    half = min(TOP, len(out) // 2)
-    return out[:half], out[::-1][:half]
+    leaders = {u for u in units if _leaders_only(ctx, u)}
+    teams = [t for t in out if t.group.unit_id not in leaders]
+    half = min(TOP, len(teams) // 2)
+    return teams[:half], teams[::-1][:half], [t for t in out if t.group.unit_id in leaders]
 
 
 def readiness(ctx: ReportContext, rank_by: RankBy, lang: Lang) -> Readiness:
@@ -200,6 +219,6 @@ def readiness(ctx: ReportContext, rank_by: RankBy, lang: Lang) -> Readiness:
         return report
     report.dimensions = _dimensions(ctx, lang, by_gap)
     report.perception_gaps = _perception(ctx, lang)
-    report.most_ready_teams, report.least_ready_teams = _teams(ctx, lang)
+    report.most_ready_teams, report.least_ready_teams, report.leadership_units = _teams(ctx, lang)
     return report
 

@@ -37,7 +37,8 @@ def readiness_csv(r: Readiness) -> Table:
     """One row per ranked dimension (`section` = `dimension`; `gap` = desired - current), per highlighted
     perception gap (`perception_gap`: the group is side a, `compared_with` names side b, `gap` = a - b), and per
     team (`most_ready_team` / `least_ready_team`: `mean` is the readiness index, `gap` its difference from the rest
-    of the organisation). A suppressed scope gives the scope row only, with its hidden reason."""
+    of the organisation), then per unit of leaders only (`leadership_unit`, not ranked: `rank` empty). A suppressed
+    scope gives the scope row only, with its hidden reason."""
     rows: list[list[Cell]] = []
     scope = group_cells(r.group)
     if r.suppressed:
@@ -56,6 +57,9 @@ def readiness_csv(r: Readiness) -> Table:
         for rank, t in enumerate(teams, 1):
             rows.append([section, rank, None, "/".join(t.group.unit_path), *group_cells(t.group), None, t.index,
                          None, None, t.difference, None, None, None, None, None, t.reason, *_reading(t.reading)])
+    for t in r.leadership_units:
+        rows.append(["leadership_unit", None, None, "/".join(t.group.unit_path), *group_cells(t.group), None, t.index,
+                     None, None, t.difference, None, None, None, None, None, t.reason, *_reading(t.reading)])
     return Table("readiness", READINESS, rows, split="section")
 
 

@@ -149,6 +149,8 @@ def get_readiness(
       readiness index (the mean of the team's five dimension means), each with its difference from the rest of the
       organisation's index where every dimension may be compared with the rest (the team-gaps report tests each
       dimension). Teams with a hidden dimension are left out; hidden teams never appear.
+    * `leadership_units`: units of leaders only (no respondent in the reference layer, such as a board), not
+      ranked among the teams -- their readiness is the leaders' own view -- with their index.
 
     Every entry has a one-line `reading` in English and Dutch. When the scope itself is too small to show, the
     answer is `suppressed: true` with empty lists.

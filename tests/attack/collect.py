@@ -48,6 +48,7 @@ def variants(world: World, wave: str, scope: str | None) -> Iterator[tuple[str, 
     for by in ("unit", "layer", "unit_layer"):
         for level in ("children", "teams"):
             yield "breakdown", {"by": by, "level": level}
+    yield "heatmap", {"level": "tree"}
     for level in ("children", "teams"):
         yield "heatmap", {"level": level}
         yield "response-rates", {"level": level}

@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from tests.factories import client
 
-PANELS = ("readiness", "actions", "heatmap", "profile", "desired", "statements", "perception", "teamgaps", "trend",
-          "agreement", "quality", "rates")
+PANELS = ("rates", "readiness", "actions", "heatmap", "profile", "desired", "statements", "perception", "blindspot",
+          "teamgaps", "trend", "agreement", "quality")
 
 # Controls smaller than 44 x 44 CSS pixels (WCAG 2.5.5's target size), among the visible ones.
 SMALL_TARGETS = """

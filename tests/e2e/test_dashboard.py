@@ -74,8 +74,9 @@ def test_every_panel_shows_the_figures_of_the_api_on_a_laptop(demo: Demo, open_t
     expect(page.locator("#survey-meta")).to_contain_text(f"{profile['group']['n']} respondents")
     expect(page.locator("#survey-meta")).to_contain_text("fewer than 5 are never shown")
 
-    # readiness first: the dimension with the largest desired-current gap, and the least ready team
-    assert page.locator("#panels > section").first.get_attribute("id") == "panel-readiness"
+    # participation first, then readiness: the dimension with the largest desired-current gap, the least ready team
+    assert page.locator("#panels > section").first.get_attribute("id") == "panel-rates"
+    assert page.locator("#panels > section").nth(1).get_attribute("id") == "panel-readiness"
     readiness = demo.report(sid, "readiness")
     top = readiness["dimensions"][0]
     first = page.locator("#panel-readiness .summary-item").first
@@ -86,13 +87,14 @@ def test_every_panel_shows_the_figures_of_the_api_on_a_laptop(demo: Demo, open_t
     expect(page.locator("#panel-readiness")).to_contain_text(f"{least['group']['unit_name']}{en(least['index'])}")
 
     # heatmap: a shown team has its means, a suppressed one is hatched with "n < 5" and no figure at all
-    heat = demo.report(sid, "heatmap", level="teams")
+    heat = demo.report(sid, "heatmap", level="tree")
     assert [c.text_content() for c in page.locator("#panel-heatmap thead th.heat-col").all()] == \
         [c["name"] for c in heat["columns"]]
     shown = next(r for r in heat["rows"] if not r["group"]["suppressed"] and r["group"]["n"] > 9)
     hidden = next(r for r in heat["rows"] if r["group"]["suppressed"])
     row = heat_row(page, shown["group"]["unit_name"])
-    expect(row.locator("td.heat-cell")).to_have_text([en(c["mean"]) for c in shown["cells"]])
+    expect(row.locator("td.heat-cell .heat-abs")).to_have_text(
+        [re.compile(rf"^{en(c['mean'])}") for c in shown["cells"]])
     expect(row.locator("td.heat-n")).to_have_text(str(shown["group"]["n"]))
     suppressed = heat_row(page, hidden["group"]["unit_name"]).locator("td.heat-cell")
     expect(suppressed).to_have_count(len(heat["columns"]))
@@ -147,13 +149,13 @@ def test_every_panel_shows_the_figures_of_the_api_on_a_laptop(demo: Demo, open_t
     page.locator(".lang-button[data-lang=nl]").click()
     loaded(page)
     expect(page.locator("html")).to_have_attribute("lang", "nl")
-    expect(page.locator("#heatmap-title")).to_have_text("Teams \u00d7 dimensies")
+    expect(page.locator("#heatmap-title")).to_have_text("Heatmap: waar de cultuur sterker en zwakker is")
     expect(page.locator("#dashboard-title")).to_have_text(f"{WAVE} · Hele organisatie")
     expect(page.locator("details.table-toggle:not([open])")).to_have_count(0)  # the tables opened stay open
-    heat_nl = demo.report(sid, "heatmap", level="teams", lang="nl")
+    heat_nl = demo.report(sid, "heatmap", level="tree", lang="nl")
     expect(page.locator("#panel-heatmap thead th.heat-col")).to_have_text([c["name"] for c in heat_nl["columns"]])
-    expect(heat_row(page, shown["group"]["unit_name"]).locator("td.heat-cell")).to_have_text(
-        [nl(c["mean"]) for c in shown["cells"]])
+    expect(heat_row(page, shown["group"]["unit_name"]).locator("td.heat-cell .heat-abs")).to_have_text(
+        [re.compile(rf"^{nl(c['mean'])}") for c in shown["cells"]])
     expect(heat_row(page, hidden["group"]["unit_name"]).locator("td.heat-cell .visually-hidden").first).to_have_text(
         hidden_long(hidden["group"]["reason"], "nl"))
     assert page.evaluate(CONTRAST_FAILURES) == []
@@ -213,12 +215,11 @@ def test_a_unit_scoped_analyst_sees_only_its_subtree_by_keyboard(demo: Demo, ope
     assert all(u["path"][0] == "Directie Ruimte" for u in units)
     expect(page.locator("#unit-select")).to_have_value(demo.analyst_unit)
 
-    heat = demo.report(sid, "heatmap", key=demo.analyst_key, level="teams")
+    heat = demo.report(sid, "heatmap", key=demo.analyst_key, level="tree")
     assert heat["rows"] and all(r["group"]["unit_path"][0] == "Directie Ruimte" for r in heat["rows"])
     names = [r["group"]["unit_name"] for r in heat["rows"]]
+    assert names[0] == "Directie Ruimte"  # the scope, then its departments and teams
     expect(page.locator("#panel-heatmap tbody .unit-name")).to_have_text(names)
-    expect(page.locator("#panel-heatmap tbody .unit-parent")).to_have_text(
-        [re.compile("^Directie Ruimte( \u203a .*)?$")] * len(heat["rows"]))
     rates = demo.report(sid, "response-rates", key=demo.analyst_key, level="children")
     expect(page.locator("#panel-rates table").first.locator("tbody .unit-name")).to_have_text(
         [r["group"]["unit_name"] for r in rates["units"]])
@@ -368,7 +369,7 @@ def test_the_page_is_served_under_the_same_strict_headers(http: httpx.Client) ->
     links = re.findall(r'(?:src|href)="(/static/[^"]+)"', page.text)
     assert [link.split("?")[0] for link in links] == ["/static/favicon.svg", "/static/base.css",
                                                       "/static/dashboard.css", "/static/dashboard-findings.css",
-                                                      "/static/dashboard.js"]
+                                                      "/static/dashboard-layout.css", "/static/dashboard.js"]
     assert all(re.fullmatch(r"/static/[a-z0-9.-]+\?v=[0-9a-f]{16}", link) for link in links)
     entry = http.get(next(link for link in links if "dashboard.js" in link)).text
     modules = re.findall(r'from "\./([a-z0-9-]+\.js)\?v=[0-9a-f]{16}"', entry)

@@ -19,6 +19,7 @@ from tests.e2e.dashboard_helpers import (
     SMALL_TARGETS,
     Demo,
     fits_the_width,
+    heat_row,
     hidden_long,
     hidden_short,
     load_demo,
@@ -167,7 +168,7 @@ def test_whose_answers_a_units_figures_include(demo: Demo, open_tab: Any, artifa
     expect(page.locator("#rollup-notes li")).to_have_text([
         "The figures of Directie Ruimte include, with its own respondents, the answers of the people attached "
         f"directly to {listed}: too few to show apart."])
-    water = page.locator("#panel-heatmap tbody tr").filter(has_text="Team Water")
+    water = heat_row(page, "Team Water")
     expect(water.locator(".unit-rollup")).to_have_text("counted in Directie Ruimte")
     expect(page.locator("#panel-rates .unit-rollup")).to_have_count(0)  # the rates roll up by their own counts
     expect(water.locator("td.heat-cell").first.locator(".visually-hidden")).to_have_text(

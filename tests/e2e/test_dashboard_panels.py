@@ -155,32 +155,50 @@ def _check_agreement(page: Any, report: dict[str, Any], lang: str) -> None:
     expect(hidden_row.locator(".rwg-value")).to_have_count(0)  # no figure, never a zero
 
 
+KINDS = {"en": {"negative_item_total": "A statement seems to be scored the wrong way round",
+                "low_alpha": "A dimension is not measured consistently here",
+                "straight_lining": "Many people gave the same answer to every statement",
+                "high_dont_know": "Many people answered \u201cdon't know\u201d"},
+         "nl": {"negative_item_total": "Een stelling lijkt omgekeerd gescoord",
+                "low_alpha": "Een dimensie wordt hier niet consistent gemeten",
+                "straight_lining": "Veel mensen gaven op elke stelling hetzelfde antwoord",
+                "high_dont_know": "Veel mensen antwoordden \u201cweet ik niet\u201d"}}
+
+
 def _check_quality(page: Any, report: dict[str, Any], heat: dict[str, Any], lang: str) -> None:
-    order = ["critical", "warning", "info"]
-    groups: dict[tuple[Any, ...], list[dict[str, Any]]] = {}  # by group, the most severe group first
-    for w in sorted(report["warnings"], key=lambda w: order.index(w["severity"])):
-        groups.setdefault((w["group"]["unit_id"], w["group"]["layer_key"], w["language"]), []).append(w)
-    warnings = [w for items in groups.values() for w in items]
+    """Each kind of warning once, with what it means; every warning's group listed under its kind; the words of a
+    warning only in the data-quality panel (beside the figures: a ⚠ naming the kind, and a pointer)."""
+    warnings = report["warnings"]
+    kinds = list(dict.fromkeys(w["code"] for w in warnings))
     panel = page.locator("#panel-quality")
-    names = [re.compile(f"^{re.escape(items[0]['group']['unit_name'])}(, .+)?$") for items in groups.values()]
-    expect(panel.locator(".quality-group > span")).to_have_text(names)
-    expect(panel.locator(".quality-message")).to_have_text([w["message"][lang] for w in warnings])
+    expect(panel.locator(".quality-kind-name")).to_have_count(len(kinds))
+    for code in kinds:
+        block = panel.locator(f".quality-kind[data-code={code}]")
+        expect(block.locator(".quality-kind-name")).to_have_text(KINDS[lang][code])
+        expect(block.locator(".quality-meaning")).to_have_count(1)
+        mine = [w for w in warnings if w["code"] == code]
+        groups = list(dict.fromkeys(w["group"]["unit_name"] for w in mine))
+        for name in groups:
+            expect(block.locator(".quality-group-name").filter(has_text=re.compile(f"^{re.escape(name)}"))
+                   ).not_to_have_count(0)
+        expect(block.locator(".quality-message")).to_have_count(len(mine))  # behind "Details"
     expect(panel.locator(".quality-evidence").first).to_contain_text(f"n = {warnings[0]['evidence']['n']}")
-    count = "data-quality warnings" if lang == "en" else "waarschuwingen over de gegevens"
-    expect(page.locator("#quality-link")).to_have_text(f"\u26a0 {len(warnings)} {count}")
-    # beside the figures: a team's cell in the heatmap, a layer's chart of the perception gaps
-    teams = {r["group"]["unit_id"] for r in heat["rows"] if not r["group"]["suppressed"]}
-    on_team = next((w for w in warnings if w["group"]["unit_id"] in teams and w["dimension"]), None)
+    text = page.locator("#panels").inner_text()
+    for w in warnings:
+        assert text.count(w["message"][lang]) <= 1, w["message"][lang]
+    link = {"en": "\u26a0 Data quality: points to keep in mind ({})",
+            "nl": "\u26a0 Kwaliteit van de gegevens: aandachtspunten ({})"}[lang]
+    expect(page.locator("#quality-link")).to_have_text(link.format(len(kinds)))
+    # beside the figures: a team's cell in the heatmap carries the ⚠, naming the kind
+    rows = {r["group"]["unit_id"] for r in heat["rows"] if not r["group"]["suppressed"]}
+    on_team = next((w for w in warnings if w["group"]["unit_id"] in rows and w["dimension"]
+                    and not w["group"]["layer_key"]), None)
     if on_team is not None:  # the demo's data decide which groups get warnings
         column = [c["key"] for c in heat["columns"]].index(on_team["dimension"])
         cell = heat_row(page, on_team["group"]["unit_name"]).locator("td.heat-cell").nth(column)
-        expect(cell.locator(".warn-mark .visually-hidden")).to_contain_text(on_team["message"][lang])
-        expect(page.locator("#panel-heatmap .warn-note").filter(has_text=on_team["message"][lang])).to_have_count(1)
-    on_layer = next((w for w in warnings if w["group"]["layer_key"]), None)
-    if on_layer is not None:
-        expect(page.locator("#panel-perception .warn-note").filter(
-            has_text=on_layer["message"][lang])).to_have_count(1)
-    assert on_team is not None or on_layer is not None, warnings
+        expect(cell.locator(".warn-mark .visually-hidden")).to_contain_text(KINDS[lang][on_team["code"]])
+        expect(page.locator("#panel-heatmap .warn-pointer")).to_have_count(1)
+    assert on_team is not None or any(w["group"]["layer_key"] for w in warnings), warnings
 
 
 def test_the_panels_show_the_figures_of_the_api_in_english_and_dutch(demo: Demo, open_tab: Any,
@@ -199,7 +217,7 @@ def test_the_panels_show_the_figures_of_the_api_in_english_and_dutch(demo: Demo,
         expect(page.locator(f"#trend-wave-{earlier}")).to_be_checked()
         _check_trend(page, demo.report(sid, "trend", surveys=earlier, lang=lang), lang)
         _check_agreement(page, demo.report(sid, "agreement", level="teams", lang=lang), lang)
-        _check_quality(page, demo.report(sid, "data-quality"), demo.report(sid, "heatmap", level="teams"), lang)
+        _check_quality(page, demo.report(sid, "data-quality"), demo.report(sid, "heatmap", level="tree"), lang)
         assert page.evaluate(CONTRAST_FAILURES) == []
         _shots(page, artifacts, f"laptop-{lang}")
     assert tab.csp_violations() == [] and page_errors(tab) == []
@@ -367,12 +385,13 @@ def test_imported_responses_and_warnings_beside_the_figures(org: OrgContext, htt
     keyed_wrong = {w["dimension"] for w in quality["warnings"] if w["severity"] == "critical"}
     expect(page.locator("#panel-profile .row-label").filter(has=page.locator(".row-warn.warn-critical"))).to_have_text(
         [f"{d['name']}\u26a0" for d in profile["dimensions"] if d["key"] in keyed_wrong])
-    notes = page.locator("#panel-profile .warn-note")
-    expect(notes.filter(has_text=critical["message"]["en"])).to_have_text(
-        f"\u26a0Critical: {critical['message']['en']} (n = {critical['evidence']['n']})")
-    expect(notes.filter(has_text=lining["message"]["en"])).to_have_count(1)
-    expect(page.locator("#panel-quality .quality-item").first.locator(".severity-tag")).to_have_text(
-        "\u26a0 Critical")
+    expect(page.locator("#panel-profile .warn-pointer")).to_have_count(1)  # the words: once, in the quality panel
+    quality_panel = page.locator("#panel-quality")
+    expect(quality_panel.locator(".quality-message").filter(has_text=critical["message"]["en"])).to_have_count(1)
+    expect(quality_panel.locator(".quality-message").filter(has_text=lining["message"]["en"])).to_have_count(1)
+    expect(quality_panel.locator(".quality-kind").first.locator(".severity-tag")).to_have_text("\u26a0 Critical")
+    expect(quality_panel.locator(".quality-kind").first.locator(".quality-kind-name")).to_have_text(
+        "A statement seems to be scored the wrong way round")
     expect(page.locator("#panel-trend .panel-note")).to_have_text(
         "There is no earlier wave of this questionnaire to compare with.")
     # two teams that hardly differ: team means are no team properties, flagged and said in one sentence

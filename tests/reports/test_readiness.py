@@ -139,3 +139,21 @@ def test_the_csv_of_a_hidden_scope_says_why(org):
     response = get(org.admin, org, small.id, unit_id=small.units["Town/Space/Few"], format="csv")
     (row,) = csv.DictReader(io.StringIO(response.text))
     assert (row["section"], row["n"], row["hidden_reason"]) == ("scope", "", "below_minimum")
+
+
+def test_a_unit_of_leaders_only_is_listed_apart_not_ranked_among_the_teams(org):
+    """Issue 15: a board of leaders tops "most ready teams" with the leaders' own view. A leaf unit without a
+    respondent in the reference layer (employees) is listed under `leadership_units`, never ranked as a team."""
+    board = [("Board", "director", 6, 1.5), ("Board", "department_head", 6, 1.5)]
+    data = survey_with_responses(org, Population(POP + board, seed=23))
+    report = get(org.admin, org, data.id).json()
+    ranked = [t["group"]["unit_path"][-1] for t in report["most_ready_teams"] + report["least_ready_teams"]]
+    assert "Board" not in ranked and len(report["most_ready_teams"]) == 2  # still the four teams, half each side
+    assert [t["group"]["unit_path"] for t in report["leadership_units"]] == [["Board"]]
+    leaders = report["leadership_units"][0]
+    definition = builtin_questionnaire(org)
+    mine = dimension_means(data.rows, definition, lambda row: row["unit"] == "Board")
+    assert leaders["index"] == pytest.approx(mine.mean(), abs=1e-12)
+    assert leaders["index"] > report["most_ready_teams"][0]["index"]  # it would have topped the list
+    rows = list(csv.DictReader(io.StringIO(get(org.admin, org, data.id, format="csv").text)))
+    assert [r["name"] for r in rows if r["section"] == "leadership_unit"] == ["Board"]

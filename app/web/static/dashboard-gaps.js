@@ -7,6 +7,7 @@ import {
 } from "./dashboard-dom.js";
 import { findings, fmtHolm, gapFinding, holmRange, readingBody, verdictText } from "./dashboard-findings.js";
 import { modelFindings } from "./dashboard-models.js";
+import { pooledComparison, pooledRequest, singleLayersHidden } from "./dashboard-pooled.js";
 import { qualityRequest, severityOf, warningsOf, warnNotes } from "./dashboard-quality.js";
 
 const STAR = "\u2605";
@@ -100,8 +101,9 @@ function sentence(ctx, d) {
 
 export const readiness = {
   id: "readiness",
-  requests: (ctx) => ({ readiness: ctx.report("readiness", { lang: ctx.lang }) }),
-  render(body, { readiness: data }, ctx) {
+  requests: (ctx) => ({ readiness: ctx.report("readiness", { lang: ctx.lang }), ...pooledRequest(ctx) }),
+  optional: ["pooled"],
+  render(body, { readiness: data, pooled: pooledData }, ctx) {
     if (data.suppressed) return add(body, scopeNote(ctx, data.group.reason));
     const byGap = data.ranked_by === "desired_gap";
     const dims = data.dimensions.map((d) => {
@@ -119,7 +121,13 @@ export const readiness = {
     });
     const key = byGap ? legend([{ mark: "current", text: ctx.t("current") }, { mark: "desired", text: ctx.t("desired") },
       { mark: "scale", text: ctx.t("onScale", { min: ctx.scale.min, max: ctx.scale.max }) }]) : null;
-    const gaps = data.perception_gaps.map((h) => summaryItem({
+    // no single layer to show (a directorate, a department): the largest gaps of all leaders together
+    const pooled = data.perception_gaps.length ? null : pooledComparison(pooledData);
+    const highlights = pooled ? pooled.dimensions.filter((f) => present(f.hedges_g))
+      .sort((x, y) => Math.abs(y.hedges_g) - Math.abs(x.hedges_g)).slice(0, 3)
+      .map((f) => ({ a: { ...pooled.a, name: ctx.t("pooledTitle") }, b: pooled.b, figures: f }))
+      : data.perception_gaps;
+    const gaps = highlights.map((h) => summaryItem({
       name: `${h.a.name} · ${h.figures.name}`, figure: gapText(ctx, h.figures.difference, h.figures.significant),
       detail: ctx.t("readinessVs", { b: h.b.name, na: h.a.n, nb: h.b.n,
         ci: fmtHolm(ctx, h.figures.difference_ci_holm) }),
@@ -129,14 +137,20 @@ export const readiness = {
         ? ctx.t("readinessTeam", { n: tm.group.n, diff: gapText(ctx, tm.difference, false) })
         : ctx.t("readinessTeamAlone", { n: tm.group.n }) });
     const teams = [...data.most_ready_teams, ...data.least_ready_teams];
+    const leaders = (data.leadership_units || []).map((tm) => summaryItem({ name: tm.group.unit_name,
+      figure: fmt(ctx.lang, tm.index), detail: ctx.t("leadershipUnit", { n: tm.group.n }) }));
     add(body, el("div", { class: "summary-grid" },
       summaryBlock(ctx.t(byGap ? "readinessByGap" : "readinessByMean"), dims, key),
-      summaryBlock(ctx.t("readinessGaps"), gaps, gaps.length ? null : note(ctx.t("readinessNoGaps"))),
+      summaryBlock(ctx.t("readinessGaps"), gaps, gaps.length
+        ? (pooled ? el("p", { class: "summary-detail", text: ctx.t("pooledNote", { layers: pooled.a.name }) }) : null)
+        : note(ctx.t("readinessNoGaps"))),
       el("div", { class: "summary-stack" },
         summaryBlock(ctx.t("readinessMost"), data.most_ready_teams.map(team),
           teams.length ? el("p", { class: "summary-detail", text: ctx.t("readinessIndex") }) : null),
         teams.length ? summaryBlock(ctx.t("readinessLeast"), data.least_ready_teams.map(team))
-          : note(ctx.t("readinessNoTeams")))),
+          : note(ctx.t("readinessNoTeams")),
+        leaders.length ? summaryBlock(ctx.t("leadershipTitle"), leaders,
+          el("p", { class: "summary-detail", text: ctx.t("leadershipLead") })) : null)),
     el("p", { class: "summary-foot", text: ctx.t("readinessFoot") }));
   },
 };
@@ -179,14 +193,17 @@ function desiredFinding(ctx, d) {
 
 export const perception = {
   id: "perception",
-  requests: (ctx) => ({ gaps: ctx.report("perception-gaps", { lang: ctx.lang }), ...qualityRequest(ctx) }),
-  optional: ["quality"],
-  render(body, { gaps: data, quality }, ctx) {
+  requests: (ctx) => ({ gaps: ctx.report("perception-gaps", { lang: ctx.lang }), ...qualityRequest(ctx),
+    ...pooledRequest(ctx) }),
+  optional: ["quality", "pooled"],
+  render(body, { gaps: data, quality, pooled: pooledData }, ctx) {
     if (data.scope && data.scope.suppressed) {
       return add(body, scopeNote(ctx, data.scope.reason));
     }
-    if (!data.comparisons.length) return add(body, note(ctx.t("perceptionNone")));
-    const shown = data.comparisons.filter((c) => !c.suppressed);
+    // single layers hidden (a directorate, a department): all leaders together against the employees
+    const pooled = singleLayersHidden(data) ? pooledComparison(pooledData) : null;
+    if (!data.comparisons.length && !pooled) return add(body, note(ctx.t("perceptionNone")));
+    const shown = [...(pooled ? [{ ...pooled, pooled: true }] : []), ...data.comparisons.filter((c) => !c.suppressed)];
     const hiddenOnes = data.comparisons.filter((c) => c.suppressed);
     const all = shown.flatMap((c) => c.dimensions.map((d) => ({ diff: d.difference, ci: holmRange(d.difference_ci_holm) })));
     const domain = domainOf(all);
@@ -201,14 +218,14 @@ export const perception = {
       const rows = c.dimensions.map((d) => ({ label: d.name, diff: d.difference, ci: holmRange(d.difference_ci_holm),
         significant: d.significant, suppressed: isHidden(d.reason), reason: d.reason,
         warn: severityOf([...layerWarnings(c.a, d.key), ...layerWarnings(c.b, d.key)]) }));
-      return el("section", { class: "small-multiple" },
-        el("h3", { class: "small-title" }, c.a.name,
+      return el("section", { class: `small-multiple${c.pooled ? " pooled" : ""}` },
+        el("h3", { class: "small-title" }, c.pooled ? ctx.t("pooledTitle") : c.a.name,
           el("span", { class: "small-sub", text: ` ${ctx.t("versus")} ${c.b.name}` })),
+        c.pooled ? el("p", { class: "pooled-note", text: ctx.t("pooledNote", { layers: c.a.name }) }) : null,
         el("p", { class: "small-n", text: ctx.t("perceptionN", { na: c.a.n, nb: c.b.n }) }),
         el("div", { class: "chart-box" }, gapChart(ctx, { rows, domain, width, caption })),
         modelFindings(ctx, c), // the primary verdict (teams taken into account) and reading alike, first
-        findings(ctx, c.dimensions.map((d) => gapFinding(ctx, d, fmtP)), caption),
-        warnNotes(ctx, layerWarnings(c.a)));
+        findings(ctx, c.dimensions.map((d) => gapFinding(ctx, d, fmtP)), caption));
     });
     const hiddenList = hiddenOnes.length ? el("ul", { class: "hidden-list" }, hiddenOnes.map((c) => el("li", {
       class: "hidden-item" }, el("span", { class: "legend-mark legend-suppressed", "aria-hidden": "true" }),
@@ -219,15 +236,15 @@ export const perception = {
     const caption = ctx.t("perceptionCaption");
     const head = [ctx.t("layer"), ctx.t("dimension"), ctx.t("difference"), ctx.t("ciAdjusted"), ctx.t("n"),
       ctx.t("pAdjusted"), ctx.t("significant")];
-    const tableRows = data.comparisons.flatMap((c) => (c.suppressed
+    const tableRows = [...(pooled ? [pooled] : []), ...data.comparisons].flatMap((c) => (c.suppressed
       ? [[c.a.name, { span: head.length - 1, content: el("span", { class: "suppressed-text",
         text: ctx.t(hiddenKey("suppressedLong", c.reason), { k: ctx.k }) }) }]]
       : c.dimensions.map((d) => [c.a.name, d.name, fmtDiff(ctx.lang, d.difference),
         fmtHolm(ctx, d.difference_ci_holm), `${d.n_a ?? "–"} / ${d.n_b ?? "–"}`,
         fmtP(ctx.lang, d.welch && d.welch.p_adjusted), significantText(ctx, d.significant)])));
-    const references = [...new Set(shown.flatMap((c) => layerWarnings(c.b)))]; // the same b for every chart: once
+    const marked = shown.flatMap((c) => [...layerWarnings(c.a), ...layerWarnings(c.b)]); // one pointer for all
     add(body, gapLegend(ctx, hiddenOnes.length > 0),
-      grid, warnNotes(ctx, references), hiddenList,
+      grid, warnNotes(ctx, marked), hiddenList,
       el("details", { class: "table-toggle" }, el("summary", { text: ctx.t("showTable") }),
         table({ caption, head, rows: tableRows })),
       el("p", { class: "panel-foot", text: ctx.t("holmFoot") }));

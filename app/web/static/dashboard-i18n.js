@@ -4,6 +4,7 @@
 import { ACTION_STRINGS } from "./dashboard-i18n-actions.js";
 import { FINDING_STRINGS } from "./dashboard-i18n-findings.js";
 import { NOTE_STRINGS } from "./dashboard-i18n-notes.js";
+import { PANEL_STRINGS } from "./dashboard-i18n-panels.js";
 
 const BASE = {
   en: {
@@ -429,4 +430,5 @@ const BASE = {
 };
 
 export const STRINGS = Object.freeze(Object.fromEntries(Object.entries(BASE).map(
-  ([lang, strings]) => [lang, Object.freeze({ ...strings, ...NOTE_STRINGS[lang], ...FINDING_STRINGS[lang], ...ACTION_STRINGS[lang] })])));
+  ([lang, strings]) => [lang, Object.freeze({ ...strings, ...NOTE_STRINGS[lang], ...FINDING_STRINGS[lang], ...ACTION_STRINGS[lang],
+    ...PANEL_STRINGS[lang] })])));

@@ -1,11 +1,11 @@
-/* The panels built on the profile reports: heatmap of teams × dimensions, culture profile, response rates.
+/* The panels built on the profile reports: culture profile, response rates (the heatmap: dashboard-heatmap.js).
    A panel names the reports it needs (`requests`) and draws them (`render`) into its body; the page fetches,
    caches and redraws (on a change of language, selection or width). A suppressed group is drawn hatched with
-   "n < k", never as a zero or an empty cell. Data-quality warnings are marked ⚠ on the figures they concern and
-   written out under them. */
+   "n < k", never as a zero or an empty cell. Data-quality warnings are marked ⚠ on the figures they concern, with a
+   pointer to the data-quality panel that says them in words. */
 import { figure, intervalChart, legend, table } from "./dashboard-charts.js";
 import {
-  add, diverging, el, fmt, fmtCi, fmtPct, hidden, hiddenKey, inkOn, isHidden, note, present, scopeNote, suppressedCell,
+  add, el, fmt, fmtCi, fmtPct, hidden, hiddenKey, isHidden, present, scopeNote, suppressedCell,
 } from "./dashboard-dom.js";
 import { rollupLine } from "./dashboard-notes.js";
 import { qualityRequest, severityOf, warningsOf, warnMark, warnNotes } from "./dashboard-quality.js";
@@ -23,69 +23,6 @@ function unitLabel(group, ctx = null) {
     parent ? el("span", { class: "unit-parent", text: parent }) : null, ctx ? rollupLine(ctx, group) : null);
 }
 
-// --- heatmap -------------------------------------------------------------------------------------------------------
-
-function colourDomain(ctx) {
-  const mid = (ctx.scale.min + ctx.scale.max) / 2;
-  const half = Math.max(0.5, (ctx.scale.max - ctx.scale.min) / 2 - 0.5);
-  return [mid - half, mid + half];
-}
-
-function heatLegend(ctx) {
-  const [lo, hi] = colourDomain(ctx);
-  return el("div", { class: "heat-legend", "aria-hidden": "true" },
-    el("span", { class: "heat-legend-end", text: `${fmt(ctx.lang, lo, 1)} ${ctx.t("legendLow")}` }),
-    el("span", { class: "heat-legend-ramp" }),
-    el("span", { class: "heat-legend-end", text: `${fmt(ctx.lang, hi, 1)} ${ctx.t("legendHigh")}` }),
-    el("span", { class: "heat-legend-suppressed" },
-      el("span", { class: "legend-mark legend-suppressed" }), ctx.t("legendSuppressed", { k: ctx.k })));
-}
-
-function heatCell(ctx, cell, warnings) {
-  if (cell.suppressed) return el("td", { class: "heat-cell heat-suppressed" }, suppressedCell(ctx, cell.reason));
-  if (!present(cell.mean)) return el("td", { class: "heat-cell heat-empty" }, "–", hidden(ctx.t("noFigure")));
-  const [lo, hi] = colourDomain(ctx);
-  const td = el("td", { class: "heat-cell", "data-mean": cell.mean }, fmt(ctx.lang, cell.mean),
-    warnMark(ctx, warnings));
-  const colour = diverging(cell.mean, lo, hi);
-  td.style.backgroundColor = colour;
-  td.style.color = inkOn(colour);
-  return td;
-}
-
-export const heatmap = {
-  id: "heatmap",
-  requests: (ctx) => ({ heatmap: ctx.report("heatmap", { level: "teams", lang: ctx.lang }),
-    ...qualityRequest(ctx) }),
-  optional: ["quality"],
-  render(body, { heatmap: data, quality }, ctx) {
-    if (!data.rows.length) return add(body, note(ctx.t("heatmapEmpty")));
-    const caption = ctx.t("heatmapCaption");
-    const head = el("tr", {}, el("th", { scope: "col", class: "heat-corner", text: ctx.t("team") }),
-      data.columns.map((c) => el("th", { scope: "col", class: "heat-col" }, el("span", { text: c.name }))),
-      el("th", { scope: "col", class: "num heat-n", text: ctx.t("n") }));
-    const rowN = (group) => el("span", { class: "unit-n" }, group.suppressed ? suppressedCell(ctx, group.reason)
-      : ctx.t("nIs", { n: group.n }));
-    const of = (row, dimension) => warningsOf(quality, row.group.unit_id, null, dimension);
-    const rows = data.rows.map((row) => el("tr", {},
-      el("th", { scope: "row", class: "heat-row" }, unitLabel(row.group, ctx), rowN(row.group),
-        warnMark(ctx, of(row, null))),
-      row.cells.map((cell) => heatCell(ctx, cell, of(row, cell.dimension))),
-      el("td", { class: "num heat-n" },
-        row.group.suppressed ? suppressedCell(ctx, row.group.reason) : String(row.group.n))));
-    const orgRow = data.columns.some((c) => present(c.organisation_mean)) ? el("tfoot", {}, el("tr", {},
-      el("th", { scope: "row", class: "heat-row", text: ctx.t("organisationMean") }),
-      data.columns.map((c) => el("td", { class: "num heat-ref", text: fmt(ctx.lang, c.organisation_mean) })),
-      el("td", { class: "heat-n" }))) : null;
-    const tableEl = el("table", { class: "heat-table" }, el("caption", { class: "visually-hidden", text: caption }),
-      el("thead", {}, head), el("tbody", {}, rows), orgRow);
-    const warned = data.rows.filter((row) => !row.group.suppressed).flatMap((row) => of(row));
-    add(body, heatLegend(ctx),
-      el("div", { class: "heat-scroll", role: "region", tabindex: "0", "aria-label": caption }, tableEl),
-      warnNotes(ctx, warned));
-  },
-};
-
 // --- culture profile -----------------------------------------------------------------------------------------------
 
 export const profile = {
@@ -93,7 +30,7 @@ export const profile = {
   requests: (ctx) => ({
     profile: ctx.report("profile", { lang: ctx.lang }), ...qualityRequest(ctx),
     // the organisation-wide means, as reference marks, when the scope is a unit
-    ...(ctx.scopeId ? { heatmap: ctx.report("heatmap", { level: "teams", lang: ctx.lang }) } : {}),
+    ...(ctx.scopeId ? { heatmap: ctx.report("heatmap", { level: "tree", lang: ctx.lang }) } : {}),
   }),
   optional: ["quality"],
   render(body, { profile: data, heatmap: heat, quality }, ctx) {

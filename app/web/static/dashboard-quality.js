@@ -1,7 +1,7 @@
 /* Data quality: the warnings of the data-quality report (mis-keyed items, low reliability, straight-lining, many
-   "don't know" answers), shown twice: beside the figures they concern (a ⚠ mark on the figure and the warning in
-   words right under the chart, by the panels that draw those figures), and all together in the data-quality panel,
-   each saying where its figure is shown. */
+   "don't know" answers). Each is said in words once, in the data-quality panel, grouped by kind with what it means
+   for the reader and where its figures are marked; beside the figures they concern there is only a ⚠ mark (naming
+   the kind) and, under the chart, one line pointing to that panel. */
 import { table } from "./dashboard-charts.js";
 import { add, el, fmt, fmtPct, hidden, hiddenKey, note, suppressedCell } from "./dashboard-dom.js";
 
@@ -30,22 +30,22 @@ export function severityOf(warnings) {
 
 const message = (ctx, w) => w.message[ctx.lang] || w.message.en;
 
-/** A ⚠ beside a figure, the warnings in words for screen readers (and as a tooltip). */
+/** A ⚠ beside a figure, the kinds of warning in words for screen readers (and as a tooltip); the warnings
+    themselves are in the data-quality panel. */
 export function warnMark(ctx, warnings) {
   if (!warnings.length) return null;
-  const text = `${ctx.t("qualityNote")}: ${warnings.map((w) => message(ctx, w)).join(" ")}`;
+  const kinds = [...new Set(warnings.map((w) => ctx.t(`qualityKind.${w.code}`)))];
+  const text = `${ctx.t("qualityNote")}: ${kinds.join("; ")}`;
   return el("span", { class: `warn-mark warn-${severityOf(warnings)}`, title: text },
     el("span", { "aria-hidden": "true", text: WARN }), hidden(text));
 }
 
-/** The warnings in words, right under the figure they concern, each with its n. */
+/** Under a chart whose figures carry ⚠ marks: one line pointing to the data-quality panel, where the warnings are
+    said once (not again under every chart). */
 export function warnNotes(ctx, warnings) {
   if (!warnings.length) return null;
-  return el("ul", { class: "warn-notes", "aria-label": ctx.t("qualityNotes") }, warnings.map((w) => el("li", {
-    class: `warn-note warn-${w.severity}` },
-  el("span", { class: "warn-glyph", "aria-hidden": "true", text: WARN }),
-  el("span", {}, el("strong", { text: `${ctx.t(`severity.${w.severity}`)}: ` }), message(ctx, w),
-    ` (${ctx.t("nIs", { n: w.evidence.n })})`))));
+  return el("p", { class: "warn-pointer" }, el("span", { class: "warn-glyph", "aria-hidden": "true", text: WARN }),
+    el("a", { href: "#panel-quality", text: ctx.t("qualityPointer") }));
 }
 
 /** Where the dashboard marks the figure a warning is about (the scope's profile, a team's heatmap row, a layer's
@@ -78,29 +78,55 @@ function figureText(ctx, evidence) {
     + ` · ${ctx.t("nIs", { n: evidence.n })}`;
 }
 
-/** The warnings grouped by the group they concern, the group with the most severe warning first. */
-function byGroup(warnings) {
-  const sorted = [...warnings].sort((a, b) => SEVERITY_ORDER.indexOf(a.severity) - SEVERITY_ORDER.indexOf(b.severity));
+const CODE_ORDER = ["negative_item_total", "low_alpha", "straight_lining", "high_dont_know"];
+
+/** The warnings by kind (`code`), the most severe kind first; within a kind, by the group they concern. */
+export function byKind(warnings) {
+  const kinds = new Map();
+  for (const w of warnings) {
+    if (!kinds.has(w.code)) kinds.set(w.code, []);
+    kinds.get(w.code).push(w);
+  }
+  const rank = (items) => SEVERITY_ORDER.indexOf(severityOf(items));
+  return [...kinds.entries()].sort(([a, x], [b, y]) => rank(x) - rank(y)
+    || CODE_ORDER.indexOf(a) - CODE_ORDER.indexOf(b));
+}
+
+/** One line per group a kind of warning concerns: the group, what it is about (dimensions, or the statement), and
+    the panel where its figures carry the ⚠ mark. */
+function whereLines(ctx, items, shown, names) {
   const groups = new Map();
-  for (const w of sorted) {
+  for (const w of items) {
     const key = `${w.group.unit_id}|${w.group.layer_key}|${w.language}`;
     if (!groups.has(key)) groups.set(key, []);
     groups.get(key).push(w);
   }
-  return [...groups.values()];
+  return el("ul", { class: "quality-where" }, [...groups.values()].map((ws) => {
+    const about = [...new Set(ws.map((w) => (w.item ? w.item : w.dimension ? names.get(w.dimension) || w.dimension
+      : "")).filter(Boolean))];
+    const where = shownIn(ws[0], ctx, shown);
+    return el("li", { class: "quality-where-item" },
+      el("span", { class: "quality-group-name", text: groupName(ctx, ws[0]) }),
+      about.length ? el("span", { class: "quality-about", text: `: ${about.join(", ")}` }) : null,
+      where ? el("a", { href: `#panel-${where}`, class: "warn-where",
+        text: ctx.t("qualityShownIn", { panel: ctx.t(`${where}Title`) }) }) : null);
+  }));
 }
 
-function groupBlock(ctx, items, where) {
-  const link = where ? el("a", { href: `#panel-${where}`, class: "warn-where",
-    text: ctx.t("qualityShownIn", { panel: ctx.t(`${where}Title`) }) }) : null;
-  return el("li", { class: "quality-group-block" },
-    el("h3", { class: "quality-group" }, el("span", { text: groupName(ctx, items[0]) }), link),
-    el("ul", { class: "quality-items" }, items.map((w) => el("li", { class: `quality-item warn-${w.severity}` },
-      el("p", { class: "quality-line" },
-        el("span", { class: `severity-tag severity-${w.severity}` },
-          el("span", { "aria-hidden": "true", text: `${WARN} ` }), ctx.t(`severity.${w.severity}`)),
-        el("span", { class: "quality-message", text: message(ctx, w) })),
-      el("p", { class: "quality-evidence", text: figureText(ctx, w.evidence) })))));
+function kindBlock(ctx, code, items, shown, names) {
+  const severity = severityOf(items);
+  return el("li", { class: `quality-kind warn-${severity}`, "data-code": code },
+    el("h3", { class: "quality-kind-title" },
+      el("span", { class: `severity-tag severity-${severity}` },
+        el("span", { "aria-hidden": "true", text: `${WARN} ` }), ctx.t(`severity.${severity}`)),
+      el("span", { class: "quality-kind-name", text: ctx.t(`qualityKind.${code}`) })),
+    el("p", { class: "quality-meaning" }, el("strong", { text: `${ctx.t("qualityMeaning")} ` }),
+      ctx.t(`qualityMeans.${code}`)),
+    whereLines(ctx, items, shown, names),
+    el("details", { class: "quality-details" }, el("summary", { text: ctx.t("details") }),
+      el("ul", { class: "quality-items" }, items.map((w) => el("li", { class: `quality-item warn-${w.severity}` },
+        el("span", { class: "quality-message", text: message(ctx, w) }),
+        el("span", { class: "quality-evidence", text: ` (${figureText(ctx, w.evidence)})` }))))));
 }
 
 function dontKnowTable(ctx, rows, reason) {
@@ -113,22 +139,20 @@ function dontKnowTable(ctx, rows, reason) {
 
 export const quality = {
   id: "quality",
-  requests: (ctx) => ({ ...qualityRequest(ctx), heatmap: ctx.report("heatmap", { level: "teams", lang: ctx.lang }),
+  requests: (ctx) => ({ ...qualityRequest(ctx), heatmap: ctx.report("heatmap", { level: "tree", lang: ctx.lang }),
     gaps: ctx.report("perception-gaps", { lang: ctx.lang }) }), // the same requests as those panels': fetched once
   optional: ["heatmap", "gaps"],
   render(body, { quality: data, heatmap: heat, gaps }, ctx) {
     const shown = shownGroups(heat, gaps);
-    const warnings = data.warnings;
-    const counts = SEVERITY_ORDER.map((s) => [s, warnings.filter((w) => w.severity === s).length]).filter(([, c]) => c);
+    const names = new Map((heat ? heat.columns : []).map((c) => [c.key, c.name]));
+    const kinds = byKind(data.warnings);
     add(body,
       data.suppressed ? note(ctx.t(hiddenKey("qualityScopeSuppressed", data.group.reason), { k: ctx.k }),
         "suppressed") : null,
-      warnings.length
-        ? el("p", { class: "quality-count", text: ctx.t("qualityCount", { count: warnings.length,
-          detail: counts.map(([s, c]) => `${ctx.t(`severity.${s}`).toLowerCase()} ${c}`).join(", ") }) })
+      kinds.length ? el("p", { class: "quality-count", text: ctx.t(kinds.length === 1 ? "qualityKinds.one" : "qualityKinds.other", { count: kinds.length }) })
         : note(ctx.t("qualityNone")),
-      warnings.length ? el("ul", { class: "quality-list" },
-        byGroup(warnings).map((items) => groupBlock(ctx, items, shownIn(items[0], ctx, shown)))) : null,
+      kinds.length ? el("ul", { class: "quality-list" },
+        kinds.map(([code, items]) => kindBlock(ctx, code, items, shown, names))) : null,
       data.dont_know.length ? dontKnowTable(ctx, data.dont_know, data.group.reason) : null,
       el("p", { class: "panel-foot", text: ctx.t("qualityFoot") }));
   },

@@ -5,20 +5,33 @@
    header; it is never put in a URL, never logged. */
 import { actions } from "./dashboard-actions.js";
 import { API, ApiError, forgetKey, get, path, storeKey, storedKey } from "./dashboard-api.js";
+import { blindspot } from "./dashboard-blindspot.js";
 import { Board } from "./dashboard-board.js";
-import { clear, el } from "./dashboard-dom.js";
+import { add, clear, el } from "./dashboard-dom.js";
+import { download, downloadBar } from "./dashboard-downloads.js";
 import { desired, perception, readiness } from "./dashboard-gaps.js";
 import { STRINGS } from "./dashboard-i18n.js";
 import { drawPublication, drawRollup, viewerSees } from "./dashboard-notes.js";
-import { heatmap, profile, rates } from "./dashboard-panels.js";
-import { quality } from "./dashboard-quality.js";
+import { heatmap } from "./dashboard-heatmap.js";
+import { profile, rates } from "./dashboard-panels.js";
+import { byKind, quality } from "./dashboard-quality.js";
 import { agreement, teamGaps } from "./dashboard-teams.js";
 import { trend } from "./dashboard-trend.js";
+import { boardReportButton } from "./dashboard-report.js";
 import { statements } from "./dashboard-statements.js";
 import { sessionEnded, signInLink, signOut, signedInSession } from "./dashboard-session.js";
 import { askedLanguage, putSelectionInUrl, selectionInUrl, wantsKeyForm } from "./dashboard-url.js";
 
-const PANELS = [readiness, actions, heatmap, profile, desired, statements, perception, teamGaps, trend, agreement, quality, rates];
+/** A panel with its downloads under it: each report it shows, as CSV and as XLSX. */
+const withDownloads = (panel) => ({ ...panel, render(body, results, ctx) {
+  panel.render(body, results, ctx);
+  add(body, downloadBar(ctx, panel, results));
+} });
+
+// in the order of the page: participation first, as the commercial tools open
+// (the action plan is not a report: nothing to download under it)
+const PANELS = [rates, readiness, actions, heatmap, profile, desired, statements, perception, blindspot, teamGaps, trend,
+  agreement, quality].map((panel) => (panel === actions ? panel : withDownloads(panel)));
 const SELECTION_STORE = "culturegap.dashboard.selection";
 const LANG_STORE = "culturegap.dashboard.lang";
 
@@ -259,6 +272,13 @@ function panelContext() {
     layerName: (key) => (key ? layerNames.get(key) || key : t("wholeOrganisation")),
     report: (name, query) => path(API.report(state.org.id, state.survey.id, name),
       { ...query, unit_id: state.scopeId }),
+    // another unit's (null: the organisation's) report, or another wave's
+    reportAt: (unitId, name, query, surveyId) => path(API.report(state.org.id, surveyId || state.survey.id, name),
+      { ...query, unit_id: unitId }),
+    units: state.units,
+    download: (url) => download(state.key, url),
+    announce,
+    surveyPath: (sub) => `/api/v1/organisations/${state.org.id}/surveys/${state.survey.id}/${sub}`,
     width: (node) => node.clientWidth || els.panels.clientWidth,
   };
 }
@@ -295,7 +315,7 @@ async function loadPanels() {
 
 /** Under the survey's title: how many data-quality warnings there are, linked to the panel that lists them. */
 function updateQualityLink(report) {
-  const count = report ? report.warnings.length : 0;
+  const count = report ? byKind(report.warnings).length : 0; // kinds of warning, each said once in the panel
   els.qualityLink.hidden = !count;
   if (count) els.qualityLink.textContent = t("qualityLink", { count });
 }
@@ -371,6 +391,10 @@ els.langSwitch.addEventListener("click", (event) => {
     showNoSurveys();
   }
 });
+
+boardReportButton($("board-report"), $("board-report-status"), () => (state.survey ? { key: state.key, t, announce,
+  url: path(API.report(state.org.id, state.survey.id, "board-report"), { lang: state.lang, unit_id: state.scopeId }) }
+  : null));
 
 els.panels.addEventListener("toggle", (event) => board.toggled(event.target), true); // caught on its way down
 

@@ -1,0 +1,311 @@
+"""The board report as one self-contained, printable HTML page (`build_html`), from the report objects the API
+serves: every figure on it is a published figure of those reports (hidden ones say why, never a number), and the
+few figures derived here (a heatmap cell's colour) come from published ones."""
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from html import escape
+from importlib import resources
+from zoneinfo import ZoneInfo
+
+from app.reports.board.texts import TEXTS
+from app.reports.figures import AdjustedInterval, GroupRef
+from app.reports.gaps_schemas import Comparison, DesiredGap, GapFigures, PairedGap, PerceptionGaps
+from app.reports.items_schemas import ItemProfileReport
+from app.reports.profile_schemas import Heatmap, Lang
+from app.reports.rates import RateRow, ResponseRates
+from app.reports.readiness import Readiness, TeamReadiness
+
+MINUS = "\u2212"
+# Printed from a file by a browser: no script may run and nothing may be fetched, whatever the names contain.
+CSP = '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">'
+AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+@dataclass(frozen=True)
+class BoardData:
+    organisation: str
+    survey_title: str
+    published_at: datetime | None
+    scope: GroupRef
+    k: int
+    scale: tuple[int, int]
+    rates: ResponseRates
+    readiness: Readiness
+    heatmap: Heatmap
+    perception: PerceptionGaps
+    pooled: PerceptionGaps | None  # all leaders against the employees, when single layers are hidden
+    desired: DesiredGap | None  # None: the wave did not ask the desired frame
+    statements: ItemProfileReport
+    layer_names: dict[str, str]
+
+
+def tag(name: str, attrs: dict[str, str] | None = None, *children: str | None) -> str:
+    attr = "".join(f' {k}="{escape(v)}"' for k, v in (attrs or {}).items())
+    return f"<{name}{attr}>{''.join(c for c in children if c)}</{name}>"
+
+
+def text(value: object) -> str:
+    return escape(str(value))
+
+
+class Writer:
+    def __init__(self, lang: Lang, k: int, scale: tuple[int, int]) -> None:
+        self.lang, self.k, self.scale = lang, k, scale
+        self.words = TEXTS[lang]
+
+    def t(self, key: str, **values: object) -> str:
+        return escape(self.words[key].format(**values))
+
+    def num(self, x: float | None, digits: int = 2, signed: bool = False) -> str:
+        if x is None:
+            return "\u2013"
+        out = f"{abs(x):.{digits}f}"
+        out = out.replace(".", ",") if self.lang == "nl" else out
+        sign = (MINUS if x < 0 else "+" if signed and x > 0 else "") if round(abs(x), digits) != 0 else ""
+        return f"{sign if signed or x < 0 else ''}{out}"
+
+    def pct(self, x: float | None) -> str:
+        return "\u2013" if x is None else f"{round(x * 100):.0f}%"
+
+    def hidden(self, reason: str | None) -> str:
+        key = {"protects_smaller_group": "hidden_protects", "not_published": "hidden_layer"}.get(reason or "",
+                                                                                              "hidden_below")
+        return tag("span", {"class": "hidden", "title": self.words[key].format(k=self.k)}, self.t("hidden"))
+
+    def holm(self, ci: AdjustedInterval | None) -> str:
+        if ci is None:
+            return "\u2013"
+        if ci.excludes_zero and ci.low == 0:
+            return self.t("above", high=self.num(ci.high, signed=True) if ci.high is not None else "+\u221e")
+        if ci.excludes_zero and ci.high == 0:
+            return self.t("below", low=self.num(ci.low, signed=True) if ci.low is not None else f"{MINUS}\u221e")
+        low = self.num(ci.low, signed=True) if ci.low is not None else f"{MINUS}\u221e"
+        high = self.num(ci.high, signed=True) if ci.high is not None else "+\u221e"
+        return escape(f"[{low}; {high}]")
+
+    def verdict(self, reading: str, significant: bool | None, family: int | None) -> str:
+        """The report's reading without its own verdict, then the verdict in the words of the dashboard."""
+        body = re.sub(r"\.$", "", re.sub(r": (a|an|een) [^:]*\.$", "", reading))
+        if significant is None:
+            return escape(f"{body}.")
+        adjusted = f" ({self.words['adjusted'].format(count=family)})" if family and family > 1 else ""
+        return escape(f"{body}; {self.words['clear' if significant else 'chance']}{adjusted}.")
+
+    # --- sections ---------------------------------------------------------------------------------------------
+
+    def rates(self, r: ResponseRates, layer_names: dict[str, str]) -> str:
+        def row(x: RateRow, name: str) -> str:
+            if x.group.suppressed:
+                cells = tag("td", {"colspan": "3"}, self.hidden(x.group.reason))
+            else:
+                rate = self.pct(x.rate) if x.rate is not None else tag("span", {"class": "muted"}, self.t("no_rate"))
+                cells = (tag("td", {"class": "num"}, text(x.invited if x.invited is not None else "\u2013"))
+                         + tag("td", {"class": "num"}, text(x.answered if x.answered is not None else "\u2013"))
+                         + tag("td", {"class": "num"}, rate))
+            return tag("tr", {}, tag("th", {}, text(name)), cells)
+
+        head = tag("tr", {}, *(tag("th", {"class": c}, self.t(k)) for k, c in (
+            ("unit", ""), ("invited", "num"), ("answered", "num"), ("rate", "num"))))
+        units = [row(x, x.group.unit_name) for x in r.units]
+        layers = [row(x, layer_names.get(x.group.layer_key or "", x.group.layer_key or "")) for x in r.layers]
+        return self.section("rates", "rates_lead", tag("table", {}, tag("thead", {}, head),
+                                                         tag("tbody", {}, *units, *layers),
+                                                         tag("tfoot", {}, row(r.scope, self.words["total"]))))
+
+    def readiness(self, r: Readiness, pooled: Comparison | None) -> str:
+        if r.suppressed:
+            return self.section("readiness", "readiness_lead", tag("p", {}, self.t("scope_hidden", k=self.k)))
+        by_gap = r.ranked_by == "desired_gap"
+        dims = []
+        for d in r.dimensions:
+            g = d.desired_gap
+            if by_gap and g is not None and g.gap is not None:
+                figure = (f"{self.num(g.gap, signed=True)} ({self.t('current').lower()} {self.num(g.mean_current)}, "
+                          f"{self.t('desired').lower()} {self.num(g.mean_desired)}, n = {g.n})")
+            else:
+                figure = f"{self.num(d.mean)} (n = {d.n})" if d.mean is not None else self.hidden(d.reason)
+            dims.append(tag("li", {}, tag("strong", {}, text(d.name)), " ", figure))
+        gaps = [(h.a.name, h.figures) for h in r.perception_gaps]
+        if not gaps and pooled is not None:
+            ranked = sorted((f for f in pooled.dimensions if f.hedges_g is not None),
+                            key=lambda f: -abs(f.hedges_g or 0))
+            gaps = [(self.words["pooled"], f) for f in ranked[:3]]
+        gap_items = [tag("li", {}, tag("strong", {}, text(f"{a} \u00b7 {f.name}")), " ",
+                         self.num(f.difference, signed=True), " \u2013 ",
+                         self.verdict(f.reading.en if self.lang == "en" else f.reading.nl, f.significant,
+                                      f.difference_ci_holm.family_size if f.difference_ci_holm else None)
+                         if f.reading else "") for a, f in gaps]
+
+        def teams(items: list[TeamReadiness]) -> str:
+            if not items:
+                return tag("p", {"class": "muted"}, self.t("none"))
+            return tag("ol", {}, *(tag("li", {}, text(x.group.unit_name), " ",
+                                       f"{self.num(x.index)} ({self.t('index')}, n = {x.group.n})") for x in items))
+
+        parts = [tag("h3", {}, self.t("room" if by_gap else "lowest")), tag("ol", {}, *dims),
+                 tag("h3", {}, self.t("gaps_top")),
+                 tag("ul", {}, *gap_items) if gap_items else tag("p", {"class": "muted"}, self.t("none")),
+                 tag("h3", {}, self.t("most")), teams(r.most_ready_teams),
+                 tag("h3", {}, self.t("least")), teams(r.least_ready_teams)]
+        if r.leadership_units:
+            parts += [tag("h3", {}, self.t("leadership")), teams(r.leadership_units)]
+        return self.section("readiness", "readiness_lead", *parts)
+
+    def heatmap(self, h: Heatmap) -> str:
+        head = tag("tr", {}, tag("th", {}, self.t("unit")), *(tag("th", {"class": "num"}, text(c.name))
+                                                              for c in h.columns), tag("th", {"class": "num"}, "n"))
+        base = min((len(r.group.unit_path) for r in h.rows), default=0)
+        rows = []
+        for r in h.rows:
+            depth = min(len(r.group.unit_path) - base, 3)
+            cells = []
+            for c in r.cells:
+                if c.suppressed:
+                    cells.append(tag("td", {"class": "cell hiddencell"}, self.hidden(c.reason)))
+                elif c.mean is None:
+                    cells.append(tag("td", {"class": "cell"}, "\u2013"))
+                else:
+                    diff = c.diff_from_organisation
+                    style = f"background:{colour(diff)}" if diff is not None else ""
+                    rel = tag("span", {"class": "rel"}, self.num(diff, signed=True)) if diff is not None else ""
+                    cells.append(tag("td", {"class": "cell", "style": style}, self.num(c.mean), rel))
+            n = self.hidden(r.group.reason) if r.group.suppressed else text(r.group.n)
+            rows.append(tag("tr", {"class": f"depth{depth}"}, tag("th", {}, text(r.group.unit_name)), *cells,
+                            tag("td", {"class": "num"}, n)))
+        foot = tag("tr", {}, tag("th", {}, self.t("org_mean")),
+                   *(tag("td", {"class": "num"}, self.num(c.organisation_mean)) for c in h.columns), tag("td"))
+        lead = tag("p", {"class": "lead"}, self.t("heatmap_lead", min=self.scale[0], max=self.scale[1]))
+        return tag("section", {"class": "heatmap"}, tag("h2", {}, self.t("heatmap")), lead,
+                   tag("table", {"class": "heat"}, tag("thead", {}, head), tag("tbody", {}, *rows),
+                       tag("tfoot", {}, foot)))
+
+    def comparison(self, c: Comparison, title: str, note: str | None = None) -> str:
+        head = tag("tr", {}, *(tag("th", {"class": cl}, self.t(k)) for k, cl in (
+            ("dimension", ""), ("difference", "num"), ("range", "num"), ("n", "num"))))
+        if c.suppressed:
+            return tag("div", {"class": "comparison"}, tag("h3", {}, text(title)), tag("p", {}, self.hidden(c.reason)))
+        rows, sentences = [], []
+        for f in c.dimensions:
+            if f.difference is None:
+                rows.append(tag("tr", {}, tag("th", {}, text(f.name)), tag("td", {"colspan": "3"},
+                                                                           self.hidden(f.reason))))
+                continue
+            rows.append(tag("tr", {}, tag("th", {}, text(f.name)),
+                            tag("td", {"class": "num"}, self.num(f.difference, signed=True)),
+                            tag("td", {"class": "num"}, self.holm(f.difference_ci_holm)),
+                            tag("td", {"class": "num"}, text(f"{f.n_a} / {f.n_b}"))))
+            sentences.append(self.finding(f))
+        return tag("div", {"class": "comparison"}, tag("h3", {}, text(title)),
+                   tag("p", {"class": "muted"}, escape(note)) if note else None,
+                   tag("table", {}, tag("thead", {}, head), tag("tbody", {}, *rows)),
+                   tag("ul", {"class": "findings"}, *sentences))
+
+    def finding(self, f: GapFigures) -> str:
+        if f.reading is None:
+            return ""
+        family = f.difference_ci_holm.family_size if f.difference_ci_holm else None
+        return tag("li", {}, self.verdict(f.reading.en if self.lang == "en" else f.reading.nl, f.significant, family))
+
+    def perception(self, p: PerceptionGaps, pooled: Comparison | None) -> str:
+        parts = []
+        if pooled is not None:
+            note = self.words["pooled_note"].format(layers=pooled.a.name)
+            parts.append(self.comparison(pooled, f"{self.words['pooled']} {self.words['versus']} {pooled.b.name}",
+                                         note))
+        parts += [self.comparison(c, f"{c.a.name} {self.words['versus']} {c.b.name}") for c in p.comparisons
+                  if c.suppressed or any(f.difference is not None for f in c.dimensions)]
+        return self.section("perception", "perception_lead", *(parts or [tag("p", {}, self.t("none"))]))
+
+    def room(self, d: DesiredGap | None) -> str:
+        if d is None:
+            return self.section("room_title", "room_lead", tag("p", {}, self.t("not_asked")))
+        group = d.groups[0] if d.groups else None
+        if group is None or group.suppressed:
+            return self.section("room_title", "room_lead", tag("p", {}, self.t("scope_hidden", k=self.k)))
+        head = tag("tr", {}, *(tag("th", {"class": cl}, self.t(k)) for k, cl in (
+            ("dimension", ""), ("current", "num"), ("desired", "num"), ("gap", "num"), ("range", "num"),
+            ("n", "num"))))
+
+        def row(g: PairedGap) -> str:
+            if g.gap is None:
+                return tag("tr", {}, tag("th", {}, text(g.name)), tag("td", {"colspan": "5"}, self.hidden(g.reason)))
+            return tag("tr", {}, tag("th", {}, text(g.name)), tag("td", {"class": "num"}, self.num(g.mean_current)),
+                       tag("td", {"class": "num"}, self.num(g.mean_desired)),
+                       tag("td", {"class": "num"}, self.num(g.gap, signed=True)),
+                       tag("td", {"class": "num"}, self.holm(g.gap_ci_holm)), tag("td", {"class": "num"}, text(g.n)))
+
+        sentences = [tag("li", {}, self.verdict(g.reading.en if self.lang == "en" else g.reading.nl, g.significant,
+                                                g.gap_ci_holm.family_size if g.gap_ci_holm else None))
+                     for g in group.dimensions if g.reading is not None and g.gap is not None]
+        return self.section("room_title", "room_lead", tag("table", {}, tag("thead", {}, head),
+                                                           tag("tbody", {}, *map(row, group.dimensions))),
+                            tag("ul", {"class": "findings"}, *sentences))
+
+    def statements(self, s: ItemProfileReport) -> str:
+        if s.suppressed:
+            return self.section("statements", "statements_lead", tag("p", {}, self.t("scope_hidden", k=self.k)))
+        parts = []
+        for d in s.dimensions:
+            rows = []
+            for st in d.statements:
+                c = st.current
+                if c is None or c.mean is None:
+                    rows.append(tag("tr", {}, tag("th", {}, text(st.text)),
+                                    tag("td", {"colspan": "5"}, self.hidden(c.reason if c else d.reason))))
+                    continue
+                bar = tag("div", {"class": "bar"}, *(tag("span", {"class": k, "style": f"width:{(v or 0) * 100:.1f}%"})
+                                                     for k, v in (("unf", c.unfavourable), ("neu", c.neutral),
+                                                                  ("fav", c.favourable))))
+                rows.append(tag("tr", {}, tag("th", {}, text(st.text)), tag("td", {"class": "num"}, self.num(c.mean)),
+                                tag("td", {"class": "num"}, self.pct(c.favourable)),
+                                tag("td", {"class": "num"}, self.pct(c.neutral)),
+                                tag("td", {"class": "num"}, self.pct(c.unfavourable)),
+                                tag("td", {"class": "barcell"}, bar)))
+            head = tag("tr", {}, *(tag("th", {"class": cl}, self.t(k)) for k, cl in (
+                ("statement", ""), ("mean", "num"), ("favourable", "num"), ("neutral", "num"),
+                ("unfavourable", "num"))),
+                tag("th"))
+            parts.append(tag("h3", {}, text(d.name)))
+            parts.append(tag("table", {"class": "statements"}, tag("thead", {}, head), tag("tbody", {}, *rows)))
+        return self.section("statements", "statements_lead", *parts)
+
+    def section(self, title: str, lead: str, *children: str) -> str:
+        return tag("section", {}, tag("h2", {}, self.t(title)), tag("p", {"class": "lead"}, self.t(lead)), *children)
+
+
+def colour(diff: float) -> str:
+    """Blue above the organisation, red below, saturating at half a point (the dashboard's scale)."""
+    x = max(-1.0, min(1.0, diff / 0.5))
+    far = (33, 102, 172) if x > 0 else (178, 24, 43)
+    mix = [round(255 + (c - 255) * abs(x) * 0.6) for c in far]
+    return f"rgb({mix[0]},{mix[1]},{mix[2]})"
+
+
+def build_html(data: BoardData, lang: Lang) -> str:
+    w = Writer(lang, data.k, data.scale)
+    style = (resources.files("app.reports.board") / "board.css").read_text(encoding="utf-8")
+    scope_name = data.scope.unit_name if data.scope.unit_id else w.words["whole"]
+    now = datetime.now(UTC).astimezone(AMSTERDAM).strftime("%Y-%m-%d %H:%M")
+    published = (w.t("published", date=data.published_at.astimezone(AMSTERDAM).strftime("%Y-%m-%d %H:%M"))
+                 if data.published_at else w.t("not_published"))
+    pooled = data.pooled.comparisons[0] if data.pooled and data.pooled.comparisons else None
+    if pooled is not None and (pooled.suppressed or all(f.difference is None for f in pooled.dimensions)):
+        pooled = None
+    cover = tag("header", {}, tag("p", {"class": "eyebrow"}, text(data.organisation)), tag("h1", {}, w.t("title")),
+                tag("p", {}, tag("strong", {}, w.t("wave")), ": ", text(data.survey_title), " \u00b7 ",
+                    tag("strong", {}, w.t("scope")), ": ", text(scope_name)),
+                tag("p", {}, published, " ", w.t("respondents", n=data.scope.n, k=data.k) if data.scope.n is not None
+                    else w.t("scope_hidden", k=data.k)))
+    method = tag("section", {}, tag("h2", {}, w.t("method")),
+                 tag("p", {}, w.t("method_text", min=data.scale[0], max=data.scale[1])),
+                 tag("p", {}, w.t("anonymity_text", k=data.k)), tag("p", {"class": "muted"}, w.t("made", date=now)))
+    body = [cover, w.rates(data.rates, data.layer_names), w.readiness(data.readiness, pooled)]
+    if not data.scope.suppressed:
+        body += [w.heatmap(data.heatmap) if data.heatmap.rows else "", w.perception(data.perception, pooled),
+                 w.room(data.desired), w.statements(data.statements)]
+    body.append(method)
+    return ("<!doctype html>" + tag("html", {"lang": lang}, tag("head", {}, '<meta charset="utf-8">', CSP,
+                                                               tag("title", {}, w.t("title")), tag("style", {}, style)),
+                                    tag("body", {}, *body)))

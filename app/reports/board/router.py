@@ -1,0 +1,78 @@
+"""`GET .../reports/board-report`: the board report of a scope as PDF (or the HTML it is printed from)."""
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import HTMLResponse, Response
+
+from app.deps import SessionDep
+from app.errors import problem_responses
+from app.reports.board.html import BoardData, build_html
+from app.reports.board.pdf import html_to_pdf
+from app.reports.breakdown import heatmap
+from app.reports.context import ReportContext, ReportDep
+from app.reports.gaps_desired import desired_gap
+from app.reports.gaps_service import layer_sets, perception_gaps
+from app.reports.items_service import item_profile
+from app.reports.profile import LangQuery
+from app.reports.profile_schemas import Lang
+from app.reports.profile_service import group_ref
+from app.reports.rates import response_rates
+from app.reports.readiness import readiness
+
+router = APIRouter()
+
+PDF = "application/pdf"
+
+
+def _pooled_keys(ctx: ReportContext) -> tuple[str, str] | None:
+    """All leadership layers against the reference layer (employees, or the bottom layer), for a unit scope."""
+    if ctx.scope is None or len(ctx.layers) < 2:
+        return None
+    reference = ctx.layer_by_key.get("employee", ctx.layers[-1])
+    return ",".join(layer.key for layer in ctx.layers if layer.id != reference.id), reference.key
+
+
+def board_data(session: SessionDep, ctx: ReportContext, lang: Lang) -> BoardData:
+    perception = perception_gaps(ctx, *layer_sets(ctx, None, None, None), lang) if len(ctx.layers) >= 2 else None
+    single_hidden = perception is None or any(c.suppressed for c in perception.comparisons) or not any(
+        f.difference is not None for c in perception.comparisons for f in c.dimensions)
+    keys = _pooled_keys(ctx) if single_hidden else None
+    pooled = perception_gaps(ctx, *layer_sets(ctx, None, *keys), lang) if keys else None
+    asked = bool(ctx.survey.ask_desired and ctx.data.desired is not None)
+    return BoardData(
+        organisation=ctx.organisation.name, survey_title=ctx.survey.title, published_at=ctx.survey.published_at,
+        scope=group_ref(ctx, ctx.scope), k=ctx.k, scale=(ctx.data.scale.scale_min, ctx.data.scale.scale_max),
+        rates=response_rates(session, ctx, "children"), readiness=readiness(ctx, "auto", lang),
+        heatmap=heatmap(ctx, "tree", lang), perception=perception or perception_gaps(ctx, [], None, lang),
+        pooled=pooled, desired=desired_gap(ctx, "scope", lang) if asked else None,
+        statements=item_profile(session, ctx, lang),
+        layer_names={layer.key: layer.names.get(lang) or layer.names.get("en") or layer.key for layer in ctx.layers})
+
+
+@router.get("/board-report", name="get_board_report", response_class=Response, responses={
+    200: {"description": "The board report as PDF (`format=pdf`) or as the HTML it is printed from (`format=html`)",
+          "content": {PDF: {"schema": {"type": "string", "format": "binary"}},
+                      "text/html": {"schema": {"type": "string"}}}},
+    **problem_responses(503)})
+def get_board_report(
+    ctx: ReportDep, session: SessionDep, lang: LangQuery = "en",
+    format: Annotated[Literal["pdf", "html"], Query(description="`pdf` (printed by headless Chromium) or `html`")]
+    = "pdf",
+) -> Response:
+    """The board report of the scope (the organisation or `unit_id`'s subtree), in Dutch or English: readiness
+    summary, heatmap (directorates, departments, teams), perception gaps (all leaders together against the
+    employees where single layers are hidden), room to grow (desired against current), the statements, response
+    rates, and a note on method and anonymity.
+
+    Every figure is one the other reports publish for the same scope and key, through the same protection: a hidden
+    figure is printed as "not shown" with its reason, never as a number. **503** (problem details, with the reason)
+    when the server cannot print PDF (no Chromium: install Debian's `chromium` or set `CHROMIUM_PATH`)."""
+    html = build_html(board_data(session, ctx, lang), lang)
+    scope = "organisation" if ctx.scope is None else str(ctx.scope)
+    name = f"board-report-{lang}-{scope}"
+    headers = {"Cache-Control": "no-store"}
+    if format == "html":
+        return HTMLResponse(html, headers=headers)
+    return Response(html_to_pdf(html), media_type=PDF,
+                    headers={**headers, "Content-Disposition": f'attachment; filename="{name}.pdf"'})

@@ -1,0 +1,136 @@
+"""The board report's words, Dutch and English (the figures' names come from the reports)."""
+
+TEXTS: dict[str, dict[str, str]] = {
+    "en": {
+        "title": "Culture gap assessment: board report",
+        "scope": "Scope",
+        "whole": "Whole organisation",
+        "wave": "Survey wave",
+        "published": "Figures as published on {date} (Amsterdam time)",
+        "not_published": "No figures have been published for this wave yet.",
+        "respondents": "{n} respondents; groups of fewer than {k} are never shown.",
+        "rates": "Response rates",
+        "rates_lead": "Who took part: invitations and responses so far, per unit and layer.",
+        "unit": "Unit", "layer": "Layer", "invited": "Invited", "answered": "Answered", "rate": "Response rate",
+        "total": "Total",
+        "no_rate": "no rate",
+        "readiness": "Readiness summary",
+        "readiness_lead": "Where the culture has most room to grow, where leaders and employees see it differently, "
+                          "and which teams are most and least ready.",
+        "room": "Most room to grow (desired minus current)",
+        "lowest": "Lowest scores first",
+        "gaps_top": "Largest perception gaps",
+        "most": "Most ready teams", "least": "Least ready teams",
+        "leadership": "Leadership (units of leaders only, not ranked among the teams)",
+        "index": "readiness index",
+        "none": "None can be shown for this scope.",
+        "heatmap": "Heatmap",
+        "heatmap_lead": "Mean score per unit and dimension on the {min}-{max} scale; the colour and the second figure "
+                        "show the difference from the organisation's mean (blue above, red below).",
+        "org_mean": "Organisation",
+        "perception": "Perception gaps between layers",
+        "perception_lead": "Each leadership layer against the employees: the difference in mean score with its 95% "
+                           "range, adjusted for the number of comparisons.",
+        "pooled": "All leaders together",
+        "pooled_note": "The single leadership layers are too small to show here; all leaders together ({layers}) "
+                       "are compared with the employees.",
+        "versus": "versus",
+        "dimension": "Dimension", "difference": "Difference", "range": "95% range (adjusted)", "n": "n",
+        "current": "Current", "desired": "Desired", "gap": "Gap",
+        "clear": "this difference is clear",
+        "chance": "this difference could be chance",
+        "adjusted": "adjusted for {count} comparisons",
+        "above": "above 0, up to {high}", "below": "below 0, down to {low}",
+        "room_title": "Room to grow: desired against current culture",
+        "room_lead": "How people would like the culture to be against how they experience it.",
+        "not_asked": "This wave did not ask how people would like the culture to be.",
+        "statements": "Statements",
+        "statements_lead": "Each statement's mean and the shares of favourable, neutral and unfavourable answers.",
+        "statement": "Statement", "mean": "Mean", "favourable": "Favourable", "neutral": "Neutral",
+        "unfavourable": "Unfavourable",
+        "hidden": "not shown",
+        "hidden_below": "Not shown: fewer than {k} respondents",
+        "hidden_protects": "Not shown: it would reveal a smaller group",
+        "hidden_layer": "Not reported per layer within a team",
+        "scope_hidden": "This scope has too few respondents to report on (fewer than {k}). Choose a larger unit.",
+        "method": "Method and anonymity",
+        "method_text": "Employees and leaders answered the same statements anonymously, on a {min}-{max} scale. A "
+                       "dimension's score is the mean of a respondent's answers to its statements (reverse-worded "
+                       "ones turned round). Differences are tested with Welch's t-test (between groups) or the "
+                       "partially overlapping samples t-test (desired against current); p-values and ranges are "
+                       "adjusted for the number of comparisons (Holm), so a range that leaves out 0 is exactly a "
+                       "clear difference. Trend arrows show direction only.",
+        "anonymity_text": "No group of fewer than {k} respondents is shown, and no figure is shown that together with "
+                          "the figures shown would reveal a smaller group (such a figure is marked \u201cnot "
+                          "shown\u201d). Figures come from the responses published when the wave last stopped "
+                          "taking responses. This report shows the same figures as the dashboard and the API.",
+        "made": "Made on {date}.",
+    },
+    "nl": {
+        "title": "Cultuurkloofmeting: rapport voor het bestuur",
+        "scope": "Onderdeel",
+        "whole": "Hele organisatie",
+        "wave": "Meting",
+        "published": "Cijfers zoals gepubliceerd op {date} (Nederlandse tijd)",
+        "not_published": "Voor deze meting zijn nog geen cijfers gepubliceerd.",
+        "respondents": "{n} respondenten; groepen van minder dan {k} worden nooit getoond.",
+        "rates": "Respons",
+        "rates_lead": "Wie meedeed: uitnodigingen en antwoorden tot nu toe, per onderdeel en laag.",
+        "unit": "Onderdeel", "layer": "Laag", "invited": "Uitgenodigd", "answered": "Geantwoord",
+        "rate": "Respons", "total": "Totaal",
+        "no_rate": "geen percentage",
+        "readiness": "Samenvatting: gereedheid",
+        "readiness_lead": "Waar de cultuur de meeste ruimte heeft om te groeien, waar leidinggevenden en "
+                          "medewerkers haar verschillend zien, en welke teams het meest en minst klaar zijn.",
+        "room": "Meeste ruimte om te groeien (gewenst min huidig)",
+        "lowest": "Laagste scores eerst",
+        "gaps_top": "Grootste perceptieverschillen",
+        "most": "Meest klaar", "least": "Minst klaar",
+        "leadership": "Leiding (onderdelen met alleen leidinggevenden, niet tussen de teams gerangschikt)",
+        "index": "gereedheidsindex",
+        "none": "Voor dit onderdeel kan niets worden getoond.",
+        "heatmap": "Heatmap",
+        "heatmap_lead": "Gemiddelde score per onderdeel en dimensie op de schaal {min}-{max}; de kleur en het tweede "
+                        "getal tonen het verschil met het gemiddelde van de organisatie (blauw hoger, rood lager).",
+        "org_mean": "Organisatie",
+        "perception": "Perceptieverschillen tussen lagen",
+        "perception_lead": "Elke leidinggevende laag tegenover de medewerkers: het verschil in gemiddelde score met "
+                           "het 95%-bereik, gecorrigeerd voor het aantal vergelijkingen.",
+        "pooled": "Alle leidinggevenden samen",
+        "pooled_note": "De leidinggevende lagen zijn hier te klein om apart te tonen; alle leidinggevenden samen "
+                       "({layers}) worden vergeleken met de medewerkers.",
+        "versus": "tegenover",
+        "dimension": "Dimensie", "difference": "Verschil", "range": "95%-bereik (gecorrigeerd)", "n": "n",
+        "current": "Huidig", "desired": "Gewenst", "gap": "Kloof",
+        "clear": "dit verschil is duidelijk",
+        "chance": "dit verschil kan toeval zijn",
+        "adjusted": "gecorrigeerd voor {count} vergelijkingen",
+        "above": "boven 0, tot {high}", "below": "onder 0, tot {low}",
+        "room_title": "Ruimte om te groeien: gewenste tegenover huidige cultuur",
+        "room_lead": "Hoe mensen de cultuur zouden willen tegenover hoe ze haar ervaren.",
+        "not_asked": "In deze meting is niet gevraagd hoe mensen de cultuur zouden willen.",
+        "statements": "Stellingen",
+        "statements_lead": "Per stelling het gemiddelde en de aandelen gunstige, neutrale en ongunstige antwoorden.",
+        "statement": "Stelling", "mean": "Gemiddelde", "favourable": "Gunstig", "neutral": "Neutraal",
+        "unfavourable": "Ongunstig",
+        "hidden": "niet getoond",
+        "hidden_below": "Niet getoond: minder dan {k} respondenten",
+        "hidden_protects": "Niet getoond: zou een kleinere groep herkenbaar maken",
+        "hidden_layer": "Binnen een team niet per laag gerapporteerd",
+        "scope_hidden": "Dit onderdeel heeft te weinig respondenten om over te rapporteren (minder dan {k}). Kies "
+                        "een groter onderdeel.",
+        "method": "Methode en anonimiteit",
+        "method_text": "Medewerkers en leidinggevenden beantwoordden dezelfde stellingen anoniem, op een schaal "
+                       "{min}-{max}. De score van een dimensie is het gemiddelde van iemands antwoorden op haar "
+                       "stellingen (omgekeerd gestelde omgedraaid). Verschillen zijn getoetst met Welch' t-toets "
+                       "(tussen groepen) of de t-toets voor gedeeltelijk overlappende steekproeven (gewenst tegenover "
+                       "huidig); p-waarden en bereiken zijn gecorrigeerd voor het aantal vergelijkingen (Holm), zodat "
+                       "een bereik zonder 0 precies een duidelijk verschil is. Trendpijlen geven alleen de richting.",
+        "anonymity_text": "Geen groep van minder dan {k} respondenten wordt getoond, en geen cijfer dat samen met de "
+                          "getoonde cijfers een kleinere groep herkenbaar zou maken (zo'n cijfer staat er als "
+                          "\u201cniet getoond\u201d). De cijfers komen uit de antwoorden die gepubliceerd zijn toen "
+                          "de meting voor het laatst stopte met antwoorden ontvangen. Dit rapport toont dezelfde "
+                          "cijfers als het dashboard en de API.",
+        "made": "Gemaakt op {date}.",
+    },
+}

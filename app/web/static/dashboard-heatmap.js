@@ -1,0 +1,226 @@
+/* The heatmap (issue 15, item 3): three views of the scope, switched by buttons -
+   - dimensions: every unit below the scope (directorates, departments, teams: `heatmap?level=tree`), parents
+     collapsible, each cell coloured by its difference from the organisation's mean with the mean itself printed;
+   - statements: each statement's mean in the scope's units (`item-profile` per unit), coloured by the difference
+     from the parent unit (the scope; for a team, the organisation);
+   - layers: each leadership layer of the scope (`breakdown?by=layer`), coloured against the organisation.
+   With a previous wave, an arrow beside each score gives its direction since then (not a test: the trend panel
+   tests the scope's changes). A hidden cell says why, hatched, never as a zero. */
+import {
+  add, diverging, el, fmt, fmtDiff, hidden, inkOn, note, present, suppressedCell,
+} from "./dashboard-dom.js";
+import { rollupLine } from "./dashboard-notes.js";
+import { qualityRequest, warningsOf, warnMark, warnNotes } from "./dashboard-quality.js";
+import { earlierWaves } from "./dashboard-trend.js";
+
+const VIEWS = ["dimensions", "items", "layers"];
+const SPAN = 0.5; // the colour saturates at half a point from the reference
+const FLAT = 0.05; // a change smaller than this is drawn as "about the same"
+
+/** The latest earlier wave of the same questionnaire with published figures, or null. */
+export function previousWave(ctx) {
+  const waves = earlierWaves(ctx).filter((s) => s.published_at);
+  return waves.length ? waves[waves.length - 1] : null;
+}
+
+const view = (ctx) => (VIEWS.includes(ctx.choice("heatmap:view")) ? ctx.choice("heatmap:view") : "dimensions");
+
+function unitsForItems(ctx) {
+  const children = ctx.units.filter((u) => (u.parent_id || null) === (ctx.scopeId || null));
+  if (children.length) return { reference: ctx.scopeId, columns: children }; // the scope's units against the scope
+  const self = ctx.units.find((u) => u.id === ctx.scopeId);
+  return { reference: null, columns: self ? [self] : [] }; // a team against the organisation
+}
+
+/** A trend arrow: direction of the change since the previous wave, its size in words for screen readers. */
+export function trendArrow(ctx, now, before, wave) {
+  if (!present(now) || !present(before)) return null;
+  const change = now - before;
+  const [glyph, kind] = Math.abs(change) < FLAT ? ["\u2192", "flat"] : change > 0 ? ["\u2191", "up"] : ["\u2193", "down"];
+  const text = ctx.t("trendArrow", { change: fmtDiff(ctx.lang, change), wave: wave.title });
+  return el("span", { class: `trend-arrow trend-${kind}`, title: text },
+    el("span", { "aria-hidden": "true", text: glyph }), hidden(text));
+}
+
+function cell(ctx, figure, reference, arrow, warnings) {
+  if (figure.suppressed || (figure.reason && !present(figure.mean) && figure.reason !== "all_missing")) {
+    return el("td", { class: "heat-cell heat-suppressed" }, suppressedCell(ctx, figure.reason));
+  }
+  if (!present(figure.mean)) return el("td", { class: "heat-cell heat-empty" }, "\u2013", hidden(ctx.t("noFigure")));
+  // the report's own difference where it gives one (the organisation's), else from the two published means
+  const relative = present(figure.diff_from_organisation) && reference === figure.organisation_ref
+    ? figure.diff_from_organisation : present(reference) ? figure.mean - reference : null;
+  const td = el("td", { class: "heat-cell", "data-mean": figure.mean },
+    el("span", { class: "heat-abs" }, fmt(ctx.lang, figure.mean), arrow, warnMark(ctx, warnings || [])),
+    present(relative) ? el("span", { class: "heat-rel", text: fmtDiff(ctx.lang, relative) }) : null);
+  if (present(relative)) {
+    const colour = diverging(relative, -SPAN, SPAN);
+    td.style.backgroundColor = colour;
+    td.style.color = inkOn(colour);
+  }
+  return td;
+}
+
+function heatLegend(ctx, against) {
+  return el("div", { class: "heat-legend", "aria-hidden": "true" },
+    el("span", { class: "heat-legend-end", text: `${fmtDiff(ctx.lang, -SPAN, 1)} ${ctx.t("legendLow")}` }),
+    el("span", { class: "heat-legend-ramp" }),
+    el("span", { class: "heat-legend-end", text: `${fmtDiff(ctx.lang, SPAN, 1)} ${ctx.t("legendHigh")}` }),
+    el("span", { class: "heat-legend-suppressed" },
+      el("span", { class: "legend-mark legend-suppressed" }), ctx.t("legendSuppressed", { k: ctx.k })),
+    el("span", { class: "heat-legend-note", text: against }));
+}
+
+function switcher(ctx, current) {
+  const group = el("div", { class: "heat-switch", role: "group", "aria-label": ctx.t("heatView") },
+    VIEWS.map((v) => {
+      const button = el("button", { type: "button", id: `heat-view-${v}`, "aria-pressed": String(v === current),
+        text: ctx.t(`heatView.${v}`) });
+      button.addEventListener("click", () => ctx.choose("heatmap:view", v));
+      return button;
+    }));
+  return el("div", { class: "heat-tools" }, group);
+}
+
+function scroll(ctx, caption, head, body, foot) {
+  return el("div", { class: "heat-scroll", role: "region", tabindex: "0", "aria-label": caption },
+    el("table", { class: "heat-table" }, el("caption", { class: "visually-hidden", text: caption }),
+      el("thead", {}, head), el("tbody", {}, body), foot || null));
+}
+
+// --- dimensions: the unit tree -----------------------------------------------------------------------------------
+
+function collapsed(ctx) {
+  return new Set(ctx.choice("heatmap:collapsed") || []);
+}
+
+function toggle(ctx, unitId) {
+  const set = collapsed(ctx);
+  if (set.has(unitId)) set.delete(unitId);
+  else set.add(unitId);
+  ctx.choose("heatmap:collapsed", [...set]);
+}
+
+function dimensionsView(ctx, data, previous, quality, wave) {
+  const base = data.rows.length ? Math.min(...data.rows.map((r) => r.group.unit_path.length)) : 0;
+  const parents = new Set(data.rows.map((r) => r.group.unit_path.slice(0, -1).join("\u0000")));
+  const closed = collapsed(ctx);
+  const before = new Map((previous ? previous.rows : []).map((r) => [r.group.unit_id,
+    new Map(r.cells.map((c) => [c.dimension, c.mean]))]));
+  const hiddenBelow = (row) => data.rows.some((other) => closed.has(other.group.unit_id)
+    && row.group.unit_path.length > other.group.unit_path.length
+    && other.group.unit_path.every((name, i) => row.group.unit_path[i] === name));
+  const head = el("tr", {}, el("th", { scope: "col", class: "heat-corner", text: ctx.t("unitCol") }),
+    data.columns.map((c) => el("th", { scope: "col", class: "heat-col" }, el("span", { text: c.name }))),
+    el("th", { scope: "col", class: "num heat-n", text: ctx.t("n") }));
+  const rows = data.rows.filter((row) => !hiddenBelow(row)).map((row) => {
+    const depth = row.group.unit_path.length - base;
+    const isParent = parents.has(row.group.unit_path.join("\u0000"));
+    const open = !closed.has(row.group.unit_id);
+    const button = isParent ? el("button", { type: "button", class: "heat-toggle", "aria-expanded": String(open),
+      id: `heat-toggle-${row.group.unit_id}`, title: ctx.t(open ? "heatCollapse" : "heatExpand", { unit: row.group.unit_name }) },
+    el("span", { "aria-hidden": "true", text: open ? "\u25be" : "\u25b8" }),
+    hidden(ctx.t(open ? "heatCollapse" : "heatExpand", { unit: row.group.unit_name }))) : null;
+    if (button) button.addEventListener("click", () => toggle(ctx, row.group.unit_id));
+    const was = before.get(row.group.unit_id);
+    const of = (dimension) => warningsOf(quality, row.group.unit_id, null, dimension);
+    return el("tr", { class: `heat-level-${Math.min(depth, 2)}${isParent ? " heat-parent" : ""}`,
+      "data-unit": row.group.unit_id },
+    el("th", { scope: "row", class: "heat-row" }, el("div", { class: "heat-row-inner" }, button,
+      el("span", { class: "unit-label" }, el("span", { class: "unit-name", text: row.group.unit_name }),
+        rollupLine(ctx, row.group)))),
+    row.cells.map((c, i) => cell(ctx, { ...c, organisation_ref: data.columns[i].organisation_mean },
+      data.columns[i].organisation_mean,
+      was && !c.suppressed ? trendArrow(ctx, c.mean, was.get(c.dimension), wave) : null, of(c.dimension))),
+    el("td", { class: "num heat-n" }, row.group.suppressed ? suppressedCell(ctx, row.group.reason)
+      : String(row.group.n)));
+  });
+  const foot = data.columns.some((c) => present(c.organisation_mean)) ? el("tfoot", {}, el("tr", {},
+    el("th", { scope: "row", class: "heat-row", text: ctx.t("organisationMean") }),
+    data.columns.map((c) => el("td", { class: "num heat-ref", text: fmt(ctx.lang, c.organisation_mean) })),
+    el("td", { class: "heat-n" }))) : null;
+  const warned = data.rows.filter((r) => !r.group.suppressed).flatMap((r) => warningsOf(quality, r.group.unit_id, null));
+  return [heatLegend(ctx, ctx.t("heatAgainstOrg")), scroll(ctx, ctx.t("heatmapCaption"), head, rows, foot),
+    warnNotes(ctx, warned)];
+}
+
+// --- statements: the scope's units ------------------------------------------------------------------------------
+
+function itemsView(ctx, results, plan) {
+  const reference = results.reference;
+  const columns = plan.columns.map((u, i) => ({ unit: u, data: results[`unit${i}`] }));
+  const refStatements = new Map((reference && !reference.suppressed ? reference.dimensions : [])
+    .flatMap((d) => d.statements.map((s) => [s.key, s.current])));
+  const dims = (reference && reference.dimensions) || (columns[0] && columns[0].data && columns[0].data.dimensions) || [];
+  const head = el("tr", {}, el("th", { scope: "col", class: "heat-corner", text: ctx.t("statement") }),
+    el("th", { scope: "col", class: "heat-col" }, el("span", { text: reference ? reference.group.unit_name : "" })),
+    columns.map((c) => el("th", { scope: "col", class: "heat-col" }, el("span", { text: c.unit.name }))));
+  const find = (data, key) => {
+    if (!data || data.suppressed) return { suppressed: true, reason: data ? data.group.reason : "below_minimum" };
+    for (const d of data.dimensions) {
+      const s = d.statements.find((x) => x.key === key);
+      if (s) return s.current ? { ...s.current, suppressed: Boolean(s.current.reason && !present(s.current.mean)) }
+        : { suppressed: true, reason: d.reason };
+    }
+    return { mean: null };
+  };
+  const rows = dims.flatMap((d) => [
+    el("tr", { class: "heat-group" }, el("th", { scope: "rowgroup", colspan: String(columns.length + 2),
+      class: "heat-group-name", text: d.name })),
+    ...d.statements.map((s) => {
+      const ref = refStatements.get(s.key);
+      const refMean = ref && present(ref.mean) ? ref.mean : null;
+      return el("tr", {}, el("th", { scope: "row", class: "heat-row heat-statement", text: s.text }),
+        cell(ctx, find(reference, s.key), null, null),
+        columns.map((c) => cell(ctx, find(c.data, s.key), refMean, null)));
+    })]);
+  return [heatLegend(ctx, ctx.t("heatAgainstParent", { unit: reference ? reference.group.unit_name : "" })),
+    scroll(ctx, ctx.t("heatItemsCaption"), head, rows)];
+}
+
+// --- layers -----------------------------------------------------------------------------------------------------
+
+function layersView(ctx, data, columns) {
+  const head = el("tr", {}, el("th", { scope: "col", class: "heat-corner", text: ctx.t("layer") }),
+    columns.map((c) => el("th", { scope: "col", class: "heat-col" }, el("span", { text: c.name }))),
+    el("th", { scope: "col", class: "num heat-n", text: ctx.t("n") }));
+  const orgMeans = new Map(data.organisation.dimensions.map((d) => [d.key, d.mean]));
+  const rows = data.groups.map((g) => el("tr", {},
+    el("th", { scope: "row", class: "heat-row" }, el("span", { class: "unit-name",
+      text: ctx.layerName(g.group.layer_key) })),
+    g.dimensions.map((d) => cell(ctx, { ...d, suppressed: g.group.suppressed || Boolean(d.reason && !present(d.mean)
+      && d.reason !== "all_missing"), reason: g.group.suppressed ? g.group.reason : d.reason },
+    orgMeans.get(d.key), null)),
+    el("td", { class: "num heat-n" }, g.group.suppressed ? suppressedCell(ctx, g.group.reason) : String(g.group.n))));
+  return [heatLegend(ctx, ctx.t("heatAgainstOrg")), scroll(ctx, ctx.t("heatLayersCaption"), head, rows)];
+}
+
+export const heatmap = {
+  id: "heatmap",
+  requests(ctx) {
+    const current = view(ctx);
+    if (current === "items") {
+      const plan = unitsForItems(ctx);
+      return { reference: ctx.reportAt(plan.reference, "item-profile", { lang: ctx.lang }),
+        ...Object.fromEntries(plan.columns.map((u, i) => [`unit${i}`,
+          ctx.reportAt(u.id, "item-profile", { lang: ctx.lang })])) };
+    }
+    if (current === "layers") return { layers: ctx.report("breakdown", { by: "layer", lang: ctx.lang }) };
+    const wave = previousWave(ctx);
+    return { heatmap: ctx.report("heatmap", { level: "tree", lang: ctx.lang }), ...qualityRequest(ctx),
+      ...(wave ? { previous: ctx.reportAt(ctx.scopeId, "heatmap", { level: "tree", lang: ctx.lang }, wave.id) } : {}) };
+  },
+  optional: ["quality", "previous"],
+  render(body, results, ctx) {
+    const current = view(ctx);
+    add(body, switcher(ctx, current));
+    if (current === "items") return add(body, itemsView(ctx, results, unitsForItems(ctx)));
+    if (current === "layers") {
+      const columns = results.layers.scope.dimensions.map((d) => ({ key: d.key, name: d.name }));
+      return add(body, layersView(ctx, results.layers, columns));
+    }
+    const data = results.heatmap;
+    if (!data.rows.length) return add(body, note(ctx.t("heatmapEmpty")));
+    return add(body, dimensionsView(ctx, data, results.previous, results.quality, previousWave(ctx)));
+  },
+};
