@@ -10,18 +10,17 @@ from app.errors import problem_responses
 from app.exports.options import TABLE_RESPONSES, ExportDep
 from app.exports.tables import Table
 from app.reports.agreement import AGREEMENT_COLUMNS, AgreementReport, agreement, agreement_rows
-from app.reports.context import ReportDep
+from app.reports.context import LevelQuery, ReportDep
+from app.reports.figures import DEFAULT_LEVEL
 from app.reports.gaps_csv import COMPARISON_COLUMNS, DESIRED_COLUMNS, comparison_rows, desired_rows
 from app.reports.gaps_desired import By, desired_gap
-from app.reports.gaps_schemas import DesiredGap, Level, PerceptionGaps, TeamGaps
+from app.reports.gaps_schemas import DesiredGap, PerceptionGaps, TeamGaps
 from app.reports.gaps_service import layer_sets, perception_gaps, team_gaps
 from app.reports.profile_schemas import Lang
 
 router = APIRouter()
 
 LangQuery = Annotated[Lang, Query(description="Language of names and texts (readings come in both)")]
-LevelQuery = Annotated[Level, Query(description="`teams`: the leaves of the scope's subtree; `children`: the "
-                                                "scope's child units")]
 Keys = Annotated[str | None, Query(max_length=1000)]
 
 COMPARISON_DEFINITIONS = """
@@ -85,7 +84,7 @@ CSV (`format=csv`): one row per team and dimension."""
 
 @router.get("/team-gaps", name="get_team_gaps", response_model=TeamGaps, responses=TABLE_RESPONSES,
             description=TEAM_GAPS.format(definitions=COMPARISON_DEFINITIONS))
-def get_team_gaps(ctx: ReportDep, out: ExportDep, level: LevelQuery = "teams",
+def get_team_gaps(ctx: ReportDep, out: ExportDep, level: LevelQuery = DEFAULT_LEVEL,
                   lang: LangQuery = "en") -> TeamGaps | Response:
     report = team_gaps(ctx, level, lang)
     if out.tabular:
@@ -126,7 +125,7 @@ def get_desired_gap(
 
 
 @router.get("/agreement", name="get_agreement", response_model=AgreementReport, responses=TABLE_RESPONSES)
-def get_agreement(ctx: ReportDep, out: ExportDep, level: LevelQuery = "teams",
+def get_agreement(ctx: ReportDep, out: ExportDep, level: LevelQuery = DEFAULT_LEVEL,
                   lang: LangQuery = "en") -> AgreementReport | Response:
     """May a team's mean be read as a property of the team? Within-team agreement and the reliability of team
     means, per dimension.

@@ -13,9 +13,9 @@ more than 100 %).
 import uuid
 from collections import Counter
 from collections.abc import Iterable
-from typing import Annotated, Literal
+from typing import Literal
 
-from fastapi import APIRouter, Query, Response
+from fastapi import APIRouter, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
@@ -26,8 +26,8 @@ from app.exports.tables import Cell, Table
 from app.invitations.models import Invitation
 from app.reports.anonymity import ALL
 from app.reports.breakdown import units_of
-from app.reports.context import ReportContext, ReportDep
-from app.reports.figures import GroupRef
+from app.reports.context import LevelQuery, ReportContext, ReportDep
+from app.reports.figures import DEFAULT_LEVEL, GroupRef
 from app.reports.maps import counts_map
 from app.reports.profile_csv import GROUP, group_cells
 from app.reports.profile_schemas import Level
@@ -155,8 +155,7 @@ router = APIRouter()
 @router.get("/response-rates", name="get_response_rates", response_model=ResponseRates, responses=TABLE_RESPONSES)
 def get_response_rates(
     ctx: ReportDep, out: ExportDep, session: SessionDep,
-    level: Annotated[Level, Query(description="`children`: the scope's child units; `teams`: every unit without "
-                                              "sub-units in the scope's subtree")] = "children",
+    level: LevelQuery = DEFAULT_LEVEL,
 ) -> Response | ResponseRates:
     """Response rates of the scope, per unit (children or teams) and per layer: `invited` (invitations issued),
     `answered` (responses stored, imported ones included: the group's `n`, as in every other report) and `rate` =
