@@ -16,8 +16,9 @@ from app.selfassessments.models import SelfAssessment
 from app.sessions.models import SignInLink, SignInRequest, UserSession
 from app.surveys.models import Survey
 from app.units.models import Unit
+from app.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = ["ApiKey", "AuditEvent", "Base", "Dimension", "IdempotencyRecord", "Invitation", "Item", "Layer",
            "Organisation", "OutgoingMail", "Person", "PersonUnit", "Questionnaire", "RateCounter", "Response",
            "SelfAssessment", "SignInFlow", "SignInLink", "SignInRequest", "SingleSignOn", "Survey", "Unit",
-           "UserSession"]
+           "UserSession", "WebhookDelivery", "WebhookEndpoint"]

@@ -15,6 +15,7 @@ class ObjectType(enum.StrEnum):
     survey = "survey"
     self_assessment = "self_assessment"
     person = "person"
+    webhook = "webhook"
 
 
 class AuditAction(enum.StrEnum):
@@ -61,6 +62,10 @@ class AuditAction(enum.StrEnum):
     person_sign_in_link_sent = "person.sign_in_link_sent"
     person_signed_out = "person.signed_out"
     person_signed_out_everywhere = "person.signed_out_everywhere"
+    webhook_created = "webhook.created"
+    webhook_updated = "webhook.updated"
+    webhook_deleted = "webhook.deleted"
+    webhook_tested = "webhook.tested"
 
     @property
     def object_type(self) -> ObjectType:
@@ -103,6 +108,10 @@ AUDITED_OPERATIONS: dict[str, frozenset[AuditAction]] = {
     "delete_single_sign_on": frozenset({A.organisation_single_sign_on_removed}),
     "sign_out": frozenset({A.person_signed_out}),
     "sign_out_everywhere": frozenset({A.person_signed_out_everywhere}),
+    "create_webhook": frozenset({A.webhook_created}),
+    "update_webhook": frozenset({A.webhook_updated}),
+    "delete_webhook": frozenset({A.webhook_deleted}),
+    "test_webhook": frozenset({A.webhook_tested}),
 }
 
 # Operations without a caller to blame (nobody is signed in yet) that write their events themselves
