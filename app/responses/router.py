@@ -10,10 +10,12 @@ from app.config import get_settings
 from app.deps import AdminOrganisationDep, SessionDep, TreeDep
 from app.errors import problem_responses
 from app.exports.options import TABLE_RESPONSES, RawExportDep
+from app.exports.spss import MEDIA_TYPE as SPS_MEDIA_TYPE
+from app.exports.spss import sps_chunks
 from app.idempotency.deps import IdempotentDep
 from app.orgs.service import list_layers
 from app.responses.csv_import import import_responses
-from app.responses.export import ExportPlan, table
+from app.responses.export import INCOMPLETE, ExportPlan, spss_variables, table
 from app.responses.publication import publish
 from app.responses.schemas import ResponseImportResult, UnknownUnits
 from app.surveys.deps import SurveyDep
@@ -72,6 +74,16 @@ def export_responses(survey: SurveyDep, organisation: AdminOrganisationDep, tree
 
     `dialect=excel-nl`: semicolons and a UTF-8 byte order mark, for Dutch Excel (the import reads it too).
     `format=xlsx`: one `responses` sheet (scale points as numbers) and an `about` sheet with the `#` line's figures;
-    the same rows, built whole before it is sent."""
+    the same rows, built whole before it is sent.
+    `format=sps`: SPSS syntax with the same rows inside (`DATA LIST` ... `BEGIN DATA`), variable labels (the
+    statements, in the questionnaire's first language), value labels (the answer scale), "don't know" as the
+    user-missing value 99, reverse-keyed statements noted; SPSS or PSPP runs it to a dataset (`SAVE OUTFILE` makes
+    the `.sav`)."""
     plan = ExportPlan.of(session, survey, tree, list_layers(session, organisation))
+    if out.format == "sps":
+        t = table(plan)
+        return StreamingResponse(sps_chunks(t.header, t.rows, spss_variables(plan), plan.comment(), INCOMPLETE),
+                                 media_type=SPS_MEDIA_TYPE, headers={
+                                     "Content-Disposition": f'attachment; filename="{t.name}.sps"',
+                                     "Cache-Control": "no-store", **plan.headers()})
     return out.stream(table(plan), plan.headers())
