@@ -229,3 +229,21 @@ def test_a_public_address_is_accepted():
 def test_the_api_refuses_a_bad_url_with_a_422(org):
     response = org.admin.post(f"{org.prefix}/webhooks", json={"url": "ftp://x.test/", "events": ["survey.opened"]})
     assert response.status_code == 422 and response.json()["errors"][0]["type"] == "url_refused"
+
+
+def test_an_import_says_it_finished_and_published_without_a_count(org, receiver):
+    hook = register(org, receiver.url, events=["survey.responses_imported", "survey.published"])
+    survey = create_survey(org, min_group_size=3)
+    unit = org.unit("Imported")
+    rows = "".join(f"{unit},employee,{v}\n" for v in (1, 3, 5))
+    imported = org.admin.post(f"{org.prefix}/surveys/{survey['id']}/responses/import",
+                              files={"file": ("r.csv", f"unit,layer,openness_1\n{rows}".encode(), "text/csv")})
+    assert imported.status_code == 201, imported.text
+    log = settle(org, hook, 2)
+    assert [d["event_type"] for d in log] == ["survey.responses_imported", "survey.published"]
+    assert all(d["state"] == "delivered" for d in log)
+    for delivery in log:
+        assert set(delivery["payload"]["data"]) == {"organisation_id", "survey_id", "title", "status", "opened_at",
+                                                    "closed_at", "published_at"}
+    assert [json.loads(r.body)["type"] for r in receiver.requests] == ["survey.responses_imported",
+                                                                       "survey.published"]

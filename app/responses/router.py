@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, UploadFile, status
+from fastapi import APIRouter, BackgroundTasks, File, Query, UploadFile, status
 from fastapi.responses import StreamingResponse
 
 from app import csv_encoding
@@ -20,6 +20,9 @@ from app.responses.publication import publish
 from app.responses.schemas import ResponseImportResult, UnknownUnits
 from app.surveys.deps import SurveyDep
 from app.surveys.models import SurveyStatus
+from app.webhooks import events as webhook_events
+from app.webhooks import sender as webhook_sender
+from app.webhooks.events import EventType
 
 router = APIRouter(prefix="/organisations/{organisation_id}/surveys/{survey_id}/responses", tags=["responses"],
                    responses=problem_responses(401, 403, 404, 422))
@@ -30,7 +33,7 @@ router = APIRouter(prefix="/organisations/{organisation_id}/surveys/{survey_id}/
 def import_responses_csv(
         file: Annotated[UploadFile, File(description=csv_encoding.UPLOAD)],
         survey: SurveyDep, organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep, audit: AuditDep,
-        once: IdempotentDep,
+        once: IdempotentDep, background: BackgroundTasks,
         unknown_units: Annotated[UnknownUnits, Query(description="A unit path the organisation doesn't have: "
                                                                  "`refuse` the file, or `create` the units")]
         = UnknownUnits.refuse,
@@ -49,10 +52,15 @@ def import_responses_csv(
     `IMPORT_MAX_ROWS` rows (1,000,000 by default); a larger file gets a 413 and stores nothing."""
     result = import_responses(session, organisation, tree, survey, file.file, unknown_units,
                               max_rows=get_settings().import_max_rows)
+    published_before = survey.published_at
     if survey.status is not SurveyStatus.open:
         publish(session, survey)
+    webhook_events.survey_event(session, survey, EventType.survey_responses_imported)
+    if survey.published_at != published_before:
+        webhook_events.survey_event(session, survey, EventType.survey_published)
     audit.record(AuditAction.survey_responses_imported, survey.id, imported=result.imported,
                  units_created=result.units_created)
+    background.add_task(webhook_sender.deliver_due, 2)
     return once.remember(result)
 
 

@@ -27,6 +27,7 @@ class EventType(enum.StrEnum):
     survey_closed = "survey.closed"
     survey_published = "survey.published"
     survey_responses_reached = "survey.responses_reached"
+    survey_responses_imported = "survey.responses_imported"
     test = "webhook.test"
 
 

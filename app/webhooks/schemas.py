@@ -4,7 +4,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-EventName = Literal["survey.opened", "survey.closed", "survey.published", "survey.responses_reached"]
+EventName = Literal["survey.opened", "survey.closed", "survey.published", "survey.responses_reached",
+                    "survey.responses_imported"]
 
 URL_DESCRIPTION = ("Where to POST the events: https:// (or http://); the host's addresses must be public unless the "
                    "operator allows private ones")
