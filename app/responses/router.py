@@ -65,8 +65,10 @@ def import_responses_csv(
 
 
 @router.get("/export", name="export_responses", response_class=StreamingResponse,
-            responses={200: {**TABLE_RESPONSES[200], "description": "The published responses as k-anonymous CSV, "
-                                                                     "or with `format=xlsx` as an Excel workbook"},
+            responses={200: {"content": {**TABLE_RESPONSES[200]["content"],
+                                         SPS_MEDIA_TYPE: {"schema": {"type": "string"}}},
+                             "description": "The published responses as k-anonymous CSV, with `format=xlsx` as an "
+                                            "Excel workbook, with `format=sps` as SPSS syntax"},
                        422: TABLE_RESPONSES[422]})
 def export_responses(survey: SurveyDep, organisation: AdminOrganisationDep, tree: TreeDep,
                      session: SessionDep, out: RawExportDep) -> StreamingResponse:
