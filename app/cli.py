@@ -120,6 +120,8 @@ def _round() -> None:
     from app.invitations.mailing import remind_due
     from app.mail import outbox
     from app.surveys.service import close_due, open_due
+    from app.webhooks import sender as webhook_sender
+    from app.webhooks.events import announce_milestones
 
     log = logging.getLogger("culturegap.worker")
     with get_sessionmaker().begin() as session:
@@ -144,6 +146,11 @@ def _round() -> None:
     tally = outbox.deliver_due()
     if tally.sent or tally.retrying or tally.failed:
         log.info("mail: %d sent, %d to retry, %d given up", tally.sent, tally.retrying, tally.failed)
+    with get_sessionmaker().begin() as session:
+        announce_milestones(session)
+    hooks = webhook_sender.deliver_due()
+    if hooks.delivered or hooks.retrying or hooks.failed:
+        log.info("webhooks: %d delivered, %d to retry, %d given up", hooks.delivered, hooks.retrying, hooks.failed)
 
 
 def _reminders_due() -> bool:
@@ -211,7 +218,8 @@ def build_parser() -> argparse.ArgumentParser:
     db = ["database_url", "migrate_on_start"]
     serve = _command(sub, "serve", "run the API server; refuses a database that is not migrated to this version "
                      "(unless MIGRATE_ON_START=true)",
-                     [*db, "host", "port", "workers", "log_level", "access_log", "public_base_url", "secret_key"])
+                     [*db, "host", "port", "workers", "log_level", "access_log", "public_base_url", "secret_key",
+                      "webhook_timeout", "webhook_allow_private_addresses"])
     serve.add_argument("--host", help="address to listen on (default: HOST)")
     serve.add_argument("--port", type=int, help="port to listen on (default: PORT)")
     serve.add_argument("--workers", type=int, help="worker processes (default: WORKERS, one per CPU)")
@@ -230,9 +238,10 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--base-url", default="", help="the server's address, to print whole respondent links")
     demo.set_defaults(func=_demo)
     worker = _command(sub, "worker", "every --interval seconds: open and close surveys at their times, mail their "
-                      "scheduled reminders (PUBLIC_BASE_URL), and send the mail outbox in batches",
+                      "scheduled reminders (PUBLIC_BASE_URL), send the mail outbox in batches, announce response "
+                      "milestones and send the webhook outbox",
                       [*db, "log_level", "public_base_url", "secret_key",
-                       *(n for n in Settings.model_fields if n.startswith(("smtp_", "mail_")))])
+                       *(n for n in Settings.model_fields if n.startswith(("smtp_", "mail_", "webhook_")))])
     worker.add_argument("--interval", type=float, default=30, help="seconds between rounds (default 30)")
     worker.add_argument("--once", action="store_true", help="one round, then exit")
     worker.set_defaults(func=_worker)

@@ -108,6 +108,12 @@ class Settings(BaseSettings):
         default=False, description="Accept an identity provider at plain http on this machine's loopback (tests and "
         "local trials only); otherwise an issuer must be https")
 
+    webhook_timeout: float = Field(default=10, gt=0, le=60, description="Seconds a webhook endpoint has to answer "
+                                   "an attempt")
+    webhook_allow_private_addresses: bool = Field(
+        default=False, description="Let webhooks call private, loopback and link-local addresses (an endpoint on "
+        "the same network, tests); otherwise every address of an endpoint's host must be public")
+
     @field_validator("database_url")
     @classmethod
     def _known_database(cls, value: str) -> str:

@@ -17,10 +17,13 @@ from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
+from app.json_syntax import JsonSyntax, locate
+
 log = logging.getLogger(__name__)
 
 PROBLEM_JSON = "application/problem+json"
 PROBLEM_TYPE_PREFIX = "urn:culturegap:problem:"
+BODY_PARSE_FAILED = "There was an error parsing the body"  # FastAPI's words for a body it could not decode
 
 
 class FieldError(BaseModel):
@@ -38,6 +41,8 @@ class Problem(BaseModel):
     detail: str | None = Field(default=None, examples=["No unit with this id in this organisation."])
     instance: str | None = Field(default=None, description="The request path")
     errors: list[FieldError] | None = Field(default=None, description="Each offending field (422 only)")
+    line: int | None = Field(default=None, description="A body that is not JSON: the line where it breaks (1-based)")
+    column: int | None = Field(default=None, description="... and the column, in characters (1-based)")
 
 
 class AppError(Exception):
@@ -109,7 +114,7 @@ _STATUS_CODES = {
 
 def problem_response(request: Request, status: int, *, code: str | None = None, title: str | None = None,
                      detail: str | None = None, errors: list[dict[str, Any]] | None = None,
-                     headers: dict[str, str] | None = None) -> JSONResponse:
+                     headers: dict[str, str] | None = None, extra: dict[str, Any] | None = None) -> JSONResponse:
     default_code, default_title = _STATUS_CODES.get(status, ("error", "Error"))
     body: dict[str, Any] = {
         "type": PROBLEM_TYPE_PREFIX + (code or default_code),
@@ -121,6 +126,7 @@ def problem_response(request: Request, status: int, *, code: str | None = None, 
         body["detail"] = detail
     if errors is not None:
         body["errors"] = errors
+    body.update(extra or {})
     return JSONResponse(body, status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
@@ -140,27 +146,21 @@ async def _app_error(request: Request, exc: Exception) -> JSONResponse:
                             errors=exc.errors, headers=exc.headers)
 
 
-def _json_syntax(error: dict[str, Any], body: bytes) -> str | None:
-    """Where a body that is not JSON breaks, as line and column (1-based) with the parser's reason."""
-    loc = error.get("loc", ())
-    if error.get("type") != "json_invalid" or len(loc) < 2 or not isinstance(loc[1], int):
-        return None
-    text = body.decode("utf-8", errors="replace")
-    at = min(loc[1], len(text))
-    line, column = text.count("\n", 0, at) + 1, at - (text.rfind("\n", 0, at) + 1) + 1
-    reason = str((error.get("ctx") or {}).get("error") or "not valid JSON")
-    return f"The request body is not valid JSON: {reason} at line {line}, column {column}."
+def _syntax_problem(request: Request, syntax: JsonSyntax, status: int) -> JSONResponse:
+    detail = syntax.sentence()
+    error = {"loc": ["body", syntax.offset], "msg": detail, "type": "json_invalid"}
+    return problem_response(request, status, detail=detail, errors=[error],
+                            extra={"line": syntax.line, "column": syntax.column})
 
 
 async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     raw = list(exc.errors())
-    invalid = next((e for e in raw if e.get("type") == "json_invalid"), None)
-    syntax = None if invalid is None else _json_syntax(invalid, await request.body())
-    errors = validation_errors(raw)
-    if syntax is not None:
-        errors = [{**e, "msg": syntax} if e["type"] == "json_invalid" else e for e in errors]
-    return problem_response(request, 422, detail=syntax, errors=errors)
+    if any(e.get("type") == "json_invalid" for e in raw):
+        syntax = locate(await request.body())
+        if syntax is not None:
+            return _syntax_problem(request, syntax, 422)
+    return problem_response(request, 422, errors=validation_errors(raw))
 
 
 def _allowed_methods(request: Request) -> str:
@@ -176,6 +176,10 @@ def _allowed_methods(request: Request) -> str:
 
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
+    if exc.status_code == 400 and exc.detail == BODY_PARSE_FAILED:  # FastAPI's (and IntakeRoute's) undecodable body
+        syntax = locate(await request.body())
+        if syntax is not None:
+            return _syntax_problem(request, syntax, 400)
     detail = exc.detail if isinstance(exc.detail, str) and exc.status_code != 404 else None
     headers = dict(exc.headers or {})
     if exc.status_code == 405:

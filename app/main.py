@@ -32,6 +32,7 @@ from app.surveys.router import router as surveys_router
 from app.units.router import router as units_router
 from app.web.headers import HtmlSecurityHeaders
 from app.web.router import router as web_router
+from app.webhooks.router import router as webhooks_router
 
 DESCRIPTION = """
 Measure an organisation's **culture gap**: is its culture ready to become a learning organisation, and where do
@@ -76,6 +77,8 @@ TAGS = [
                                       "as large as the comment threshold."},
     {"name": "audit", "description": "Who changed what, and when (organisation admins). Never answers, tokens or "
                                    "keys."},
+    {"name": "webhooks", "description": "Endpoints that hear of the organisation's survey events, signed per Standard "
+                                      "Webhooks, with a delivery log (organisation admins)."},
     {"name": "health", "description": "Liveness and readiness probes."},
 ]
 
@@ -103,7 +106,7 @@ def create_app() -> FastAPI:
     app.include_router(health.router)
     for router in (orgs_router, units_router, auth_router, people_router, single_sign_on_router, sessions_router,
                    questionnaires_router, surveys_router, invitations_router, responses_router, reports_router,
-                   self_assessments_router, actions_router, comments_router, audit_router):
+                   self_assessments_router, actions_router, comments_router, audit_router, webhooks_router):
         app.include_router(router, prefix=API_PREFIX)
     app.include_router(oidc_web_router)  # single sign-on's browser redirects, outside the API
     app.include_router(session_status_router)

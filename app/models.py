@@ -18,8 +18,9 @@ from app.selfassessments.models import SelfAssessment
 from app.sessions.models import SignInLink, SignInRequest, UserSession
 from app.surveys.models import Survey
 from app.units.models import Unit
+from app.webhooks.models import WebhookDelivery, WebhookEndpoint
 
 __all__ = ["Action", "ApiKey", "AuditEvent", "Base", "Comment", "CommentSettings", "Dimension", "IdempotencyRecord",
            "Invitation", "Item", "Layer", "Organisation", "OutgoingMail", "Person", "PersonUnit", "Questionnaire",
            "RateCounter", "Response", "SelfAssessment", "SignInFlow", "SignInLink", "SignInRequest", "SingleSignOn",
-           "Survey", "Unit", "UserSession"]
+           "Survey", "Unit", "UserSession", "WebhookDelivery", "WebhookEndpoint"]

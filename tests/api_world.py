@@ -135,6 +135,11 @@ class World:
     def make_unit_id(self) -> str:
         return self.ctx.unit(unique_name("Unit"), self.units[self.unit])
 
+    def make_webhook_id(self) -> str:
+        response = self.ctx.admin.post(f"{self.ctx.prefix}/webhooks", json=BODIES["create_webhook"](self, "")["json"])
+        assert response.status_code == 201, response.text
+        return str(response.json()["id"])
+
     def make_person_id(self) -> str:
         return str(create_person(self.ctx, "leader", [self.units[self.unit]])["id"])
 
@@ -272,6 +277,8 @@ BODIES: dict[str, Any] = {
         "allowed_domains": ["example.test"]}},
     "request_sign_in": lambda w, p: {"json": {"email": unique_email("nobody", "nowhere.test")}},
     "sign_in_with_link": lambda w, p: {"json": {"token": w.link_token()}},
+    "create_webhook": lambda w, p: {"json": {"url": "http://127.0.0.1:9/matrix", "events": ["survey.opened"]}},
+    "update_webhook": lambda w, p: {"json": {"description": unique_name("Hook")}},
     "save_draft": lambda w, p: {"json": _answers()},
     "submit_response": lambda w, p: {"json": _answers()},
 }

@@ -78,6 +78,7 @@ def database_url(mailbox: "Mailbox") -> Iterator[str]:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("SECRET_KEY", "tests-only-secret-key-0123456789abcdef")
     os.environ.setdefault("OIDC_ALLOW_HTTP_LOOPBACK", "true")  # the tests' OpenID Provider runs on 127.0.0.1
+    os.environ.setdefault("WEBHOOK_ALLOW_PRIVATE_ADDRESSES", "true")  # the tests' webhook receivers too
     # Every test's requests come from 127.0.0.1: the limits stay on (their code runs in every test) but out of
     # reach. tests/test_abuse.py runs servers of its own with small limits.
     os.environ.setdefault("RESPOND_RATE_LIMIT", "1000000")

@@ -73,6 +73,13 @@ def run_workflow(platform: httpx.Client, server_url: str, http: httpx.Client, ma
     secrets.append(analyst["key"])
     _ok(a.delete(f"{org.prefix}/keys/{analyst['id']}"), 204)
 
+    hook = _ok(a.post(f"{org.prefix}/webhooks", json={"url": "http://127.0.0.1:9/hooks", "events": ["survey.opened"]},
+                      headers=once("webhook")), 201)
+    secrets.append(hook["secret"])
+    _ok(a.patch(f"{org.prefix}/webhooks/{hook['id']}", json={"events": ["survey.closed"]}))
+    _ok(a.post(f"{org.prefix}/webhooks/{hook['id']}/test"), 202)
+    _ok(a.delete(f"{org.prefix}/webhooks/{hook['id']}"), 204)
+
     q = create_questionnaire(org)
     _ok(a.put(f"{org.prefix}/questionnaires/{q['id']}", json=questionnaire_body(title={"en": "B", "nl": "B"})))
     _ok(a.delete(f"{org.prefix}/questionnaires/{q['id']}"), 204)

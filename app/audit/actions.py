@@ -17,6 +17,7 @@ class ObjectType(enum.StrEnum):
     person = "person"
     action = "action"
     comment = "comment"
+    webhook = "webhook"
 
 
 class AuditAction(enum.StrEnum):
@@ -69,6 +70,10 @@ class AuditAction(enum.StrEnum):
     survey_comment_settings_set = "survey.comment_settings_set"
     comment_hidden = "comment.hidden"
     comment_shown = "comment.shown"
+    webhook_created = "webhook.created"
+    webhook_updated = "webhook.updated"
+    webhook_deleted = "webhook.deleted"
+    webhook_tested = "webhook.tested"
 
     @property
     def object_type(self) -> ObjectType:
@@ -116,6 +121,10 @@ AUDITED_OPERATIONS: dict[str, frozenset[AuditAction]] = {
     "delete_action": frozenset({A.action_deleted}),
     "set_comment_settings": frozenset({A.survey_comment_settings_set}),
     "hide_comment": frozenset({A.comment_hidden, A.comment_shown}),
+    "create_webhook": frozenset({A.webhook_created}),
+    "update_webhook": frozenset({A.webhook_updated}),
+    "delete_webhook": frozenset({A.webhook_deleted}),
+    "test_webhook": frozenset({A.webhook_tested}),
 }
 
 # Operations without a caller to blame (nobody is signed in yet) that write their events themselves

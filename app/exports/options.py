@@ -13,6 +13,7 @@ from app.exports.tables import Dialect, Table, csv_chunks, csv_text
 from app.exports.xlsx import MEDIA_TYPE, write_xlsx
 
 Format = Literal["json", "csv", "xlsx"]
+RawFormat = Literal["csv", "xlsx", "sps"]
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 
 TABLE_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -25,7 +26,7 @@ TABLE_RESPONSES: dict[int | str, dict[str, Any]] = {
 
 @dataclass(frozen=True)
 class Export:
-    format: Format
+    format: Format | RawFormat
     dialect: Dialect
 
     @property
@@ -79,14 +80,15 @@ def export_options(
 
 
 def raw_export_options(
-    format: Annotated[Literal["csv", "xlsx"], Query(description="`csv` or `xlsx` (an Excel workbook: the answers "
-                                                                "as numbers, an `about` sheet)")] = "csv",
+    format: Annotated[RawFormat, Query(description="`csv`; `xlsx` (an Excel workbook: the answers as numbers, an "
+                                                   "`about` sheet); `sps`: SPSS syntax with the data inside, "
+                                                   "variable and value labels (docs/exports.md)")] = "csv",
     dialect: DialectQuery = None,
 ) -> Export:
     return _checked(format, dialect)
 
 
-def _checked(format: Format, dialect: Dialect | None) -> Export:
+def _checked(format: Format | RawFormat, dialect: Dialect | None) -> Export:
     if dialect is not None and format != "csv":
         raise Unprocessable("`dialect` applies to `format=csv` only.",
                             errors=[{"loc": ["query", "dialect"], "msg": "only with format=csv",

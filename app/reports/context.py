@@ -33,7 +33,7 @@ from app.orgs.models import Layer, Organisation
 from app.orgs.service import list_layers
 from app.reports.anonymity import ALL, AllLayers, SuppressionMap, complement_visible, union_visible
 from app.reports.data import SurveyData, load_survey_data
-from app.reports.figures import HiddenReason
+from app.reports.figures import LEVEL_DESCRIPTION, HiddenReason, Level
 from app.reports.maps import MapBase, Mask, column_counts, map_base, mask_counts, named_map, suppression_map
 from app.reports.maps import forget_surveys as forget_surveys  # for app.reports.erasure
 from app.reports.rollup import RollUp
@@ -256,3 +256,4 @@ def report_context(
 
 
 ReportDep = Annotated[ReportContext, Depends(report_context)]
+LevelQuery = Annotated[Level, Query(description=LEVEL_DESCRIPTION)]

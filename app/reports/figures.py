@@ -6,6 +6,15 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+# Which units a report with a `level` shows as its groups. One default for every such report (breakdown, heatmap,
+# team gaps, agreement, response rates): the teams, where people work together and the readiness report ranks;
+# they are the same groups whatever the scope (a directorate's analyst sees the organisation's teams of that
+# directorate, with the same figures), which `children` (the scope's own child units) is not.
+Level = Literal["teams", "children"]
+DEFAULT_LEVEL: Level = "teams"
+LEVEL_DESCRIPTION = ("`teams` (the default of every report): every unit without sub-units in the scope's subtree; "
+                     "`children`: the scope's child units")
+
 
 def num(x: float | None) -> float | None:
     """A figure for JSON: NaN and infinities (a statistic that doesn't exist) become null."""

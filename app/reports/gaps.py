@@ -11,18 +11,17 @@ from app.exports.options import TABLE_RESPONSES, ExportDep
 from app.exports.tables import Table
 from app.reports.across_teams import Pairs
 from app.reports.agreement import AGREEMENT_COLUMNS, AgreementReport, agreement, agreement_rows
-from app.reports.context import ReportDep
+from app.reports.context import LevelQuery, ReportDep
+from app.reports.figures import DEFAULT_LEVEL
 from app.reports.gaps_csv import COMPARISON_COLUMNS, DESIRED_COLUMNS, MODEL_COLUMNS, comparison_rows, desired_rows
 from app.reports.gaps_desired import By, desired_gap
-from app.reports.gaps_schemas import DesiredGap, Level, PerceptionGaps, TeamGaps
+from app.reports.gaps_schemas import DesiredGap, PerceptionGaps, TeamGaps
 from app.reports.gaps_service import layer_sets, perception_gaps, team_gaps
 from app.reports.profile_schemas import Lang
 
 router = APIRouter()
 
 LangQuery = Annotated[Lang, Query(description="Language of names and texts (readings come in both)")]
-LevelQuery = Annotated[Level, Query(description="`teams`: the leaves of the scope's subtree; `children`: the "
-                                                "scope's child units")]
 Keys = Annotated[str | None, Query(max_length=1000)]
 
 COMPARISON_DEFINITIONS = """
@@ -113,7 +112,7 @@ CSV (`format=csv`): one row per team and dimension."""
 
 @router.get("/team-gaps", name="get_team_gaps", response_model=TeamGaps, responses=TABLE_RESPONSES,
             description=TEAM_GAPS.format(definitions=COMPARISON_DEFINITIONS))
-def get_team_gaps(ctx: ReportDep, out: ExportDep, level: LevelQuery = "teams",
+def get_team_gaps(ctx: ReportDep, out: ExportDep, level: LevelQuery = DEFAULT_LEVEL,
                   lang: LangQuery = "en") -> TeamGaps | Response:
     report = team_gaps(ctx, level, lang)
     if out.tabular:
@@ -155,7 +154,7 @@ def get_desired_gap(
 
 
 @router.get("/agreement", name="get_agreement", response_model=AgreementReport, responses=TABLE_RESPONSES)
-def get_agreement(ctx: ReportDep, out: ExportDep, level: LevelQuery = "teams", lang: LangQuery = "en",
+def get_agreement(ctx: ReportDep, out: ExportDep, level: LevelQuery = DEFAULT_LEVEL, lang: LangQuery = "en",
                   pairs: Annotated[Pairs, Query(description="Games-Howell pairs to list: `significant` (p < .05) "
                                                             "or `all`")] = "significant",
                   ) -> AgreementReport | Response:

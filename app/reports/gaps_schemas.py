@@ -10,10 +10,9 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from app.reports.figures import HIDDEN_REASON, AdjustedInterval, GroupRef, HiddenReason, Interval, PValue
+from app.reports.figures import Level as Level
 from app.reports.profile_schemas import Lang
 from app.reports.readings import Reading, SizeWord
-
-Level = Literal["teams", "children"]
 
 REASON = ("Why the figures are missing: `below_minimum` (fewer than the survey's minimum group size answered all "
           "of the dimension's statements in a group), `protects_smaller_group` (showing them would let someone "

@@ -11,7 +11,8 @@ from fastapi import APIRouter, Query, Response
 
 from app.exports.options import TABLE_RESPONSES, ExportDep
 from app.reports import breakdown as service
-from app.reports.context import ReportDep
+from app.reports.context import LevelQuery, ReportDep
+from app.reports.figures import DEFAULT_LEVEL, LEVEL_DESCRIPTION
 from app.reports.profile_csv import breakdown_csv, heatmap_csv, profile_csv
 from app.reports.profile_schemas import (
     Breakdown,
@@ -21,7 +22,6 @@ from app.reports.profile_schemas import (
     HeatLevel,
     Heatmap,
     Lang,
-    Level,
 )
 from app.reports.profile_service import culture_profile
 from app.reports.quality import data_quality
@@ -30,12 +30,9 @@ from app.reports.summary_csv import quality_csv
 router = APIRouter()
 
 LangQuery = Annotated[Lang, Query(description="Language of dimension and item names")]
-LevelQuery = Annotated[Level, Query(description="`children`: the scope's child units; `teams`: every unit without "
-                                                "sub-units in the scope's subtree")]
-HeatLevelQuery = Annotated[HeatLevel, Query(description="`children`: the scope's child units; `teams`: every unit "
-                                                        "without sub-units in the scope's subtree; `tree`: the scope "
-                                                        "unit and every unit below it (directorates, departments and "
-                                                        "teams), in tree order")]
+HeatLevelQuery = Annotated[HeatLevel, Query(description=LEVEL_DESCRIPTION + "; `tree`: the scope unit and every "
+                                                        "unit below it (directorates, departments and teams), in tree "
+                                                        "order")]
 
 
 @router.get("/profile", name="get_culture_profile", response_model=CultureProfile, responses=TABLE_RESPONSES)
@@ -64,7 +61,7 @@ def get_breakdown(
     ctx: ReportDep, out: ExportDep,
     by: Annotated[By, Query(description="`unit`: the units given by `level`; `layer`: the organisation's layers "
                                         "within the scope; `unit_layer`: every unit by every layer")] = "unit",
-    level: LevelQuery = "children",
+    level: LevelQuery = DEFAULT_LEVEL,
     lang: LangQuery = "en",
 ) -> Response | Breakdown:
     """Scale scores of the scope's groups: per group and dimension `n`, mean, 95% t-interval and
@@ -78,7 +75,7 @@ def get_breakdown(
 
 
 @router.get("/heatmap", name="get_heatmap", response_model=Heatmap, responses=TABLE_RESPONSES)
-def get_heatmap(ctx: ReportDep, out: ExportDep, level: HeatLevelQuery = "children",
+def get_heatmap(ctx: ReportDep, out: ExportDep, level: HeatLevelQuery = DEFAULT_LEVEL,
                 lang: LangQuery = "en") -> Response | Heatmap:
     """Units (rows) by dimensions (columns): each cell the `n` of respondents with a scale score, the mean scale
     score and its difference from the organisation-wide mean; `suppressed` cells have null figures. In CSV, one row

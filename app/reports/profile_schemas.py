@@ -9,11 +9,11 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from app.reports.figures import DIMENSION_N, FIGURE_REASON, HIDDEN_REASON, GroupRef, HiddenReason, Interval
+from app.reports.figures import Level as Level
 
 Lang = Literal["en", "nl"]
 Format = Literal["json", "csv"]
-Level = Literal["children", "teams"]
-HeatLevel = Literal["children", "teams", "tree"]
+HeatLevel = Literal["teams", "children", "tree"]
 By = Literal["unit", "layer", "unit_layer"]
 
 FAVOURABLE = ("Share of the answers given (not of respondents) on the two most favourable answer options after "

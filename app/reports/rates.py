@@ -27,7 +27,7 @@ from app.invitations.models import Invitation
 from app.reports.anonymity import ALL
 from app.reports.breakdown import units_of
 from app.reports.context import ReportContext, ReportDep
-from app.reports.figures import GroupRef
+from app.reports.figures import DEFAULT_LEVEL, LEVEL_DESCRIPTION, GroupRef
 from app.reports.maps import counts_map
 from app.reports.profile_csv import GROUP, group_cells
 from app.reports.profile_schemas import Level
@@ -166,9 +166,8 @@ router = APIRouter()
 @router.get("/response-rates", name="get_response_rates", response_model=ResponseRates, responses=TABLE_RESPONSES)
 def get_response_rates(
     ctx: ReportDep, out: ExportDep, session: SessionDep,
-    level: Annotated[RatesLevel, Query(description="`children`: the scope's child units; `teams`: every unit "
-                                                   "without sub-units in the scope's subtree; `subtree`: every unit "
-                                                   "below the scope, depth first")] = "children",
+    level: Annotated[RatesLevel, Query(description=LEVEL_DESCRIPTION + "; `subtree`: every unit below the scope, "
+                                                                       "depth first")] = DEFAULT_LEVEL,
 ) -> Response | ResponseRates:
     """Response rates of the scope, per unit (children or teams) and per layer: `invited` (invitations issued),
     `answered` (responses stored, imported ones included: the group's `n`, as in every other report) and `rate` =

@@ -21,12 +21,14 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
 
+from app.errors import BODY_PARSE_FAILED
 from app.ratelimit.guard import rate_limited
 from app.respond.schemas import Answers
 from app.respond.service import TokenUnusable
 
 LANG_MAX_LENGTH = 35
 BINDABLE = {"token", "lang", "body"}
+UTF8_BOM = b"\xef\xbb\xbf"
 
 
 class IntakeRoute(APIRoute):
@@ -75,9 +77,9 @@ async def _answers(request: Request) -> Answers:
     try:
         raw.decode()
     except UnicodeDecodeError:
-        raise HTTPException(400, "There was an error parsing the body") from None
+        raise HTTPException(400, BODY_PARSE_FAILED) from None
     try:
-        return Answers.model_validate_json(raw)
+        return Answers.model_validate_json(raw.removeprefix(UTF8_BOM))  # a BOM, as FastAPI's `json.loads` allows
     except ValidationError as error:
         problems = error.errors(include_input=False, include_url=False)
         raise RequestValidationError([{**e, "loc": ("body", *e["loc"])} for e in problems]) from None

@@ -29,6 +29,7 @@ from sqlalchemy.orm import Session
 
 from app.anonymity.generalise import ANY, Atom, Generalisation, UnitRef, generalise
 from app.db import get_sessionmaker
+from app.exports.spss import DONT_KNOW_CODE, Variable
 from app.exports.tables import Cell, Table
 from app.orgs.models import Layer
 from app.questionnaires.service import QuestionnaireDefinition, load_definition
@@ -139,6 +140,29 @@ def table(plan: ExportPlan) -> Table:
     """The export as a table (`app.exports`: CSV in either dialect, or XLSX), its rows read while written."""
     return Table(f"responses-{plan.survey_id}", plan.header(), rows(plan), comment=plan.comment(),
                  sheet="responses", escape=False)
+
+
+TEXT_WIDTHS = {"unit_path": 1000, "unit_key": 200, "layer": 64, "language": 35, "source": 8}
+
+
+def spss_variables(plan: ExportPlan) -> list[Variable]:
+    """The columns as SPSS variables: labels in the questionnaire's first language (the statements; `(desired)`
+    for how it should be), the answer scale's labels, "don't know" as a user-missing code, reverse keying noted."""
+    d = plan.definition
+    lang = d.languages[0]
+    scale = d.scale_labels.get(lang) or []
+    labels = {d.scale_min + i: text for i, text in enumerate(scale)}
+    labels[DONT_KNOW_CODE] = (d.dont_know_label or {}).get(lang) or "Don't know"
+    desired = (d.frame_labels.get(lang) or {}).get("desired") or "desired"
+    variables = [Variable(c, c, text=True, width=TEXT_WIDTHS[c]) for c in DESCRIBING]
+    for frame in ("current", "desired") if plan.ask_desired else ("current",):
+        for item in d.items:
+            text = item.texts.get(lang) or item.key
+            variables.append(Variable(item.key + (DESIRED if frame == "desired" else ""),
+                                      text if frame == "current" else f"{text} ({desired})", value_labels=labels,
+                                      note="reverse-keyed (answers as ticked, not reversed)" if item.reverse
+                                      else None))
+    return variables
 
 
 def rows(plan: ExportPlan) -> Iterator[list[Cell]]:

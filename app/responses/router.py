@@ -1,6 +1,6 @@
 from typing import Annotated
 
-from fastapi import APIRouter, File, Query, UploadFile, status
+from fastapi import APIRouter, BackgroundTasks, File, Query, UploadFile, status
 from fastapi.responses import StreamingResponse
 
 from app import csv_encoding
@@ -10,14 +10,19 @@ from app.config import get_settings
 from app.deps import AdminOrganisationDep, SessionDep, TreeDep
 from app.errors import problem_responses
 from app.exports.options import TABLE_RESPONSES, RawExportDep
+from app.exports.spss import MEDIA_TYPE as SPS_MEDIA_TYPE
+from app.exports.spss import sps_chunks
 from app.idempotency.deps import IdempotentDep
 from app.orgs.service import list_layers
 from app.responses.csv_import import import_responses
-from app.responses.export import ExportPlan, table
+from app.responses.export import INCOMPLETE, ExportPlan, spss_variables, table
 from app.responses.publication import publish
 from app.responses.schemas import ResponseImportResult, UnknownUnits
 from app.surveys.deps import SurveyDep
 from app.surveys.models import SurveyStatus
+from app.webhooks import events as webhook_events
+from app.webhooks import sender as webhook_sender
+from app.webhooks.events import EventType
 
 router = APIRouter(prefix="/organisations/{organisation_id}/surveys/{survey_id}/responses", tags=["responses"],
                    responses=problem_responses(401, 403, 404, 422))
@@ -28,7 +33,7 @@ router = APIRouter(prefix="/organisations/{organisation_id}/surveys/{survey_id}/
 def import_responses_csv(
         file: Annotated[UploadFile, File(description=csv_encoding.UPLOAD)],
         survey: SurveyDep, organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep, audit: AuditDep,
-        once: IdempotentDep,
+        once: IdempotentDep, background: BackgroundTasks,
         unknown_units: Annotated[UnknownUnits, Query(description="A unit path the organisation doesn't have: "
                                                                  "`refuse` the file, or `create` the units")]
         = UnknownUnits.refuse,
@@ -47,16 +52,23 @@ def import_responses_csv(
     `IMPORT_MAX_ROWS` rows (1,000,000 by default); a larger file gets a 413 and stores nothing."""
     result = import_responses(session, organisation, tree, survey, file.file, unknown_units,
                               max_rows=get_settings().import_max_rows)
+    published_before = survey.published_at
     if survey.status is not SurveyStatus.open:
         publish(session, survey)
+    webhook_events.survey_event(session, survey, EventType.survey_responses_imported)
+    if survey.published_at != published_before:
+        webhook_events.survey_event(session, survey, EventType.survey_published)
     audit.record(AuditAction.survey_responses_imported, survey.id, imported=result.imported,
                  units_created=result.units_created)
+    background.add_task(webhook_sender.deliver_due, 2)
     return once.remember(result)
 
 
 @router.get("/export", name="export_responses", response_class=StreamingResponse,
-            responses={200: {**TABLE_RESPONSES[200], "description": "The published responses as k-anonymous CSV, "
-                                                                     "or with `format=xlsx` as an Excel workbook"},
+            responses={200: {"content": {**TABLE_RESPONSES[200]["content"],
+                                         SPS_MEDIA_TYPE: {"schema": {"type": "string"}}},
+                             "description": "The published responses as k-anonymous CSV, with `format=xlsx` as an "
+                                            "Excel workbook, with `format=sps` as SPSS syntax"},
                        422: TABLE_RESPONSES[422]})
 def export_responses(survey: SurveyDep, organisation: AdminOrganisationDep, tree: TreeDep,
                      session: SessionDep, out: RawExportDep) -> StreamingResponse:
@@ -72,6 +84,16 @@ def export_responses(survey: SurveyDep, organisation: AdminOrganisationDep, tree
 
     `dialect=excel-nl`: semicolons and a UTF-8 byte order mark, for Dutch Excel (the import reads it too).
     `format=xlsx`: one `responses` sheet (scale points as numbers) and an `about` sheet with the `#` line's figures;
-    the same rows, built whole before it is sent."""
+    the same rows, built whole before it is sent.
+    `format=sps`: SPSS syntax with the same rows inside (`DATA LIST` ... `BEGIN DATA`), variable labels (the
+    statements, in the questionnaire's first language), value labels (the answer scale), "don't know" as the
+    user-missing value 99, reverse-keyed statements noted; SPSS or PSPP runs it to a dataset (`SAVE OUTFILE` makes
+    the `.sav`)."""
     plan = ExportPlan.of(session, survey, tree, list_layers(session, organisation))
+    if out.format == "sps":
+        t = table(plan)
+        return StreamingResponse(sps_chunks(t.header, t.rows, spss_variables(plan), plan.comment(), INCOMPLETE),
+                                 media_type=SPS_MEDIA_TYPE, headers={
+                                     "Content-Disposition": f'attachment; filename="{t.name}.sps"',
+                                     "Cache-Control": "no-store", **plan.headers()})
     return out.stream(table(plan), plan.headers())

@@ -34,6 +34,8 @@ class Survey(IdMixin, TimestampMixin, Base):
     closes_at: Mapped[datetime | None]
     opened_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    # the highest response milestone told to its webhooks (app.webhooks.events): each is told once
+    milestone_announced: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     reminder_days: Mapped[list[int]] = mapped_column(JSON, default=list, server_default="[]")
     reminders_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # of reminder_days
     next_reminder_at: Mapped[datetime | None] = mapped_column(index=True)  # derived (app.surveys.schedule)

@@ -1,4 +1,4 @@
-from fastapi import APIRouter, status
+from fastapi import APIRouter, BackgroundTasks, status
 
 from app.audit.actions import AuditAction
 from app.audit.trail import AuditDep
@@ -10,6 +10,7 @@ from app.reports.erasure import forget_after_commit
 from app.surveys import service
 from app.surveys.deps import SurveyDep
 from app.surveys.schemas import SurveyCreate, SurveyRead, SurveyUpdate
+from app.webhooks import sender as webhook_sender
 
 router = APIRouter(prefix="/organisations/{organisation_id}/surveys", tags=["surveys"],
                    responses=problem_responses(401, 404, 422))
@@ -63,25 +64,31 @@ def delete_survey(survey: SurveyDep, _: AdminOrganisationDep, session: SessionDe
 
 
 @router.post(SURVEY + "/open", name="open_survey", responses=problem_responses(403, 409))
-def open_survey(survey: SurveyDep, _: AdminOrganisationDep, session: SessionDep, audit: AuditDep) -> SurveyRead:
+def open_survey(survey: SurveyDep, _: AdminOrganisationDep, session: SessionDep, audit: AuditDep,
+                background: BackgroundTasks) -> SurveyRead:
     """draft → open (409 from any other state, or when `closes_at` has passed). Responses are accepted while
     open and within [`opens_at`, `closes_at`)."""
     service.open_survey(session, survey)
     audit.record(AuditAction.survey_opened, survey.id)
+    background.add_task(webhook_sender.deliver_due, 1)  # its webhooks, after the commit (else the worker's)
     return service.to_read(survey)
 
 
 @router.post(SURVEY + "/close", name="close_survey", responses=problem_responses(403, 409))
-def close_survey(survey: SurveyDep, _: AdminOrganisationDep, session: SessionDep, audit: AuditDep) -> SurveyRead:
+def close_survey(survey: SurveyDep, _: AdminOrganisationDep, session: SessionDep, audit: AuditDep,
+                 background: BackgroundTasks) -> SurveyRead:
     """open → closed (409 from any other state). Respondents then get a 409 `survey-closed`."""
     service.close_survey(session, survey)
     audit.record(AuditAction.survey_closed, survey.id)
+    background.add_task(webhook_sender.deliver_due, 2)
     return service.to_read(survey)
 
 
 @router.post(SURVEY + "/reopen", name="reopen_survey", responses=problem_responses(403, 409))
-def reopen_survey(survey: SurveyDep, _: AdminOrganisationDep, session: SessionDep, audit: AuditDep) -> SurveyRead:
+def reopen_survey(survey: SurveyDep, _: AdminOrganisationDep, session: SessionDep, audit: AuditDep,
+                  background: BackgroundTasks) -> SurveyRead:
     """closed → open (409 from any other state, or when `closes_at` has passed: move it first)."""
     service.reopen_survey(session, survey)
     audit.record(AuditAction.survey_reopened, survey.id)
+    background.add_task(webhook_sender.deliver_due, 1)
     return service.to_read(survey)

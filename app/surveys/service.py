@@ -24,6 +24,8 @@ from app.responses.publication import publish
 from app.selfassessments.models import SelfAssessment
 from app.surveys.models import Survey, SurveyStatus
 from app.surveys.schemas import SurveyCreate, SurveyRead, SurveyUpdate
+from app.webhooks import events as webhook_events
+from app.webhooks.events import EventType
 
 ALWAYS_CHANGEABLE = {"title", "closes_at", "reminder_days"}
 
@@ -171,6 +173,7 @@ def open_survey(session: Session, survey: Survey) -> Survey:
     survey.status, survey.opened_at, survey.reminders_sent = SurveyStatus.open, now, 0
     plan_reminders(survey)
     session.flush()
+    webhook_events.survey_event(session, survey, EventType.survey_opened)
     return survey
 
 
@@ -184,7 +187,11 @@ def close_survey(session: Session, survey: Survey) -> Survey:
     outbox.forget_survey(session, survey.id)  # its unsent or given-up mails, with their addresses
     survey.next_reminder_at = None
     session.flush()
+    published_before = survey.published_at
     publish(session, survey)
+    webhook_events.survey_event(session, survey, EventType.survey_closed)
+    if survey.published_at != published_before:
+        webhook_events.survey_event(session, survey, EventType.survey_published)
     return survey
 
 
@@ -250,6 +257,7 @@ def reopen_survey(session: Session, survey: Survey) -> Survey:
     survey.reminders_sent = _days_past(survey, utcnow())  # a reopening sends no reminder that was due before
     plan_reminders(survey)
     session.flush()
+    webhook_events.survey_event(session, survey, EventType.survey_opened)
     return survey
 
 

@@ -47,7 +47,7 @@ def check_group(data: Keyed, entry: dict, mask: np.ndarray) -> None:
 
 
 def test_breakdown_by_child_unit_matches_numpy(org, surveyed):
-    body = get(org, surveyed, "breakdown").json()
+    body = get(org, surveyed, "breakdown", level="children").json()
     data = Keyed(org, surveyed.rows)
     groups = by_path(body["groups"])
     assert list(groups) == ["East", "North", "South"]

@@ -72,7 +72,7 @@ def test_different_reports_of_one_cell_share_its_set(org, skipped):
     d = skipped.units["Org/D"]
     gap = next(x for x in _get(org, skipped.id, "desired-gap", unit_id=d)["groups"][0]["dimensions"]
                if x["key"] == "collegiality")
-    row = next(g for g in _get(org, skipped.id, "breakdown", unit_id=skipped.units["Org"])["groups"]
+    row = next(g for g in _get(org, skipped.id, "breakdown", unit_id=skipped.units["Org"], level="children")["groups"]
                if g["group"]["unit_id"] == d)
     figure = next(x for x in row["dimensions"] if x["key"] == "collegiality")
     # was: desired-gap's current mean over the pairs against the breakdown's over the scored

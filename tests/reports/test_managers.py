@@ -26,7 +26,7 @@ def test_every_team_and_department_with_k_is_shown_and_says_where_heads_count(or
     assert all(not g["suppressed"] for g in teams.values()), teams
     departments = {}
     for directorate in ("Space", "Care"):
-        body = org.admin.get(url, params={"unit_id": data.units[directorate]}).json()
+        body = org.admin.get(url, params={"unit_id": data.units[directorate], "level": "children"}).json()
         departments.update({"/".join(g["group"]["unit_path"]): g["group"] for g in body["groups"]})
     assert all(not g["suppressed"] for g in departments.values())
     housing = departments["Space/Housing"]
@@ -48,6 +48,6 @@ def test_every_team_and_department_with_k_is_shown_and_says_where_heads_count(or
                           params={"unit_id": data.units["Board"]}).json()["group"]
     assert board["n"] == 6 and board["counts_own_of"] == [["Care"]]
     # layer cells keep everyone in their own layer: the department heads of Youth are its five
-    cells = org.admin.get(url, params={"by": "unit_layer", "unit_id": data.units["Care"]}).json()
+    cells = org.admin.get(url, params={"by": "unit_layer", "unit_id": data.units["Care"], "level": "children"}).json()
     heads = [g["group"] for g in cells["groups"] if g["group"]["layer_key"] == "department_head"]
     assert [(h["unit_path"], h["n"]) for h in heads] == [(["Care", "Youth"], 5)]

@@ -1,0 +1,40 @@
+"""One default `level` in every report that has one: `teams` (see app/reports/figures.py for why)."""
+
+import pytest
+
+from tests.report_factories import SurveyWithData, survey_with_responses
+from tests.reports.test_breakdowns import POPULATION
+from tests.reports.test_profile import reports
+
+LEVELLED = [("breakdown", {}), ("breakdown", {"by": "unit_layer"}), ("heatmap", {}), ("team-gaps", {}),
+            ("agreement", {}), ("response-rates", {})]
+
+
+@pytest.fixture
+def surveyed(org) -> SurveyWithData:
+    return survey_with_responses(org, POPULATION, ask_desired=False)
+
+
+def _get(org, survey, report, **params):
+    response = org.admin.get(f"{reports(org, survey.id)}/{report}", params=params)
+    assert response.status_code == 200, response.text
+    return response
+
+
+@pytest.mark.parametrize(("report", "params"), LEVELLED)
+def test_every_report_defaults_to_teams(org, surveyed, report, params):
+    default = _get(org, surveyed, report, **params)
+    assert default.json() == _get(org, surveyed, report, level="teams", **params).json()
+    assert default.json() != _get(org, surveyed, report, level="children", **params).json()  # the default matters
+    if "level" in default.json():
+        assert default.json()["level"] == "teams"
+    csv_default = _get(org, surveyed, report, format="csv", **params).text
+    assert csv_default == _get(org, surveyed, report, format="csv", level="teams", **params).text
+
+
+def test_the_openapi_document_says_the_one_default(http):
+    paths = http.get("/openapi.json").json()["paths"]
+    levels = {path: param["schema"] for path, item in paths.items()
+              for param in item.get("get", {}).get("parameters", []) if param["name"] == "level"}
+    assert {path.rsplit("/", 1)[1] for path in levels} == {r for r, _ in LEVELLED}
+    assert all(schema["default"] == "teams" and schema["enum"] == ["teams", "children"] for schema in levels.values())
