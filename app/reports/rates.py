@@ -30,7 +30,6 @@ from app.reports.context import ReportContext, ReportDep
 from app.reports.figures import DEFAULT_LEVEL, LEVEL_DESCRIPTION, GroupRef
 from app.reports.maps import counts_map
 from app.reports.profile_csv import GROUP, group_cells
-from app.reports.profile_schemas import Level
 from app.reports.rollup import RollUp
 from app.responses.models import Response as StoredResponse
 
@@ -59,7 +58,7 @@ class RateRow(BaseModel):
                     "responses than invitations for another reason)")
 
 
-RatesLevel = Level | Literal["subtree"]
+RatesLevel = Literal["teams", "children", "subtree"]  # one enum in the OpenAPI document
 
 
 class ResponseRates(BaseModel):
