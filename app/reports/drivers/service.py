@@ -66,6 +66,9 @@ def analyse(ctx: ReportContext, *, resamples: int, seed: int,
     dims = list(ctx.data.scale.dimensions)
     predictors = [dims.index(d.key) for d in definition.culture_dimensions]
     scores = ctx.scores("current")[mask]
+    # A canonical order of the respondents (by their scores), so the seeded bootstrap gives the same intervals
+    # whatever order the database returned them in (SQLite and PostgreSQL differ) or the rows were imported in.
+    scores = scores[np.lexsort(scores.T[::-1])]
     try:
         result = driver_analysis(scores[:, predictors], scores[:, dims.index(outcome.key)], n_bootstrap=resamples,
                                  seed=seed, level=level, min_respondents=need)
