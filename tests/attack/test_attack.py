@@ -130,3 +130,23 @@ def test_teeth_statements_when_a_frame_has_no_map_of_its_own(statements_desired_
     result = attack(platform, server_url, http, 24, thorough=False, scoped_keys=1)
     from_statements = [b for b in result.breaches if "item-profile" in b.detail]
     assert from_statements, result.by_class()
+
+
+@pytest.fixture
+def driver_minimum_lowered(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The driver report's minimum lowered from 50 to 8: the attack's organisations (15 to 40 respondents a wave)
+    then get driver figures at the organisation and at their larger units."""
+    from app.reports.drivers import service
+
+    monkeypatch.setattr(service, "MIN_RESPONDENTS", 8)
+    yield
+
+
+def test_driver_figures_with_a_lowered_minimum(driver_minimum_lowered, platform, server_url, http):
+    """The driver report's n (its one additive figure: those complete on every dimension) under its own map, and
+    the means its focus areas repeat: placed, and nothing of 1..k-1 through them."""
+    result = attack(platform, server_url, http, 25, thorough=False, scoped_keys=1)
+    assert result.sources["drivers"] > 0, result.sources
+    assert not result.unmatched, [(o.source, o.who, o.what, o.stats) for o in result.unmatched[:5]]
+    assert not result.csv_only, result.csv_only[:5]
+    assert not result.breaches, _listing(result.breaches)

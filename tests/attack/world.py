@@ -187,13 +187,14 @@ def make_world(platform: httpx.Client, base_url: str, http: httpx.Client, seed: 
     the later one and adds responses (`tests.attack.run`)."""
     rng = random.Random(seed)
     org = new_organisation(platform, base_url)
-    definition = builtin_questionnaire(org)
+    definition = builtin_questionnaire(org, version=None)  # the newest: with the outcome scale (driver report)
     items = [Item(i["key"], d["key"], bool(i["reverse"])) for d in definition["dimensions"] for i in d["items"]]
     units, board = _tree(org, rng)
     world = World(org, k=rng.choice([3, 4, 5]), ask_desired=rng.random() < 0.85, items=items, units=units,
                   board=board, rng=rng)
     for title in ("Earlier wave", "Later wave"):
-        survey = create_survey(org, title=title, ask_desired=world.ask_desired, min_group_size=world.k)
+        survey = create_survey(org, title=title, ask_desired=world.ask_desired, min_group_size=world.k,
+                               questionnaire_id=definition["id"])
         world.waves.append(str(survey["id"]))
         world.action(world.waves[-1], "open")
         world.submit(http, world.population(world.waves[-1], moment=0))

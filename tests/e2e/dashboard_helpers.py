@@ -11,8 +11,8 @@ from playwright.sync_api import expect
 
 from tests.factories import client
 
-PANELS = ("readiness", "heatmap", "profile", "desired", "statements", "perception", "teamgaps", "trend", "agreement",
-          "quality", "rates")
+PANELS = ("readiness", "focus", "heatmap", "profile", "desired", "statements", "perception", "teamgaps", "trend",
+          "agreement", "quality", "rates")
 
 # Controls smaller than 44 x 44 CSS pixels (WCAG 2.5.5's target size), among the visible ones.
 SMALL_TARGETS = """

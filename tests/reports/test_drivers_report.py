@@ -192,7 +192,7 @@ def test_a_custom_questionnaire_marks_its_outcome(org):
     report = r.json()
     assert report["outcome"]["key"] == "sharing"
     assert sorted(d["key"] for d in report["drivers"]) == ["asking", "trying"]
-    predictors, want = expected(full, wave.rows, n_bootstrap=100, seed=0)
+    _, want = expected(full, wave.rows, n_bootstrap=100, seed=0)
     assert report["r_squared"] == pytest.approx(want.r_squared.value, abs=1e-12)
 
 

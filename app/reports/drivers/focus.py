@@ -18,6 +18,7 @@ from app.reports.gaps_desired import desired_gap
 from app.reports.profile_schemas import CultureProfile, Lang
 from app.reports.profile_service import culture_profile
 from app.reports.readings import Reading
+from app.stats import ConfidenceInterval
 from app.stats.drivers import DriverAnalysis
 
 TOP_STATEMENTS = 5
@@ -37,8 +38,8 @@ def drivers(ctx: ReportContext, analysis: DriverAnalysis, lang: Lang) -> list[Dr
     return out
 
 
-def _weight(value: float, r2: float, ci: object) -> Weight:
-    interval = None if ci is None else Interval(low=ci.low, high=ci.high, level=ci.level)  # type: ignore[attr-defined]
+def _weight(value: float, r2: float, ci: ConfidenceInterval | None) -> Weight:
+    interval = None if ci is None else Interval(low=ci.low, high=ci.high, level=ci.level)
     return Weight(value=value, share=value / r2 if r2 > 0 else 0.0, ci=interval)
 
 

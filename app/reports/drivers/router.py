@@ -13,6 +13,7 @@ from app.reports.drivers.schemas import Bootstrap, DriverReport, Outcome
 from app.reports.drivers.service import analyse, min_respondents
 from app.reports.figures import Interval
 from app.reports.profile import LangQuery
+from app.reports.profile_schemas import Lang
 from app.reports.profile_service import group_ref
 
 router = APIRouter()
@@ -22,23 +23,24 @@ SeedQuery = Annotated[int, Query(ge=0, le=2**31 - 1, description="Seed of the re
                                                                   "give the same intervals")]
 
 
-def driver_report(ctx: ReportContext, lang: str, *, resamples: int, seed: int,
+def driver_report(ctx: ReportContext, lang: Lang, *, resamples: int, seed: int,
                   organisation: ReportContext | None) -> DriverReport:
     analysis, _ = analyse(ctx, resamples=resamples, seed=seed)
     outcome = ctx.data.definition.outcome
-    assert outcome is not None  # noqa: S101 -- analyse refused a questionnaire without one
-    ranked = drivers(ctx, analysis, lang)  # type: ignore[arg-type]
+    if outcome is None:  # analyse refused a questionnaire without one
+        raise RuntimeError("no outcome scale")
+    ranked = drivers(ctx, analysis, lang)
     r2 = analysis.r_squared
     ci = r2.ci
     return DriverReport(
-        survey_id=ctx.survey.id, language=lang, min_group_size=ctx.k,  # type: ignore[arg-type]
+        survey_id=ctx.survey.id, language=lang, min_group_size=ctx.k,
         min_respondents=min_respondents(ctx), group=group_ref(ctx, ctx.scope),
         outcome=Outcome(key=outcome.key, name=outcome.names.get(lang) or next(iter(outcome.names.values()))),
         n=analysis.n_respondents, r_squared=r2.value or 0.0,
         r_squared_ci=None if ci is None else Interval(low=ci.low, high=ci.high, level=ci.level),
         bootstrap=Bootstrap(resamples=analysis.n_bootstrap, used=analysis.n_bootstrap_used, seed=analysis.seed,
                             level=analysis.level),
-        drivers=ranked, focus=focus_areas(ctx, ranked, lang, organisation))  # type: ignore[arg-type]
+        drivers=ranked, focus=focus_areas(ctx, ranked, lang, organisation))
 
 
 def drivers_csv(report: DriverReport) -> Table:

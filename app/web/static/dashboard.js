@@ -6,6 +6,7 @@
 import { API, ApiError, forgetKey, get, path, storeKey, storedKey } from "./dashboard-api.js";
 import { Board } from "./dashboard-board.js";
 import { clear, el } from "./dashboard-dom.js";
+import { focus } from "./dashboard-focus.js";
 import { desired, perception, readiness } from "./dashboard-gaps.js";
 import { STRINGS } from "./dashboard-i18n.js";
 import { drawPublication, drawRollup, viewerSees } from "./dashboard-notes.js";
@@ -17,7 +18,7 @@ import { statements } from "./dashboard-statements.js";
 import { sessionEnded, signInLink, signOut, signedInSession } from "./dashboard-session.js";
 import { askedLanguage, putSelectionInUrl, selectionInUrl, wantsKeyForm } from "./dashboard-url.js";
 
-const PANELS = [readiness, heatmap, profile, desired, statements, perception, teamGaps, trend, agreement, quality, rates];
+const PANELS = [readiness, focus, heatmap, profile, desired, statements, perception, teamGaps, trend, agreement, quality, rates];
 const SELECTION_STORE = "culturegap.dashboard.selection";
 const LANG_STORE = "culturegap.dashboard.lang";
 
