@@ -77,8 +77,8 @@ def test_a_whole_workflow_through_the_generated_client(generated, server_url, pl
         cursor = parse_qs(urlsplit(link[1:link.index(">")]).query)["cursor"][0]
     assert names == ["Ruimte", "Team Wonen"]
 
-    builtin = next(q for q in api("questionnaires.list_questionnaires").sync(organisation.id, client=admin)
-                   if q.key == "culture-gap")
+    builtin = max((q for q in api("questionnaires.list_questionnaires").sync(organisation.id, client=admin)
+                   if q.key == "culture-gap"), key=lambda q: q.version)  # the newest: with the outcome scale
     survey = api("surveys.create_survey").sync(organisation.id, client=admin, body=models.SurveyCreate(
         title="Cultuurmeting", questionnaire_id=builtin.id, min_group_size=3))
     survey = api("surveys.open_survey").sync(organisation.id, survey.id, client=admin)
@@ -110,3 +110,6 @@ def test_a_whole_workflow_through_the_generated_client(generated, server_url, pl
     assert isinstance(profile, models.CultureProfile), profile
     assert profile.group.n == 3 and not profile.suppressed
     assert all(dimension.n == 3 and dimension.mean is not None for dimension in profile.dimensions)
+    drivers = api("reports.get_drivers").sync_detailed(organisation.id, survey.id, client=admin, resamples=0)
+    assert drivers.status_code == 422  # three respondents: far below the driver analysis's minimum, said in a problem
+    assert "at least 50 respondents" in drivers.parsed.detail

@@ -12,7 +12,7 @@ it for anything it would not show any key holder.
 
 import random
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 
@@ -56,6 +56,10 @@ class World:
     waves: list[str] = field(default_factory=list)  # survey ids, oldest first
     people: list[Person] = field(default_factory=list)
     rng: random.Random = field(default_factory=random.Random)
+    # how often a person leaves a dimension out, a statement blank, or chooses "don't know" (per statement)
+    skip_rate: ClassVar[float] = 0.06
+    blank_rate: ClassVar[float] = 0.04
+    dont_know_rate: ClassVar[float] = 0.04
 
     @property
     def dimensions(self) -> list[str]:
@@ -98,13 +102,13 @@ class World:
         rng = self.rng
         if blank_frame:
             return dict.fromkeys((i.key for i in self.items), None)
-        skipped = {d for d in self.dimensions if rng.random() < 0.06}
+        skipped = {d for d in self.dimensions if rng.random() < self.skip_rate}
         out: dict[str, Answer] = {}
         for item in self.items:
             roll = rng.random()
-            if item.dimension in skipped or roll < 0.04:
+            if item.dimension in skipped or roll < self.blank_rate:
                 out[item.key] = None
-            elif roll < 0.08:
+            elif roll < self.blank_rate + self.dont_know_rate:
                 out[item.key] = "dont_know"
             else:
                 value = min(5, max(1, round(3 + lean + rng.gauss(0, 0.9))))
