@@ -56,7 +56,12 @@ def analyse(ctx: ReportContext, *, resamples: int, seed: int,
     need = min_respondents(ctx)
     cell: Cell = (ctx.scope, ALL)
     mask = ctx.members(cell) & complete_everywhere(ctx)
-    if not ctx.shows(driver_map(ctx), *cell) or int(mask.sum()) < need:
+    smap = driver_map(ctx)
+    if int(mask.sum()) >= need and ctx.hidden_reason(*cell, smap=smap) == "protects_smaller_group":
+        raise _problem("The driver analysis of this scope is hidden: with the number of respondents it rests on, "
+                       "someone could work out a group smaller than the minimum group size by subtracting other "
+                       "published figures. Choose a larger unit or the organisation.", "driver_set_hidden")
+    if not ctx.shows(smap, *cell) or int(mask.sum()) < need:
         raise _problem(
             f"A driver analysis needs at least {need} respondents in the scope who answered every statement of every "
             f"dimension and of the outcome; this scope has fewer. With {len(definition.culture_dimensions)} "
