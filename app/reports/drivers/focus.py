@@ -4,6 +4,7 @@ be, else the distance below the organisation, else below the top of the scale); 
 importance and their own room. Every mean used is one that another report publishes for the same group (profile,
 desired-gap); the products and ranks add nothing additive."""
 
+from app.questionnaires.service import QuestionnaireDefinition
 from app.reports.context import ReportContext
 from app.reports.drivers.schemas import (
     Driver,
@@ -102,7 +103,7 @@ def focus_areas(ctx: ReportContext, ranked: list[Driver], lang: Lang,
     outcome = ctx.data.definition.outcome
     names = outcome.names if outcome is not None else {}
     return FocusAreas(room_basis=basis, dimensions=dimensions, statements=statements,
-                      reading=_reading(ctx, dimensions, ranked, basis, names))
+                      reading=focus_reading(ctx.data.definition, dimensions, ranked, basis, names))
 
 
 FURTHEST = {"desired_gap": ("is furthest from what people want", "ligt het verst af van wat mensen willen"),
@@ -115,9 +116,10 @@ def _nl(x: float, digits: int = 1) -> str:
     return f"{x:.{digits}f}".replace(".", ",")
 
 
-def _reading(ctx: ReportContext, focus: list[FocusDimension], ranked: list[Driver], basis: RoomBasis,
-             outcome: dict[str, str]) -> Reading:
-    definition = ctx.data.definition
+def focus_reading(definition: QuestionnaireDefinition, focus: list[FocusDimension], ranked: list[Driver],
+                  basis: RoomBasis, outcome: dict[str, str]) -> Reading:
+    """Where to start, in English and Dutch: the first focus dimension, said as the most important, the furthest
+    from where it should be, both, or the best combination of the two."""
     names = {d.key: d.names for d in definition.dimensions}
     first = definition.languages[0]
     out_en = (outcome.get("en") or outcome.get(first) or "the outcome").lower()
