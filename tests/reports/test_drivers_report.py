@@ -120,6 +120,9 @@ def test_focus_without_a_desired_frame_is_the_distance_below_the_organisation(or
     org_mean = {d["key"]: d["mean"] for d in whole["dimensions"]}
     for f, d in ((f, next(d for d in mine["dimensions"] if d["key"] == f["key"])) for f in r["focus"]["dimensions"]):
         assert f["mean"] == d["mean"] and f["room"] == pytest.approx(org_mean[f["key"]] - d["mean"], abs=1e-12)
+    # a key scoped to the unit does not see the organisation: the distance to the top of the scale instead
+    scoped = org.client_for("analyst", social).get(url(org, wave.id), params={"resamples": 0}).json()
+    assert scoped["focus"]["room_basis"] == "below_scale_top" and scoped["drivers"] == r["drivers"]
     top = org.admin.get(url(org, wave.id), params={"resamples": 0}).json()
     assert top["focus"]["room_basis"] == "below_scale_top"
     assert all(f["room"] == pytest.approx(5 - f["mean"]) for f in top["focus"]["dimensions"])
