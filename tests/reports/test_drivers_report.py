@@ -212,3 +212,19 @@ def test_a_unit_scoped_key_reads_only_its_subtree(org, v2):
     assert scoped.get(url(org, wave.id), params={"unit_id": wave.units["Town"]}).status_code == 404
     other = org.client_for("analyst", space)
     assert other.get(url(org, wave.id), params={"unit_id": social}).status_code == 404
+
+
+def test_a_version_2_wave_after_a_version_1_wave(org, v2):
+    """Items keep their keys: the trend and the statements compare the five dimensions across the versions; the
+    outcome scale is new in the later wave (`not_asked` before)."""
+    before = survey_with_responses(org, Population(POP, seed=3, missing=0.0))
+    after = survey_with_responses(org, Population(POP, seed=4, missing=0.0), questionnaire=v2)
+    base = f"{org.prefix}/surveys/{after.id}/reports"
+    trend = org.admin.get(f"{base}/trend")
+    assert trend.status_code == 200, trend.text
+    items = org.admin.get(f"{base}/item-profile").json()
+    assert items["previous_survey_id"] == before.id
+    by_dimension = {d["key"]: d for d in items["dimensions"]}
+    assert all(s["previous"]["n"] is not None for s in by_dimension["openness"]["statements"])
+    assert {s["previous"]["reason"] for s in by_dimension["knowledge_sharing"]["statements"]} == {"not_asked"}
+    assert org.admin.get(url(org, after.id), params={"resamples": 0}).status_code == 200
