@@ -1,12 +1,14 @@
 """A demo organisation with realistic synthetic survey data, so a new user sees real reports at once.
 
 "Gemeente Zuidhaven", a mid-sized Dutch municipality: three directorates, nine departments, twenty teams, two
-waves of the built-in questionnaire: last year's, closed, and this year's, closed after three weeks (its figures
+waves of the built-in questionnaire (its newest version, with the outcome scale "knowledge sharing and learning"
+that the driver report explains): last year's, closed, and this year's, closed after three weeks (its figures
 published) and reopened for a last week, so that the links it prints can be tried: their answers wait for the next
 close before they count in the figures. The answers come from a simple
 generative model with the patterns the product is meant to reveal: leaders rate the culture higher than their
 people do (the higher the layer, the larger the gap), teams differ, the desired culture lies above the current one,
-and openness improved between the waves.
+openness improved between the waves, and knowledge sharing leans most on openness, then collegiality and personal
+initiative.
 """
 
 import uuid
@@ -57,6 +59,12 @@ DIMENSION_MEANS = {"openness": 3.3, "collegiality": 3.8, "transparency": 2.9, "d
                    "personal_initiative": 3.2}
 DESIRED_GAP = {"openness": 0.9, "collegiality": 0.4, "transparency": 1.1, "diversity": 0.6,
                "personal_initiative": 0.8}
+# The outcome scale (knowledge sharing and learning, version 2 of the built-in questionnaire) leans on the culture
+# a person reports: these weights of their dimension scores (openness first), plus noise of its own. Drawn from a
+# generator of its own, so the culture answers (and every figure of them) are what they were before the outcome.
+OUTCOME_WEIGHTS = {"openness": 0.45, "collegiality": 0.3, "transparency": 0.1, "diversity": 0.05,
+                   "personal_initiative": 0.25}
+OUTCOME_SEED = 16
 LAYER_BIAS = {"executive_board": 0.8, "director": 0.6, "department_head": 0.45, "team_leader": 0.3, "employee": 0.0}
 
 
@@ -96,6 +104,7 @@ def build_demo(session: Session, rng: np.random.Generator, base_url: str = "") -
         ("Meting 2026", SurveyStatus.open, now - timedelta(days=24), {"openness": 0.25, "transparency": 0.15}),
     ]
     links: list[str] = []
+    outcome_rng = np.random.default_rng(OUTCOME_SEED)
     for title, status, opened, improvement in waves:
         closed = opened + timedelta(days=21)
         survey = Survey(organisation_id=organisation.id, questionnaire_id=definition.id, title=title,
@@ -104,7 +113,7 @@ def build_demo(session: Session, rng: np.random.Generator, base_url: str = "") -
                         published_at=closed)
         session.add(survey)
         session.flush()
-        _answer(session, survey, definition, seats, improvement, rng)
+        _answer(session, survey, definition, seats, improvement, rng, outcome_rng)
         if status is SurveyStatus.open:
             links = _spare_invitations(session, survey, seats[-1])
     _, platform = auth_service.create_key(session, role=Role.platform_admin, name="demo platform admin")
@@ -155,10 +164,14 @@ def _build_units(session: Session, organisation: Organisation, layers: dict[str,
 
 
 def _answer(session: Session, survey: Survey, definition: QuestionnaireDefinition, seats: list[Seat],
-            improvement: dict[str, float], rng: np.random.Generator) -> None:
+            improvement: dict[str, float], rng: np.random.Generator, outcome_rng: np.random.Generator) -> None:
     dims = list(DIMENSION_MEANS)
-    item_dim = np.array([dims.index(i.dimension_key) for i in definition.items])
-    reverse = np.array([i.reverse for i in definition.items])
+    culture = [j for j, i in enumerate(definition.items) if i.dimension_key in DIMENSION_MEANS]
+    outcome = [j for j, i in enumerate(definition.items) if i.dimension_key not in DIMENSION_MEANS]
+    item_dim = np.array([dims.index(definition.items[j].dimension_key) for j in culture])
+    reverse = np.array([definition.items[j].reverse for j in culture])
+    outcome_reverse = np.array([definition.items[j].reverse for j in outcome], dtype=bool)
+    weights = np.array([OUTCOME_WEIGHTS[d] for d in dims])
     lo, hi = definition.scale_min, definition.scale_max
     base = np.array([DIMENSION_MEANS[d] + improvement.get(d, 0.0) for d in dims])
     gap = np.array([DESIRED_GAP[d] for d in dims])
@@ -168,6 +181,14 @@ def _answer(session: Session, survey: Survey, definition: QuestionnaireDefinitio
         latent = base + seat.team_effect + LAYER_BIAS[seat.layer_key] + person
         current = _items(latent[item_dim], reverse, lo, hi, rng)
         desired = _items(np.maximum(latent, base + gap)[item_dim] + 0.2, reverse, lo, hi, rng)
+        if outcome:
+            keyed = np.array([np.nan if v is None else (lo + hi - v if r else v)
+                              for v, r in zip(current, reverse, strict=True)], dtype=float)
+            scores = np.array([np.nanmean(keyed[item_dim == d]) for d in range(len(dims))])
+            lean = float(np.nansum(weights * (scores - base))) + outcome_rng.normal(0, 0.35)
+            shared = np.full(len(outcome), 3.4 + lean)
+            current = _merge(current, _items(shared, outcome_reverse, lo, hi, outcome_rng), culture, outcome)
+            desired = _merge(desired, _items(shared + 0.6, outcome_reverse, lo, hi, outcome_rng), culture, outcome)
         session.add(Response(survey_id=survey.id, unit_id=seat.unit_id, layer_id=seat.layer_id, language="nl",
                              source="web", current=pack(current), desired=pack(desired), published=True))
         session.add(Invitation(survey_id=survey.id, unit_id=seat.unit_id, layer_id=seat.layer_id,
@@ -177,6 +198,16 @@ def _answer(session: Session, survey: Survey, definition: QuestionnaireDefinitio
             session.add(Invitation(survey_id=survey.id, unit_id=seat.unit_id, layer_id=seat.layer_id,
                                    token_hash=hash_token(new_token())))
     session.flush()
+
+
+def _merge(culture_answers: list[int | None], outcome_answers: list[int | None], culture: list[int],
+           outcome: list[int]) -> list[int | None]:
+    out: list[int | None] = [None] * (len(culture) + len(outcome))
+    for j, v in zip(culture, culture_answers, strict=True):
+        out[j] = v
+    for j, v in zip(outcome, outcome_answers, strict=True):
+        out[j] = v
+    return out
 
 
 def _items(latent: np.ndarray, reverse: np.ndarray, lo: int, hi: int, rng: np.random.Generator) -> list[int | None]:

@@ -37,7 +37,8 @@ from app.demo import build_demo  # noqa: E402
 from app.migrate import upgrade  # noqa: E402
 from app.orgs import service as org_service  # noqa: E402
 from app.orgs.models import Layer, Organisation  # noqa: E402
-from app.questionnaires.service import builtin_questionnaire_id, load_definition  # noqa: E402
+from app.questionnaires.models import Questionnaire  # noqa: E402
+from app.questionnaires.service import BUILTIN_KEY, builtin_questionnaire_id, load_definition  # noqa: E402
 from app.reports.anonymity import ALL  # noqa: E402
 from app.reports.context import build_context  # noqa: E402
 from app.responses.codec import pack  # noqa: E402
@@ -99,7 +100,12 @@ def measure(session: Session, survey: Survey) -> Tally:
 
 
 def _survey(session: Session, organisation: Organisation) -> Survey:
-    definition = load_definition(session, builtin_questionnaire_id(session))
+    # version 1 of the built-in questionnaire: the generated organisations' random answers (and so the organisations
+    # drawn after them) stay those of the published figures; the maps depend on counts, not on the questionnaire
+    version_1 = session.scalar(select(Questionnaire.id).where(Questionnaire.organisation_id.is_(None),
+                                                              Questionnaire.key == BUILTIN_KEY,
+                                                              Questionnaire.version == 1))
+    definition = load_definition(session, version_1 or builtin_questionnaire_id(session))
     survey = Survey(organisation_id=organisation.id, questionnaire_id=definition.id, title="Wave",
                     languages=["nl", "en"], ask_desired=True, min_group_size=5, status=SurveyStatus.closed)
     session.add(survey)

@@ -43,9 +43,15 @@ class SurveyWithData:
         return str(self.survey["id"])
 
 
-def answers_csv(org: OrgContext, population: Population, *, ask_desired: bool) -> tuple[str, list[dict[str, str]]]:
-    definition = builtin_questionnaire(org)
-    keys = item_keys(org)
+def answers_csv(org: OrgContext, population: Population, *, ask_desired: bool,
+                definition: dict[str, Any] | None = None) -> tuple[str, list[dict[str, str]]]:
+    """Answers of the population to `definition` (the built-in questionnaire's version 1 when left out)."""
+    if definition is None:
+        definition = builtin_questionnaire(org)
+        keys = item_keys(org)
+    else:
+        items = [i for d in definition["dimensions"] for i in d["items"]]
+        keys = [i["key"] for i in sorted(items, key=lambda i: i["position"])]
     reverse = {i["key"]: i["reverse"] for d in definition["dimensions"] for i in d["items"]}
     dim_of = {i["key"]: d["key"] for d in definition["dimensions"] for i in d["items"]}
     rng = np.random.default_rng(population.seed)
@@ -78,10 +84,14 @@ def answers_csv(org: OrgContext, population: Population, *, ask_desired: bool) -
 
 
 def survey_with_responses(org: OrgContext, population: Population, *, ask_desired: bool = True,
-                          min_group_size: int = 5, **survey: Any) -> SurveyWithData:
-    """A survey of the built-in questionnaire, its units created from the population's paths, answers imported."""
+                          min_group_size: int = 5, questionnaire: dict[str, Any] | None = None,
+                          **survey: Any) -> SurveyWithData:
+    """A survey of the built-in questionnaire (or `questionnaire`, a full definition), its units created from the
+    population's paths, answers imported."""
+    if questionnaire is not None:
+        survey["questionnaire_id"] = questionnaire["id"]
     created = create_survey(org, ask_desired=ask_desired, min_group_size=min_group_size, **survey)
-    text, rows = answers_csv(org, population, ask_desired=ask_desired)
+    text, rows = answers_csv(org, population, ask_desired=ask_desired, definition=questionnaire)
     response = org.admin.post(f"{org.prefix}/surveys/{created['id']}/responses/import",
                               params={"unknown_units": "create"}, files={"file": ("r.csv", text.encode(), "text/csv")})
     assert response.status_code == 201, response.text

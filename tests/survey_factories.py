@@ -7,13 +7,15 @@ from tests.factories import OrgContext
 BUILTIN_KEY = "culture-gap"
 
 
-def builtin_questionnaire(org: OrgContext) -> dict[str, Any]:
-    """The built-in culture-gap questionnaire as the organisation sees it (full definition)."""
+def builtin_questionnaire(org: OrgContext, version: int | None = 1) -> dict[str, Any]:
+    """The built-in culture-gap questionnaire as the organisation sees it (full definition): version 1 (the five
+    dimensions) unless asked for another, `None` for the newest (version 2 adds the outcome scale)."""
     response = org.admin.get(f"{org.prefix}/questionnaires")
     assert response.status_code == 200, response.text
     builtins = [q for q in response.json() if q["organisation_id"] is None and q["key"] == BUILTIN_KEY]
     assert builtins, "the built-in questionnaire is missing"
-    latest = max(builtins, key=lambda q: q["version"])
+    latest = max(builtins, key=lambda q: q["version"]) if version is None else next(
+        q for q in builtins if q["version"] == version)
     full = org.admin.get(f"{org.prefix}/questionnaires/{latest['id']}")
     assert full.status_code == 200, full.text
     return dict(full.json())

@@ -26,6 +26,16 @@ def test_demo_builds_a_realistic_organisation(database_url, server_url):
         export = admin.get(f"{prefix}/surveys/{surveys['Meting 2025']['id']}/responses/export")
         assert export.status_code == 200
         assert len(export.text.strip().splitlines()) > 150
+        latest = f"{prefix}/surveys/{surveys['Meting 2026']['id']}/reports"
+        drivers = admin.get(f"{latest}/drivers")  # the demo answers version 2: the outcome scale is there
+        assert drivers.status_code == 200, drivers.text
+        report = drivers.json()
+        # those complete on all 30 statements (3 % of answers are missing: about 40 % of the respondents)
+        assert report["n"] >= 50 and report["drivers"][0]["key"] == "openness", report["drivers"]
+        assert report["focus"]["room_basis"] == "desired_gap" and report["focus"]["statements"]
+        assert [len(admin.get(f"{latest}/readiness").json()["dimensions"])] == [5]
+        ruimte = analyst.get(f"{latest}/drivers")  # a directorate of ~100 has fewer than 50 complete ones
+        assert ruimte.status_code == 422 and ruimte.json()["errors"][0]["type"] == "below_driver_minimum"
         scoped = analyst.get(f"{prefix}/units").json()
         assert scoped[0]["name"] == "Directie Ruimte" and all(u["path"][0] == "Directie Ruimte" for u in scoped)
         link = next(line.strip() for line in lines if "/respond#" in line)

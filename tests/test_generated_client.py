@@ -77,8 +77,8 @@ def test_a_whole_workflow_through_the_generated_client(generated, server_url, pl
         cursor = parse_qs(urlsplit(link[1:link.index(">")]).query)["cursor"][0]
     assert names == ["Ruimte", "Team Wonen"]
 
-    builtin = next(q for q in api("questionnaires.list_questionnaires").sync(organisation.id, client=admin)
-                   if q.key == "culture-gap")
+    builtin = max((q for q in api("questionnaires.list_questionnaires").sync(organisation.id, client=admin)
+                   if q.key == "culture-gap"), key=lambda q: q.version)  # the newest: with the outcome scale
     survey = api("surveys.create_survey").sync(organisation.id, client=admin, body=models.SurveyCreate(
         title="Cultuurmeting", questionnaire_id=builtin.id, min_group_size=3))
     survey = api("surveys.open_survey").sync(organisation.id, survey.id, client=admin)
@@ -124,3 +124,6 @@ def test_a_whole_workflow_through_the_generated_client(generated, server_url, pl
     effect = api("actions.get_action_effect").sync(organisation.id, survey.id, action.id, client=admin)
     assert isinstance(effect, models.ActionEffect), effect
     assert effect.reason == "no_later_wave" and effect.dimension.before.n == 3
+    drivers = api("reports.get_drivers").sync_detailed(organisation.id, survey.id, client=admin, resamples=0)
+    assert drivers.status_code == 422  # three respondents: far below the driver analysis's minimum, said in a problem
+    assert "at least 50 respondents" in drivers.parsed.detail

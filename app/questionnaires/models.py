@@ -1,7 +1,7 @@
 import uuid
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, IdMixin, TimestampMixin
@@ -39,6 +39,7 @@ class Dimension(IdMixin, Base):
     key: Mapped[str] = mapped_column(String(100))
     position: Mapped[int] = mapped_column(Integer)
     names: Mapped[LangText] = mapped_column(JSON)
+    outcome: Mapped[bool] = mapped_column(default=False, server_default=false())  # the outcome of driver analyses
 
 
 class Item(IdMixin, Base):

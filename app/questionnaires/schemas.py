@@ -26,6 +26,11 @@ LangItemText = Annotated[dict[Lang, ItemText], Field(min_length=1, max_length=MA
 ScaleBound = Annotated[StrictInt, Field(ge=-SCALE_BOUND, le=SCALE_BOUND)]
 
 
+OUTCOME = ("The outcome scale (at most one per questionnaire, beside at least one other dimension): the driver "
+           "report explains it by the other dimensions, and the readiness summary leaves it out (it is not a "
+           "culture dimension but what the culture should lead to, e.g. knowledge sharing and learning)")
+
+
 class FrameLabels(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -47,6 +52,7 @@ class DimensionIn(BaseModel):
 
     key: ItemKey = Field(examples=["openness"])
     names: LangLabel
+    outcome: StrictBool = Field(default=False, description=OUTCOME)
     items: list[ItemIn] = Field(min_length=1, max_length=MAX_ITEMS)
 
 
@@ -139,6 +145,13 @@ def definition_errors(data: QuestionnaireIn) -> list[dict[str, Any]]:
                                      "duplicate"))
             item_keys.add(item.key)
             _check_languages(errors, ["dimensions", d, "items", i, "texts"], item.texts, languages)
+    outcomes = [d for d, dimension in enumerate(data.dimensions) if dimension.outcome]
+    for d in outcomes[1:]:
+        errors.append(_error(["dimensions", d, "outcome"], "at most one dimension can be the outcome (dimension "
+                             f"{outcomes[0]} already is)", "one_outcome"))
+    if outcomes and len(data.dimensions) < 2:
+        errors.append(_error(["dimensions", outcomes[0], "outcome"], "the outcome needs at least one other dimension "
+                             "to explain it", "outcome_alone"))
     if item_count > MAX_ITEMS:
         errors.append(_error(["dimensions"], f"at most {MAX_ITEMS} items in all ({item_count} given)",
                              "too_many_items"))
@@ -156,6 +169,7 @@ class DimensionRead(BaseModel):
     key: str
     position: int
     names: dict[str, str]
+    outcome: bool = Field(description=OUTCOME)
     items: list[ItemRead]
 
 

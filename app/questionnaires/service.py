@@ -47,6 +47,7 @@ class DimensionDefinition:
     position: int
     names: dict[str, str]
     item_keys: tuple[str, ...]
+    outcome: bool = False  # the outcome scale of the driver analysis, not a culture dimension
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,16 @@ class QuestionnaireDefinition:
     @property
     def allows_dont_know(self) -> bool:
         return self.dont_know_label is not None
+
+    @property
+    def outcome(self) -> DimensionDefinition | None:
+        """The outcome scale (at most one), or None."""
+        return next((d for d in self.dimensions if d.outcome), None)
+
+    @property
+    def culture_dimensions(self) -> tuple[DimensionDefinition, ...]:
+        """Every dimension but the outcome: what readiness and the driver analysis's predictors are made of."""
+        return tuple(d for d in self.dimensions if not d.outcome)
 
     def localised(self, lang: str) -> dict[str, Any]:
         """What a respondent sees, in one language (the first language when `lang` isn't offered). Reverse
@@ -140,7 +151,7 @@ def _build_definition(session: Session, questionnaire_id: uuid.UUID, stamp: uuid
                                      reverse=i.reverse, texts=dict(i.texts)) for i in items)
     dimension_defs = tuple(
         DimensionDefinition(key=d.key, position=d.position, names=dict(d.names),
-                            item_keys=tuple(i.key for i in items if i.dimension_id == d.id))
+                            item_keys=tuple(i.key for i in items if i.dimension_id == d.id), outcome=d.outcome)
         for d in dimensions)
     return QuestionnaireDefinition(
         id=q.id, key=q.key, version=q.version, title=dict(q.title), languages=tuple(q.languages),
@@ -221,7 +232,7 @@ def list_questionnaires(session: Session, organisation: Organisation) -> list[Qu
 def to_read(session: Session, organisation: Organisation, q: Questionnaire) -> QuestionnaireRead:
     dimensions, items = _parts(session, q.id)
     dimension_reads = [
-        DimensionRead(key=d.key, position=d.position, names=d.names,
+        DimensionRead(key=d.key, position=d.position, names=d.names, outcome=d.outcome,
                       items=[ItemRead(key=i.key, position=i.position, reverse=i.reverse, texts=i.texts)
                              for i in items if i.dimension_id == d.id])
         for d in dimensions]
@@ -248,7 +259,8 @@ def _validate(session: Session, data: QuestionnaireIn) -> None:
 def _write_parts(session: Session, q: Questionnaire, data: QuestionnaireIn) -> None:
     position = 0
     for d_position, dimension in enumerate(data.dimensions):
-        row = Dimension(questionnaire_id=q.id, key=dimension.key, position=d_position, names=dict(dimension.names))
+        row = Dimension(questionnaire_id=q.id, key=dimension.key, position=d_position, names=dict(dimension.names),
+                        outcome=dimension.outcome)
         session.add(row)
         session.flush()
         for item in dimension.items:

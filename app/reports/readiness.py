@@ -10,6 +10,9 @@
   in the reference layer: a board, a management team) is not ranked among the teams -- its readiness is the
   leaders' own view -- but listed apart as a leadership unit.
 
+The questionnaire's outcome scale (e.g. knowledge sharing and learning in the built-in version 2) is not a culture
+dimension: it is left out of the dimensions, the perception highlights and the index (the driver report explains it).
+
 Readiness index of a group: the mean of its five dimension means (each over the dimension's own respondents, as
 everywhere). It is derived from figures the reports show anyway, never summed over respondents of its own: a
 respondent-level index would rest on yet another set of people (those with enough dimensions), and its difference
@@ -133,10 +136,18 @@ def _dimensions(ctx: ReportContext, lang: Lang, by_gap: bool) -> list[ReadinessD
     if by_gap:
         gaps = {g.key: g for g in desired_gap(ctx, "scope", lang).groups[0].dimensions}
     rows = []
+    culture = {d.key for d in ctx.data.definition.culture_dimensions}
     for d in profile.dimensions:
+        if d.key not in culture:
+            continue
         gap = gaps.get(d.key)
         rows.append(ReadinessDimension(rank=gap.rank if gap else None, key=d.key, name=d.name, n=d.n, mean=d.mean,
                                        ci=d.ci, reason=d.reason, desired_gap=gap, reading=gap.reading if gap else None))
+    if by_gap:  # ranked among the culture dimensions only (the desired gap ranks the outcome too)
+        for rank, row in enumerate(sorted((r for r in rows if r.rank is not None), key=lambda r: r.rank or 0), 1):
+            row.rank = rank
+            if row.desired_gap is not None:
+                row.desired_gap = row.desired_gap.model_copy(update={"rank": rank})
     if not by_gap:
         ranked = sorted((r for r in rows if r.mean is not None), key=lambda r: r.mean or 0.0)
         for rank, row in enumerate(ranked, start=1):
@@ -153,8 +164,9 @@ def _perception(ctx: ReportContext, lang: Lang) -> list[PerceptionHighlight]:
     # ranked by Hedges' g: the summary shows no model figures (the perception-gaps report does), so it does not
     # pay for fitting them after every publication
     report = perception_gaps(ctx, *layer_sets(ctx, None, None, None), lang, models=False)
+    culture = {d.key for d in ctx.data.definition.culture_dimensions}
     found = [PerceptionHighlight(a=c.a, b=c.b, figures=f) for c in report.comparisons if not c.suppressed
-             for f in c.dimensions if f.hedges_g is not None]
+             for f in c.dimensions if f.hedges_g is not None and f.key in culture]
     return sorted(found, key=lambda h: -abs(h.figures.hedges_g or 0.0))[:TOP]
 
 
@@ -170,22 +182,24 @@ def _leaders_only(ctx: ReportContext, unit: uuid.UUID) -> bool:
 def _teams(ctx: ReportContext,
            lang: Lang) -> tuple[list[TeamReadiness], list[TeamReadiness], list[TeamReadiness]]:
     units = [u for u in team_units(ctx, "teams") if ctx.visible(u)]
-    dims = range(ctx.data.scale.n_dimensions)
+    outcome = ctx.data.definition.outcome
+    dims = [d for d in range(ctx.data.scale.n_dimensions)
+            if outcome is None or ctx.data.scale.dimensions[d] != outcome.key]
     cells: list[Cell] = [(u, ALL) for u in units]
     codes = ctx.group_codes(cells)
     codes[codes < 0] = len(units)
     scores = ctx.scores("current")
     means = np.full((len(units) + 1, len(dims)), np.nan)  # teams, then the whole organisation
-    for d in dims:
+    for c, d in enumerate(dims):
         table = FrequencyTable.from_values(scores[:, d], codes)
         table = table.regroup(table.labels.astype(np.int64), labels=np.arange(len(units) + 1))
         team = describe(table)
-        means[:-1, d] = team.mean[:-1]
+        means[:-1, c] = team.mean[:-1]
         whole = describe(table.regroup(np.zeros(len(units) + 1, dtype=np.int64), labels=np.array([0])))
-        means[-1, d] = whole.mean[0]
+        means[-1, c] = whole.mean[0]
     counts = np.stack([np.bincount(codes[~np.isnan(scores[:, d])], minlength=len(units) + 1)[:-1] for d in dims],
                       axis=1)
-    totals = (~np.isnan(scores)).sum(axis=0)
+    totals = (~np.isnan(scores[:, dims])).sum(axis=0)
     out = []
     for i, u in enumerate(units):
         if not all(ctx.dimension_visible(d, u) for d in dims) or np.isnan(means[i]).any():

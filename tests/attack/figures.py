@@ -111,6 +111,18 @@ def _items(src: str, w: str, r: dict[str, Any]) -> Iterator[Obs]:
                 yield Obs(src, who, ("seen", s["key"]), {"n": seen})
 
 
+def _drivers(src: str, w: str, r: dict[str, Any]) -> Iterator[Obs]:
+    """The driver report: the scope's n, its one additive figure (the respondents complete on every dimension),
+    and the profile's dimension means it repeats in the focus areas. Weights, R², rooms and priorities are not
+    additive (nor placed)."""
+    yield from _group_n(src, w, r["group"])
+    who = group_who(w, r["group"])
+    yield Obs(src, who, ("drivers",), {"n": float(r["n"])})
+    for f in r["focus"]["dimensions"]:
+        if (mean := _num(f.get("mean"))) is not None:
+            yield Obs(src, who, ("dimension", f["key"], "current"), {"mean": mean})
+
+
 def _dimension_rows(src: str, who: Who, dims: list[dict[str, Any]]) -> Iterator[Obs]:
     for d in dims:
         stats = _stats(d, n="n", mean="mean")
@@ -320,7 +332,8 @@ def _effect(src: str, w: str, r: dict[str, Any]) -> Iterator[Obs]:
     yield from _trend(src, w, trend)
 
 
-WALKERS = {"profile": _profile, "item-profile": _items, "breakdown": _breakdown, "heatmap": _heatmap,
+WALKERS = {"profile": _profile, "item-profile": _items, "drivers": _drivers, "breakdown": _breakdown,
+           "heatmap": _heatmap,
            "data-quality": _quality, "response-rates": _rates, "perception-gaps": _perception, "team-gaps": _team_gaps,
            "desired-gap": _desired, "agreement": _agreement, "trend": _trend, "readiness": _readiness,
            "action-effect": _effect}

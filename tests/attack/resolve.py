@@ -126,6 +126,8 @@ class Resolver:
             yield "seen", wave.answered("current")[:, j] | wave.dont_know()[:, j]
         elif kind == "eligible":
             yield "eligible", straight_lining(wave)[0]
+        elif kind == "drivers":  # the driver report's set: complete on every dimension (outcome included)
+            yield "complete_all", np.all([wave.complete(d, "current") for d in wave.dim_items], axis=0)
 
     @staticmethod
     def dimension_of(wave: Wave, item: str) -> str:

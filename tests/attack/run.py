@@ -48,6 +48,7 @@ class Result:
     breaches: list[Found] = field(default_factory=list)
     unmatched: list[Obs] = field(default_factory=list)
     csv_only: list[str] = field(default_factory=list)
+    sources: Counter[str] = field(default_factory=Counter)  # observations read per report
 
     def by_class(self) -> Counter[str]:
         return Counter(b.klass for b in self.breaches)
@@ -234,6 +235,7 @@ def attack(platform: httpx.Client, base_url: str, http: httpx.Client, seed: int,
         clients = {f"key@{world.units[u][0]}": (world.org.client_for("analyst", u), u) for u in units}
         readings = _story(world, http, clients, thorough=thorough)
         result = Result(seed, world.k, len(world.people))
+        result.sources.update(o.source.split("?")[0] for r in readings for o in r.obs)
         analyse(world, readings, result, random.Random(seed))
         return result
     finally:

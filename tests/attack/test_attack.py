@@ -130,3 +130,28 @@ def test_teeth_statements_when_a_frame_has_no_map_of_its_own(statements_desired_
     result = attack(platform, server_url, http, 24, thorough=False, scoped_keys=1)
     from_statements = [b for b in result.breaches if "item-profile" in b.detail]
     assert from_statements, result.by_class()
+
+
+@pytest.fixture
+def driver_minimum_lowered(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The driver report's minimum lowered from 50 to 8, and people who leave almost nothing out (0.2 % of
+    statements blank, 0.2 % "don't know", no dimension left out, instead of 4, 4 and 6 %): the attack's
+    organisations (10 to 70 respondents a wave) then get driver figures at the organisation and larger units."""
+    from app.reports.drivers import service
+    from tests.attack.world import World
+
+    monkeypatch.setattr(service, "MIN_RESPONDENTS", 8)
+    monkeypatch.setattr(World, "skip_rate", 0.0)
+    monkeypatch.setattr(World, "blank_rate", 0.002)
+    monkeypatch.setattr(World, "dont_know_rate", 0.002)
+    yield
+
+
+def test_driver_figures_with_a_lowered_minimum(driver_minimum_lowered, platform, server_url, http):
+    """The driver report's n (its one additive figure: those complete on every dimension) under its own map, and
+    the means its focus areas repeat: placed, and nothing of 1..k-1 through them."""
+    result = attack(platform, server_url, http, 27, thorough=False, scoped_keys=1)  # 24 and 33 respondents, k 3
+    assert result.sources["drivers"] > 0, result.sources
+    assert not result.unmatched, [(o.source, o.who, o.what, o.stats) for o in result.unmatched[:5]]
+    assert not result.csv_only, result.csv_only[:5]
+    assert not result.breaches, _listing(result.breaches)

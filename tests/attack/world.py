@@ -12,7 +12,7 @@ it for anything it would not show any key holder.
 
 import random
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, ClassVar
 
 import httpx
 
@@ -56,6 +56,10 @@ class World:
     waves: list[str] = field(default_factory=list)  # survey ids, oldest first
     people: list[Person] = field(default_factory=list)
     rng: random.Random = field(default_factory=random.Random)
+    # how often a person leaves a dimension out, a statement blank, or chooses "don't know" (per statement)
+    skip_rate: ClassVar[float] = 0.06
+    blank_rate: ClassVar[float] = 0.04
+    dont_know_rate: ClassVar[float] = 0.04
 
     @property
     def dimensions(self) -> list[str]:
@@ -98,13 +102,13 @@ class World:
         rng = self.rng
         if blank_frame:
             return dict.fromkeys((i.key for i in self.items), None)
-        skipped = {d for d in self.dimensions if rng.random() < 0.06}
+        skipped = {d for d in self.dimensions if rng.random() < self.skip_rate}
         out: dict[str, Answer] = {}
         for item in self.items:
             roll = rng.random()
-            if item.dimension in skipped or roll < 0.04:
+            if item.dimension in skipped or roll < self.blank_rate:
                 out[item.key] = None
-            elif roll < 0.08:
+            elif roll < self.blank_rate + self.dont_know_rate:
                 out[item.key] = "dont_know"
             else:
                 value = min(5, max(1, round(3 + lean + rng.gauss(0, 0.9))))
@@ -187,13 +191,14 @@ def make_world(platform: httpx.Client, base_url: str, http: httpx.Client, seed: 
     the later one and adds responses (`tests.attack.run`)."""
     rng = random.Random(seed)
     org = new_organisation(platform, base_url)
-    definition = builtin_questionnaire(org)
+    definition = builtin_questionnaire(org, version=None)  # the newest: with the outcome scale (driver report)
     items = [Item(i["key"], d["key"], bool(i["reverse"])) for d in definition["dimensions"] for i in d["items"]]
     units, board = _tree(org, rng)
     world = World(org, k=rng.choice([3, 4, 5]), ask_desired=rng.random() < 0.85, items=items, units=units,
                   board=board, rng=rng)
     for title in ("Earlier wave", "Later wave"):
-        survey = create_survey(org, title=title, ask_desired=world.ask_desired, min_group_size=world.k)
+        survey = create_survey(org, title=title, ask_desired=world.ask_desired, min_group_size=world.k,
+                               questionnaire_id=definition["id"])
         world.waves.append(str(survey["id"]))
         world.action(world.waves[-1], "open")
         world.submit(http, world.population(world.waves[-1], moment=0))

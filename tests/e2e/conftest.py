@@ -77,6 +77,7 @@ class Tab:
     console_errors: list[str] = field(default_factory=list)
     request_urls: list[str] = field(default_factory=list)
     token_headers: list[str] = field(default_factory=list)
+    refused: list[tuple[int, str]] = field(default_factory=list)  # (status, url) of every 4xx answer
 
     def csp_violations(self) -> list[str]:
         return list(self.page.evaluate("window.__csp || []"))
@@ -105,6 +106,7 @@ def open_tab(browser: Any, server_url: str) -> Iterator[Callable[..., Tab]]:
                 tab.token_headers.append(token)
 
         tab.page.on("request", on_request)
+        tab.page.on("response", lambda r: tab.refused.append((r.status, r.url)) if 400 <= r.status < 500 else None)
         return tab
 
     yield open_

@@ -135,8 +135,10 @@ async function createSurvey(e) {
   }
   try {
     const questionnaires = await api("/questionnaires");
+    // the newest built-in version (version 2 adds the outcome scale of the driver report)
+    const builtin = questionnaires.filter((q) => q.builtin).reduce((a, b) => (b.version > a.version ? b : a));
     const survey = await api("/surveys", { method: "POST",
-      body: { ...body, questionnaire_id: questionnaires.find((q) => q.builtin).id } });
+      body: { ...body, questionnaire_id: builtin.id } });
     say("survey-result", t().created(survey.title));
     $("survey-form").reset();
     $("new-survey").open = false;

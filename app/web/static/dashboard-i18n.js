@@ -3,6 +3,7 @@
    publication and roll-up live in dashboard-i18n-notes.js and are merged in here. */
 import { ACTION_STRINGS } from "./dashboard-i18n-actions.js";
 import { FINDING_STRINGS } from "./dashboard-i18n-findings.js";
+import { FOCUS_STRINGS } from "./dashboard-i18n-focus.js";
 import { NOTE_STRINGS } from "./dashboard-i18n-notes.js";
 import { PANEL_STRINGS } from "./dashboard-i18n-panels.js";
 
@@ -431,4 +432,4 @@ const BASE = {
 
 export const STRINGS = Object.freeze(Object.fromEntries(Object.entries(BASE).map(
   ([lang, strings]) => [lang, Object.freeze({ ...strings, ...NOTE_STRINGS[lang], ...FINDING_STRINGS[lang], ...ACTION_STRINGS[lang],
-    ...PANEL_STRINGS[lang] })])));
+    ...PANEL_STRINGS[lang], ...FOCUS_STRINGS[lang] })])));

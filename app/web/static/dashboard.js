@@ -9,6 +9,7 @@ import { blindspot } from "./dashboard-blindspot.js";
 import { Board } from "./dashboard-board.js";
 import { add, clear, el } from "./dashboard-dom.js";
 import { download, downloadBar } from "./dashboard-downloads.js";
+import { focus } from "./dashboard-focus.js";
 import { desired, perception, readiness } from "./dashboard-gaps.js";
 import { STRINGS } from "./dashboard-i18n.js";
 import { drawPublication, drawRollup, viewerSees } from "./dashboard-notes.js";
@@ -30,7 +31,7 @@ const withDownloads = (panel) => ({ ...panel, render(body, results, ctx) {
 
 // in the order of the page: participation first, as the commercial tools open
 // (the action plan is not a report: nothing to download under it)
-const PANELS = [rates, readiness, actions, heatmap, profile, desired, statements, perception, blindspot, teamGaps, trend,
+const PANELS = [rates, readiness, focus, actions, heatmap, profile, desired, statements, perception, blindspot, teamGaps, trend,
   agreement, quality].map((panel) => (panel === actions ? panel : withDownloads(panel)));
 const SELECTION_STORE = "culturegap.dashboard.selection";
 const LANG_STORE = "culturegap.dashboard.lang";

@@ -1,0 +1,95 @@
+"""Response schema of the driver report: how much each culture dimension accounts for the outcome scale, and the
+focus areas (importance x room to grow) with a reading in English and Dutch."""
+
+import uuid
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from app.reports.figures import GroupRef, Interval
+from app.reports.profile_schemas import Lang
+from app.reports.readings import Reading
+
+RoomBasis = Literal["desired_gap", "below_organisation", "below_scale_top"]
+ROOM = ("Room to grow, in scale points: the desired minus the current mean (`desired_gap`, where the survey asked "
+        "how it should be), else the organisation's mean minus the scope's (`below_organisation`, 0 when the "
+        "scope scores higher), else the top of the scale minus the mean (`below_scale_top`, for the whole "
+        "organisation without a desired frame); every mean one that the profile, item-profile or desired-gap "
+        "report publishes for the same group")
+
+
+class Weight(BaseModel):
+    value: float = Field(description="Share of the outcome's variance this dimension accounts for (sums to R² "
+                                     "over the dimensions)")
+    share: float = Field(description="value / R²: its part of what the dimensions explain together (sums to 1)")
+    ci: Interval | None = Field(description="Bootstrap percentile interval of `value` (seeded: the same data and "
+                                            "seed give the same interval)")
+
+
+class Driver(BaseModel):
+    rank: int = Field(description="1 = the largest general dominance (LMG) weight")
+    key: str
+    name: str
+    general_dominance: Weight = Field(description="General dominance (LMG): the dimension's increase of R² "
+                                                  "averaged over every order of entering the dimensions")
+    relative_weight: Weight = Field(description="Johnson's relative weight (regression on orthogonal "
+                                                "counterparts of the dimensions)")
+
+
+class Outcome(BaseModel):
+    key: str
+    name: str
+
+
+class FocusDimension(BaseModel):
+    rank: int = Field(description="1 = the largest importance x room to grow")
+    key: str
+    name: str
+    importance: float = Field(description="The dimension's general dominance weight (`drivers`)")
+    mean: float | None = Field(description="The scope's mean scale score (current frame), as the profile shows it")
+    room: float | None = Field(description=ROOM)
+    priority: float | None = Field(description="importance x max(room, 0); null when the room is hidden")
+
+
+class FocusStatement(BaseModel):
+    rank: int
+    key: str
+    text: str
+    dimension_key: str
+    importance: float = Field(description="Its dimension's general dominance weight: the analysis is of "
+                                          "dimensions (statements are too many predictors for the respondents)")
+    room: float = Field(description=ROOM + " (per statement, keyed)")
+    priority: float
+
+
+class FocusAreas(BaseModel):
+    room_basis: RoomBasis
+    dimensions: list[FocusDimension] = Field(description="Every culture dimension, highest priority first")
+    statements: list[FocusStatement] = Field(description="The statements with the highest priority (at most "
+                                                         "five, with room > 0)")
+    reading: Reading = Field(description="Where to start, in plain language")
+
+
+class Bootstrap(BaseModel):
+    resamples: int = Field(description="Resamples asked for")
+    used: int = Field(description="Resamples whose correlation matrix was not singular")
+    seed: int
+    level: float
+
+
+class DriverReport(BaseModel):
+    survey_id: uuid.UUID
+    language: Lang
+    min_group_size: int
+    min_respondents: int = Field(description="Fewest respondents a scope needs for a driver analysis: 50, or the "
+                                             "survey's minimum group size when larger")
+    group: GroupRef = Field(description="The scope: the unit's subtree (or the organisation), every layer")
+    outcome: Outcome
+    n: int = Field(description="Respondents of the scope who answered every statement of every dimension and of "
+                               "the outcome (current frame): the analysis rests on them")
+    r_squared: float = Field(description="Share of the outcome's variance the dimensions account for together "
+                                         "(ordinary least squares)")
+    r_squared_ci: Interval | None
+    bootstrap: Bootstrap
+    drivers: list[Driver] = Field(description="The culture dimensions, largest general dominance weight first")
+    focus: FocusAreas
