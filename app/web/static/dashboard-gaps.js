@@ -95,7 +95,7 @@ const effectWord = (ctx, size) => (size ? ctx.t(`effect.${size}`) : "");
 
 /** A gap's reading in plain words, its verdict agreeing with the adjusted interval beside it. */
 function sentence(ctx, d) {
-  const body = readingBody(ctx, d.reading);
+  const body = readingBody(ctx, verdictOf(d).reading);
   const holm = d.difference_ci_holm;
   const verdict = verdictText(ctx, d.significant, (holm && holm.family_size) || (d.welch && d.welch.family_size));
   return body ? `${body}${verdict ? `; ${verdict}` : ""}.` : "";
@@ -130,7 +130,8 @@ export const readiness = {
       .map((f) => ({ a: { ...pooled.a, name: ctx.t("pooledTitle") }, b: pooled.b, figures: f }))
       : data.perception_gaps;
     const gaps = highlights.map((h) => summaryItem({
-      name: `${h.a.name} · ${h.figures.name}`, figure: gapText(ctx, h.figures.difference, h.figures.significant),
+      name: `${h.a.name} · ${h.figures.name}`,
+      figure: gapText(ctx, verdictOf(h.figures).difference, h.figures.significant),
       detail: ctx.t("readinessVs", { b: h.b.name, na: h.a.n, nb: h.b.n,
         ci: fmtHolm(ctx, h.figures.difference_ci_holm) }),
       text: sentence(ctx, h.figures) }));
