@@ -32,8 +32,9 @@ Per dimension (scale scores: the mean of a respondent's keyed answers to the dim
 - Welch's t-test (`welch_t`, `welch_df`, `welch.p`) and the Mann-Whitney U test (`mann_whitney.p`), both two-sided;
 - `welch.p_adjusted`: Holm-adjusted over the family of every Welch test this report makes (all comparisons x
   dimensions; `family_size` says how many); Mann-Whitney p-values are Holm-adjusted as a family of their own;
-  `significant` = adjusted Welch p < 0.05;
-- `reading`: the result in one sentence, English and Dutch.
+  `significant` = adjusted Welch p < 0.05, unless a mixed model is fitted (`verdict_test` says which);
+- `difference_ci_holm`: the interval that agrees with `significant` (excludes 0 exactly when it is true);
+- `reading`: the result in one sentence, English and Dutch, its verdict that of `significant`.
 
 A dimension's figures rest on the respondents who answered all of its statements (on the scale, in this frame):
 they show only when, on both sides, those respondents may be shown as a group of their own (the same anonymity
@@ -54,7 +55,10 @@ comparison and dimension, a linear mixed model `score ~ group + (1 | team)` (REM
 answers count) gives the difference a - b with its interval, Satterthwaite `df` (as lmerTest), t and p,
 Holm-adjusted over every mixed-model test of the report (`significant`: adjusted p < 0.05), the between- and
 within-team variances, the ICC and the design effect, and a `reading`. The figures above (Welch, Mann-Whitney,
-Hedges' g) stay as secondary figures. Not fitted (`fitted: false`, `reason`, `explanation`) with respondents in
+Hedges' g) stay as secondary figures. Where the model is fitted it gives the dimension's one verdict:
+`significant`, `difference_ci_holm` (Holm-compatible over the mixed-model family, around the model's difference)
+and the reading's verdict follow it, with `verdict_test: mixed_model`; elsewhere they follow Welch's test
+(`verdict_test: welch`). Not fitted (`fitted: false`, `reason`, `explanation`) with respondents in
 fewer than 5 teams (`too_few_clusters`), no team with two of them (`n_below_2`), no variance (`zero_variance`) or
 no proper REML maximum (`not_estimable`). Per-team effects are never published.
 
@@ -104,7 +108,8 @@ and no figures (a = the team, b = the rest).
 With `level=children` the child units (departments, directorates) hold several teams, and each comparison also
 gets `mixed_model`: `score ~ unit + (1 | team)` (REML, Satterthwaite df, Holm over the report's mixed-model tests,
 ICC, design effect), the primary test as in the perception gaps, on exactly the respondents of the two sides; not
-fitted with fewer than 5 teams (`too_few_clusters`). With `level=teams` a team is itself the cluster, so it is
+fitted with fewer than 5 teams (`too_few_clusters`); where fitted, `significant` and `difference_ci_holm` follow
+it (`verdict_test: mixed_model`). With `level=teams` a team is itself the cluster, so it is
 compared by Welch's test alone (`mixed_model` null). `invariance` is for layers only (null here).
 
 CSV (`format=csv`): one row per team and dimension."""

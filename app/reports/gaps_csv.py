@@ -15,7 +15,7 @@ COMPARISON_COLUMNS = [
     "difference_ci_holm_low", "difference_ci_holm_high", "hedges_g",
     "hedges_g_ci_low", "hedges_g_ci_high", "effect_size", "welch_t", "welch_df", "welch_p", "welch_p_adjusted",
     "welch_family_size", "mann_whitney_u", "mann_whitney_p", "mann_whitney_p_adjusted", "mann_whitney_family_size",
-    "correction", "significant", "reason", "reading_en", "reading_nl"]
+    "correction", "significant", "verdict_test", "reason", "reading_en", "reading_nl"]
 
 _FITS = [f"{model}_{stat}" for model in ("configural", "metric", "scalar") for stat in ("chisq", "df", "cfi", "rmsea")]
 MODEL_COLUMNS = [
@@ -96,7 +96,7 @@ def comparison_rows(comparisons: Sequence[Comparison], *, models: bool = False) 
                    *_holm(f.difference_ci_holm), f.hedges_g, *_ci(f.hedges_g_ci), f.effect_size, f.welch_t,
                    f.welch_df, *_p(f.welch),
                    f.mann_whitney_u, *_p(f.mann_whitney), "holm" if f.welch or f.mann_whitney else None,
-                   f.significant, f.reason, *reading, *(model_cells(f) if models else [])]
+                   f.significant, f.verdict_test, f.reason, *reading, *(model_cells(f) if models else [])]
 
 
 def desired_rows(report: DesiredGap) -> Iterator[Row]:

@@ -38,9 +38,10 @@ import numpy.typing as npt
 
 from app.reports.context import ReportContext
 from app.reports.data import SurveyData
-from app.reports.figures import Interval, PValue, num
+from app.reports.figures import AdjustedInterval, Interval, PValue, num
 from app.reports.gaps_schemas import InvarianceFit, InvarianceStep, MeasurementInvariance, MixedModelGap
 from app.reports.readings import (
+    ALPHA,
     LANGS,
     Phrase,
     invariance_reading,
@@ -48,7 +49,7 @@ from app.reports.readings import (
     mixed_explanation,
     mixed_reading,
 )
-from app.stats import holm
+from app.stats import holm, holm_intervals
 from app.stats.invariance import CfaFit, InvarianceResult, ModelComparison, measurement_invariance
 from app.stats.mixed import MixedModelResult, layer_mixed_model
 from app.stats.scales import reverse_key
@@ -171,17 +172,28 @@ def _unfitted(r: MixedModelResult) -> MixedModelGap:
                          design_effect=None, at_boundary=None, reading=None)
 
 
+Cell = tuple[int, int]  # (comparison, dimension)
+
+
 def model_figures(ctx: ReportContext, plans: Sequence[ModelPlan], words: Sequence[tuple[Phrase, Phrase]],
-                  shown: Sequence[tuple[int, int]], names: dict[str, list[str]], *, invariance: bool = True
-                  ) -> tuple[dict[tuple[int, int], MixedModelGap], dict[tuple[int, int], MeasurementInvariance]]:
+                  shown: Sequence[Cell], names: dict[str, list[str]], *, invariance: bool = True
+                  ) -> tuple[dict[Cell, MixedModelGap], dict[Cell, MeasurementInvariance],
+                             dict[Cell, AdjustedInterval]]:
     """The mixed model and invariance of every shown (comparison, dimension) with scores on both sides; Holm over
-    the fitted mixed tests."""
+    the fitted mixed tests, and each fitted test's Holm-compatible interval over that same family (the report's
+    verdict where the model is fitted)."""
     fits = {key: fit_mixed(ctx, plans[key[0]], key[1]) for key in shown}
     fitted = [key for key in shown if fits[key].reason is None and fits[key].contrasts[0].test.pvalue is not None]
-    family = holm([fits[key].contrasts[0].test.pvalue for key in fitted])
+    contrasts = [fits[key].contrasts[0] for key in fitted]
+    family = holm([c.test.pvalue for c in contrasts])
     adjusted = dict(zip(fitted, family.adjusted, strict=True))
-    mixed: dict[tuple[int, int], MixedModelGap] = {}
-    readings: dict[tuple[int, int], MeasurementInvariance] = {}
+    agreeing = holm_intervals([c.difference.value for c in contrasts], [c.se for c in contrasts],
+                              [c.test.df for c in contrasts], [c.test.pvalue for c in contrasts], alpha=ALPHA)
+    verdict_ci = {key: AdjustedInterval(low=num(ci.low), high=num(ci.high), level=ci.level,
+                                        excludes_zero=ci.excludes_zero, family_size=family.n_tests)
+                  for key, ci in zip(fitted, agreeing, strict=True) if ci is not None}
+    mixed: dict[Cell, MixedModelGap] = {}
+    readings: dict[Cell, MeasurementInvariance] = {}
     for key in shown:
         i, d = key
         if any(m.n == 0 for m in fits[key].means):  # a side without scores (an empty layer): nothing to compare
@@ -207,4 +219,4 @@ def model_figures(ctx: ReportContext, plans: Sequence[ModelPlan], words: Sequenc
             variance_within=num(v.within) if v else None, icc=num(v.icc) if v else None,
             design_effect=num(v.design_effect) if v else None, at_boundary=v.at_boundary if v else None,
             reading=mixed_reading(a, b, dimension, c.difference.value, p_adj))
-    return mixed, readings
+    return mixed, readings, verdict_ci

@@ -123,9 +123,11 @@ class GapFigures(BaseModel):
     difference: float | None = Field(description="Mean of a minus mean of b (scale points)")
     difference_ci: Interval | None = Field(description="Welch confidence interval of the difference, unadjusted: "
                                                        "it may exclude 0 where the Holm verdict is not significant")
-    difference_ci_holm: AdjustedInterval | None = Field(description="Holm-compatible interval of the difference "
-                                                                    "over the Welch family: excludes 0 exactly "
-                                                                    "when `significant`")
+    difference_ci_holm: AdjustedInterval | None = Field(description="Holm-compatible interval of the verdict's "
+                                                                    "estimate over its test's family (see "
+                                                                    "`verdict_test`: the mixed model's difference "
+                                                                    "and Satterthwaite df, or the Welch difference)"
+                                                                    ": excludes 0 exactly when `significant`")
     hedges_g: float | None = Field(description="Standardised difference: pooled SD, small-sample corrected "
                                                "(Hedges 1981)")
     hedges_g_ci: Interval | None = Field(description="Noncentral-t confidence interval of Hedges' g")
@@ -138,10 +140,16 @@ class GapFigures(BaseModel):
     mann_whitney: PValue | None = Field(description="Mann-Whitney U test (normal approximation, tie and continuity "
                                                     "corrected); Holm-adjusted over every Mann-Whitney test of the "
                                                     "report (a family of its own)")
-    significant: bool | None = Field(description="Holm-adjusted Welch p < 0.05")
+    significant: bool | None = Field(description="The verdict: Holm-adjusted p < 0.05 of the test in "
+                                                 "`verdict_test` (the mixed model's `test.p_adjusted` where it is "
+                                                 "fitted, else Welch's)")
+    verdict_test: Literal["mixed_model", "welch"] | None = Field(
+        default=None, description="The test `significant`, `difference_ci_holm` and the reading's verdict rest on: "
+                                  "`mixed_model` where the mixed model is fitted (the primary test), else `welch`; "
+                                  "null without a verdict")
     reason: str | None = Field(description=REASON)
-    reading: Reading | None = Field(description="The difference in one sentence (English and Dutch), by Welch's "
-                                                "test")
+    reading: Reading | None = Field(description="The difference of the means in one sentence (English and Dutch), "
+                                                "its verdict by `verdict_test`")
     mixed_model: MixedModelGap | None = Field(
         default=None, description="The primary test, a mixed model with a random intercept per team (Welch and "
                                   "Mann-Whitney above are the secondary figures): perception gaps, and team gaps "

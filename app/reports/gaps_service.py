@@ -155,7 +155,9 @@ def comparisons(ctx: ReportContext, planned: Sequence[Planned], results: Sequenc
     """Assemble the report: `results[i][d]` is planned comparison i on dimension d (unused when not allowed).
 
     Holm runs over every Welch test shown (all comparisons x dimensions) and, separately, every Mann-Whitney
-    test; suppressed comparisons and dimensions below the threshold make no test."""
+    test; suppressed comparisons and dimensions below the threshold make no test. One verdict per comparison and
+    dimension (`significant`, `difference_ci_holm`, the reading's words): the mixed model's where it is fitted
+    (Holm over the report's fitted mixed tests), else Welch's (`verdict_test`)."""
     keys = ctx.data.scale.dimensions
     names: dict[str, list[str]] = {lang_: dimension_names(ctx, lang_) for lang_ in LANGS}
     shown = [(i, d) for i, plan in enumerate(planned) if plan.allowed for d in range(len(keys))
@@ -166,7 +168,7 @@ def comparisons(ctx: ReportContext, planned: Sequence[Planned], results: Sequenc
     mw = holm([results[i][d].mann_whitney.pvalue for i, d in shown])
     tests = {key: (welch.adjusted[j], mw.adjusted[j]) for j, key in enumerate(shown)}
     holm_ci = dict(zip(shown, agreeing, strict=True))
-    mixed, readings = ({}, {}) if models is None else model_figures(
+    mixed, readings, model_ci = ({}, {}, {}) if models is None else model_figures(
         ctx, models, [(p.a_words, p.b_words) for p in planned], shown, names, invariance=invariance)
     out = []
     for i, plan in enumerate(planned):
@@ -182,23 +184,29 @@ def comparisons(ctx: ReportContext, planned: Sequence[Planned], results: Sequenc
                     mean_a=None, mean_b=None, difference=None,
                     difference_ci=None, difference_ci_holm=None, hedges_g=None, hedges_g_ci=None, effect_size=None,
                     welch_t=None, welch_df=None, welch=None, mann_whitney_u=None, mann_whitney=None, significant=None,
-                    reason="below_minimum" if small or not hidden else "protects_smaller_group", reading=None))
+                    verdict_test=None, reason="below_minimum" if small or not hidden else "protects_smaller_group",
+                    reading=None))
                 continue
             p_welch, p_mw = tests[(i, d)]
+            m = mixed.get((i, d))
+            primary = m.test if m is not None and m.fitted else None  # the verdict's test: mixed where fitted
+            by_model = primary is not None
+            p_verdict = primary.p_adjusted if primary is not None else p_welch
             g = r.hedges_g.value
             reason = r.difference.reason or r.hedges_g.reason or r.welch.reason
             figures.append(GapFigures(
                 key=key, name=names[lang][d], n_a=n_a, n_b=n_b, mean_a=num(r.mean_first), mean_b=num(r.mean_second),
                 difference=num(r.difference.value), difference_ci=interval(r.difference.ci),
-                difference_ci_holm=holm_ci[(i, d)], hedges_g=num(g),
+                difference_ci_holm=model_ci.get((i, d)) if by_model else holm_ci[(i, d)], hedges_g=num(g),
                 hedges_g_ci=interval(r.hedges_g.ci), effect_size=size_word(g), welch_t=num(r.welch.statistic),
                 welch_df=num(r.welch.df), welch=_p(r.welch.pvalue, p_welch, welch.n_tests),
                 mann_whitney_u=num(r.mann_whitney.statistic),
-                mann_whitney=_p(r.mann_whitney.pvalue, p_mw, mw.n_tests), significant=is_significant(p_welch),
+                mann_whitney=_p(r.mann_whitney.pvalue, p_mw, mw.n_tests), significant=is_significant(p_verdict),
+                verdict_test=None if p_verdict is None else "mixed_model" if by_model else "welch",
                 reason=reason.value if reason else None,
                 reading=difference_reading(plan.a_words, plan.b_words, {lang_: names[lang_][d] for lang_ in LANGS},
-                                           r.difference.value, g, p_welch),
-                mixed_model=mixed.get((i, d)), invariance=readings.get((i, d))))
+                                           r.difference.value, g, p_verdict),
+                mixed_model=m, invariance=readings.get((i, d))))
         out.append(Comparison(a=plan.a, b=plan.b, suppressed=not plan.allowed, dimensions=figures,
                               reason=None if plan.allowed else plan.a.reason or plan.b.reason
                               or "protects_smaller_group"))

@@ -78,13 +78,23 @@ export function findings(ctx, items, label) {
     shown.map((f) => finding(ctx, f))) : null;
 }
 
+/** The figures a gap's one verdict rests on (`verdict_test`): the mixed model's where it is fitted (its difference,
+    unadjusted interval, test and sentence), else Welch's. `significant` and `difference_ci_holm` already follow it. */
+export function verdictOf(d) {
+  const m = d.verdict_test === "mixed_model" ? d.mixed_model : null;
+  return m ? { model: true, difference: m.difference, raw: m.difference_ci, test: m.test, reading: m.reading }
+    : { model: false, difference: d.difference, raw: d.difference_ci, test: d.welch, reading: d.reading };
+}
+
 /** A finding of a two-group comparison (GapFigures of the perception and team gaps), `fmtP` from the gaps panel. */
 export function gapFinding(ctx, d, fmtP) {
-  if (!present(d.difference)) return null;
+  const v = verdictOf(d);
+  if (!present(v.difference)) return null;
   const holm = d.difference_ci_holm;
-  return { body: readingBody(ctx, d.reading) || d.name, label: d.name, significant: d.significant,
-    family: (holm && holm.family_size) || (d.welch && d.welch.family_size), holm, raw: d.difference_ci,
-    difference: d.difference, means: `${fmt(ctx.lang, d.mean_a)} ${ctx.t("versus")} ${fmt(ctx.lang, d.mean_b)}`,
-    p: fmtP(ctx.lang, d.welch && d.welch.p_adjusted), effect: d.effect_size,
+  return { body: readingBody(ctx, v.reading) || d.name, label: d.name, significant: d.significant,
+    family: (holm && holm.family_size) || (v.test && v.test.family_size), holm, raw: v.raw,
+    difference: v.difference,
+    means: v.model ? null : `${fmt(ctx.lang, d.mean_a)} ${ctx.t("versus")} ${fmt(ctx.lang, d.mean_b)}`,
+    p: fmtP(ctx.lang, v.test && v.test.p_adjusted), effect: d.effect_size,
     n: `${d.n_a ?? "–"} / ${d.n_b ?? "–"}` };
 }

@@ -5,7 +5,9 @@ import { figure, intervalChart, legend, table } from "./dashboard-charts.js";
 import {
   add, el, fmt, fmtCi, fmtDiff, hiddenKey, isHidden, note, present, scopeNote, suppressedCell,
 } from "./dashboard-dom.js";
-import { findings, fmtHolm, gapFinding, holmRange, readingBody, verdictText } from "./dashboard-findings.js";
+import {
+  findings, fmtHolm, gapFinding, holmRange, readingBody, verdictOf, verdictText,
+} from "./dashboard-findings.js";
 import { modelFindings } from "./dashboard-models.js";
 import { pooledComparison, pooledRequest, singleLayersHidden } from "./dashboard-pooled.js";
 import { qualityRequest, severityOf, warningsOf, warnNotes } from "./dashboard-quality.js";
@@ -93,7 +95,7 @@ const effectWord = (ctx, size) => (size ? ctx.t(`effect.${size}`) : "");
 
 /** A gap's reading in plain words, its verdict agreeing with the adjusted interval beside it. */
 function sentence(ctx, d) {
-  const body = readingBody(ctx, d.reading);
+  const body = readingBody(ctx, verdictOf(d).reading);
   const holm = d.difference_ci_holm;
   const verdict = verdictText(ctx, d.significant, (holm && holm.family_size) || (d.welch && d.welch.family_size));
   return body ? `${body}${verdict ? `; ${verdict}` : ""}.` : "";
@@ -128,7 +130,8 @@ export const readiness = {
       .map((f) => ({ a: { ...pooled.a, name: ctx.t("pooledTitle") }, b: pooled.b, figures: f }))
       : data.perception_gaps;
     const gaps = highlights.map((h) => summaryItem({
-      name: `${h.a.name} · ${h.figures.name}`, figure: gapText(ctx, h.figures.difference, h.figures.significant),
+      name: `${h.a.name} · ${h.figures.name}`,
+      figure: gapText(ctx, verdictOf(h.figures).difference, h.figures.significant),
       detail: ctx.t("readinessVs", { b: h.b.name, na: h.a.n, nb: h.b.n,
         ci: fmtHolm(ctx, h.figures.difference_ci_holm) }),
       text: sentence(ctx, h.figures) }));
@@ -205,7 +208,9 @@ export const perception = {
     if (!data.comparisons.length && !pooled) return add(body, note(ctx.t("perceptionNone")));
     const shown = [...(pooled ? [{ ...pooled, pooled: true }] : []), ...data.comparisons.filter((c) => !c.suppressed)];
     const hiddenOnes = data.comparisons.filter((c) => c.suppressed);
-    const all = shown.flatMap((c) => c.dimensions.map((d) => ({ diff: d.difference, ci: holmRange(d.difference_ci_holm) })));
+    // one verdict per dimension (`verdict_test`): the bar, interval, p and ★ all come from the test it rests on
+    const all = shown.flatMap((c) => c.dimensions.map((d) => ({ diff: verdictOf(d).difference,
+      ci: holmRange(d.difference_ci_holm) })));
     const domain = domainOf(all);
     const full = ctx.width(body);
     const cols = Math.max(1, Math.min(shown.length, full > 900 ? 3 : full > 560 ? 2 : 1));
@@ -215,7 +220,8 @@ export const perception = {
       ? warningsOf(quality, ctx.scopeId, side.layer_keys[0], dimension) : []);
     const charts = shown.map((c) => {
       const caption = ctx.t("perceptionChart", { a: c.a.name, b: c.b.name });
-      const rows = c.dimensions.map((d) => ({ label: d.name, diff: d.difference, ci: holmRange(d.difference_ci_holm),
+      const rows = c.dimensions.map((d) => ({ label: d.name, diff: verdictOf(d).difference,
+        ci: holmRange(d.difference_ci_holm),
         significant: d.significant, suppressed: isHidden(d.reason), reason: d.reason,
         warn: severityOf([...layerWarnings(c.a, d.key), ...layerWarnings(c.b, d.key)]) }));
       return el("section", { class: `small-multiple${c.pooled ? " pooled" : ""}` },
@@ -225,7 +231,9 @@ export const perception = {
         el("p", { class: "small-n", text: ctx.t("perceptionN", { na: c.a.n, nb: c.b.n }) }),
         el("div", { class: "chart-box" }, gapChart(ctx, { rows, domain, width, caption })),
         modelFindings(ctx, c), // the primary verdict (teams taken into account) and reading alike, first
-        findings(ctx, c.dimensions.map((d) => gapFinding(ctx, d, fmtP)), caption));
+        // Welch's finding only where it gives the verdict (no model fitted): the verdict is never said twice
+        findings(ctx, c.dimensions.filter((d) => d.verdict_test !== "mixed_model")
+          .map((d) => gapFinding(ctx, d, fmtP)), caption));
     });
     const hiddenList = hiddenOnes.length ? el("ul", { class: "hidden-list" }, hiddenOnes.map((c) => el("li", {
       class: "hidden-item" }, el("span", { class: "legend-mark legend-suppressed", "aria-hidden": "true" }),
@@ -239,9 +247,9 @@ export const perception = {
     const tableRows = [...(pooled ? [pooled] : []), ...data.comparisons].flatMap((c) => (c.suppressed
       ? [[c.a.name, { span: head.length - 1, content: el("span", { class: "suppressed-text",
         text: ctx.t(hiddenKey("suppressedLong", c.reason), { k: ctx.k }) }) }]]
-      : c.dimensions.map((d) => [c.a.name, d.name, fmtDiff(ctx.lang, d.difference),
+      : c.dimensions.map((d) => [c.a.name, d.name, fmtDiff(ctx.lang, verdictOf(d).difference),
         fmtHolm(ctx, d.difference_ci_holm), `${d.n_a ?? "–"} / ${d.n_b ?? "–"}`,
-        fmtP(ctx.lang, d.welch && d.welch.p_adjusted), significantText(ctx, d.significant)])));
+        fmtP(ctx.lang, verdictOf(d).test && verdictOf(d).test.p_adjusted), significantText(ctx, d.significant)])));
     const marked = shown.flatMap((c) => [...layerWarnings(c.a), ...layerWarnings(c.b)]); // one pointer for all
     add(body, gapLegend(ctx, hiddenOnes.length > 0),
       grid, warnNotes(ctx, marked), hiddenList,

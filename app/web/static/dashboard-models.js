@@ -2,8 +2,11 @@
    comparison, the mixed model's sentence (a random intercept per team: the report's primary test; or why it could
    not be fitted) and whether the two layers read the statements alike. The sentences are the API's readings
    (`mixed_model.reading`/`explanation`, `invariance.reading`); the details give ICC, design effect, df and the
-   adjusted p. Its own strings live here so the shared string tables stay untouched. */
+   adjusted p and, where the model gives the verdict (`verdict_test`), the interval that agrees with it; the Welch
+   finding below is then left out, so the verdict is said once. Its own strings live here so the shared string
+   tables stay untouched. */
 import { el, fmt, hidden, present } from "./dashboard-dom.js";
+import { fmtHolm } from "./dashboard-findings.js";
 
 const STRINGS = Object.freeze({
   en: {
@@ -38,7 +41,9 @@ const fmtP = (lang, p) => (!present(p) ? "–" : p < 0.001 ? `< ${fmt(lang, 0.00
 function details(ctx, d) {
   const m = d.mixed_model;
   const inv = d.invariance;
+  const ci = d.verdict_test === "mixed_model" ? d.difference_ci_holm : null; // the verdict's interval
   const rows = [
+    ci ? [ctx.t("ciAdjustedLong", { m: ci.family_size }), fmtHolm(ctx, ci), "finding-ci-adjusted"] : null,
     m && m.fitted ? [say(ctx, "p"), fmtP(ctx.lang, m.test && m.test.p_adjusted), "model-p"] : null,
     m && m.fitted ? [say(ctx, "df"), fmt(ctx.lang, m.df, 1), "model-df"] : null,
     m && m.fitted ? [say(ctx, "icc"), fmt(ctx.lang, m.icc), "model-icc"] : null,
