@@ -33,7 +33,7 @@ router = APIRouter(prefix="/organisations/{organisation_id}/surveys/{survey_id}/
 @router.post("/import", name="import_responses", status_code=status.HTTP_201_CREATED,
              responses=problem_responses(409, 413))
 def import_responses_csv(
-        file: Annotated[UploadFile, File(description=csv_encoding.UPLOAD)],
+        file: Annotated[UploadFile, File(description=csv_encoding.UPLOAD_OR_XLSX)],
         survey: SurveyDep, organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep, audit: AuditDep,
         once: IdempotentDep, background: BackgroundTasks,
         unknown_units: Annotated[UnknownUnits, Query(description="A unit path the organisation doesn't have: "
@@ -43,7 +43,8 @@ def import_responses_csv(
     """Import responses collected elsewhere. Columns: `unit` (external key, path `Directie/Afdeling/Team`, or id),
     optional `layer` (a layer's key or name: `team_leader`, `Teamleider`), one column per item key, and
     `<item_key>:desired` columns when the survey asks how it should be. An empty cell is a missing answer;
-    `dont_know` where the questionnaire offers it. Every row needs at least one answer.
+    `dont_know` where the questionnaire offers it. Every row needs at least one answer. CSV, or an XLSX workbook's
+    first sheet (errors then name the row number Excel shows).
 
     A survey in any status takes an import (the data is historical: a closed survey takes it too). Imported
     responses count in the figures once published: at once when the survey is not open (after an earlier
