@@ -2,6 +2,8 @@
 CSV export (generalised as it is), variable labels (the statements, reverse-keyed ones marked), value labels (the
 answer scale), "don't know" as the user-missing 99, the `#` line as a file note."""
 
+import csv
+import subprocess
 from collections import Counter
 from pathlib import Path
 from typing import Any
@@ -14,6 +16,7 @@ from tests.report_factories import survey_with_responses
 from tests.respond_factories import invite, submit
 from tests.survey_factories import builtin_questionnaire, create_survey
 from tests.test_export_formats import POPULATION, _export, _rows
+from tests.test_export_spss import PSPP, needs_pspp
 
 SCALE = {1.0: "Strongly disagree", 2.0: "Disagree", 3.0: "Neither agree nor disagree", 4.0: "Agree",
          5.0: "Strongly agree", 99.0: "Don't know / not applicable"}
@@ -103,3 +106,22 @@ def test_dialect_is_refused_with_sav(org: OrgContext) -> None:
     response = org.admin.get(f"{org.prefix}/surveys/{survey['id']}/responses/export",
                              params={"format": "sav", "dialect": "excel-nl"})
     assert response.status_code == 422
+
+
+@needs_pspp
+def test_pspp_opens_the_sav_with_its_labels(org: OrgContext, tmp_path: Path) -> None:
+    """Another reader than the writer's own library: Debian's `pspp` opens the file as SPSS would."""
+    survey = survey_with_responses(org, POPULATION)
+    (tmp_path / "export.sav").write_bytes(_export(org, survey.id, format="sav").content)
+    syntax, listing, out_csv = tmp_path / "read.sps", tmp_path / "out.txt", tmp_path / "out.csv"
+    syntax.write_text(f"GET FILE='{tmp_path / 'export.sav'}'.\nDISPLAY DICTIONARY.\nDISPLAY DOCUMENTS.\n"
+                      f"SAVE TRANSLATE /OUTFILE='{out_csv}' /TYPE=CSV /FIELDNAMES /REPLACE.\n")
+    run = subprocess.run([PSPP or "pspp", "-o", str(listing), str(syntax)], capture_output=True, text=True,
+                         timeout=120)
+    assert run.returncode == 0 and "error" not in (run.stdout + run.stderr).lower(), run.stdout + run.stderr
+    shown = listing.read_text()
+    first = builtin_questionnaire(org)["dimensions"][0]["items"][0]["texts"]["en"]
+    assert first[:30] in shown and "reverse-keyed" in shown and "Strongly disagree" in shown
+    _, rows = _rows(_export(org, survey.id).text)
+    got = list(csv.reader(out_csv.open()))
+    assert got[0] == spss_names(rows[0]) and len(got) == len(rows)

@@ -95,3 +95,32 @@ def test_a_workbook_without_a_header_row_is_refused(org: OrgContext) -> None:
         response = org.admin.post(f"{org.prefix}/surveys/{survey['id']}/{path}",
                                   files=_upload(_workbook([["# only a comment"]])))
         assert response.status_code == 422 and "first sheet is empty" in response.json()["detail"], response.text
+
+
+def test_the_raw_exports_workbook_imports_again(org: OrgContext) -> None:
+    """The raw export's XLSX (a `responses` sheet first), saved again by another program (openpyxl) without the
+    rows the import can't place (a `*` layer), imports as the CSV does."""
+    import openpyxl
+
+    from tests.report_factories import survey_with_responses
+    from tests.survey_factories import create_survey
+    from tests.test_export_formats import POPULATION, _export, _rows
+
+    survey = survey_with_responses(org, POPULATION)
+    _, rows = _rows(_export(org, survey.id).text)
+    book = openpyxl.load_workbook(io.BytesIO(_export(org, survey.id, format="xlsx").content))
+    sheet = book.worksheets[0]
+    for r in range(sheet.max_row, 1, -1):
+        if sheet.cell(r, 3).value == "*":
+            sheet.delete_rows(r)
+    edited = io.BytesIO()
+    book.save(edited)
+    target = create_survey(org, ask_desired=True)
+    imported = org.admin.post(f"{org.prefix}/surveys/{target['id']}/responses/import",
+                              files=_upload(edited.getvalue()))
+    assert imported.status_code == 201, imported.text
+    placeable = [r for r in rows[1:] if r[2] != "*"]
+    assert imported.json()["imported"] == len(placeable) > 0
+    header = rows[0]
+    got = sorted((r["unit_path"], *(r[k] for k in header[5:])) for r in stored(org, target["id"]))
+    assert got == sorted((r[0], *r[5:]) for r in placeable)
