@@ -19,6 +19,7 @@ HOW_TO_SAVE = ("save it as UTF-8: in Excel, File > Save As (Save a Copy) > file 
                "(*.csv)\"; in LibreOffice, Save As > \"Text CSV\" with character set \"Unicode (UTF-8)\"")
 _CHUNK = 1 << 20
 UPLOAD = "CSV, comma, semicolon or tab separated; UTF-8 (with or without BOM), UTF-16 or Windows-1252"
+UPLOAD_OR_XLSX = f"{UPLOAD}; or an XLSX workbook (its first sheet)"
 
 
 def delimiter_of(header_line: str) -> str:

@@ -20,7 +20,8 @@ from app.errors import Unprocessable
 
 ZIP_MAGIC = b"PK\x03\x04"
 MAX_PART_BYTES = 50_000_000
-HOW_TO_SAVE = "save it again as an Excel workbook (.xlsx) or as CSV UTF-8"
+HOW_TO_SAVE = ("save it again as an Excel workbook (.xlsx) or as CSV UTF-8 (in Excel, File > Save As > file type "
+               "\"CSV UTF-8 (comma delimited) (*.csv)\")")
 _REF = re.compile(r"^([A-Z]{1,3})(\d+)$")
 
 

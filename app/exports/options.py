@@ -13,7 +13,7 @@ from app.exports.tables import Dialect, Table, csv_chunks, csv_text
 from app.exports.xlsx import MEDIA_TYPE, write_xlsx
 
 Format = Literal["json", "csv", "xlsx"]
-RawFormat = Literal["csv", "xlsx", "sps"]
+RawFormat = Literal["csv", "xlsx", "sps", "sav"]
 CSV_MEDIA_TYPE = "text/csv; charset=utf-8"
 
 TABLE_RESPONSES: dict[int | str, dict[str, Any]] = {
@@ -82,7 +82,8 @@ def export_options(
 def raw_export_options(
     format: Annotated[RawFormat, Query(description="`csv`; `xlsx` (an Excel workbook: the answers as numbers, an "
                                                    "`about` sheet); `sps`: SPSS syntax with the data inside, "
-                                                   "variable and value labels (docs/exports.md)")] = "csv",
+                                                   "variable and value labels; `sav`: an SPSS data file with the "
+                                                   "same labels (docs/exports.md)")] = "csv",
     dialect: DialectQuery = None,
 ) -> Export:
     return _checked(format, dialect)

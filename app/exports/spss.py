@@ -33,6 +33,7 @@ class Variable:
     width: int = 0
     value_labels: dict[int, str] = field(default_factory=dict)
     note: str | None = None  # a comment line about it (reverse keying)
+    reverse: bool = False  # a reverse-keyed statement (the `.sav` marks it in its label)
 
 
 def spss_names(columns: Sequence[str]) -> list[str]:

@@ -1,4 +1,5 @@
-"""Issuing invitations from a CSV of `unit,layer,count` lines, all or nothing.
+"""Issuing invitations from a CSV of `unit,layer,count` lines (or an XLSX workbook's first sheet with those columns:
+`app.responses.csv_reader`), all or nothing.
 
 `unit` is the unit's external key, its path (`Directie/Afdeling/Team`) or its id; `layer` is a layer's key or its name
 in any of its languages (`team_leader`, `Teamleider`). Every line

@@ -85,9 +85,12 @@ def create_invitations(data: InvitationCreate, survey: SurveyDep, organisation: 
         invitations=[InvitationLink(token=t, url=service.respond_url(base, t)) for t in tokens]), SUMMARY)
 
 
+INVITATION_FILE = f"unit,layer,count. {csv_encoding.UPLOAD_OR_XLSX}"
+
+
 @router.post("/import", name="import_invitations", status_code=status.HTTP_201_CREATED,
              response_model=InvitationImportResult, responses={**problem_responses(409, 413), 201: _CSV_ALTERNATIVE})
-def import_invitations(file: Annotated[UploadFile, File(description=f"unit,layer,count. {csv_encoding.UPLOAD}")],
+def import_invitations(file: Annotated[UploadFile, File(description=INVITATION_FILE)],
                        survey: SurveyDep, organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep,
                        request: Request, response: Response, audit: AuditDep, once: IdempotentDep,
                        expires_at: Annotated[AwareDatetime | None, Query(description="When every token of the file "
@@ -95,7 +98,7 @@ def import_invitations(file: Annotated[UploadFile, File(description=f"unit,layer
                        ) -> Any:
     """Issue tokens for several units and layers from a CSV with columns `unit` (external key, path such as
     `Directie/Afdeling/Team`, or id), `layer` (a layer's key or name: `team_leader`, `Teamleider`) and `count`;
-    comma, semicolon or tab separated. At most
+    comma, semicolon or tab separated, or an XLSX workbook's first sheet (errors name the row Excel shows). At most
     10,000 tokens in all. All or nothing: a file with errors gives a 422 listing each bad line
     (`loc` = `["file", line, column]`) and issues nothing."""
     response.headers.update(NO_STORE)

@@ -4,7 +4,8 @@ The file: a `unit` column (external key, path `Directie/Afdeling/Team`, or id; `
 optional `layer` column (a layer's key, or its name in any of its languages: `Teamleider`; empty = no layer), one
 column per item key with the "how it is now" answers, and, when the survey asks it, `<item_key>:desired` columns. An
 empty cell is a missing answer; `dont_know` is allowed where the questionnaire offers it. Columns may come in any
-order; items without a column are missing in every row.
+order; items without a column are missing in every row. An XLSX workbook's first sheet is read like a CSV
+(`app.responses.csv_reader`: cells as text, errors by the row number Excel shows).
 
 A file of the anonymous export (`app.responses.export`) imports as it is: its `#` summary line is skipped, its
 `unit_key`, `language` and `source` columns are read but not stored (an imported response has source `import` and no

@@ -1,9 +1,16 @@
-"""Reading an uploaded CSV file row by row, for the imports of responses and invitations.
+"""Reading an uploaded CSV file (or an XLSX workbook's first sheet) row by row, for the imports of responses and
+invitations.
 
 The upload is already spooled to a temporary file by the multipart parser; this reads it through a decoder and the
 csv module one row at a time, so a file of any length never sits in memory whole. Errors are collected per line
 (`loc = ["file", line, column]`, at most `MAX_ERRORS` of them) so a user can fix a file in one go. A line whose first
 cell starts with `#` is a comment (the anonymous export's summary line) and is skipped, before the header and below.
+
+An upload that starts as a zip is taken as an XLSX workbook: its first sheet is read by `app.xlsx_read` (cells as
+text, whole numbers without `.0`), the line numbers are the row numbers Excel shows, and blank and `#` rows are
+skipped as in a CSV. A workbook is read whole (the upload limit bounds it); a sheet's row ends at its last non-empty
+cell within the header's columns, so a row Excel stored shorter or with empty cells after the last column reads as
+a CSV line of the header's width.
 """
 
 import csv
@@ -12,6 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import IO, Any
 
+from app import xlsx_read
 from app.csv_encoding import delimiter_of, not_text, text_stream
 from app.errors import Unprocessable
 
@@ -53,8 +61,13 @@ def _is_comment(row: list[str]) -> bool:
 
 def open_csv(raw: IO[bytes]) -> CsvFile:
     """The header (cells stripped) and a row iterator of an uploaded CSV, comma, semicolon or tab separated, in any
-    encoding `app.csv_encoding` knows. Raises `Unprocessable` when the file is empty, not text, or not CSV (also
-    while iterating)."""
+    encoding `app.csv_encoding` knows, or of an XLSX workbook's first sheet. Raises `Unprocessable` when the file
+    is empty, not text, or not CSV (also while iterating)."""
+    if raw.seekable():
+        start = raw.read(len(xlsx_read.ZIP_MAGIC))
+        raw.seek(0)
+        if xlsx_read.is_xlsx(start):
+            return _open_sheet(raw.read())
     text = text_stream(raw)
     comments: list[str] = []
     try:
@@ -91,6 +104,27 @@ def open_csv(raw: IO[bytes]) -> CsvFile:
                 yield reader.line_num, row
 
     return CsvFile(header=header, rows=rows(), header_line=reader.line_num)
+
+
+def _open_sheet(raw: bytes) -> CsvFile:
+    """`open_csv` for a workbook: the first non-comment row is the header; rows as wide as the header, unless a
+    cell beyond it holds something (then the row keeps it, and the import reports the extra cells)."""
+    sheet = (row for row in xlsx_read.rows(raw) if not _is_comment(row[1]))
+    first = next(sheet, None)
+    if first is None:
+        raise Unprocessable("The workbook's first sheet is empty: its first row must name the columns.")
+    header_line, header = first
+    while header and not header[-1].strip():
+        header.pop()
+    width = len(header)
+
+    def rows() -> Iterator[tuple[int, list[str]]]:
+        for number, cells in sheet:
+            if len(cells) > width and not any(c.strip() for c in cells[width:]):
+                cells = cells[:width]
+            yield number, cells + [""] * (width - len(cells))
+
+    return CsvFile(header=[cell.strip() for cell in header], rows=rows(), header_line=header_line)
 
 
 def known_columns(csv_file: CsvFile, columns: tuple[str, ...], required: tuple[str, ...]) -> dict[str, int]:

@@ -161,7 +161,7 @@ def spss_variables(plan: ExportPlan) -> list[Variable]:
             variables.append(Variable(item.key + (DESIRED if frame == "desired" else ""),
                                       text if frame == "current" else f"{text} ({desired})", value_labels=labels,
                                       note="reverse-keyed (answers as ticked, not reversed)" if item.reverse
-                                      else None))
+                                      else None, reverse=item.reverse))
     return variables
 
 

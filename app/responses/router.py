@@ -10,6 +10,8 @@ from app.config import get_settings
 from app.deps import AdminOrganisationDep, SessionDep, TreeDep
 from app.errors import problem_responses
 from app.exports.options import TABLE_RESPONSES, RawExportDep
+from app.exports.sav import MEDIA_TYPE as SAV_MEDIA_TYPE
+from app.exports.sav import sav_chunks
 from app.exports.spss import MEDIA_TYPE as SPS_MEDIA_TYPE
 from app.exports.spss import sps_chunks
 from app.idempotency.deps import IdempotentDep
@@ -31,7 +33,7 @@ router = APIRouter(prefix="/organisations/{organisation_id}/surveys/{survey_id}/
 @router.post("/import", name="import_responses", status_code=status.HTTP_201_CREATED,
              responses=problem_responses(409, 413))
 def import_responses_csv(
-        file: Annotated[UploadFile, File(description=csv_encoding.UPLOAD)],
+        file: Annotated[UploadFile, File(description=csv_encoding.UPLOAD_OR_XLSX)],
         survey: SurveyDep, organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep, audit: AuditDep,
         once: IdempotentDep, background: BackgroundTasks,
         unknown_units: Annotated[UnknownUnits, Query(description="A unit path the organisation doesn't have: "
@@ -41,7 +43,8 @@ def import_responses_csv(
     """Import responses collected elsewhere. Columns: `unit` (external key, path `Directie/Afdeling/Team`, or id),
     optional `layer` (a layer's key or name: `team_leader`, `Teamleider`), one column per item key, and
     `<item_key>:desired` columns when the survey asks how it should be. An empty cell is a missing answer;
-    `dont_know` where the questionnaire offers it. Every row needs at least one answer.
+    `dont_know` where the questionnaire offers it. Every row needs at least one answer. CSV, or an XLSX workbook's
+    first sheet (errors then name the row number Excel shows).
 
     A survey in any status takes an import (the data is historical: a closed survey takes it too). Imported
     responses count in the figures once published: at once when the survey is not open (after an earlier
@@ -66,9 +69,11 @@ def import_responses_csv(
 
 @router.get("/export", name="export_responses", response_class=StreamingResponse,
             responses={200: {"content": {**TABLE_RESPONSES[200]["content"],
-                                         SPS_MEDIA_TYPE: {"schema": {"type": "string"}}},
+                                         SPS_MEDIA_TYPE: {"schema": {"type": "string"}},
+                                         SAV_MEDIA_TYPE: {"schema": {"type": "string", "format": "binary"}}},
                              "description": "The published responses as k-anonymous CSV, with `format=xlsx` as an "
-                                            "Excel workbook, with `format=sps` as SPSS syntax"},
+                                            "Excel workbook, with `format=sps` as SPSS syntax, with `format=sav` as "
+                                            "an SPSS data file"},
                        422: TABLE_RESPONSES[422]})
 def export_responses(survey: SurveyDep, organisation: AdminOrganisationDep, tree: TreeDep,
                      session: SessionDep, out: RawExportDep) -> StreamingResponse:
@@ -88,12 +93,16 @@ def export_responses(survey: SurveyDep, organisation: AdminOrganisationDep, tree
     `format=sps`: SPSS syntax with the same rows inside (`DATA LIST` ... `BEGIN DATA`), variable labels (the
     statements, in the questionnaire's first language), value labels (the answer scale), "don't know" as the
     user-missing value 99, reverse-keyed statements noted; SPSS or PSPP runs it to a dataset (`SAVE OUTFILE` makes
-    the `.sav`)."""
+    the `.sav`).
+    `format=sav`: the SPSS data file itself (pyreadstat), with the same rows, labels and user-missing 99; a
+    reverse-keyed statement's label ends in `(reverse-keyed)`; the `#` line is a file note. Built whole before it is
+    sent."""
     plan = ExportPlan.of(session, survey, tree, list_layers(session, organisation))
-    if out.format == "sps":
+    if out.format in ("sps", "sav"):
         t = table(plan)
-        return StreamingResponse(sps_chunks(t.header, t.rows, spss_variables(plan), plan.comment(), INCOMPLETE),
-                                 media_type=SPS_MEDIA_TYPE, headers={
-                                     "Content-Disposition": f'attachment; filename="{t.name}.sps"',
+        chunks, media_type = ((sps_chunks, SPS_MEDIA_TYPE) if out.format == "sps" else (sav_chunks, SAV_MEDIA_TYPE))
+        return StreamingResponse(chunks(t.header, t.rows, spss_variables(plan), plan.comment(), INCOMPLETE),
+                                 media_type=media_type, headers={
+                                     "Content-Disposition": f'attachment; filename="{t.name}.{out.format}"',
                                      "Cache-Control": "no-store", **plan.headers()})
     return out.stream(table(plan), plan.headers())

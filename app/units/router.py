@@ -17,7 +17,7 @@ from app.units.schemas import UnitCreate, UnitImportResult, UnitRead, UnitUpdate
 router = APIRouter(prefix="/organisations/{organisation_id}/units", tags=["units"],
                    responses=problem_responses(401, 404, 422))
 MAX_CSV_BYTES = 5_000_000
-UPLOAD = f"{csv_encoding.UPLOAD}; or an XLSX workbook (its first sheet)"
+UPLOAD = csv_encoding.UPLOAD_OR_XLSX
 UNIT = "/{unit_id:uuid}"  # a UUID only: `/units/import` is a resource of its own (PATCH there is a 405, not a 422)
 
 
