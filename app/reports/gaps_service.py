@@ -232,9 +232,9 @@ def _layer_side(ctx: ReportContext, layers: list[Layer], lang: Lang) -> tuple[Ga
 
 
 def perception_gaps(ctx: ReportContext, sets: list[tuple[list[Layer], list[Layer]]], reference: list[str] | None,
-                    lang: Lang, *, models: bool = True) -> PerceptionGaps:
+                    lang: Lang, *, models: bool = True, invariance: bool = True) -> PerceptionGaps:
     """Each pair of layer sets within the scope, per dimension (see the route for the definitions); `models`:
-    with the mixed model and measurement invariance (`app.reports.gaps_models`)."""
+    with the mixed model (`app.reports.gaps_models`), and with measurement invariance where `invariance`."""
     groups: dict[tuple[uuid.UUID, ...], int] = {}
     masks: list[npt.NDArray[np.bool_]] = []
     for layers in (s for pair in sets for s in pair):
@@ -262,7 +262,8 @@ def perception_gaps(ctx: ReportContext, sets: list[tuple[list[Layer], list[Layer
     results = [[per_dim[d][i] for d in range(len(tables))] for i in range(len(pairs))]
     return PerceptionGaps(survey_id=ctx.survey.id, language=lang, min_group_size=ctx.k,
                           scope=group_ref(ctx, ctx.scope), reference=reference,
-                          comparisons=comparisons(ctx, planned, results, lang, plans if models else None))
+                          comparisons=comparisons(ctx, planned, results, lang, plans if models else None,
+                                                  invariance=invariance))
 
 
 # ---------------------------------------------------------------------------------------------------- team gaps

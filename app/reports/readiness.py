@@ -161,9 +161,9 @@ def _dimensions(ctx: ReportContext, lang: Lang, by_gap: bool) -> list[ReadinessD
 def _perception(ctx: ReportContext, lang: Lang) -> list[PerceptionHighlight]:
     if len(ctx.layers) < 2:
         return []
-    # ranked by Hedges' g: the summary shows no model figures (the perception-gaps report does), so it does not
-    # pay for fitting them after every publication
-    report = perception_gaps(ctx, *layer_sets(ctx, None, None, None), lang, models=False)
+    # ranked by Hedges' g, with the perception-gaps report's verdict (the same comparisons, so the same mixed models
+    # and Holm family: the two never disagree on screen); the invariance fits, which cost far more, are left to it
+    report = perception_gaps(ctx, *layer_sets(ctx, None, None, None), lang, invariance=False)
     culture = {d.key for d in ctx.data.definition.culture_dimensions}
     found = [PerceptionHighlight(a=c.a, b=c.b, figures=f) for c in report.comparisons if not c.suppressed
              for f in c.dimensions if f.hedges_g is not None and f.key in culture]
