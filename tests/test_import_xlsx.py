@@ -1,7 +1,8 @@
-"""The response import and the invitation list upload take an XLSX workbook (its first sheet) as they take CSV, as
-the unit import does: numbers typed in Excel come back as `3`, not `3.0`; blank rows and `#` rows are skipped; a row
-Excel stored shorter than the header is padded; an error names the row number Excel shows; nothing is stored when a
-row is bad. Workbooks are written by XlsxWriter, as a spreadsheet program would save them."""
+"""The response import, the invitation list upload and the list of invitations to mail take an XLSX workbook (its
+first sheet) as they take CSV, as the unit import does: numbers typed in Excel come back as `3`, not `3.0`; blank rows
+and `#` rows are skipped; a row Excel stored shorter than the header is padded; an error names the row number Excel
+shows; nothing is stored when a row is bad. Workbooks are written by XlsxWriter, as a spreadsheet program would save
+them."""
 
 import io
 from typing import Any
@@ -9,6 +10,8 @@ from typing import Any
 import xlsxwriter
 
 from tests.factories import OrgContext
+from tests.mailbox import Mailbox
+from tests.people_factories import unique_email
 from tests.respond_factories import item_keys, stored
 from tests.survey_factories import open_survey
 
@@ -124,3 +127,21 @@ def test_the_raw_exports_workbook_imports_again(org: OrgContext) -> None:
     header = rows[0]
     got = sorted((r["unit_path"], *(r[k] for k in header[5:])) for r in stored(org, target["id"]))
     assert got == sorted((r[0], *r[5:]) for r in placeable)
+
+
+def test_mailed_invitations_from_a_workbook(org: OrgContext, mailbox: Mailbox) -> None:
+    """The list HR exports from its own system, uploaded to be mailed: layers by name, an address typed in capitals."""
+    survey = open_survey(org, languages=["nl", "en"])
+    org.unit("Team Post")
+    dutch, english = unique_email("piet"), unique_email("anne")
+    raw = _workbook([["email", "unit", "layer", "language"], [dutch.upper(), "Team Post", "Medewerker", "nl"], [None],
+                     [english, "Team Post", "team leader", "en"]])
+    response = org.admin.post(f"{org.prefix}/surveys/{survey['id']}/invitations/mail", files=_upload(raw))
+    assert response.status_code == 201, response.text
+    assert response.json() == {"mailed": 2}
+    assert "/respond#" in mailbox.wait_for(dutch)[0].text and "/respond#" in mailbox.wait_for(english)[0].text
+
+    bad = _workbook([["email", "unit", "layer"], ["niet-een-adres", "Team Post", "employee"]], first_row=2)
+    refused = org.admin.post(f"{org.prefix}/surveys/{survey['id']}/invitations/mail", files=_upload(bad))
+    assert refused.status_code == 422, refused.text
+    assert [e["loc"][1] for e in refused.json()["errors"]] == [4]  # the row Excel shows

@@ -133,8 +133,8 @@ def get_invitation_summary(survey: SurveyDep, organisation: AdminOrganisationDep
 
 @router.post("/mail", name="mail_invitations", status_code=status.HTTP_201_CREATED, response_model=MailedInvitations,
              responses=problem_responses(409, 413))
-def mail_invitations(file: Annotated[UploadFile, File(description="UTF-8 CSV with columns email,unit,layer and "
-                                                                  "optionally language")],
+def mail_invitations(file: Annotated[UploadFile, File(description="Columns email,unit,layer and optionally "
+                                                                  f"language: {csv_encoding.UPLOAD_OR_XLSX}")],
                      survey: SurveyDep, organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep,
                      request: Request, audit: AuditDep, once: IdempotentDep, background: BackgroundTasks,
                      expires_at: Annotated[AwareDatetime | None, Query(description="When the mailed links stop "
