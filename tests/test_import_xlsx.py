@@ -145,3 +145,17 @@ def test_mailed_invitations_from_a_workbook(org: OrgContext, mailbox: Mailbox) -
     refused = org.admin.post(f"{org.prefix}/surveys/{survey['id']}/invitations/mail", files=_upload(bad))
     assert refused.status_code == 422, refused.text
     assert [e["loc"][1] for e in refused.json()["errors"]] == [4]  # the row Excel shows
+
+
+def test_people_from_a_workbook(org: OrgContext) -> None:
+    org.tree({"Ruimte": {"Wonen": {}}})
+    raw = _workbook([["email", "name", "role", "units"], ["lead@gemeente.test", "Lead", "leader", "Ruimte/Wonen"],
+                     [None], ["hr@gemeente.test", "HR", "org_admin", None]])
+    response = org.admin.post(f"{org.prefix}/people/import", files=_upload(raw))
+    assert response.status_code == 200, response.text
+    assert (response.json()["created"], response.json()["updated"]) == (2, 0)
+
+    bad = _workbook([["email", "name", "role"], ["nope", "Bad Address", "analyst"]], first_row=1)
+    refused = org.admin.post(f"{org.prefix}/people/import", files=_upload(bad))
+    assert refused.status_code == 422, refused.text
+    assert [e["loc"][1] for e in refused.json()["errors"]] == [3]  # the row Excel shows

@@ -1,5 +1,6 @@
-"""Import people from CSV, all or nothing: columns `email,name,role` and optionally `units`, the paths of the units
-whose subtrees the person reaches (`Directie Ruimte/Wonen`), several separated by `|`.
+"""Import people from CSV or an XLSX workbook (its first sheet), all or nothing: columns `email,name,role` and
+optionally `units`, the paths of the units whose subtrees the person reaches (`Directie Ruimte/Wonen`), several
+separated by `|`.
 
 A row whose address is already a person of the organisation updates that person (name, role, units); the rest are
 created. Any bad row gives a 422 listing every bad row (`loc` = `["file", line, column]`) and stores nothing.
@@ -12,13 +13,12 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy.orm import Session
 
-from app import csv_encoding
 from app.errors import Unprocessable
 from app.orgs.models import Organisation
 from app.people import service
 from app.people.models import Person
 from app.people.schemas import PersonCreate, PersonRole, PersonUpdate
-from app.units.csv_import import ImportOutcome, _read_rows
+from app.units.csv_import import ImportOutcome, read_table
 from app.units.tree import UnitTree
 
 MAX_ROWS = 20_000
@@ -36,9 +36,8 @@ def _paths(tree: UnitTree) -> dict[str, uuid.UUID]:
 
 
 def import_people(session: Session, organisation: Organisation, tree: UnitTree, raw: bytes) -> PeopleImport:
-    text = csv_encoding.decode(raw)
     problems = ImportOutcome()
-    header, rows = _read_rows(text, problems)
+    header, rows = read_table(raw, problems)
     if not problems.errors:
         if not {"email", "name", "role"} <= set(header):
             raise Unprocessable("The header needs `email`, `name` and `role` columns (and optionally `units`).")

@@ -87,7 +87,7 @@ def sign_out_person(person: PersonDep, session: SessionDep, audit: AuditDep) -> 
 
 
 @router.post("/import", name="import_people", responses=problem_responses(413))
-def import_people_csv(file: Annotated[UploadFile, File(description=csv_encoding.UPLOAD)],
+def import_people_csv(file: Annotated[UploadFile, File(description=csv_encoding.UPLOAD_OR_XLSX)],
                       organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep,
                       audit: AuditDep) -> PeopleImportResult:
     """Import people from CSV: `email,name,role` and optionally `units` (unit paths such as

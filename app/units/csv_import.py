@@ -90,13 +90,18 @@ def _read_sheet(raw: bytes, out: ImportOutcome) -> tuple[list[str], list[tuple[i
     return header, rows
 
 
+def read_table(raw: bytes, out: ImportOutcome) -> tuple[list[str], list[tuple[int, dict[str, str]]]]:
+    """The header (lower case) and the rows (with their line, or Excel's row number) of CSV bytes or, when they are
+    a zip, of an XLSX workbook's first sheet; bad rows are recorded in `out`."""
+    if xlsx_read.is_xlsx(raw):
+        return _read_sheet(raw, out)
+    return _read_rows(csv_encoding.decode(raw), out)
+
+
 def import_units(session: Session, organisation: Organisation, tree: UnitTree, raw: bytes) -> ImportOutcome:
     """Import from CSV bytes or, when they are a zip, from an XLSX workbook's first sheet."""
     out = ImportOutcome()
-    if xlsx_read.is_xlsx(raw):
-        header, rows = _read_sheet(raw, out)
-    else:
-        header, rows = _read_rows(csv_encoding.decode(raw), out)
+    header, rows = read_table(raw, out)
     if not out.errors:
         if "path" in header:
             _import_paths(session, organisation, tree, rows, out)
