@@ -15,6 +15,13 @@ RUN pip install --no-cache-dir --prefix=/install --no-deps .
 FROM python:3.11-slim
 ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 HOST=0.0.0.0 PORT=8000 \
     DATABASE_URL=sqlite:////srv/data/culturegap.db MIGRATE_ON_START=true
+# Debian's Chromium prints the board report as PDF (without it that route answers 503 and offers HTML);
+# `--build-arg BOARD_REPORT_PDF=false` leaves it out (about 250 MB).
+ARG BOARD_REPORT_PDF=true
+RUN if [ "$BOARD_REPORT_PDF" = "true" ]; then \
+      apt-get update && apt-get install -y --no-install-recommends chromium fonts-dejavu-core \
+      && rm -rf /var/lib/apt/lists/*; \
+    fi
 RUN useradd --system --uid 10001 --home-dir /srv culturegap
 COPY --from=build /install /usr/local
 WORKDIR /srv

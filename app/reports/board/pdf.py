@@ -2,6 +2,7 @@
 written to a private temporary folder; the page's Content-Security-Policy allows no script and no fetch. Without
 Chromium the report is refused with a 503 that says why (`ServiceUnavailable`), never half-made."""
 
+import os
 import shutil
 import subprocess
 import tempfile
@@ -36,7 +37,9 @@ def html_to_pdf(html: str) -> bytes:
         command = [executable, *ARGS, f"--user-data-dir={folder}/profile", f"--print-to-pdf={target}",
                    source.as_uri()]
         try:
-            subprocess.run(command, capture_output=True, timeout=TIMEOUT, check=False)
+            # HOME too in the temporary folder: a container's service user may have no writable home
+            subprocess.run(command, capture_output=True, timeout=TIMEOUT, check=False,
+                           env={**os.environ, "HOME": folder})
         except (OSError, subprocess.TimeoutExpired) as error:
             raise ServiceUnavailable(f"Chromium could not print the board report ({type(error).__name__}). "
                                      "Try again in a moment.") from error
