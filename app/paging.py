@@ -1,4 +1,5 @@
-"""Cursor paging for the lists (units, surveys, organisations, keys, people).
+"""Cursor paging for every list (units, surveys, organisations, keys, people, layers, questionnaires,
+self-assessments, actions, webhooks and their deliveries).
 
 `?limit=N` gives the first N items and, when there are more, a `Link: <...>; rel="next"` header (RFC 8288) whose URL
 carries `cursor`, as the audit log hands out `next_cursor`. A cursor is the sort key of the page's last item, so a

@@ -7,7 +7,8 @@ import pytest
 
 from tests.factories import OrgContext
 from tests.people_factories import create_person
-from tests.survey_factories import create_survey
+from tests.survey_factories import create_survey, open_survey
+from tests.test_self_assessments import create as create_self_assessment
 
 
 def _walk(client: httpx.Client, url: str, limit: int) -> list[Any]:
@@ -25,7 +26,8 @@ def _walk(client: httpx.Client, url: str, limit: int) -> list[Any]:
 
 
 def _lists(org: OrgContext) -> dict[str, str]:
-    return {name: f"{org.prefix}/{name}" for name in ("units", "surveys", "keys", "people")}
+    return {name: f"{org.prefix}/{name}" for name in ("units", "surveys", "keys", "people", "layers",
+                                                      "questionnaires")}
 
 
 def test_every_list_pages_to_the_whole_list_in_its_order(org: OrgContext, platform: httpx.Client) -> None:
@@ -39,13 +41,25 @@ def test_every_list_pages_to_the_whole_list_in_its_order(org: OrgContext, platfo
         create_person(org)
     for url in _lists(org).values():
         whole = org.admin.get(url).json()
-        assert len(whole) >= 3 and "link" not in org.admin.get(url).headers
+        assert len(whole) >= 2 and "link" not in org.admin.get(url).headers  # (two built-in questionnaires)
         for limit in (1, 2, 3):
             assert _walk(org.admin, url, limit) == whole, (url, limit)
     units = [u["name"] for u in org.admin.get(f"{org.prefix}/units").json()]
     assert units == ["Noord", "Zuid", "team A", "Team b", "Team c"]  # depth first, siblings by name
     organisations = platform.get("/api/v1/organisations").json()
     assert _walk(platform, "/api/v1/organisations", 7) == organisations
+    layers = [layer["rank"] for layer in _walk(org.admin, f"{org.prefix}/layers", 2)]
+    assert layers == sorted(layers) and len(layers) == 5
+
+
+def test_self_assessments_page_oldest_first(org: OrgContext) -> None:
+    survey = open_survey(org)
+    team = org.unit("Team")
+    made = [create_self_assessment(org, survey["id"], team, "team_leader", leader_name=f"Leader {i}")["id"]
+            for i in range(3)]
+    url = f"{org.prefix}/surveys/{survey['id']}/self-assessments"
+    for limit in (1, 2):
+        assert [row["id"] for row in _walk(org.admin, url, limit)] == made
 
 
 def test_a_page_neither_repeats_nor_skips_when_items_come_and_go(org: OrgContext) -> None:

@@ -77,9 +77,10 @@ def delete_organisation(organisation: OrganisationDep, session: SessionDep, _: P
 
 
 @router.get(ORG + "/layers", name="list_layers", tags=["layers"])
-def list_layers(organisation: OrganisationDep, session: SessionDep) -> list[LayerRead]:
+def list_layers(organisation: OrganisationDep, session: SessionDep, paging: PagingDep) -> list[LayerRead]:
     """The organisation's leadership layers, top (rank 1) first."""
-    return [LayerRead.model_validate(layer) for layer in service.list_layers(session, organisation)]
+    layers = paging.page(service.list_layers(session, organisation), lambda layer: [layer.rank])
+    return [LayerRead.model_validate(layer) for layer in layers]
 
 
 @router.put(ORG + "/layers", name="replace_layers", tags=["layers"], responses=problem_responses(403, 409))

@@ -8,6 +8,7 @@ from app.audit.trail import AuditDep
 from app.deps import AdminOrganisationDep, OrganisationDep, SessionDep
 from app.errors import NotFound, problem_responses
 from app.idempotency.deps import IdempotentDep
+from app.paging import PagingDep
 from app.questionnaires import service
 from app.questionnaires.models import Questionnaire
 from app.questionnaires.schemas import QuestionnaireIn, QuestionnaireRead, QuestionnaireSummary
@@ -29,10 +30,12 @@ QuestionnaireDep = Annotated[Questionnaire, Depends(valid_questionnaire)]
 
 
 @router.get("", name="list_questionnaires")
-def list_questionnaires(organisation: OrganisationDep, session: SessionDep) -> list[QuestionnaireSummary]:
+def list_questionnaires(organisation: OrganisationDep, session: SessionDep,
+                        paging: PagingDep) -> list[QuestionnaireSummary]:
     """The built-in questionnaires and the organisation's own, every version (built-ins first, then by key and
     version). Any key of the organisation may read them."""
-    return service.list_questionnaires(session, organisation)
+    return paging.page(service.list_questionnaires(session, organisation),
+                       lambda q: [0 if q.builtin else 1, q.key, q.version])
 
 
 @router.post("", name="create_questionnaire", status_code=status.HTTP_201_CREATED,

@@ -9,6 +9,7 @@ from app.deps import AdminOrganisationDep, CurrentKey, OrganisationDep, SessionD
 from app.errors import problem_responses
 from app.idempotency.deps import IdempotentDep
 from app.orgs.service import list_layers
+from app.paging import PagingDep, micros
 from app.selfassessments import service
 from app.selfassessments.models import SelfAssessment
 from app.selfassessments.schemas import SelfAssessmentCreate, SelfAssessmentRead
@@ -47,11 +48,12 @@ def create_self_assessment(data: SelfAssessmentCreate, organisation: AdminOrgani
 
 @router.get("", name="list_self_assessments")
 def list_self_assessments(organisation: OrganisationDep, survey: SurveyDep, tree: TreeDep, principal: CurrentKey,
-                          session: SessionDep) -> list[SelfAssessmentRead]:
+                          session: SessionDep, paging: PagingDep) -> list[SelfAssessmentRead]:
     """The survey's self-assessments, oldest first; a unit-scoped key sees only those inside its subtree."""
     layers = {layer.id: layer for layer in list_layers(session, organisation)}
-    return [service.to_read(session, survey, tree, row, layers)
-            for row in service.list_visible(session, survey, tree, principal)]
+    rows = paging.page(service.list_visible(session, survey, tree, principal),
+                       lambda row: [micros(row.created_at), str(row.id)])
+    return [service.to_read(session, survey, tree, row, layers) for row in rows]
 
 
 @router.get(ITEM, name="get_self_assessment")
