@@ -71,9 +71,10 @@ def _use_and_store() -> Insert:
 
 
 USE_AND_STORE = _use_and_store()
+"""Parameters: `invitation_id`, `now`, `used_on`, and `response_<column>` for each of `RESPONSE_COLUMNS`."""
 
 COMMENT_COLUMNS = ("id", "survey_id", "question_key", "unit_id", "layer_id", "text")
 STORE_COMMENT = insert(cast(Table, Comment.__table__)).values(
     {**{name: bindparam(name, type_=cast(Table, Comment.__table__).c[name].type) for name in COMMENT_COLUMNS},
      "hidden": false(), "published": false()})
-"""Parameters: `invitation_id`, `now`, `used_on`, and `response_<column>` for each of `RESPONSE_COLUMNS`."""
+"""Parameters: the `COMMENT_COLUMNS` of one open answer, stored with the response in its transaction."""
