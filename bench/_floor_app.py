@@ -19,6 +19,7 @@ from app.invitations.service import hash_token
 from app.pgasync import LoopPool
 from app.questionnaires.service import QuestionnaireDefinition, load_definition
 from app.respond.pg import TICKET, USE_AND_STORE
+from app.respond.statements import used_on
 from app.respond.view import questionnaire_json
 from app.responses.codec import pack_by_key
 
@@ -66,8 +67,9 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
             await _reply(send, 200, b'{"questionnaire":' + questionnaire_json(definition, "en") + b"}")
             return
         answers = from_json(body)
+        now = utcnow()
         await USE_AND_STORE.execute(conn, {
-            "invitation_id": ticket.id, "now": utcnow(), "response_id": uuid.uuid4(),
+            "invitation_id": ticket.id, "now": now, "used_on": used_on(now), "response_id": uuid.uuid4(),
             "response_survey_id": ticket.survey_id, "response_unit_id": ticket.unit_id,
             "response_layer_id": ticket.layer_id, "response_language": answers["language"], "response_source": "web",
             "response_current": pack_by_key(definition, answers["current"]),
