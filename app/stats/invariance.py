@@ -224,8 +224,10 @@ def measurement_invariance(
     base_df = len(kept) * k * (k - 1) // 2
     fits: dict[str, CfaFit] = {}
     models: tuple[_cfa.Level, ...] = ("configural", "metric", "scalar")
-    for model in models:
-        f = _cfa.fit(gm, model)
+    previous: _cfa.Params | None = None
+    for model in models:  # each model starts from the less constrained one's estimates
+        f = _cfa.fit(gm, model, previous)
+        previous = f.params
         if not f.converged:
             return _cannot(kept, n_kept, k, excluded, MissingReason.NOT_ESTIMABLE)
         fits[model] = _fit_stats(model, f, gm, base, base_df)
