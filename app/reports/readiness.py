@@ -170,7 +170,7 @@ def _perception(ctx: ReportContext, lang: Lang) -> list[PerceptionHighlight]:
     return sorted(found, key=lambda h: -abs(h.figures.hedges_g or 0.0))[:TOP]
 
 
-def _leaders_only(ctx: ReportContext, unit: uuid.UUID) -> bool:
+def leaders_only(ctx: ReportContext, unit: uuid.UUID) -> bool:
     """A unit with respondents but none in the reference layer (employees, or the bottom layer): a board or a
     management team. Whether a layer is empty is not protected (see `team_units`)."""
     if len(ctx.layers) < 2:
@@ -216,7 +216,7 @@ def _teams(ctx: ReportContext,
                 entry.reading = _team_rest_reading(name, index, entry.difference)
         out.append(entry)
     out.sort(key=lambda t: -t.index)
-    leaders = {u for u in units if _leaders_only(ctx, u)}
+    leaders = {u for u in units if leaders_only(ctx, u)}
     teams = [t for t in out if t.group.unit_id not in leaders]
     half = min(TOP, len(teams) // 2)
     return teams[:half], teams[::-1][:half], [t for t in out if t.group.unit_id in leaders]
