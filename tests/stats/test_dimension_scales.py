@@ -52,7 +52,7 @@ def test_reverse_keying_and_scores_on_the_dimensions_own_range():
     summary = summarize(x, scale=s, groups=[0, 0, 0])  # the one-pass summary agrees
     np.testing.assert_allclose(summary.scores.scores, scores)
     np.testing.assert_allclose(summary.descriptives(1).mean, [2.0])
-    with pytest.raises(ValueError, match="0..4"):
+    with pytest.raises(ValueError, match=r"0\.\.4"):
         scale_scores([[1, 1, 1, 5, 0]], scale=s)  # 5 is on the envelope, not on trying's scale
     with pytest.raises(ValueError, match="'trying'"):
         summarize([[1, 1, 1, 5, 0]], scale=s, groups=[0])
