@@ -111,7 +111,8 @@ class QuestionnaireIn(BaseModel):
     title: LangTitle
     languages: list[Lang] = Field(min_length=1, max_length=MAX_LANGUAGES,
                                   description="Every text must be given in each of these languages")
-    scale_min: ScaleBound = Field(description="The lowest answer, e.g. 0 or 1")
+    scale_min: ScaleBound = Field(description="The lowest answer, e.g. 0 or 1 (of every dimension without its own "
+                                              "`scale`)")
     scale_max: ScaleBound = Field(description="The highest answer, e.g. 4, 5, 7 or 10")
     scale_labels: dict[Lang, list[Label]] = Field(
         min_length=1, max_length=MAX_LANGUAGES,
