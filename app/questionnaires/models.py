@@ -36,8 +36,8 @@ class Dimension(IdMixin, Base):
 
     __tablename__ = "dimensions"
     __table_args__ = (UniqueConstraint("questionnaire_id", "key"),
-                      CheckConstraint("(scale_min IS NULL AND scale_max IS NULL) OR scale_max > scale_min",
-                                      name="own_scale_complete"))
+                      CheckConstraint("(scale_min IS NULL AND scale_max IS NULL) OR (scale_min IS NOT NULL AND "
+                                      "scale_max IS NOT NULL AND scale_max > scale_min)", name="own_scale_complete"))
 
     questionnaire_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("questionnaires.id", ondelete="CASCADE"),
                                                         index=True)

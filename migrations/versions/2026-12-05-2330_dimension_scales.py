@@ -31,7 +31,9 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('scale_labels', sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column('dont_know_label', sa.JSON(), nullable=True))
         batch_op.create_check_constraint(
-            op.f('ck_dimensions_own_scale_complete'), sa.text("(scale_min IS NULL AND scale_max IS NULL) OR scale_max > scale_min"))
+            op.f('ck_dimensions_own_scale_complete'),
+            sa.text("(scale_min IS NULL AND scale_max IS NULL) OR "
+                    "(scale_min IS NOT NULL AND scale_max IS NOT NULL AND scale_max > scale_min)"))
 
 
 def downgrade() -> None:
