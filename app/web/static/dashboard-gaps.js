@@ -139,7 +139,9 @@ export const readiness = {
     const index = (x) => (pomp ? fmtPct(ctx.lang, x) : fmt(ctx.lang, x));
     const team = (tm) => summaryItem({ name: tm.group.unit_name, figure: index(tm.index),
       detail: present(tm.difference)
-        ? ctx.t("readinessTeam", { n: tm.group.n, diff: gapText(ctx, tm.difference, false) })
+        ? ctx.t("readinessTeam", { n: tm.group.n, diff: pomp
+          ? ctx.t("percentagePoints", { x: `${tm.difference < 0 ? "\u2212" : "+"}${fmt(ctx.lang, Math.abs(tm.difference) * 100, 0)}` })
+          : gapText(ctx, tm.difference, false) })
         : ctx.t("readinessTeamAlone", { n: tm.group.n }) });
     const teams = [...data.most_ready_teams, ...data.least_ready_teams];
     const leaders = (data.leadership_units || []).map((tm) => summaryItem({ name: tm.group.unit_name,
