@@ -175,3 +175,13 @@ def test_spss_value_labels_follow_each_dimensions_scale(org: OrgContext, two_sca
         assert lines[key].split(" 99 ")[0].strip() == f"/{key} {options}"
     assert lines["sharing_1"].split(" 99 ")[0].strip().lstrip("/") == (
         "sharing_1 1 'Never' 2 'Rarely' 3 'Sometimes' 4 'Often' 5 'Always'")
+
+
+def test_the_board_report_names_each_dimensions_scale(org: OrgContext, two_scales: dict[str, Any]) -> None:
+    survey = imported(org, two_scales)
+    for lang, phrase in (("en", "on each dimension's own scale (Sharing 1-5, Trying 0-4)"),
+                         ("nl", "op de eigen schaal van elke dimensie (Delen 1-5, Uitproberen 0-4)")):
+        html = org.admin.get(f"{org.prefix}/surveys/{survey}/reports/board-report",
+                             params={"format": "html", "lang": lang})
+        assert html.status_code == 200, html.text
+        assert html.text.count(phrase.replace("'", "&#x27;")) == 2, lang  # the heatmap's lead and the method
