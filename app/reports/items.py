@@ -26,8 +26,7 @@ def _frame(f: StatementFigures | None, values: list[int]) -> list[Cell]:
 
 
 def item_profile_csv(report: ItemProfileReport) -> Table:
-    shown = next((s.current for d in report.dimensions for s in d.statements if s.current.distribution), None)
-    values = [a.value for a in shown.distribution] if shown else []
+    values = sorted({a.value for d in report.dimensions for s in d.statements for a in s.current.distribution})
     frames = [(p, [*FRAME, *[f"count_{v}" for v in values], "reason"]) for p in ("current", "desired", "previous")]
     header = ["dimension", "dimension_name", "dimension_n", "key", "text", "reverse", "dont_know", "seen",
               "dont_know_share", *[f"{p}_{c}" for p, cols in frames for c in cols], "gap", "change", "change_ci_low",

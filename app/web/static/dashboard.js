@@ -241,7 +241,10 @@ async function selectSurvey(survey) {
   for (const panel of PANELS) board.showLoading(panel);
   try {
     const questionnaire = await api(API.questionnaire(state.org.id, survey.questionnaire_id));
-    state.scale = { min: questionnaire.scale_min, max: questionnaire.scale_max };
+    // the span of the dimensions' scales (each dimension's own, or the questionnaire's: docs/scales.md)
+    const own = (questionnaire.dimensions || []).map((d) => d.scale).filter(Boolean);
+    const scales = own.length ? own : [{ min: questionnaire.scale_min, max: questionnaire.scale_max }];
+    state.scale = { min: Math.min(...scales.map((s) => s.min)), max: Math.max(...scales.map((s) => s.max)) };
   } catch (error) {
     if (error instanceof ApiError && error.kind === "unauthorized") return keyRefused();
     state.scale = { min: 1, max: 5 }; // the built-in scale: the reports still show
