@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from tests.factories import client
 
 PANELS = ("rates", "readiness", "focus", "actions", "heatmap", "profile", "desired", "statements", "perception",
-          "blindspot", "teamgaps", "trend", "agreement", "quality")
+          "blindspot", "teamgaps", "trend", "agreement", "quality", "comments")
 
 # Controls smaller than 44 x 44 CSS pixels (WCAG 2.5.5's target size), among the visible ones.
 SMALL_TARGETS = """
@@ -261,3 +261,12 @@ def hidden_comparison(a: str, b: str, reason: str | None, lang: str = "en") -> s
 
 def scope_note(reason: str | None) -> str:
     return _SCOPE["en"][reason or "below_minimum"]
+
+
+OUTCOME_KEY = "knowledge_sharing"  # the outcome scale of the built-in questionnaire's version 2
+OUTCOME_MARK = {"en": " (outcome)", "nl": " (uitkomst)"}
+
+
+def shown_name(d: dict[str, Any], lang: str = "en") -> str:
+    """A dimension's name as every panel shows it: the outcome scale marked as the outcome (dashboard-outcome.js)."""
+    return str(d["name"]) + (OUTCOME_MARK[lang] if d.get("key") == OUTCOME_KEY else "")

@@ -29,6 +29,7 @@ from tests.e2e.dashboard_helpers import (
     open_tables,
     page_errors,
     scope_note,
+    shown_name,
     sign_in,
     watch,
 )
@@ -89,7 +90,7 @@ def test_every_panel_shows_the_figures_of_the_api_on_a_laptop(demo: Demo, open_t
     # heatmap: a shown team has its means, a suppressed one is hatched with "n < 5" and no figure at all
     heat = demo.report(sid, "heatmap", level="tree")
     assert [c.text_content() for c in page.locator("#panel-heatmap thead th.heat-col").all()] == \
-        [c["name"] for c in heat["columns"]]
+        [shown_name(c) for c in heat["columns"]]
     shown = next(r for r in heat["rows"] if not r["group"]["suppressed"] and r["group"]["n"] > 9)
     hidden = next(r for r in heat["rows"] if r["group"]["suppressed"])
     row = heat_row(page, shown["group"]["unit_name"])
@@ -155,7 +156,8 @@ def test_every_panel_shows_the_figures_of_the_api_on_a_laptop(demo: Demo, open_t
     expect(page.locator("#dashboard-title")).to_have_text(f"{WAVE} · Hele organisatie")
     expect(page.locator("details.table-toggle:not([open])")).to_have_count(0)  # the tables opened stay open
     heat_nl = demo.report(sid, "heatmap", level="tree", lang="nl")
-    expect(page.locator("#panel-heatmap thead th.heat-col")).to_have_text([c["name"] for c in heat_nl["columns"]])
+    expect(page.locator("#panel-heatmap thead th.heat-col")).to_have_text(
+        [shown_name(c, "nl") for c in heat_nl["columns"]])
     expect(heat_row(page, shown["group"]["unit_name"]).locator("td.heat-cell .heat-abs")).to_have_text(
         [re.compile(rf"^{nl(c['mean'])}") for c in shown["cells"]])
     expect(heat_row(page, hidden["group"]["unit_name"]).locator("td.heat-cell .visually-hidden").first).to_have_text(
