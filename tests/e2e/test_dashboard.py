@@ -115,7 +115,7 @@ def test_every_panel_shows_the_figures_of_the_api_on_a_laptop(demo: Demo, open_t
     for i, dimension in enumerate(profile["dimensions"]):
         ci = dimension["ci"]
         expect(profile_rows.nth(i)).to_contain_text(
-            f"{dimension['name']}{en(dimension['mean'])}[{en(ci['low'])}; {en(ci['high'])}]{dimension['n']}")
+            f"{shown_name(dimension)}{en(dimension['mean'])}[{en(ci['low'])}; {en(ci['high'])}]{dimension['n']}")
     gaps = demo.report(sid, "desired-gap")["groups"][0]["dimensions"]
     expect(page.locator("#panel-desired tbody tr").first).to_contain_text(
         f"{gaps[0]['name']}{en(gaps[0]['mean_current'])}{en(gaps[0]['mean_desired'])}{diff(gaps[0]['gap'])}")
@@ -374,7 +374,7 @@ def test_the_page_is_served_under_the_same_strict_headers(http: httpx.Client) ->
     assert [link.split("?")[0] for link in links] == ["/static/favicon.svg", "/static/base.css",
                                                       "/static/dashboard.css", "/static/dashboard-findings.css",
                                                       "/static/dashboard-layout.css", "/static/dashboard-focus.css",
-                                                      "/static/dashboard.js"]
+                                                      "/static/dashboard-comments.css", "/static/dashboard.js"]
     assert all(re.fullmatch(r"/static/[a-z0-9.-]+\?v=[0-9a-f]{16}", link) for link in links)
     entry = http.get(next(link for link in links if "dashboard.js" in link)).text
     modules = re.findall(r'from "\./([a-z0-9-]+\.js)\?v=[0-9a-f]{16}"', entry)

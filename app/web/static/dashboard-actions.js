@@ -9,6 +9,7 @@ import { API, path } from "./dashboard-api.js";
 import { table } from "./dashboard-charts.js";
 import { add, el, fmt, isHidden, note, present, suppressedCell } from "./dashboard-dom.js";
 import { gapText } from "./dashboard-gaps.js";
+import { outcomeKey } from "./dashboard-outcome.js";
 
 const actionsBase = (ctx) => `/api/v1/organisations/${ctx.survey.organisation_id}/surveys/${ctx.survey.id}/actions`;
 // `v`: bumped after a save, so the list is read again (the API ignores it)
@@ -29,8 +30,9 @@ function owner(a) {
   return a.owner && a.owner.name ? a.owner.name : "–";
 }
 
-function aimed(ctx, a) {
-  const dimension = a.dimension_names[ctx.lang] || a.dimension_names.en || a.dimension_key;
+function aimed(ctx, a, outcome) {
+  const name = a.dimension_names[ctx.lang] || a.dimension_names.en || a.dimension_key;
+  const dimension = a.dimension_key === outcome ? `${name} (${ctx.t("outcomeLabel")})` : name;
   const statement = a.item_texts ? a.item_texts[ctx.lang] || a.item_texts.en : null;
   return statement ? el("span", {}, dimension, el("span", { class: "action-statement", text: ` · ${statement}` }))
     : dimension;
@@ -73,7 +75,8 @@ export const actions = {
     const sorted = [...list].sort((a, b) => rank(a) - rank(b) || a.dimension_key.localeCompare(b.dimension_key));
     const head = [ctx.t("actionsAction"), ctx.t("actionsAddresses"), ctx.t("actionsGap"), ctx.t("actionsUnit"),
       ctx.t("actionsOwner"), ctx.t("actionsDue"), ctx.t("actionsStatus"), ...(open ? [ctx.t("actionFormChange")] : [])];
-    const rows = sorted.map((a) => [a.title, aimed(ctx, a), gapCell(ctx, dims.get(a.dimension_key)),
+    const outcome = outcomeKey(questionnaire);
+    const rows = sorted.map((a) => [a.title, aimed(ctx, a, outcome), gapCell(ctx, dims.get(a.dimension_key)),
       a.unit_path.length ? a.unit_path.join(" / ") : ctx.t("wholeOrganisation"), owner(a), a.due_date || "–",
       ctx.t(`actionStatus.${a.status}`), ...(open ? [editButton(ctx, a, open)] : [])]);
     add(body, table({ caption: ctx.t("actionsTitle"), head, rows, className: "table-wide" }), form,
