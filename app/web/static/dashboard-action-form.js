@@ -3,7 +3,7 @@
    field it can check itself is wrong, and what the API refuses (422) is said beside the field it names; a refused
    form changes nothing (the API takes all of it or none). Saved: the panel is read again. */
 import { storedKey } from "./dashboard-api.js";
-import { add, el } from "./dashboard-dom.js";
+import { el } from "./dashboard-dom.js";
 import { signedInSession } from "./dashboard-session.js";
 
 const STATUSES = ["planned", "in_progress", "done", "dropped"];
@@ -162,6 +162,5 @@ export function actionForm(ctx, { me, questionnaire, action, url, done, cancel }
       save.disabled = false;
     }
   });
-  add(form);
   return form;
 }
