@@ -131,7 +131,7 @@ def stored(url: str, survey_id: uuid.UUID) -> tuple[int, int, Counter[bytes]]:
     """(responses, used invitations, multiset of stored current+desired answers) of the survey."""
     with psycopg.connect(libpq(url)) as conn:
         rows = conn.execute("SELECT current, desired FROM responses WHERE survey_id = %s", (survey_id,)).fetchall()
-        used = conn.execute("SELECT count(*) FROM invitations WHERE survey_id = %s AND submitted_at IS NOT NULL",
+        used = conn.execute("SELECT count(*) FROM used_tokens WHERE survey_id = %s",
                             (survey_id,)).fetchone()
     return len(rows), int(used[0]) if used else 0, Counter(bytes(c) + bytes(d) for c, d in rows)
 
