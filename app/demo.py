@@ -23,12 +23,12 @@ from sqlalchemy.orm import Session
 from app.auth import service as auth_service
 from app.auth.models import Role
 from app.db import get_sessionmaker, utcnow
-from app.invitations.models import Invitation
+from app.invitations.models import Invitation, UsedToken
 from app.invitations.service import hash_token, new_token
+from app.invitations.used import used_key
 from app.orgs import service as org_service
 from app.orgs.models import Layer, Organisation
 from app.questionnaires.service import QuestionnaireDefinition, builtin_questionnaire_id, load_definition
-from app.respond.statements import used_on
 from app.responses.codec import pack
 from app.responses.models import Response
 from app.surveys.models import Survey, SurveyStatus
@@ -191,8 +191,9 @@ def _answer(session: Session, survey: Survey, definition: QuestionnaireDefinitio
             desired = _merge(desired, _items(shared + 0.6, outcome_reverse, lo, hi, outcome_rng), culture, outcome)
         session.add(Response(survey_id=survey.id, unit_id=seat.unit_id, layer_id=seat.layer_id, language="nl",
                              source="web", current=pack(current), desired=pack(desired), published=True))
-        session.add(Invitation(survey_id=survey.id, unit_id=seat.unit_id, layer_id=seat.layer_id,
-                               token_hash=hash_token(new_token()), submitted_at=used_on(utcnow())))
+        used = hash_token(new_token())  # as a submission leaves it: the invitation, and its used token apart
+        session.add(Invitation(survey_id=survey.id, unit_id=seat.unit_id, layer_id=seat.layer_id, token_hash=used))
+        session.add(UsedToken(key=used_key(used), survey_id=survey.id, unit_id=seat.unit_id, layer_id=seat.layer_id))
     for seat in seats:  # the rest of the invitations went unanswered
         if rng.random() < 0.22:
             session.add(Invitation(survey_id=survey.id, unit_id=seat.unit_id, layer_id=seat.layer_id,

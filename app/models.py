@@ -6,7 +6,7 @@ from app.auth.models import ApiKey
 from app.comments.models import Comment, CommentSettings
 from app.db import Base
 from app.idempotency.models import IdempotencyRecord
-from app.invitations.models import Invitation
+from app.invitations.models import Invitation, UsedToken
 from app.mail.models import OutgoingMail
 from app.oidc.models import SignInFlow, SingleSignOn
 from app.orgs.models import Layer, Organisation
@@ -23,4 +23,4 @@ from app.webhooks.models import WebhookDelivery, WebhookEndpoint
 __all__ = ["Action", "ApiKey", "AuditEvent", "Base", "Comment", "CommentSettings", "Dimension", "IdempotencyRecord",
            "Invitation", "Item", "Layer", "Organisation", "OutgoingMail", "Person", "PersonUnit", "Questionnaire",
            "RateCounter", "Response", "SelfAssessment", "SignInFlow", "SignInLink", "SignInRequest", "SingleSignOn",
-           "Survey", "Unit", "UserSession", "WebhookDelivery", "WebhookEndpoint"]
+           "Survey", "Unit", "UsedToken", "UserSession", "WebhookDelivery", "WebhookEndpoint"]

@@ -1,5 +1,8 @@
 """Small secrets at rest: AES-256-GCM under a key derived from SECRET_KEY for each purpose, with the id of the row
-that holds a sealed value as associated data (copied to another row, it does not open)."""
+that holds a sealed value as associated data (copied to another row, it does not open).
+
+Also keyed hashes (`keyed_hash`) and keys that need a second secret besides SECRET_KEY (`seal_with`): a respondent's
+draft is sealed under SECRET_KEY *and* the invitation's token, which the database never holds."""
 
 import hashlib
 import hmac
@@ -24,6 +27,36 @@ def _key(purpose: bytes, needed_for: str) -> bytes:
         raise NoSecretKey(f"{needed_for} needs the server's SECRET_KEY (32 characters or more) to encrypt what it "
                           "stores; ask the service's operator to set it.")
     return hmac.new(secret.encode(), purpose, hashlib.sha256).digest()
+
+
+def _purpose_key(purpose: bytes) -> bytes:
+    """The key for `purpose` from SECRET_KEY, or from the empty key when there is none (then it keys nothing: only
+    for uses that also take a second secret, or that say what the missing SECRET_KEY costs)."""
+    return hmac.new(get_settings().secret_key.encode(), purpose, hashlib.sha256).digest()
+
+
+def keyed_hash(purpose: bytes, value: str) -> str:
+    """HMAC-SHA256 of `value` under the key for `purpose` (hex): without SECRET_KEY nobody can tell which `value`
+    a stored hash is of, even holding every candidate value. With no SECRET_KEY set it is a plain hash."""
+    return hmac.new(_purpose_key(purpose), value.encode(), hashlib.sha256).hexdigest()
+
+
+def key_with(purpose: bytes, second_secret: str) -> bytes:
+    """An AES key for `purpose` from SECRET_KEY (if set) and a second secret that the database doesn't hold."""
+    return hmac.new(_purpose_key(purpose), second_secret.encode(), hashlib.sha256).digest()
+
+
+def seal_with(key: bytes, bound_to: bytes, text: str) -> bytes:
+    nonce = os.urandom(_NONCE_BYTES)
+    return nonce + AESGCM(key).encrypt(nonce, text.encode(), bound_to)
+
+
+def unseal_with(key: bytes, bound_to: bytes, sealed: bytes) -> str | None:
+    """The text, or None when it doesn't open (a key changed, or the row was tampered with)."""
+    try:
+        return AESGCM(key).decrypt(sealed[:_NONCE_BYTES], sealed[_NONCE_BYTES:], bound_to).decode()
+    except (InvalidTag, ValueError):
+        return None
 
 
 def seal(purpose: bytes, bound_to: bytes, text: str, *, needed_for: str) -> bytes:

@@ -14,12 +14,12 @@ from typing import Any
 
 from pydantic_core import from_json
 
-from app.db import get_sessionmaker, utcnow
+from app.db import get_sessionmaker
 from app.invitations.service import hash_token
+from app.invitations.used import used_key
 from app.pgasync import LoopPool
 from app.questionnaires.service import QuestionnaireDefinition, load_definition
 from app.respond.pg import TICKET, USE_AND_STORE
-from app.respond.statements import used_on
 from app.respond.view import questionnaire_json
 from app.responses.codec import pack_by_key
 
@@ -61,15 +61,16 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
     token = dict(scope["headers"]).get(b"x-survey-token", b"").decode()
     body = await _body(receive) if scope["method"] == "POST" else b""
     async with (await _pool.get()).connection() as conn:
-        ticket = await (await TICKET.execute(conn, {"token_hash": hash_token(token)})).fetchone()
+        hashed = hash_token(token)
+        key = used_key(hashed)
+        ticket = await (await TICKET.execute(conn, {"token_hash": hashed, "used_key": key})).fetchone()
         definition = _definition(ticket.questionnaire_id)
         if path == "/api/v1/respond":
             await _reply(send, 200, b'{"questionnaire":' + questionnaire_json(definition, "en") + b"}")
             return
         answers = from_json(body)
-        now = utcnow()
         await USE_AND_STORE.execute(conn, {
-            "invitation_id": ticket.id, "now": now, "used_on": used_on(now), "response_id": uuid.uuid4(),
+            "used_key": key, "response_id": uuid.uuid4(),
             "response_survey_id": ticket.survey_id, "response_unit_id": ticket.unit_id,
             "response_layer_id": ticket.layer_id, "response_language": answers["language"], "response_source": "web",
             "response_current": pack_by_key(definition, answers["current"]),

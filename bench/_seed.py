@@ -27,6 +27,7 @@ from app.auth.models import Role
 from app.db import utcnow
 from app.invitations.models import Invitation
 from app.invitations.service import hash_token, new_token
+from app.invitations.used import used_key
 from app.orgs import service as org_service
 from app.questionnaires import service as questionnaire_service
 from app.questionnaires.schemas import QuestionnaireIn
@@ -175,16 +176,21 @@ def _copy_responses(conn: psycopg.Connection, survey_id: uuid.UUID, unit_ids: li
 
 def _copy_invitations(conn: psycopg.Connection, survey_id: uuid.UUID, unit_ids: list[uuid.UUID],
                       unit_idx: np.ndarray, layer_ids: list[uuid.UUID], layer_idx: np.ndarray, answered: int) -> None:
-    """One used invitation per response and unused ones for the rest (the token is random: nobody answers it)."""
+    """One used invitation per response (with its used-token row, app.invitations.used) and unused ones for the
+    rest (the token is random: nobody answers it)."""
     now = utcnow().isoformat()
-    null = "\\N"
-    buf = io.StringIO()
+    buf, used = io.StringIO(), io.StringIO()
     for r in range(len(unit_idx)):
-        buf.write(f"{uuid.uuid4()}\t{survey_id}\t{unit_ids[unit_idx[r]]}\t{layer_ids[layer_idx[r]]}\t"
-                  f"{uuid.uuid4().hex}{uuid.uuid4().hex}\t{now if r < answered else null}\t{now}\n")
-    with conn.cursor() as cur, cur.copy("COPY invitations (id, survey_id, unit_id, layer_id, token_hash, "
-                                        "submitted_at, created_at) FROM STDIN") as copy:
-        copy.write(buf.getvalue())
+        token_hash = f"{uuid.uuid4().hex}{uuid.uuid4().hex}"
+        unit, layer = unit_ids[unit_idx[r]], layer_ids[layer_idx[r]]
+        buf.write(f"{uuid.uuid4()}\t{survey_id}\t{unit}\t{layer}\t{token_hash}\t{now}\n")
+        if r < answered:
+            used.write(f"{used_key(token_hash)}\t{survey_id}\t{unit}\t{layer}\n")
+    with conn.cursor() as cur:
+        with cur.copy("COPY invitations (id, survey_id, unit_id, layer_id, token_hash, created_at) FROM STDIN") as copy:
+            copy.write(buf.getvalue())
+        with cur.copy("COPY used_tokens (key, survey_id, unit_id, layer_id) FROM STDIN") as copy:
+            copy.write(used.getvalue())
 
 
 def seed(session: Session, conn: psycopg.Connection, *, respondents: int, earlier_respondents: int, teams: int,

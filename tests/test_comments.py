@@ -160,8 +160,9 @@ def test_drafts_keep_comments_masked_and_comments_stay_unlinked(org: OrgContext,
     assert _answer(http, token, "Write to me: a.b@c.nl", draft=True).status_code == 200
     draft = http.get(RESPOND, headers=token_headers(token)).json()["draft"]
     assert draft["comments"] == {"share_knowledge": "Write to me: [e-mail]"}
-    raw = db_scalars(select(Invitation.draft).where(Invitation.survey_id == uuid.UUID(survey["id"])))
-    assert "a.b@c.nl" not in str(raw)
+    raw = db_scalars(select(Invitation).where(Invitation.survey_id == uuid.UUID(survey["id"])))
+    assert raw[0].draft is None and b"[e-mail]" not in raw[0].sealed_draft  # sealed, and masked before that
+    assert "a.b@c.nl" not in str(raw[0].sealed_draft)
     for comment, loc in (({"nope": "x"}, ["body", "comments", "nope"]),
                          ({"share_knowledge": "x" * 2001}, ["body", "comments", "share_knowledge"])):
         response = http.post(f"{RESPOND}/submit", headers=token_headers(token), json={

@@ -43,3 +43,56 @@ def test_upgrade_downgrade_upgrade():
         assert _diff(url) == []
     finally:
         drop_database(url)
+
+
+def test_used_invitations_and_plain_drafts_are_carried_over_to_used_tokens_both_ways():
+    """64a2ebee1f44: the invitations marked used (`submitted_at`) become used-token rows under SECRET_KEY, and a draft
+    saved in the clear stays readable (with the time it was saved); the downgrade marks them used again."""
+    import json
+    import uuid
+
+    import numpy as np
+    from sqlalchemy import text
+    from sqlalchemy.orm import Session
+
+    from app.demo import build_demo
+    from app.invitations.service import hash_token
+    from app.invitations.used import used_key
+    from app.respond.drafts import open_draft
+
+    url = make_database("usedtokens")
+    try:
+        upgrade(url)
+        engine = make_engine(url)
+        with Session(engine) as session:
+            spare = build_demo(session, np.random.default_rng(1))[-1].split("#")[1]
+            session.commit()
+        with engine.connect() as conn:
+            keys = set(conn.scalars(text("SELECT key FROM used_tokens")))
+        assert keys
+        engine.dispose()
+
+        downgrade(url, "7b2e4d9c1a53")
+        engine = make_engine(url)
+        with engine.begin() as conn:
+            used = set(conn.scalars(text("SELECT token_hash FROM invitations WHERE submitted_at IS NOT NULL")))
+            assert {used_key(h) for h in used} == keys
+            conn.execute(text("UPDATE invitations SET draft = :d, draft_saved_at = :t WHERE token_hash = :h"),
+                         {"d": '{"language": "nl", "current": {"openness_1": 2}, "desired": {}, "comments": {}}',
+                          "t": "2026-12-01 10:00:00+00:00", "h": hash_token(spare)})
+        engine.dispose()
+
+        upgrade(url)
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            assert set(conn.scalars(text("SELECT key FROM used_tokens"))) == keys
+            invitation_id, draft, sealed = conn.execute(text(
+                "SELECT id, draft, sealed_draft FROM invitations WHERE token_hash = :h"),
+                {"h": hash_token(spare)}).one()
+        engine.dispose()
+        answers, saved_at = open_draft(spare, uuid.UUID(str(invitation_id)), sealed,
+                                       json.loads(draft) if isinstance(draft, str) else draft)
+        assert answers == {"language": "nl", "current": {"openness_1": 2}, "desired": {}, "comments": {}}
+        assert saved_at is not None and (saved_at.day, saved_at.hour) == (1, 10)
+    finally:
+        drop_database(url)

@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select, update
 
-from app.invitations.models import Invitation
+from app.invitations.models import Invitation, UsedToken
+from app.invitations.used import used_key
 from app.responses.models import Response
 from app.surveys.models import Survey
 from tests.factories import OrgContext
@@ -92,7 +93,15 @@ def test_partial_answers_are_saved_and_resumed(org: OrgContext, http: Any) -> No
     assert stored(org, survey["id"]) == []  # a draft is not a response
     assert submit(http, token, {keys[0]: 1}, {keys[1]: 5}).status_code == 201
     invitation = _invitation(survey["id"])
-    assert invitation.draft is None and invitation.draft_saved_at is None and invitation.submitted_at is not None
+    # The submission didn't write the invitation: its last draft stays there, sealed (it opens only with the token,
+    # which no longer reads), until the close erases it; that it was used is known only under a keyed hash.
+    assert invitation.draft is None and invitation.sealed_draft is not None
+    assert not {keys[3], "current", "saved_at"} & set(invitation.sealed_draft.decode("latin-1").split('"'))
+    assert db_scalars(select(UsedToken.key).where(UsedToken.survey_id == invitation.survey_id)) == [
+        used_key(invitation.token_hash)]
+    assert http.get(RESPOND, headers=token_headers(token)).status_code == 409
+    assert org.admin.post(f"{org.prefix}/surveys/{survey['id']}/close").status_code == 200
+    assert _invitation(survey["id"]).sealed_draft is None
 
 
 def test_submit_stores_unit_layer_and_answers_once(org: OrgContext, http: Any) -> None:

@@ -3,8 +3,8 @@
 An organisation admin uploads `email,unit,layer[,language]` lines; each line gets one invitation (a token for its
 unit and layer, as any other) and a mail with its link, written to the outbox in the same transaction. For the
 reminders, the address and the token -- sealed under SECRET_KEY, bound to the invitation (`app.sealing`) -- are
-kept while the survey is open, and deleted when it closes. They tell whether an invitation was used, as the
-invitation itself does; nothing links them, or the invitation, to the answers given with it.
+kept while the survey is open, and deleted when it closes. With SECRET_KEY the service tells whether an invitation
+was used (app.invitations.used); nothing links them, or the invitation, to the answers given with it.
 """
 
 import uuid
@@ -20,6 +20,7 @@ from app.db import utcnow
 from app.errors import Conflict, Unprocessable
 from app.invitations.models import Invitation, InvitationMail
 from app.invitations.service import Target, issue_with_ids, layers_by_id, respond_url
+from app.invitations.used import used_key, used_keys
 from app.mail import messages, outbox
 from app.mail.models import OutgoingMail
 from app.orgs.layer_names import LayerNames
@@ -159,12 +160,13 @@ def send_reminders(session: Session, organisation: Organisation, survey: Survey,
     now = utcnow()
     check_open(survey, now, "reminded")
     rows = session.execute(
-        select(InvitationMail, Invitation.expires_at).join(Invitation, Invitation.id == InvitationMail.invitation_id)
-        .where(InvitationMail.survey_id == survey.id, Invitation.submitted_at.is_(None))
-        .order_by(InvitationMail.email)).all()
+        select(InvitationMail, Invitation.expires_at, Invitation.token_hash)
+        .join(Invitation, Invitation.id == InvitationMail.invitation_id)
+        .where(InvitationMail.survey_id == survey.id).order_by(InvitationMail.email)).all()
+    used = used_keys(session, survey.id)  # who answered: found with SECRET_KEY, which the service holds
     mail_ids = []
-    for row, expires_at in rows:
-        if (expires_at is not None and expires_at <= now) or (
+    for row, expires_at, token_hash in rows:
+        if used_key(token_hash) in used or (expires_at is not None and expires_at <= now) or (
                 row.reminded_at is not None and now - row.reminded_at < REMIND_AGAIN_AFTER):
             continue
         token = sealing.unseal(_PURPOSE, row.invitation_id.bytes, row.sealed_token, needed_for=_NEEDED_FOR)

@@ -1,8 +1,8 @@
 """Invitations: single-use answering tokens per unit and leadership layer.
 
 A token is 256 random bits, handed out once and stored only as its SHA-256, so the database can check a token
-but never reproduce one. An invitation records that it was used (`submitted_at`), never which response it gave:
-response rates per unit and layer are all anyone can learn from it.
+but never reproduce one. That an invitation was used is recorded apart from it (app.invitations.used), never which
+response it gave: response rates per unit and layer are all anyone can learn from it.
 """
 
 import hashlib
@@ -19,6 +19,7 @@ from app.db import utcnow
 from app.errors import Unprocessable
 from app.invitations.models import Invitation
 from app.invitations.schemas import InvitationSummary, RateGroup
+from app.invitations.used import used_counts
 from app.orgs import service as org_service
 from app.orgs.models import Layer, Organisation
 from app.surveys.models import Survey, SurveyStatus
@@ -98,13 +99,14 @@ def layers_by_id(session: Session, organisation: Organisation) -> dict[uuid.UUID
 def summary(session: Session, organisation: Organisation, tree: UnitTree, survey: Survey) -> InvitationSummary:
     """Issued and used tokens per unit and layer."""
     layers = layers_by_id(session, organisation)
-    counts = session.execute(
-        select(Invitation.unit_id, Invitation.layer_id, func.count(), func.count(Invitation.submitted_at))
+    issued_by = session.execute(
+        select(Invitation.unit_id, Invitation.layer_id, func.count())
         .where(Invitation.survey_id == survey.id).group_by(Invitation.unit_id, Invitation.layer_id)).all()
+    used = used_counts(session, survey.id)
     groups = [RateGroup(unit_id=unit_id, unit_path=tree.path(unit_id), layer_id=layer_id,
-                        layer_key=layers[layer_id].key, issued=issued, submitted=submitted,
-                        rate=submitted / issued)
-              for unit_id, layer_id, issued, submitted in counts]
+                        layer_key=layers[layer_id].key, issued=issued, submitted=used.get((unit_id, layer_id), 0),
+                        rate=used.get((unit_id, layer_id), 0) / issued)
+              for unit_id, layer_id, issued in issued_by]
     groups.sort(key=lambda g: ([n.casefold() for n in g.unit_path], layers[g.layer_id].rank))
     issued_total = sum(g.issued for g in groups)
     submitted_total = sum(g.submitted for g in groups)

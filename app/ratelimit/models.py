@@ -7,7 +7,8 @@ from app.db import Base
 class RateCounter(Base):
     """Requests and failed token lookups of one client address in one fixed window.
 
-    The address is stored as a SHA-256 (IPv6 by its /64), and rows of past windows are deleted as new ones begin.
+    The address is stored as an HMAC-SHA256 under SECRET_KEY (IPv6 by its /64; see `service.client_id`), and rows
+    of past windows are deleted as new ones begin.
     Nothing links a counter to a token, an invitation or a response.
     """
 

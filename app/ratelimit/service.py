@@ -10,7 +10,6 @@ fsync per commit, still safe from corruption), so the write lock every count tak
 of an fsync, and the app's writers queue behind it no longer than that.
 """
 
-import hashlib
 import ipaddress
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,6 +19,7 @@ from anyio import to_thread
 from sqlalchemy import Engine, Insert, bindparam, delete, event
 from sqlalchemy.dialects import postgresql, sqlite
 
+from app import sealing
 from app.db import get_engine, make_engine
 from app.errors import AppError
 from app.pgasync import Connection, LoopPool, compile_for_psycopg
@@ -55,7 +55,8 @@ class Window:
 
 
 def client_id(host: str | None) -> str:
-    """The counter's key for a client address: IPv6 by its /64 (one host usually holds a whole /64), hashed."""
+    """The counter's key for a client address: IPv6 by its /64 (one host usually holds a whole /64), hashed under
+    SECRET_KEY when there is one (an unkeyed SHA-256 of an IPv4 address is reversed by trying all 2^32 of them)."""
     network = host or "unknown"
     try:
         address = ipaddress.ip_address(network)
@@ -64,7 +65,7 @@ def client_id(host: str | None) -> str:
     else:
         if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is None:
             network = str(ipaddress.IPv6Network(f"{address}/64", strict=False))
-    return hashlib.sha256(network.encode()).hexdigest()
+    return sealing.keyed_hash(b"culturegap:rate-client", network)
 
 
 def _no_fsync_per_commit(dbapi_connection: Any, _record: Any) -> None:

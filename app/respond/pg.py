@@ -2,16 +2,15 @@
 SQLite: see service).
 
 Each statement commits by itself (autocommit): the ticket is one SELECT; a draft is one conditional UPDATE; a
-submission is `USE_AND_STORE`, one statement that marks the invitation used and stores the response only while the
-survey is open. The statements are app.respond.statements, compiled for psycopg; the checks between them are the
-service's own (`check_ticket_row`, `check`, `response_row`).
+submission is `USE_AND_STORE`, one statement that inserts the token's used-token row and stores the response only
+while the survey is open. The statements are app.respond.statements, compiled for psycopg; the checks between them
+are the service's own (`check_ticket_row`, `check`, `response_row`).
 """
 
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
 from anyio import to_thread
-from psycopg.types.json import Json
 
 from app.db import get_sessionmaker
 from app.pgasync import Connection, LoopPool, compile_for_psycopg
@@ -25,10 +24,12 @@ from app.respond.service import (
     check,
     check_ticket_row,
     comment_rows,
+    draft_params,
     load_ticket_definition,
     response_row,
     ticket_of,
-    token_hash,
+    ticket_params,
+    use_params,
 )
 from app.surveys.models import SurveyStatus
 
@@ -42,11 +43,12 @@ TICKET, SAVE_DRAFT, USE_AND_STORE, STORE_COMMENT = map(compile_for_psycopg, (
 
 async def open_ticket(conn: Connection, token: str | None, now: datetime) -> Ticket:
     """As `service.open_ticket`: the invitation of this token, if it may answer now."""
-    row = await (await TICKET.execute_first(conn, {"token_hash": token_hash(token)})).fetchone()
+    params = ticket_params(token)
+    row = await (await TICKET.execute_first(conn, params)).fetchone()
     if row is not None:
         row = row._replace(status=SurveyStatus(row.status))
     check_ticket_row(row, now)
-    return ticket_of(row, await _definition(row))
+    return ticket_of(row, await _definition(row), cast(str, token), params)
 
 
 async def _definition(row: Any) -> QuestionnaireDefinition:
@@ -68,8 +70,7 @@ async def read(conn: Connection, token: str | None, now: datetime) -> Ticket:
 async def save_draft(conn: Connection, token: str | None, body: Answers, now: datetime) -> datetime:
     ticket = await open_ticket(conn, token, now)
     answers = check(ticket, body, submitting=False)
-    saved = await SAVE_DRAFT.execute(conn, {"invitation_id": ticket.invitation_id, "now": now,
-                                             "draft": Json(answers.as_draft())})
+    saved = await SAVE_DRAFT.execute(conn, draft_params(ticket, token, answers, now))
     if saved.rowcount != 1:
         raise TokenUnusable(UNUSABLE_DETAIL)
     return now
@@ -79,8 +80,7 @@ async def submit(conn: Connection, token: str | None, body: Answers, now: dateti
     ticket = await open_ticket(conn, token, now)
     answers = check(ticket, body, submitting=True)
     response = response_row(ticket, answers)
-    params = {"invitation_id": ticket.invitation_id, "now": now, "used_on": sql.used_on(now),
-              **{f"response_{k}": v for k, v in response.items()}}
+    params = use_params(ticket, response)
     comments = comment_rows(ticket, answers)
     if not comments:  # the common case: one statement, no transaction round trips
         stored = await USE_AND_STORE.execute(conn, params)

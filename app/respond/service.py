@@ -1,16 +1,18 @@
 """Answering with an invitation token: read the questionnaire, keep a draft, submit exactly once.
 
-Exactly once: a submission marks the invitation used with a conditional UPDATE (`... WHERE submitted_at IS NULL`)
-and stores the response only if that UPDATE changed a row, atomically, committed before the 201 is sent. Two
-concurrent submissions of one token: on SQLite the second waits for the first's write lock and then finds the
-token used; on PostgreSQL the second UPDATE waits for the first's row lock, re-checks the condition and changes
-nothing. Either way one 201 and one 409. A survey closed meanwhile: see `statements.USE_AND_STORE`.
+Exactly once: a submission inserts the token's used-token row (`app.invitations.used`; its primary key is a keyed
+hash of the token) with `ON CONFLICT DO NOTHING`, and stores the response only if that INSERT added a row,
+atomically, committed before the 201 is sent. Two concurrent submissions of one token: on SQLite the second waits
+for the first's write lock and then finds the token used; on PostgreSQL the second INSERT waits for the first's
+uncommitted key, then inserts nothing. Either way one 201 and one 409. A survey closed meanwhile: see
+`statements.USE_AND_STORE`.
 
 A submission and a concurrent close of its survey: the submission holds a share lock on the survey row until it
 commits, so every 201 is committed before the close is, and once the close is acknowledged nothing is accepted.
 
-Anonymity: the response keeps the invitation's unit and layer and nothing else; the invitation keeps that it was
-used, and its draft is erased when it is.
+Anonymity: the response keeps the invitation's unit and layer and nothing else; a submission never writes the
+invitation (its used-token row can't be mapped to it without SECRET_KEY); a draft is sealed under SECRET_KEY and
+the token (app.respond.drafts), and all drafts of a survey are erased at its close.
 
 Speed: this is the path every respondent of a large organisation takes in the hour a survey opens, so each call
 makes a fixed number of statements whatever the questionnaire's length, with no ORM unit of work: one SELECT reads
@@ -24,15 +26,17 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, cast
 
-from sqlalchemy import Connection, CursorResult, Update
+from sqlalchemy import Connection, CursorResult, Executable
 from sqlalchemy.orm import Session
 
 from app.comments.masking import mask
 from app.comments.schemas import MAX_COMMENT_CHARS
 from app.errors import AppError, Conflict, Gone, NotFound, Unprocessable
 from app.invitations.service import TOKEN_FORMAT, hash_token
+from app.invitations.used import used_key
 from app.questionnaires.service import QuestionnaireDefinition, cached_definition, load_definition
 from app.respond import statements as sql
+from app.respond.drafts import open_draft, seal_draft
 from app.respond.schemas import Answers
 from app.responses.codec import check_answers, pack_by_key
 from app.surveys.service import check_accepting
@@ -59,6 +63,7 @@ class Ticket:
     """A usable invitation and what it answers."""
 
     invitation_id: uuid.UUID
+    used_key: str  # app.invitations.used
     unit_id: uuid.UUID
     layer_id: uuid.UUID
     unit_name: str
@@ -81,20 +86,28 @@ def token_hash(token: str | None) -> str:
     return hash_token(token)
 
 
+def ticket_params(token: str | None) -> dict[str, str]:
+    """The parameters of `statements.TICKET` for this token (401 as `token_hash`)."""
+    hashed = token_hash(token)
+    return {"token_hash": hashed, "used_key": used_key(hashed)}
+
+
 def check_ticket_row(row: Any, now: datetime) -> None:
     """409 `token-unusable` when the token is unknown (`row` None) or used, 410 `token-expired`, 409
     `survey-not-open` / `survey-closed`: the columns of `statements.TICKET`."""
-    if row is None or row.submitted_at is not None:
+    if row is None or row.used:
         raise TokenUnusable(UNUSABLE_DETAIL)
     if row.expires_at is not None and now >= row.expires_at:
         raise TokenExpired("This link no longer works; ask whoever sent it for a new one.")
     check_accepting(row, now)
 
 
-def ticket_of(row: Any, definition: QuestionnaireDefinition) -> Ticket:
-    saved_at = row.draft_saved_at.astimezone(UTC) if row.draft_saved_at is not None else None  # whatever the zone
-    return Ticket(invitation_id=row.id, unit_id=row.unit_id, layer_id=row.layer_id, unit_name=row.unit_name,
-                  draft=row.draft, draft_saved_at=saved_at, survey_id=row.survey_id, title=row.title,
+def ticket_of(row: Any, definition: QuestionnaireDefinition, token: str, params: dict[str, str]) -> Ticket:
+    draft, saved_at = open_draft(token, row.id, row.sealed_draft, row.draft)
+    return Ticket(invitation_id=row.id, used_key=params["used_key"], unit_id=row.unit_id, layer_id=row.layer_id,
+                  unit_name=row.unit_name, draft=draft,
+                  draft_saved_at=saved_at.astimezone(UTC) if saved_at is not None else None,
+                  survey_id=row.survey_id, title=row.title,
                   languages=row.languages, ask_desired=row.ask_desired, definition=definition,
                   open_questions=tuple(row.open_questions or ()))
 
@@ -109,13 +122,14 @@ def load_ticket_definition(session: Session, questionnaire_id: uuid.UUID) -> Que
 
 def open_ticket(conn: Connection, token: str | None, now: datetime) -> Ticket:
     """The invitation of this token, if it may answer now (see `token_hash` and `check_ticket_row`)."""
-    row: Any = conn.execute(sql.TICKET, {"token_hash": token_hash(token)}).one_or_none()
+    params = ticket_params(token)
+    row: Any = conn.execute(sql.TICKET, params).one_or_none()
     check_ticket_row(row, now)
     definition = cached_definition(row.questionnaire_id, row.stamp)
     if definition is None:
         with Session(bind=conn) as session:
             definition = load_ticket_definition(session, row.questionnaire_id)
-    return ticket_of(row, definition)
+    return ticket_of(row, definition, cast(str, token), params)
 
 
 @dataclass(frozen=True)
@@ -191,10 +205,20 @@ def comment_rows(ticket: Ticket, answers: CheckedAnswers) -> list[dict[str, Any]
              "layer_id": ticket.layer_id, "text": text} for key, text in answers.comments.items()]
 
 
-def _update_unused(conn: Connection, statement: Update, ticket: Ticket, **params: Any) -> None:
-    """Change the invitation only if it is still unused; a token used meanwhile gives 409."""
-    result = conn.execute(statement, {"invitation_id": ticket.invitation_id, **params})
-    if cast(CursorResult[Any], result).rowcount != 1:
+def use_params(ticket: Ticket, response: dict[str, Any]) -> dict[str, Any]:
+    """The parameters of `statements.USE_AND_STORE` (and `MARK_USED`): the used key and the response's columns."""
+    return {"used_key": ticket.used_key, **{f"response_{k}": v for k, v in response.items()}}
+
+
+def draft_params(ticket: Ticket, token: str | None, answers: CheckedAnswers, now: datetime) -> dict[str, Any]:
+    """The parameters of `statements.SAVE_DRAFT`."""
+    return {"invitation_id": ticket.invitation_id, "used_key": ticket.used_key,
+            "sealed_draft": seal_draft(cast(str, token), ticket.invitation_id, answers.as_draft(), now)}
+
+
+def _changed_one(conn: Connection, statement: Executable, params: dict[str, Any]) -> None:
+    """Run a statement that changes one row only while the token is unused; a token used meanwhile gives 409."""
+    if cast(CursorResult[Any], conn.execute(statement, params)).rowcount != 1:
         raise TokenUnusable(UNUSABLE_DETAIL)
 
 
@@ -207,7 +231,7 @@ def read(conn: Connection, token: str | None, now: datetime) -> Ticket:
 def save_draft(conn: Connection, token: str | None, body: Answers, now: datetime) -> datetime:
     ticket = open_ticket(conn, token, now)
     answers = check(ticket, body, submitting=False)
-    _update_unused(conn, sql.SAVE_DRAFT, ticket, draft=answers.as_draft(), now=now)
+    _changed_one(conn, sql.SAVE_DRAFT, draft_params(ticket, token, answers, now))
     return now
 
 
@@ -215,7 +239,7 @@ def submit(conn: Connection, token: str | None, body: Answers, now: datetime) ->
     ticket = open_ticket(conn, token, now)
     answers = check(ticket, body, submitting=True)
     response = response_row(ticket, answers)
-    _update_unused(conn, sql.MARK_USED, ticket, now=now, used_on=sql.used_on(now))
+    _changed_one(conn, sql.MARK_USED, use_params(ticket, response))
     conn.execute(sql.STORE, response)
     comments = comment_rows(ticket, answers)
     if comments:

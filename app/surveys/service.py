@@ -9,7 +9,7 @@ from dataclasses import astuple, dataclass
 from datetime import datetime, timedelta
 from typing import Any, Protocol, cast
 
-from sqlalchemy import CursorResult, delete, or_, select
+from sqlalchemy import CursorResult, delete, or_, select, update
 from sqlalchemy.orm import Session
 
 from app.db import utcnow
@@ -184,6 +184,10 @@ def close_survey(session: Session, survey: Survey) -> Survey:
     survey.status, survey.closed_at = SurveyStatus.closed, utcnow()
     # the addresses of mailed invitations were kept for reminders only (`app.invitations.mailing`)
     session.execute(delete(InvitationMail).where(InvitationMail.survey_id == survey.id))
+    # and the drafts, sealed or not: a closed wave keeps no partial answers (a reopening starts them afresh). The
+    # used tokens stay (app.invitations.models.UsedToken): a reopened wave must still refuse them.
+    session.execute(update(Invitation).where(Invitation.survey_id == survey.id, or_(
+        Invitation.sealed_draft.is_not(None), Invitation.draft.is_not(None))).values(sealed_draft=None, draft=None))
     outbox.forget_survey(session, survey.id)  # its unsent or given-up mails, with their addresses
     survey.next_reminder_at = None
     session.flush()

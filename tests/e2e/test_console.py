@@ -64,7 +64,8 @@ def test_an_admin_runs_a_wave_on_a_laptop_in_english(open_tab: Any, org: OrgCont
     page.locator("#invite-file").set_input_files(_file(tmp_path, "bad-invites.csv",
                                                        f"email,unit,layer\n{first},Town/Water,chef\n"))
     page.get_by_role("button", name="Send invitations").click()
-    expect(page.locator("#invite-result li")).to_contain_text("Line 2, layer: no layer with key 'chef'")
+    bad_line = page.locator("#invite-errors tbody tr")  # the line's number, what it says, the problem
+    expect(bad_line).to_contain_text(f"2{first},Town/Water,chef" + "layer: no layer with key 'chef'")
     page.locator("#invite-file").set_input_files(_file(tmp_path, "invites.csv", "email,unit,layer,language\n"
                                                        f"{first},Town/Water,employee,en\n"
                                                        f"{second},Town/Roads,employee,nl\n"))

@@ -132,3 +132,39 @@ def test_people_and_access_on_a_phone_in_dutch(open_tab: Any, org: OrgContext, m
     page.screenshot(path=str(artifacts / "console-people-phone-nl.png"), full_page=True)
     assert tab.csp_violations() == []
     assert [e for e in page_errors(tab) if "status of 422" not in e] == []
+
+
+def test_people_import_shows_each_bad_line_beside_its_text_then_imports(
+        open_tab: Any, org: OrgContext, mailbox: Mailbox, tmp_path: Path) -> None:
+    org.tree({"Town": {"Water": {}, "Roads": {}}})
+    tab = _signed_in(open_tab, org, mailbox, "org_admin", "en-GB", LAPTOP)
+    page = tab.page
+    page.goto("/console#people")
+    expect(page.locator("#people-title")).to_have_text("People and access")
+    before = _people(org)
+    water, roads = unique_email("water"), unique_email("roads")
+    bad = tmp_path / "people.csv"
+    bad.write_text(f"email,name,role,units\n{water},Wim Water,leader,Town/Water\nno-address,Nobody,leader,Town/Water\n"
+                   f"{roads},Rita Roads,boss,Town/Nowhere\n")
+    page.locator("#people-file").set_input_files(str(bad))
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.locator("#people-import-result")).to_contain_text("Nothing was stored")
+    rows = page.locator("#people-import-errors tbody tr")
+    expect(rows.first.locator("th")).to_have_text("3")
+    expect(rows.first.locator("code")).to_have_text("no-address,Nobody,leader,Town/Water")
+    expect(rows.first).to_contain_text("email: ")
+    expect(rows.last.locator("th")).to_have_text("4")
+    expect(rows.last.locator("code")).to_have_text(f"{roads},Rita Roads,boss,Town/Nowhere")
+    expect(page.locator("#people-import-errors caption")).to_have_text("The lines with errors")
+    assert _people(org) == before  # all or nothing
+
+    good = tmp_path / "good.csv"
+    good.write_text(f"email,name,role,units\n{water},Wim Water,leader,Town/Water\n{roads},Rita Roads,analyst,\n")
+    page.locator("#people-file").set_input_files(str(good))
+    page.get_by_role("button", name="Import", exact=True).click()
+    expect(page.locator("#people-import-result")).to_have_text("2 added, 0 updated.")
+    expect(_row(page, water)).to_contain_text("Leader")
+    expect(_row(page, roads)).to_contain_text("Analyst")
+    assert set(_people(org)) == set(before) | {water, roads}
+    assert tab.csp_violations() == []
+    assert [e for e in page_errors(tab) if "status of 422" not in e] == []

@@ -129,3 +129,40 @@ export function el(tag, text, className) {
   if (className) node.className = className;
   return node;
 }
+
+/** An upload's bad lines (the problem's errors at `["file", line, column]`) beside what each line says, in the
+    element `boxId` as a table `tableId` (a CSV is read here; a workbook's rows are named only). False, showing
+    nothing, when the problem names no line. Used by the structure's, the invitations' and the people's uploads. */
+export async function showLineErrors(file, error, boxId, tableId) {
+  const errors = (error.problem?.errors || []).filter((x) => x.loc?.[0] === "file" && x.loc.length > 1);
+  if (!errors.length || !file) return false;
+  const lines = /\.xlsx$/i.test(file.name) ? null : (await file.text()).split(/\r\n|\n|\r/);
+  const box = $(boxId);
+  box.replaceChildren(el("p", t().fileErrors));
+  const table = el("table", null, "line-table");
+  table.id = tableId;
+  table.append(el("caption", t().linesCaption));
+  const head = el("tr");
+  for (const h of [t().lineNumber, t().lineText, t().problem]) {
+    const th = el("th", h);
+    th.scope = "col";
+    head.append(th);
+  }
+  table.append(el("thead"), el("tbody"));
+  table.tHead.append(head);
+  for (const e of errors) {
+    const [, line, column] = e.loc;
+    const tr = el("tr");
+    const number = el("th", String(line));
+    number.scope = "row";
+    const text = lines ? lines[line - 1] ?? "" : t().rowInWorkbook;
+    const code = el("td", null, "line-text");
+    code.append(el("code", text));
+    tr.append(number, code, el("td", `${column ? `${column}: ` : ""}${serverWords(e.msg)}`));
+    table.tBodies[0].append(tr);
+  }
+  const wrap = el("div", null, "table-wrap");
+  wrap.append(table);
+  box.append(wrap);
+  return true;
+}

@@ -24,6 +24,12 @@ export const PEOPLE_STRINGS = {
     deactivatedDone: (name) => `${name} deactivated and signed out.`, reactivated: (name) => `${name} reactivated.`,
     removed: (name) => `${name} removed.`,
     thisIsYou: "You: your own access is changed by another admin.",
+    importPeople: "Import people", peopleFile: "People file (CSV or XLSX)", importButton: "Import",
+    importPeopleText: "A CSV file or an Excel workbook (XLSX, its first sheet) with the columns email, name and "
+      + "role (org_admin, analyst or leader), and optionally units: unit paths such as Directie/Afdeling, several "
+      + "separated by |. Known addresses are updated, others added. All or nothing: a file with a bad line "
+      + "changes nothing.",
+    imported: (created, updated) => `${created} added, ${updated} updated.`,
   },
   nl: {
     peopleTitle: "Mensen en toegang",
@@ -52,5 +58,11 @@ export const PEOPLE_STRINGS = {
     deactivatedDone: (name) => `${name} gedeactiveerd en afgemeld.`, reactivated: (name) => `${name} geheractiveerd.`,
     removed: (name) => `${name} verwijderd.`,
     thisIsYou: "U zelf: uw eigen toegang wijzigt een andere beheerder.",
+    importPeople: "Mensen importeren", peopleFile: "Bestand met mensen (CSV of XLSX)", importButton: "Importeren",
+    importPeopleText: "Een CSV-bestand of een Excel-werkmap (XLSX, het eerste blad) met de kolommen email, name en "
+      + "role (org_admin, analyst of leader), en eventueel units: paden van eenheden zoals Directie/Afdeling, "
+      + "meerdere gescheiden door |. Bekende adressen worden bijgewerkt, andere toegevoegd. Alles of niets: een "
+      + "bestand met een foute regel verandert niets.",
+    imported: (created, updated) => `${created} toegevoegd, ${updated} bijgewerkt.`,
   },
 };

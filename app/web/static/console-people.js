@@ -1,6 +1,8 @@
 /* The console's people-and-access page: who may sign in, with which role, and which units' subtrees they see.
    Add, change the role and units, deactivate or reactivate, remove; each refusal of the server beside its field. */
-import { $, api, el, failure, markFields, problemText, say, serverFieldErrors, state, t } from "./console-core.js";
+import {
+  $, api, el, failure, markFields, problemText, say, serverFieldErrors, showLineErrors, state, t, upload,
+} from "./console-core.js";
 
 const people = { list: [], units: [], editing: null, removing: null };
 const ADD = { email: "person-email", name: "person-name", role: "person-role", unit_ids: "person-units" };
@@ -240,7 +242,24 @@ function onClick(e) {
   else if (action === "reactivate") setActive(id, true);
 }
 
+/** People from a CSV or XLSX file (`.../people/import`, all or nothing): each bad line beside what it says. */
+async function importPeople(e) {
+  e.preventDefault();
+  const input = $("people-file");
+  try {
+    const result = await api("/people/import", { method: "POST", body: upload(input) });
+    say("people-import-result", t().imported(result.created, result.updated));
+    $("people-import-form").reset();
+    await loadPeople();
+  } catch (error) {
+    if (!await showLineErrors(input.files[0], error, "people-import-result", "people-import-errors")) {
+      failure("people-import-result", error);
+    }
+  }
+}
+
 export function wirePeople() {
+  $("people-import-form").addEventListener("submit", importPeople);
   $("person-role").setAttribute("aria-describedby", "person-role-hint person-role-error");
   $("person-role").append(...["org_admin", "analyst", "leader"].map((r) => new Option(t().roles[r], r)));
   $("person-role").value = "leader";

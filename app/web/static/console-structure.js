@@ -1,7 +1,9 @@
 /* The console's structure page: upload the unit tree (CSV or XLSX; each bad line shown beside what it says), see
    it as a tree with the chosen wave's invitation and answer counts (from the response-rates report, so a group
    below the wave's minimum shows its reason, never a number), rename, move and archive units. */
-import { $, api, el, failure, problemText, say, serverWords, state, t, upload } from "./console-core.js";
+import {
+  $, api, el, failure, problemText, say, serverWords, showLineErrors, state, t, upload,
+} from "./console-core.js";
 
 const tree = { units: [], rates: new Map(), editing: null, waves: [] };
 
@@ -194,38 +196,6 @@ async function setArchived(unit, archived) {
   }
 }
 
-/** The upload's bad lines beside what each line says (a CSV is read here; a workbook's rows are named only). */
-async function showLineErrors(file, errors) {
-  const lines = /\.xlsx$/i.test(file.name) ? null : (await file.text()).split(/\r\n|\n|\r/);
-  const box = $("units-result");
-  box.replaceChildren(el("p", t().fileErrors));
-  const table = el("table", null, "line-table");
-  table.id = "units-errors";
-  table.append(el("caption", t().linesCaption));
-  const head = el("tr");
-  for (const h of [t().lineNumber, t().lineText, t().problem]) {
-    const th = el("th", h);
-    th.scope = "col";
-    head.append(th);
-  }
-  table.append(el("thead"), el("tbody"));
-  table.tHead.append(head);
-  for (const e of errors) {
-    const [, line, column] = e.loc;
-    const tr = el("tr");
-    const number = el("th", String(line));
-    number.scope = "row";
-    const text = lines ? lines[line - 1] ?? "" : t().rowInWorkbook;
-    const code = el("td", null, "line-text");
-    code.append(el("code", text));
-    tr.append(number, code, el("td", `${column ? `${column}: ` : ""}${serverWords(e.msg)}`));
-    table.tBodies[0].append(tr);
-  }
-  const wrap = el("div", null, "table-wrap");
-  wrap.append(table);
-  box.append(wrap);
-}
-
 async function uploadUnits(e) {
   e.preventDefault();
   const input = $("units-file");
@@ -235,9 +205,7 @@ async function uploadUnits(e) {
     $("units-form").reset();
     await loadUnits();
   } catch (error) {
-    const lineErrors = (error.problem?.errors || []).filter((x) => x.loc?.[0] === "file");
-    if (lineErrors.length) await showLineErrors(input.files[0], lineErrors);
-    else failure("units-result", error);
+    if (!await showLineErrors(input.files[0], error, "units-result", "units-errors")) failure("units-result", error);
   }
 }
 

@@ -1,7 +1,9 @@
 /* The console's waves page: create a wave (Amsterdam time shown, UTC stored), change its schedule, open, mail the
-   invitations, follow the response rates (under the reports' anonymity protection), remind, close. */
+   invitations (each bad line of the upload shown beside what it says), follow the response rates (under the
+   reports' anonymity protection), remind, close. */
 import {
-  $, amsterdam, api, failure, localInput, markFields, reminderDays, say, serverFieldErrors, state, t, upload, utc,
+  $, amsterdam, api, failure, localInput, markFields, reminderDays, say, serverFieldErrors, showLineErrors, state, t,
+  upload, utc,
 } from "./console-core.js";
 
 const waves = { list: [], survey: null };
@@ -223,7 +225,11 @@ export function wireWaves() {
         : t().mailed(result.mailed));
       $("invite-form").reset();
       await Promise.all([showDelivery(), showRates()]);
-    } catch (error) { failure("invite-result", error); }
+    } catch (error) {
+      if (!await showLineErrors($("invite-file").files[0], error, "invite-result", "invite-errors")) {
+        failure("invite-result", error);
+      }
+    }
   });
   $("remind").addEventListener("click", async () => {
     try {
