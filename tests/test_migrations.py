@@ -72,7 +72,7 @@ def test_used_invitations_and_plain_drafts_are_carried_over_to_used_tokens_both_
         assert keys
         engine.dispose()
 
-        downgrade(url, "7b2e4d9c1a53")
+        downgrade(url, "7b3f5a1c8e24")
         engine = make_engine(url)
         with engine.begin() as conn:
             used = set(conn.scalars(text("SELECT token_hash FROM invitations WHERE submitted_at IS NOT NULL")))

@@ -13,7 +13,7 @@ Downgrade: the used tokens found again among the invitations (with the same SECR
 (the day of use is not kept); sealed drafts are dropped (they open only with the token).
 
 Revision ID: 64a2ebee1f44
-Revises: 7b2e4d9c1a53
+Revises: 7b3f5a1c8e24
 Create Date: 2026-12-05 23:30:00
 """
 
@@ -31,7 +31,7 @@ import app.db
 from app.config import get_settings
 
 revision: str = '64a2ebee1f44'
-down_revision: str | None = '7b2e4d9c1a53'
+down_revision: str | None = '7b3f5a1c8e24'
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
