@@ -6,8 +6,9 @@ response, 10% answering in English) and ``--trees`` random organisations (depth 
 skipped statements), it builds each organisation in a fresh SQLite database, loads the latest wave as a report does
 (``app.reports.context.build_context``: complete-case respondent sets, roll-up, suppression maps) and prints:
 
-- the share of teams (units without sub-units) with n >= k whose total is shown, and of inner units (departments,
-  directorates) with n >= k;
+- the share of teams (units without sub-units that hold employees, or the bottom layer) with n >= k whose total is
+  shown; the same for units without sub-units made only of leaders (a board: the reports list them as leadership
+  units, not among the teams); and of inner units (departments, directorates) with n >= k;
 - of all non-empty cells (unit x layer, unit totals, organisation), the share hidden per reason.
 
 The issue's targets: >= 95% of teams with n >= k shown on the demo and the municipality, 100% of inner units.
@@ -41,6 +42,7 @@ from app.questionnaires.models import Questionnaire  # noqa: E402
 from app.questionnaires.service import BUILTIN_KEY, builtin_questionnaire_id, load_definition  # noqa: E402
 from app.reports.anonymity import ALL  # noqa: E402
 from app.reports.context import build_context  # noqa: E402
+from app.reports.readiness import leaders_only  # noqa: E402
 from app.responses.codec import pack  # noqa: E402
 from app.responses.models import Response  # noqa: E402
 from app.surveys.models import Survey, SurveyStatus  # noqa: E402
@@ -52,6 +54,8 @@ from app.units.tree import load_tree  # noqa: E402
 class Tally:
     teams: int = 0
     teams_shown: int = 0
+    leadership: int = 0
+    leadership_shown: int = 0
     inner: int = 0
     inner_shown: int = 0
     cells: int = 0
@@ -60,6 +64,8 @@ class Tally:
     def add(self, other: Tally) -> None:
         self.teams += other.teams
         self.teams_shown += other.teams_shown
+        self.leadership += other.leadership
+        self.leadership_shown += other.leadership_shown
         self.inner += other.inner
         self.inner_shown += other.inner_shown
         self.cells += other.cells
@@ -69,6 +75,8 @@ class Tally:
         def share(a: int, b: int) -> float | None:
             return round(a / b, 4) if b else None
         return {"teams_n_ge_k": self.teams, "teams_shown": share(self.teams_shown, self.teams),
+                "leadership_n_ge_k": self.leadership,
+                "leadership_shown": share(self.leadership_shown, self.leadership),
                 "inner_n_ge_k": self.inner, "inner_shown": share(self.inner_shown, self.inner),
                 "cells": self.cells,
                 "hidden_share": {r: share(n, self.cells) for r, n in sorted(self.hidden.items())}}
@@ -86,6 +94,9 @@ def measure(session: Session, survey: Survey) -> Tally:
             if tree.children.get(unit):
                 out.inner += 1
                 out.inner_shown += smap.visible(unit, ALL)
+            elif leaders_only(ctx, unit):
+                out.leadership += 1
+                out.leadership_shown += smap.visible(unit, ALL)
             else:
                 out.teams += 1
                 out.teams_shown += smap.visible(unit, ALL)
@@ -215,9 +226,9 @@ def main() -> None:
     ap.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = ap.parse_args()
     results = run(args.trees, args.seed)
-    print("| organisation | teams n>=k | shown | inner units n>=k | shown | cells | hidden: below_minimum | "
-          "protects_smaller_group | not_published |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("| organisation | teams n>=k | shown | leaders-only units n>=k | shown | inner units n>=k | shown | cells | "
+          "hidden: below_minimum | protects_smaller_group | not_published |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     for name, r in results.items():
         assert isinstance(r, dict)
         hidden = r["hidden_share"]
@@ -225,7 +236,8 @@ def main() -> None:
 
         def pct(x: object) -> str:
             return "-" if x is None else f"{100 * float(x):.1f}%"  # type: ignore[arg-type]
-        print(f"| {name} | {r['teams_n_ge_k']} | {pct(r['teams_shown'])} | {r['inner_n_ge_k']} | "
+        print(f"| {name} | {r['teams_n_ge_k']} | {pct(r['teams_shown'])} | {r['leadership_n_ge_k']} | "
+              f"{pct(r['leadership_shown'])} | {r['inner_n_ge_k']} | "
               f"{pct(r['inner_shown'])} | {r['cells']} | {pct(hidden.get('below_minimum', 0))} | "
               f"{pct(hidden.get('protects_smaller_group', 0))} | {pct(hidden.get('not_published', 0))} |")
     if args.json:

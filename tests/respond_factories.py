@@ -32,9 +32,11 @@ def token_headers(token: str) -> dict[str, str]:
 
 
 def submit(http: httpx.Client, token: str, current: dict[str, Any], desired: dict[str, Any] | None = None,
-           language: str = "en") -> httpx.Response:
-    return http.post(f"{RESPOND}/submit", headers=token_headers(token),
-                     json={"language": language, "current": current, "desired": desired or {}})
+           language: str = "en", comments: dict[str, str] | None = None) -> httpx.Response:
+    body: dict[str, Any] = {"language": language, "current": current, "desired": desired or {}}
+    if comments:
+        body["comments"] = comments
+    return http.post(f"{RESPOND}/submit", headers=token_headers(token), json=body)
 
 
 def exported(org: OrgContext, survey_id: str, client: httpx.Client | None = None) -> list[dict[str, str]]:

@@ -1,7 +1,7 @@
 import uuid
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, UniqueConstraint, false
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.db import Base, IdMixin, TimestampMixin
@@ -31,8 +31,13 @@ class Questionnaire(IdMixin, TimestampMixin, Base):
 
 
 class Dimension(IdMixin, Base):
+    """A dimension answers on the questionnaire's scale unless it has its own (`scale_min` not NULL): then
+    `scale_min..scale_max`, `scale_labels` and `dont_know_label` (None: no "don't know") are all its own."""
+
     __tablename__ = "dimensions"
-    __table_args__ = (UniqueConstraint("questionnaire_id", "key"),)
+    __table_args__ = (UniqueConstraint("questionnaire_id", "key"),
+                      CheckConstraint("(scale_min IS NULL AND scale_max IS NULL) OR (scale_min IS NOT NULL AND "
+                                      "scale_max IS NOT NULL AND scale_max > scale_min)", name="own_scale_complete"))
 
     questionnaire_id: Mapped[uuid.UUID] = mapped_column(ForeignKey("questionnaires.id", ondelete="CASCADE"),
                                                         index=True)
@@ -40,6 +45,10 @@ class Dimension(IdMixin, Base):
     position: Mapped[int] = mapped_column(Integer)
     names: Mapped[LangText] = mapped_column(JSON)
     outcome: Mapped[bool] = mapped_column(default=False, server_default=false())  # the outcome of driver analyses
+    scale_min: Mapped[int | None] = mapped_column(Integer)  # None: the questionnaire's scale
+    scale_max: Mapped[int | None] = mapped_column(Integer)
+    scale_labels: Mapped[dict[str, list[str]] | None] = mapped_column(JSON)
+    dont_know_label: Mapped[LangText | None] = mapped_column(JSON)  # only read with an own scale
 
 
 class Item(IdMixin, Base):

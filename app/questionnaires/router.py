@@ -46,8 +46,11 @@ def create_questionnaire(data: QuestionnaireIn, organisation: AdminOrganisationD
     already has. Keep item keys stable from version to version: trend reports match items across waves by key.
 
     Any integer scale within -100..100 with at least two points (0..4, 1..5, 1..7, 0..10, ...), one label per point in
-    every language, and optionally a "don't know" answer that counts as missing. A 422 lists every bad field and
-    nothing is stored. The keys of built-in questionnaires are reserved."""
+    every language, and optionally a "don't know" answer that counts as missing. A dimension may have its own scale
+    (`dimensions[].scale`: a research instrument with a 1-5 and a 0-4 part in one questionnaire); everything that
+    depends on the scale follows the dimension's own, and figures across dimensions compare on POMP (0-1): see
+    docs/scales.md. A 422 lists every bad field and nothing is stored. The keys of built-in questionnaires are
+    reserved."""
     q = service.create_questionnaire(session, organisation, data)
     audit.record(AuditAction.questionnaire_created, q.id, version=q.version)
     return once.created(service.to_read(session, organisation, q), "get_questionnaire", questionnaire_id=q.id)

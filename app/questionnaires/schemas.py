@@ -47,12 +47,43 @@ class ItemIn(BaseModel):
     texts: LangItemText = Field(description="The statement in every language of the questionnaire")
 
 
+OWN_SCALE = ("The dimension's own answer scale; leave out to use the questionnaire's. Everything that depends on "
+             "the scale follows it: the form's options, reverse keying (min + max - answer), the favourable and "
+             "unfavourable cut-offs, rwg's expected variance (A^2 - 1)/12 with A this scale's options, the exports' "
+             "value labels. Figures that set dimensions on different scales side by side compare them as POMP "
+             "(0-1, percent of maximum possible) or say why they can't.")
+
+
+class DimensionScaleIn(BaseModel):
+    """A dimension's own scale: the whole scale, including whether it offers "don't know"."""
+
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
+        "min": 0, "max": 4, "labels": {"en": ["Never", "Rarely", "Sometimes", "Often", "Always"],
+                                       "nl": ["Nooit", "Zelden", "Soms", "Vaak", "Altijd"]}}]})
+
+    min: ScaleBound = Field(description="The lowest answer, e.g. 0 or 1")
+    max: ScaleBound = Field(description="The highest answer")
+    labels: dict[Lang, list[Label]] = Field(min_length=1, max_length=MAX_LANGUAGES,
+                                            description="Per language, one label per point from `min` to `max`")
+    dont_know_label: LangLabel | None = Field(
+        default=None, description="Offer \"don't know\" on this dimension with these labels; leave out for none "
+                                  "(the questionnaire's \"don't know\" does not carry over to an own scale)")
+
+
+class ScaleRead(BaseModel):
+    min: int
+    max: int
+    labels: dict[str, list[str]]
+    dont_know_label: dict[str, str] | None
+
+
 class DimensionIn(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     key: ItemKey = Field(examples=["openness"])
     names: LangLabel
     outcome: StrictBool = Field(default=False, description=OUTCOME)
+    scale: DimensionScaleIn | None = Field(default=None, description=OWN_SCALE)
     items: list[ItemIn] = Field(min_length=1, max_length=MAX_ITEMS)
 
 
@@ -80,7 +111,8 @@ class QuestionnaireIn(BaseModel):
     title: LangTitle
     languages: list[Lang] = Field(min_length=1, max_length=MAX_LANGUAGES,
                                   description="Every text must be given in each of these languages")
-    scale_min: ScaleBound = Field(description="The lowest answer, e.g. 0 or 1")
+    scale_min: ScaleBound = Field(description="The lowest answer, e.g. 0 or 1 (of every dimension without its own "
+                                              "`scale`)")
     scale_max: ScaleBound = Field(description="The highest answer, e.g. 4, 5, 7 or 10")
     scale_labels: dict[Lang, list[Label]] = Field(
         min_length=1, max_length=MAX_LANGUAGES,
@@ -109,23 +141,30 @@ def _check_languages(errors: list[dict[str, Any]], loc: list[str | int], given: 
                                  "undeclared_language"))
 
 
+def _check_scale(errors: list[dict[str, Any]], loc: list[str | int], names: tuple[str, str, str], lo: int, hi: int,
+                 labels: dict[str, list[str]], languages: list[str]) -> None:
+    """A scale (the questionnaire's or a dimension's own): at least two points, one label per point in every
+    language; `names` are the fields' names for min, max and labels at `loc`."""
+    points = hi - lo + 1
+    if points < 2:
+        errors.append(_error([*loc, names[1]], f"{names[1]} must be greater than {names[0]} (at least 2 points)",
+                             "scale_too_small"))
+    _check_languages(errors, [*loc, names[2]], labels, languages)
+    for lang, given in labels.items():
+        if points >= 2 and len(given) != points:
+            errors.append(_error([*loc, names[2], lang], f"give exactly {points} labels, one per scale point "
+                                                         f"from {lo} to {hi}", "label_count"))
+
+
 def definition_errors(data: QuestionnaireIn) -> list[dict[str, Any]]:
     """Every cross-field problem of a definition, each with its location; empty when the definition is sound."""
     errors: list[dict[str, Any]] = []
     languages = list(dict.fromkeys(data.languages))
     if len(languages) != len(data.languages):
         errors.append(_error(["languages"], "languages must not repeat", "duplicate"))
-    points = data.scale_max - data.scale_min + 1
-    if points < 2:
-        errors.append(_error(["scale_max"], "scale_max must be greater than scale_min (at least 2 points)",
-                             "scale_too_small"))
+    _check_scale(errors, [], ("scale_min", "scale_max", "scale_labels"), data.scale_min, data.scale_max,
+                 data.scale_labels, languages)
     _check_languages(errors, ["title"], data.title, languages)
-    _check_languages(errors, ["scale_labels"], data.scale_labels, languages)
-    for lang, labels in data.scale_labels.items():
-        if points >= 2 and len(labels) != points:
-            errors.append(_error(["scale_labels", lang], f"give exactly {points} labels, one per scale point "
-                                                         f"from {data.scale_min} to {data.scale_max}",
-                                 "label_count"))
     if data.dont_know_label is not None:
         _check_languages(errors, ["dont_know_label"], data.dont_know_label, languages)
     _check_languages(errors, ["frame_labels"], data.frame_labels, languages)
@@ -138,6 +177,13 @@ def definition_errors(data: QuestionnaireIn) -> list[dict[str, Any]]:
                                  "duplicate"))
         dimension_keys.add(dimension.key)
         _check_languages(errors, ["dimensions", d, "names"], dimension.names, languages)
+        if dimension.scale is not None:
+            own = dimension.scale
+            _check_scale(errors, ["dimensions", d, "scale"], ("min", "max", "labels"), own.min, own.max, own.labels,
+                         languages)
+            if own.dont_know_label is not None:
+                _check_languages(errors, ["dimensions", d, "scale", "dont_know_label"], own.dont_know_label,
+                                 languages)
         for i, item in enumerate(dimension.items):
             item_count += 1
             if item.key in item_keys:
@@ -170,6 +216,8 @@ class DimensionRead(BaseModel):
     position: int
     names: dict[str, str]
     outcome: bool = Field(description=OUTCOME)
+    scale: ScaleRead = Field(description="The scale this dimension is answered on: its own, or the questionnaire's")
+    own_scale: bool = Field(description="The dimension has its own scale (false: the questionnaire's)")
     items: list[ItemRead]
 
 
@@ -181,8 +229,10 @@ class QuestionnaireSummary(BaseModel):
     version: int
     title: dict[str, str]
     languages: list[str]
-    scale_min: int
+    scale_min: int = Field(description="The questionnaire's scale, used by every dimension without its own")
     scale_max: int
+    uniform_scale: bool = Field(description="Every dimension is answered on the same scale; false when some have "
+                                            "their own (then figures across dimensions compare on POMP, 0-1)")
     dimension_count: int
     item_count: int
     in_use: bool = Field(description="A survey (of this organisation, for a built-in) uses this version, so it "

@@ -7,7 +7,6 @@ are refused (409) and belong in a new version, created with POST and the same ke
 
 import threading
 import uuid
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import ScalarSelect, delete, func, select
@@ -15,6 +14,10 @@ from sqlalchemy.orm import Session
 
 from app.errors import Conflict, Forbidden, NotFound, Unprocessable
 from app.orgs.models import Organisation
+from app.questionnaires.definition import AnswerScale as AnswerScale
+from app.questionnaires.definition import DimensionDefinition as DimensionDefinition
+from app.questionnaires.definition import ItemDefinition as ItemDefinition
+from app.questionnaires.definition import QuestionnaireDefinition as QuestionnaireDefinition
 from app.questionnaires.models import Dimension, Item, Questionnaire
 from app.questionnaires.schemas import (
     DimensionRead,
@@ -23,88 +26,12 @@ from app.questionnaires.schemas import (
     QuestionnaireIn,
     QuestionnaireRead,
     QuestionnaireSummary,
+    ScaleRead,
     definition_errors,
 )
 from app.surveys.models import Survey
 
 BUILTIN_KEY = "culture-gap"
-
-
-# --- the definition other domains answer and score against ---------------------------------------------------------
-
-@dataclass(frozen=True)
-class ItemDefinition:
-    key: str
-    position: int  # 0-based; the item's slot in a packed response
-    dimension_key: str
-    reverse: bool
-    texts: dict[str, str]
-
-
-@dataclass(frozen=True)
-class DimensionDefinition:
-    key: str
-    position: int
-    names: dict[str, str]
-    item_keys: tuple[str, ...]
-    outcome: bool = False  # the outcome scale of the driver analysis, not a culture dimension
-
-
-@dataclass(frozen=True)
-class QuestionnaireDefinition:
-    """One questionnaire version, read-only. `items` is ordered by position."""
-
-    id: uuid.UUID
-    key: str
-    version: int
-    title: dict[str, str]
-    languages: tuple[str, ...]
-    scale_min: int
-    scale_max: int
-    scale_labels: dict[str, list[str]]
-    dont_know_label: dict[str, str] | None
-    frame_labels: dict[str, dict[str, str]]
-    dimensions: tuple[DimensionDefinition, ...]
-    items: tuple[ItemDefinition, ...]
-    item_by_key: dict[str, ItemDefinition] = field(repr=False)
-    _stamp: uuid.UUID = field(repr=False)  # id of the item at position 0: changes whenever the items are rewritten
-
-    @property
-    def allows_dont_know(self) -> bool:
-        return self.dont_know_label is not None
-
-    @property
-    def outcome(self) -> DimensionDefinition | None:
-        """The outcome scale (at most one), or None."""
-        return next((d for d in self.dimensions if d.outcome), None)
-
-    @property
-    def culture_dimensions(self) -> tuple[DimensionDefinition, ...]:
-        """Every dimension but the outcome: what readiness and the driver analysis's predictors are made of."""
-        return tuple(d for d in self.dimensions if not d.outcome)
-
-    def localised(self, lang: str) -> dict[str, Any]:
-        """What a respondent sees, in one language (the first language when `lang` isn't offered). Reverse
-        keying is not revealed.
-
-        `{key, version, language, title, scale: {min, max, labels: [per point], dont_know: label | null},
-        frames: {current, desired}, dimensions: [{key, name, items: [{key, text}]}]}`; items in position order.
-        """
-        if lang not in self.languages:
-            lang = self.languages[0]
-        by_key = self.item_by_key
-        return {
-            "key": self.key,
-            "version": self.version,
-            "language": lang,
-            "title": self.title[lang],
-            "scale": {"min": self.scale_min, "max": self.scale_max, "labels": list(self.scale_labels[lang]),
-                      "dont_know": self.dont_know_label[lang] if self.dont_know_label else None},
-            "frames": dict(self.frame_labels[lang]),
-            "dimensions": [{"key": d.key, "name": d.names[lang],
-                            "items": [{"key": k, "text": by_key[k].texts[lang]} for k in d.item_keys]}
-                           for d in self.dimensions],
-        }
 
 
 _definitions: dict[uuid.UUID, QuestionnaireDefinition] = {}
@@ -146,12 +73,18 @@ def _build_definition(session: Session, questionnaire_id: uuid.UUID, stamp: uuid
     if q is None:
         raise NotFound("No such questionnaire.")
     dimensions, items = _parts(session, q.id)
+    default = AnswerScale(q.scale_min, q.scale_max, {k: list(v) for k, v in q.scale_labels.items()},
+                          dict(q.dont_know_label) if q.dont_know_label else None)
+    scales = {d.id: own_scale(d) or default for d in dimensions}
     dimension_keys = {d.id: d.key for d in dimensions}
     item_defs = tuple(ItemDefinition(key=i.key, position=i.position, dimension_key=dimension_keys[i.dimension_id],
-                                     reverse=i.reverse, texts=dict(i.texts)) for i in items)
+                                     reverse=i.reverse, texts=dict(i.texts), scale_min=scales[i.dimension_id].min,
+                                     scale_max=scales[i.dimension_id].max,
+                                     allows_dont_know=scales[i.dimension_id].allows_dont_know) for i in items)
     dimension_defs = tuple(
         DimensionDefinition(key=d.key, position=d.position, names=dict(d.names),
-                            item_keys=tuple(i.key for i in items if i.dimension_id == d.id), outcome=d.outcome)
+                            item_keys=tuple(i.key for i in items if i.dimension_id == d.id), outcome=d.outcome,
+                            scale=scales[d.id], own_scale=d.scale_min is not None)
         for d in dimensions)
     return QuestionnaireDefinition(
         id=q.id, key=q.key, version=q.version, title=dict(q.title), languages=tuple(q.languages),
@@ -159,6 +92,28 @@ def _build_definition(session: Session, questionnaire_id: uuid.UUID, stamp: uuid
         dont_know_label=dict(q.dont_know_label) if q.dont_know_label else None,
         frame_labels={k: dict(v) for k, v in q.frame_labels.items()}, dimensions=dimension_defs, items=item_defs,
         item_by_key={i.key: i for i in item_defs}, _stamp=stamp)
+
+
+def own_scale(d: Dimension) -> AnswerScale | None:
+    """The dimension's own scale, or None when it uses the questionnaire's."""
+    if d.scale_min is None or d.scale_max is None:
+        return None
+    return AnswerScale(d.scale_min, d.scale_max, {k: list(v) for k, v in (d.scale_labels or {}).items()},
+                       dict(d.dont_know_label) if d.dont_know_label else None)
+
+
+def dimension_ranges(session: Session, q: Questionnaire) -> dict[str, tuple[int, int]]:
+    """(min, max) each dimension of the version is answered on, by key (its own or the questionnaire's)."""
+    rows = session.execute(select(Dimension.key, Dimension.scale_min, Dimension.scale_max)
+                           .where(Dimension.questionnaire_id == q.id)).all()
+    return {key: (lo, hi) if lo is not None and hi is not None else (q.scale_min, q.scale_max)
+            for key, lo, hi in rows}
+
+
+def same_scales(session: Session, a: Questionnaire, b: Questionnaire) -> bool:
+    """Every dimension the two versions share is answered on the same range in both (so waves compare)."""
+    ra, rb = dimension_ranges(session, a), dimension_ranges(session, b)
+    return all(ra[k] == rb[k] for k in ra.keys() & rb.keys())
 
 
 def builtin_questionnaire_id(session: Session) -> uuid.UUID:
@@ -203,11 +158,12 @@ def is_in_use(session: Session, questionnaire: Questionnaire) -> bool:
     return session.scalar(select(Survey.id).where(Survey.questionnaire_id == questionnaire.id).limit(1)) is not None
 
 
-def _summary_fields(q: Questionnaire, *, in_use: bool, dimension_count: int, item_count: int) -> dict[str, Any]:
+def _summary_fields(q: Questionnaire, *, in_use: bool, dimension_count: int, item_count: int,
+                    uniform_scale: bool) -> dict[str, Any]:
     return {"id": q.id, "organisation_id": q.organisation_id, "builtin": q.organisation_id is None, "key": q.key,
             "version": q.version, "title": q.title, "languages": q.languages, "scale_min": q.scale_min,
-            "scale_max": q.scale_max, "dimension_count": dimension_count, "item_count": item_count,
-            "in_use": in_use, "created_at": q.created_at}
+            "scale_max": q.scale_max, "uniform_scale": uniform_scale, "dimension_count": dimension_count,
+            "item_count": item_count, "in_use": in_use, "created_at": q.created_at}
 
 
 def list_questionnaires(session: Session, organisation: Organisation) -> list[QuestionnaireSummary]:
@@ -224,21 +180,33 @@ def list_questionnaires(session: Session, organisation: Organisation) -> list[Qu
     item_counts = dict(session.execute(
         select(Item.questionnaire_id, func.count()).where(Item.questionnaire_id.in_(ids))
         .group_by(Item.questionnaire_id)).all()) if ids else {}
+    mixed = set(session.scalars(select(Dimension.questionnaire_id).where(
+        Dimension.questionnaire_id.in_(ids), Dimension.scale_min.is_not(None)).distinct())) if ids else set()
     return [QuestionnaireSummary(**_summary_fields(q, in_use=q.id in used,
                                                    dimension_count=dimension_counts.get(q.id, 0),
-                                                   item_count=item_counts.get(q.id, 0))) for q in rows]
+                                                   item_count=item_counts.get(q.id, 0),
+                                                   uniform_scale=q.id not in mixed)) for q in rows]
 
 
 def to_read(session: Session, organisation: Organisation, q: Questionnaire) -> QuestionnaireRead:
     dimensions, items = _parts(session, q.id)
+    default = ScaleRead(min=q.scale_min, max=q.scale_max, labels=q.scale_labels, dont_know_label=q.dont_know_label)
+
+    def scale_read(d: Dimension) -> ScaleRead:
+        own = own_scale(d)
+        return default if own is None else ScaleRead(min=own.min, max=own.max, labels=own.labels,
+                                                     dont_know_label=own.dont_know_label)
+
     dimension_reads = [
-        DimensionRead(key=d.key, position=d.position, names=d.names, outcome=d.outcome,
+        DimensionRead(key=d.key, position=d.position, names=d.names, outcome=d.outcome, scale=scale_read(d),
+                      own_scale=d.scale_min is not None,
                       items=[ItemRead(key=i.key, position=i.position, reverse=i.reverse, texts=i.texts)
                              for i in items if i.dimension_id == d.id])
         for d in dimensions]
     in_use = bool(_used_ids(session, organisation, [q.id]))
     return QuestionnaireRead(
-        **_summary_fields(q, in_use=in_use, dimension_count=len(dimensions), item_count=len(items)),
+        **_summary_fields(q, in_use=in_use, dimension_count=len(dimensions), item_count=len(items),
+                          uniform_scale=all(d.scale_min is None for d in dimensions)),
         scale_labels=q.scale_labels, dont_know_label=q.dont_know_label,
         frame_labels={k: FrameLabels(**v) for k, v in q.frame_labels.items()}, dimensions=dimension_reads)
 
@@ -261,6 +229,11 @@ def _write_parts(session: Session, q: Questionnaire, data: QuestionnaireIn) -> N
     for d_position, dimension in enumerate(data.dimensions):
         row = Dimension(questionnaire_id=q.id, key=dimension.key, position=d_position, names=dict(dimension.names),
                         outcome=dimension.outcome)
+        if dimension.scale is not None:
+            own = dimension.scale
+            row.scale_min, row.scale_max = own.min, own.max
+            row.scale_labels = {lang: list(labels) for lang, labels in own.labels.items()}
+            row.dont_know_label = dict(own.dont_know_label) if own.dont_know_label is not None else None
         session.add(row)
         session.flush()
         for item in dimension.items:

@@ -3,7 +3,8 @@ read as a property of the team?
 
 The rule (documented on the route too):
 
-* rwg(j) per visible team and dimension against the uniform null (James, Demaree & Wolf 1984), listwise as
+* rwg(j) per visible team and dimension against the uniform null over the dimension's own A options, variance
+  (A² - 1) / 12, given as `options` and `null_variance` (James, Demaree & Wolf 1984), listwise as
   Bliese's ``rwg.j``; read by the conventional cut-off rwg(j) >= .70 ("agreement") and by LeBreton & Senter's
   (2008) bands: <= .30 lack of agreement, <= .50 weak, < .70 moderate, <= .90 strong, above very strong.
 * ICC(1) and ICC(2) per dimension across the scope's teams (Bliese 2000): only teams that are visible cells with at
@@ -89,6 +90,12 @@ class DimensionAgreement(BaseModel):
     icc_reason: str | None = Field(description="Why the ICCs are missing (`one_group`, `n_below_2`, "
                                                "`zero_variance`)")
     n_teams_rwg: int = Field(description="Teams with an rwg(j) on this dimension")
+    options: int | None = Field(default=None, description="A, the number of answer options of the dimension's own "
+                                                          "scale (custom questionnaires may give dimensions their "
+                                                          "own scales)")
+    null_variance: float | None = Field(default=None, description="rwg(j)'s expected variance under no agreement, "
+                                                                  "the uniform (A² - 1) / 12 on the dimension's own "
+                                                                  "scale (multilevel's `ranvar`)")
     median_rwg_j: float | None
     mean_rwg_j: float | None = Field(default=None, description="Mean of the teams' rwg(j) (beside the median, "
                                                                "which the flag reads)")
@@ -186,6 +193,7 @@ def agreement(ctx: ReportContext, level: Level, lang: Lang, pairs: Pairs = "sign
             f_test=None if icc.f_test.pvalue is None else PValue(p=icc.f_test.pvalue, p_adjusted=None,
                                                                  correction="none", family_size=1),
             icc_reason=reason.value if reason else None, n_teams_rwg=len(values), median_rwg_j=median,
+            options=ctx.data.scale.options_of(d), null_variance=ctx.data.scale.null_variance_of(d),
             mean_rwg_j=float(np.mean(values)) if values else None, flagged=bool(flags), flags=flags))
     for dim, tests in zip(dimensions, teams_differ(entering, all_names, pairs), strict=True):
         dim.teams_differ = tests
@@ -197,7 +205,7 @@ def agreement(ctx: ReportContext, level: Level, lang: Lang, pairs: Pairs = "sign
 
 AGREEMENT_COLUMNS = ["row", "unit_id", "unit_path", "group_n", "suppressed", "dimension", "name", "n", "rwg_j",
                      "agreement", "band", "reason", "n_teams", "icc1", "icc2", "f", "f_p", "median_rwg_j", "flagged",
-                     "flags", *TEAMS_DIFFER_COLUMNS]
+                     "flags", *TEAMS_DIFFER_COLUMNS, "options", "null_variance"]
 
 
 def agreement_rows(report: AgreementReport) -> Iterator[Sequence[str | int | float | bool | None]]:
@@ -209,15 +217,16 @@ def agreement_rows(report: AgreementReport) -> Iterator[Sequence[str | int | flo
         g = team.group
         head = ["team", str(g.unit_id), "/".join(g.unit_path), g.n, team.suppressed]
         if team.suppressed:
-            yield [*head, None, None, None, None, None, None, g.reason, *[None] * 8, *blank]
+            yield [*head, None, None, None, None, None, None, g.reason, *[None] * 8, *blank, None, None]
         for f in team.dimensions:
             yield [*head, f.key, f.name, f.n, f.rwg_j, f.agreement, f.band, f.reason, *[None] * 8,
-                   *team_cells(f.mean)]
+                   *team_cells(f.mean), None, None]
     for dim in report.dimensions:
         yield ["dimension", None, None, None, None, dim.key, dim.name, dim.n, None, None, None, dim.icc_reason,
                dim.n_teams, dim.icc1, dim.icc2, dim.f, dim.f_test.p if dim.f_test else None, dim.median_rwg_j,
-               dim.flagged, " ".join(dim.flags), *dimension_cells(dim.mean_rwg_j, dim.teams_differ)]
+               dim.flagged, " ".join(dim.flags), *dimension_cells(dim.mean_rwg_j, dim.teams_differ), dim.options,
+               dim.null_variance]
     for dim in report.dimensions:
         for pair in dim.teams_differ.pairs if dim.teams_differ else []:
             yield ["pair", pair.first, "/".join(pair.first_path), None, None, dim.key, dim.name, None, None, None,
-                   None, pair.reason, *[None] * 8, *pair_cells(pair)]
+                   None, pair.reason, *[None] * 8, *pair_cells(pair), None, None]

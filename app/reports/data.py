@@ -73,7 +73,8 @@ class SurveyData:
 
 def scale_of(definition: QuestionnaireDefinition) -> Scale:
     return Scale.from_items([i.dimension_key for i in definition.items], scale_min=definition.scale_min,
-                            scale_max=definition.scale_max, reverse=[i.reverse for i in definition.items])
+                            scale_max=definition.scale_max, reverse=[i.reverse for i in definition.items],
+                            ranges=definition.ranges)
 
 
 _SIGNED_BYTES = np.arange(256, dtype=np.uint8).view(np.int8)

@@ -37,7 +37,7 @@ from app.reports.readings import (
     respondents_in,
     size_word,
 )
-from app.stats import AdjustedPValues, OverlappingComparison, holm, partially_overlapping, reverse_key
+from app.stats import AdjustedPValues, OverlappingComparison, Scale, holm, partially_overlapping
 
 By = Literal["scope", "layer"]
 
@@ -70,8 +70,7 @@ def _why_not(ctx: ReportContext, cell: Cell, d: int, x: npt.NDArray[np.float64],
 
 def _keyed(ctx: ReportContext, answers: npt.NDArray[np.float32]) -> npt.NDArray[np.float64]:
     """Respondents x items answers, reverse keyed where the item is."""
-    scale = ctx.data.scale
-    return reverse_key(answers, reverse=scale.reverse, scale_min=scale.scale_min, scale_max=scale.scale_max)
+    return ctx.data.scale.reverse_key(answers)  # each item on its dimension's own range
 
 
 def _paired_gap(ctx: ReportContext, test: _Test, rank: int | None, welch: AdjustedPValues, wilcoxon: AdjustedPValues,
@@ -115,11 +114,13 @@ def _paired_gap(ctx: ReportContext, test: _Test, rank: int | None, welch: Adjust
         reason=reason.value if reason else None, reading=reading)
 
 
-def _ranked(tests: list[_Test]) -> list[tuple[_Test, int | None]]:
-    """Largest |gap| first; tests without a gap last, in questionnaire order."""
+def _ranked(tests: list[_Test], scale: Scale) -> list[tuple[_Test, int | None]]:
+    """Largest |gap| first, as a share of the dimension's range (POMP: a questionnaire's dimensions may have their
+    own scales; on one scale this is the order of |gap|); tests without a gap last, in questionnaire order."""
     def size(t: _Test) -> float:
         gap = t.result.difference.value if t.result is not None else None
-        return -abs(gap) if gap is not None else np.inf
+        width = float(scale.dimension_max[t.dimension] - scale.dimension_min[t.dimension])
+        return -abs(gap) / width if gap is not None else np.inf
 
     order = sorted(tests, key=size)
     return [(t, rank + 1 if np.isfinite(size(t)) else None) for rank, t in enumerate(order)]
@@ -167,8 +168,8 @@ def desired_gap(ctx: ReportContext, by: By, lang: Lang) -> DesiredGap:
         layer = next((x for x in ctx.layers if x.id == cell[1]), None)
         who = layers_phrase([layer]) if layer else respondents_in(ctx.unit_name(ctx.scope)) if ctx.scope else EVERYONE
         ref = group_ref(ctx, *cell)
-        dims = _ranked([t for t in group if t.item is None])
-        items = _ranked([t for t in group if t.item is not None])
+        dims = _ranked([t for t in group if t.item is None], data.scale)
+        items = _ranked([t for t in group if t.item is not None], data.scale)
         out.append(DesiredGapGroup(
             group=ref, suppressed=ref.suppressed,
             dimensions=[_paired_gap(ctx, t, rank, welch, wilcoxon, index, lang, names, who, agreeing)

@@ -52,7 +52,6 @@ from app.reports.readings import (
 from app.stats import holm, holm_intervals
 from app.stats.invariance import CfaFit, InvarianceResult, ModelComparison, measurement_invariance
 from app.stats.mixed import MixedModelResult, layer_mixed_model
-from app.stats.scales import reverse_key
 
 MIN_CLUSTERS = 5
 MIN_CFA_GROUP = 30
@@ -103,8 +102,7 @@ def _keyed(ctx: ReportContext) -> npt.NDArray[np.float64]:
     found = _derived.setdefault(ctx.data, {})
     if "keyed" not in found:
         s = ctx.data.scale
-        found["keyed"] = reverse_key(np.asarray(ctx.data.current, dtype=np.float64), reverse=s.reverse,
-                                     scale_min=s.scale_min, scale_max=s.scale_max)
+        found["keyed"] = s.reverse_key(np.asarray(ctx.data.current, dtype=np.float64))  # each item on its own range
     return np.asarray(found["keyed"], dtype=np.float64)
 
 

@@ -28,10 +28,10 @@ def _frame(f: StatementFigures | None, values: list[int]) -> list[Cell]:
 
 
 def _values(reports: list[ItemProfileReport]) -> list[int]:
-    """The scale points of the distribution columns (from the first statement shown)."""
-    shown = next((s.current for r in reports for d in r.dimensions for s in d.statements if s.current.distribution),
-                 None)
-    return [a.value for a in shown.distribution] if shown else []
+    """The scale points of the distribution columns: every point any shown statement has (dimensions may have
+    scales of their own)."""
+    return sorted({a.value for r in reports for d in r.dimensions for s in d.statements
+                   for a in s.current.distribution})
 
 
 def _header(values: list[int]) -> list[str]:

@@ -21,8 +21,9 @@ HIDDEN = ("below_minimum", "protects_smaller_group", "not_published")
 
 
 def profile_csv(p: CultureProfile) -> Table:
-    shown = next((i for d in p.dimensions for i in d.items if i.distribution), None)
-    values = [a.value for a in shown.distribution] if shown else []
+    # one count column per scale point of any dimension (dimensions may have their own scales; an item's count
+    # is empty on the points its scale doesn't have)
+    values = sorted({a.value for d in p.dimensions for i in d.items for a in i.distribution})
     header = ["level", "dimension", "key", "name", "n", "mean", "sd", "ci_low", "ci_high", "favourable",
               "unfavourable", "alpha", "alpha_ci_low", "alpha_ci_high", "omega", "dont_know",
               *[f"count_{v}" for v in values], "suppressed", "hidden_reason", "item_total_correlation",
@@ -38,7 +39,8 @@ def profile_csv(p: CultureProfile) -> Table:
                      *alpha, None, *[None] * len(values), d.reason in HIDDEN, _hidden(d.reason), None, None, None,
                      None])
         for i in d.items:
-            counts: list[Cell] = [a.count for a in i.distribution] if i.distribution else [None] * len(values)
+            given = {a.value: a.count for a in i.distribution}
+            counts: list[Cell] = [given.get(v) for v in values]
             rows.append(["item", d.key, i.key, i.text, i.n, i.mean, None, *_ci(i.ci), i.favourable, i.unfavourable,
                          None, None, None, None, i.dont_know, *counts, i.reason in HIDDEN, _hidden(i.reason),
                          i.item_total_correlation, i.alpha_if_deleted, i.reading.en if i.reading else None,

@@ -29,9 +29,11 @@ from app.stats import ConfidenceInterval, Moments, Reliability, SurveySummary, d
 LOW_ALPHA = 0.7
 
 
-def n_top(ctx: ReportContext) -> int:
-    """Answer options counted as favourable (and as unfavourable): two, or one on scales of fewer than four points."""
-    return 2 if ctx.data.scale.n_options >= 4 else 1
+def n_top(ctx: ReportContext) -> list[int]:
+    """Per dimension, the answer options counted as favourable (and as unfavourable) on the dimension's own scale:
+    the top (bottom) two, or one on scales of fewer than four points."""
+    scale = ctx.data.scale
+    return [2 if scale.options_of(d) >= 4 else 1 for d in range(scale.n_dimensions)]
 
 
 def localised(texts: Mapping[str, str], lang: str, definition: QuestionnaireDefinition, fallback: str) -> str:
@@ -106,8 +108,10 @@ def item_figures(ctx: ReportContext, summary: SurveySummary, cell: Cell, mask: n
     per_item = describe(Moments(np.arange(scale.n_items), moments.n[0], moments.mean[0], moments.ss[0]))
     dist = item_distribution(summary.item_counts, scale=scale, n_top=n_top(ctx))
     dont_know = data.dont_know_answers[mask].sum(axis=0)
-    labels = definition.scale_labels.get(lang) or definition.scale_labels.get(definition.languages[0]) or []
-    values = list(range(scale.scale_min, scale.scale_max + 1))
+    own = definition.scale_of(scale.dimensions[d])  # the dimension's own scale (or the questionnaire's)
+    labels = own.labels.get(lang) or own.labels.get(definition.languages[0]) or []
+    first = own.min - scale.scale_min  # the dimension's first option among the counted (envelope) options
+    values = list(range(own.min, own.max + 1))
     out = []
     fit = item_fit(reliability, len(scale.items_of(d)))
     for position, j in enumerate(scale.items_of(d).tolist()):
@@ -128,7 +132,7 @@ def item_figures(ctx: ReportContext, summary: SurveySummary, cell: Cell, mask: n
             n=int(per_item.n[j]), mean=num(per_item.mean[j]), ci=interval(per_item.ci(j)),
             reason=reason.value if reason else None,
             distribution=[AnswerCount(value=v, label=labels[a] if a < len(labels) else None,
-                                      count=int(dist.counts[0, j, a])) for a, v in enumerate(values)],
+                                      count=int(dist.counts[0, j, first + a])) for a, v in enumerate(values)],
             dont_know=dk, favourable=num(dist.favourable[0, j]),
             unfavourable=num(dist.unfavourable[0, j]), **fit[position]))
     return out

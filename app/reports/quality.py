@@ -42,10 +42,11 @@ def _nl(x: float) -> str:
 
 def _straight_liners(ctx: ReportContext) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
     """Per respondent: eligible (at least 10 answers, spread over at least two dimensions) and straight-lining
-    (every answered item of the current frame has the same answer as ticked)."""
-    x = ctx.data.current
-    answered = ~np.isnan(x)
+    (every answered item of the current frame has the same answer as ticked: the same option counted from the bottom
+    of the item's own scale, where dimensions have their own scales)."""
     scale = ctx.data.scale
+    x = ctx.data.current if scale.uniform else ctx.data.current - scale.item_min
+    answered = ~np.isnan(x)
     indicator = np.zeros((scale.n_items, scale.n_dimensions), dtype=np.int64)
     indicator[np.arange(scale.n_items), scale.item_dimension] = 1
     dimensions = ((answered.astype(np.int64) @ indicator) > 0).sum(axis=1)

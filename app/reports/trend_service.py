@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.errors import NotFound, Unprocessable
+from app.questionnaires import service as questionnaire_service
 from app.questionnaires.models import Questionnaire
 from app.reports.anonymity import ALL, SuppressionMap
 from app.reports.context import ReportContext, build_context
@@ -103,8 +104,10 @@ def wave_contexts(session: Session, ctx: ReportContext, ids: Sequence[uuid.UUID]
             raise NotFound("No such survey.")
         q = session.get(Questionnaire, survey.questionnaire_id)
         if (latest_q is None or q is None or (q.organisation_id, q.key) != (latest_q.organisation_id, latest_q.key)
-                or (q.scale_min, q.scale_max) != (latest_q.scale_min, latest_q.scale_max)):
-            msg = "this wave asks another questionnaire (or another answer scale); waves compare only versions of one"
+                or (q.scale_min, q.scale_max) != (latest_q.scale_min, latest_q.scale_max)
+                or not questionnaire_service.same_scales(session, q, latest_q)):
+            msg = ("this wave asks another questionnaire (or another answer scale, also of one dimension); waves "
+                   "compare only versions of one")
             raise Unprocessable(msg, errors=[{"loc": ["query", "surveys", i], "msg": msg,
                                               "type": "other_questionnaire"}])
         surveys.append(survey)

@@ -22,8 +22,9 @@ _SEPARATOR = "\x1f"
 _MAX_REMEMBERED = 10_000  # distinct long cells whose verdict is kept (bounds memory on a file full of junk)
 
 
-def parse_cell(definition: QuestionnaireDefinition, cell: str) -> tuple[Answer, str | None]:
-    """The answer in one cell (None when empty), or why it is not one."""
+def parse_cell(definition: QuestionnaireDefinition, cell: str, key: str | None = None) -> tuple[Answer, str | None]:
+    """The answer in one cell (None when empty), or why it is not one (on item `key`'s scale when given, else on
+    any of the questionnaire's)."""
     text = cell.strip()
     if not text:
         return None, None
@@ -34,7 +35,7 @@ def parse_cell(definition: QuestionnaireDefinition, cell: str) -> tuple[Answer, 
         value = int(text)
     else:
         value = text
-    problem = answer_problem(definition, value)
+    problem = answer_problem(definition, value, key)
     if problem is not None:
         return None, problem.msg
     return value, None  # type: ignore[return-value]
@@ -65,9 +66,25 @@ class CellCodes:
             self._known[cell] = code
         return code
 
-    def problem(self, cell: str) -> str:
-        """Why a cell coded `INVALID` is not an answer."""
-        return parse_cell(self.definition, cell)[1] or "not an answer"
+    def problem(self, cell: str, key: str | None = None) -> str:
+        """Why a cell coded `INVALID` (in item `key`'s column) is not an answer."""
+        return parse_cell(self.definition, cell, key)[1] or "not an answer"
+
+    def fit_columns(self, codes: np.ndarray, positions: list[int]) -> np.ndarray:
+        """Codes of a rows x columns batch (column c answers the item at `positions[c]`) with every answer that
+        lies off its own item's scale (a dimension with its own range or without "don't know") set to `INVALID`.
+        The cells were coded on the questionnaire's envelope; a questionnaire with one scale needs nothing more."""
+        if self.definition.uniform_scale or codes.size == 0:
+            return codes
+        items = [self.definition.items[p] for p in positions]
+        lo = np.array([i.scale_min for i in items], np.int16)
+        hi = np.array([i.scale_max for i in items], np.int16)
+        dont_know = np.array([i.allows_dont_know for i in items])
+        wide = codes.astype(np.int16)
+        marker = (codes == MISSING) | (codes == INVALID) | (codes == DONT_KNOW)
+        off = ~marker & ((wide < lo) | (wide > hi))
+        off |= (codes == DONT_KNOW) & ~dont_know
+        return np.where(off, np.int8(INVALID), codes).astype(np.int8)
 
     def codes(self, cells: list[str]) -> np.ndarray:
         """The code of every cell (int8; `INVALID` where a cell is not an answer)."""

@@ -70,17 +70,25 @@ class AnswerProblem:
     type: str
 
 
-def answer_problem(definition: QuestionnaireDefinition, value: object) -> AnswerProblem | None:
-    """Why `value` is not a valid answer on the questionnaire's scale, or None if it is (key left empty)."""
-    lo, hi = definition.scale_min, definition.scale_max
+def answer_problem(definition: QuestionnaireDefinition, value: object, key: str | None = None) -> AnswerProblem | None:
+    """Why `value` is not a valid answer, or None if it is (key left empty). With an item's `key`, on that item's
+    dimension's scale; without, on any scale of the questionnaire (the envelope of its dimensions' ranges)."""
+    item = definition.item_by_key.get(key) if key is not None else None
+    if item is not None:
+        lo, hi, dont_know = item.scale_min, item.scale_max, item.allows_dont_know
+    else:
+        lo = min((i.scale_min for i in definition.items), default=definition.scale_min)
+        hi = max((i.scale_max for i in definition.items), default=definition.scale_max)
+        dont_know = definition.allows_dont_know
     if value is None:
         return None
     if value == DONT_KNOW_VALUE:
-        if definition.allows_dont_know:
+        if dont_know:
             return None
-        return AnswerProblem("", "this questionnaire has no \"don't know\" option", "dont_know_not_allowed")
+        return AnswerProblem("", f"{'this statement' if item else 'this questionnaire'} has no \"don't know\" "
+                                 "option", "dont_know_not_allowed")
     if isinstance(value, bool) or not isinstance(value, int):
-        expected = f'a whole number from {lo} to {hi}' + (' or "dont_know"' if definition.allows_dont_know else "")
+        expected = f'a whole number from {lo} to {hi}' + (' or "dont_know"' if dont_know else "")
         return AnswerProblem("", f"expected {expected}", "wrong_type")
     if not lo <= value <= hi:
         return AnswerProblem("", f"out of range: the scale runs from {lo} to {hi}", "out_of_range")
@@ -88,14 +96,16 @@ def answer_problem(definition: QuestionnaireDefinition, value: object) -> Answer
 
 
 def check_answers(definition: QuestionnaireDefinition, answers: Iterable[tuple[str, object]]) -> list[AnswerProblem]:
-    """Every problem with these (item key, value) pairs: unknown items, wrong types, values off the scale."""
+    """Every problem with these (item key, value) pairs: unknown items, wrong types, values off the item's
+    dimension's scale."""
     problems = []
-    lo, hi = definition.scale_min, definition.scale_max
+    by_key = definition.item_by_key
     for key, value in answers:
-        if key not in definition.item_by_key:
+        item = by_key.get(key)
+        if item is None:
             problems.append(AnswerProblem(key, "no such item in this questionnaire", "unknown_item"))
-        elif type(value) is int and lo <= value <= hi:  # the common case first (bool is not int here)
+        elif type(value) is int and item.scale_min <= value <= item.scale_max:  # the common case first
             continue
-        elif (problem := answer_problem(definition, value)) is not None:
+        elif (problem := answer_problem(definition, value, key)) is not None:
             problems.append(AnswerProblem(key, problem.msg, problem.type))
     return problems

@@ -180,6 +180,8 @@ class _Importer:
         self.units = _References(session, Unit, self._resolve_unit, f"no such unit in this organisation ({DELETED})")
         self.layers = _References(session, Layer, self._resolve_layer, f"no such layer ({DELETED})")
         self.answer_cells = _picker(layout.answer_columns)
+        self.answer_positions = [position for _, position in layout.current + layout.desired]
+        self.definition = definition
         self.imported = 0
 
     def lock_survey(self) -> None:
@@ -200,7 +202,8 @@ class _Importer:
             layer = (self.layers.of(writer, [row[self.layout.layer] for row in rows]) if self.layout.layer is not None
                      else np.full(len(rows), NO_LAYER, np.intp))
             answers = self.cells.codes(list(chain.from_iterable(map(self.answer_cells, rows))))
-            answers = answers.reshape(len(rows), len(self.layout.answer_columns))
+            answers = self.cells.fit_columns(answers.reshape(len(rows), len(self.layout.answer_columns)),
+                                             self.answer_positions)
             found += self._problems(lines, rows, unit, layer, answers)
         for line, _, column, msg in sorted(found, key=lambda f: (f[0], f[1])):
             self.errors.add(line, column, msg)
@@ -244,7 +247,8 @@ class _Importer:
         invalid = answers == INVALID
         columns = self.layout.answer_columns
         for i, j in np.argwhere(invalid).tolist():
-            found.append((lines[i], columns[j], self.header[columns[j]], self.cells.problem(rows[i][columns[j]])))
+            key = self.definition.items[self.answer_positions[j]].key
+            found.append((lines[i], columns[j], self.header[columns[j]], self.cells.problem(rows[i][columns[j]], key)))
         unanswered = ~invalid.any(axis=1) & (answers == MISSING).all(axis=1)
         found += [(lines[i], self.layout.width, "", "the row has no answers")
                   for i in np.flatnonzero(unanswered).tolist()]

@@ -150,16 +150,20 @@ def spss_variables(plan: ExportPlan) -> list[Variable]:
     for how it should be), the answer scale's labels, "don't know" as a user-missing code, reverse keying noted."""
     d = plan.definition
     lang = d.languages[0]
-    scale = d.scale_labels.get(lang) or []
-    labels = {d.scale_min + i: text for i, text in enumerate(scale)}
-    labels[DONT_KNOW_CODE] = (d.dont_know_label or {}).get(lang) or "Don't know"
+    by_dimension: dict[str, dict[int, str]] = {}
+    for dimension in d.dimensions:  # each dimension's own scale (most questionnaires: the same one for all)
+        scale = d.scale_of(dimension.key)
+        labels = {scale.min + i: text for i, text in enumerate(scale.labels.get(lang) or [])}
+        labels[DONT_KNOW_CODE] = (scale.dont_know_label or d.dont_know_label or {}).get(lang) or "Don't know"
+        by_dimension[dimension.key] = labels
     desired = (d.frame_labels.get(lang) or {}).get("desired") or "desired"
     variables = [Variable(c, c, text=True, width=TEXT_WIDTHS[c]) for c in DESCRIBING]
     for frame in ("current", "desired") if plan.ask_desired else ("current",):
         for item in d.items:
             text = item.texts.get(lang) or item.key
             variables.append(Variable(item.key + (DESIRED if frame == "desired" else ""),
-                                      text if frame == "current" else f"{text} ({desired})", value_labels=labels,
+                                      text if frame == "current" else f"{text} ({desired})",
+                                      value_labels=by_dimension[item.dimension_key],
                                       note="reverse-keyed (answers as ticked, not reversed)" if item.reverse
                                       else None, reverse=item.reverse))
     return variables

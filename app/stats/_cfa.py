@@ -128,24 +128,46 @@ def objective(x: FloatArray, lay: Layout, gm: GroupMoments, logdet_s: FloatArray
     return float(w @ f_g), grad
 
 
-def start(gm: GroupMoments, lay: Layout) -> FloatArray:
-    """Per group: minres loadings of the correlation matrix, rescaled to the marker; pooled where shared."""
+def start(gm: GroupMoments, lay: Layout, previous: Params | None = None) -> FloatArray:
+    """Per group: minres loadings of the correlation matrix, rescaled to the marker; or, warm, the estimates of the
+    previous (less constrained) model, with factor means :math:`\\alpha_g = \\sum_i \\lambda_i (\\nu_{gi} -
+    \\nu_{1i}) / \\sum_i \\lambda_i^2` against the first group when its intercepts become shared. Pooled where
+    shared."""
     x = np.zeros(lay.n_free)
     count = np.zeros(lay.n_free)
-    for g in range(gm.n.shape[0]):
-        sd = np.sqrt(np.diag(gm.cov[g]))
-        r = gm.cov[g] / np.outer(sd, sd)
-        lo = one_factor_minres(r)
-        lo = np.full(sd.shape, 0.6) if lo is None or abs(lo[0]) < 0.05 else lo
-        raw = lo * sd
-        vals = ((lay.lam[g], raw / raw[0]), (lay.theta[g], np.maximum(sd**2 - raw**2, 0.1 * sd**2)),
-                (lay.phi[g : g + 1], np.array([raw[0] ** 2])), (lay.nu[g], gm.mean[g]),
-                (lay.alpha[g : g + 1], np.zeros(1)))
+    groups = gm.n.shape[0]
+    values = _cold_values(gm) if previous is None else _warm_values(previous, lay)
+    for g in range(groups):
+        lam, theta, phi, nu, alpha = (v[g] for v in values)
+        vals = ((lay.lam[g], lam), (lay.theta[g], theta), (lay.phi[g : g + 1], np.array([phi])),
+                (lay.nu[g], nu), (lay.alpha[g : g + 1], np.array([alpha])))
         for idx, val in vals:
             ok = idx >= 0
             np.add.at(x, idx[ok], val[ok])
             np.add.at(count, idx[ok], 1.0)
     return x / np.maximum(count, 1.0)
+
+
+def _cold_values(gm: GroupMoments) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+    lam, theta = np.empty_like(gm.mean), np.empty_like(gm.mean)
+    phi = np.empty(gm.n.shape[0])
+    for g in range(gm.n.shape[0]):
+        sd = np.sqrt(np.diag(gm.cov[g]))
+        lo = one_factor_minres(gm.cov[g] / np.outer(sd, sd))
+        lo = np.full(sd.shape, 0.6) if lo is None or abs(lo[0]) < 0.05 else lo
+        raw = lo * sd
+        lam[g], theta[g], phi[g] = raw / raw[0], np.maximum(sd**2 - raw**2, 0.1 * sd**2), raw[0] ** 2
+    return lam, theta, phi, gm.mean.copy(), np.zeros(gm.n.shape[0])
+
+
+def _warm_values(p: Params, lay: Layout) -> tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray]:
+    lam = np.broadcast_to(p.lam.mean(axis=0), p.lam.shape) if lay.lam[0, 1] == lay.lam[-1, 1] else p.lam
+    alpha, nu = p.alpha.copy(), p.nu.copy()
+    if lay.nu[0, 0] == lay.nu[-1, 0]:  # intercepts shared from now on: move each group's offset into its mean
+        means = p.nu + p.lam * p.alpha[:, None]
+        alpha = ((means - means[0]) * lam).sum(axis=1) / (lam * lam).sum(axis=1)
+        nu = means - lam * alpha[:, None]
+    return lam, p.theta, p.phi, nu, alpha
 
 
 @dataclass(frozen=True, eq=False)
@@ -156,11 +178,12 @@ class Fit:
     converged: bool
 
 
-def fit(gm: GroupMoments, level: Level, x0: FloatArray | None = None) -> Fit:
-    """Minimise F: BFGS from the start, then Newton steps on a finite-difference Hessian of the exact gradient."""
+def fit(gm: GroupMoments, level: Level, previous: Params | None = None) -> Fit:
+    """Minimise F: BFGS from the start (warm from ``previous``, a less constrained model's estimates, when given),
+    then Newton steps on a finite-difference Hessian of the exact gradient."""
     lay = layout(gm.n.shape[0], gm.mean.shape[1], level)
     logdet_s = np.array([np.linalg.slogdet(s)[1] for s in gm.cov])
-    x = start(gm, lay) if x0 is None else x0
+    x = start(gm, lay, previous)
 
     def fun(v: FloatArray) -> tuple[float, FloatArray]:
         return objective(v, lay, gm, logdet_s)
@@ -179,7 +202,9 @@ def fit(gm: GroupMoments, level: Level, x0: FloatArray | None = None) -> Fit:
         t = 1.0
         while t > 1e-4:
             f_new, g_new = fun(x - t * step)
-            if f_new <= f + 1e-14 * abs(f):
+            # near the minimum F's rounding hides a descent; a step that shrinks the gradient is then still progress
+            if f_new <= f + 1e-14 * abs(f) or (f_new <= f + 1e-10 * abs(f)
+                                                 and np.max(np.abs(g_new)) < np.max(np.abs(g))):
                 break
             t /= 2.0
         else:

@@ -3,8 +3,9 @@
 * Mean and unbiased SD (divisor n - 1); CI of the mean :math:`\\bar x \\pm t_{(1+level)/2,\\,n-1}\\, s/\\sqrt n`
   (Student 1908; R: ``t.test(x)$conf.int``).
 * Share favourable / unfavourable: the share of the answers given (not of respondents) that fall on the top /
-  bottom ``n_top`` options (default two) *after reverse keying* — so for a reverse-keyed item the favourable
-  answers are the lowest raw options. A dimension's share pools the answers to all its items.
+  bottom ``n_top`` options (default two; one per dimension may be given) of the item's own dimension's range
+  *after reverse keying* — so for a reverse-keyed item the favourable answers are the lowest raw options. A
+  dimension's share pools the answers to all its items.
 * Distribution of answers per item: counts and shares of each raw answer option (as ticked).
 
 Missing figures: a group with no values has ``all_missing`` (mean, SD and CI NaN); a group with one value has a
@@ -13,6 +14,7 @@ mean but ``n_below_2`` for SD and CI. A zero SD gives a zero-width CI, which is 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +23,6 @@ import numpy.typing as npt
 
 from app.stats._common import (
     ArrayLike,
-    BoolArray,
     ConfidenceInterval,
     FloatArray,
     IntArray,
@@ -94,14 +95,26 @@ def describe(
     )
 
 
-def _favourable_masks(n_options: int, reverse: BoolArray, n_top: int) -> tuple[FloatArray, FloatArray]:
-    if n_top < 1 or 2 * n_top > n_options:
-        raise ValueError(f"n_top must be between 1 and half the number of options ({n_options}), got {n_top}")
-    top = np.zeros(n_options)
-    top[n_options - n_top:] = 1.0
-    bottom = top[::-1].copy()
-    fav = np.where(reverse[:, None], bottom[None, :], top[None, :])
-    unfav = np.where(reverse[:, None], top[None, :], bottom[None, :])
+def _favourable_masks(scale: Scale, n_top: int | Sequence[int]) -> tuple[FloatArray, FloatArray]:
+    """Per item, over the envelope's options: 1 where an answer is favourable / unfavourable after keying, i.e. on
+    the top / bottom ``n_top`` options *of the item's own dimension's range*."""
+    tops = np.broadcast_to(np.asarray(n_top, dtype=np.int64), (scale.n_dimensions,))
+    fav = np.zeros((scale.n_items, scale.n_options))
+    unfav = np.zeros((scale.n_items, scale.n_options))
+    for d in range(scale.n_dimensions):  # a loop over dimensions (a handful)
+        a, t = scale.options_of(d), int(tops[d])
+        if t < 1 or 2 * t > a:
+            raise ValueError(f"n_top must be between 1 and half the number of options ({a}) of dimension "
+                             f"{scale.dimensions[d]!r}, got {t}")
+        lo = int(scale.dimension_min[d]) - scale.scale_min  # the dimension's first option in the envelope
+        top = np.zeros(scale.n_options)
+        top[lo + a - t:lo + a] = 1.0
+        bottom = np.zeros(scale.n_options)
+        bottom[lo:lo + t] = 1.0
+        items = scale.items_of(d)
+        rev = scale.reverse[items][:, None]
+        fav[items] = np.where(rev, bottom[None, :], top[None, :])
+        unfav[items] = np.where(rev, top[None, :], bottom[None, :])
     return fav, unfav
 
 
@@ -123,11 +136,11 @@ class ItemDistribution:
         return MissingReason.ALL_MISSING if self.n[group, item] == 0 else None
 
 
-def item_distribution(counts: ItemCounts, *, scale: Scale, n_top: int = 2) -> ItemDistribution:
+def item_distribution(counts: ItemCounts, *, scale: Scale, n_top: int | Sequence[int] = 2) -> ItemDistribution:
     """Answer distribution and favourable shares per group and item from :class:`ItemCounts`."""
     if counts.counts.shape[1:] != (scale.n_items, scale.n_options):
         raise ValueError("counts do not match the scale (items x options)")
-    fav, unfav = _favourable_masks(scale.n_options, scale.reverse, n_top)
+    fav, unfav = _favourable_masks(scale, n_top)
     c = counts.counts.astype(np.float64)
     n = c.sum(axis=2)
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -152,7 +165,7 @@ class DimensionShares:
         return MissingReason.ALL_MISSING if self.n_answers[group, dimension] == 0 else None
 
 
-def favourable_shares(counts: ItemCounts, *, scale: Scale, n_top: int = 2) -> DimensionShares:
+def favourable_shares(counts: ItemCounts, *, scale: Scale, n_top: int | Sequence[int] = 2) -> DimensionShares:
     """Pooled favourable / unfavourable shares of each dimension's answers, per group.
 
     .. math:: fav_{gd} = \\frac{\\#\\{\\text{answers of group g to items of d on the top } n_{top}
@@ -160,7 +173,7 @@ def favourable_shares(counts: ItemCounts, *, scale: Scale, n_top: int = 2) -> Di
     """
     if counts.counts.shape[1:] != (scale.n_items, scale.n_options):
         raise ValueError("counts do not match the scale (items x options)")
-    fav, unfav = _favourable_masks(scale.n_options, scale.reverse, n_top)
+    fav, unfav = _favourable_masks(scale, n_top)
     c = counts.counts.astype(np.float64)
     per_item_n = c.sum(axis=2)
     per_item_f = np.einsum("gja,ja->gj", c, fav)

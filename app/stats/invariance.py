@@ -48,7 +48,7 @@ from scipy import stats
 
 from app.stats import _cfa
 from app.stats._common import ArrayLike, FloatArray, MissingReason, as_matrix, encode_groups, py_label
-from app.stats.scales import Scale, reverse_key
+from app.stats.scales import Scale
 
 Criterion = Literal["delta_cfi", "chisq", "either"]
 
@@ -224,8 +224,10 @@ def measurement_invariance(
     base_df = len(kept) * k * (k - 1) // 2
     fits: dict[str, CfaFit] = {}
     models: tuple[_cfa.Level, ...] = ("configural", "metric", "scalar")
-    for model in models:
-        f = _cfa.fit(gm, model)
+    previous: _cfa.Params | None = None
+    for model in models:  # each model starts from the less constrained one's estimates
+        f = _cfa.fit(gm, model, previous)
+        previous = f.params
         if not f.converged:
             return _cannot(kept, n_kept, k, excluded, MissingReason.NOT_ESTIMABLE)
         fits[model] = _fit_stats(model, f, gm, base, base_df)
@@ -241,8 +243,7 @@ def invariance_by_dimension(answers: ArrayLike, *, scale: Scale, groups: ArrayLi
                             **options: Any) -> tuple[InvarianceResult, ...]:
     """:func:`measurement_invariance` for every dimension of ``scale`` (reverse-keyed items turned around first);
     ``options`` are passed on."""
-    x = reverse_key(as_matrix(answers, "answers"), reverse=scale.reverse, scale_min=scale.scale_min,
-                    scale_max=scale.scale_max)
+    x = scale.reverse_key(as_matrix(answers, "answers"))
     return tuple(measurement_invariance(x[:, scale.items_of(d)], groups, **options)
                  for d in range(scale.n_dimensions))
 

@@ -183,7 +183,7 @@ def reliability_by_dimension(answers: ArrayLike, *, scale: Scale, level: float =
     out = []
     for d in range(scale.n_dimensions):  # a loop over dimensions (a handful), not over respondents
         idx = scale.items_of(d)
-        keyed = reverse_key(x[:, idx], reverse=scale.reverse[idx], scale_min=scale.scale_min,
-                            scale_max=scale.scale_max)
+        keyed = reverse_key(x[:, idx], reverse=scale.reverse[idx], scale_min=scale.dimension_min[d],
+                            scale_max=scale.dimension_max[d])
         out.append(reliability(keyed, level=level))
     return tuple(out)

@@ -96,8 +96,8 @@ class SurveySummary:
         """n, mean, SD, CI of the scale score of ``dimension`` per group."""
         return describe(self.score_tables[dimension], level=level)
 
-    def favourable(self, *, n_top: int = 2) -> DimensionShares:
-        """Favourable / unfavourable answer shares per group and dimension."""
+    def favourable(self, *, n_top: int | Sequence[int] = 2) -> DimensionShares:
+        """Favourable / unfavourable answer shares per group and dimension (``n_top``: one, or one per dimension)."""
         return favourable_shares(self.item_counts, scale=self.scale, n_top=n_top)
 
     def reliability(self, dimension: int, *, level: float = 0.95) -> Reliability:
@@ -105,11 +105,11 @@ class SurveySummary:
         return reliability_from_cross_products(self.cross_products[dimension], level=level)
 
     def agreement(self, dimension: int, *, missing: Literal["listwise", "available"] = "listwise") -> GroupAgreement:
-        """rwg(j) of ``dimension``'s items per group against the uniform null."""
+        """rwg(j) of ``dimension``'s items per group against the uniform null over the dimension's own options."""
         items = self.scale.items_of(dimension)
         m = self.item_counts.moments(complete=missing == "listwise")
         sub = ItemMoments(m.labels, m.n[:, items], m.mean[:, items], m.ss[:, items])
-        return rwg_j_from_moments(sub, null_variance=self.scale.null_variance)
+        return rwg_j_from_moments(sub, null_variance=self.scale.null_variance_of(dimension))
 
     def icc(self, dimension: int) -> IntraclassCorrelation:
         """ICC(1), ICC(2) of ``dimension``'s scale score across the groups."""
@@ -147,6 +147,20 @@ def _answer_codes(x: npt.NDArray[np.floating[Any]], scale: Scale) -> npt.NDArray
             raise ValueError(f"answers must be whole numbers in {scale.scale_min}..{scale.scale_max} (or NaN)")
         out[:, start:start + step] = c.T
     return out
+
+
+def _own_codes(block: npt.NDArray[np.int8], shift: int, a: int, scale: Scale, d: int) -> npt.NDArray[np.int8]:
+    """A dimension's codes on its own range (0 = not answered, 1..A_d); ``ValueError`` for an answer outside it.
+    The envelope codes are returned as they are when the dimension starts at the envelope's minimum and no code
+    exceeds A_d."""
+    if shift == 0 and (scale.uniform or int(block.max(initial=0)) <= a):
+        return block
+    own = np.where(block > 0, block.astype(np.int16) - shift, 0)
+    answered = block > 0
+    if (answered & ((own < 1) | (own > a))).any():
+        lo, hi = int(scale.dimension_min[d]), int(scale.dimension_max[d])
+        raise ValueError(f"answers to dimension {scale.dimensions[d]!r} must be whole numbers in {lo}..{hi} (or NaN)")
+    return own.astype(np.int8)
 
 
 def _exact_product(a: npt.NDArray[np.float32], b: npt.NDArray[np.float32], rows: int) -> npt.NDArray[np.float64]:
@@ -246,16 +260,18 @@ def summarize(answers: ArrayLike, *, scale: Scale, groups: ArrayLike, min_share:
         idx = scale.items_of(d)
         k = idx.shape[0]
         block = codes[idx]
-        z = _keyed_and_answered(block, scale.reverse[idx], a)
+        a_d, shift = scale.options_of(d), int(scale.dimension_min[d]) - scale.scale_min
+        own = _own_codes(block, shift, a_d, scale, d)
+        z = _keyed_and_answered(own, scale.reverse[idx], a_d)
         keyed, answered = z[:k], z[k:]
         s = keyed.sum(axis=0)
         m = answered.sum(axis=0)
         ok = m >= need[d]
         np.divide(s, m, out=scores[d], where=ok, dtype=np.float64)
-        scores[d] += scale.scale_min
+        scores[d] += scale.dimension_min[d]
         scores[d][~ok] = np.nan
         n_answered[d] = m
-        t = _score_table(enc.codes, m, s, k, a, int(need[d]), g, scale.scale_min)
+        t = _score_table(enc.codes, m, s, k, a_d, int(need[d]), g, int(scale.dimension_min[d]))
         tables.append(FrequencyTable(enc.labels, t.values, t.counts))
         _item_counts(block, enc.codes, m == k, a, g, counts, complete, idx)
         gram = _exact_product(z, z, rows)  # pairwise cross-products of keyed answers (whole sample), exact

@@ -5,6 +5,10 @@ response-rates, perception-gaps, team-gaps, desired-gap, agreement, trend, readi
 and after of an action of every scope in the earlier wave (`.../actions/{id}/effect`), at every scope (the
 organisation and every unit), every level, grouping, reference layer, a few sets of layers, ranking, both
 languages, JSON and CSV. The blind-spot report needs a leader's named self-assessment and is not read.
+Comments: the comments of every scope, of each layer, of each open question (and of a layer's answers to one),
+the hidden ones too (the admin), the theme counts, with the admin key and the unit-scoped keys; and the
+k-anonymous comment export (CSV, both dialects, and the workbook), whose rows are checked against the truth
+(`export_problems`).
 
 The JSON answers become observations (`tests.attack.figures`). A CSV answer (either dialect: `rfc4180` or Dutch
 Excel's `excel-nl`, semicolons and decimal commas) is checked against its JSON twin: every number in it must be a
@@ -12,7 +16,9 @@ number of the JSON answer as the CSV rounds it (`tests.tables.unknown_numbers`: 
 JSON does not); one that is not is reported as a CSV-only figure.
 """
 
+import io
 import random
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -20,12 +26,13 @@ from urllib.parse import urlencode
 
 import httpx
 
-from tests.attack.figures import Obs, observations, rollups
-from tests.attack.world import LAYERS, World
-from tests.tables import csv_rows, unknown_numbers
+from tests.attack.figures import Obs, comment_export, observations, rollups
+from tests.attack.world import LAYERS, QUESTIONS, World
+from tests.tables import csv_rows, unknown_numbers, xlsx_sheets
 
 CSV_REPORTS = {"profile", "item-profile", "drivers", "breakdown", "heatmap", "response-rates", "perception-gaps",
                "team-gaps", "desired-gap", "agreement", "trend", "readiness"}
+COMMENT_REPORTS = {"comments", "comment-themes"}  # no language, no CSV of their own (the export is their table)
 
 
 @dataclass
@@ -36,6 +43,7 @@ class Reading:
     bodies: dict[str, Any] = field(default_factory=dict)  # source -> JSON answer
     rollups: dict[tuple[str, int, bool], dict[str, str | None]] = field(default_factory=dict)
     csv_only: list[str] = field(default_factory=list)
+    export_problems: list[str] = field(default_factory=list)
     requests: int = 0
     published_at: dict[str, str | None] = field(default_factory=dict)  # wave -> its last publication (public)
 
@@ -72,6 +80,16 @@ def variants(world: World, wave: str, scope: str | None) -> Iterator[tuple[str, 
         yield "readiness", {"rank_by": rank_by}
     if later:
         yield "trend", {"surveys": world.waves[0]}
+    yield "comments", {}
+    yield "comment-themes", {}
+    for layer in LAYERS:
+        yield "comments", {"layer": layer}
+    for question in QUESTIONS:
+        yield "comments", {"question": question}
+        for layer in ("team_leader", "employee"):
+            yield "comments", {"question": question, "layer": layer}
+    if scope is None:
+        yield "comments", {"hidden": "true"}  # hidden ones too (an admin's; none are hidden here)
 
 
 def _csv_only(text: str, twin: Any, dialect: str) -> list[str]:
@@ -136,6 +154,8 @@ def read(world: World, clients: dict[str, tuple[httpx.Client, str | None]], inde
                 continue  # says only that the scope's set is below the minimum (or hidden): no figure
             assert response.status_code == 200, (url, params, response.text)
             body = response.json()
+            if report == "comments":  # a new random order on every read: the set is what is published
+                body["comments"].sort(key=lambda c: c["id"])
             source = f"{report}?{urlencode(params)}" + ("" if client is admin else f" ({key_name})")
             reading.bodies[f"{wave}:{source}"] = body
             for obs in observations(report, source, wave, body):
@@ -144,7 +164,7 @@ def read(world: World, clients: dict[str, tuple[httpx.Client, str | None]], inde
             for unit, at, live in rollups(report, body):
                 target = _unit_at(world, at)
                 reading.rollups.setdefault((wave, index, live), {})[unit] = target if at is not None else unit
-            if thorough or rng.random() < 0.15:
+            if report not in COMMENT_REPORTS and (thorough or rng.random() < 0.15):
                 nl = client.get(url, params={**params, "lang": "nl"})
                 reading.requests += 1
                 assert nl.status_code == 200, nl.text
@@ -157,7 +177,65 @@ def read(world: World, clients: dict[str, tuple[httpx.Client, str | None]], inde
                     reading.requests += 1
                     assert text.status_code == 200, text.text
                     reading.csv_only += [f"{source} csv {dialect}: {c}" for c in _csv_only(text.text, body, dialect)]
+        _read_export(world, wave, reading, thorough=thorough, rng=rng)
     return reading
+
+
+def _export_rows(text: str, dialect: str) -> list[dict[str, str]]:
+    text = text.removeprefix("\ufeff")
+    lines = "".join(line for line in io.StringIO(text) if not line.startswith("#"))
+    return csv_rows(("\ufeff" if dialect == "excel-nl" else "") + lines, dialect)
+
+
+def _read_export(world: World, wave: str, reading: Reading, *, thorough: bool, rng: random.Random) -> None:
+    """The k-anonymous comment export (CSV in both dialects, and the workbook): the same rows, each row's
+    generalised unit and layer those of its author or coarser, every cell of a question in k rows or more. Its
+    per-question totals become observations."""
+    url = f"{world.org.prefix}/surveys/{wave}/comments/export"
+    tables: dict[str, list[dict[str, str]]] = {}
+    for dialect in ("rfc4180", "excel-nl") if thorough else (rng.choice(("rfc4180", "excel-nl")),):
+        response = world.org.admin.get(url, params={"dialect": dialect})
+        reading.requests += 1
+        assert response.status_code == 200, response.text
+        tables[dialect] = _export_rows(response.text, dialect)
+    if thorough or rng.random() < 0.3:
+        book = world.org.admin.get(url, params={"format": "xlsx"})
+        reading.requests += 1
+        assert book.status_code == 200, book.text
+        tables["xlsx"] = [{k: "" if v is None else str(v) for k, v in row.items()}
+                          for row in xlsx_sheets(book.content)["comments"]]
+    rows = next(iter(tables.values()))
+    for name, other in tables.items():
+        if sorted(map(repr, other)) != sorted(map(repr, rows)):
+            reading.export_problems.append(f"export {name}: other rows than {next(iter(tables))}")
+    reading.export_problems += export_problems(world, wave, rows)
+    for obs in comment_export("comments/export", wave, rows):
+        obs.moment, obs.reading = reading.moment, reading.index
+        reading.obs.append(obs)
+
+
+def export_problems(world: World, wave: str, rows: list[dict[str, str]]) -> list[str]:
+    """What a row of the comment export may not do: name a unit its author is not in (the unit itself, an
+    ancestor, the board unit the roll-up may count it with, or `*`), a layer finer than the author's (the layer,
+    `*leaders` for a leader, or `*`), or stand in a (question, unit, layer) cell of fewer than the threshold."""
+    authors = {text: p for p in world.people if p.wave == wave for text in p.comments.values()}
+    paths = {"/".join(world.path(u)): u for u in world.units}
+    out = []
+    cells = Counter((r["question_key"], r["unit_path"], r["layer"]) for r in rows)
+    for cell, n in cells.items():
+        if n < world.comment_threshold:
+            out.append(f"export cell {cell}: {n} rows, fewer than {world.comment_threshold}")
+    for r in rows:
+        p = authors.get(r["text"])
+        if p is None or p.comments.get(r["question_key"]) != r["text"]:
+            out.append(f"export row {r}: no such comment")
+            continue
+        unit = paths.get(r["unit_path"])
+        if not (r["unit_path"] == "*" or unit in (*world.path_units(p.unit), world.board)):
+            out.append(f"export row {r}: the author is in {world.path(p.unit)}")
+        if r["layer"] not in (p.layer, "*") and not (r["layer"] == "*leaders" and p.layer != LAYERS[-1]):
+            out.append(f"export row {r}: the author is a {p.layer}")
+    return out
 
 
 _ACTIONS: dict[tuple[str, str | None], str] = {}

@@ -10,11 +10,20 @@ The perception gaps' `mixed_model` (a GLS contrast, variance components, ICC, de
 count of teams) and `invariance` (chi-square, CFI, RMSEA) are not additive either and publish no n or mean of
 their own: their respondents are the comparison's sides, whose n and means are read here (docs/anonymity.md,
 "Models").
+
+Comments (`app.comments`): a comments answer publishes, per open question, how many of the group's respondents
+answered it (one comment per respondent and question) and the texts themselves; a theme count, how many of the
+group's comments mention one of a theme's keywords. Both are read as counts over the group's respondents, each
+respondent holding one unknown per question (their comment, or none) or per theme (how many of their comments
+mention it); the texts are matched too.
 """
 
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import parse_qs
+
+from tests.attack.world import QUESTIONS
 
 What = tuple[str, ...]
 
@@ -38,6 +47,7 @@ class Obs:
     stats: dict[str, float] = field(default_factory=dict)
     moment: int = 0  # the latest moment whose responses had been submitted when it was read
     reading: int = 0
+    texts: tuple[str, ...] | None = None  # comments: the texts shown, sorted
 
 
 def _num(x: Any) -> float | None:
@@ -336,11 +346,47 @@ def _effect(src: str, w: str, r: dict[str, Any]) -> Iterator[Obs]:
     yield from _trend(src, w, trend)
 
 
+def _params(src: str) -> dict[str, str]:
+    query = src.split("?", 1)[1].split(" ", 1)[0] if "?" in src else ""
+    return {k: v[0] for k, v in parse_qs(query).items()}
+
+
+def _comments(src: str, w: str, r: dict[str, Any]) -> Iterator[Obs]:
+    """Per open question (the one asked for, or every one): the group's comments to it, as a count and texts."""
+    if not r["shown"]:
+        return
+    who = Who(w, r["unit_id"], (r["layer_key"],) if r["layer_key"] else ())
+    asked = _params(src).get("question")
+    by_question: dict[str, list[str]] = {}
+    for c in r["comments"]:
+        by_question.setdefault(c["question_key"], []).append(c["text"])
+    for q in [asked] if asked else sorted(set(QUESTIONS) | set(by_question)):
+        texts = tuple(sorted(by_question.get(q, [])))
+        yield Obs(src, who, ("comments", q), {"count": float(len(texts))}, texts=texts)
+
+
+def _themes(src: str, w: str, r: dict[str, Any]) -> Iterator[Obs]:
+    for t in r["themes"]:
+        if (count := _num(t["count"])) is not None:
+            yield Obs(src, Who(w, r["unit_id"]), ("theme", t["key"]), {"count": count})
+
+
+def comment_export(src: str, w: str, rows: list[dict[str, str]]) -> Iterator[Obs]:
+    """The k-anonymous comment export: per open question, all of its comments (the organisation's respondents).
+    A row's cell (unit, layer) rests on the atoms its generalisation chose, which depends on who answered: those
+    are checked (`tests.attack.collect.export_problems`), not placed."""
+    by_question: dict[str, list[str]] = {}
+    for row in rows:
+        by_question.setdefault(row["question_key"], []).append(row["text"])
+    for q, texts in by_question.items():
+        yield Obs(src, Who(w), ("comments", q), {"count": float(len(texts))}, texts=tuple(sorted(texts)))
+
+
 WALKERS = {"profile": _profile, "item-profile": _items, "drivers": _drivers, "breakdown": _breakdown,
            "heatmap": _heatmap,
            "data-quality": _quality, "response-rates": _rates, "perception-gaps": _perception, "team-gaps": _team_gaps,
            "desired-gap": _desired, "agreement": _agreement, "trend": _trend, "readiness": _readiness,
-           "action-effect": _effect}
+           "action-effect": _effect, "comments": _comments, "comment-themes": _themes}
 
 
 def observations(report: str, source: str, wave: str, body: dict[str, Any]) -> list[Obs]:

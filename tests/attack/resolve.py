@@ -17,7 +17,9 @@ weighted) vector over respondents, or over respondents x statements of a dimensi
   the mean of the answered statements: weighted rows);
 - ("FAV"/"UNFAV", wave, d, frame): favourable / unfavourable answers per statement (item and pooled shares);
 - ("simple", wave, ...): one unknown per respondent (sums of squares, answers per scale point, scale scores
-  per value, straight-lining).
+  per value, straight-lining; per theme, how many of a respondent's comments mention it);
+- ("C", wave): per respondent and open question, their comment (or none): a comments answer's count and texts
+  per question (the texts must be exactly those of the set's respondents).
 
 An observation no candidate explains is kept as unmatched: a figure the attacker cannot place is a gap in the
 test, and the suite fails on it.
@@ -126,6 +128,8 @@ class Resolver:
             yield "seen", wave.answered("current")[:, j] | wave.dont_know()[:, j]
         elif kind == "eligible":
             yield "eligible", straight_lining(wave)[0]
+        elif kind in ("comments", "theme"):  # everyone in the group holds the unknown (a comment, or none)
+            yield "all", np.ones(n, dtype=bool)
         elif kind == "drivers":  # the driver report's set: complete on every dimension (outcome included)
             yield "complete_all", np.all([wave.complete(d, "current") for d in wave.dim_items], axis=0)
 
@@ -257,6 +261,21 @@ class Resolver:
             if abs(stats["flat_share"] * n - flat.sum()) > 1e-6:
                 return None
             row(("simple", survey, "flat"), s.astype(np.int64), "simple", stats["flat_share"] * n)
+        elif what[0] == "comments":
+            if what[1] not in wave.questions:
+                return None
+            q = wave.questions.index(what[1])
+            if int(wave.commented[s, q].sum()) != round(stats["count"]) or \
+                    (obs.texts is not None and tuple(wave.texts(s, [q])) != obs.texts):
+                return None
+            coef = np.zeros((wave.n, len(wave.questions)), dtype=np.int64)
+            coef[s, q] = 1
+            row(("C", survey), coef, f"item:{q}", stats["count"])
+        elif what[0] == "theme":
+            hits = wave.themed.get(what[1])
+            if hits is None or int(hits[s].sum()) != round(stats["count"]):
+                return None
+            row(("simple", survey, "theme", what[1]), s.astype(np.int64), "simple", stats["count"])
         elif what[0] == "seen" and "dont_know_share" in stats:
             dk = s & wave.dont_know()[:, wave.items.index(what[1])]
             if abs(stats["dont_know_share"] * n - dk.sum()) > 1e-6:

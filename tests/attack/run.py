@@ -48,6 +48,7 @@ class Result:
     breaches: list[Found] = field(default_factory=list)
     unmatched: list[Obs] = field(default_factory=list)
     csv_only: list[str] = field(default_factory=list)
+    export_problems: list[str] = field(default_factory=list)
     sources: Counter[str] = field(default_factory=Counter)  # observations read per report
 
     def by_class(self) -> Counter[str]:
@@ -94,6 +95,8 @@ def _classify(problem: Problem, used: list[Row]) -> str:
         return "open_waves"  # no one reading holds all of them: figures read at different moments
     if any(r.language for r in used):
         return "language_groups"
+    if problem.space[0] == "C" or problem.space[2:3] == ("theme",):
+        return "comments"
     if len(used) == 1:
         return "small_group"
     families = {r.family for r in used}
@@ -125,6 +128,9 @@ def _targets(space: tuple[object, ...], wave: Wave) -> tuple[dict[str, np.ndarra
     kind = space[0]
     if kind == "simple":
         return {"value": np.ones((wave.n, 1), dtype=np.int64)}, None
+    if kind == "C":  # a comment per open question
+        width = len(wave.questions)
+        return {f"question:{c}": np.tile(np.eye(width, dtype=np.int64)[c], (wave.n, 1)) for c in range(width)}, None
     d, frame = str(space[2]), str(space[3])
     width = len(wave.dim_items[d])
     out = {f"item:{c}": np.tile(np.eye(width, dtype=np.int64)[c], (wave.n, 1)) for c in range(width)}
@@ -145,6 +151,7 @@ def analyse(world: World, readings: list[Reading], result: Result, rng: random.R
         rollups.update(reading.rollups)
         result.requests += reading.requests
         result.csv_only += reading.csv_only
+        result.export_problems += reading.export_problems
     resolver = Resolver(waves, rollups, {u: parent for u, (_, parent) in world.units.items()})
     resolver.universe.update(_universes(readings))
     by_space: dict[tuple[object, ...], list[Row]] = {}

@@ -37,6 +37,16 @@ def test_every_published_figure_is_placed(results):
         assert not r.csv_only, r.csv_only[:5]
 
 
+def test_comment_figures_are_read_placed_and_the_export_holds(results):
+    """The comments (per scope, layer and open question), the theme counts and the comment export are read,
+    every one of their figures placed (a count and the very texts of the respondents it names), and every row of
+    the export names its author's unit and layer or coarser ones, in cells of the threshold or more."""
+    for r in results:
+        assert r.sources["comments"] > 50 and r.sources["comment-themes"] > 0 and r.sources["comments/export"] > 0, \
+            r.sources
+        assert not r.export_problems, r.export_problems[:5]
+
+
 def test_no_group_below_k_within_a_publication(results):
     """Frames, a dimension against its items, pooled shares against items, maps of different sets, language
     groups, small groups and the sizes of groups by unit, layer and language: nothing of 1..k-1, in any
@@ -112,6 +122,33 @@ def test_teeth_open_waves_when_every_close_publishes(publication_rule_off, platf
     result = attack(platform, server_url, http, 23, thorough=False, scoped_keys=1)
     snapshots = [b for b in result.breaches if b.space == "snapshot"]
     assert snapshots, result.by_class()
+
+
+class _EveryGroupVisible:
+    """A suppression map that shows every cell (and so gives no reason)."""
+
+    def visible(self, unit: Any, layer: Any = None) -> bool:
+        return True
+
+    def reason(self, unit: Any, layer: Any = None) -> None:
+        return None
+
+
+@pytest.fixture
+def comment_map_off(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The comments and their themes shown for every group, however small: the map at the comment threshold
+    replaced by one that hides nothing (every other report keeps its maps)."""
+    from app.comments import service
+
+    monkeypatch.setattr(service, "suppression_map", lambda *args, **kwargs: _EveryGroupVisible())
+    yield
+
+
+def test_teeth_comments_when_the_comment_map_is_off(comment_map_off, platform, server_url, http):
+    result = attack(platform, server_url, http, 25, thorough=False, scoped_keys=1)
+    classes = result.by_class()
+    assert classes["comments"] > 0, classes
+    assert {b.klass for b in result.breaches if b.klass != "open_waves"} == {"comments"}, classes
 
 
 @pytest.fixture

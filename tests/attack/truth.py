@@ -1,13 +1,14 @@
 """The attacker's ground truth of one wave as arrays: who answered what, and the respondent sets a figure may rest
 on (the candidates `tests.attack.resolve` tries, by matching every published figure against these values)."""
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 import numpy.typing as npt
 
-from tests.attack.world import Person, World
+from tests.attack.world import QUESTIONS, Person, World
 
 Mask = npt.NDArray[np.bool_]
 Frame = str  # "current" | "desired"
@@ -106,6 +107,33 @@ class Wave:
     @cached_property
     def moments(self) -> npt.NDArray[np.int64]:
         return np.array([p.moment for p in self.people], dtype=np.int64)
+
+    @cached_property
+    def questions(self) -> list[str]:
+        return list(QUESTIONS)
+
+    @cached_property
+    def commented(self) -> Mask:
+        """Per respondent and open question: answered it (a comment)."""
+        return np.array([[q in p.comments for q in self.questions] for p in self.people], dtype=bool).reshape(
+            self.n, len(self.questions))
+
+    def texts(self, s: Mask, questions: list[int]) -> list[str]:
+        """The comments of the respondents in `s` to these questions, sorted."""
+        return sorted(self.people[r].comments[self.questions[q]] for r in np.nonzero(s)[0] for q in questions
+                      if self.questions[q] in self.people[r].comments)
+
+    @cached_property
+    def themed(self) -> dict[str, npt.NDArray[np.int64]]:
+        """Per theme, per respondent: how many of their comments mention one of its keywords (the published lists,
+        `GET .../comment-settings`: the start of a word, any case, any language)."""
+        out = {}
+        for theme, by_lang in self.world.themes.items():
+            words = sorted({w.casefold() for ws in by_lang.values() for w in ws}, key=len, reverse=True)
+            pattern = re.compile(r"(?<!\w)(?:" + "|".join(re.escape(w) for w in words) + ")", re.IGNORECASE)
+            out[theme] = np.array([sum(bool(pattern.search(t)) for t in p.comments.values()) for p in self.people],
+                                  dtype=np.int64)
+        return out
 
     @cached_property
     def attributes(self) -> npt.NDArray[np.int64]:

@@ -3,8 +3,10 @@
 A world is one organisation: a board unit and directorates whose branches reach depth 2 to 4 (sometimes departments
 and sections, then teams), many small cells (1 to 4 employees a team, a team leader or not, 0 to 2 heads at inner units,
 directors, the board), answers in Dutch and English with "don't know", blank statements, dimensions left out and
-desired frames left blank, and two waves: an earlier one, closed, and a later one. Every response is submitted with
-an invitation's token, as a respondent would (the answering language only comes that way).
+desired frames left blank, comments on two open questions (most people answer one or both; the texts mention a
+theme's keywords now and then, and are unique so the attacker knows whose each is; the comment threshold is k, where
+it shows the most), and two waves: an earlier one, closed, and a later one. Every response is submitted with an
+invitation's token, as a respondent would (the answering language only comes that way).
 
 The attacker knows who gave which answer (`Person`); the service never learns that link, and the attack never asks
 it for anything it would not show any key holder.
@@ -22,6 +24,13 @@ from tests.survey_factories import builtin_questionnaire, create_survey
 
 Answer = int | str | None  # a scale point, "dont_know", or None (blank)
 LAYERS = ["executive_board", "director", "department_head", "team_leader", "employee"]
+QUESTIONS = {"share_knowledge": {"en": "What would help most to share knowledge in your team?",
+                                 "nl": "Wat zou het meest helpen om kennis te delen in je team?"},
+             "learn_more": {"en": "What keeps you from applying what you learned?",
+                            "nl": "Wat houdt je tegen om toe te passen wat je leerde?"}}
+# words of comments: some are theme keywords of the defaults (app.comments.themes), some of none
+WORDS = ["open", "feedback", "colleague", "together", "information", "decision", "background", "idea", "freedom",
+         "veilig", "samen", "uitleg", "cultuur", "ruimte", "coffee", "lunch", "weather", "koffie", "planning"]
 
 
 @dataclass(frozen=True)
@@ -43,6 +52,7 @@ class Person:
     current: dict[str, Answer]
     desired: dict[str, Answer] | None
     moment: int
+    comments: dict[str, str] = field(default_factory=dict)  # open question -> text (unique)
 
 
 @dataclass
@@ -54,6 +64,8 @@ class World:
     units: dict[str, tuple[str, str | None]]  # id -> (name, parent id)
     board: str
     waves: list[str] = field(default_factory=list)  # survey ids, oldest first
+    comment_threshold: int = 0  # the waves' comment threshold (set to k: the most comment figures)
+    themes: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # as the comment settings publish them
     people: list[Person] = field(default_factory=list)
     rng: random.Random = field(default_factory=random.Random)
     # how often a person leaves a dimension out, a statement blank, or chooses "don't know" (per statement)
@@ -121,7 +133,19 @@ class World:
         desired = None
         if self.ask_desired:
             desired = self.answers(lean + 0.7, blank_frame=rng.random() < 0.15)
-        return Person(wave, unit, layer, "nl" if rng.random() < 0.65 else "en", self.answers(lean), desired, moment)
+        return Person(wave, unit, layer, "nl" if rng.random() < 0.65 else "en", self.answers(lean), desired, moment,
+                      self.comments())
+
+    def comments(self) -> dict[str, str]:
+        """Answers to the open questions: each left blank now and then; a few words, and a unique tag."""
+        rng = self.rng
+        out = {}
+        for key in QUESTIONS:
+            if rng.random() < 0.7:
+                words = rng.sample(WORDS, rng.randint(1, 3))
+                tag = "z" + "".join(rng.choice("bcdfghjklmnpqrstvwx") for _ in range(8))
+                out[key] = f"{' '.join(words).capitalize()} ({tag})"
+        return out
 
     def submit(self, http: httpx.Client, people: list[Person]) -> None:
         """Invite and submit `people` (one invitation per person, grouped per unit and layer)."""
@@ -132,7 +156,8 @@ class World:
             for token, p in zip(invite(self.org, wave, unit, count=len(group), layer=layer), group, strict=True):
                 current = {k: v for k, v in p.current.items() if v is not None}
                 desired = {k: v for k, v in (p.desired or {}).items() if v is not None}
-                response = submit(http, token, current, desired or None, language=p.language)
+                response = submit(http, token, current, desired or None, language=p.language,
+                                  comments=p.comments)
                 assert response.status_code == 201, response.text
         self.people += people
 
@@ -200,6 +225,11 @@ def make_world(platform: httpx.Client, base_url: str, http: httpx.Client, seed: 
         survey = create_survey(org, title=title, ask_desired=world.ask_desired, min_group_size=world.k,
                                questionnaire_id=definition["id"])
         world.waves.append(str(survey["id"]))
+        settings = org.admin.put(f"{org.prefix}/surveys/{survey['id']}/comment-settings", json={
+            "questions": [{"key": key, "texts": texts} for key, texts in QUESTIONS.items()],
+            "threshold": world.k})
+        assert settings.status_code == 200, settings.text
+        world.comment_threshold, world.themes = settings.json()["threshold"], settings.json()["themes"]
         world.action(world.waves[-1], "open")
         world.submit(http, world.population(world.waves[-1], moment=0))
         world.action(world.waves[-1], "close")

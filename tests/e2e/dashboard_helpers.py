@@ -12,7 +12,7 @@ from playwright.sync_api import expect
 from tests.factories import client
 
 PANELS = ("rates", "readiness", "focus", "actions", "heatmap", "profile", "desired", "statements", "perception",
-          "blindspot", "teamgaps", "trend", "agreement", "quality")
+          "blindspot", "teamgaps", "trend", "agreement", "quality", "comments")
 
 # Controls smaller than 44 x 44 CSS pixels (WCAG 2.5.5's target size), among the visible ones.
 SMALL_TARGETS = """
@@ -151,10 +151,12 @@ RETRIED = re.compile(r"^Failed to load resource: the server responded with a sta
 REFUSED = "Failed to load resource: the server responded with a status of 422"
 
 
-def page_errors(tab: Any) -> list[str]:
+def page_errors(tab: Any, refused: str | None = None) -> list[str]:
     """What the page logged as errors, but for a 503 the dashboard retried and the driver report's 422s (a scope
-    below its minimum: the focus panel says so in a note; the browser logs every refused request)."""
-    expected = sum(1 for status, url in tab.refused if status == 422 and "/reports/drivers" in url)
+    below its minimum: the focus panel says so in a note; the browser logs every refused request), and 422s of
+    URLs containing `refused` (a form the test sent with bad input on purpose)."""
+    expected = sum(1 for status, url in tab.refused
+                   if status == 422 and ("/reports/drivers" in url or (refused is not None and refused in url)))
     out = []
     for e in tab.console_errors:
         if RETRIED.search(e):
@@ -261,3 +263,12 @@ def hidden_comparison(a: str, b: str, reason: str | None, lang: str = "en") -> s
 
 def scope_note(reason: str | None) -> str:
     return _SCOPE["en"][reason or "below_minimum"]
+
+
+OUTCOME_KEY = "knowledge_sharing"  # the outcome scale of the built-in questionnaire's version 2
+OUTCOME_MARK = {"en": " (outcome)", "nl": " (uitkomst)"}
+
+
+def shown_name(d: dict[str, Any], lang: str = "en") -> str:
+    """A dimension's name as every panel shows it: the outcome scale marked as the outcome (dashboard-outcome.js)."""
+    return str(d["name"]) + (OUTCOME_MARK[lang] if d.get("key") == OUTCOME_KEY else "")

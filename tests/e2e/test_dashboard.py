@@ -29,6 +29,7 @@ from tests.e2e.dashboard_helpers import (
     open_tables,
     page_errors,
     scope_note,
+    shown_name,
     sign_in,
     watch,
 )
@@ -89,7 +90,7 @@ def test_every_panel_shows_the_figures_of_the_api_on_a_laptop(demo: Demo, open_t
     # heatmap: a shown team has its means, a suppressed one is hatched with "n < 5" and no figure at all
     heat = demo.report(sid, "heatmap", level="tree")
     assert [c.text_content() for c in page.locator("#panel-heatmap thead th.heat-col").all()] == \
-        [c["name"] for c in heat["columns"]]
+        [shown_name(c) for c in heat["columns"]]
     shown = next(r for r in heat["rows"] if not r["group"]["suppressed"] and r["group"]["n"] > 9)
     hidden = next(r for r in heat["rows"] if r["group"]["suppressed"])
     row = heat_row(page, shown["group"]["unit_name"])
@@ -114,7 +115,7 @@ def test_every_panel_shows_the_figures_of_the_api_on_a_laptop(demo: Demo, open_t
     for i, dimension in enumerate(profile["dimensions"]):
         ci = dimension["ci"]
         expect(profile_rows.nth(i)).to_contain_text(
-            f"{dimension['name']}{en(dimension['mean'])}[{en(ci['low'])}; {en(ci['high'])}]{dimension['n']}")
+            f"{shown_name(dimension)}{en(dimension['mean'])}[{en(ci['low'])}; {en(ci['high'])}]{dimension['n']}")
     gaps = demo.report(sid, "desired-gap")["groups"][0]["dimensions"]
     expect(page.locator("#panel-desired tbody tr").first).to_contain_text(
         f"{gaps[0]['name']}{en(gaps[0]['mean_current'])}{en(gaps[0]['mean_desired'])}{diff(gaps[0]['gap'])}")
@@ -155,7 +156,8 @@ def test_every_panel_shows_the_figures_of_the_api_on_a_laptop(demo: Demo, open_t
     expect(page.locator("#dashboard-title")).to_have_text(f"{WAVE} · Hele organisatie")
     expect(page.locator("details.table-toggle:not([open])")).to_have_count(0)  # the tables opened stay open
     heat_nl = demo.report(sid, "heatmap", level="tree", lang="nl")
-    expect(page.locator("#panel-heatmap thead th.heat-col")).to_have_text([c["name"] for c in heat_nl["columns"]])
+    expect(page.locator("#panel-heatmap thead th.heat-col")).to_have_text(
+        [shown_name(c, "nl") for c in heat_nl["columns"]])
     expect(heat_row(page, shown["group"]["unit_name"]).locator("td.heat-cell .heat-abs")).to_have_text(
         [re.compile(rf"^{nl(c['mean'])}") for c in shown["cells"]])
     expect(heat_row(page, hidden["group"]["unit_name"]).locator("td.heat-cell .visually-hidden").first).to_have_text(
@@ -372,7 +374,8 @@ def test_the_page_is_served_under_the_same_strict_headers(http: httpx.Client) ->
     assert [link.split("?")[0] for link in links] == ["/static/favicon.svg", "/static/base.css",
                                                       "/static/dashboard.css", "/static/dashboard-findings.css",
                                                       "/static/dashboard-layout.css", "/static/dashboard-focus.css",
-                                                      "/static/dashboard-arrows.css", "/static/dashboard.js"]
+                                                      "/static/dashboard-arrows.css", "/static/dashboard-comments.css",
+                                                      "/static/dashboard.js"]
     assert all(re.fullmatch(r"/static/[a-z0-9.-]+\?v=[0-9a-f]{16}", link) for link in links)
     entry = http.get(next(link for link in links if "dashboard.js" in link)).text
     modules = re.findall(r'from "\./([a-z0-9-]+\.js)\?v=[0-9a-f]{16}"', entry)

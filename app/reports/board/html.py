@@ -33,7 +33,7 @@ class BoardData:
     published_at: datetime | None
     scope: GroupRef
     k: int
-    scale: tuple[int, int]
+    scale: tuple[int, int] | list[tuple[str, int, int]]  # one scale, or per dimension (name, min, max) when they differ
     rates: ResponseRates
     readiness: Readiness
     heatmap: Heatmap
@@ -55,9 +55,16 @@ def text(value: object) -> str:
 
 
 class Writer:
-    def __init__(self, lang: Lang, k: int, scale: tuple[int, int]) -> None:
+    def __init__(self, lang: Lang, k: int, scale: tuple[int, int] | list[tuple[str, int, int]]) -> None:
         self.lang, self.k, self.scale = lang, k, scale
         self.words = TEXTS[lang]
+
+    def scale_phrase(self, which: str) -> str:
+        """"on the 1-5 scale", or each dimension's own scale listed (unescaped: `t` escapes the whole)."""
+        if isinstance(self.scale, tuple):
+            return self.words[which].format(min=self.scale[0], max=self.scale[1])
+        listed = ", ".join(f"{name} {lo}-{hi}" for name, lo, hi in self.scale)
+        return self.words["scale_each"].format(list=listed)
 
     def t(self, key: str, **values: object) -> str:
         return escape(self.words[key].format(**values))
@@ -199,7 +206,7 @@ class Writer:
                             tag("td", {"class": "num"}, n)))
         foot = tag("tr", {}, tag("th", {}, self.t("org_mean")),
                    *(tag("td", {"class": "num"}, self.num(c.organisation_mean)) for c in h.columns), tag("td"))
-        lead = tag("p", {"class": "lead"}, self.t("heatmap_lead", min=self.scale[0], max=self.scale[1]))
+        lead = tag("p", {"class": "lead"}, self.t("heatmap_lead", scale=self.scale_phrase("scale_the")))
         return tag("section", {"class": "heatmap"}, tag("h2", {}, self.t("heatmap")), lead,
                    tag("table", {"class": "heat"}, tag("thead", {}, head), tag("tbody", {}, *rows),
                        tag("tfoot", {}, foot)))
@@ -350,7 +357,7 @@ def build_html(data: BoardData, lang: Lang) -> str:
                 tag("p", {}, published, " ", w.t("respondents", n=data.scope.n, k=data.k) if data.scope.n is not None
                     else w.t("scope_hidden", k=data.k)))
     method = tag("section", {}, tag("h2", {}, w.t("method")),
-                 tag("p", {}, w.t("method_text", min=data.scale[0], max=data.scale[1])),
+                 tag("p", {}, w.t("method_text", scale=w.scale_phrase("scale_a"))),
                  tag("p", {}, w.t("anonymity_text", k=data.k)), tag("p", {"class": "muted"}, w.t("made", date=now)))
     body = [cover, w.rates(data.rates, data.layer_names), w.readiness(data.readiness, pooled, data.trend)]
     if not data.scope.suppressed:

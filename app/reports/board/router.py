@@ -44,6 +44,16 @@ def _trend(session: SessionDep, ctx: ReportContext, lang: Lang) -> TrendReport |
     return trend(wave_contexts(session, ctx, [earlier]), lang)
 
 
+def _scale(ctx: ReportContext, lang: Lang) -> tuple[int, int] | list[tuple[str, int, int]]:
+    """The questionnaire's one scale, or each dimension's (name, min, max) when they differ."""
+    s = ctx.data.scale
+    if s.uniform:
+        return s.scale_min, s.scale_max
+    names = {d.key: d.names.get(lang) or next(iter(d.names.values()), d.key) for d in ctx.data.definition.dimensions}
+    return [(names.get(key, key), int(s.dimension_min[d]), int(s.dimension_max[d]))
+            for d, key in enumerate(s.dimensions)]
+
+
 def board_data(session: SessionDep, ctx: ReportContext, lang: Lang) -> BoardData:
     perception = perception_gaps(ctx, *layer_sets(ctx, None, None, None), lang) if len(ctx.layers) >= 2 else None
     single_hidden = perception is None or any(c.suppressed for c in perception.comparisons) or not any(
@@ -53,7 +63,7 @@ def board_data(session: SessionDep, ctx: ReportContext, lang: Lang) -> BoardData
     asked = bool(ctx.survey.ask_desired and ctx.data.desired is not None)
     return BoardData(
         organisation=ctx.organisation.name, survey_title=ctx.survey.title, published_at=ctx.survey.published_at,
-        scope=group_ref(ctx, ctx.scope), k=ctx.k, scale=(ctx.data.scale.scale_min, ctx.data.scale.scale_max),
+        scope=group_ref(ctx, ctx.scope), k=ctx.k, scale=_scale(ctx, lang),
         rates=response_rates(session, ctx, "children"), readiness=readiness(ctx, "auto", lang),
         heatmap=heatmap(ctx, "tree", lang), perception=perception or perception_gaps(ctx, [], None, lang),
         pooled=pooled, desired=desired_gap(ctx, "scope", lang) if asked else None,

@@ -25,7 +25,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "index": "readiness index",
         "none": "None can be shown for this scope.",
         "heatmap": "Heatmap",
-        "heatmap_lead": "Mean score per unit and dimension on the {min}-{max} scale; the colour and the second figure "
+        "scale_the": "on the {min}-{max} scale", "scale_a": "on a {min}-{max} scale",
+        "scale_each": "on each dimension's own scale ({list})",
+        "heatmap_lead": "Mean score per unit and dimension {scale}; the colour and the second figure "
                         "show the difference from the organisation's mean (blue above, red below).",
         "org_mean": "Organisation",
         "perception": "Perception gaps between layers",
@@ -54,7 +56,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "hidden_layer": "Not reported per layer within a team",
         "scope_hidden": "This scope has too few respondents to report on (fewer than {k}). Choose a larger unit.",
         "method": "Method and anonymity",
-        "method_text": "Employees and leaders answered the same statements anonymously, on a {min}-{max} scale. A "
+        "method_text": "Employees and leaders answered the same statements anonymously, {scale}. A "
                        "dimension's score is the mean of a respondent's answers to its statements (reverse-worded "
                        "ones turned round). Differences are tested with Welch's t-test (between groups) or the "
                        "partially overlapping samples t-test (desired against current); p-values and ranges are "
@@ -98,7 +100,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "index": "gereedheidsindex",
         "none": "Voor dit onderdeel kan niets worden getoond.",
         "heatmap": "Heatmap",
-        "heatmap_lead": "Gemiddelde score per onderdeel en dimensie op de schaal {min}-{max}; de kleur en het tweede "
+        "scale_the": "op de schaal {min}-{max}", "scale_a": "op een schaal {min}-{max}",
+        "scale_each": "op de eigen schaal van elke dimensie ({list})",
+        "heatmap_lead": "Gemiddelde score per onderdeel en dimensie {scale}; de kleur en het tweede "
                         "getal tonen het verschil met het gemiddelde van de organisatie (blauw hoger, rood lager).",
         "org_mean": "Organisatie",
         "perception": "Perceptieverschillen tussen lagen",
@@ -128,8 +132,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "scope_hidden": "Dit onderdeel heeft te weinig respondenten om over te rapporteren (minder dan {k}). Kies "
                         "een groter onderdeel.",
         "method": "Methode en anonimiteit",
-        "method_text": "Medewerkers en leidinggevenden beantwoordden dezelfde stellingen anoniem, op een schaal "
-                       "{min}-{max}. De score van een dimensie is het gemiddelde van iemands antwoorden op haar "
+        "method_text": "Medewerkers en leidinggevenden beantwoordden dezelfde stellingen anoniem, "
+                       "{scale}. De score van een dimensie is het gemiddelde van iemands antwoorden op haar "
                        "stellingen (omgekeerd gestelde omgedraaid). Verschillen zijn getoetst met Welch' t-toets "
                        "(tussen groepen) of de t-toets voor gedeeltelijk overlappende steekproeven (gewenst tegenover "
                        "huidig); p-waarden en bereiken zijn gecorrigeerd voor het aantal vergelijkingen (Holm), zodat "

@@ -50,20 +50,40 @@ def _keyed(mean: float | None, reverse: bool, lo: int, hi: int) -> float | None:
 
 def _rooms(ctx: ReportContext, lang: Lang, profile: CultureProfile, organisation: CultureProfile | None
            ) -> tuple[RoomBasis, dict[str, float | None], dict[str, float | None]]:
-    """(basis, room per dimension key, room per statement key); None where a figure is hidden."""
-    lo, hi = ctx.data.scale.scale_min, ctx.data.scale.scale_max
+    """(basis, room per dimension key, room per statement key); None where a figure is hidden. Each on the
+    dimension's own scale; as a share of its range (POMP) when the dimensions' scales differ."""
+    definition = ctx.data.definition
+    scales = {d.key: definition.scale_of(d.key) for d in definition.dimensions}
+    dim_of = {i.key: i.dimension_key for i in definition.items}
+    basis: RoomBasis
     if ctx.survey.ask_desired and ctx.data.desired is not None:
         group = desired_gap(ctx, "scope", lang).groups[0]
-        return ("desired_gap", {g.key: g.gap for g in group.dimensions}, {g.key: g.gap for g in group.items})
-    mine_d = {d.key: d.mean for d in profile.dimensions}
-    mine_i = {i.key: _keyed(i.mean, i.reverse, lo, hi) for d in profile.dimensions for i in d.items}
-    if organisation is not None:
-        org_d = {d.key: d.mean for d in organisation.dimensions}
-        org_i = {i.key: _keyed(i.mean, i.reverse, lo, hi) for d in organisation.dimensions for i in d.items}
-        return ("below_organisation", {k: _minus(org_d.get(k), v) for k, v in mine_d.items()},
-                {k: _minus(org_i.get(k), v) for k, v in mine_i.items()})
-    return ("below_scale_top", {k: _minus(float(hi), v) for k, v in mine_d.items()},
-            {k: _minus(float(hi), v) for k, v in mine_i.items()})
+        basis, rooms, item_rooms = ("desired_gap", {g.key: g.gap for g in group.dimensions},
+                                    {g.key: g.gap for g in group.items})
+    else:
+        def keyed(mean: float | None, reverse: bool, key: str) -> float | None:
+            own = scales[key]
+            return _keyed(mean, reverse, own.min, own.max)
+
+        mine_d = {d.key: d.mean for d in profile.dimensions}
+        mine_i = {i.key: keyed(i.mean, i.reverse, d.key) for d in profile.dimensions for i in d.items}
+        if organisation is not None:
+            org_d = {d.key: d.mean for d in organisation.dimensions}
+            org_i = {i.key: keyed(i.mean, i.reverse, d.key) for d in organisation.dimensions for i in d.items}
+            basis, rooms, item_rooms = ("below_organisation", {k: _minus(org_d.get(k), v) for k, v in mine_d.items()},
+                                        {k: _minus(org_i.get(k), v) for k, v in mine_i.items()})
+        else:
+            basis = "below_scale_top"
+            rooms = {k: _minus(float(scales[k].max), v) for k, v in mine_d.items()}
+            item_rooms = {k: _minus(float(scales[dim_of[k]].max), v) for k, v in mine_i.items()}
+    if not ctx.data.scale.uniform:  # rooms on different scales: as a share of each dimension's range
+        rooms = {k: _share(v, scales[k].max - scales[k].min) for k, v in rooms.items()}
+        item_rooms = {k: _share(v, scales[dim_of[k]].max - scales[dim_of[k]].min) for k, v in item_rooms.items()}
+    return basis, rooms, item_rooms
+
+
+def _share(room: float | None, width: int) -> float | None:
+    return None if room is None else room / width
 
 
 def _minus(a: float | None, b: float | None) -> float | None:
@@ -135,20 +155,24 @@ def focus_reading(definition: QuestionnaireDefinition, focus: list[FocusDimensio
     largest_room = max((f.room or 0.0 for f in focus), default=0.0) <= (top.room or 0.0)
     furthest_en, furthest_nl = FURTHEST[basis]
     room = top.room or 0.0
+    if definition.uniform_scale:
+        amount_en, amount_nl = f"{room:.1f} points", f"{_nl(room)} punt"
+    else:  # rooms are shares of each dimension's range (the dimensions have different scales)
+        amount_en, amount_nl = f"{100 * room:.0f}% of its scale", f"{100 * room:.0f}% van de schaal"
     share = next(d.general_dominance.share for d in ranked if d.key == top.key)
     if most_important and largest_room:
         return Reading(en=f"{en_name} matters most for {out_en} here and {furthest_en}: start there.",
                        nl=f"{nl_name} weegt hier het zwaarst voor {out_nl} en {furthest_nl}: begin daar.")
     if most_important:
-        return Reading(en=f"{en_name} matters most for {out_en} here and has {room:.1f} points of room to grow: "
+        return Reading(en=f"{en_name} matters most for {out_en} here and has {amount_en} of room to grow: "
                           "start there.",
-                       nl=f"{nl_name} weegt hier het zwaarst voor {out_nl} en heeft {_nl(room)} punt ruimte om te "
+                       nl=f"{nl_name} weegt hier het zwaarst voor {out_nl} en heeft {amount_nl} ruimte om te "
                           "groeien: begin daar.")
     best = ranked[0]
     best_en = names[best.key].get("en") or names[best.key][first]
     best_nl = names[best.key].get("nl") or names[best.key][first]
-    en_part = f"{furthest_en}" if largest_room else f"has {room:.1f} points of room to grow"
-    nl_part = f"{furthest_nl}" if largest_room else f"heeft {_nl(room)} punt ruimte om te groeien"
+    en_part = f"{furthest_en}" if largest_room else f"has {amount_en} of room to grow"
+    nl_part = f"{furthest_nl}" if largest_room else f"heeft {amount_nl} ruimte om te groeien"
     return Reading(
         en=f"Start with {en_name}: it {en_part} and accounts for {share:.0%} of what the dimensions explain of "
            f"{out_en}. {best_en} matters most, but has less room to grow.",

@@ -15,7 +15,8 @@ ROOM = ("Room to grow, in scale points: the desired minus the current mean (`des
         "how it should be), else the organisation's mean minus the scope's (`below_organisation`, 0 when the "
         "scope scores higher), else the top of the scale minus the mean (`below_scale_top`, for the whole "
         "organisation without a desired frame); every mean one that the profile, item-profile or desired-gap "
-        "report publishes for the same group")
+        "report publishes for the same group. When the questionnaire's dimensions have different scales, the room "
+        "is a share of the dimension's range (POMP, 0..1), so that rooms on a 1-7 and a 0-4 scale compare")
 
 
 class Weight(BaseModel):

@@ -2,14 +2,18 @@
    first, as the readiness report ranks them), the scope's current and desired score or its mean, and the actions
    aimed at it (title, unit, owner, due date, status). The gap figures are the readiness report's, so a scope too
    small to show gives none here either. An action's before and after, in the next wave, is in the API
-   (`.../actions/{id}/effect`). */
-import { path } from "./dashboard-api.js";
+   (`.../actions/{id}/effect`). Organisation admins and leaders add and change actions here too
+   (dashboard-action-form.js). */
+import { actionForm, mayPlan } from "./dashboard-action-form.js";
+import { API, path } from "./dashboard-api.js";
 import { table } from "./dashboard-charts.js";
 import { add, el, fmt, isHidden, note, present, suppressedCell } from "./dashboard-dom.js";
 import { gapText } from "./dashboard-gaps.js";
+import { outcomeKey } from "./dashboard-outcome.js";
 
-const actionsUrl = (ctx) => path(`/api/v1/organisations/${ctx.survey.organisation_id}/surveys/${ctx.survey.id}/actions`,
-  { unit_id: ctx.scopeId });
+const actionsBase = (ctx) => `/api/v1/organisations/${ctx.survey.organisation_id}/surveys/${ctx.survey.id}/actions`;
+// `v`: bumped after a save, so the list is read again (the API ignores it)
+const actionsUrl = (ctx) => path(actionsBase(ctx), { unit_id: ctx.scopeId, v: ctx.choice("actions:saved") });
 
 function gapCell(ctx, d) {
   if (!d) return ctx.t("noFigure");
@@ -26,28 +30,56 @@ function owner(a) {
   return a.owner && a.owner.name ? a.owner.name : "–";
 }
 
-function aimed(ctx, a) {
-  const dimension = a.dimension_names[ctx.lang] || a.dimension_names.en || a.dimension_key;
+function aimed(ctx, a, outcome) {
+  const name = a.dimension_names[ctx.lang] || a.dimension_names.en || a.dimension_key;
+  const dimension = a.dimension_key === outcome ? `${name} (${ctx.t("outcomeLabel")})` : name;
   const statement = a.item_texts ? a.item_texts[ctx.lang] || a.item_texts.en : null;
   return statement ? el("span", {}, dimension, el("span", { class: "action-statement", text: ` · ${statement}` }))
     : dimension;
 }
 
+/** The form's place, under the table: a button that opens a new action's form; an action's "Change" opens its
+    form there too. Returns [the nodes, open(action, opener)]. */
+function planning(ctx, me, questionnaire) {
+  const slot = el("div", { class: "action-editor" });
+  const open = (action, opener) => {
+    const form = actionForm(ctx, { me, questionnaire, action, url: actionsBase(ctx),
+      done: () => ctx.choose("actions:saved", (ctx.choice("actions:saved") || 0) + 1),
+      cancel: () => { slot.replaceChildren(); opener.focus(); } });
+    slot.replaceChildren(form);
+    form.querySelector("input, select").focus();
+  };
+  const adder = el("button", { type: "button", class: "button button-secondary button-small action-add",
+    text: ctx.t("actionFormAdd") });
+  adder.addEventListener("click", () => open(null, adder));
+  return [[el("div", { class: "action-planning" }, adder), slot], open];
+}
+
+function editButton(ctx, a, open) {
+  const button = el("button", { type: "button", class: "button button-secondary button-small action-edit",
+    "aria-label": ctx.t("actionFormEditLabel", { title: a.title }), text: ctx.t("actionFormEdit") });
+  button.addEventListener("click", () => open(a, button));
+  return button;
+}
+
 export const actions = {
   id: "actions",
-  optional: ["readiness"],
-  requests: (ctx) => ({ actions: actionsUrl(ctx), readiness: ctx.report("readiness", { lang: ctx.lang }) }),
-  render(body, { actions: list, readiness }, ctx) {
-    if (!list.length) return add(body, note(ctx.t("actionsNone")));
+  optional: ["readiness", "me", "questionnaire"],
+  requests: (ctx) => ({ actions: actionsUrl(ctx), readiness: ctx.report("readiness", { lang: ctx.lang }), me: API.me,
+    questionnaire: API.questionnaire(ctx.survey.organisation_id, ctx.survey.questionnaire_id) }),
+  render(body, { actions: list, readiness, me, questionnaire }, ctx) {
+    const [form, open] = mayPlan(me) ? planning(ctx, me, questionnaire) : [null, null];
+    if (!list.length) return add(body, note(ctx.t("actionsNone")), form);
     const dims = new Map(readiness && !readiness.suppressed ? readiness.dimensions.map((d) => [d.key, d]) : []);
     const rank = (a) => (dims.get(a.dimension_key) && dims.get(a.dimension_key).rank) || 99;
     const sorted = [...list].sort((a, b) => rank(a) - rank(b) || a.dimension_key.localeCompare(b.dimension_key));
     const head = [ctx.t("actionsAction"), ctx.t("actionsAddresses"), ctx.t("actionsGap"), ctx.t("actionsUnit"),
-      ctx.t("actionsOwner"), ctx.t("actionsDue"), ctx.t("actionsStatus")];
-    const rows = sorted.map((a) => [a.title, aimed(ctx, a), gapCell(ctx, dims.get(a.dimension_key)),
+      ctx.t("actionsOwner"), ctx.t("actionsDue"), ctx.t("actionsStatus"), ...(open ? [ctx.t("actionFormChange")] : [])];
+    const outcome = outcomeKey(questionnaire);
+    const rows = sorted.map((a) => [a.title, aimed(ctx, a, outcome), gapCell(ctx, dims.get(a.dimension_key)),
       a.unit_path.length ? a.unit_path.join(" / ") : ctx.t("wholeOrganisation"), owner(a), a.due_date || "–",
-      ctx.t(`actionStatus.${a.status}`)]);
-    add(body, table({ caption: ctx.t("actionsTitle"), head, rows, className: "table-wide" }),
+      ctx.t(`actionStatus.${a.status}`), ...(open ? [editButton(ctx, a, open)] : [])]);
+    add(body, table({ caption: ctx.t("actionsTitle"), head, rows, className: "table-wide" }), form,
       el("p", { class: "panel-foot", text: readiness && readiness.suppressed ? ctx.t("actionsGapHidden")
         : ctx.t("actionsFoot") }));
   },

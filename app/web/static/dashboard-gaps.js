@@ -4,7 +4,7 @@
 import { arrowLegend, changeArrow, dimensionChanges, trendRequest } from "./dashboard-arrows.js";
 import { figure, intervalChart, legend, table } from "./dashboard-charts.js";
 import {
-  add, el, fmt, fmtCi, fmtDiff, hiddenKey, isHidden, note, present, scopeNote, suppressedCell,
+  add, el, fmt, fmtCi, fmtDiff, fmtPct, hiddenKey, isHidden, note, present, scopeNote, suppressedCell,
 } from "./dashboard-dom.js";
 import {
   findings, fmtHolm, gapFinding, holmRange, readingBody, verdictOf, verdictText,
@@ -144,13 +144,17 @@ export const readiness = {
       detail: ctx.t("readinessVs", { b: h.b.name, na: h.a.n, nb: h.b.n,
         ci: fmtHolm(ctx, h.figures.difference_ci_holm) }),
       text: sentence(ctx, h.figures) }));
-    const team = (tm) => summaryItem({ name: tm.group.unit_name, figure: fmt(ctx.lang, tm.index),
+    const pomp = data.metric === "pomp"; // dimensions on different scales: the index is a share of each range
+    const index = (x) => (pomp ? fmtPct(ctx.lang, x) : fmt(ctx.lang, x));
+    const team = (tm) => summaryItem({ name: tm.group.unit_name, figure: index(tm.index),
       detail: present(tm.difference)
-        ? ctx.t("readinessTeam", { n: tm.group.n, diff: gapText(ctx, tm.difference, false) })
+        ? ctx.t("readinessTeam", { n: tm.group.n, diff: pomp
+          ? ctx.t("percentagePoints", { x: `${tm.difference < 0 ? "\u2212" : "+"}${fmt(ctx.lang, Math.abs(tm.difference) * 100, 0)}` })
+          : gapText(ctx, tm.difference, false) })
         : ctx.t("readinessTeamAlone", { n: tm.group.n }) });
     const teams = [...data.most_ready_teams, ...data.least_ready_teams];
     const leaders = (data.leadership_units || []).map((tm) => summaryItem({ name: tm.group.unit_name,
-      figure: fmt(ctx.lang, tm.index), detail: ctx.t("leadershipUnit", { n: tm.group.n }) }));
+      figure: index(tm.index), detail: ctx.t("leadershipUnit", { n: tm.group.n }) }));
     add(body, el("div", { class: "summary-grid" },
       summaryBlock(ctx.t(byGap ? "readinessByGap" : "readinessByMean"), dims,
         changes.size ? [key, arrowLegend(ctx, trend.waves[0].title)] : key),
@@ -159,7 +163,8 @@ export const readiness = {
         : note(ctx.t("readinessNoGaps"))),
       el("div", { class: "summary-stack" },
         summaryBlock(ctx.t("readinessMost"), data.most_ready_teams.map(team),
-          teams.length ? el("p", { class: "summary-detail", text: ctx.t("readinessIndex") }) : null),
+          teams.length ? el("p", { class: "summary-detail", text: ctx.t(pomp ? "readinessIndexPomp" : "readinessIndex") })
+            : null),
         teams.length ? summaryBlock(ctx.t("readinessLeast"), data.least_ready_teams.map(team))
           : note(ctx.t("readinessNoTeams")),
         leaders.length ? summaryBlock(ctx.t("leadershipTitle"), leaders,

@@ -3,6 +3,7 @@
    publication and roll-up live in dashboard-i18n-notes.js and are merged in here. */
 import { ACTION_STRINGS } from "./dashboard-i18n-actions.js";
 import { ARROW_STRINGS } from "./dashboard-i18n-arrows.js";
+import { COMMENT_STRINGS } from "./dashboard-i18n-comments.js";
 import { FINDING_STRINGS } from "./dashboard-i18n-findings.js";
 import { FOCUS_STRINGS } from "./dashboard-i18n-focus.js";
 import { NOTE_STRINGS } from "./dashboard-i18n-notes.js";
@@ -85,6 +86,8 @@ const BASE = {
     readinessTeam: "{diff} vs the rest of the organisation · n = {n}",
     readinessTeamAlone: "n = {n}",
     readinessIndex: "Readiness index: the mean of the team's dimension means.",
+    percentagePoints: "{x} percentage points",
+    readinessIndexPomp: "Readiness index: how far up each dimension's own scale the team scores on average (0-100%; the dimensions have different scales).",
     "effect.negligible": "negligible effect",
     "effect.small": "small effect",
     "effect.medium": "medium effect",
@@ -295,6 +298,8 @@ const BASE = {
     readinessTeam: "{diff} t.o.v. de rest van de organisatie · n = {n}",
     readinessTeamAlone: "n = {n}",
     readinessIndex: "Gereedheidsindex: het gemiddelde van de dimensiegemiddelden van het team.",
+    percentagePoints: "{x} procentpunt",
+    readinessIndexPomp: "Gereedheidsindex: hoe ver het team gemiddeld op de eigen schaal van elke dimensie scoort (0-100%; de dimensies hebben verschillende schalen).",
     "effect.negligible": "verwaarloosbaar effect",
     "effect.small": "klein effect",
     "effect.medium": "middelgroot effect",
@@ -433,4 +438,4 @@ const BASE = {
 
 export const STRINGS = Object.freeze(Object.fromEntries(Object.entries(BASE).map(
   ([lang, strings]) => [lang, Object.freeze({ ...strings, ...NOTE_STRINGS[lang], ...FINDING_STRINGS[lang], ...ACTION_STRINGS[lang],
-    ...PANEL_STRINGS[lang], ...FOCUS_STRINGS[lang], ...ARROW_STRINGS[lang] })])));
+    ...PANEL_STRINGS[lang], ...FOCUS_STRINGS[lang], ...COMMENT_STRINGS[lang], ...ARROW_STRINGS[lang] })])));

@@ -7,12 +7,14 @@ import { actions } from "./dashboard-actions.js";
 import { API, ApiError, forgetKey, get, path, storeKey, storedKey } from "./dashboard-api.js";
 import { blindspot } from "./dashboard-blindspot.js";
 import { Board } from "./dashboard-board.js";
+import { comments } from "./dashboard-comments.js";
 import { add, clear, el } from "./dashboard-dom.js";
 import { download, downloadBar } from "./dashboard-downloads.js";
 import { focus } from "./dashboard-focus.js";
 import { desired, perception, readiness } from "./dashboard-gaps.js";
 import { STRINGS } from "./dashboard-i18n.js";
 import { drawPublication, drawRollup, viewerSees } from "./dashboard-notes.js";
+import { markOutcome, outcomeKey } from "./dashboard-outcome.js";
 import { heatmap } from "./dashboard-heatmap.js";
 import { profile, rates } from "./dashboard-panels.js";
 import { byKind, quality } from "./dashboard-quality.js";
@@ -30,9 +32,9 @@ const withDownloads = (panel) => ({ ...panel, render(body, results, ctx) {
 } });
 
 // in the order of the page: participation first, as the commercial tools open
-// (the action plan is not a report: nothing to download under it)
+// (the action plan is not a report: nothing to download under it; the comments bring their own export)
 const PANELS = [rates, readiness, focus, actions, heatmap, profile, desired, statements, perception, blindspot, teamGaps, trend,
-  agreement, quality].map((panel) => (panel === actions ? panel : withDownloads(panel)));
+  agreement, quality, comments].map((panel) => (panel === actions || panel === comments ? panel : withDownloads(panel)));
 const SELECTION_STORE = "culturegap.dashboard.selection";
 const LANG_STORE = "culturegap.dashboard.lang";
 
@@ -55,7 +57,7 @@ const state = {
   me: null,
   organisations: [], // for a platform admin key
   org: null, layers: [], units: [], surveys: [], questionnaires: [],
-  survey: null, scopeId: null, scale: { min: 1, max: 5 },
+  survey: null, scopeId: null, scale: { min: 1, max: 5 }, outcome: null, // the outcome scale's key
   message: null, // {kind, retry} on show
   signinError: null,
 };
@@ -241,10 +243,15 @@ async function selectSurvey(survey) {
   for (const panel of PANELS) board.showLoading(panel);
   try {
     const questionnaire = await api(API.questionnaire(state.org.id, survey.questionnaire_id));
-    state.scale = { min: questionnaire.scale_min, max: questionnaire.scale_max };
+    // the span of the dimensions' scales (each dimension's own, or the questionnaire's: docs/scales.md)
+    const own = (questionnaire.dimensions || []).map((d) => d.scale).filter(Boolean);
+    const scales = own.length ? own : [{ min: questionnaire.scale_min, max: questionnaire.scale_max }];
+    state.scale = { min: Math.min(...scales.map((s) => s.min)), max: Math.max(...scales.map((s) => s.max)) };
+    state.outcome = outcomeKey(questionnaire);
   } catch (error) {
     if (error instanceof ApiError && error.kind === "unauthorized") return keyRefused();
     state.scale = { min: 1, max: 5 }; // the built-in scale: the reports still show
+    state.outcome = null;
   }
   const focusWasAway = !els.dashboard.contains(document.activeElement) || els.dashboard.hidden;
   show("dashboard");
@@ -327,7 +334,8 @@ function panelResult(panelId, result) {
 }
 
 const board = new Board({
-  panels: PANELS, fetch: (url, signal) => get(state.key, url, { signal }), context: panelContext, t, errorText,
+  panels: PANELS, context: panelContext, t, errorText,
+  fetch: (url, signal) => get(state.key, url, { signal }).then((body) => markOutcome(body, state.outcome, t("outcomeLabel"))),
   onResult: panelResult,
   onUnauthorized: keyRefused, onRetry: () => loadPanels(),
 });

@@ -45,7 +45,8 @@ export function firstIncompleteStep(state) {
 }
 
 function scaleOptions(state, frame, item) {
-  const scale = state.q.scale;
+  const dimension = state.q.dimensions.find((d) => d.items.some((i) => i.key === item.key));
+  const scale = (dimension && dimension.scale) || state.q.scale; // a dimension may have its own scale
   const group = el("div", { class: "scale" });
   group.style.setProperty("--points", String(scale.max - scale.min + 1));
   const chosen = state.answers[frame][item.key];
