@@ -114,8 +114,8 @@ def check_panels(page: Any, report: Reader, lang: str, unit: str | None) -> int:
     for i, (key, change) in enumerate(expected.items()):
         expect(arrows.nth(i).locator(".visually-hidden")).to_have_text(sentence(change, wave, lang))
         assert float(arrows.nth(i).get_attribute("data-change") or "nan") == pytest.approx(change["difference"])
-        expect(page.locator("#panel-profile .trend-sentences li").nth(i)).to_have_text(
-            f"{names[key]}: {sentence(change, wave, lang)}")
+        expect(page.locator("#panel-profile .trend-sentences li").nth(i)).to_have_text(re.compile(  # "(outcome)"
+            rf"^{re.escape(names[key])}( \([^)]*\))?: {re.escape(sentence(change, wave, lang))}$"))
     readiness = report("readiness", lang=lang, **scope)
     ready = dimension_changes(trend, {d["key"]: d["mean"] for d in readiness["dimensions"]})
     if readiness["suppressed"]:
