@@ -3,6 +3,7 @@ current frame, the desired frame (where asked) and the previous wave, each exact
 and the trend publish them."""
 
 import uuid
+from typing import Literal
 
 from pydantic import BaseModel, Field
 
@@ -69,3 +70,16 @@ class ItemProfileReport(BaseModel):
                                                              "earlier-started wave of the questionnaire with "
                                                              "published figures); null when there is none")
     dimensions: list[StatementDimension] = Field(description="Empty when suppressed")
+
+
+class ItemProfileUnits(BaseModel):
+    """`level=children`: the statements of each child unit of the scope, each exactly as `item-profile?unit_id=`
+    that unit answers (so one request serves the heatmap's statements view)."""
+
+    survey_id: uuid.UUID
+    language: Lang
+    min_group_size: int
+    level: Literal["children"]
+    scope: GroupRef = Field(description="The scope whose child units are listed (the organisation: the top units)")
+    units: list[ItemProfileReport] = Field(description="One per child unit, in the tree's order; a hidden unit is "
+                                                       "`suppressed` with its reason and no figures")

@@ -4,15 +4,24 @@ profile would with the desired answers (shown only where the cell is visible in 
 frames' maps of the dimension), the previous wave as that wave's profile (its own maps) and the change as the trend
 report. Differences (`gap`, `favourable_change`, `neutral`) are of published figures only."""
 
+import dataclasses
+import uuid
+
 import numpy as np
 from sqlalchemy.orm import Session
 
 from app.errors import Unprocessable
 from app.reports.anonymity import ALL
 from app.reports.context import Cell, ReportContext
-from app.reports.items_schemas import ItemProfileReport, Statement, StatementDimension, StatementFigures
+from app.reports.items_schemas import (
+    ItemProfileReport,
+    ItemProfileUnits,
+    Statement,
+    StatementDimension,
+    StatementFigures,
+)
 from app.reports.profile_schemas import ItemProfile, Lang
-from app.reports.profile_service import culture_profile, item_figures
+from app.reports.profile_service import culture_profile, group_ref, item_figures
 from app.reports.trend_schemas import Change
 from app.reports.trend_service import previous_wave, trend, wave_contexts
 from app.stats import summarize
@@ -44,15 +53,28 @@ def _desired_items(ctx: ReportContext, lang: Lang) -> dict[str, ItemProfile]:
             for i in item_figures(ctx, summary, cell, mask, d, lang, "desired")}
 
 
-def _previous(session: Session, ctx: ReportContext, lang: Lang) -> tuple[ReportContext | None, dict[str, Change]]:
-    """The previous wave's context and the trend's change of each statement (by key); (None, {}) without one."""
+def _earlier(session: Session, ctx: ReportContext) -> ReportContext | None:
+    """The previous wave's context at the same scope, or None without a previous wave."""
     try:
         earlier = previous_wave(session, ctx)
     except Unprocessable:
+        return None
+    return wave_contexts(session, ctx, [earlier])[0]
+
+
+def _previous(earlier: ReportContext | None, ctx: ReportContext,
+              lang: Lang) -> tuple[ReportContext | None, dict[str, Change]]:
+    """The previous wave's context and the trend's change of each statement (by key); (None, {}) without one."""
+    if earlier is None:
         return None, {}
-    contexts = wave_contexts(session, ctx, [earlier])
-    report = trend(contexts, lang)
-    return contexts[0], {i.key: i.changes[0] for i in report.items if i.changes}
+    report = trend([earlier, ctx], lang)
+    return earlier, {i.key: i.changes[0] for i in report.items if i.changes}
+
+
+def at_scope(ctx: ReportContext, unit: uuid.UUID | None) -> ReportContext:
+    """The same survey's context with another scope: the same answers, maps and caches (the maps are global, the
+    scope only picks the cell), as `item-profile?unit_id=<unit>` would build it."""
+    return dataclasses.replace(ctx, scope=unit, _load=lambda: ctx.data)
 
 
 def _gap(current: ItemProfile, desired: ItemProfile | None) -> float | None:
@@ -62,6 +84,11 @@ def _gap(current: ItemProfile, desired: ItemProfile | None) -> float | None:
 
 
 def item_profile(session: Session, ctx: ReportContext, lang: Lang) -> ItemProfileReport:
+    """The statements of the scope, against the previous wave when there is one."""
+    return _statements(ctx, _earlier(session, ctx), lang)
+
+
+def _statements(ctx: ReportContext, wave_before: ReportContext | None, lang: Lang) -> ItemProfileReport:
     profile = culture_profile(ctx, lang)
     asked = bool(ctx.survey.ask_desired and ctx.data.desired is not None)
     report = ItemProfileReport(survey_id=ctx.survey.id, language=lang, min_group_size=ctx.k, group=profile.group,
@@ -70,7 +97,7 @@ def item_profile(session: Session, ctx: ReportContext, lang: Lang) -> ItemProfil
     if profile.suppressed:
         return report
     desired = _desired_items(ctx, lang)
-    earlier, changes = _previous(session, ctx, lang)
+    earlier, changes = _previous(wave_before, ctx, lang)
     before: dict[str, ItemProfile] = {}
     old_reason = "below_minimum"
     if earlier is not None:
@@ -103,3 +130,14 @@ def item_profile(session: Session, ctx: ReportContext, lang: Lang) -> ItemProfil
         report.dimensions.append(StatementDimension(key=d.key, name=d.name, n=d.n, reason=d.reason,
                                                     statements=statements))
     return report
+
+
+def item_profile_children(session: Session, ctx: ReportContext, lang: Lang) -> ItemProfileUnits:
+    """`level=children`: each child unit of the scope's statements, exactly as `item-profile?unit_id=<child>`
+    answers them (the same figures under the same maps, a hidden child `suppressed` with its reason), in one answer;
+    the previous wave is found once."""
+    before = _earlier(session, ctx)
+    units = [_statements(at_scope(ctx, unit), None if before is None else at_scope(before, unit), lang)
+             for unit in ctx.child_units(ctx.scope)]
+    return ItemProfileUnits(survey_id=ctx.survey.id, language=lang, min_group_size=ctx.k, level="children",
+                            scope=group_ref(ctx, ctx.scope), units=units)

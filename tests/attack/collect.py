@@ -53,6 +53,7 @@ def variants(world: World, wave: str, scope: str | None) -> Iterator[tuple[str, 
     later = world.waves.index(wave) > 0
     yield "profile", {}
     yield "item-profile", {}
+    yield "item-profile", {"level": "children"}  # every child unit's statements in one answer
     yield "drivers", {"resamples": "20"}  # a 422 where the scope is below the driver minimum (most scopes here)
     for by in ("unit", "layer", "unit_layer"):
         for level in ("children", "teams"):

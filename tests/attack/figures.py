@@ -105,6 +105,10 @@ def _statement(src: str, who: Who, key: str, frame: str, f: dict[str, Any] | Non
 
 
 def _items(src: str, w: str, r: dict[str, Any]) -> Iterator[Obs]:
+    if r.get("level") == "children":  # each child unit's statements, as `unit_id=<child>` alone gives them
+        for unit in r["units"]:
+            yield from _items(src, w, unit)
+        return
     yield from _group_n(src, w, r["group"])
     who = group_who(w, r["group"])
     earlier = Who(r["previous_survey_id"], who.unit) if r.get("previous_survey_id") else None

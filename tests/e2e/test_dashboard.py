@@ -374,7 +374,8 @@ def test_the_page_is_served_under_the_same_strict_headers(http: httpx.Client) ->
     assert [link.split("?")[0] for link in links] == ["/static/favicon.svg", "/static/base.css",
                                                       "/static/dashboard.css", "/static/dashboard-findings.css",
                                                       "/static/dashboard-layout.css", "/static/dashboard-focus.css",
-                                                      "/static/dashboard-comments.css", "/static/dashboard.js"]
+                                                      "/static/dashboard-arrows.css", "/static/dashboard-comments.css",
+                                                      "/static/dashboard.js"]
     assert all(re.fullmatch(r"/static/[a-z0-9.-]+\?v=[0-9a-f]{16}", link) for link in links)
     entry = http.get(next(link for link in links if "dashboard.js" in link)).text
     modules = re.findall(r'from "\./([a-z0-9-]+\.js)\?v=[0-9a-f]{16}"', entry)

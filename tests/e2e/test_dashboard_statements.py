@@ -99,8 +99,8 @@ def test_the_statements_of_a_dimension_with_bars_desired_and_change(demo: Demo, 
         if f["reason"] in HIDDEN:
             expect(item.locator(".stack-suppressed")).to_have_attribute("aria-label", hidden_long(f["reason"], lang))
             continue
-        expect(item.locator(".statement-mean")).to_have_text(
-            f"{words['mean']} {f['mean']:.2f} (n = {f['n']})".replace(".", sep))
+        expect(item.locator(".statement-mean")).to_have_text(re.compile("^" + re.escape(  # then its trend arrow
+            f"{words['mean']} {f['mean']:.2f} (n = {f['n']})".replace(".", sep))))
         shares = f"{_pct(f['favourable'])} {words['fav']}, {_pct(f['neutral'])} {words['neu']}, " \
                  f"{_pct(f['unfavourable'])} {words['unf']}"
         expect(item.locator(".stack")).to_have_attribute("role", "img")

@@ -108,3 +108,31 @@ def test_hidden_where_the_profile_or_a_frame_hides(org):
     assert hidden["suppressed"] and hidden["dimensions"] == []
     text = org.admin.get(url(org, tiny.id, "item-profile"), params={"format": "csv"}).text
     assert text.splitlines()[1].endswith("true,below_minimum")
+
+
+def test_the_children_in_one_answer_as_each_unit_alone(org):
+    """`level=children`: each child unit exactly as `unit_id=<child>` answers it (a hidden one too), in one answer;
+    CSV with the unit first."""
+    pop = [*POP, ("Town/Tiny", "employee", 3, 0.0)]
+    waves = [survey_with_responses(org, Population(pop, seed=s, desired_gap=0.5)) for s in (5, 6)]
+    sid = waves[1].id
+    town = waves[1].units["Town"]
+    answer = get(org, sid, "item-profile", level="children", unit_id=town)
+    assert answer["level"] == "children" and answer["scope"]["unit_id"] == town
+    children = [waves[1].units[p] for p in ("Town/Social", "Town/Space", "Town/Tiny")]
+    assert sorted(u["group"]["unit_id"] for u in answer["units"]) == sorted(children)
+    for unit in answer["units"]:
+        alone = get(org, sid, "item-profile", unit_id=unit["group"]["unit_id"])
+        assert unit == alone
+    tiny = next(u for u in answer["units"] if u["group"]["unit_id"] == waves[1].units["Town/Tiny"])
+    assert tiny["suppressed"] and tiny["dimensions"] == []
+    assert any(s["change"] and s["change"]["difference"] is not None for u in answer["units"]
+               for d in u["dimensions"] for s in d["statements"])
+    top = get(org, sid, "item-profile", level="children")  # the organisation: its top units
+    assert [u["group"]["unit_id"] for u in top["units"]] == [town]
+    text = org.admin.get(url(org, sid, "item-profile"), params={"format": "csv", "level": "children",
+                                                                "unit_id": town}).text
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert len(rows) == sum(max(1, sum(len(d["statements"]) for d in u["dimensions"])) for u in answer["units"])
+    assert {r["unit_name"] for r in rows} == {"Social", "Space", "Tiny"}
+    assert [r["hidden_reason"] for r in rows if r["unit_name"] == "Tiny"] == ["below_minimum"]

@@ -12,13 +12,16 @@ from zoneinfo import ZoneInfo
 from app.reports.board.texts import TEXTS
 from app.reports.figures import AdjustedInterval, GroupRef
 from app.reports.gaps_schemas import Comparison, DesiredGap, GapFigures, PairedGap, PerceptionGaps
-from app.reports.items_schemas import ItemProfileReport
+from app.reports.items_schemas import ItemProfileReport, Statement
 from app.reports.profile_schemas import Heatmap, Lang
 from app.reports.rates import RateRow, ResponseRates
 from app.reports.readiness import Readiness, TeamReadiness
+from app.reports.trend_schemas import Change, TrendReport, WaveFigure
 
 MINUS = "\u2212"
 # Printed from a file by a browser: no script may run and nothing may be fetched, whatever the names contain.
+ARROWS = {"up": "\u2191", "down": "\u2193", "flat": "\u2192"}
+FLAT = 0.05  # a change smaller than this, and not clear, is printed as "about the same" (as on the dashboard)
 CSP = '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">'
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -39,6 +42,7 @@ class BoardData:
     desired: DesiredGap | None  # None: the wave did not ask the desired frame
     statements: ItemProfileReport
     layer_names: dict[str, str]
+    trend: TrendReport | None = None  # the scope against the previous wave (None: there is none)
 
 
 def tag(name: str, attrs: dict[str, str] | None = None, *children: str | None) -> str:
@@ -100,6 +104,21 @@ class Writer:
         adjusted = f" ({self.words['adjusted'].format(count=family)})" if family and family > 1 else ""
         return escape(f"{body}; {self.words['clear' if significant else 'chance']}{adjusted}.")
 
+    def arrow(self, change: Change | None, wave: str | None) -> str:
+        """A change since the previous wave, printed: arrow, signed size and in words whether it is more than chance
+        (Holm-adjusted Welch); "" without one (either wave hides the figure: the report gives no change)."""
+        if change is None or change.difference is None or wave is None:
+            return ""
+        d = change.difference
+        p = change.welch.p_adjusted if change.welch else None
+        clear = p is not None and p < 0.05
+        kind = "flat" if abs(d) < FLAT and not clear else "up" if d > 0 else "down"
+        verdict = self.words["untested"] if p is None else self.words["change_clear" if clear else "change_chance"]
+        words = self.words["since"].format(wave=wave, verdict=verdict)
+        return tag("span", {"class": f"trend {kind} {'clear' if clear else 'chance'}"},
+                   tag("span", {"aria-hidden": "true"}, ARROWS[kind]), " ",
+                   self.num(d, signed=True), " ", tag("span", {"class": "trend-words"}, escape(words)))
+
     # --- sections ---------------------------------------------------------------------------------------------
 
     def rates(self, r: ResponseRates, layer_names: dict[str, str]) -> str:
@@ -121,7 +140,7 @@ class Writer:
                                                          tag("tbody", {}, *units, *layers),
                                                          tag("tfoot", {}, row(r.scope, self.words["total"]))))
 
-    def readiness(self, r: Readiness, pooled: Comparison | None) -> str:
+    def readiness(self, r: Readiness, pooled: Comparison | None, trend: TrendReport | None = None) -> str:
         if r.suppressed:
             return self.section("readiness", "readiness_lead", tag("p", {}, self.t("scope_hidden", k=self.k)))
         by_gap = r.ranked_by == "desired_gap"
@@ -133,7 +152,11 @@ class Writer:
                           f"{self.t('desired').lower()} {self.num(g.mean_desired)}, n = {g.n})")
             else:
                 figure = f"{self.num(d.mean)} (n = {d.n})" if d.mean is not None else self.hidden(d.reason)
-            dims.append(tag("li", {}, tag("strong", {}, text(d.name)), " ", figure))
+            change = dimension_change(trend, d.key) if d.mean is not None else None
+            arrow = self.arrow(change, wave_before(trend))
+            if arrow and by_gap and g is not None and g.gap is not None:  # the figure is a gap: say whose change
+                arrow = f"\u00b7 {self.t('score_change')} {arrow}"
+            dims.append(tag("li", {}, tag("strong", {}, text(d.name)), " ", figure, " " + arrow if arrow else ""))
         gaps = [(h.a.name, h.figures) for h in r.perception_gaps]
         if not gaps and pooled is not None:
             ranked = sorted((f for f in pooled.dimensions if f.hedges_g is not None),
@@ -250,7 +273,8 @@ class Writer:
                                                            tag("tbody", {}, *map(row, group.dimensions))),
                             tag("ul", {"class": "findings"}, *sentences))
 
-    def statements(self, s: ItemProfileReport) -> str:
+    def statements(self, s: ItemProfileReport, wave: str | None = None) -> str:
+        """`wave`: the previous wave's title, when the report compares with one (a column of changes)."""
         if s.suppressed:
             return self.section("statements", "statements_lead", tag("p", {}, self.t("scope_hidden", k=self.k)))
         parts = []
@@ -260,8 +284,10 @@ class Writer:
                 c = st.current
                 if c is None or c.mean is None:
                     rows.append(tag("tr", {}, tag("th", {}, text(st.text)),
-                                    tag("td", {"colspan": "5"}, self.hidden(c.reason if c else d.reason))))
+                                    tag("td", {"colspan": "6" if wave else "5"},
+                                        self.hidden(c.reason if c else d.reason))))
                     continue
+                change = statement_change(st)
                 bar = tag("div", {"class": "bar"}, *(tag("span", {"class": k, "style": f"width:{(v or 0) * 100:.1f}%"})
                                                      for k, v in (("unf", c.unfavourable), ("neu", c.neutral),
                                                                   ("fav", c.favourable))))
@@ -269,17 +295,42 @@ class Writer:
                                 tag("td", {"class": "num"}, self.pct(c.favourable)),
                                 tag("td", {"class": "num"}, self.pct(c.neutral)),
                                 tag("td", {"class": "num"}, self.pct(c.unfavourable)),
-                                tag("td", {"class": "barcell"}, bar)))
+                                tag("td", {"class": "barcell"}, bar),
+                                tag("td", {"class": "change"}, self.arrow(change, wave) or "\u2013") if wave else None))
             head = tag("tr", {}, *(tag("th", {"class": cl}, self.t(k)) for k, cl in (
                 ("statement", ""), ("mean", "num"), ("favourable", "num"), ("neutral", "num"),
                 ("unfavourable", "num"))),
-                tag("th"))
+                tag("th"), tag("th", {}, self.t("since_column", wave=wave)) if wave else None)
             parts.append(tag("h3", {}, text(d.name)))
             parts.append(tag("table", {"class": "statements"}, tag("thead", {}, head), tag("tbody", {}, *rows)))
         return self.section("statements", "statements_lead", *parts)
 
     def section(self, title: str, lead: str, *children: str) -> str:
         return tag("section", {}, tag("h2", {}, self.t(title)), tag("p", {"class": "lead"}, self.t(lead)), *children)
+
+
+def _shown(f: WaveFigure | None) -> bool:
+    return f is not None and f.mean is not None and f.n is not None
+
+
+def wave_before(trend: TrendReport | None) -> str | None:
+    return trend.waves[0].title if trend is not None and len(trend.waves) == 2 else None
+
+
+def dimension_change(trend: TrendReport | None, key: str) -> Change | None:
+    """The dimension's change from the previous wave where both waves show its figure, else None."""
+    if trend is None or len(trend.waves) != 2 or any(w.suppressed for w in trend.waves):
+        return None
+    d = next((x for x in trend.dimensions if x.key == key), None)
+    if d is None or not all(_shown(f) for f in d.waves):
+        return None
+    return next((c for c in d.changes if c.difference is not None), None)
+
+
+def statement_change(st: Statement) -> Change | None:
+    """The statement's change where both waves' figures are shown, else None."""
+    shown = st.current.mean is not None and st.previous is not None and st.previous.mean is not None
+    return st.change if shown and st.change is not None and st.change.difference is not None else None
 
 
 def colour(diff: float) -> str:
@@ -308,10 +359,11 @@ def build_html(data: BoardData, lang: Lang) -> str:
     method = tag("section", {}, tag("h2", {}, w.t("method")),
                  tag("p", {}, w.t("method_text", scale=w.scale_phrase("scale_a"))),
                  tag("p", {}, w.t("anonymity_text", k=data.k)), tag("p", {"class": "muted"}, w.t("made", date=now)))
-    body = [cover, w.rates(data.rates, data.layer_names), w.readiness(data.readiness, pooled)]
+    body = [cover, w.rates(data.rates, data.layer_names), w.readiness(data.readiness, pooled, data.trend)]
     if not data.scope.suppressed:
+        earlier = data.statements.previous_survey_id is not None
         body += [w.heatmap(data.heatmap) if data.heatmap.rows else "", w.perception(data.perception, pooled),
-                 w.room(data.desired), w.statements(data.statements)]
+                 w.room(data.desired), w.statements(data.statements, wave_before(data.trend) if earlier else None)]
     body.append(method)
     return ("<!doctype html>" + tag("html", {"lang": lang}, tag("head", {}, '<meta charset="utf-8">', CSP,
                                                                tag("title", {}, w.t("title")), tag("style", {}, style)),

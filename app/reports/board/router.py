@@ -6,7 +6,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
 from app.deps import SessionDep
-from app.errors import problem_responses
+from app.errors import Unprocessable, problem_responses
 from app.reports.board.html import BoardData, build_html
 from app.reports.board.pdf import html_to_pdf
 from app.reports.breakdown import heatmap
@@ -19,6 +19,8 @@ from app.reports.profile_schemas import Lang
 from app.reports.profile_service import group_ref
 from app.reports.rates import response_rates
 from app.reports.readiness import readiness
+from app.reports.trend_schemas import TrendReport
+from app.reports.trend_service import previous_wave, trend, wave_contexts
 
 router = APIRouter()
 
@@ -31,6 +33,15 @@ def _pooled_keys(ctx: ReportContext) -> tuple[str, str] | None:
         return None
     reference = ctx.layer_by_key.get("employee", ctx.layers[-1])
     return ",".join(layer.key for layer in ctx.layers if layer.id != reference.id), reference.key
+
+
+def _trend(session: SessionDep, ctx: ReportContext, lang: Lang) -> TrendReport | None:
+    """The scope against the previous wave (the `trend` report's default), or None when there is none."""
+    try:
+        earlier = previous_wave(session, ctx)
+    except Unprocessable:
+        return None
+    return trend(wave_contexts(session, ctx, [earlier]), lang)
 
 
 def _scale(ctx: ReportContext, lang: Lang) -> tuple[int, int] | list[tuple[str, int, int]]:
@@ -57,7 +68,8 @@ def board_data(session: SessionDep, ctx: ReportContext, lang: Lang) -> BoardData
         heatmap=heatmap(ctx, "tree", lang), perception=perception or perception_gaps(ctx, [], None, lang),
         pooled=pooled, desired=desired_gap(ctx, "scope", lang) if asked else None,
         statements=item_profile(session, ctx, lang),
-        layer_names={layer.key: layer.names.get(lang) or layer.names.get("en") or layer.key for layer in ctx.layers})
+        layer_names={layer.key: layer.names.get(lang) or layer.names.get("en") or layer.key for layer in ctx.layers},
+        trend=_trend(session, ctx, lang))
 
 
 @router.get("/board-report", name="get_board_report", response_class=Response, responses={
@@ -71,8 +83,10 @@ def get_board_report(
     = "pdf",
 ) -> Response:
     """The board report of the scope (the organisation or `unit_id`'s subtree), in Dutch or English: readiness
-    summary, heatmap (directorates, departments, teams), perception gaps (all leaders together against the
-    employees where single layers are hidden), room to grow (desired against current), the statements, response
+    summary (with the change in each dimension's score since the previous wave), heatmap (directorates,
+    departments, teams), perception gaps (all leaders together against the
+    employees where single layers are hidden), room to grow (desired against current), the statements (with their
+    change since the previous wave), response
     rates, and a note on method and anonymity.
 
     Every figure is one the other reports publish for the same scope and key, through the same protection: a hidden

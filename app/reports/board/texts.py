@@ -61,12 +61,20 @@ TEXTS: dict[str, dict[str, str]] = {
                        "ones turned round). Differences are tested with Welch's t-test (between groups) or the "
                        "partially overlapping samples t-test (desired against current); p-values and ranges are "
                        "adjusted for the number of comparisons (Holm), so a range that leaves out 0 is exactly a "
-                       "clear difference. Trend arrows show direction only.",
+                       "clear difference. Trend arrows (\u2191 \u2193 \u2192) give the change in mean score since the "
+                       "previous wave, said to be clear where Welch's t-test, adjusted in the same way, finds it "
+                       "more than chance; where either wave hides a figure there is no arrow and no change.",
         "anonymity_text": "No group of fewer than {k} respondents is shown, and no figure is shown that together with "
                           "the figures shown would reveal a smaller group (such a figure is marked \u201cnot "
                           "shown\u201d). Figures come from the responses published when the wave last stopped "
                           "taking responses. This report shows the same figures as the dashboard and the API.",
         "made": "Made on {date}.",
+        "since": "since {wave}, {verdict}",
+        "since_column": "Since {wave}",
+        "score_change": "mean score",
+        "change_clear": "a clear change",
+        "change_chance": "could be chance",
+        "untested": "not tested",
     },
     "nl": {
         "title": "Cultuurkloofmeting: rapport voor het bestuur",
@@ -129,12 +137,21 @@ TEXTS: dict[str, dict[str, str]] = {
                        "stellingen (omgekeerd gestelde omgedraaid). Verschillen zijn getoetst met Welch' t-toets "
                        "(tussen groepen) of de t-toets voor gedeeltelijk overlappende steekproeven (gewenst tegenover "
                        "huidig); p-waarden en bereiken zijn gecorrigeerd voor het aantal vergelijkingen (Holm), zodat "
-                       "een bereik zonder 0 precies een duidelijk verschil is. Trendpijlen geven alleen de richting.",
+                       "een bereik zonder 0 precies een duidelijk verschil is. Trendpijlen (\u2191 \u2193 \u2192) "
+                       "geven de verandering van de gemiddelde score sinds de vorige meting, duidelijk waar Welch' "
+                       "t-toets, op dezelfde manier gecorrigeerd, meer dan toeval vindt; waar een van beide metingen "
+                       "een cijfer verbergt staat er geen pijl en geen verandering.",
         "anonymity_text": "Geen groep van minder dan {k} respondenten wordt getoond, en geen cijfer dat samen met de "
                           "getoonde cijfers een kleinere groep herkenbaar zou maken (zo'n cijfer staat er als "
                           "\u201cniet getoond\u201d). De cijfers komen uit de antwoorden die gepubliceerd zijn toen "
                           "de meting voor het laatst stopte met antwoorden ontvangen. Dit rapport toont dezelfde "
                           "cijfers als het dashboard en de API.",
         "made": "Gemaakt op {date}.",
+        "since": "sinds {wave}, {verdict}",
+        "since_column": "Sinds {wave}",
+        "score_change": "gemiddelde score",
+        "change_clear": "een duidelijke verandering",
+        "change_chance": "kan toeval zijn",
+        "untested": "niet getoetst",
     },
 }

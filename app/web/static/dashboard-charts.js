@@ -37,7 +37,8 @@ function hatch(defs) {
  *
  * options.rows: [{label, sublabel?, value, low, high, text (right-hand figure), ref? (a reference value, drawn as
  *   an open diamond), suppressed?, suppressedText?, significant?, missingText?, warn? (a data-quality severity:
- *   a ⚠ after the label; the warning itself is written under the chart)}]
+ *   a ⚠ after the label; the warning itself is written under the chart), trend? ({glyph, kind, clear}: an arrow
+ *   right of the track, dashboard-arrows.js)}]
  * options.kind: "dot" (a mean on the scale) or "bar" (a difference, a bar from zero).
  * options.domain: [lo, hi]; options.width: px; options.label: the chart's accessible name.
  */
@@ -73,6 +74,10 @@ export function intervalChart({ rows, kind, domain, width, label, lang, tickForm
     g.append(name);
     g.append(svg("text", { x: w - PAD, y: top + 16, class: "row-value", "text-anchor": "end",
       text: row.suppressed ? row.suppressedText : (row.text || "") }));
+    if (row.trend && !row.suppressed) { // a trend arrow right of the track (the figures are in the table)
+      g.append(svg("text", { x: w - PAD, y: y + 5, "text-anchor": "end", "aria-hidden": "true",
+        class: `row-trend trend-${row.trend.kind} trend-${row.trend.clear ? "clear" : "noise"}`, text: row.trend.glyph }));
+    }
     if (row.suppressed) {
       g.append(svg("rect", { x: INSET, y: y - 8, width: w - 2 * INSET, height: 16, rx: 3, fill: fillHatched,
         class: "suppressed-band" }));

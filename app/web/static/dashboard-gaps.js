@@ -1,6 +1,7 @@
 /* The panels built on the gap and readiness reports: the readiness summary, desired versus current, and perception
    gaps between layers. Differences are bars from zero with their 95% confidence interval; a difference that is
    significant after the report's correction for multiple tests is drawn darker and marked ★. */
+import { arrowLegend, changeArrow, dimensionChanges, trendRequest } from "./dashboard-arrows.js";
 import { figure, intervalChart, legend, table } from "./dashboard-charts.js";
 import {
   add, el, fmt, fmtCi, fmtDiff, fmtPct, hiddenKey, isHidden, note, present, scopeNote, suppressedCell,
@@ -64,14 +65,16 @@ function summaryBlock(title, items, extra) {
     items.length ? el("ol", { class: "summary-list" }, items) : null);
 }
 
-function summaryItem({ rank, name, figure: fig, visual, detail, text }) {
+/** `arrow`: the change of the figure since the previous wave, beside it; `detailArrow`: beside the detail (where
+    the figure is a gap and the detail starts with the score the arrow is about). */
+function summaryItem({ rank, name, figure: fig, visual, detail, text, arrow, detailArrow }) {
   return el("li", { class: "summary-item" },
     el("div", { class: "summary-line" },
       rank ? el("span", { class: "summary-rank", text: String(rank) }) : null,
       el("span", { class: "summary-name" }, name),
-      el("span", { class: "summary-figure", text: fig })),
+      el("span", { class: "summary-figure", text: fig }), arrow || null),
     visual || null,
-    detail ? el("p", { class: "summary-detail", text: detail }) : null,
+    detail ? el("p", { class: "summary-detail" }, detail, detailArrow || null) : null,
     text ? el("p", { class: "summary-reading", text }) : null);
 }
 
@@ -103,20 +106,26 @@ function sentence(ctx, d) {
 
 export const readiness = {
   id: "readiness",
-  requests: (ctx) => ({ readiness: ctx.report("readiness", { lang: ctx.lang }), ...pooledRequest(ctx) }),
-  optional: ["pooled"],
-  render(body, { readiness: data, pooled: pooledData }, ctx) {
+  requests: (ctx) => ({ readiness: ctx.report("readiness", { lang: ctx.lang }), ...pooledRequest(ctx),
+    ...trendRequest(ctx) }),
+  optional: ["pooled", "trend"],
+  render(body, { readiness: data, pooled: pooledData, trend }, ctx) {
     if (data.suppressed) return add(body, scopeNote(ctx, data.group.reason));
     const byGap = data.ranked_by === "desired_gap";
+    const changes = dimensionChanges(trend); // the mean score's change, where both waves show it
+    const arrowOf = (d) => {
+      const found = present(d.mean) && !isHidden(d.reason) ? changes.get(d.key) : null;
+      return found ? changeArrow(ctx, found.change, found.wave) : null;
+    };
     const dims = data.dimensions.map((d) => {
       const gap = byGap ? d.desired_gap : null;
       if (gap && present(gap.gap) && present(gap.mean_current) && present(gap.mean_desired)) {
         return summaryItem({ rank: d.rank, name: d.name, figure: gapText(ctx, gap.gap, gap.significant),
-          visual: dumbbell(ctx, gap.mean_current, gap.mean_desired),
+          detailArrow: arrowOf(d), visual: dumbbell(ctx, gap.mean_current, gap.mean_desired),
           detail: ctx.t("readinessCurrentDesired", { current: fmt(ctx.lang, gap.mean_current),
             desired: fmt(ctx.lang, gap.mean_desired), n: gap.n, effect: effectWord(ctx, gap.effect_size) }) });
       }
-      return summaryItem({ rank: d.rank, name: d.name, figure: fmt(ctx.lang, d.mean),
+      return summaryItem({ rank: d.rank, name: d.name, figure: fmt(ctx.lang, d.mean), arrow: arrowOf(d),
         detail: present(d.mean) ? ctx.t("readinessMean", { ci: fmtCi(ctx.lang, d.ci), n: d.n })
           : isHidden(d.reason) ? ctx.t(hiddenKey("suppressedLong", d.reason), { k: ctx.k }) : ctx.t("noFigure"),
         text: gap ? "" : reading(ctx, d.reading) });
@@ -147,7 +156,8 @@ export const readiness = {
     const leaders = (data.leadership_units || []).map((tm) => summaryItem({ name: tm.group.unit_name,
       figure: index(tm.index), detail: ctx.t("leadershipUnit", { n: tm.group.n }) }));
     add(body, el("div", { class: "summary-grid" },
-      summaryBlock(ctx.t(byGap ? "readinessByGap" : "readinessByMean"), dims, key),
+      summaryBlock(ctx.t(byGap ? "readinessByGap" : "readinessByMean"), dims,
+        changes.size ? [key, arrowLegend(ctx, trend.waves[0].title)] : key),
       summaryBlock(ctx.t("readinessGaps"), gaps, gaps.length
         ? (pooled ? el("p", { class: "summary-detail", text: ctx.t("pooledNote", { layers: pooled.a.name }) }) : null)
         : note(ctx.t("readinessNoGaps"))),

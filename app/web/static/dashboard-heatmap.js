@@ -1,8 +1,8 @@
 /* The heatmap (issue 15, item 3): three views of the scope, switched by buttons -
    - dimensions: every unit below the scope (directorates, departments, teams: `heatmap?level=tree`), parents
      collapsible, each cell coloured by its difference from the organisation's mean with the mean itself printed;
-   - statements: each statement's mean in the scope's units (`item-profile` per unit), coloured by the difference
-     from the parent unit (the scope; for a team, the organisation);
+   - statements: each statement's mean in the scope's units (`item-profile?level=children`, one request), coloured
+     by the difference from the parent unit (the scope; for a team, the organisation);
    - layers: each leadership layer of the scope (`breakdown?by=layer`), coloured against the organisation.
    With a previous wave, an arrow beside each score gives its direction since then (not a test: the trend panel
    tests the scope's changes). A hidden cell says why, hatched, never as a zero. */
@@ -25,11 +25,22 @@ export function previousWave(ctx) {
 
 const view = (ctx) => (VIEWS.includes(ctx.choice("heatmap:view")) ? ctx.choice("heatmap:view") : "dimensions");
 
+/* The statements view in two requests whatever the number of units: the reference's statements (the scope's: the
+   statements panel asks the same) and every child unit's at once (`item-profile?level=children`). */
 function unitsForItems(ctx) {
   const children = ctx.units.filter((u) => (u.parent_id || null) === (ctx.scopeId || null));
-  if (children.length) return { reference: ctx.scopeId, columns: children }; // the scope's units against the scope
-  const self = ctx.units.find((u) => u.id === ctx.scopeId);
-  return { reference: null, columns: self ? [self] : [] }; // a team against the organisation
+  if (children.length) return { reference: ctx.scopeId, parent: ctx.scopeId }; // the scope's units against the scope
+  return { reference: null, self: ctx.scopeId }; // a team against the organisation
+}
+
+/** The columns of the statements view: [{unit: {id, name}, data}] from the children's answer (or the team's own). */
+function itemColumns(results, plan) {
+  if (plan.self !== undefined) {
+    const own = results.unit;
+    return own ? [{ unit: { id: own.group.unit_id, name: own.group.unit_name }, data: own }] : [];
+  }
+  return (results.children ? results.children.units : []).map((data) => ({
+    unit: { id: data.group.unit_id, name: data.group.unit_name }, data }));
 }
 
 /** A trend arrow: direction of the change since the previous wave, its size in words for screen readers. */
@@ -148,7 +159,7 @@ function dimensionsView(ctx, data, previous, quality, wave) {
 
 function itemsView(ctx, results, plan) {
   const reference = results.reference;
-  const columns = plan.columns.map((u, i) => ({ unit: u, data: results[`unit${i}`] }));
+  const columns = itemColumns(results, plan);
   const refStatements = new Map((reference && !reference.suppressed ? reference.dimensions : [])
     .flatMap((d) => d.statements.map((s) => [s.key, s.current])));
   const dims = (reference && reference.dimensions) || (columns[0] && columns[0].data && columns[0].data.dimensions) || [];
@@ -201,9 +212,11 @@ export const heatmap = {
     const current = view(ctx);
     if (current === "items") {
       const plan = unitsForItems(ctx);
-      return { reference: ctx.reportAt(plan.reference, "item-profile", { lang: ctx.lang }),
-        ...Object.fromEntries(plan.columns.map((u, i) => [`unit${i}`,
-          ctx.reportAt(u.id, "item-profile", { lang: ctx.lang })])) };
+      const reference = ctx.reportAt(plan.reference, "item-profile", { lang: ctx.lang });
+      if (plan.self !== undefined) {
+        return { reference, unit: ctx.reportAt(plan.self, "item-profile", { lang: ctx.lang }) };
+      }
+      return { reference, children: ctx.reportAt(plan.parent, "item-profile", { level: "children", lang: ctx.lang }) };
     }
     if (current === "layers") return { layers: ctx.report("breakdown", { by: "layer", lang: ctx.lang }) };
     const wave = previousWave(ctx);

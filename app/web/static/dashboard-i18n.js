@@ -2,6 +2,7 @@
    Placeholders: {name}. Every language must have the same keys (checked by the browser tests). The notes on
    publication and roll-up live in dashboard-i18n-notes.js and are merged in here. */
 import { ACTION_STRINGS } from "./dashboard-i18n-actions.js";
+import { ARROW_STRINGS } from "./dashboard-i18n-arrows.js";
 import { COMMENT_STRINGS } from "./dashboard-i18n-comments.js";
 import { FINDING_STRINGS } from "./dashboard-i18n-findings.js";
 import { FOCUS_STRINGS } from "./dashboard-i18n-focus.js";
@@ -437,4 +438,4 @@ const BASE = {
 
 export const STRINGS = Object.freeze(Object.fromEntries(Object.entries(BASE).map(
   ([lang, strings]) => [lang, Object.freeze({ ...strings, ...NOTE_STRINGS[lang], ...FINDING_STRINGS[lang], ...ACTION_STRINGS[lang],
-    ...PANEL_STRINGS[lang], ...FOCUS_STRINGS[lang], ...COMMENT_STRINGS[lang] })])));
+    ...PANEL_STRINGS[lang], ...FOCUS_STRINGS[lang], ...COMMENT_STRINGS[lang], ...ARROW_STRINGS[lang] })])));

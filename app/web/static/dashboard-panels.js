@@ -3,6 +3,9 @@
    caches and redraws (on a change of language, selection or width). A suppressed group is drawn hatched with
    "n < k", never as a zero or an empty cell. Data-quality warnings are marked ⚠ on the figures they concern, with a
    pointer to the data-quality panel that says them in words. */
+import {
+  arrowLegend, changeArrow, changeSentences, chartTrend, dimensionChanges, trendRequest,
+} from "./dashboard-arrows.js";
 import { figure, intervalChart, legend, table } from "./dashboard-charts.js";
 import {
   add, el, fmt, fmtCi, fmtPct, hidden, hiddenKey, isHidden, present, scopeNote, suppressedCell,
@@ -31,17 +34,22 @@ export const profile = {
     profile: ctx.report("profile", { lang: ctx.lang }), ...qualityRequest(ctx),
     // the organisation-wide means, as reference marks, when the scope is a unit
     ...(ctx.scopeId ? { heatmap: ctx.report("heatmap", { level: "tree", lang: ctx.lang }) } : {}),
+    ...trendRequest(ctx), // the change since the previous wave, as arrows beside the scores
   }),
-  optional: ["quality"],
-  render(body, { profile: data, heatmap: heat, quality }, ctx) {
+  optional: ["quality", "trend"],
+  render(body, { profile: data, heatmap: heat, quality, trend }, ctx) {
     if (data.suppressed) return add(body, scopeNote(ctx, data.group.reason));
+    // only where the profile shows the figure too (the trend's own maps agree; this is a second guard)
+    const changes = dimensionChanges(trend);
+    const changeOf = (d) => (present(d.mean) && !isHidden(d.reason) ? changes.get(d.key) || null : null);
+    const wave = trend && trend.waves.length === 2 ? trend.waves[0].title : null;
     const refs = new Map((heat ? heat.columns : []).map((c) => [c.key, c.organisation_mean]));
     const showRef = ctx.scopeId && [...refs.values()].some(present);
     const of = (dimension) => warningsOf(quality, ctx.scopeId, null, dimension);
     const rows = data.dimensions.map((d) => ({
       label: d.name, value: d.mean, low: d.ci && d.ci.low, high: d.ci && d.ci.high, warn: severityOf(of(d.key)),
       suppressed: isHidden(d.reason), suppressedText: ctx.t(hiddenKey("suppressedLong", d.reason), { k: ctx.k }),
-      ref: showRef ? refs.get(d.key) : null,
+      ref: showRef ? refs.get(d.key) : null, trend: chartTrend(ctx, changeOf(d)),
       text: present(d.mean) && d.n !== null ? `${fmt(ctx.lang, d.mean)}  (${ctx.t("nIs", { n: d.n })})`
         : ctx.t("noFigure"),
     }));
@@ -49,14 +57,18 @@ export const profile = {
     const chart = intervalChart({ rows, kind: "dot", domain: [ctx.scale.min, ctx.scale.max], width: ctx.width(body),
       label: `${caption}. ${ctx.t("chartNote")}`, lang: ctx.lang });
     const head = [ctx.t("dimension"), ctx.t("mean"), ctx.t("ci"), ctx.t("n"),
-      ...(showRef ? [ctx.t("organisationMean")] : [])];
+      ...(showRef ? [ctx.t("organisationMean")] : []), ...(wave ? [ctx.t("arrowColumn", { wave })] : [])];
+    const arrow = (d) => { const found = changeOf(d); return found ? changeArrow(ctx, found.change, wave) : ctx.t("arrowNone"); };
     const tableRows = data.dimensions.map((d) => [[d.name, warnMark(ctx, of(d.key))], fmt(ctx.lang, d.mean),
       fmtCi(ctx.lang, d.ci),
-      d.n === null ? suppressedCell(ctx, d.reason) : String(d.n), ...(showRef ? [fmt(ctx.lang, refs.get(d.key))] : [])]);
+      d.n === null ? suppressedCell(ctx, d.reason) : String(d.n), ...(showRef ? [fmt(ctx.lang, refs.get(d.key))] : []),
+      ...(wave ? [arrow(d)] : [])]);
     add(body, 
       legend([{ mark: "dot", text: ctx.t("mean") }, { mark: "whisker", text: ctx.t("ci") },
         ...(showRef ? [{ mark: "ref", text: ctx.t("organisationMean") }] : [])]),
       figure(chart, table({ caption, head, rows: tableRows }), ctx.t("showTable")),
+      changes.size ? [arrowLegend(ctx, wave),
+        changeSentences(ctx, data.dimensions.map((d) => ({ name: d.name, found: changeOf(d) })))] : null,
       statementLinks(ctx, data.dimensions),
       warnNotes(ctx, of()));
   },

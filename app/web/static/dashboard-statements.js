@@ -2,6 +2,7 @@
    unfavourable / neutral / favourable shares (keyed: for a reverse-worded statement disagreeing is favourable), how
    many chose "don't know", desired against current where the survey asked, and the change since the previous wave.
    The bar is drawn for the eye only; the same shares are written beside it in words. A hidden figure says why. */
+import { arrowLegend, changeArrow, statementChange } from "./dashboard-arrows.js";
 import { legend } from "./dashboard-charts.js";
 import { add, el, fmt, fmtDiff, fmtPct, hiddenKey, isHidden, note, present, scopeNote } from "./dashboard-dom.js";
 
@@ -111,7 +112,7 @@ function statementItem(ctx, s, wave) {
     el("p", { class: "statement-text" }, s.text,
       s.reverse ? el("span", { class: "statement-reverse", text: ` (${ctx.t("reverseWorded")})` }) : null),
     el("div", { class: "statement-figures" },
-      el("p", { class: "statement-mean" }, frameLine(ctx, f)),
+      el("p", { class: "statement-mean" }, frameLine(ctx, f), changeArrow(ctx, statementChange(s), wave)),
       stackedBar(ctx, f),
       isHidden(f.reason) || !present(f.favourable) ? null : el("p", { class: "statement-shares", text: sharesText(ctx, f) })),
     line("statement-dontknow", dontKnow(ctx, s)),
@@ -150,6 +151,7 @@ export const statements = {
       el("p", { class: "panel-tools-note", text: isHidden(chosen.reason) ? hiddenText(ctx, chosen.reason)
         : ctx.t("statementsN", { n: chosen.n ?? "–" }) })),
     shareLegend(ctx),
+    chosen.statements.some(statementChange) ? arrowLegend(ctx, wave) : null,
     el("ol", { class: "statements", "aria-label": ctx.t("statementsList", { name: chosen.name }) },
       chosen.statements.map((s) => statementItem(ctx, s, wave))),
     el("p", { class: "panel-foot", text: ctx.t(data.ask_desired ? "statementsFootDesired" : "statementsFoot") }));
