@@ -32,7 +32,9 @@ def _serve(args: argparse.Namespace) -> None:
     require_current_schema(migrate=settings.migrate_on_start)
     _check_connection_budget(workers)
     uvicorn.run("app.main:create_app", factory=True, host=args.host or settings.host, port=args.port or settings.port,
-                workers=workers, log_level=settings.log_level, access_log=settings.access_log,
+                workers=workers, log_level=settings.log_level,
+                # uvicorn builds each access line before the logger drops it below `info`
+                access_log=settings.access_log and settings.log_level in ("info", "debug", "trace"),
                 timeout_keep_alive=settings.keep_alive_seconds, proxy_headers=True)
 
 
@@ -56,8 +58,8 @@ def _check_connection_budget(workers: int) -> None:
     except Exception:  # the database may come up after the server; /ready tells when it is there
         return
     if wanted > limit - reserved:
-        print(f"warning: {workers} workers x (3 x DB_POOL_SIZE {settings.db_pool_size} + 2 x DB_MAX_OVERFLOW "
-              f"{settings.db_max_overflow}) = {wanted} connections, but PostgreSQL accepts {limit - reserved} "
+        print(f"warning: {workers} workers x (3 x DB_POOL_SIZE {settings.db_pool_size} + DB_MAX_OVERFLOW "
+              f"{settings.db_max_overflow} + 1) = {wanted} connections, but PostgreSQL accepts {limit - reserved} "
               "(max_connections less the reserved ones), and other hosts and tools need some too: lower WORKERS "
               "or the pool, or raise max_connections", file=sys.stderr)
 

@@ -118,10 +118,10 @@ def get_engine() -> Engine:
 
 
 def connections_per_worker() -> int:
-    """The most connections one worker opens on PostgreSQL: the app's pool and overflow, the respondent's pool and
-    the rate counters' (see app.pgasync)."""
+    """The most connections one worker opens on PostgreSQL: the app's pool and overflow, the respondent's pool,
+    the rate counters' and the readiness probe's one (see app.pgasync)."""
     settings = get_settings()
-    return 3 * settings.db_pool_size + settings.db_max_overflow
+    return 3 * settings.db_pool_size + settings.db_max_overflow + 1
 
 
 @lru_cache

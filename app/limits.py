@@ -1,4 +1,7 @@
-"""Request body size limits, enforced while the body streams in (a lying Content-Length doesn't get past)."""
+"""Request body size limits: a declared Content-Length over the limit is refused before the body is read; a body
+without one (chunked) is counted while it streams in. A declared length can't lie: the server's HTTP/1.1 parser
+(uvicorn's httptools or h11) delivers exactly that many bytes as the body and reads whatever follows as the next
+request, so a request that declares its length passes straight through, without a wrapper on its every message."""
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -16,12 +19,19 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = dict(scope["headers"])
-        content_type = headers.get(b"content-type", b"").decode("latin-1").lower()
-        limit = self.max_upload_bytes if content_type.startswith(("multipart/", "text/csv")) else self.max_json_bytes
-        declared = headers.get(b"content-length")
-        if declared is not None and (not declared.isdigit() or int(declared) > limit):
-            await _reject(scope, send, limit)
+        content_type, declared = b"", None
+        for name, value in scope["headers"]:
+            if name == b"content-type":
+                content_type = value
+            elif name == b"content-length":
+                declared = value
+        upload = content_type.lower().startswith((b"multipart/", b"text/csv"))
+        limit = self.max_upload_bytes if upload else self.max_json_bytes
+        if declared is not None:
+            if not declared.isdigit() or int(declared) > limit:
+                await _reject(scope, send, limit)
+            else:
+                await self.app(scope, receive, send)
             return
         received = 0
         response_started = False

@@ -6,7 +6,8 @@ It does the same database work as the service, with the same statements (app.res
 event loop, and nothing else: no framework, no middleware, no rate count, no checks beyond what storing needs
 (a token is assumed well-formed, usable and in an open survey; answers are packed without validation), one fixed
 questionnaire. A fetch is the ticket's SELECT and the questionnaire's cached JSON; a submission is the SELECT and
-`USE_AND_STORE`. Not part of the service, and not for use outside the benchmark.
+`USE_AND_STORE`, committed in groups as the service does (app.pgasync.GroupCommit). Not part of the service, and not
+for use outside the benchmark.
 """
 
 import uuid
@@ -17,7 +18,7 @@ from pydantic_core import from_json
 from app.db import get_sessionmaker
 from app.invitations.service import hash_token
 from app.invitations.used import used_key
-from app.pgasync import LoopPool
+from app.pgasync import GroupCommit, LoopPool
 from app.questionnaires.service import QuestionnaireDefinition, load_definition
 from app.respond.pg import TICKET, USE_AND_STORE
 from app.respond.view import questionnaire_json
@@ -28,6 +29,7 @@ _state: dict[str, Any] = {}
 
 
 _pool = LoopPool("floor")  # the same pool as the service's: DB_POOL_SIZE connections per worker
+_stored = GroupCommit(_pool)
 
 
 def _definition(questionnaire_id: uuid.UUID) -> QuestionnaireDefinition:
@@ -68,11 +70,11 @@ async def app(scope: dict[str, Any], receive: Any, send: Any) -> None:
         if path == "/api/v1/respond":
             await _reply(send, 200, b'{"questionnaire":' + questionnaire_json(definition, "en") + b"}")
             return
-        answers = from_json(body)
-        await USE_AND_STORE.execute(conn, {
-            "used_key": key, "response_id": uuid.uuid4(),
-            "response_survey_id": ticket.survey_id, "response_unit_id": ticket.unit_id,
-            "response_layer_id": ticket.layer_id, "response_language": answers["language"], "response_source": "web",
-            "response_current": pack_by_key(definition, answers["current"]),
-            "response_desired": pack_by_key(definition, answers["desired"])})
+    answers = from_json(body)
+    await _stored.execute(USE_AND_STORE, {
+        "used_key": key, "response_id": uuid.uuid4(),
+        "response_survey_id": ticket.survey_id, "response_unit_id": ticket.unit_id,
+        "response_layer_id": ticket.layer_id, "response_language": answers["language"], "response_source": "web",
+        "response_current": pack_by_key(definition, answers["current"]),
+        "response_desired": pack_by_key(definition, answers["desired"])})
     await _reply(send, 201, b'{"status":"submitted"}')

@@ -201,10 +201,8 @@ class Server:
         if floor:  # the bare ASGI app of bench/_floor_app.py on the same uvicorn
             cmd = [sys.executable, "-m", "uvicorn", "bench._floor_app:app", "--host", "127.0.0.1", "--port",
                    str(port), "--workers", str(workers), "--no-access-log", "--log-level", "warning"]
-        else:
-            exe = Path(sys.executable).with_name("culturegap")
-            cmd = [str(exe) if exe.exists() else sys.executable, *([] if exe.exists() else ["-m", "app.cli"]),
-                   "serve"]
+        else:  # `python -m` from this checkout: the `culturegap` script would import whichever checkout installed it
+            cmd = [sys.executable, "-m", "app.cli", "serve"]
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT)
         base_url = f"http://127.0.0.1:{port}"
         deadline = time.monotonic() + START_SECONDS

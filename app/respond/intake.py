@@ -42,7 +42,7 @@ async def save_draft(token: str | None, body: Answers, now: datetime) -> datetim
 
 async def submit(token: str | None, body: Answers, now: datetime) -> None:
     if _on_postgresql():
-        return await pg.pool.run(pg.submit, token, body, now)
+        return await pg.submit(token, body, now)
     return await _in_thread(service.submit, token, body, now)
 
 

@@ -2,6 +2,8 @@
 sign-in error pages set theirs): no framing, no referrer, no MIME sniffing, no plugins, no `<base>`.
 """
 
+from collections.abc import Iterable
+
 from starlette.datastructures import MutableHeaders
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -23,12 +25,16 @@ class HtmlSecurityHeaders:
             return
 
         async def send_secured(message: Message) -> None:
-            if message["type"] == "http.response.start":
+            if message["type"] == "http.response.start" and _is_html(message.get("headers", ())):
                 headers = MutableHeaders(scope=message)
-                if headers.get("content-type", "").startswith("text/html") and \
-                        "content-security-policy" not in headers:
+                if "content-security-policy" not in headers:
                     for name, value in HTML_PAGE_HEADERS.items():
                         headers.setdefault(name, value)
             await send(message)
 
         await self.app(scope, receive, send_secured)
+
+
+def _is_html(raw: Iterable[tuple[bytes, bytes]]) -> bool:
+    """From the raw headers: every response passes here, and most are JSON."""
+    return any(name.lower() == b"content-type" and value.lower().startswith(b"text/html") for name, value in raw)
