@@ -44,7 +44,7 @@ from app.reports.figures import GroupRef, PValue, num
 from app.reports.gaps_schemas import Level
 from app.reports.gaps_service import team_units
 from app.reports.profile_schemas import Lang
-from app.reports.profile_service import dimension_names, group_ref
+from app.reports.profile_service import dimension_names, group_ref, group_refs
 from app.reports.readings import LANGS
 from app.stats import icc_from_moments, summarize
 
@@ -147,6 +147,8 @@ def agreement(ctx: ReportContext, level: Level, lang: Lang, pairs: Pairs = "sign
     units = team_units(ctx, level)
     shown = [u for u in units if ctx.visible(u)]
     codes = ctx.group_codes([(u, ALL) for u in shown])
+    dims = range(ctx.data.scale.n_dimensions)
+    hidden_at = ctx.hidden_reasons(ctx.cell_index([(u, ALL) for u in shown]), [ctx.dimension_map(d) for d in dims])
     summary = summarize(ctx.data.current, scale=ctx.data.scale, groups=codes)
     labels = summary.labels.astype(np.int64)
     row = {int(label): i for i, label in enumerate(labels.tolist())}
@@ -162,8 +164,7 @@ def agreement(ctx: ReportContext, level: Level, lang: Lang, pairs: Pairs = "sign
         for i, u in enumerate(shown):
             r = row[i]
             n = int(agr.n[r])
-            hidden = ctx.hidden_reason(u, ALL, smap=ctx.dimension_map(d)) or ("below_minimum" if 0 < n < ctx.k
-                                                                              else None)
+            hidden = hidden_at[i][d] or ("below_minimum" if 0 < n < ctx.k else None)
             if hidden:
                 figure = TeamDimensionAgreement(key=key, name=names[d], n=None, rwg_j=None, agreement=None, band=None,
                                                 reason=hidden)
@@ -176,8 +177,7 @@ def agreement(ctx: ReportContext, level: Level, lang: Lang, pairs: Pairs = "sign
                 if value is not None:
                     values.append(value)
             per_team[u].append(figure)
-        scored = np.array([label >= 0 and ctx.dimension_visible(d, shown[label]) for label in labels.tolist()],
-                          dtype=bool)
+        scored = np.array([label >= 0 and hidden_at[label][d] is None for label in labels.tolist()], dtype=bool)
         enters = scored & (moments.n >= 2)  # the teams of the ICC and of the tests across teams: never a hidden one
         icc = icc_from_moments(moments.select(enters))
         teams_in = [shown[int(label)] for label in labels[enters].tolist()]
@@ -197,8 +197,8 @@ def agreement(ctx: ReportContext, level: Level, lang: Lang, pairs: Pairs = "sign
             mean_rwg_j=float(np.mean(values)) if values else None, flagged=bool(flags), flags=flags))
     for dim, tests in zip(dimensions, teams_differ(entering, all_names, pairs), strict=True):
         dim.teams_differ = tests
-    teams = [TeamAgreement(group=group_ref(ctx, u), suppressed=not ctx.visible(u), dimensions=per_team.get(u, []))
-             for u in units]
+    teams = [TeamAgreement(group=ref, suppressed=ref.suppressed, dimensions=per_team.get(u, []))
+             for u, ref in zip(units, group_refs(ctx, [(u, ALL) for u in units]), strict=True)]
     return AgreementReport(survey_id=ctx.survey.id, language=lang, min_group_size=ctx.k,
                            scope=group_ref(ctx, ctx.scope), level=level, teams=teams, dimensions=dimensions)
 

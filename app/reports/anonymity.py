@@ -126,6 +126,8 @@ Cell: TypeAlias = tuple[UnitId | None, LayerId | AllLayers]
 
 _REASONS: dict[int, Reason] = {BELOW: "below_minimum", COMPLEMENTARY: "protects_smaller_group",
                                UNPUBLISHED: "not_published"}
+REASONS: tuple[Reason | None, ...] = (None, *(_REASONS[code] for code in range(1, len(_REASONS) + 1)))
+"""The reason of each code of :meth:`SuppressionMap.reason_codes` (0: visible, None)."""
 
 
 def _deterministic(items: Sequence[Hashable]) -> list[Hashable]:
@@ -186,6 +188,16 @@ class Layout:
         layer_index[ALL] = len(layer_list)
         return cls(units, layer_list, unit_index, layer_index, tree, coarse)
 
+    def cell_index(self, cells: Sequence[Cell]) -> CellIndex:
+        """Where the cells sit in every map of this layout, to read many at once (:meth:`SuppressionMap.reason_codes`).
+        Raises ``ValueError`` for an unknown unit or layer."""
+        try:
+            rows = np.fromiter((self.unit_index[unit] for unit, _ in cells), dtype=np.int64, count=len(cells))
+            cols = np.fromiter((self.layer_index[layer] for _, layer in cells), dtype=np.int64, count=len(cells))
+        except KeyError as e:
+            raise ValueError(f"unknown unit or layer {e}") from None
+        return CellIndex(self, rows, cols)
+
     def counts(self, atom_counts: Mapping[tuple[UnitId | None, LayerId], int]) -> IntArray:
         """The counts matrix of respondents per (unit exactly, layer); missing keys count as 0."""
         atoms = np.zeros((len(self.units) + 1, len(self.layers)), dtype=np.int64)
@@ -196,6 +208,15 @@ class Layout:
                 raise ValueError(f"counts must be non-negative integers, got {count!r} for ({unit!r}, {layer!r})")
             atoms[self.unit_index[unit], self.layer_index[layer]] = count
         return atoms
+
+
+@dataclass(frozen=True, eq=False)
+class CellIndex:
+    """Rows and columns of some cells in the maps of one layout (:meth:`Layout.cell_index`)."""
+
+    layout: Layout
+    rows: IntArray
+    cols: IntArray
 
 
 @dataclass(frozen=True, eq=False)
@@ -240,6 +261,20 @@ class SuppressionMap:
         """Why the cell is hidden: fewer than k respondents, or hidden to protect a smaller group (module Limits)."""
         code = self._reason[self._cell(unit, layer)]
         return None if code == 0 else _REASONS[int(code)]
+
+    def reason_codes(self, index: CellIndex) -> npt.NDArray[np.int8]:
+        """Per cell of ``index``: 0 where visible, else the code of why it is hidden (:data:`REASONS`); many
+        cells at once. Raises ``ValueError`` for an index of another layout."""
+        return self._reason[self._at(index)]
+
+    def counts_at(self, index: CellIndex) -> IntArray:
+        """Per cell of ``index``: its true n, as :meth:`n` (show it only where visible)."""
+        return self._counts[self._at(index)]
+
+    def _at(self, index: CellIndex) -> tuple[IntArray, IntArray]:
+        if index.layout is not self.layout:
+            raise ValueError("the cell index is of another layout")
+        return index.rows, index.cols
 
     def hidden_cells(self) -> tuple[Cell, ...]:
         """Every hidden cell, organisation first, then units in id order; layers in the given order, ALL last."""

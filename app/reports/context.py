@@ -31,10 +31,18 @@ from app.deps import CurrentKey, OrganisationDep, SessionDep, TreeDep, key_reach
 from app.errors import NotFound
 from app.orgs.models import Layer, Organisation
 from app.orgs.service import list_layers
-from app.reports.anonymity import ALL, AllLayers, SuppressionMap, complement_visible, union_visible
+from app.reports.anonymity import (
+    ALL,
+    REASONS,
+    AllLayers,
+    CellIndex,
+    SuppressionMap,
+    complement_visible,
+    union_visible,
+)
 from app.reports.data import SurveyData, load_survey_data
 from app.reports.figures import LEVEL_DESCRIPTION, HiddenReason, Level
-from app.reports.maps import MapBase, Mask, column_counts, map_base, mask_counts, named_map, suppression_map
+from app.reports.maps import MapBase, Mask, cached_map, column_counts, map_base, mask_counts, named_map
 from app.reports.maps import forget_surveys as forget_surveys  # for app.reports.erasure
 from app.reports.rollup import RollUp
 from app.stats import scale_scores
@@ -58,6 +66,7 @@ class ReportContext:
     _masks: dict[uuid.UUID | None, npt.NDArray[np.bool_]] = field(default_factory=dict, repr=False)
     _subsets: dict[str, SuppressionMap] = field(default_factory=dict, repr=False)
     _scores: dict[str, npt.NDArray[np.float64]] = field(default_factory=dict, repr=False)
+    _paths: dict[uuid.UUID, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     @property
     def k(self) -> int:
@@ -70,8 +79,8 @@ class ReportContext:
 
     @cached_property
     def suppression(self) -> SuppressionMap:
-        """The respondents' global suppression map."""
-        return suppression_map(self.data, self.tree, self.layers, self.k)
+        """The respondents' global suppression map (`maps.suppression_map`, on this context's map base)."""
+        return cached_map(self._base, self.data, None)
 
     def visible(self, unit: uuid.UUID | None, layer: LayerRef = ALL) -> bool:
         return self.suppression.visible(unit, layer)
@@ -134,6 +143,20 @@ class ReportContext:
             if m is not None and not m.visible(unit, layer):
                 return m.reason(unit, layer)
         return None
+
+    def cell_index(self, cells: Sequence[Cell]) -> CellIndex:
+        """Where `cells` sit in the survey's maps, to read many cells at once (`hidden_reasons`)."""
+        return self.suppression.layout.cell_index(cells)
+
+    def hidden_reasons(self, index: CellIndex,
+                       smaps: Sequence[SuppressionMap | None]) -> list[list[HiddenReason | None]]:
+        """`hidden_reason` of every cell of `index` (rows) for every family map of `smaps` (columns; None: the
+        respondents' map alone), at once."""
+        own = self.suppression.reason_codes(index)
+        codes = np.empty((len(own), len(smaps)), dtype=np.int8)
+        for j, smap in enumerate(smaps):
+            codes[:, j] = own if smap is None else np.where(own != 0, own, smap.reason_codes(index))
+        return [[REASONS[c] for c in row] for row in codes.tolist()]
 
     def shows(self, smap: SuppressionMap, unit: uuid.UUID | None, layer: LayerRef = ALL) -> bool:
         """A figure of the subset `smap` may be shown for the cell: visible in the respondent map and in `smap`."""
@@ -227,7 +250,17 @@ class ReportContext:
         return self.organisation.name if unit is None else self.tree.units[unit].name
 
     def unit_path(self, unit: uuid.UUID | None) -> list[str]:
-        return [] if unit is None else self.tree.path(unit)
+        """The names from the top-level unit down to `unit` (`UnitTree.path`), each unit's path made once per
+        context from its parent's."""
+        return [] if unit is None else list(self._path(unit))
+
+    def _path(self, unit: uuid.UUID) -> tuple[str, ...]:
+        found = self._paths.get(unit)
+        if found is None:
+            row = self.tree.units[unit]
+            up = () if row.parent_id is None else self._path(row.parent_id)
+            found = self._paths[unit] = (*up, row.name)
+        return found
 
 
 _scores_of: "weakref.WeakKeyDictionary[SurveyData, dict[str, npt.NDArray[np.float64]]]" = weakref.WeakKeyDictionary()

@@ -19,6 +19,7 @@ import weakref
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
+from typing import TypeVar, cast
 
 import numpy as np
 import numpy.typing as npt
@@ -29,6 +30,7 @@ from app.reports.data import SurveyData, forget_survey_data, is_erased
 from app.reports.rollup import RollUp, roll_up
 from app.units.tree import UnitTree
 
+T = TypeVar("T")
 Mask = npt.NDArray[np.bool_]
 Counts = npt.NDArray[np.int64]
 
@@ -38,6 +40,7 @@ _maps: OrderedDict[tuple[object, ...], SuppressionMap] = OrderedDict()  # by cou
 _named: OrderedDict[tuple[object, ...], SuppressionMap] = OrderedDict()  # by subset name
 _latest: OrderedDict[tuple[object, ...], SuppressionMap] = OrderedDict()  # by subset name, any response count
 _layouts: OrderedDict[tuple[object, ...], Layout] = OrderedDict()
+_counts_maps: OrderedDict[tuple[object, ...], tuple[SuppressionMap, RollUp]] = OrderedDict()  # `counts_map`'s
 # per loaded answers (dropped with them): each respondent's atom, and the atom counts of column matrices
 _atoms_of: "weakref.WeakKeyDictionary[SurveyData, dict[tuple[object, ...], Counts]]" = weakref.WeakKeyDictionary()
 _rollups_of: "weakref.WeakKeyDictionary[SurveyData, dict[tuple[Layout, int], RollUp]]" = weakref.WeakKeyDictionary()
@@ -49,6 +52,7 @@ def clear() -> None:
     with _lock:
         for cache in (_maps, _named, _latest):
             cache.clear()
+        _counts_maps.clear()
 
 
 def forget_surveys(survey_ids: list[uuid.UUID]) -> None:
@@ -58,10 +62,11 @@ def forget_surveys(survey_ids: list[uuid.UUID]) -> None:
         for cache in (_maps, _named, _latest):
             for key in [k for k in cache if k[0] in survey_ids]:
                 del cache[key]
+        for key in [k for k in _counts_maps if k[0] in survey_ids]:
+            del _counts_maps[key]
 
 
-def _remember(cache: OrderedDict[tuple[object, ...], SuppressionMap], key: tuple[object, ...],
-              smap: SuppressionMap) -> None:
+def _remember(cache: "OrderedDict[tuple[object, ...], T]", key: tuple[object, ...], smap: T) -> None:
     with _lock:
         if is_erased(key[0]):  # type: ignore[arg-type]  # deleted while it was being built: not kept
             return
@@ -85,18 +90,19 @@ class MapBase:
 
 def layout_of(tree: UnitTree, layers: list[Layer], *, no_layer: bool) -> Layout:
     """The layout of the tree and layers (`no_layer`: with a column for respondents imported without a layer),
-    made once per tree shape and kept."""
-    parent_of: dict[Hashable, Hashable | None] = {u.id: u.parent_id for u in tree.units.values()}
+    made once per tree shape (the set of (unit, parent) pairs) and kept."""
     layer_ids: list[uuid.UUID | None] = [layer.id for layer in layers]
     if no_layer:
         layer_ids.append(None)
-    shape = (tuple(sorted((str(a), str(b)) for a, b in parent_of.items())), tuple(layer_ids))
+    shape = (frozenset((u.id.int, -1 if u.parent_id is None else u.parent_id.int) for u in tree.units.values()),
+             tuple(layer_ids))
     with _lock:
         layout = _layouts.get(shape)
     if layout is None:
         # Per-layer figures only for the organisation and units with sub-units: a team's layer cells would single
         # out its one or two leaders, and protecting them would hide whole team totals (`suppress(layer_detail=)`).
         layer_detail = {None, *(u for u, children in tree.children.items() if u and children)}
+        parent_of: dict[Hashable, Hashable | None] = {u.id: u.parent_id for u in tree.units.values()}
         layout = Layout.of(parent_of, layer_ids, layer_detail=layer_detail)
         with _lock:
             _layouts[shape] = layout
@@ -233,27 +239,33 @@ def named_map(base: MapBase, data: SurveyData, name: str, counts: Callable[[], C
 def counts_map(survey_id: uuid.UUID, tree: UnitTree, layers: list[Layer], k: int,
                atoms: dict[tuple[uuid.UUID, uuid.UUID | None], int]) -> tuple[SuppressionMap, RollUp]:
     """The map of respondent counts per (unit, layer) alone, without their answers (the live response counts of
-    an open wave), with its own roll-up of small own groups; cached by the counts."""
-    own: dict[uuid.UUID, int] = {}
-    for (unit, _), n in atoms.items():
-        own[unit] = own.get(unit, 0) + n
-    rollup = roll_up(tree, own, k)
+    an open wave), with its own roll-up of small own groups; both cached by the counts (they are a function of
+    the counts, the tree's shape and k)."""
     layout = layout_of(tree, layers, no_layer=any(layer is None for _, layer in atoms))
-    reporting: dict[tuple[Hashable | None, Hashable | None], int] = {}
-    for (unit, layer), n in atoms.items():
-        key = (rollup.reporting_unit(unit), layer)
-        reporting[key] = reporting.get(key, 0) + n
-    counts = layout.counts(reporting)
-    cache_key = (survey_id, "counts", k, layout, hashlib.blake2b(counts.tobytes(), digest_size=16).digest())
+    try:
+        rows = np.fromiter((layout.unit_index[unit] for unit, _ in atoms), dtype=np.int64, count=len(atoms))
+        cols = np.fromiter((layout.layer_index[layer] for _, layer in atoms), dtype=np.int64, count=len(atoms))
+    except KeyError as e:
+        raise ValueError(f"unknown unit or layer in the counts: {e}") from None
+    own_atoms = np.zeros((len(layout.units) + 1, len(layout.layers)), dtype=np.int64)
+    own_atoms[rows, cols] = np.fromiter(atoms.values(), dtype=np.int64, count=len(atoms))
+    cache_key = (survey_id, "counts", k, layout, hashlib.blake2b(own_atoms.tobytes(), digest_size=16).digest())
     latest = (survey_id, "counts", k, layout)  # the last map of these counts, before the latest responses
     with _lock:
-        found = _maps.get(cache_key)
+        found = _counts_maps.get(cache_key)
         previous = _latest.get(latest)
-    if found is None:
-        found = suppress_atoms(layout, counts, k, previous=previous, counted_elsewhere=elsewhere(tree, rollup, own, k))
-        _remember(_maps, cache_key, found)
-        _remember(_latest, latest, found)
-    return found, rollup
+    if found is not None:
+        return found
+    units = cast(tuple[uuid.UUID, ...], layout.units)  # the tree's
+    own = dict(zip(units, own_atoms[:-1].sum(axis=1).tolist(), strict=True))
+    rollup = roll_up(tree, {u: n for u, n in own.items() if n}, k)
+    reporting = np.array([layout.unit_index[rollup.reporting_unit(u)] for u in units] + [len(units)])
+    counts = np.zeros_like(own_atoms)
+    np.add.at(counts, reporting, own_atoms)
+    smap = suppress_atoms(layout, counts, k, previous=previous, counted_elsewhere=elsewhere(tree, rollup, own, k))
+    _remember(_counts_maps, cache_key, (smap, rollup))
+    _remember(_latest, latest, smap)
+    return smap, rollup
 
 
 def suppression_map(data: SurveyData, tree: UnitTree, layers: list[Layer], k: int) -> SuppressionMap:

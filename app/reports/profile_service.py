@@ -5,13 +5,13 @@ of visible groups, calls the statistics and names the figures.
 """
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import numpy.typing as npt
 
 from app.questionnaires.service import QuestionnaireDefinition
-from app.reports.anonymity import ALL
+from app.reports.anonymity import ALL, REASONS, SuppressionMap
 from app.reports.context import Cell, Frame, LayerRef, ReportContext
 from app.reports.figures import GroupRef, Interval, num
 from app.reports.item_fit import item_fit
@@ -24,6 +24,7 @@ from app.reports.profile_schemas import (
     Lang,
     ScorePoint,
 )
+from app.reports.rollup import RollUp
 from app.stats import ConfidenceInterval, Moments, Reliability, SurveySummary, describe, item_distribution, summarize
 
 LOW_ALPHA = 0.7
@@ -54,17 +55,29 @@ def interval(ci: ConfidenceInterval | None) -> Interval | None:
 
 def group_ref(ctx: ReportContext, unit: uuid.UUID | None, layer: LayerRef = ALL) -> GroupRef:
     """The group `(unit, layer)`; n only when the cell is visible; where its units' own respondents count."""
-    layer_key = None
-    if layer is not ALL and layer is not None:
-        layer_key = next((lay.key for lay in ctx.layers if lay.id == layer), None)
-    rollup = ctx.rollup
-    counted_at = None
-    if unit is not None and rollup.moved(unit):
-        counted_at = ctx.unit_path(rollup.reporting_unit(unit))
-    return GroupRef(unit_id=unit, unit_name=ctx.unit_name(unit), unit_path=ctx.unit_path(unit), layer_key=layer_key,
-                    n=ctx.shown_n(unit, layer), suppressed=not ctx.visible(unit, layer),
-                    reason=ctx.hidden_reason(unit, layer), own_counted_at=counted_at,
-                    counts_own_of=sorted(ctx.unit_path(u) for u in rollup.counts_own_of(unit)))
+    return group_refs(ctx, [(unit, layer)])[0]
+
+
+def group_refs(ctx: ReportContext, cells: Sequence[Cell], smap: SuppressionMap | None = None,
+               rollup: RollUp | None = None) -> list[GroupRef]:
+    """`group_ref` of every cell, reading the map once for all; under `smap` and its `rollup` (default: the
+    respondents' map and roll-up)."""
+    smap = ctx.suppression if smap is None else smap
+    rollup = ctx.rollup if rollup is None else rollup
+    index = smap.layout.cell_index(cells)
+    keys = {lay.id: lay.key for lay in ctx.layers}
+    refs = []
+    for (unit, layer), code, n in zip(cells, smap.reason_codes(index).tolist(), smap.counts_at(index).tolist(),
+                                      strict=True):
+        counted_at = None
+        if unit is not None and rollup.moved(unit):
+            counted_at = ctx.unit_path(rollup.reporting_unit(unit))
+        refs.append(GroupRef(
+            unit_id=unit, unit_name=ctx.unit_name(unit), unit_path=ctx.unit_path(unit),
+            layer_key=None if layer is ALL or layer is None else keys.get(layer), n=None if code else n,
+            suppressed=code != 0, reason=REASONS[code], own_counted_at=counted_at,
+            counts_own_of=sorted(ctx.unit_path(u) for u in rollup.counts_own_of(unit))))
+    return refs
 
 
 def summarize_rows(ctx: ReportContext, mask: npt.NDArray[np.bool_]) -> SurveySummary | None:

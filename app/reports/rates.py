@@ -11,10 +11,10 @@ more than 100 %).
 """
 
 import uuid
-from collections import Counter
 from collections.abc import Iterable
 from typing import Annotated, Literal
 
+import numpy as np
 from fastapi import APIRouter, Query, Response
 from pydantic import BaseModel, Field
 from sqlalchemy import case, func, select
@@ -24,12 +24,15 @@ from app.deps import SessionDep
 from app.exports.options import TABLE_RESPONSES, ExportDep
 from app.exports.tables import Cell, Table
 from app.invitations.models import Invitation
-from app.reports.anonymity import ALL
+from app.reports.anonymity import ALL, Layout
+from app.reports.anonymity_flow import IntArray
 from app.reports.breakdown import units_of
+from app.reports.context import Cell as ReportCell
 from app.reports.context import ReportContext, ReportDep
 from app.reports.figures import DEFAULT_LEVEL, LEVEL_DESCRIPTION, GroupRef
 from app.reports.maps import counts_map
 from app.reports.profile_csv import GROUP, group_cells
+from app.reports.profile_service import group_refs
 from app.reports.rollup import RollUp
 from app.responses.models import Response as StoredResponse
 
@@ -69,20 +72,22 @@ class ResponseRates(BaseModel):
     layers: list[RateRow]
 
 
-def _rolled_up(ctx: ReportContext, rollup: RollUp,
-               atoms: Iterable[tuple[uuid.UUID, uuid.UUID | None, int]]) -> dict[Key, int]:
+def _rolled_up(layout: Layout, rollup: RollUp, atoms: Iterable[tuple[uuid.UUID, uuid.UUID | None, int]]) -> IntArray:
     """Counts per (unit, layer) atom added, where the unit's own respondents count, to that unit and every
-    ancestor, the organisation and every layer, once: summed per reporting unit, then up the tree in one pass."""
-    by_unit: dict[uuid.UUID | None, Counter[uuid.UUID | None]] = {}
-    for unit_id, layer_id, count in atoms:
-        by_unit.setdefault(rollup.reporting_unit(unit_id), Counter())[layer_id] += count
-    for child in reversed(ctx.tree.subtree(None)):  # children before their parents
-        if child in by_unit:
-            by_unit.setdefault(ctx.tree.units[child].parent_id, Counter()).update(by_unit[child])
-    totals: dict[Key, int] = {}
-    for unit, layers in by_unit.items():
-        totals.update(((unit, layer), n) for layer, n in layers.items() if layer is not None)
-        totals[unit, None] = layers.total()
+    ancestor and the organisation: per unit row of `layout` (the organisation last), a column per layer of the
+    layout, one for any other layer, and the total last. Summed per reporting unit, then up the tree in one
+    pass."""
+    p = len(layout.layers)
+    totals = np.zeros((len(layout.units) + 1, p + 2), dtype=np.int64)
+    kept = [(layout.unit_index[rollup.reporting_unit(unit)], layout.layer_index.get(layer, p), n)
+            for unit, layer, n in atoms if unit in layout.unit_index]
+    if kept:
+        rows, cols, ns = zip(*kept, strict=True)
+        np.add.at(totals, (np.array(rows), np.array(cols)), np.array(ns, dtype=np.int64))
+    tree = layout.tree
+    for nodes in reversed(tree.levels[1:]):  # children before their parents
+        np.add.at(totals, tree.parent[nodes], totals[nodes])
+    totals[:, p + 1] = totals[:, :p + 1].sum(axis=1)
     return totals
 
 
@@ -118,35 +123,33 @@ def response_rates(session: Session, ctx: ReportContext, level: RatesLevel) -> R
     responses, imported = _responses(session, ctx.survey.id)
     live, rollup = counts_map(ctx.survey.id, ctx.tree, ctx.layers, ctx.k,
                               {(unit, layer): n for unit, layer, n in responses})
-    invitations = _rolled_up(ctx, rollup, _invitations(session, ctx.survey.id))
-    imports = _rolled_up(ctx, rollup, imported)
+    layout = live.layout
+    invitations = _rolled_up(layout, rollup, _invitations(session, ctx.survey.id))
+    imports = _rolled_up(layout, rollup, imported)
+    cells: list[ReportCell] = [(ctx.scope, ALL), *((unit, ALL) for unit in _units(ctx, level)),
+                            *((ctx.scope, layer.id) for layer in ctx.layers)]
+    at = layout.cell_index(cells)
+    cols = np.where(at.cols == len(layout.layers), len(layout.layers) + 1, at.cols)  # ALL: the total
+    rows = [_row(ref, invited, imports_n) for ref, invited, imports_n in zip(
+        group_refs(ctx, cells, live, rollup), invitations[at.rows, cols].tolist(), imports[at.rows, cols].tolist(),
+        strict=True)]
+    return ResponseRates(survey_id=ctx.survey.id, level=level, scope=rows[0], units=rows[1:-len(ctx.layers) or None],
+                         layers=rows[len(rows) - len(ctx.layers):])
 
-    def row(unit: uuid.UUID | None, layer: uuid.UUID | None = None) -> RateRow:
-        cell = (unit, ALL if layer is None else layer)
-        visible = live.visible(*cell)
-        ref = GroupRef(
-            unit_id=unit, unit_name=ctx.unit_name(unit), unit_path=ctx.unit_path(unit),
-            layer_key=next((lay.key for lay in ctx.layers if lay.id == layer), None),
-            n=live.n(*cell) if visible else None, suppressed=not visible, reason=live.reason(*cell),
-            own_counted_at=ctx.unit_path(rollup.reporting_unit(unit)) if unit and rollup.moved(unit) else None,
-            counts_own_of=sorted(ctx.unit_path(u) for u in rollup.counts_own_of(unit)))
-        invited = invitations.get((unit, layer), 0)
-        if ref.n is None:
-            return RateRow(group=ref, invited=None, answered=None, rate=None, reason=ref.reason)
-        answered = ref.n
-        reason: Reason | None = None
-        if not invited:
-            reason = "no_invitations"
-        elif imports.get((unit, layer), 0):
-            reason = "imported_responses"
-        elif answered > invited:
-            reason = "more_responses_than_invitations"
-        return RateRow(group=ref, invited=invited, answered=answered, rate=None if reason else answered / invited,
-                       reason=reason)
 
-    return ResponseRates(survey_id=ctx.survey.id, level=level, scope=row(ctx.scope),
-                         units=[row(unit) for unit in _units(ctx, level)],
-                         layers=[row(ctx.scope, layer.id) for layer in ctx.layers])
+def _row(ref: GroupRef, invited: int, imports: int) -> RateRow:
+    if ref.n is None:
+        return RateRow(group=ref, invited=None, answered=None, rate=None, reason=ref.reason)
+    answered = ref.n
+    reason: Reason | None = None
+    if not invited:
+        reason = "no_invitations"
+    elif imports:
+        reason = "imported_responses"
+    elif answered > invited:
+        reason = "more_responses_than_invitations"
+    return RateRow(group=ref, invited=invited, answered=answered, rate=None if reason else answered / invited,
+                   reason=reason)
 
 
 def rates_csv(r: ResponseRates) -> Table:
