@@ -36,6 +36,12 @@ def test_the_openapi_document_says_the_one_default(http):
     paths = http.get("/openapi.json").json()["paths"]
     levels = {path: param["schema"] for path, item in paths.items()
               for param in item.get("get", {}).get("parameters", []) if param["name"] == "level"}
+    # item-profile describes its scope; `level=children` is an option that splits it per child unit, not a list of
+    # units that needs a default
+    item_profile = {path: schema for path, schema in levels.items() if path.endswith("/item-profile")}
+    assert [schema["anyOf"][0]["const"] for schema in item_profile.values()] == ["children"]
+    assert [schema.get("default") for schema in item_profile.values()] == [None]
+    levels = {path: schema for path, schema in levels.items() if path not in item_profile}
     assert {path.rsplit("/", 1)[1] for path in levels} == {r for r, _ in LEVELLED}
     extra = {"heatmap": ["tree"], "response-rates": ["subtree"]}  # the dashboard's tree and the console's
     for path, schema in levels.items():
