@@ -201,3 +201,34 @@ def test_the_export_is_k_anonymous_at_the_comment_threshold(org: OrgContext, wav
     assert min(combos.values()) >= 10, combos
     assert "Small" not in {r["unit_path"].rsplit("/", 1)[-1] for r in rows}  # 4 comments: named higher up
     assert not any("@" in r["text"] or "12345678" in r["text"] for r in rows)
+
+
+def test_the_export_holds_only_groups_a_report_shows(org: OrgContext, http: httpx.Client):
+    """A board of 4 (below the threshold 10) beside a directorate of 12: the comments map can't show both the
+    directorate and the organisation (the one minus the other is the board). Whichever it hides, the export's
+    comments are the sum of groups shown -- all of them only when the organisation's are shown -- never a set
+    that, beside a group shown, gives the board's (found by our attacker: the export held every comment while the
+    organisation's were hidden)."""
+    import csv
+    import io
+
+    survey = create_survey(org, languages=["en"], min_group_size=3)
+    sid = survey["id"]
+    assert org.admin.put(settings_url(org, sid), json={"questions": [QUESTION]}).status_code == 200
+    assert org.admin.post(f"{org.prefix}/surveys/{sid}/open").status_code == 200
+    units = org.tree({"Board": {}, "Directorate": {"Team": {}}})
+    for name, n, layer in (("Board", 4, "executive_board"), ("Team", 12, "employee")):
+        for i, token in enumerate(invite(org, sid, units[name], n, layer=layer)):
+            assert _answer(http, token, f"{name} {i}: more time to learn").status_code == 201
+    assert org.admin.post(f"{org.prefix}/surveys/{sid}/close").status_code == 200
+    shown = {name: comments(org, sid, **({"unit_id": units[name]} if name else {}))
+             for name in ("", "Board", "Directorate", "Team")}
+    assert not shown["Board"]["shown"]
+    assert not (shown[""]["shown"] and shown["Directorate"]["shown"])
+    expected = ({c["text"] for c in shown[""]["comments"]} if shown[""]["shown"]
+                else {c["text"] for name in ("Directorate", "Team") if shown[name]["shown"]
+                      for c in shown[name]["comments"]})
+    lines = org.admin.get(f"{org.prefix}/surveys/{sid}/comments/export").text.splitlines()
+    exported = {r["text"] for r in csv.DictReader(io.StringIO("\n".join(lines[1:])))}
+    assert exported == expected
+    assert not any(t.startswith("Board") for t in exported)

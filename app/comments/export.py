@@ -6,9 +6,18 @@ question, so k rows are k people -- the describing values are generalised by `ap
 the comment threshold, each row starting where the map at that threshold counts its unit (the same roll-up as the
 comments report), so every combination of unit and layer of a question occurs in k rows or more. Published,
 not hidden comments only; rows in the order of their random ids.
+
+Only comments that some comments report shows are exported: all of them when the organisation's group is shown at
+the threshold, else those of the topmost units shown (a unit's comments are those its report lists, by the same
+roll-up). The file's set is then a sum of groups the reports show, never "the organisation minus a unit shown": with
+the organisation hidden to protect a small board, the whole set beside a directorate's would give the board's
+comments (our attacker found exactly that). How many were left out so is not said (it would be that small group's
+count).
 """
 
+import uuid
 from collections import defaultdict
+from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,8 +27,10 @@ from app.comments.models import Comment
 from app.comments.service import settings_of
 from app.exports.tables import Cell, Table
 from app.orgs.models import Layer
+from app.reports.anonymity import SuppressionMap
 from app.reports.data import load_survey_data
-from app.reports.maps import map_base
+from app.reports.maps import map_base, suppression_map
+from app.reports.rollup import RollUp
 from app.surveys.models import Survey
 from app.units.tree import UnitTree
 
@@ -27,7 +38,7 @@ HEADER = ["unit_path", "unit_key", "layer", "question_key", "text"]
 
 
 def comments_table(session: Session, survey: Survey, tree: UnitTree, layers: list[Layer]) -> tuple[Table, int]:
-    """The table, and how many comments were left out (a question with fewer than k comments in all)."""
+    """The table, and how many comments of groups shown were left out (a question with fewer than k of them)."""
     k = settings_of(session, survey).threshold
     rows = list(session.execute(select(Comment.question_key, Comment.unit_id, Comment.layer_id, Comment.text)
                                 .where(Comment.survey_id == survey.id, Comment.published.is_(True),
@@ -35,7 +46,11 @@ def comments_table(session: Session, survey: Survey, tree: UnitTree, layers: lis
     key_of = {layer.id: layer.key for layer in layers}
     start: dict[UnitRef, UnitRef] = {}
     if rows:
-        rollup = map_base(load_survey_data(session, survey), tree, layers, k).rollup
+        data = load_survey_data(session, survey)
+        rollup = map_base(data, tree, layers, k).rollup
+        shown = _shown_units(suppression_map(data, tree, layers, k), tree, rollup)
+        if shown is not None:
+            rows = [r for r in rows if r.unit_id is not None and shown(r.unit_id)]
         for unit in tree.units:
             at = rollup.reporting_unit(unit)
             if at != unit:
@@ -61,3 +76,17 @@ def comments_table(session: Session, survey: Survey, tree: UnitTree, layers: lis
         out.append([*where, written[1], question, text])
     return Table(f"comments-{survey.id}", HEADER, out, comment=f"# k-anonymous comments: k={k}, rows={len(out)}, "
                  f"rows suppressed={left_out}", sheet="comments"), left_out
+
+
+def _shown_units(smap: SuppressionMap, tree: UnitTree, rollup: RollUp) -> Callable[[uuid.UUID], bool] | None:
+    """Whether a respondent's unit lies, as the comments report places it (its reporting unit), in a unit whose
+    comments are shown; None when the organisation's are (then every comment is in a group shown)."""
+    if smap.visible(None):
+        return None
+    visible = {u for u in tree.units if smap.visible(u)}
+
+    def shown(unit: uuid.UUID) -> bool:
+        at = rollup.reporting_unit(unit)
+        return at is not None and at in tree.units and (at in visible or any(a in visible for a in tree.ancestors(at)))
+
+    return shown
