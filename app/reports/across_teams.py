@@ -135,6 +135,15 @@ def _pair(entering: Entering, pair: PairwiseDifference) -> TeamPair:
                     significant=None if p is None else p < ALPHA, reason=reason.value if reason else None)
 
 
+def _largest_first(pair: PairwiseDifference) -> float:
+    difference = num(pair.difference.value)
+    return -abs(difference) if difference is not None else 0.0
+
+
+def _significant(pair: PairwiseDifference) -> bool:
+    return pair.test.pvalue is not None and pair.test.pvalue < ALPHA
+
+
 def _number(p: float, lang: str) -> str:
     text = f"{p:.3f}" if p >= 0.001 else "< 0.001"
     if (p < ALPHA) != (float(text) < ALPHA if p >= 0.001 else True):  # 0.0496 is not "0.050"
@@ -178,10 +187,13 @@ def teams_differ(per_dimension: Sequence[Entering], names: Mapping[str, list[str
     kruskal = holm([r.kruskal.pvalue for r in results])
     out = []
     for d, (entering, r) in enumerate(zip(per_dimension, results, strict=True)):
-        every = [_pair(entering, p) for p in r.pairs]
-        every.sort(key=lambda x: -abs(x.difference) if x.difference is not None else 0.0)
-        largest = next((x for x in every if x.difference is not None), None)
-        shown = every if pairs == "all" else [x for x in every if x.significant]
+        # Ordered, counted and chosen on the statistics; only the pairs shown become response models (by default
+        # the significant ones of hundreds: building every pair was most of the report's time).
+        every = sorted(r.pairs, key=_largest_first)
+        first = next((x for x in every if num(x.difference.value) is not None), None)
+        chosen = every if pairs == "all" else [x for x in every if _significant(x)]
+        shown = [_pair(entering, x) for x in chosen]
+        largest = None if first is None else _pair(entering, first)
         capped = r.welch.n_groups > MAX_PAIRWISE_TEAMS
         reason = r.welch.reason
         out.append(TeamsDiffer(
@@ -198,7 +210,7 @@ def teams_differ(per_dimension: Sequence[Entering], names: Mapping[str, list[str
             kruskal=_pvalue(r.kruskal.pvalue, kruskal.adjusted[d], kruskal.n_tests),
             significant=is_significant(welch.adjusted[d]), reason=reason.value if reason else None,
             n_pairs=1 if capped else len(every),
-            n_significant_pairs=None if capped else sum(1 for x in every if x.significant),
+            n_significant_pairs=None if capped else sum(1 for x in every if _significant(x)),
             pairs_reason="too_many_teams" if capped else None,
             largest_difference=largest, pairs=shown,
             reading=teams_reading({lang: names[lang][d] for lang in LANGS}, welch.adjusted[d], largest)))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from functools import lru_cache
 
 import numpy as np
 from scipy import linalg, optimize
@@ -21,7 +22,21 @@ def one_factor_minres(r: FloatArray) -> FloatArray | None:
     ``r`` with communalities on the diagonal, so both parametrisations share their minimiser. Here it is solved
     directly with a bounded trust-region least-squares fit (|loading| <= sqrt(0.995), psych's bound), started from
     the square roots of the squared multiple correlations. Returns None when the fit fails.
+
+    The fit is remembered for the same matrix (its bytes): the profile, readiness and drivers reports of one
+    dashboard fit the same scopes' matrices, and the fit costs more than the rest of a reliability.
     """
+    r = np.ascontiguousarray(r, dtype=np.float64)
+    lam = _remembered_fit(r.shape[0], r.tobytes())
+    return None if lam is None else lam.copy()
+
+
+@lru_cache(maxsize=1024)
+def _remembered_fit(k: int, raw: bytes) -> FloatArray | None:
+    return _fit(np.frombuffer(raw, dtype=np.float64).reshape(k, k))
+
+
+def _fit(r: FloatArray) -> FloatArray | None:
     k = r.shape[0]
     iu, ju = np.triu_indices(k, 1)
     target = r[iu, ju]

@@ -12,22 +12,41 @@ from scipy.interpolate import CubicSpline
 
 from app.stats._common import FloatArray
 
+# The distributions' functions straight from scipy.special, the functions behind scipy.stats' t, norm, F and
+# chi-square: the same values (tests/stats/test_kernels.py) without the ~0.1 ms of argument checks per call that
+# scipy.stats adds, which the reports pay thousands of times per dashboard.
+
 
 def t_quantile(level: float, df: FloatArray | float) -> FloatArray:
     """Two-sided critical value :math:`t_{(1+level)/2,\\,df}` (NaN where df <= 0)."""
     d = np.asarray(df, dtype=np.float64)
     out = np.full(d.shape, np.nan)
     ok = d > 0
-    out[ok] = stats.t.ppf(0.5 + level / 2.0, d[ok])
+    out[ok] = special.stdtrit(d[ok], 0.5 + level / 2.0)
     return out
 
 
 def two_sided_t_p(t: FloatArray, df: FloatArray) -> FloatArray:
-    return np.asarray(2.0 * stats.t.sf(np.abs(t), df), dtype=np.float64)
+    return np.asarray(2.0 * special.stdtr(df, -np.abs(t)), dtype=np.float64)
 
 
 def two_sided_normal_p(z: FloatArray) -> FloatArray:
-    return np.asarray(2.0 * stats.norm.sf(np.abs(z)), dtype=np.float64)
+    return np.asarray(2.0 * special.ndtr(-np.abs(z)), dtype=np.float64)
+
+
+def f_sf(f: float, df1: float, df2: float) -> float:
+    """:math:`P(F_{df1,df2} > f)` (``scipy.stats.f.sf``)."""
+    return float(special.fdtrc(df1, df2, f))
+
+
+def f_quantile(p: float, df1: float, df2: float) -> float:
+    """``scipy.stats.f.ppf`` for p in (0, 1)."""
+    return float(special.fdtri(df1, df2, p))
+
+
+def chi2_sf(x: float, df: float) -> float:
+    """:math:`P(\\chi^2_{df} > x)` (``scipy.stats.chi2.sf``)."""
+    return float(special.chdtrc(df, x))
 
 
 @dataclass(frozen=True)
@@ -98,19 +117,23 @@ def _bracketed_root(f: Callable[[FloatArray], FloatArray], lo: FloatArray, hi: F
 def noncentral_t_ncp(t: FloatArray, df: FloatArray, prob: float) -> FloatArray:
     """Noncentrality ``ncp`` with ``nct.cdf(t, df, ncp) == prob``, elementwise.
 
-    The cdf falls as ncp grows, so the root is unique; the bracket starts from the normal approximation
-    :math:`ncp \\approx t - z_{prob}\\sqrt{1 + t^2/(2\\nu)}`.
+    The cdf falls as ncp grows, so the root is unique. scipy's ``special.nctdtrinc`` (cdflib's search) finds it to
+    ~1e-6; from there the root of ``special.nctdtr`` (the cdf behind ``scipy.stats.nct``) is polished in a bracket
+    of :math:`\\pm 10^{-4}(1 + |ncp|)`, widened where it does not hold the root. Where cdflib gives nothing finite
+    the bracket starts from the normal approximation :math:`ncp \\approx t - z_{prob}\\sqrt{1 + t^2/(2\\nu)}`.
     """
     t = np.asarray(t, dtype=np.float64)
     df = np.broadcast_to(np.asarray(df, dtype=np.float64), t.shape)
     s = np.sqrt(1.0 + t * t / (2.0 * df))
-    guess = t - s * stats.norm.ppf(prob)
-    width = 2.0 * s + 1.0
+    seed = np.asarray(special.nctdtrinc(df, prob, t), dtype=np.float64)
+    found = np.isfinite(seed)
+    centre = np.where(found, seed, t - s * special.ndtri(prob))
+    half = np.where(found, 1e-4 * (1.0 + np.abs(seed)), 2.0 * s + 1.0)
 
     def f(ncp: FloatArray) -> FloatArray:
-        return np.asarray(stats.nct.cdf(t, df, ncp), dtype=np.float64) - prob
+        return np.asarray(special.nctdtr(df, ncp, t), dtype=np.float64) - prob
 
-    return _bracketed_root(f, guess - width, guess + width, increasing=False)
+    return _bracketed_root(f, centre - half, centre + half, increasing=False)
 
 
 _GL_NODES, _GL_WEIGHTS = np.polynomial.legendre.leggauss(20)
@@ -152,7 +175,8 @@ def _outer_rule(df: FloatArray) -> tuple[FloatArray, FloatArray]:
 
 
 def _range_tail(k: int, w: FloatArray) -> FloatArray:
-    return np.asarray(np.where(w >= _RANGE_MAX, 0.0, _range_sf_table(k)(np.minimum(w, _RANGE_MAX))))
+    """:math:`P(W_k > w)`; 1 for w <= 0 (a negative w is no range: the spline must not extrapolate there)."""
+    return np.asarray(np.where(w >= _RANGE_MAX, 0.0, _range_sf_table(k)(np.clip(w, 0.0, _RANGE_MAX))))
 
 
 def studentized_range_sf(q: FloatArray, k: int, df: FloatArray) -> FloatArray:
@@ -170,25 +194,58 @@ def studentized_range_sf(q: FloatArray, k: int, df: FloatArray) -> FloatArray:
     return np.asarray(np.clip((weights * _range_tail(k, q[..., None] * s)).sum(axis=-1), 0.0, 1.0))
 
 
-def studentized_range_quantile(level: float, k: int, df: FloatArray) -> FloatArray:
-    """Quantile ``q`` with ``P(Q_{k,df} <= q) = level``, elementwise over ``df`` (by :func:`studentized_range_sf`).
-    With more than 128 distinct df it is solved on 128 df evenly spread in 1/df (each started from the Bonferroni
-    bound :math:`\\sqrt2\\, t_{1-a/(k(k-1)),df}`) and interpolated by a cubic spline in 1/df, in which it is smooth:
-    within 1e-7 relative of solving each df for df from 2 to 3,000 (tests/stats/test_anova.py)."""
+def solve_studentized_range_quantile(level: float, k: int, df: FloatArray) -> FloatArray:
+    """Quantile ``q`` with ``P(Q_{k,df} <= q) = level`` for each df on its own: the root of
+    :func:`studentized_range_sf` in log q (so that widening the bracket never reaches q <= 0), started from the
+    Bonferroni bound :math:`\\sqrt2\\, t_{1-a/(k(k-1)),df}`."""
     df = np.asarray(df, dtype=np.float64)
     alpha = 1.0 - level
-    unique = np.unique(df)
-    grid = unique if unique.size <= 128 else -1.0 / np.linspace(-1.0 / unique[0], -1.0 / unique[-1], 128)
-    guess = np.sqrt(2.0) * stats.t.ppf(1.0 - alpha / (k * (k - 1)), grid)
-    s, weights = _outer_rule(grid)  # once: only q changes between the root's steps
+    guess = np.log(np.sqrt(2.0) * special.stdtrit(df, 1.0 - alpha / (k * (k - 1))))
+    s, weights = _outer_rule(df)  # once: only q changes between the root's steps
 
-    def f(q: FloatArray) -> FloatArray:
-        return np.asarray((weights * _range_tail(k, q[..., None] * s)).sum(axis=-1)) - alpha
+    def f(log_q: FloatArray) -> FloatArray:
+        return np.asarray((weights * _range_tail(k, np.exp(log_q)[..., None] * s)).sum(axis=-1)) - alpha
 
-    solved = _bracketed_root(f, guess * 0.85, guess * 1.02, increasing=False)
-    if grid.size < 2 or grid is unique:
-        return np.asarray(solved[np.searchsorted(unique, df)], dtype=np.float64)
-    return np.asarray(CubicSpline(-1.0 / grid, solved)(-1.0 / df), dtype=np.float64)
+    return np.exp(_bracketed_root(f, guess + np.log(0.85), guess + np.log(1.02), increasing=False))
+
+
+_CURVE_NODES = (64, 128, 256)
+_CURVE_TAIL = 1e-11  # the last Chebyshev coefficients of log q below this: the curve is as good as each root
+
+
+@lru_cache(maxsize=64)
+def _quantile_curve(level: float, k: int) -> FloatArray | None:
+    """Chebyshev coefficients of :math:`\\log q_{level;k}` in :math:`x = 1/\\nu` over x in [0, 1] (df from 1 to
+    infinity), interpolated at the first-kind Chebyshev nodes, each solved by
+    :func:`solve_studentized_range_quantile`; the smallest of 64, 128 or 256 nodes whose last four coefficients are
+    below 1e-11, or None where even 256 do not get there (then every df is solved on its own)."""
+    for n in _CURVE_NODES:
+        x = 0.5 + 0.5 * np.cos(np.pi * (np.arange(n) + 0.5) / n)
+        log_q = np.log(solve_studentized_range_quantile(level, k, 1.0 / x))
+        coef = np.polynomial.chebyshev.chebfit(2.0 * x - 1.0, log_q, n - 1)
+        if np.abs(coef[-4:]).max() < _CURVE_TAIL:
+            return np.asarray(coef, dtype=np.float64)
+    return None
+
+
+def studentized_range_quantile(level: float, k: int, df: FloatArray) -> FloatArray:
+    """Quantile ``q`` with ``P(Q_{k,df} <= q) = level``, elementwise over ``df``.
+
+    :math:`\\log q` is smooth in 1/df, so for df >= 1 (Welch's df is at least one less than the smaller group) it
+    is read from a Chebyshev series per (level, k), computed once (:func:`_quantile_curve`): within 1e-10 relative
+    of solving each df on its own for df from 1 to infinity (tested for k up to 300: tests/stats/test_anova.py);
+    other df are solved on their own."""
+    df = np.asarray(df, dtype=np.float64)
+    curve = _quantile_curve(float(level), int(k))
+    if curve is None:
+        return solve_studentized_range_quantile(level, k, df)
+    inside = df >= 1.0
+    out = np.full(df.shape, np.nan)
+    out[inside] = np.exp(np.polynomial.chebyshev.chebval(2.0 / df[inside] - 1.0, curve))
+    outside = ~inside & ~np.isnan(df)
+    if outside.any():
+        out[outside] = solve_studentized_range_quantile(level, k, df[outside])
+    return out
 
 
 def midranks(totals: FloatArray) -> FloatArray:
@@ -238,7 +295,7 @@ def kruskal(counts: FloatArray) -> Kruskal:
     tie = 1.0 - float(np.sum(tot * (tot * tot - 1))) / (n**3 - n)
     h = (12.0 / (n * (n + 1)) * float(np.sum(rsum * rsum / ng)) - 3.0 * (n + 1)) / tie
     df = float(ng.shape[0] - 1)
-    return Kruskal(h, df, float(stats.chi2.sf(h, df)), tie)
+    return Kruskal(h, df, chi2_sf(h, df), tie)
 
 
 @dataclass(frozen=True)
@@ -279,4 +336,4 @@ def signed_rank(d: FloatArray) -> SignedRank:
     sigma = float(np.sqrt(sigma2)) if sigma2 > 0 else 0.0
     z0 = v - n * (n + 1) / 4
     z = (z0 - 0.5 * np.sign(z0)) / sigma if sigma > 0 else float("nan")
-    return SignedRank(v, float(z), float(2 * stats.norm.sf(abs(z))), n, sigma)
+    return SignedRank(v, float(z), float(2 * special.ndtr(-abs(z))), n, sigma)

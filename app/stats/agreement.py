@@ -32,7 +32,6 @@ from typing import Any, Literal
 
 import numpy as np
 import numpy.typing as npt
-from scipy import stats
 
 from app.stats._common import (
     ArrayLike,
@@ -48,6 +47,7 @@ from app.stats._common import (
     missing_test,
     reasons_tuple,
 )
+from app.stats._kernels import f_sf
 from app.stats.sufficient import ItemMoments, Moments
 
 
@@ -180,7 +180,7 @@ def icc_from_moments(moments: Moments) -> IntraclassCorrelation:
     icc1 = Estimate((msb - msw) / (msb + (kbar - 1) * msw), None)
     icc2 = Estimate((msb - msw) / msb, None) if msb > 0 else missing_estimate(MissingReason.ZERO_VARIANCE)
     if msw > 0:
-        f = SignificanceTest(msb / msw, float(stats.f.sf(msb / msw, g - 1, n - g)), float(g - 1))
+        f = SignificanceTest(msb / msw, f_sf(msb / msw, g - 1, n - g), float(g - 1))
     else:
         f = missing_test(MissingReason.ZERO_VARIANCE)
     return IntraclassCorrelation(icc1, icc2, g, int(n), kbar, msb, msw, f, n - g)

@@ -28,7 +28,6 @@ from itertools import combinations
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from app.stats import _kernels as k
 from app.stats._common import (
@@ -93,7 +92,7 @@ def oneway_anova(data: ArrayLike | Moments | FrequencyTable, groups: ArrayLike |
     if ssw == 0:
         return AnovaResult(None, None, None, None, g, int(n), MissingReason.ZERO_VARIANCE)
     f = (ssb / (g - 1)) / (ssw / (n - g))
-    return AnovaResult(f, float(stats.f.sf(f, g - 1, n - g)), float(g - 1), n - g, g, int(n))
+    return AnovaResult(f, k.f_sf(f, g - 1, n - g), float(g - 1), n - g, g, int(n))
 
 
 def welch_anova(data: ArrayLike | Moments | FrequencyTable, groups: ArrayLike | None = None) -> AnovaResult:
@@ -114,7 +113,7 @@ def welch_anova(data: ArrayLike | Moments | FrequencyTable, groups: ArrayLike | 
     lam = float(np.sum((1 - w / sw) ** 2 / (m.n - 1)))
     f = a / (1 + 2 * (g - 2) / (g * g - 1) * lam)
     df2 = (g * g - 1) / (3 * lam)
-    return AnovaResult(f, float(stats.f.sf(f, g - 1, df2)), float(g - 1), df2, g, n)
+    return AnovaResult(f, k.f_sf(f, g - 1, df2), float(g - 1), df2, g, n)
 
 
 def kruskal_wallis(data: ArrayLike | FrequencyTable, groups: ArrayLike | None = None) -> SignificanceTest:

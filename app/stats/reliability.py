@@ -36,7 +36,6 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
-from scipy import stats
 
 from app.stats._common import (
     ArrayLike,
@@ -48,6 +47,7 @@ from app.stats._common import (
     missing_estimate,
 )
 from app.stats._factor import one_factor_minres
+from app.stats._kernels import f_quantile
 from app.stats.scales import Scale, reverse_key
 from app.stats.sufficient import CrossProducts
 
@@ -91,8 +91,8 @@ def _feldt(alpha: float, n: int, k: int, level: float) -> ConfidenceInterval:
     p = 1.0 - level
     df1, df2 = n - 1, (n - 1) * (k - 1)
     return ConfidenceInterval(
-        1.0 - (1.0 - alpha) * float(stats.f.ppf(1 - p / 2, df1, df2)),
-        1.0 - (1.0 - alpha) * float(stats.f.ppf(p / 2, df1, df2)),
+        1.0 - (1.0 - alpha) * f_quantile(1 - p / 2, df1, df2),
+        1.0 - (1.0 - alpha) * f_quantile(p / 2, df1, df2),
         level,
     )
 

@@ -100,7 +100,7 @@ def test_edge_cases_say_why() -> None:
 
 def test_studentized_range_kernels_match_r() -> None:
     """The fast tail (one spline table per k, a fixed outer rule) and the interpolated quantile against R's ptukey
-    (make_ptukey_reference.R): k from 2 to 120, df from 1.5 to 3,000, the quantile over more df than its grid."""
+    (make_ptukey_reference.R): k from 2 to 120, df from 1.5 to 3,000, the quantile read from its cached curve."""
     import json
     from pathlib import Path
 
@@ -119,6 +119,28 @@ def test_studentized_range_kernels_match_r() -> None:
     many = np.concatenate([np.array(qv["df"]), np.exp(np.linspace(np.log(2.0), np.log(3000.0), 190))])
     got = _kernels.studentized_range_quantile(0.95, 30, many)[: len(qv["df"])]
     close(got, qv["q"], rel=1e-4)  # R's error at df 3.5 (5e-5): scipy's ppf agrees with ours to ~1e-12 there
+
+
+def test_quantile_curve_equals_each_df_solved_on_its_own() -> None:
+    """Games-Howell's CIs read q from one Chebyshev series per (level, k): it must give what solving each df on its
+    own gives (to 1e-10 relative, the roots' own noise being ~1e-11), over random df from 1 to a million and k up to
+    300; a curve on too few nodes is off by 1e-7 for many groups and fails here. At k = 3 and df near 1 the old
+    bracket widened into q < 0 and found 55 instead of scipy's 25.7."""
+    from scipy import stats
+
+    from app.stats import _kernels
+
+    rng = np.random.default_rng(15)
+    df = np.concatenate([[1.0, 1.0001, 1.02, 1.5, 2.0, 1e6], np.exp(rng.uniform(0.0, np.log(1e5), 60))])
+    for k in (2, 3, 17, 79, 300):
+        for level in (0.95, 0.99):
+            close(_kernels.studentized_range_quantile(level, k, df),
+                  _kernels.solve_studentized_range_quantile(level, k, df), rel=1e-10)
+    close(_kernels.studentized_range_quantile(0.95, 3, np.array([1.02])), stats.studentized_range.ppf(0.95, 3, 1.02),
+          rel=1e-9)
+    below = np.array([0.5, 0.9])  # outside the curve's df: solved on their own
+    close(_kernels.studentized_range_quantile(0.95, 5, below),
+          _kernels.solve_studentized_range_quantile(0.95, 5, below), rel=1e-14)
 
 
 def test_games_howell_of_chosen_pairs_equals_those_of_all_pairs() -> None:

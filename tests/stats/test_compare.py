@@ -204,3 +204,28 @@ def test_signed_rank_counts_ties_alike_for_whole_and_fractional_differences() ->
         w = stats.wilcoxon(d, zero_method="wilcox", correction=True, method="approx")
         close(r.wilcoxon.pvalue, w.pvalue, rel=1e-9)
         assert r.wilcoxon.statistic == float(np.sum(stats.rankdata(np.abs(d[d != 0]))[d[d != 0] > 0]))
+
+
+def test_noncentral_t_inversion_equals_a_root_solved_per_value() -> None:
+    """Hedges' g's CI bounds: the inversion seeded by cdflib's ``nctdtrinc`` and polished on ``nctdtr`` against
+    Brent's method on ``scipy.stats.nct.cdf``, value by value, over random t and df (cdflib's seed alone is off by
+    up to ~2e-6, so a fast path that skipped the polish would fail here)."""
+    from scipy import optimize, stats
+
+    from app.stats import _kernels
+
+    rng = np.random.default_rng(15)
+    df = np.exp(rng.uniform(np.log(2.0), np.log(1e5), 80))
+    t = rng.uniform(-1.0, 1.0, 80) * rng.choice([0.5, 5.0, 40.0], 80)
+    for prob in (0.975, 0.025, 0.995):
+        got = _kernels.noncentral_t_ncp(t, df, prob)
+        want = []
+        for tv, dv, g in zip(t, df, got, strict=True):
+            def cdf(nc: float, tv: float = tv, dv: float = dv, prob: float = prob) -> float:
+                return float(stats.nct.cdf(tv, dv, nc)) - prob
+
+            # A bracket around our root (nct.cdf is NaN for some nc far from t), which must hold the true root.
+            lo, hi = g - 0.01 * (1 + abs(g)), g + 0.01 * (1 + abs(g))
+            assert cdf(lo) > 0 > cdf(hi), (tv, dv, prob)
+            want.append(optimize.brentq(cdf, lo, hi, xtol=1e-14, rtol=1e-15))
+        close(got, want, rel=1e-10, abs_=1e-12)

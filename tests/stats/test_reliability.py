@@ -148,3 +148,23 @@ def test_omega_is_fitted_on_first_use_only(monkeypatch: pytest.MonkeyPatch) -> N
     omega, loadings = r.omega_total, r.loadings
     assert fits == [1] and r.omega_total is omega and r.loadings is loadings
     close(omega.value, value(REF[next(iter(BFI_KEYS))]["minres_precise"])["omega_tot"], rel=1e-8)
+
+
+def test_remembered_factor_fit_is_the_fit_and_cannot_be_changed_by_a_caller() -> None:
+    """The one-factor fit is remembered per matrix (three reports of a dashboard fit the same ones): a remembered
+    answer must equal a fresh fit, and a caller changing the loadings it got must not change the next answer."""
+    from app.stats import _factor
+
+    rng = np.random.default_rng(15)
+    lam = rng.uniform(0.4, 0.8, 6)
+    r = np.outer(lam, lam) + np.diag(1.0 - lam * lam) + np.triu(rng.normal(0.0, 0.02, (6, 6)), 1)
+    r = np.triu(r) + np.triu(r, 1).T
+    fresh = _factor._fit(r)
+    assert fresh is not None
+    first = _factor.one_factor_minres(r)
+    assert first is not None
+    np.testing.assert_array_equal(first, fresh)
+    first[:] = 0.0
+    again = _factor.one_factor_minres(r.copy())
+    assert again is not None
+    np.testing.assert_array_equal(again, fresh)
