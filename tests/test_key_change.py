@@ -10,6 +10,7 @@ import sys
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 
 import httpx
 from sqlalchemy import select, update
@@ -154,3 +155,50 @@ def test_the_console_says_it_in_dutch(org: OrgContext) -> None:
     assert _refused(refused)
     [dutch] = _dutch([refused.json()["detail"]])
     assert dutch is not None and "SECRET_KEY" in dutch
+
+
+def test_a_sender_under_another_key_leaves_the_waves_mails_to_one_that_holds_it(org: OrgContext,
+                                                                               mailbox: Mailbox) -> None:
+    """Before: a sender that could not unseal a mail gave it up for good, so one host with a wrong key emptied the
+    outbox of every wave; now it leaves them, and a sender holding the key sends them."""
+    from app.db import get_sessionmaker
+    from app.mail import outbox
+    from app.mail.messages import Text
+    from app.mail.models import OutgoingMail
+
+    survey = open_survey(org, languages=["en"])
+    invite(org, survey["id"], org.unit("Team Out"))  # the wave records its key
+    sid, address = uuid.UUID(survey["id"]), unique_email("outbox")
+    # queued here rather than by a request, whose own send after the response would race the key's change below
+    with get_sessionmaker().begin() as session:
+        outbox.enqueue(session, address, Text("Invitation", "https://survey.test/respond#x\n"),
+                       expires_at=datetime.now(UTC) + timedelta(days=1), organisation_id=uuid.UUID(org.id),
+                       survey_id=sid)
+    with secret_key(ANOTHER_KEY):
+        outbox.deliver_due()
+    [waiting] = db_scalars(select(OutgoingMail).where(OutgoingMail.survey_id == sid))
+    assert waiting.failed_at is None, waiting.last_error
+    assert waiting.sealed_body is not None and mailbox.to(address) == []
+    outbox.deliver_due()
+    assert len(mailbox.wait_for(address)) == 1
+
+
+def test_scheduled_reminders_wait_for_the_key(org: OrgContext, mailbox: Mailbox) -> None:
+    from app.db import get_sessionmaker
+    from app.invitations.mailing import remind_due
+
+    survey = open_survey(org, languages=["en"], reminder_days=[3])
+    address = unique_email("later")
+    mailed = org.admin.post(f"{org.prefix}/surveys/{survey['id']}/invitations/mail",
+                            files=csv_upload(f"email,unit,layer\n{address},{org.unit('Team Later')},employee\n"))
+    assert mailed.status_code == 201, mailed.text
+    mailbox.wait_for(address)
+    sid = uuid.UUID(survey["id"])
+    due = datetime.now(UTC) - timedelta(minutes=1)
+    db_execute(update(Survey).where(Survey.id == sid).values(next_reminder_at=due))
+    with secret_key(ANOTHER_KEY), get_sessionmaker().begin() as session:
+        assert sid not in {s.id for s, _ in remind_due(session, "http://survey.test")}
+    assert db_scalars(select(Survey.next_reminder_at).where(Survey.id == sid))[0] is not None  # still due
+    with get_sessionmaker().begin() as session:
+        [(_, sent)] = [(s, n) for s, n in remind_due(session, "http://survey.test") if s.id == sid]
+    assert sent.count == 1
