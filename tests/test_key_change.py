@@ -70,7 +70,10 @@ def test_a_used_link_does_not_answer_again_under_another_key(org: OrgContext, ht
     draft = {"language": "en", "current": {first: 2}}
     assert http.put(f"{RESPOND}/draft", headers=token_headers(fresh), json=draft).status_code == 200
 
+    read = f"{org.prefix}/surveys/{survey['id']}"
+    assert org.admin.get(read).json()["key_changed"] is False
     with secret_key(ANOTHER_KEY):
+        assert org.admin.get(read).json()["key_changed"] is True  # the console says so
         again = submit(http, used, {first: 1})
         assert _refused(again), again.text  # before the fingerprint: 201, a second answer from one link
         for token in (used, fresh):

@@ -1,6 +1,7 @@
 """The console's choices in a real Chromium: a wave of the organisation's own questionnaire (the newest built-in
 one is offered first; only the chosen questionnaire's languages can be asked), invitations from an XLSX workbook
-(what HR systems export), and the response rates per layer beside those per unit, in Dutch on a phone."""
+(what HR systems export), and the response rates per layer beside those per unit, in Dutch on a phone. A wave
+whose links were made under another SECRET_KEY than the server's says so."""
 
 from pathlib import Path
 from typing import Any
@@ -8,14 +9,15 @@ from typing import Any
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE
+from tests.e2e.conftest import LAPTOP, PHONE
 from tests.e2e.dashboard_helpers import SMALL_TARGETS, fits_the_width, page_errors
 from tests.e2e.test_console import _signed_in
 from tests.e2e.test_console_structure import _xlsx
 from tests.factories import OrgContext
 from tests.mailbox import Mailbox
 from tests.people_factories import unique_email
-from tests.survey_factories import create_questionnaire
+from tests.respond_factories import invite
+from tests.survey_factories import create_questionnaire, open_survey
 from tests.test_invitation_mail import _token
 
 pytestmark = pytest.mark.browser
@@ -73,4 +75,20 @@ def test_a_wave_of_our_own_questionnaire_invited_from_a_workbook_with_rates_per_
     assert page.evaluate(SMALL_TARGETS) == []
     assert fits_the_width(page)
     page.screenshot(path=str(artifacts / "console-choices-phone-nl.png"), full_page=True)
+    assert tab.csp_violations() == [] and page_errors(tab) == []
+
+
+def test_a_wave_made_under_another_key_says_so(open_tab: Any, org: OrgContext, mailbox: Mailbox) -> None:
+    from tests.test_key_change import ANOTHER_KEY, secret_key
+
+    survey = open_survey(org, title="Sleutelmeting")
+    invite(org, survey["id"], org.unit("Team Sleutel"))
+    tab = _signed_in(open_tab, org, mailbox, "org_admin", "en-GB", LAPTOP)
+    page = tab.page
+    page.goto("/console")
+    expect(page.locator("#wave-title")).to_have_text("Sleutelmeting")
+    expect(page.locator("#wave-key")).to_be_hidden()
+    with secret_key(ANOTHER_KEY):
+        page.reload()
+        expect(page.get_by_role("alert").filter(has_text="another secret key (SECRET_KEY)")).to_be_visible()
     assert tab.csp_violations() == [] and page_errors(tab) == []

@@ -52,6 +52,9 @@ const WAVES_STRINGS = {
     remind: "Send reminders", reminded: (n) => `${n} reminders sent (to links not used yet).`,
     ratesTitle: "Response rates", group: "Group", invited: "Invited", answered: "Answered", rate: "Rate",
     byLayer: "By layer", layer: "Layer", questionnaire: "Questionnaire",
+    keyChanged: "This wave's links were made under another secret key (SECRET_KEY) than the server has now: "
+      + "it takes no answers, invitations or reminders until the service's operator restores that key on every "
+      + "server. Nothing is lost.",
     // the version first: a long title is cut off in a narrow select
     builtinVersion: (title, version) => `Built in, version ${version}: ${title}`,
     customVersion: (title, version) => `Your own, version ${version}: ${title}`,
@@ -115,6 +118,9 @@ const WAVES_STRINGS = {
     remind: "Herinneringen versturen", reminded: (n) => `${n} herinneringen verstuurd (naar nog ongebruikte links).`,
     ratesTitle: "Respons", group: "Groep", invited: "Uitgenodigd", answered: "Geantwoord", rate: "Respons",
     byLayer: "Per laag", layer: "Laag", questionnaire: "Vragenlijst",
+    keyChanged: "De links van deze meting zijn gemaakt onder een andere geheime sleutel (SECRET_KEY) dan de server "
+      + "nu heeft: ze neemt geen antwoorden, uitnodigingen of herinneringen aan tot de beheerder van de dienst die "
+      + "sleutel op elke server terugzet. Er gaat niets verloren.",
     builtinVersion: (title, version) => `Standaard, versie ${version}: ${title}`,
     customVersion: (title, version) => `Eigen, versie ${version}: ${title}`,
     organisation: "Hele organisatie",

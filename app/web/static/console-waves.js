@@ -54,6 +54,8 @@ export async function showSurvey(survey) {
   if (!survey) return;
   $("wave-title").textContent = survey.title;
   $("wave-status").textContent = statusText(survey);
+  $("wave-key").hidden = !survey.key_changed;  // its links are refused until the server's key is restored
+  $("wave-key").textContent = survey.key_changed ? t().keyChanged : "";
   $("wave-open").hidden = survey.status !== "draft";
   $("wave-close").hidden = survey.status !== "open";
   $("wave-reopen").hidden = survey.status !== "closed";
