@@ -1,22 +1,26 @@
 """The console's choices in a real Chromium: a wave of the organisation's own questionnaire (the newest built-in
 one is offered first; only the chosen questionnaire's languages can be asked), invitations from an XLSX workbook
-(what HR systems export), and the response rates per layer beside those per unit, in Dutch on a phone. A wave
-whose links were made under another SECRET_KEY than the server's says so."""
+(what HR systems export), and the response rates per layer beside those per unit, in Dutch on a phone; links for
+an organisation's own mail merge saved as a CSV file. A wave whose links were made under another SECRET_KEY than
+the server's says so."""
 
+import csv
+import io
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import LAPTOP, PHONE
 from tests.e2e.dashboard_helpers import SMALL_TARGETS, fits_the_width, page_errors
-from tests.e2e.test_console import _signed_in
+from tests.e2e.test_console import _file, _signed_in
 from tests.e2e.test_console_structure import _xlsx
 from tests.factories import OrgContext
 from tests.mailbox import Mailbox
 from tests.people_factories import unique_email
-from tests.respond_factories import invite
+from tests.respond_factories import invite, submit
 from tests.survey_factories import create_questionnaire, open_survey
 from tests.test_invitation_mail import _token
 
@@ -92,3 +96,31 @@ def test_a_wave_made_under_another_key_says_so(open_tab: Any, org: OrgContext, m
         page.reload()
         expect(page.get_by_role("alert").filter(has_text="another secret key (SECRET_KEY)")).to_be_visible()
     assert tab.csp_violations() == [] and page_errors(tab) == []
+
+
+def test_links_for_a_mail_merge_are_saved_as_a_file_and_a_bad_line_makes_none(
+        open_tab: Any, org: OrgContext, mailbox: Mailbox, tmp_path: Path, http: httpx.Client) -> None:
+    survey = open_survey(org, title="Zelf mailen")
+    org.unit("Team Merge")
+    tab = _signed_in(open_tab, org, mailbox, "org_admin", "en-GB", LAPTOP)
+    page = tab.page
+    page.goto("/console")
+    expect(page.locator("#wave-title")).to_have_text("Zelf mailen")
+    page.locator("#links-file").set_input_files(_file(tmp_path, "bad.csv", "unit,layer,count\nTeam Merge,chef,2\n"))
+    page.get_by_role("button", name="Make the links").click()
+    expect(page.locator("#links-errors tbody tr")).to_contain_text("Team Merge,chef,2")
+    summary = f"{org.prefix}/surveys/{survey['id']}/invitations/summary"
+    assert org.admin.get(summary).json()["issued"] == 0
+    page.locator("#links-file").set_input_files(_xlsx(tmp_path, [["unit", "layer", "count"],
+                                                                 ["Team Merge", "employee", "3"]]))
+    with page.expect_download() as saved:
+        page.get_by_role("button", name="Make the links").click()
+    expect(page.locator("#links-result")).to_have_text("3 links made and saved as a CSV file.")
+    rows = list(csv.DictReader(io.StringIO(Path(saved.value.path()).read_text(encoding="utf-8"))))
+    assert len(rows) == 3 and {r["unit"] for r in rows} == {"Team Merge"} and saved.value.suggested_filename == (
+        "links-Zelf-mailen.csv")
+    assert all(r["url"].endswith("/respond#" + r["token"]) for r in rows)
+    assert submit(http, rows[0]["token"], {"openness_1": 3}).status_code == 201  # a link answers
+    expect(page.locator("#rates tbody tr").first).to_contain_text("3")  # the rates count them
+    assert org.admin.get(summary).json()["issued"] == 3
+    assert tab.csp_violations() == [] and [e for e in page_errors(tab) if "status of 422" not in e] == []

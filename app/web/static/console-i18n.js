@@ -52,6 +52,12 @@ const WAVES_STRINGS = {
     remind: "Send reminders", reminded: (n) => `${n} reminders sent (to links not used yet).`,
     ratesTitle: "Response rates", group: "Group", invited: "Invited", answered: "Answered", rate: "Rate",
     byLayer: "By layer", layer: "Layer", questionnaire: "Questionnaire",
+    linksTitle: "Links for your own mail merge",
+    linksText: "For organisations that send the invitations themselves: a CSV or XLSX file with the columns unit "
+      + "(its path), layer and count gives a file with that many single-use links per line (unit, layer, token, "
+      + "url) to mail with your own tools. The links are shown only this once: keep the file safe.",
+    linksFile: "Units, layers and counts (CSV or XLSX)", makeLinks: "Make the links",
+    linksMade: (n) => `${n} links made and saved as a CSV file.`,
     keyChanged: "This wave's links were made under another secret key (SECRET_KEY) than the server has now: "
       + "it takes no answers, invitations or reminders until the service's operator restores that key on every "
       + "server. Nothing is lost.",
@@ -118,6 +124,12 @@ const WAVES_STRINGS = {
     remind: "Herinneringen versturen", reminded: (n) => `${n} herinneringen verstuurd (naar nog ongebruikte links).`,
     ratesTitle: "Respons", group: "Groep", invited: "Uitgenodigd", answered: "Geantwoord", rate: "Respons",
     byLayer: "Per laag", layer: "Laag", questionnaire: "Vragenlijst",
+    linksTitle: "Links voor uw eigen mailing",
+    linksText: "Voor organisaties die de uitnodigingen zelf versturen: een CSV- of XLSX-bestand met de kolommen "
+      + "unit (het pad), layer en count geeft een bestand met zoveel eenmalige links per regel (unit, layer, token, "
+      + "url), om met uw eigen middelen te mailen. De links worden alleen nu getoond: bewaar het bestand goed.",
+    linksFile: "Eenheden, lagen en aantallen (CSV of XLSX)", makeLinks: "Links maken",
+    linksMade: (n) => `${n} links gemaakt en als CSV-bestand opgeslagen.`,
     keyChanged: "De links van deze meting zijn gemaakt onder een andere geheime sleutel (SECRET_KEY) dan de server "
       + "nu heeft: ze neemt geen antwoorden, uitnodigingen of herinneringen aan tot de beheerder van de dienst die "
       + "sleutel op elke server terugzet. Er gaat niets verloren.",

@@ -6,6 +6,7 @@ import {
   $, amsterdam, api, failure, localInput, markFields, reminderDays, say, serverFieldErrors, showLineErrors, state, t,
   upload, utc,
 } from "./console-core.js";
+import { showLinks, wireLinks } from "./console-links.js";
 
 const waves = { list: [], survey: null, questionnaires: [], layers: [] };
 
@@ -63,6 +64,7 @@ export async function showSurvey(survey) {
   $("remind").hidden = survey.status !== "open" || waitsForOpening(survey);  // nobody could have answered yet
   $("invite-wait").textContent = waitsForOpening(survey) ? t().inviteWait(amsterdam(survey.opens_at)) : "";
   $("wave-dashboard").href = `/dashboard?survey=${survey.id}`;
+  showLinks(survey);
   fillSchedule(survey);
   await Promise.all([showDelivery(), showRates()]);
 }
@@ -263,6 +265,7 @@ export function wireWaves() {
       }
     }
   });
+  wireLinks(currentWave, showRates);
   $("remind").addEventListener("click", async () => {
     try {
       const result = await api(`/surveys/${waves.survey.id}/invitations/reminders`, { method: "POST" });
