@@ -19,6 +19,7 @@ from app.startup import (
     require_current_schema,
     safe_url,
     settings_or_exit,
+    warn_if_key_changed,
 )
 
 
@@ -30,6 +31,7 @@ def _serve(args: argparse.Namespace) -> None:
     settings = get_settings()
     workers = args.workers or settings.workers
     require_current_schema(migrate=settings.migrate_on_start)
+    warn_if_key_changed()
     _check_connection_budget(workers)
     uvicorn.run("app.main:create_app", factory=True, host=args.host or settings.host, port=args.port or settings.port,
                 workers=workers, log_level=settings.log_level,
@@ -105,6 +107,7 @@ def _worker(args: argparse.Namespace) -> None:
     import time
 
     require_current_schema(migrate=get_settings().migrate_on_start)
+    warn_if_key_changed()
     logging.basicConfig(level=get_settings().log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
     while True:
         _round()

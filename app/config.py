@@ -79,9 +79,10 @@ class Settings(BaseSettings):
 
     # Signing people in (app.people, app.sessions, app.oidc, app.mail)
     secret_key: str = Field(
-        default="", description="A long random secret, the same on every worker and host: the key that encrypts "
-        "the organisations' single sign-on client secrets is derived from it. Without it single sign-on can't be "
-        "configured")
+        default="", description="A long random secret, the same on every worker and host: the keys that encrypt "
+        "single sign-on client secrets, mailed links and drafts, and that key the used invitations, are derived "
+        "from it. Without it single sign-on and mailed invitations can't be used. Don't change it while a survey "
+        "takes answers: its links are refused until it is restored")
     session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60,
                                       description="A signed-in session ends after this long without a request")
     session_max_hours: int = Field(default=12, ge=1, le=24 * 30,

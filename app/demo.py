@@ -20,6 +20,7 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app import sealing
 from app.auth import service as auth_service
 from app.auth.models import Role
 from app.db import get_sessionmaker, utcnow
@@ -110,7 +111,7 @@ def build_demo(session: Session, rng: np.random.Generator, base_url: str = "") -
         survey = Survey(organisation_id=organisation.id, questionnaire_id=definition.id, title=title,
                         languages=list(definition.languages), ask_desired=True, min_group_size=5, status=status,
                         opened_at=opened, closed_at=closed if status is SurveyStatus.closed else None,
-                        published_at=closed)
+                        published_at=closed, key_fingerprint=sealing.fingerprint())  # its used tokens' key
         session.add(survey)
         session.flush()
         _answer(session, survey, definition, seats, improvement, rng, outcome_rng)

@@ -7,6 +7,7 @@ draft is sealed under SECRET_KEY *and* the invitation's token, which the databas
 import hashlib
 import hmac
 import os
+from functools import lru_cache
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
@@ -33,6 +34,18 @@ def _purpose_key(purpose: bytes) -> bytes:
     """The key for `purpose` from SECRET_KEY, or from the empty key when there is none (then it keys nothing: only
     for uses that also take a second secret, or that say what the missing SECRET_KEY costs)."""
     return hmac.new(get_settings().secret_key.encode(), purpose, hashlib.sha256).digest()
+
+
+def fingerprint() -> str:
+    """Which SECRET_KEY this process holds, as 16 hex digits of an HMAC of a constant under it (never the key):
+    stored beside what was written under the key, so that a changed key is noticed instead of misread. The empty
+    key (none set) has a fingerprint too."""
+    return _fingerprint(get_settings().secret_key)
+
+
+@lru_cache(maxsize=4)
+def _fingerprint(secret: str) -> str:
+    return hmac.new(secret.encode(), b"culturegap:key-fingerprint", hashlib.sha256).hexdigest()[:16]
 
 
 def keyed_hash(purpose: bytes, value: str) -> str:

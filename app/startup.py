@@ -121,3 +121,25 @@ def ensure_sqlite_folder() -> None:
 def first_line(error: BaseException) -> str:
     cause = getattr(error, "orig", None) or error
     return (str(cause).strip().splitlines() or [type(cause).__name__])[0]
+
+
+def warn_if_key_changed() -> None:
+    """A warning naming the surveys not closed that refuse their invitations because SECRET_KEY is not the one
+    they were made under (app.invitations.used): the operator restores it."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    import app.models  # noqa: F401  (every table must be known)
+    from app.db import get_engine, get_sessionmaker
+    from app.invitations.used import surveys_under_another_key
+
+    try:
+        with get_sessionmaker(read_only=True)() as session:
+            stale = [f"{survey.id} ({survey.title})" for survey in surveys_under_another_key(session)]
+    except SQLAlchemyError:  # a warning never stops the server; the schema check before it reached the database
+        return
+    finally:
+        get_engine().dispose()  # the server's workers open their own connections
+    if stale:
+        print(f"warning: SECRET_KEY is not the one the invitations of {len(stale)} survey(s) were made under: "
+              f"{', '.join(stale)}. They refuse answers, drafts, invitations and reminders until that SECRET_KEY "
+              "is restored on every worker and host.", file=sys.stderr)

@@ -57,6 +57,7 @@ def test_each_line_gets_its_own_link_in_its_language_and_the_link_answers(org: O
     assert "kleiner dan 5 mensen" in nl.text and "stuur hem niet door" in nl.text and "gewist" in nl.text
     assert en.subject.startswith(f"{name}: how do you see our culture?") and "smaller than 5 people" in en.text
     assert "deleted when it" in en.text and "answer until" not in en.text  # no closing time set
+    assert "Leaders and HR see figures per group" in en.text and "Leidinggevenden en HR zien cijfers" in nl.text
     assert LINK.search(en.text).group(1) == str(http.base_url).rstrip("/")  # type: ignore[union-attr]
     assert _token(nl) != _token(en)
 
@@ -89,6 +90,7 @@ def test_reminders_carry_the_same_link_to_unused_ones_only_and_once_a_day(org: O
     for address in (waiting, late):
         _, reminder = mailbox.wait_for(address, 2)
         assert reminder.subject.startswith("Reminder: Meting 2027") and _token(reminder) == tokens[address]
+        assert "smaller than 5 people" in reminder.text and "deleted when" in reminder.text
     assert org.admin.post(remind).json() == {"reminded": 0}  # a second click the same day mails nobody
     assert len(mailbox.to(done)) == 1 and len(mailbox.to(waiting)) == 2
 

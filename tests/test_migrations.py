@@ -96,3 +96,49 @@ def test_used_invitations_and_plain_drafts_are_carried_over_to_used_tokens_both_
         assert saved_at is not None and (saved_at.day, saved_at.hour) == (1, 10)
     finally:
         drop_database(url)
+
+
+def test_surveys_with_invitations_record_the_key_they_were_made_under():
+    """3d54bf76f0b5: a survey with invitations gets the fingerprint of the SECRET_KEY the migration runs with (the
+    service's: its used tokens were keyed with it); run without a SECRET_KEY, nothing is recorded (not checked)."""
+    import os
+
+    import numpy as np
+    from sqlalchemy import text
+    from sqlalchemy.orm import Session
+
+    from app import sealing
+    from app.config import get_settings
+    from app.demo import build_demo
+
+    def fingerprints() -> list[str | None]:
+        engine = make_engine(url)
+        with engine.connect() as conn:
+            found = list(conn.scalars(text("SELECT key_fingerprint FROM surveys")))
+        engine.dispose()
+        return found
+
+    url = make_database("keyfingerprint")
+    key = os.environ["SECRET_KEY"]
+    try:
+        upgrade(url)
+        engine = make_engine(url)
+        with Session(engine) as session:
+            build_demo(session, np.random.default_rng(1))
+            session.commit()
+        engine.dispose()
+        downgrade(url, "64a2ebee1f44")
+        os.environ["SECRET_KEY"] = ""
+        get_settings.cache_clear()
+        upgrade(url)
+        assert set(fingerprints()) == {None}
+        downgrade(url, "64a2ebee1f44")
+        os.environ["SECRET_KEY"] = key
+        get_settings.cache_clear()
+        upgrade(url)
+        found = fingerprints()
+        assert len(found) >= 2 and set(found) == {sealing.fingerprint()}
+    finally:
+        os.environ["SECRET_KEY"] = key
+        get_settings.cache_clear()
+        drop_database(url)

@@ -7,6 +7,7 @@ kept while the survey is open, and deleted when it closes. With SECRET_KEY the s
 was used (app.invitations.used); nothing links them, or the invitation, to the answers given with it.
 """
 
+import logging
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -20,7 +21,7 @@ from app.db import utcnow
 from app.errors import Conflict, Unprocessable
 from app.invitations.models import Invitation, InvitationMail
 from app.invitations.service import Target, issue_with_ids, layers_by_id, respond_url
-from app.invitations.used import used_key, used_keys
+from app.invitations.used import KeyChanged, check_key, used_key, used_keys
 from app.mail import messages, outbox
 from app.mail.models import OutgoingMail
 from app.orgs.layer_names import LayerNames
@@ -39,6 +40,7 @@ REMIND_AGAIN_AFTER = timedelta(hours=20)  # a second click on "remind" the same 
 MAIL_VALID = timedelta(days=7)  # an invitation mail not sent within a week is given up (and shown as failed)
 _PURPOSE = b"culturegap invitation token v1"
 _NEEDED_FOR = "Mailing invitations"
+log = logging.getLogger("culturegap.worker")
 
 
 class SurveyNotOpenForMail(Conflict):
@@ -156,9 +158,11 @@ def mail_invitations(session: Session, organisation: Organisation, survey: Surve
 
 def send_reminders(session: Session, organisation: Organisation, survey: Survey, base_url: str) -> Sent:
     """A reminder to every mailed invitation that is unused and unexpired, unless reminded within the last
-    REMIND_AGAIN_AFTER. A token that no longer opens (SECRET_KEY changed) is skipped."""
+    REMIND_AGAIN_AFTER. Refused under another SECRET_KEY than the invitations' (`check_key`): who answered can't
+    be told then."""
     now = utcnow()
     check_open(survey, now, "reminded")
+    check_key(survey.key_fingerprint)
     rows = session.execute(
         select(InvitationMail, Invitation.expires_at, Invitation.token_hash)
         .join(Invitation, Invitation.id == InvitationMail.invitation_id)
@@ -184,13 +188,20 @@ def remind_due(session: Session, base_url: str) -> list[tuple[Survey, Sent]]:
     """The reminders set for open surveys (`reminder_days`) that are due (`culturegap worker`): one round per
     survey, to the unused invitations only, as an admin's "remind" would. One worker acts on each survey
     (`SKIP LOCKED` on PostgreSQL; SQLite's writers queue), and marks the round done in the transaction that
-    queues its mails; a worker that was down catches up with one round for the days it missed."""
+    queues its mails; a worker that was down catches up with one round for the days it missed. A survey whose
+    invitations were made under another SECRET_KEY waits, with a warning in the log, until the key is restored."""
     now = utcnow()
     due = list(session.scalars(select(Survey).where(
         Survey.status == SurveyStatus.open, Survey.next_reminder_at.is_not(None), Survey.next_reminder_at <= now)
         .order_by(Survey.next_reminder_at).with_for_update(skip_locked=True)))
     done = []
     for survey in due:
+        try:
+            check_key(survey.key_fingerprint)
+        except KeyChanged:
+            log.warning("survey %s: its reminders wait: SECRET_KEY is not the one its invitations were made under; "
+                        "restore it", survey.id)
+            continue
         organisation = session.get_one(Organisation, survey.organisation_id)
         accepting = survey.closes_at is None or now < survey.closes_at
         sent = send_reminders(session, organisation, survey, base_url) if accepting else Sent(0, [])

@@ -19,7 +19,7 @@ from app.db import utcnow
 from app.errors import Unprocessable
 from app.invitations.models import Invitation
 from app.invitations.schemas import InvitationSummary, RateGroup
-from app.invitations.used import used_counts
+from app.invitations.used import stamp_key, used_counts
 from app.orgs import service as org_service
 from app.orgs.models import Layer, Organisation
 from app.surveys.models import Survey, SurveyStatus
@@ -77,7 +77,9 @@ def issue(session: Session, survey: Survey, target: Target, count: int, expires_
 
 def issue_with_ids(session: Session, survey: Survey, targets: list[Target],
                    expires_at: datetime | None) -> list[tuple[uuid.UUID, str]]:
-    """One invitation per target, in one multi-row insert: (id, token) each."""
+    """One invitation per target, in one multi-row insert: (id, token) each. The survey records the SECRET_KEY
+    they are made under (a survey made under another one is refused: `app.invitations.used.stamp_key`)."""
+    stamp_key(session, survey)
     now = utcnow()
     issued = [(uuid.uuid4(), new_token()) for _ in targets]
     session.execute(insert(Invitation), [

@@ -10,17 +10,22 @@ could recompute every key and, while the wave is open and the addresses are kept
 an answer: SECRET_KEY is what keeps answers unlinkable (docs/anonymity.md). Without SECRET_KEY set the key is a
 plain hash and nothing keeps them unlinkable from a database reader.
 
-SECRET_KEY must not change while a survey is open: the keys of its used tokens would no longer be found, and the
-tokens would answer again (mailed links stop working then too).
+SECRET_KEY must not change while a survey takes answers: the keys of its used tokens would no longer be found and
+the tokens would answer again; drafts and the mailed links kept for reminders would no longer open. So the survey
+records the fingerprint of the key (`sealing.fingerprint`, an HMAC of a constant, never the key) when its first
+invitations are made (`stamp_key`), and every use of a token checks it first (`check_key`): under another key the
+token is refused with `KeyChanged` (503) until the key is restored, never taken as unused.
 """
 
 import uuid
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
 
 from app import sealing
+from app.errors import ServiceUnavailable
 from app.invitations.models import UsedToken
+from app.surveys.models import Survey, SurveyStatus
 
 _PURPOSE = b"culturegap:used-token"
 
@@ -40,3 +45,40 @@ def used_counts(session: Session, survey_id: uuid.UUID) -> dict[tuple[uuid.UUID,
     rows = session.execute(select(UsedToken.unit_id, UsedToken.layer_id, func.count())
                            .where(UsedToken.survey_id == survey_id).group_by(UsedToken.unit_id, UsedToken.layer_id))
     return {(unit, layer): int(n) for unit, layer, n in rows}
+
+
+class KeyChanged(ServiceUnavailable):
+    code, title = "secret-key-changed", "The server's SECRET_KEY changed"
+
+
+KEY_CHANGED_DETAIL = ("This survey's invitations were made under another SECRET_KEY than the server holds now, so "
+                      "it can't tell which links were used: it takes no answers, drafts, invitations or reminders "
+                      "until the service's operator restores that SECRET_KEY on every worker and host. Nothing was "
+                      "stored; try again later.")
+
+
+def check_key(fingerprint: str | None) -> None:
+    """503 `secret-key-changed` unless the survey's recorded key fingerprint (None: none recorded yet) is this
+    process's."""
+    if fingerprint is not None and fingerprint != sealing.fingerprint():
+        raise KeyChanged(KEY_CHANGED_DETAIL)
+
+
+def stamp_key(session: Session, survey: Survey) -> None:
+    """Record the key's fingerprint on the survey before its first invitations are written; refuse (`check_key`)
+    a survey whose invitations were made under another key. Two servers making a survey's first invitations at
+    once under different keys: the conditional UPDATE lets one of them record its key, the other is refused."""
+    if survey.key_fingerprint is None:
+        session.execute(update(Survey).where(Survey.id == survey.id, Survey.key_fingerprint.is_(None))
+                        .values(key_fingerprint=sealing.fingerprint()),
+                        execution_options={"synchronize_session": False})
+        session.refresh(survey, ["key_fingerprint"])
+    check_key(survey.key_fingerprint)
+
+
+def surveys_under_another_key(session: Session) -> list[Survey]:
+    """The surveys not closed whose invitations were made under another SECRET_KEY than this process's: they take
+    no answers until it is restored (for the warning of `culturegap serve` and `worker`)."""
+    return list(session.scalars(select(Survey).where(
+        Survey.status != SurveyStatus.closed, Survey.key_fingerprint.is_not(None),
+        Survey.key_fingerprint != sealing.fingerprint()).order_by(Survey.created_at)))

@@ -44,9 +44,9 @@ _INVITATION = {
              "Your personal link (it works once; please don't forward it):\n\n"
              "{link}\n\n"
              "Privacy: your answers are stored with your team and your role only, never with your name, this\n"
-             "address or the time you answered, and nobody sees the answers of a group smaller than {k} people.\n"
-             "This address is kept only to send you a reminder while the survey is open, and deleted when it\n"
-             "closes.\n"),
+             "address or the time you answered. Leaders and HR see figures per group, never one person's\n"
+             "answers, and nobody sees the figures of a group smaller than {k} people. This address is kept only\n"
+             "to send you a reminder while the survey is open, and deleted when it closes.\n"),
     "nl": Text(
         subject="{organisation}: hoe ziet u onze cultuur? ({survey})",
         body="Beste collega,\n\n"
@@ -55,9 +55,9 @@ _INVITATION = {
              "Uw persoonlijke link (hij werkt één keer; stuur hem niet door):\n\n"
              "{link}\n\n"
              "Privacy: uw antwoorden worden alleen bij uw team en uw rol opgeslagen, nooit bij uw naam, dit adres\n"
-             "of het tijdstip van invullen, en niemand ziet de antwoorden van een groep kleiner dan {k} mensen.\n"
-             "Dit adres wordt alleen bewaard om u een herinnering te sturen zolang de meting open is, en gewist\n"
-             "als zij sluit.\n"),
+             "of het tijdstip van invullen. Leidinggevenden en HR zien cijfers per groep, nooit de antwoorden van\n"
+             "één persoon, en niemand ziet de cijfers van een groep kleiner dan {k} mensen. Dit adres wordt\n"
+             "alleen bewaard om u een herinnering te sturen zolang de meting open is, en gewist als zij sluit.\n"),
 }
 
 _REMINDER = {
@@ -68,7 +68,9 @@ _REMINDER = {
              "organisation ({survey}). If you answered in the meantime, thank you, and please ignore this mail: what\n"
              "you answered can't be traced to you; we only know whether this link was used.{until}\n\n"
              "Your personal link, the same as before (it works once):\n\n"
-             "{link}\n"),
+             "{link}\n\n"
+             "Privacy: nobody sees the figures of a group smaller than {k} people; this address is deleted when\n"
+             "the survey closes.\n"),
     "nl": Text(
         subject="Herinnering: {survey} ({organisation})",
         body="Beste collega,\n\n"
@@ -76,7 +78,9 @@ _REMINDER = {
              "({survey}). Hebt u intussen meegedaan? Dank u wel, en negeer deze mail: wat u antwoordde is niet aan u\n"
              "te koppelen; we weten alleen of deze link gebruikt is.{until}\n\n"
              "Uw persoonlijke link, dezelfde als eerder (hij werkt één keer):\n\n"
-             "{link}\n"),
+             "{link}\n\n"
+             "Privacy: niemand ziet de cijfers van een groep kleiner dan {k} mensen; dit adres wordt gewist als\n"
+             "de meting sluit.\n"),
 }
 
 

@@ -93,9 +93,14 @@ class Tally:
 
 
 def _accepting(now: datetime) -> ColumnElement[bool]:
+    """Mails not of a survey, and those of a survey that accepts responses and whose invitations were made under
+    this sender's SECRET_KEY: a sender holding another key leaves a survey's mails to one that holds its key,
+    rather than giving up mails it can't unseal (until they expire, `_give_up_stale`)."""
     return or_(OutgoingMail.survey_id.is_(None), OutgoingMail.survey_id.in_(
         select(Survey.id).where(Survey.status == SurveyStatus.open,
-                                or_(Survey.opens_at.is_(None), Survey.opens_at <= now))))
+                                or_(Survey.opens_at.is_(None), Survey.opens_at <= now),
+                                or_(Survey.key_fingerprint.is_(None),
+                                    Survey.key_fingerprint == sealing.fingerprint()))))
 
 
 def _unfinished(now: datetime) -> ColumnElement[bool]:

@@ -33,7 +33,7 @@ from app.comments.masking import mask
 from app.comments.schemas import MAX_COMMENT_CHARS
 from app.errors import AppError, Conflict, Gone, NotFound, Unprocessable
 from app.invitations.service import TOKEN_FORMAT, hash_token
-from app.invitations.used import used_key
+from app.invitations.used import check_key, used_key
 from app.questionnaires.service import QuestionnaireDefinition, cached_definition, load_definition
 from app.respond import statements as sql
 from app.respond.drafts import open_draft, seal_draft
@@ -94,7 +94,10 @@ def ticket_params(token: str | None) -> dict[str, str]:
 
 def check_ticket_row(row: Any, now: datetime) -> None:
     """409 `token-unusable` when the token is unknown (`row` None) or used, 410 `token-expired`, 409
-    `survey-not-open` / `survey-closed`: the columns of `statements.TICKET`."""
+    `survey-not-open` / `survey-closed`: the columns of `statements.TICKET`. First 503 `secret-key-changed` when
+    the survey's invitations were made under another SECRET_KEY: then `used` can't be told (its key is another)."""
+    if row is not None:
+        check_key(row.key_fingerprint)
     if row is None or row.used:
         raise TokenUnusable(UNUSABLE_DETAIL)
     if row.expires_at is not None and now >= row.expires_at:

@@ -29,7 +29,8 @@ TICKET = (
     select(Invitation.id, Invitation.unit_id, Invitation.layer_id, Invitation.expires_at, _IS_USED.label("used"),
            Invitation.sealed_draft, Invitation.draft, Unit.name.label("unit_name"), Survey.id.label("survey_id"),
            Survey.questionnaire_id, Survey.title, Survey.languages, Survey.ask_desired, Survey.status,
-           Survey.opens_at, Survey.closes_at, definition_stamp(Survey.questionnaire_id).label("stamp"),
+           Survey.opens_at, Survey.closes_at, Survey.key_fingerprint,
+           definition_stamp(Survey.questionnaire_id).label("stamp"),
            select(CommentSettings.questions).where(CommentSettings.survey_id == Survey.id)
            .scalar_subquery().label("open_questions"))
     .join(Survey, Survey.id == Invitation.survey_id)

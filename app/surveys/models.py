@@ -40,3 +40,5 @@ class Survey(IdMixin, TimestampMixin, Base):
     reminders_sent: Mapped[int] = mapped_column(Integer, default=0, server_default="0")  # of reminder_days
     next_reminder_at: Mapped[datetime | None] = mapped_column(index=True)  # derived (app.surveys.schedule)
     published_at: Mapped[datetime | None]  # when its figures were last published (app.responses.publication)
+    # the SECRET_KEY its invitations were made under, as `app.sealing.fingerprint` (app.invitations.used)
+    key_fingerprint: Mapped[str | None] = mapped_column(String(16))

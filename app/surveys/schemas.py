@@ -101,4 +101,7 @@ class SurveyRead(BaseModel):
                                                       "responses (at its close, or after an import while it is "
                                                       "not open); null until then. Responses that arrive after "
                                                       "a publication wait for the next one that takes them")
+    key_changed: bool = Field(description="Its invitations were made under another SECRET_KEY than the server "
+                                          "holds now: its links, new invitations and reminders are refused (503 "
+                                          "`secret-key-changed`) until the service's operator restores that key")
     created_at: datetime

@@ -12,6 +12,7 @@ from typing import Any, Protocol, cast
 from sqlalchemy import CursorResult, delete, or_, select, update
 from sqlalchemy.orm import Session
 
+from app import sealing
 from app.db import utcnow
 from app.errors import Conflict, Unprocessable
 from app.invitations.models import Invitation, InvitationMail
@@ -67,9 +68,10 @@ def check_accepting(survey: Schedule, now: datetime) -> None:
 
 
 def to_read(survey: Survey) -> SurveyRead:
+    derived = {"accepting": is_accepting(survey, utcnow()),
+               "key_changed": survey.key_fingerprint not in (None, sealing.fingerprint())}
     return SurveyRead.model_validate({**{name: getattr(survey, name) for name in SurveyRead.model_fields
-                                         if name != "accepting"},
-                                      "accepting": is_accepting(survey, utcnow())})
+                                         if name not in derived}, **derived})
 
 
 def get_survey(session: Session, organisation: Organisation, survey_id: uuid.UUID) -> Survey | None:

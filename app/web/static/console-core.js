@@ -9,8 +9,9 @@ export const state = { session: null, key: "", prefix: "", lang: "en" };
 export const $ = (id) => document.getElementById(id);
 export const t = () => CONSOLE_STRINGS[state.lang];
 
-export async function api(path, { method = "GET", body } = {}) {
-  const headers = { Accept: "application/json" };
+/** The API's answer: JSON, or the text of another `accept`ed type (a CSV); a problem is thrown with its details. */
+export async function api(path, { method = "GET", body, accept = "application/json" } = {}) {
+  const headers = { Accept: accept };
   if (state.key) headers.Authorization = `Bearer ${state.key}`;
   else if (method !== "GET") headers["X-CSRF-Token"] = state.session.csrf_token;
   if (body && !(body instanceof FormData)) headers["Content-Type"] = "application/json";
@@ -19,6 +20,7 @@ export async function api(path, { method = "GET", body } = {}) {
     body: body instanceof FormData ? body : body && JSON.stringify(body),
   });
   if (response.status === 401) location.assign("/signin?expired=1");
+  if (response.ok && accept !== "application/json") return response.text();
   const data = response.status === 204 ? null : await response.json();
   if (!response.ok) throw Object.assign(new Error(data?.detail || data?.title || response.statusText), { problem: data });
   return data;

@@ -41,16 +41,29 @@ const WAVES_STRINGS = {
       + "nobody gets a mail before.",
     open: "Open", close: "Close", reopen: "Reopen",
     inviteTitle: "Invite by e-mail",
-    inviteText: "A CSV with the columns email, unit (its path), layer (employee, team_leader, ...) and "
+    inviteText: "A CSV or XLSX file with the columns email, unit (its path), layer (employee, team_leader, ...) and "
       + "optionally language (nl or en). Each address gets its own link; the addresses are deleted when the "
       + "wave closes. The wave must be open, or a draft with an opening time.",
-    inviteFile: "Invitation list (CSV)", send: "Send invitations",
+    inviteFile: "Invitation list (CSV or XLSX)", send: "Send invitations",
     mailed: (n) => `${n} invitations sent.`,
     mailedLater: (n, when) => `${n} invitations ready: they are mailed when the wave opens on ${when}.`,
     delivery: (d, opening) => `By e-mail: ${d.addresses} invited; ${d.sent} mails delivered, ${d.waiting} `
       + `${opening ? `waiting for the opening on ${opening}` : "waiting"}, ${d.failed} failed.`,
     remind: "Send reminders", reminded: (n) => `${n} reminders sent (to links not used yet).`,
     ratesTitle: "Response rates", group: "Group", invited: "Invited", answered: "Answered", rate: "Rate",
+    byLayer: "By layer", layer: "Layer", questionnaire: "Questionnaire",
+    linksTitle: "Links for your own mail merge",
+    linksText: "For organisations that send the invitations themselves: a CSV or XLSX file with the columns unit "
+      + "(its path), layer and count gives a file with that many single-use links per line (unit, layer, token, "
+      + "url) to mail with your own tools. The links are shown only this once: keep the file safe.",
+    linksFile: "Units, layers and counts (CSV or XLSX)", makeLinks: "Make the links",
+    linksMade: (n) => `${n} links made and saved as a CSV file.`,
+    keyChanged: "This wave's links were made under another secret key (SECRET_KEY) than the server has now: "
+      + "it takes no answers, invitations or reminders until the service's operator restores that key on every "
+      + "server. Nothing is lost.",
+    // the version first: a long title is cut off in a narrow select
+    builtinVersion: (title, version) => `Built in, version ${version}: ${title}`,
+    customVersion: (title, version) => `Your own, version ${version}: ${title}`,
     organisation: "Whole organisation",
     reasons: {
       below_minimum: "fewer than the minimum: not shown", protects_smaller_group: "hidden to protect a smaller group",
@@ -100,16 +113,28 @@ const WAVES_STRINGS = {
       + "tot dan; niemand krijgt eerder een mail.",
     open: "Openen", close: "Sluiten", reopen: "Heropenen",
     inviteTitle: "Uitnodigen per e-mail",
-    inviteText: "Een CSV met de kolommen email, unit (het pad), layer (employee, team_leader, ...) en eventueel "
+    inviteText: "Een CSV- of XLSX-bestand met de kolommen email, unit (het pad), layer (employee, team_leader, ...) en eventueel "
       + "language (nl of en). Elk adres krijgt een eigen link; de adressen worden gewist als de meting sluit. "
       + "De meting moet open zijn, of een concept met een openingstijd.",
-    inviteFile: "Uitnodigingslijst (CSV)", send: "Uitnodigingen versturen",
+    inviteFile: "Uitnodigingslijst (CSV of XLSX)", send: "Uitnodigingen versturen",
     mailed: (n) => `${n} uitnodigingen verstuurd.`,
     mailedLater: (n, when) => `${n} uitnodigingen klaar: ze worden gemaild als de meting opent op ${when}.`,
     delivery: (d, opening) => `Per e-mail: ${d.addresses} uitgenodigd; ${d.sent} mails afgeleverd, ${d.waiting} `
       + `${opening ? `wachtend op de opening op ${opening}` : "wachtend"}, ${d.failed} mislukt.`,
     remind: "Herinneringen versturen", reminded: (n) => `${n} herinneringen verstuurd (naar nog ongebruikte links).`,
     ratesTitle: "Respons", group: "Groep", invited: "Uitgenodigd", answered: "Geantwoord", rate: "Respons",
+    byLayer: "Per laag", layer: "Laag", questionnaire: "Vragenlijst",
+    linksTitle: "Links voor uw eigen mailing",
+    linksText: "Voor organisaties die de uitnodigingen zelf versturen: een CSV- of XLSX-bestand met de kolommen "
+      + "unit (het pad), layer en count geeft een bestand met zoveel eenmalige links per regel (unit, layer, token, "
+      + "url), om met uw eigen middelen te mailen. De links worden alleen nu getoond: bewaar het bestand goed.",
+    linksFile: "Eenheden, lagen en aantallen (CSV of XLSX)", makeLinks: "Links maken",
+    linksMade: (n) => `${n} links gemaakt en als CSV-bestand opgeslagen.`,
+    keyChanged: "De links van deze meting zijn gemaakt onder een andere geheime sleutel (SECRET_KEY) dan de server "
+      + "nu heeft: ze neemt geen antwoorden, uitnodigingen of herinneringen aan tot de beheerder van de dienst die "
+      + "sleutel op elke server terugzet. Er gaat niets verloren.",
+    builtinVersion: (title, version) => `Standaard, versie ${version}: ${title}`,
+    customVersion: (title, version) => `Eigen, versie ${version}: ${title}`,
     organisation: "Hele organisatie",
     reasons: {
       below_minimum: "minder dan het minimum: niet getoond", protects_smaller_group: "verborgen om een kleinere groep te beschermen",

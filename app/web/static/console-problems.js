@@ -11,11 +11,18 @@ const TYPES_NL = {
   forbidden: "Dat mag u niet.", unauthorized: "U bent niet (meer) aangemeld.", gone: "Niet meer beschikbaar.",
   "payload-too-large": "Het bestand is te groot.", "too-many-requests": "Te veel verzoeken; probeer het zo weer.",
   "bad-request": "Het verzoek is niet in orde.",
+  "secret-key-changed": "De geheime sleutel van de server (SECRET_KEY) is veranderd.",
 };
 
 const q = "'([^']*)'";  // a quoted name as Python's repr writes it
 /** [English pattern, Dutch text or function of the groups]: details of problems and messages of fields. */
 const PATTERNS_NL = [
+  // a SECRET_KEY changed while a wave takes answers (app/invitations/used.py)
+  [/^This survey's invitations were made under another SECRET_KEY than the server holds now/,
+    "De uitnodigingen van deze meting zijn gemaakt onder een andere geheime sleutel (SECRET_KEY) dan de server nu "
+    + "heeft, dus kan zij niet zien welke links gebruikt zijn: ze neemt geen antwoorden, concepten, uitnodigingen "
+    + "of herinneringen aan tot de beheerder van de dienst die SECRET_KEY op elke server terugzet. Er is niets "
+    + "opgeslagen; probeer het later opnieuw."],
   // the imports
   [/^The file has errors; nothing was imported\.$/, "Het bestand bevat fouten; er is niets opgeslagen."],
   [/^The file has no rows\.$/, "Het bestand heeft geen regels."],

@@ -1,17 +1,21 @@
-/* The console's waves page: create a wave (Amsterdam time shown, UTC stored), change its schedule, open, mail the
-   invitations (each bad line of the upload shown beside what it says), follow the response rates (under the
-   reports' anonymity protection), remind, close. */
+/* The console's waves page: create a wave of a built-in or the organisation's own questionnaire (Amsterdam time
+   shown, UTC stored), change its schedule, open, mail the invitations (a CSV or XLSX list; each bad line of the
+   upload shown beside what it says), follow the response rates per unit and per layer (under the reports'
+   anonymity protection), remind, close. */
 import {
   $, amsterdam, api, failure, localInput, markFields, reminderDays, say, serverFieldErrors, showLineErrors, state, t,
   upload, utc,
 } from "./console-core.js";
+import { showLinks, wireLinks } from "./console-links.js";
 
-const waves = { list: [], survey: null };
+const waves = { list: [], survey: null, questionnaires: [], layers: [] };
 
 export const currentWave = () => waves.survey;
 
 export async function loadSurveys(select) {
-  waves.list = await api("/surveys");
+  [waves.list, waves.questionnaires, waves.layers] = await Promise.all([api("/surveys"), api("/questionnaires"),
+    api("/layers")]);
+  labelQuestionnaires();
   const choose = $("survey-select");
   choose.replaceChildren(...waves.list.map((s) => new Option(s.title, s.id)));
   if (!waves.list.length) choose.append(new Option(t().noSurveys, ""));
@@ -21,12 +25,38 @@ export async function loadSurveys(select) {
   await showSurvey(waves.list.find((s) => s.id === choose.value) || null);
 }
 
+/** The questionnaires a wave can be made of: the newest built-in version first (chosen unless another is), the
+    older built-in ones, then the organisation's own, newest first; labelled in the console's language. */
+function labelQuestionnaires() {
+  const choose = $("survey-questionnaire"), chosen = choose.value;
+  const title = (q) => q.title[state.lang] || Object.values(q.title)[0] || q.key;
+  const newest = (a, b) => b.version - a.version || b.created_at.localeCompare(a.created_at);
+  const ordered = [...waves.questionnaires.filter((q) => q.builtin).sort(newest),
+    ...waves.questionnaires.filter((q) => !q.builtin).sort(newest)];
+  choose.replaceChildren(...ordered.map((q) => new Option(
+    (q.builtin ? t().builtinVersion : t().customVersion)(title(q), q.version), q.id)));
+  if (ordered.some((q) => q.id === chosen)) choose.value = chosen;
+  offerLanguages();
+}
+
+/** Only the chosen questionnaire's languages can be asked. */
+function offerLanguages() {
+  const q = waves.questionnaires.find((x) => x.id === $("survey-questionnaire").value);
+  for (const box of document.querySelectorAll("input[name=lang]")) {
+    box.disabled = Boolean(q) && !q.languages.includes(box.value);
+    if (box.disabled) box.checked = false;
+  }
+}
+
 export async function showSurvey(survey) {
+  labelQuestionnaires();  // the language may have changed
   waves.survey = survey;
   $("wave").hidden = !survey;
   if (!survey) return;
   $("wave-title").textContent = survey.title;
   $("wave-status").textContent = statusText(survey);
+  $("wave-key").hidden = !survey.key_changed;  // its links are refused until the server's key is restored
+  $("wave-key").textContent = survey.key_changed ? t().keyChanged : "";
   $("wave-open").hidden = survey.status !== "draft";
   $("wave-close").hidden = survey.status !== "open";
   $("wave-reopen").hidden = survey.status !== "closed";
@@ -34,6 +64,7 @@ export async function showSurvey(survey) {
   $("remind").hidden = survey.status !== "open" || waitsForOpening(survey);  // nobody could have answered yet
   $("invite-wait").textContent = waitsForOpening(survey) ? t().inviteWait(amsterdam(survey.opens_at)) : "";
   $("wave-dashboard").href = `/dashboard?survey=${survey.id}`;
+  showLinks(survey);
   fillSchedule(survey);
   await Promise.all([showDelivery(), showRates()]);
 }
@@ -79,6 +110,9 @@ async function showRates() {
   };
   $("rates").tBodies[0].replaceChildren(row(r.scope, t().organisation),
     ...r.units.map((x) => row(x, x.group.unit_path.join(" / "))));
+  const names = Object.fromEntries(waves.layers.map((l) => [l.key, l.names[state.lang] || l.key]));
+  $("layer-rates").tBodies[0].replaceChildren(...r.layers.map((x) => row(x, names[x.group.layer_key]
+    || x.group.layer_key)));
 }
 
 async function act(button, step) {
@@ -93,7 +127,8 @@ async function act(button, step) {
   }
 }
 
-const FIELDS = { title: "survey-title", min_group_size: "survey-k", opens_at: "survey-opens",
+const FIELDS = { title: "survey-title", questionnaire_id: "survey-questionnaire", min_group_size: "survey-k",
+  opens_at: "survey-opens",
   closes_at: "survey-closes", reminder_days: "survey-reminders" };
 const SCHEDULE = { opens_at: "sched-opens", closes_at: "sched-closes", reminder_days: "sched-reminders" };
 
@@ -120,7 +155,8 @@ function readSurveyForm() {
   const { opens, closes, days } = checkWindow(FIELDS, errors);
   if (Object.keys(errors).length) return { errors };
   return { body: {
-    title: $("survey-title").value, min_group_size: Number($("survey-k").value),
+    title: $("survey-title").value, questionnaire_id: $("survey-questionnaire").value,
+    min_group_size: Number($("survey-k").value),
     ask_desired: $("survey-desired").checked,
     languages: [...document.querySelectorAll("input[name=lang]:checked")].map((c) => c.value),
     reminder_days: days, ...(opens ? { opens_at: opens } : {}), ...(closes ? { closes_at: closes } : {}),
@@ -136,13 +172,10 @@ async function createSurvey(e) {
     return;
   }
   try {
-    const questionnaires = await api("/questionnaires");
-    // the newest built-in version (version 2 adds the outcome scale of the driver report)
-    const builtin = questionnaires.filter((q) => q.builtin).reduce((a, b) => (b.version > a.version ? b : a));
-    const survey = await api("/surveys", { method: "POST",
-      body: { ...body, questionnaire_id: builtin.id } });
+    const survey = await api("/surveys", { method: "POST", body });
     say("survey-result", t().created(survey.title));
     $("survey-form").reset();
+    labelQuestionnaires();  // back to the newest built-in one
     $("new-survey").open = false;
     await loadSurveys(survey.id);
   } catch (error) {
@@ -209,6 +242,7 @@ export function wireWaves() {
   $("survey-select").addEventListener("change", (e) =>
     showSurvey(waves.list.find((s) => s.id === e.target.value) || null));
   $("survey-form").addEventListener("submit", createSurvey);
+  $("survey-questionnaire").addEventListener("change", offerLanguages);
   $("schedule-form").addEventListener("submit", saveSchedule);
   clearOnInput(FIELDS, "survey-result");
   clearOnInput(SCHEDULE, "schedule-result");
@@ -231,6 +265,7 @@ export function wireWaves() {
       }
     }
   });
+  wireLinks(currentWave, showRates);
   $("remind").addEventListener("click", async () => {
     try {
       const result = await api(`/surveys/${waves.survey.id}/invitations/reminders`, { method: "POST" });
