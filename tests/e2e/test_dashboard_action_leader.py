@@ -106,6 +106,9 @@ def test_a_leader_plans_for_their_own_unit_and_is_refused_another(org: OrgContex
     alert = form.get_by_role("alert")
     expect(alert).to_contain_text("you may plan actions only for your own units" if en
                                   else "u mag alleen acties plannen voor uw eigen eenheden")
+    # the API's reason, in the page's language
+    expect(alert).to_contain_text("A leader plans actions only for the units of their own subtrees." if en
+                                  else "Een leidinggevende plant alleen acties voor de eigen eenheden")
     expect(alert).to_be_focused()
     expect(title).to_have_value("Leerlunch in Zuid")
     assert [a["title"] for a in _actions(org, survey)] == ["Leerlunch in Noord"]
