@@ -71,3 +71,49 @@ def test_known_words_read_as_dutch_and_unknown_ones_stay_as_they_are():
     assert _dutch(["a unit named 'Wonen' already exists under this parent", "longer than 200 characters",
                    "String should have at least 1 character", "something new"]) == [
         "er is al een eenheid 'Wonen' op die plek", "langer dan 200 tekens", "minstens 1 teken", None]
+
+
+def _said(response) -> list[str]:
+    """Every sentence of a refusal (403, 404, 409, 422): its detail and each field's message."""
+    body = response.json()
+    assert response.status_code in (403, 404, 409, 422), response.text
+    return [body.get("detail") or body["title"], *(e["msg"] for e in body.get("errors", []))]
+
+
+def test_the_action_forms_words_have_dutch(org, mailbox):
+    """The dashboard's action form says the API's refusals with the same module (dashboard-action-form.js)."""
+    from tests.people_factories import person_session
+    from tests.survey_factories import create_survey
+
+    ids = org.tree({"Gemeente": {"Noord": {}, "Zuid": {}}})
+    survey = create_survey(org)
+    url = f"{org.prefix}/surveys/{survey['id']}/actions"
+    base = {"title": "Leerlunch", "dimension_key": "openness"}
+    said = [
+        *_said(org.admin.post(url, json={**base, "title": "x" * 250, "due_date": "2027-13-45", "status": "later",
+                                         "notes": "n" * 4001})),
+        *_said(org.admin.post(url, json={**base, "title": "   ", "due_date": "soon"})),
+        *_said(org.admin.post(url, json={"title": "Leerlunch"})),
+        *_said(org.admin.post(url, json={**base, "dimension_key": "nope"})),
+        *_said(org.admin.post(url, json={**base, "item_key": "transparency_1"})),
+        *_said(org.admin.post(url, json={"title": "Leerlunch", "item_key": "nope_9"})),
+        *_said(org.admin.post(url, json={**base, "unit_id": "5d0c3c2e-8b1f-4b53-9a57-0f3f5a8d2c11",
+                                         "owner_person_id": "5d0c3c2e-8b1f-4b53-9a57-0f3f5a8d2c12"})),
+        *_said(org.client_for("analyst").post(url, json=base)),
+        *_said(org.admin.patch(f"{url}/5d0c3c2e-8b1f-4b53-9a57-0f3f5a8d2c13", json={"status": "done"})),
+    ]
+    made = org.admin.post(url, json={**base, "unit_id": ids["Noord"]})
+    assert made.status_code == 201, made.text
+    action = f"{url}/{made.json()['id']}"
+    said += _said(org.admin.patch(action, json={"title": None, "status": None}))
+    said += _said(org.admin.patch(action, json={"dimension_key": "nope"}))
+    leader = person_session(org, mailbox, "leader", [ids["Noord"]])
+    try:
+        said += _said(leader.client.post(url, headers=leader.write_headers(), json={**base, "unit_id": ids["Zuid"]}))
+        said += _said(leader.client.get(url, params={"unit_id": ids["Zuid"]}))
+    finally:
+        leader.client.close()
+    generic = {"The request has invalid fields"}  # a bare 422's title: the problem's type has the Dutch for it
+    unknown = [m for m, nl in zip(said, _dutch(said), strict=True) if nl is None and m not in generic]
+    assert unknown == []
+    assert len(set(said)) > 15  # every kind of refusal above was said

@@ -56,6 +56,22 @@ class CommentRead(BaseModel):
     hidden: bool = Field(description="Hidden by an organisation admin (listed only to admins, with `hidden=true`)")
 
 
+class CountedElsewhere(BaseModel):
+    """A unit whose own respondents (those attached to the unit itself, not to a sub-unit) count with another unit's
+    own group at the comment threshold: the comments' roll-up, which at a threshold above the minimum group size
+    differs from the reports' (their `own_counted_at`)."""
+
+    unit_id: uuid.UUID
+    unit_path: list[str]
+    counted_at: list[str] = Field(description="Path of the unit they count with (`[]`: the organisation)")
+
+
+COUNTED_ELSEWHERE = ("Where the comments' roll-up differs from the unit tree for this group (shown groups only): "
+                     "every unit of the scope whose own respondents count outside it or further up, and every unit "
+                     "outside it whose own respondents count inside; the group's comments are those of the "
+                     "respondents counted in the scope")
+
+
 class CommentsReport(BaseModel):
     survey_id: uuid.UUID
     unit_id: uuid.UUID | None
@@ -67,6 +83,7 @@ class CommentsReport(BaseModel):
                                            "threshold")
     comments: list[CommentRead] = Field(description="In random order (a new order every time): the order says "
                                                     "nothing about who answered when")
+    counted_elsewhere: list[CountedElsewhere] = Field(description=COUNTED_ELSEWHERE)
 
 
 class ThemeCount(BaseModel):
@@ -82,3 +99,4 @@ class ThemesReport(BaseModel):
     shown: bool
     reason: str | None
     themes: list[ThemeCount]
+    counted_elsewhere: list[CountedElsewhere] = Field(description=COUNTED_ELSEWHERE)

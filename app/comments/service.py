@@ -10,6 +10,7 @@ random on every read: storage order would say who answered when.
 
 import random
 import uuid
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import select
@@ -22,6 +23,7 @@ from app.comments.schemas import (
     CommentSettingsIn,
     CommentSettingsRead,
     CommentsReport,
+    CountedElsewhere,
     OpenQuestion,
     ThemeCount,
     ThemesReport,
@@ -31,6 +33,7 @@ from app.errors import Conflict, NotFound, Unprocessable
 from app.reports.anonymity import ALL, AllLayers
 from app.reports.context import ReportContext
 from app.reports.maps import map_base, suppression_map
+from app.reports.rollup import RollUp
 from app.surveys.models import Survey, SurveyStatus
 
 _shuffle = random.SystemRandom().shuffle
@@ -90,15 +93,23 @@ def _layer(ctx: ReportContext, layer_key: str | None) -> uuid.UUID | AllLayers:
     return layer.id
 
 
+@dataclass(frozen=True)
+class _Group:
+    threshold: int
+    reason: str | None  # why the group is hidden (None: shown)
+    rows: list[Comment]  # its comments when shown
+    counted_elsewhere: list[CountedElsewhere]  # its roll-up where it differs from the tree (shown groups)
+
+
 def _group(session: Session, ctx: ReportContext, layer: uuid.UUID | AllLayers, *, hidden: bool,
-           question: str | None) -> tuple[int, str | None, list[Comment] | None]:
-    """The threshold, why the group is hidden (None: shown), and its comments when shown."""
+           question: str | None) -> _Group:
+    """The threshold, why the group is hidden (None: shown), and its comments and roll-up when shown."""
     threshold = settings_of(session, ctx.survey).threshold
     if ctx.data.n == 0:
-        return threshold, "below_minimum", None
+        return _Group(threshold, "below_minimum", [], [])
     smap = suppression_map(ctx.data, ctx.tree, ctx.layers, threshold)
     if not smap.visible(ctx.scope, layer):
-        return threshold, str(smap.reason(ctx.scope, layer) or "below_minimum"), None
+        return _Group(threshold, str(smap.reason(ctx.scope, layer) or "below_minimum"), [], [])
     rollup = map_base(ctx.data, ctx.tree, ctx.layers, threshold).rollup
     query = select(Comment).where(Comment.survey_id == ctx.survey.id, Comment.published.is_(True))
     if not hidden:
@@ -111,27 +122,42 @@ def _group(session: Session, ctx: ReportContext, layer: uuid.UUID | AllLayers, *
         inside = ctx.scope is None or (at is not None and at in ctx.tree.units and ctx.tree.is_within(at, ctx.scope))
         if inside and (isinstance(layer, AllLayers) or row.layer_id == layer):
             rows.append(row)
-    return threshold, None, rows
+    return _Group(threshold, None, rows, _counted_elsewhere(ctx, rollup))
+
+
+def _counted_elsewhere(ctx: ReportContext, rollup: RollUp) -> list[CountedElsewhere]:
+    """The moves of the roll-up that change who is in the scope's group: out of the scope's subtree or up within
+    it, and into it from outside (the organisation's top moved to the board's unit)."""
+    scope, tree = ctx.scope, ctx.tree
+
+    def within(unit: uuid.UUID | None) -> bool:
+        return scope is None or (unit is not None and unit in tree.units and tree.is_within(unit, scope))
+
+    return [CountedElsewhere(unit_id=u, unit_path=ctx.unit_path(u), counted_at=ctx.unit_path(at))
+            for u, at in sorted(rollup.counted_at.items(), key=lambda pair: str(pair[0]))
+            if at != u and u in ctx.tree.units and (within(u) or within(at))]
 
 
 def comments(session: Session, ctx: ReportContext, layer_key: str | None, question: str | None,
              include_hidden: bool) -> CommentsReport:
     layer = _layer(ctx, layer_key)
-    threshold, reason, rows = _group(session, ctx, layer, hidden=include_hidden, question=question)
-    shown = [CommentRead(id=r.id, question_key=r.question_key, text=r.text, hidden=r.hidden) for r in rows or []]
+    group = _group(session, ctx, layer, hidden=include_hidden, question=question)
+    shown = [CommentRead(id=r.id, question_key=r.question_key, text=r.text, hidden=r.hidden) for r in group.rows]
     _shuffle(shown)
-    return CommentsReport(survey_id=ctx.survey.id, unit_id=ctx.scope, layer_key=layer_key, threshold=threshold,
-                          shown=reason is None, reason=reason, comments=shown)
+    return CommentsReport(survey_id=ctx.survey.id, unit_id=ctx.scope, layer_key=layer_key,
+                          threshold=group.threshold, shown=group.reason is None, reason=group.reason, comments=shown,
+                          counted_elsewhere=group.counted_elsewhere)
 
 
 def themes(session: Session, ctx: ReportContext) -> ThemesReport:
     settings = settings_of(session, ctx.survey)
-    threshold, reason, rows = _group(session, ctx, ALL, hidden=False, question=None)
-    counts = theme_counts((r.text for r in rows or []), settings.themes)
-    out = [ThemeCount(key=key, count=count if reason is None and count >= threshold else None)
+    group = _group(session, ctx, ALL, hidden=False, question=None)
+    counts = theme_counts((r.text for r in group.rows), settings.themes)
+    out = [ThemeCount(key=key, count=count if group.reason is None and count >= group.threshold else None)
            for key, count in counts.items()]
-    return ThemesReport(survey_id=ctx.survey.id, unit_id=ctx.scope, threshold=threshold, shown=reason is None,
-                        reason=reason, themes=out)
+    return ThemesReport(survey_id=ctx.survey.id, unit_id=ctx.scope, threshold=group.threshold,
+                        shown=group.reason is None, reason=group.reason, themes=out,
+                        counted_elsewhere=group.counted_elsewhere)
 
 
 def get_comment(session: Session, survey: Survey, comment_id: uuid.UUID) -> Comment:

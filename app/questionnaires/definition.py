@@ -101,6 +101,10 @@ class QuestionnaireDefinition:
         """The outcome scale (at most one), or None."""
         return next((d for d in self.dimensions if d.outcome), None)
 
+    def is_outcome(self, dimension_key: str) -> bool:
+        """The dimension `dimension_key` is the outcome scale."""
+        return any(d.outcome and d.key == dimension_key for d in self.dimensions)
+
     @property
     def culture_dimensions(self) -> tuple[DimensionDefinition, ...]:
         """Every dimension but the outcome: what readiness and the driver analysis's predictors are made of."""

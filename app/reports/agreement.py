@@ -40,7 +40,7 @@ from app.reports.across_teams import (
 )
 from app.reports.anonymity import ALL
 from app.reports.context import ReportContext
-from app.reports.figures import GroupRef, PValue, num
+from app.reports.figures import OUTCOME, GroupRef, PValue, num
 from app.reports.gaps_schemas import Level
 from app.reports.gaps_service import team_units
 from app.reports.profile_schemas import Lang
@@ -59,6 +59,7 @@ Flag = Literal["icc1_below_0.05", "icc2_below_0.70", "median_rwg_j_below_0.70", 
 class TeamDimensionAgreement(BaseModel):
     key: str = Field(description="Dimension key")
     name: str
+    outcome: bool = Field(description=OUTCOME)
     n: int | None = Field(description="Team members who answered every item of the dimension (listwise, as "
                                       "`rwg.j`)")
     rwg_j: float | None = Field(description="rwg(j) against the uniform null, truncated to [0, 1]")
@@ -81,6 +82,7 @@ class TeamAgreement(BaseModel):
 class DimensionAgreement(BaseModel):
     key: str
     name: str
+    outcome: bool = Field(description=OUTCOME)
     n_teams: int = Field(description="Teams entering the ICC: visible, with at least two scale scores")
     n: int = Field(description="Respondents with a scale score in those teams")
     icc1: float | None = Field(description="ICC(1): share of the variance between teams (Bliese 2000)")
@@ -159,6 +161,7 @@ def agreement(ctx: ReportContext, level: Level, lang: Lang, pairs: Pairs = "sign
     dimensions = []
     for d, key in enumerate(ctx.data.scale.dimensions):  # a loop over dimensions; teams are vectorised
         agr = summary.agreement(d)
+        outcome = ctx.data.definition.is_outcome(key)
         moments = summary.score_tables[d].moments()
         values = []
         for i, u in enumerate(shown):
@@ -166,12 +169,13 @@ def agreement(ctx: ReportContext, level: Level, lang: Lang, pairs: Pairs = "sign
             n = int(agr.n[r])
             hidden = hidden_at[i][d] or ("below_minimum" if 0 < n < ctx.k else None)
             if hidden:
-                figure = TeamDimensionAgreement(key=key, name=names[d], n=None, rwg_j=None, agreement=None, band=None,
-                                                reason=hidden)
+                figure = TeamDimensionAgreement(key=key, name=names[d], outcome=outcome, n=None, rwg_j=None,
+                                                agreement=None, band=None, reason=hidden)
             else:
                 value = num(agr.rwg[r])
                 reason = agr.reasons[r]
-                figure = TeamDimensionAgreement(key=key, name=names[d], n=n, rwg_j=value, mean=num(moments.mean[r]),
+                figure = TeamDimensionAgreement(key=key, name=names[d], outcome=outcome, n=n, rwg_j=value,
+                                                mean=num(moments.mean[r]),
                                                 agreement=None if value is None else value >= AGREEMENT,
                                                 band=band(value), reason=reason.value if reason else None)
                 if value is not None:
@@ -188,7 +192,7 @@ def agreement(ctx: ReportContext, level: Level, lang: Lang, pairs: Pairs = "sign
         flags = _flags(icc1, icc2, median)
         reason = icc.icc1.reason or icc.icc2.reason
         dimensions.append(DimensionAgreement(
-            key=key, name=names[d], n_teams=icc.n_groups, n=icc.n, icc1=num(icc1), icc2=num(icc2),
+            key=key, name=names[d], outcome=outcome, n_teams=icc.n_groups, n=icc.n, icc1=num(icc1), icc2=num(icc2),
             f=num(icc.f_test.statistic),
             f_test=None if icc.f_test.pvalue is None else PValue(p=icc.f_test.pvalue, p_adjusted=None,
                                                                  correction="none", family_size=1),

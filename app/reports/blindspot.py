@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.reports.anonymity import union_visible
 from app.reports.context import Cell, ReportContext
-from app.reports.figures import HIDDEN_REASON, HiddenReason, Interval, num
+from app.reports.figures import HIDDEN_REASON, OUTCOME, HiddenReason, Interval, num
 from app.reports.profile_schemas import Lang
 from app.reports.profile_service import interval, localised
 from app.responses.codec import unpack
@@ -52,6 +52,7 @@ class LedGroup(BaseModel):
 class BlindSpotDimension(BaseModel):
     key: str
     name: str
+    outcome: bool = Field(description=OUTCOME)
     leader_score: float | None = Field(description="The leader's scale score (mean keyed answer)")
     leader_reason: str | None = Field(description="Why the leader's score is missing (`too_few_answered`: fewer "
                                                   "than half the dimension's items answered)")
@@ -107,7 +108,8 @@ def blind_spot(session: Session, ctx: ReportContext, self_assessment_id: uuid.UU
         j = scale.dimensions.index(d.key)
         reason = leader.reason(0, j)
         own = num(leader.scores[0, j])
-        figure = BlindSpotDimension(key=d.key, name=localised(d.names, lang, definition, d.key), leader_score=own,
+        figure = BlindSpotDimension(key=d.key, name=localised(d.names, lang, definition, d.key), outcome=d.outcome,
+                                    leader_score=own,
                                     leader_reason=reason.value if reason else None, n=None, mean=None, ci=None,
                                     difference=None, standardised_difference=None, percentile_rank=None,
                                     reason=None)

@@ -69,6 +69,7 @@ class _Figures:
 
     names: list[str]
     keys: tuple[str, ...]
+    outcome: list[bool]  # per dimension: the outcome scale
     cells: list[_Table]  # per dimension; row `rows[i]` is cell i
     rows: list[int | None]  # None: the cell is empty
     scope: list[_Table]  # per dimension; row 0
@@ -84,7 +85,8 @@ def _figures(ctx: ReportContext, cells: list[Cell], lang: Lang) -> _Figures:
     scope = summary.regroup(np.where(labels >= 0, 0, 1), labels=np.array([0, 1]))
     whole = summary.regroup(np.zeros(labels.shape[0], dtype=np.int64), labels=np.array([0]))
     dims = range(ctx.data.scale.n_dimensions)
-    return _Figures(dimension_names(ctx, lang), ctx.data.scale.dimensions,
+    keys = ctx.data.scale.dimensions
+    return _Figures(dimension_names(ctx, lang), keys, [ctx.data.definition.is_outcome(k) for k in keys],
                     [_Table.of(summary.descriptives(d)) for d in dims], rows[:len(cells)],
                     [_Table.of(scope.descriptives(d)) for d in dims], [_Table.of(whole.descriptives(d)) for d in dims])
 
@@ -101,8 +103,8 @@ class _Shared:
         found = self._made.get((d, reason))
         if found is None:
             found = self._made[d, reason] = DimensionFigure(
-                key=self.figures.keys[d], name=self.figures.names[d], n=n, mean=None, ci=None,
-                diff_from_organisation=None, reason=reason)
+                key=self.figures.keys[d], name=self.figures.names[d], outcome=self.figures.outcome[d], n=n, mean=None,
+                ci=None, diff_from_organisation=None, reason=reason)
         return found
 
 
@@ -118,8 +120,8 @@ def _dimension(shared: _Shared, d: int, table: _Table, row: int | None, hidden: 
     why = reason.value if reason else ("organisation_suppressed" if org_mean is None else None)
     low = table.low[row]
     ci = None if math.isnan(low) else Interval(low=num(low), high=num(table.high[row]), level=table.level)
-    return DimensionFigure(key=shared.figures.keys[d], name=shared.figures.names[d], n=table.n[row], mean=mean,
-                           ci=ci, diff_from_organisation=diff, reason=why)
+    return DimensionFigure(key=shared.figures.keys[d], name=shared.figures.names[d], outcome=shared.figures.outcome[d],
+                           n=table.n[row], mean=mean, ci=ci, diff_from_organisation=diff, reason=why)
 
 
 def _org_means(ctx: ReportContext, figures: _Figures) -> list[float | None]:
@@ -168,7 +170,7 @@ def _heat_rows(ctx: ReportContext, units: list[uuid.UUID], lang: Lang) -> tuple[
     cells: list[Cell] = [(unit, ALL) for unit in units]
     figures = _figures(ctx, cells, lang)
     org_means = _org_means(ctx, figures)
-    columns = [HeatColumn(key=k, name=figures.names[d], organisation_mean=org_means[d])
+    columns = [HeatColumn(key=k, name=figures.names[d], outcome=figures.outcome[d], organisation_mean=org_means[d])
                for d, k in enumerate(figures.keys)]
     shared: dict[tuple[int, HiddenReason | None], HeatCell] = {}  # hidden and empty cells, made once
 

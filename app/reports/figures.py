@@ -59,6 +59,9 @@ HIDDEN_REASON = ("Why the figures are hidden: `below_minimum` (fewer respondents
 
 FIGURE_REASON = ("Why a figure is missing: `below_minimum` or `protects_smaller_group` (hidden; see the group's "
                  "`reason`), or a statistics reason (`all_missing`, `n_below_2`, `zero_variance`, ...)")
+OUTCOME = ("The dimension is the questionnaire's outcome scale (knowledge sharing and learning in version 2 of the "
+           "built-in questionnaire; any dimension a custom questionnaire marks `outcome`): what the `drivers` report "
+           "explains, not a culture dimension")
 DIMENSION_N = ("Respondents who answered every statement of the dimension on the scale (no \"don't know\", no "
                "blank): every figure of the dimension and of its statements rests on them")
 

@@ -84,11 +84,12 @@ def _paired_gap(ctx: ReportContext, test: _Test, rank: int | None, welch: Adjust
         item = definition.items[j]
         key, name = item.key, localised(item.texts, lang, definition, item.key)
     dimension_key = ctx.data.scale.dimensions[d]
+    outcome = definition.is_outcome(dimension_key)
     r = test.result
     if r is None:
-        return PairedGap(key=key, name=name, dimension_key=dimension_key, rank=None, n=None, n_current=None,
-                         n_desired=None, mean_current=None, mean_desired=None, gap=None, gap_ci=None, gap_ci_holm=None,
-                         t=None, df=None,
+        return PairedGap(key=key, name=name, dimension_key=dimension_key, outcome=outcome, rank=None, n=None,
+                         n_current=None, n_desired=None, mean_current=None, mean_desired=None, gap=None, gap_ci=None,
+                         gap_ci_holm=None, t=None, df=None,
                          t_test=None, wilcoxon_v=None, wilcoxon=None, d_av=None, effect_size=None, significant=None,
                          reason=test.why, reading=None)
     at = index[test.key]
@@ -99,7 +100,7 @@ def _paired_gap(ctx: ReportContext, test: _Test, rank: int | None, welch: Adjust
         reading = desired_reading(who, {lang_: names[lang_][d] for lang_ in LANGS}, r.difference.value,
                                   r.d_av.value, p_t)
     return PairedGap(
-        key=key, name=name, dimension_key=dimension_key, rank=rank, n=r.n_both,
+        key=key, name=name, dimension_key=dimension_key, outcome=outcome, rank=rank, n=r.n_both,
         # compared as (desired, current): "first" is the desired frame
         n_current=r.n_second, n_desired=r.n_first, mean_current=num(r.mean_second), mean_desired=num(r.mean_first),
         gap=num(r.difference.value), gap_ci=interval(r.difference.ci), gap_ci_holm=agreeing[at],

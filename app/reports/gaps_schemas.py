@@ -9,7 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from app.reports.figures import HIDDEN_REASON, AdjustedInterval, GroupRef, HiddenReason, Interval, PValue
+from app.reports.figures import HIDDEN_REASON, OUTCOME, AdjustedInterval, GroupRef, HiddenReason, Interval, PValue
 from app.reports.figures import Level as Level
 from app.reports.profile_schemas import Lang
 from app.reports.readings import Reading, SizeWord
@@ -116,6 +116,7 @@ class GapFigures(BaseModel):
 
     key: str = Field(description="Dimension key")
     name: str
+    outcome: bool = Field(description=OUTCOME)
     n_a: int | None = Field(description="Respondents of a with a scale score on this dimension")
     n_b: int | None = Field(description="Respondents of b with a scale score on this dimension")
     mean_a: float | None
@@ -198,6 +199,9 @@ class PairedGap(BaseModel):
     key: str
     name: str = Field(description="The dimension's name or the item's text")
     dimension_key: str
+    outcome: bool = Field(description="`dimension_key` is the questionnaire's outcome scale (knowledge sharing and "
+                                      "learning in version 2 of the built-in questionnaire; any dimension a custom "
+                                      "questionnaire marks `outcome`), not a culture dimension")
     rank: int | None = Field(description="1 = the largest |gap| of its kind (dimensions or items) in the group")
     n: int | None = Field(description="Respondents in both frames (the pairs behind the correlation and the "
                                       "Wilcoxon test)")

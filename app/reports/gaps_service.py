@@ -175,12 +175,14 @@ def comparisons(ctx: ReportContext, planned: Sequence[Planned], results: Sequenc
         figures = []
         for d, key in enumerate(keys if plan.allowed else ()):
             r = results[i][d]
+            outcome = ctx.data.definition.is_outcome(key)
             n_a, n_b = _shown_n(ctx, r.n_first), _shown_n(ctx, r.n_second)
             if (i, d) not in tests:
                 hidden = not plan.dimensions[d]
                 small = n_a is None or n_b is None
                 figures.append(GapFigures(
-                    key=key, name=names[lang][d], n_a=None if hidden else n_a, n_b=None if hidden else n_b,
+                    key=key, name=names[lang][d], outcome=outcome, n_a=None if hidden else n_a,
+                    n_b=None if hidden else n_b,
                     mean_a=None, mean_b=None, difference=None,
                     difference_ci=None, difference_ci_holm=None, hedges_g=None, hedges_g_ci=None, effect_size=None,
                     welch_t=None, welch_df=None, welch=None, mann_whitney_u=None, mann_whitney=None, significant=None,
@@ -195,7 +197,8 @@ def comparisons(ctx: ReportContext, planned: Sequence[Planned], results: Sequenc
             g = r.hedges_g.value
             reason = r.difference.reason or r.hedges_g.reason or r.welch.reason
             figures.append(GapFigures(
-                key=key, name=names[lang][d], n_a=n_a, n_b=n_b, mean_a=num(r.mean_first), mean_b=num(r.mean_second),
+                key=key, name=names[lang][d], outcome=outcome, n_a=n_a, n_b=n_b, mean_a=num(r.mean_first),
+                mean_b=num(r.mean_second),
                 difference=num(r.difference.value), difference_ci=interval(r.difference.ci),
                 difference_ci_holm=model_ci.get((i, d)) if by_model else holm_ci[(i, d)], hedges_g=num(g),
                 hedges_g_ci=interval(r.hedges_g.ci), effect_size=size_word(g), welch_t=num(r.welch.statistic),

@@ -7,7 +7,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from app.reports.figures import DIMENSION_N, FIGURE_REASON, GroupRef, Interval
+from app.reports.figures import DIMENSION_N, FIGURE_REASON, OUTCOME, GroupRef, Interval
 from app.reports.profile_schemas import FAVOURABLE, UNFAVOURABLE, AnswerCount, Lang
 from app.reports.trend_schemas import Change
 
@@ -54,6 +54,7 @@ class Statement(BaseModel):
 class StatementDimension(BaseModel):
     key: str
     name: str
+    outcome: bool = Field(description=OUTCOME)
     n: int | None = Field(description=DIMENSION_N + " (current frame); null when hidden")
     reason: str | None = Field(description=FIGURE_REASON)
     statements: list[Statement]

@@ -127,7 +127,7 @@ def _statements(ctx: ReportContext, wave_before: ReportContext | None, lang: Lan
                 desired=_figures(desired.get(i.key)) if asked else None, gap=_gap(i, desired.get(i.key)),
                 previous=prev, change=changes.get(i.key) if earlier is not None else None,
                 favourable_change=change_fav))
-        report.dimensions.append(StatementDimension(key=d.key, name=d.name, n=d.n, reason=d.reason,
+        report.dimensions.append(StatementDimension(key=d.key, name=d.name, outcome=d.outcome, n=d.n, reason=d.reason,
                                                     statements=statements))
     return report
 

@@ -8,7 +8,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from app.reports.figures import DIMENSION_N, FIGURE_REASON, HIDDEN_REASON, GroupRef, HiddenReason, Interval
+from app.reports.figures import DIMENSION_N, FIGURE_REASON, HIDDEN_REASON, OUTCOME, GroupRef, HiddenReason, Interval
 from app.reports.figures import Level as Level
 
 Lang = Literal["en", "nl"]
@@ -81,6 +81,7 @@ class ItemProfile(BaseModel):
 class DimensionProfile(BaseModel):
     key: str
     name: str = Field(description="The dimension in the requested language")
+    outcome: bool = Field(description=OUTCOME)
     n: int | None = Field(description=DIMENSION_N + "; null when hidden")
     mean: float | None = Field(description="Mean scale score (keyed answers, scale units)")
     sd: float | None = Field(description="Standard deviation of the scale scores (n - 1)")
@@ -107,6 +108,7 @@ class CultureProfile(BaseModel):
 class DimensionFigure(BaseModel):
     key: str
     name: str
+    outcome: bool = Field(description=OUTCOME)
     n: int | None = Field(description="Respondents with a scale score; null when suppressed")
     mean: float | None
     ci: Interval | None
@@ -142,6 +144,7 @@ class HeatCell(BaseModel):
 class HeatColumn(BaseModel):
     key: str
     name: str
+    outcome: bool = Field(description=OUTCOME)
     organisation_mean: float | None = Field(description="null when the organisation is suppressed")
 
 

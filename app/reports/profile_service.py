@@ -168,12 +168,14 @@ def culture_profile(ctx: ReportContext, lang: Lang) -> CultureProfile:
     names = dimension_names(ctx, lang)
     shares = summary.favourable(n_top=n_top(ctx))
     for d, key in enumerate(ctx.data.scale.dimensions):
+        outcome = ctx.data.definition.is_outcome(key)
         reliability = summary.reliability(d)
         items = item_figures(ctx, summary, cell, mask, d, lang, reliability=reliability)
         hidden = ctx.hidden_reason(*cell, smap=ctx.dimension_map(d))
         if hidden:
             profile.dimensions.append(DimensionProfile(
-                key=key, name=names[d], n=None, mean=None, sd=None, ci=None, reason=hidden, score_distribution=[],
+                key=key, name=names[d], outcome=outcome, n=None, mean=None, sd=None, ci=None, reason=hidden,
+                score_distribution=[],
                 reliability=None, items=items, n_answers=None, favourable=None, unfavourable=None))
             continue
         share_figures = dict(n_answers=int(shares.n_answers[0, d]), favourable=num(shares.favourable[0, d]),
@@ -182,7 +184,7 @@ def culture_profile(ctx: ReportContext, lang: Lang) -> CultureProfile:
         table = summary.score_tables[d]
         reason = desc.reasons[0]
         profile.dimensions.append(DimensionProfile(
-            key=key, name=names[d], n=int(desc.n[0]), mean=num(desc.mean[0]), sd=num(desc.sd[0]),
+            key=key, name=names[d], outcome=outcome, n=int(desc.n[0]), mean=num(desc.mean[0]), sd=num(desc.sd[0]),
             ci=interval(desc.ci(0)), reason=reason.value if reason else None, **share_figures,
             score_distribution=[ScorePoint(score=float(v), count=int(c))
                                 for v, c in zip(table.values.tolist(), table.counts[0].tolist(), strict=True) if c],

@@ -36,7 +36,7 @@ from pydantic import BaseModel, Field
 
 from app.reports.anonymity import ALL
 from app.reports.context import Cell, ReportContext
-from app.reports.figures import GroupRef, Interval
+from app.reports.figures import OUTCOME, GroupRef, Interval
 from app.reports.gaps_desired import desired_gap
 from app.reports.gaps_schemas import GapFigures, GapSide, PairedGap
 from app.reports.gaps_service import layer_sets, perception_gaps, team_units
@@ -58,6 +58,7 @@ class ReadinessDimension(BaseModel):
                                           "lowest mean")
     key: str
     name: str
+    outcome: bool = Field(description=OUTCOME + " (always false here: readiness is the culture's)")
     n: int | None = Field(description="Respondents with a scale score")
     mean: float | None = Field(description="Mean scale score (keyed answers), on the dimension's own scale")
     scale_min: int = Field(description="The dimension's scale: lowest answer")
@@ -180,7 +181,8 @@ def _dimensions(ctx: ReportContext, lang: Lang, by_gap: bool) -> list[ReadinessD
         gap = gaps.get(d.key)
         own = ctx.data.definition.scale_of(d.key)
         pomp = None if d.mean is None else (d.mean - own.min) / (own.max - own.min)
-        rows.append(ReadinessDimension(rank=gap.rank if gap else None, key=d.key, name=d.name, n=d.n, mean=d.mean,
+        rows.append(ReadinessDimension(rank=gap.rank if gap else None, key=d.key, name=d.name, outcome=d.outcome,
+                                       n=d.n, mean=d.mean,
                                        scale_min=own.min, scale_max=own.max, pomp=pomp, ci=d.ci, reason=d.reason,
                                        desired_gap=gap, reading=gap.reading if gap else None))
     if by_gap:  # ranked among the culture dimensions only (the desired gap ranks the outcome too)

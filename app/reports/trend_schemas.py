@@ -5,7 +5,16 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from app.reports.figures import DIMENSION_N, HIDDEN_REASON, AdjustedInterval, GroupRef, HiddenReason, Interval, PValue
+from app.reports.figures import (
+    DIMENSION_N,
+    HIDDEN_REASON,
+    OUTCOME,
+    AdjustedInterval,
+    GroupRef,
+    HiddenReason,
+    Interval,
+    PValue,
+)
 
 MAX_WAVES = 12
 
@@ -55,6 +64,7 @@ class Change(BaseModel):
 class DimensionTrend(BaseModel):
     key: str = Field(description="Dimension key, stable across questionnaire versions")
     name: str
+    outcome: bool = Field(description=OUTCOME)
     waves: list[WaveFigure] = Field(description="One per wave, oldest first")
     changes: list[Change]
 

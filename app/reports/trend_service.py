@@ -216,7 +216,8 @@ def trend(contexts: list[ReportContext], lang: Lang) -> TrendReport:
     for d in definition.dimensions:
         index = [c.data.scale.dimensions.index(d.key) if d.key in c.data.scale.dimensions else None for c in contexts]
         figures, changes = _series(*column(scores, index, lambda c, j: c.dimension_map(j)), ids, pairs)
-        dims.append(DimensionTrend(key=d.key, name=localised(d.names, lang, definition, d.key), waves=figures,
+        dims.append(DimensionTrend(key=d.key, name=localised(d.names, lang, definition, d.key), outcome=d.outcome,
+                                   waves=figures,
                                    changes=[p.change for p in changes]))
         dim_pending += changes
     items, item_pending = [], []

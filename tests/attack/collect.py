@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 
 import httpx
 
-from tests.attack.figures import Obs, comment_export, observations, rollups
+from tests.attack.figures import COMMENT_ROLLUP, Obs, comment_export, comment_rollups, observations, rollups
 from tests.attack.world import LAYERS, QUESTIONS, World
 from tests.tables import csv_rows, unknown_numbers, xlsx_sheets
 
@@ -41,7 +41,7 @@ class Reading:
     moment: int
     obs: list[Obs] = field(default_factory=list)
     bodies: dict[str, Any] = field(default_factory=dict)  # source -> JSON answer
-    rollups: dict[tuple[str, int, bool], dict[str, str | None]] = field(default_factory=dict)
+    rollups: dict[tuple[str, int, bool | str], dict[str, str | None]] = field(default_factory=dict)
     csv_only: list[str] = field(default_factory=list)
     export_problems: list[str] = field(default_factory=list)
     requests: int = 0
@@ -164,6 +164,9 @@ def read(world: World, clients: dict[str, tuple[httpx.Client, str | None]], inde
             for unit, at, live in rollups(report, body):
                 target = _unit_at(world, at)
                 reading.rollups.setdefault((wave, index, live), {})[unit] = target if at is not None else unit
+            if report in COMMENT_REPORTS:  # their own roll-up, at the comment threshold
+                moves = reading.rollups.setdefault((wave, index, COMMENT_ROLLUP), {})
+                moves.update((unit, _unit_at(world, at)) for unit, at in comment_rollups(body))
             if report not in COMMENT_REPORTS and (thorough or rng.random() < 0.15):
                 nl = client.get(url, params={**params, "lang": "nl"})
                 reading.requests += 1
@@ -223,8 +226,8 @@ def export_problems(world: World, wave: str, rows: list[dict[str, str]]) -> list
     out = []
     cells = Counter((r["question_key"], r["unit_path"], r["layer"]) for r in rows)
     for cell, n in cells.items():
-        if n < world.comment_threshold:
-            out.append(f"export cell {cell}: {n} rows, fewer than {world.comment_threshold}")
+        if n < world.comment_thresholds[wave]:
+            out.append(f"export cell {cell}: {n} rows, fewer than {world.comment_thresholds[wave]}")
     for r in rows:
         p = authors.get(r["text"])
         if p is None or p.comments.get(r["question_key"]) != r["text"]:

@@ -393,6 +393,15 @@ def observations(report: str, source: str, wave: str, body: dict[str, Any]) -> l
     return list(WALKERS[report](source, wave, body))
 
 
+COMMENT_ROLLUP = "comments"  # the key of the comments' roll-up (at the comment threshold) beside published/live
+
+
+def comment_rollups(body: dict[str, Any]) -> Iterator[tuple[str, list[str]]]:
+    """(unit id, path it counts at) of every move a comments answer names (`counted_elsewhere`)."""
+    for moved in body["counted_elsewhere"]:
+        yield moved["unit_id"], moved["counted_at"]
+
+
 def rollups(report: str, body: Any) -> Iterator[tuple[str, list[str] | None, bool]]:
     """(unit id, own_counted_at, live) of every group reference in an answer: where a unit's own respondents
     count, as the answer says."""

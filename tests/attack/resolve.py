@@ -32,7 +32,7 @@ from math import lcm
 import numpy as np
 from scipy import stats as st
 
-from tests.attack.figures import Obs, Who
+from tests.attack.figures import COMMENT_ROLLUP, Obs, Who
 from tests.attack.truth import Mask, Wave, straight_lining
 from tests.attack.world import LAYERS
 
@@ -55,7 +55,8 @@ class Row:
 @dataclass
 class Resolver:
     waves: dict[str, Wave]
-    rollups: dict[tuple[str, int, bool], dict[str, str | None]]  # (wave, reading, live) -> unit -> reporting unit
+    rollups: dict[tuple[str, int, bool | str], dict[str, str | None]]  # (wave, reading, live or COMMENT_ROLLUP) ->
+    # unit -> reporting unit
     tree: dict[str, str | None]  # unit -> parent
     unmatched: list[Obs] = field(default_factory=list)
     universe: dict[tuple[str, int], int] = field(default_factory=dict)  # (wave, reading) -> published moment
@@ -137,6 +138,14 @@ class Resolver:
     def dimension_of(wave: Wave, item: str) -> str:
         return wave.world.items[wave.items.index(item)].dimension
 
+    @staticmethod
+    def rollup_kinds(obs: Obs) -> tuple[bool | str, ...]:
+        """Which roll-ups may place it: the comments' own (at the comment threshold), the live one (response
+        rates), or the published figures' (and the live one, whose units may be the only ones read)."""
+        if obs.what[0] in ("comments", "theme"):
+            return (COMMENT_ROLLUP,)
+        return (True,) if obs.who.live else (False, True)
+
     def candidates(self, obs: Obs) -> Iterator[tuple[str, Mask, dict[str, str | None] | None, int]]:
         """(family, set, roll-up, universe): the universe is the moment up to which responses count (published
         ones: the last publication's moment, tried first where known; live counts: every stored response)."""
@@ -147,8 +156,8 @@ class Resolver:
             moments = [known] + [m for m in moments if m != known]
         for m in moments:
             universe = wave.moments <= m
-            for live in ((True,) if obs.who.live else (False, True)):
-                rollup = self.rollups.get((obs.who.wave, obs.reading, live))
+            for kind in self.rollup_kinds(obs):
+                rollup = self.rollups.get((obs.who.wave, obs.reading, kind))
                 for roll in (rollup, None) if rollup else (None,):
                     base = self.members(wave, obs.who, roll) & universe
                     for family, mask in self.families(wave, obs.what):

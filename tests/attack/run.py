@@ -21,7 +21,7 @@ import numpy as np
 from scipy.optimize import linprog
 
 from tests.attack.collect import Reading, read
-from tests.attack.figures import Obs
+from tests.attack.figures import COMMENT_ROLLUP, Obs
 from tests.attack.resolve import SCALE, Resolver, Row
 from tests.attack.search import Problem, search, search_groups
 from tests.attack.truth import Wave, waves_of
@@ -50,6 +50,8 @@ class Result:
     csv_only: list[str] = field(default_factory=list)
     export_problems: list[str] = field(default_factory=list)
     sources: Counter[str] = field(default_factory=Counter)  # observations read per report
+    comments_above_k: int = 0  # comment figures read in waves whose comment threshold is above k
+    comment_moves: int = 0  # units the comments' roll-up counts elsewhere than the reports' roll-up does
 
     def by_class(self) -> Counter[str]:
         return Counter(b.klass for b in self.breaches)
@@ -144,18 +146,27 @@ def _targets(space: tuple[object, ...], wave: Wave) -> tuple[dict[str, np.ndarra
     return out, answered
 
 
-def analyse(world: World, readings: list[Reading], result: Result, rng: random.Random, cap: int = 50) -> None:
+def analyse(world: World, readings: list[Reading], result: Result, rng: random.Random, cap: int = 50, *,
+            comments_at_threshold: bool = False) -> None:
+    """The equations of every figure read, and the search for groups of 1..k-1 (with `comments_at_threshold`,
+    groups of 1..T-1 among the comment figures: the comments' own, stricter threshold)."""
     waves = waves_of(world)
-    rollups: dict[tuple[str, int, bool], dict[str, str | None]] = {}
+    rollups: dict[tuple[str, int, bool | str], dict[str, str | None]] = {}
     for reading in readings:
         rollups.update(reading.rollups)
         result.requests += reading.requests
         result.csv_only += reading.csv_only
         result.export_problems += reading.export_problems
     resolver = Resolver(waves, rollups, {u: parent for u, (_, parent) in world.units.items()})
+    for (wave, index, kind), moves in rollups.items():
+        if kind == COMMENT_ROLLUP:
+            published = rollups.get((wave, index, False), {})
+            result.comment_moves += sum(published.get(u, u) != at for u, at in moves.items())
     resolver.universe.update(_universes(readings))
     by_space: dict[tuple[object, ...], list[Row]] = {}
     observations = [obs for reading in readings for obs in reading.obs]
+    result.comments_above_k = sum(o.what[0] in ("comments", "theme") and world.comment_thresholds[o.who.wave] > world.k
+                                  for o in observations)
     result.observations += len(observations)
     for row in resolver.resolve(observations):
         by_space.setdefault(row.space, []).append(row)
@@ -174,7 +185,9 @@ def analyse(world: World, readings: list[Reading], result: Result, rng: random.R
         if problem is None:
             continue
         result.rows += len(problem.rows)
-        for target, members in search(problem, targets, world.k, rng, cap=cap):
+        comments = comments_at_threshold and (space[0] == "C" or space[2:3] == ("theme",))
+        limit = world.comment_thresholds[str(space[1])] if comments else world.k
+        for target, members in search(problem, targets, limit, rng, cap=cap):
             y = np.zeros((len(problem.atoms), problem.width), dtype=np.int64)
             for a, atom in enumerate(problem.atoms):
                 if set(atom.tolist()) <= set(members):
@@ -234,7 +247,7 @@ def _describe(wave: Wave, members: tuple[int, ...]) -> str:
 
 
 def attack(platform: httpx.Client, base_url: str, http: httpx.Client, seed: int, *, thorough: bool,
-           scoped_keys: int = 2) -> Result:
+           scoped_keys: int = 2, comments_at_threshold: bool = False) -> Result:
     """Make a random organisation (seeded), run the story, read, search; the result."""
     world = make_world(platform, base_url, http, seed)
     try:
@@ -243,7 +256,7 @@ def attack(platform: httpx.Client, base_url: str, http: httpx.Client, seed: int,
         readings = _story(world, http, clients, thorough=thorough)
         result = Result(seed, world.k, len(world.people))
         result.sources.update(o.source.split("?")[0] for r in readings for o in r.obs)
-        analyse(world, readings, result, random.Random(seed))
+        analyse(world, readings, result, random.Random(seed), comments_at_threshold=comments_at_threshold)
         return result
     finally:
         world.org.close()

@@ -45,6 +45,9 @@ def test_comment_figures_are_read_placed_and_the_export_holds(results):
         assert r.sources["comments"] > 50 and r.sources["comment-themes"] > 0 and r.sources["comments/export"] > 0, \
             r.sources
         assert not r.export_problems, r.export_problems[:5]
+    # a comment threshold above k (the later waves): comments read there, and counted with their own roll-up
+    assert all(r.comments_above_k > 0 for r in results), [r.comments_above_k for r in results]
+    assert any(r.comment_moves > 0 for r in results), [r.comment_moves for r in results]
 
 
 def test_no_group_below_k_within_a_publication(results):

@@ -4,8 +4,9 @@ A world is one organisation: a board unit and directorates whose branches reach 
 and sections, then teams), many small cells (1 to 4 employees a team, a team leader or not, 0 to 2 heads at inner units,
 directors, the board), answers in Dutch and English with "don't know", blank statements, dimensions left out and
 desired frames left blank, comments on two open questions (most people answer one or both; the texts mention a
-theme's keywords now and then, and are unique so the attacker knows whose each is; the comment threshold is k, where
-it shows the most), and two waves: an earlier one, closed, and a later one. Every response is submitted with an
+theme's keywords now and then, and are unique so the attacker knows whose each is; the comment threshold is k in the
+earlier wave, where it shows the most, and above k in the later one, where the comments count with their own
+roll-up), and two waves: an earlier one, closed, and a later one. Every response is submitted with an
 invitation's token, as a respondent would (the answering language only comes that way).
 
 The attacker knows who gave which answer (`Person`); the service never learns that link, and the attack never asks
@@ -64,7 +65,7 @@ class World:
     units: dict[str, tuple[str, str | None]]  # id -> (name, parent id)
     board: str
     waves: list[str] = field(default_factory=list)  # survey ids, oldest first
-    comment_threshold: int = 0  # the waves' comment threshold (set to k: the most comment figures)
+    comment_thresholds: dict[str, int] = field(default_factory=dict)  # per wave: k, then above k
     themes: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # as the comment settings publish them
     people: list[Person] = field(default_factory=list)
     rng: random.Random = field(default_factory=random.Random)
@@ -227,9 +228,10 @@ def make_world(platform: httpx.Client, base_url: str, http: httpx.Client, seed: 
         world.waves.append(str(survey["id"]))
         settings = org.admin.put(f"{org.prefix}/surveys/{survey['id']}/comment-settings", json={
             "questions": [{"key": key, "texts": texts} for key, texts in QUESTIONS.items()],
-            "threshold": world.k})
+            "threshold": world.k if title == "Earlier wave" else world.k + random.Random(f"T{seed}").randint(1, 4)})
         assert settings.status_code == 200, settings.text
-        world.comment_threshold, world.themes = settings.json()["threshold"], settings.json()["themes"]
+        world.comment_thresholds[world.waves[-1]], world.themes = settings.json()["threshold"], \
+            settings.json()["themes"]
         world.action(world.waves[-1], "open")
         world.submit(http, world.population(world.waves[-1], moment=0))
         world.action(world.waves[-1], "close")

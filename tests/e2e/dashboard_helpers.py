@@ -265,10 +265,9 @@ def scope_note(reason: str | None) -> str:
     return _SCOPE["en"][reason or "below_minimum"]
 
 
-OUTCOME_KEY = "knowledge_sharing"  # the outcome scale of the built-in questionnaire's version 2
 OUTCOME_MARK = {"en": " (outcome)", "nl": " (uitkomst)"}
 
 
 def shown_name(d: dict[str, Any], lang: str = "en") -> str:
-    """A dimension's name as every panel shows it: the outcome scale marked as the outcome (dashboard-outcome.js)."""
-    return str(d["name"]) + (OUTCOME_MARK[lang] if d.get("key") == OUTCOME_KEY else "")
+    """A report's dimension as every panel names it: the one the report flags as the outcome scale marked so."""
+    return str(d["name"]) + (OUTCOME_MARK[lang] if d["outcome"] else "")

@@ -120,6 +120,10 @@ def test_every_panel_shows_the_figures_of_the_api_on_a_laptop(demo: Demo, open_t
     expect(page.locator("#panel-desired tbody tr").first).to_contain_text(
         f"{gaps[0]['name']}{en(gaps[0]['mean_current'])}{en(gaps[0]['mean_desired'])}{diff(gaps[0]['gap'])}")
     expect(page.locator("#panel-desired .row-value").first).to_have_text(gap(gaps[0]["gap"], gaps[0]["significant"]))
+    # the outcome scale, as the reports flag it, named so in every panel that lists the dimensions
+    outcome = next(d for d in profile["dimensions"] if d["outcome"])
+    for panel in ("profile", "heatmap", "desired", "perception", "statements", "trend", "agreement"):
+        expect(page.locator(f"#panel-{panel}")).to_contain_text(shown_name(outcome))
     perception = demo.report(sid, "perception-gaps")
     compared = next(c for c in perception["comparisons"] if not c["suppressed"])
     figures = compared["dimensions"][0]

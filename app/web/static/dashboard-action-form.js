@@ -1,7 +1,9 @@
 /* Creating and editing an action of the plan on the dashboard (organisation admins anywhere; leaders, signed in,
    for the units of their own subtrees: the API decides and says 403 otherwise). The form sends nothing while a
    field it can check itself is wrong, and what the API refuses (422) is said beside the field it names; a refused
-   form changes nothing (the API takes all of it or none). Saved: the panel is read again. */
+   form changes nothing (the API takes all of it or none). Saved: the panel is read again. The API's words are
+   English; in Dutch they are said as the console says them (console-problems.js). */
+import { fieldMessage } from "./console-problems.js";
 import { storedKey } from "./dashboard-api.js";
 import { el } from "./dashboard-dom.js";
 import { signedInSession } from "./dashboard-session.js";
@@ -150,10 +152,12 @@ export function actionForm(ctx, { me, questionnaire, action, url, done, cancel }
       const loose = [];
       for (const e of problems) {
         const key = Array.isArray(e.loc) ? FIELDS.find((f) => e.loc.includes(f)) : null;
-        if (key) found[key] = found[key] ? `${found[key]}; ${e.msg}` : e.msg;
-        else loose.push(e.msg);
+        const msg = fieldMessage(e.msg, ctx.lang);
+        if (key) found[key] = found[key] ? `${found[key]}; ${msg}` : msg;
+        else loose.push(msg);
       }
-      const detail = failure.body && typeof failure.body.detail === "string" ? failure.body.detail : "";
+      const detail = failure.body && typeof failure.body.detail === "string"
+        ? fieldMessage(failure.body.detail, ctx.lang) : "";
       const general = failure.status === 422 ? ctx.t("actionFormRefused", { detail: loose.join("; ") || "" })
         : failure.status === 403 ? ctx.t("actionFormForbidden", { detail })
           : ctx.t("actionFormFailed", { detail });

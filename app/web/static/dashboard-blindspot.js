@@ -4,6 +4,7 @@
    when the led group may not be shown, and then only the leader's own scores remain. */
 import { table } from "./dashboard-charts.js";
 import { add, el, fmt, fmtCi, fmtDiff, hiddenKey, isHidden, note, present, suppressedCell } from "./dashboard-dom.js";
+import { dimensionName } from "./dashboard-outcome.js";
 
 const choiceKey = (ctx) => `blindspot:leader:${ctx.survey.id}:${ctx.scopeId || ""}`;
 
@@ -33,12 +34,12 @@ function picker(ctx, list, current) {
 
 /** One sentence per dimension: how the leader's own score compares with the group's view. */
 function sentence(ctx, leader, d) {
-  if (!present(d.leader_score)) return ctx.t("blindspotNoLeader", { dimension: d.name });
+  if (!present(d.leader_score)) return ctx.t("blindspotNoLeader", { dimension: dimensionName(ctx, d) });
   if (!present(d.mean)) {
-    return ctx.t("blindspotGroupHidden", { dimension: d.name, leader: fmt(ctx.lang, d.leader_score) });
+    return ctx.t("blindspotGroupHidden", { dimension: dimensionName(ctx, d), leader: fmt(ctx.lang, d.leader_score) });
   }
   const key = Math.abs(d.difference) < 0.25 ? "blindspotSame" : d.difference > 0 ? "blindspotHigher" : "blindspotLower";
-  return ctx.t(key, { name: leader.leader_name, dimension: d.name.toLowerCase(), leader: fmt(ctx.lang, d.leader_score),
+  return ctx.t(key, { name: leader.leader_name, dimension: dimensionName(ctx, d).toLowerCase(), leader: fmt(ctx.lang, d.leader_score),
     group: fmt(ctx.lang, d.mean), diff: fmt(ctx.lang, Math.abs(d.difference), 1) });
 }
 
@@ -49,7 +50,7 @@ function figures(ctx, report) {
   const rows = report.dimensions.map((d) => {
     const hiddenGroup = group.suppressed || isHidden(d.reason);
     const reason = group.suppressed ? group.reason : d.reason;
-    return [d.name, fmt(ctx.lang, d.leader_score),
+    return [dimensionName(ctx, d), fmt(ctx.lang, d.leader_score),
       ...(hiddenGroup ? [{ span: 5, content: suppressedCell(ctx, reason) }]
         : [fmt(ctx.lang, d.mean), fmtCi(ctx.lang, d.ci), present(d.n) ? String(d.n) : "\u2013",
           fmtDiff(ctx.lang, d.difference), present(d.percentile_rank) ? `${fmt(ctx.lang, d.percentile_rank, 0)}` : "\u2013"])];

@@ -4,6 +4,7 @@
    app/stats/holm_ci.py): it excludes 0 exactly when the verdict says the difference is clear, so the two never
    contradict each other on screen. The unadjusted interval appears only in the details, labelled as such. */
 import { el, fmt, fmtDiff, hidden, present } from "./dashboard-dom.js";
+import { dimensionName } from "./dashboard-outcome.js";
 
 const bound = (lang, x, sign) => (present(x) ? fmtDiff(lang, x) : `${sign}\u221e`);
 
@@ -91,7 +92,7 @@ export function gapFinding(ctx, d, fmtP) {
   const v = verdictOf(d);
   if (!present(v.difference)) return null;
   const holm = d.difference_ci_holm;
-  return { body: readingBody(ctx, v.reading) || d.name, label: d.name, significant: d.significant,
+  return { body: readingBody(ctx, v.reading) || dimensionName(ctx, d), label: dimensionName(ctx, d), significant: d.significant,
     family: (holm && holm.family_size) || (v.test && v.test.family_size), holm, raw: v.raw,
     difference: v.difference,
     means: v.model ? null : `${fmt(ctx.lang, d.mean_a)} ${ctx.t("versus")} ${fmt(ctx.lang, d.mean_b)}`,

@@ -10,6 +10,7 @@ import {
   findings, fmtHolm, gapFinding, holmRange, readingBody, verdictOf, verdictText,
 } from "./dashboard-findings.js";
 import { modelFindings } from "./dashboard-models.js";
+import { dimensionName } from "./dashboard-outcome.js";
 import { pooledComparison, pooledRequest, singleLayersHidden } from "./dashboard-pooled.js";
 import { qualityRequest, severityOf, warningsOf, warnNotes } from "./dashboard-quality.js";
 
@@ -120,12 +121,12 @@ export const readiness = {
     const dims = data.dimensions.map((d) => {
       const gap = byGap ? d.desired_gap : null;
       if (gap && present(gap.gap) && present(gap.mean_current) && present(gap.mean_desired)) {
-        return summaryItem({ rank: d.rank, name: d.name, figure: gapText(ctx, gap.gap, gap.significant),
+        return summaryItem({ rank: d.rank, name: dimensionName(ctx, d), figure: gapText(ctx, gap.gap, gap.significant),
           detailArrow: arrowOf(d), visual: dumbbell(ctx, gap.mean_current, gap.mean_desired),
           detail: ctx.t("readinessCurrentDesired", { current: fmt(ctx.lang, gap.mean_current),
             desired: fmt(ctx.lang, gap.mean_desired), n: gap.n, effect: effectWord(ctx, gap.effect_size) }) });
       }
-      return summaryItem({ rank: d.rank, name: d.name, figure: fmt(ctx.lang, d.mean), arrow: arrowOf(d),
+      return summaryItem({ rank: d.rank, name: dimensionName(ctx, d), figure: fmt(ctx.lang, d.mean), arrow: arrowOf(d),
         detail: present(d.mean) ? ctx.t("readinessMean", { ci: fmtCi(ctx.lang, d.ci), n: d.n })
           : isHidden(d.reason) ? ctx.t(hiddenKey("suppressedLong", d.reason), { k: ctx.k }) : ctx.t("noFigure"),
         text: gap ? "" : reading(ctx, d.reading) });
@@ -139,7 +140,7 @@ export const readiness = {
       .map((f) => ({ a: { ...pooled.a, name: ctx.t("pooledTitle") }, b: pooled.b, figures: f }))
       : data.perception_gaps;
     const gaps = highlights.map((h) => summaryItem({
-      name: `${h.a.name} · ${h.figures.name}`,
+      name: `${h.a.name} · ${dimensionName(ctx, h.figures)}`,
       figure: gapText(ctx, verdictOf(h.figures).difference, h.figures.significant),
       detail: ctx.t("readinessVs", { b: h.b.name, na: h.a.n, nb: h.b.n,
         ci: fmtHolm(ctx, h.figures.difference_ci_holm) }),
@@ -182,12 +183,12 @@ export const desired = {
     if (!ctx.survey.ask_desired || !data) return add(body, note(ctx.t("desiredNotAsked")));
     const group = data.groups[0];
     if (!group || group.suppressed) return add(body, scopeNote(ctx, group && group.group.reason));
-    const rows = group.dimensions.map((d) => ({ label: d.name, diff: d.gap, ci: holmRange(d.gap_ci_holm), significant: d.significant,
+    const rows = group.dimensions.map((d) => ({ label: dimensionName(ctx, d), diff: d.gap, ci: holmRange(d.gap_ci_holm), significant: d.significant,
       suppressed: isHidden(d.reason), reason: d.reason }));
     const caption = ctx.t("desiredCaption");
     const head = [ctx.t("dimension"), ctx.t("current"), ctx.t("desired"), ctx.t("gap"), ctx.t("ciAdjusted"), ctx.t("n"),
       ctx.t("pAdjusted"), ctx.t("significant")];
-    const tableRows = group.dimensions.map((d) => [d.name, fmt(ctx.lang, d.mean_current), fmt(ctx.lang, d.mean_desired),
+    const tableRows = group.dimensions.map((d) => [dimensionName(ctx, d), fmt(ctx.lang, d.mean_current), fmt(ctx.lang, d.mean_desired),
       fmtDiff(ctx.lang, d.gap), fmtHolm(ctx, d.gap_ci_holm), d.n === null ? suppressedCell(ctx, d.reason) : String(d.n),
       fmtP(ctx.lang, d.t_test && d.t_test.p_adjusted), significantText(ctx, d.significant)]);
     const chart = gapChart(ctx, { rows, domain: domainOf(rows), width: ctx.width(body), caption });
@@ -201,7 +202,7 @@ export const desired = {
 function desiredFinding(ctx, d) {
   if (!present(d.gap)) return null;
   const holm = d.gap_ci_holm;
-  return { body: readingBody(ctx, d.reading) || d.name, label: d.name, significant: d.significant,
+  return { body: readingBody(ctx, d.reading) || dimensionName(ctx, d), label: dimensionName(ctx, d), significant: d.significant,
     family: (holm && holm.family_size) || (d.t_test && d.t_test.family_size), holm, raw: d.gap_ci, difference: d.gap,
     means: `${ctx.t("current")} ${fmt(ctx.lang, d.mean_current)}, ${ctx.t("desired")} ${fmt(ctx.lang, d.mean_desired)}`,
     p: fmtP(ctx.lang, d.t_test && d.t_test.p_adjusted), effect: d.effect_size, n: d.n === null ? null : String(d.n) };
@@ -235,7 +236,7 @@ export const perception = {
       ? warningsOf(quality, ctx.scopeId, side.layer_keys[0], dimension) : []);
     const charts = shown.map((c) => {
       const caption = ctx.t("perceptionChart", { a: c.a.name, b: c.b.name });
-      const rows = c.dimensions.map((d) => ({ label: d.name, diff: verdictOf(d).difference,
+      const rows = c.dimensions.map((d) => ({ label: dimensionName(ctx, d), diff: verdictOf(d).difference,
         ci: holmRange(d.difference_ci_holm),
         significant: d.significant, suppressed: isHidden(d.reason), reason: d.reason,
         warn: severityOf([...layerWarnings(c.a, d.key), ...layerWarnings(c.b, d.key)]) }));
@@ -262,7 +263,7 @@ export const perception = {
     const tableRows = [...(pooled ? [pooled] : []), ...data.comparisons].flatMap((c) => (c.suppressed
       ? [[c.a.name, { span: head.length - 1, content: el("span", { class: "suppressed-text",
         text: ctx.t(hiddenKey("suppressedLong", c.reason), { k: ctx.k }) }) }]]
-      : c.dimensions.map((d) => [c.a.name, d.name, fmtDiff(ctx.lang, verdictOf(d).difference),
+      : c.dimensions.map((d) => [c.a.name, dimensionName(ctx, d), fmtDiff(ctx.lang, verdictOf(d).difference),
         fmtHolm(ctx, d.difference_ci_holm), `${d.n_a ?? "–"} / ${d.n_b ?? "–"}`,
         fmtP(ctx.lang, verdictOf(d).test && verdictOf(d).test.p_adjusted), significantText(ctx, d.significant)])));
     const marked = shown.flatMap((c) => [...layerWarnings(c.a), ...layerWarnings(c.b)]); // one pointer for all

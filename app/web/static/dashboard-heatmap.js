@@ -10,6 +10,7 @@ import {
   add, diverging, el, fmt, fmtDiff, hidden, inkOn, note, present, suppressedCell,
 } from "./dashboard-dom.js";
 import { rollupLine } from "./dashboard-notes.js";
+import { dimensionName } from "./dashboard-outcome.js";
 import { qualityRequest, warningsOf, warnMark, warnNotes } from "./dashboard-quality.js";
 import { earlierWaves } from "./dashboard-trend.js";
 
@@ -122,7 +123,7 @@ function dimensionsView(ctx, data, previous, quality, wave) {
     && row.group.unit_path.length > other.group.unit_path.length
     && other.group.unit_path.every((name, i) => row.group.unit_path[i] === name));
   const head = el("tr", {}, el("th", { scope: "col", class: "heat-corner", text: ctx.t("unitCol") }),
-    data.columns.map((c) => el("th", { scope: "col", class: "heat-col" }, el("span", { text: c.name }))),
+    data.columns.map((c) => el("th", { scope: "col", class: "heat-col" }, el("span", { text: dimensionName(ctx, c) }))),
     el("th", { scope: "col", class: "num heat-n", text: ctx.t("n") }));
   const rows = data.rows.filter((row) => !hiddenBelow(row)).map((row) => {
     const depth = row.group.unit_path.length - base;
@@ -177,7 +178,7 @@ function itemsView(ctx, results, plan) {
   };
   const rows = dims.flatMap((d) => [
     el("tr", { class: "heat-group" }, el("th", { scope: "rowgroup", colspan: String(columns.length + 2),
-      class: "heat-group-name", text: d.name })),
+      class: "heat-group-name", text: dimensionName(ctx, d) })),
     ...d.statements.map((s) => {
       const ref = refStatements.get(s.key);
       const refMean = ref && present(ref.mean) ? ref.mean : null;
@@ -193,7 +194,7 @@ function itemsView(ctx, results, plan) {
 
 function layersView(ctx, data, columns) {
   const head = el("tr", {}, el("th", { scope: "col", class: "heat-corner", text: ctx.t("layer") }),
-    columns.map((c) => el("th", { scope: "col", class: "heat-col" }, el("span", { text: c.name }))),
+    columns.map((c) => el("th", { scope: "col", class: "heat-col" }, el("span", { text: dimensionName(ctx, c) }))),
     el("th", { scope: "col", class: "num heat-n", text: ctx.t("n") }));
   const orgMeans = new Map(data.organisation.dimensions.map((d) => [d.key, d.mean]));
   const rows = data.groups.map((g) => el("tr", {},
@@ -229,7 +230,7 @@ export const heatmap = {
     add(body, switcher(ctx, current));
     if (current === "items") return add(body, itemsView(ctx, results, unitsForItems(ctx)));
     if (current === "layers") {
-      const columns = results.layers.scope.dimensions.map((d) => ({ key: d.key, name: d.name }));
+      const columns = results.layers.scope.dimensions.map((d) => ({ key: d.key, name: d.name, outcome: d.outcome }));
       return add(body, layersView(ctx, results.layers, columns));
     }
     const data = results.heatmap;

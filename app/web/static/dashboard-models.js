@@ -6,6 +6,7 @@
    finding below is then left out, so the verdict is said once. Its own strings live here so the shared string
    tables stay untouched. */
 import { el, fmt, hidden, present } from "./dashboard-dom.js";
+import { dimensionName } from "./dashboard-outcome.js";
 import { fmtHolm } from "./dashboard-findings.js";
 
 const STRINGS = Object.freeze({
@@ -53,7 +54,7 @@ function details(ctx, d) {
       .map((f) => fmt(ctx.lang, f && f.cfi, 3)).join(" / "), "model-cfi"] : null,
   ].filter(Boolean);
   return rows.length ? el("details", { class: "finding-details" },
-    el("summary", {}, say(ctx, "details"), hidden(`: ${d.name}`)),
+    el("summary", {}, say(ctx, "details"), hidden(`: ${dimensionName(ctx, d)}`)),
     el("dl", { class: "finding-figures" }, rows.map(([label, value, cls]) => el("div", { class: "finding-row" },
       el("dt", { text: label }), el("dd", { class: cls, text: value }))))) : null;
 }

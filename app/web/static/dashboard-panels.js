@@ -11,6 +11,7 @@ import {
   add, el, fmt, fmtCi, fmtPct, hidden, hiddenKey, isHidden, present, scopeNote, suppressedCell,
 } from "./dashboard-dom.js";
 import { rollupLine } from "./dashboard-notes.js";
+import { dimensionName } from "./dashboard-outcome.js";
 import { qualityRequest, severityOf, warningsOf, warnMark, warnNotes } from "./dashboard-quality.js";
 import { statementLinks } from "./dashboard-statements.js";
 
@@ -47,7 +48,7 @@ export const profile = {
     const showRef = ctx.scopeId && [...refs.values()].some(present);
     const of = (dimension) => warningsOf(quality, ctx.scopeId, null, dimension);
     const rows = data.dimensions.map((d) => ({
-      label: d.name, value: d.mean, low: d.ci && d.ci.low, high: d.ci && d.ci.high, warn: severityOf(of(d.key)),
+      label: dimensionName(ctx, d), value: d.mean, low: d.ci && d.ci.low, high: d.ci && d.ci.high, warn: severityOf(of(d.key)),
       suppressed: isHidden(d.reason), suppressedText: ctx.t(hiddenKey("suppressedLong", d.reason), { k: ctx.k }),
       ref: showRef ? refs.get(d.key) : null, trend: chartTrend(ctx, changeOf(d)),
       text: present(d.mean) && d.n !== null ? `${fmt(ctx.lang, d.mean)}  (${ctx.t("nIs", { n: d.n })})`
@@ -59,7 +60,7 @@ export const profile = {
     const head = [ctx.t("dimension"), ctx.t("mean"), ctx.t("ci"), ctx.t("n"),
       ...(showRef ? [ctx.t("organisationMean")] : []), ...(wave ? [ctx.t("arrowColumn", { wave })] : [])];
     const arrow = (d) => { const found = changeOf(d); return found ? changeArrow(ctx, found.change, wave) : ctx.t("arrowNone"); };
-    const tableRows = data.dimensions.map((d) => [[d.name, warnMark(ctx, of(d.key))], fmt(ctx.lang, d.mean),
+    const tableRows = data.dimensions.map((d) => [[dimensionName(ctx, d), warnMark(ctx, of(d.key))], fmt(ctx.lang, d.mean),
       fmtCi(ctx.lang, d.ci),
       d.n === null ? suppressedCell(ctx, d.reason) : String(d.n), ...(showRef ? [fmt(ctx.lang, refs.get(d.key))] : []),
       ...(wave ? [arrow(d)] : [])]);
@@ -68,7 +69,7 @@ export const profile = {
         ...(showRef ? [{ mark: "ref", text: ctx.t("organisationMean") }] : [])]),
       figure(chart, table({ caption, head, rows: tableRows }), ctx.t("showTable")),
       changes.size ? [arrowLegend(ctx, wave),
-        changeSentences(ctx, data.dimensions.map((d) => ({ name: d.name, found: changeOf(d) })))] : null,
+        changeSentences(ctx, data.dimensions.map((d) => ({ name: dimensionName(ctx, d), found: changeOf(d) })))] : null,
       statementLinks(ctx, data.dimensions),
       warnNotes(ctx, of()));
   },

@@ -4,6 +4,7 @@
    the kind) and, under the chart, one line pointing to that panel. */
 import { table } from "./dashboard-charts.js";
 import { add, el, fmt, fmtPct, hidden, hiddenKey, note, suppressedCell } from "./dashboard-dom.js";
+import { dimensionName } from "./dashboard-outcome.js";
 
 export const WARN = "\u26a0";
 const SEVERITY_ORDER = ["critical", "warning", "info"];
@@ -144,7 +145,7 @@ export const quality = {
   optional: ["heatmap", "gaps"],
   render(body, { quality: data, heatmap: heat, gaps }, ctx) {
     const shown = shownGroups(heat, gaps);
-    const names = new Map((heat ? heat.columns : []).map((c) => [c.key, c.name]));
+    const names = new Map((heat ? heat.columns : []).map((c) => [c.key, dimensionName(ctx, c)]));
     const kinds = byKind(data.warnings);
     add(body,
       data.suppressed ? note(ctx.t(hiddenKey("qualityScopeSuppressed", data.group.reason), { k: ctx.k }),

@@ -5,6 +5,7 @@
 import { arrowLegend, changeArrow, statementChange } from "./dashboard-arrows.js";
 import { legend } from "./dashboard-charts.js";
 import { add, el, fmt, fmtDiff, fmtPct, hiddenKey, isHidden, note, present, scopeNote } from "./dashboard-dom.js";
+import { dimensionName } from "./dashboard-outcome.js";
 
 const CHOICE = "statements:dimension";
 /* The report is asked for only once the reader comes near the panel (or picks a dimension elsewhere): it is the
@@ -40,7 +41,7 @@ export function statementLinks(ctx, dimensions) {
     el("span", { class: "statement-links-label", text: ctx.t("statementsOf") }),
     dimensions.map((d) => {
       const button = el("button", { type: "button", class: "button button-secondary button-small statement-link",
-        "data-dimension": d.key, text: d.name });
+        "data-dimension": d.key, text: dimensionName(ctx, d) });
       button.addEventListener("click", () => showStatements(ctx, d.key));
       return button;
     }));
@@ -122,7 +123,7 @@ function statementItem(ctx, s, wave) {
 
 function picker(ctx, dimensions, chosen) {
   const select = el("select", { id: "statements-dimension", class: "select" },
-    dimensions.map((d) => el("option", { value: d.key, text: d.name })));
+    dimensions.map((d) => el("option", { value: d.key, text: dimensionName(ctx, d) })));
   select.value = chosen.key;
   select.addEventListener("change", () => ctx.choose(CHOICE, select.value));
   return el("div", { class: "field panel-picker" },
@@ -152,7 +153,7 @@ export const statements = {
         : ctx.t("statementsN", { n: chosen.n ?? "–" }) })),
     shareLegend(ctx),
     chosen.statements.some(statementChange) ? arrowLegend(ctx, wave) : null,
-    el("ol", { class: "statements", "aria-label": ctx.t("statementsList", { name: chosen.name }) },
+    el("ol", { class: "statements", "aria-label": ctx.t("statementsList", { name: dimensionName(ctx, chosen) }) },
       chosen.statements.map((s) => statementItem(ctx, s, wave))),
     el("p", { class: "panel-foot", text: ctx.t(data.ask_desired ? "statementsFootDesired" : "statementsFoot") }));
     if (focusPicker) {

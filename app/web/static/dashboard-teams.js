@@ -9,6 +9,7 @@ import { domainOf, fmtP, gapChart, gapLegend, significantText } from "./dashboar
 import { findings, fmtHolm, gapFinding, holmRange } from "./dashboard-findings.js";
 import { qualityRequest, severityOf, warningsOf, warnNotes } from "./dashboard-quality.js";
 import { teamsDifferLine } from "./dashboard-teams-differ.js";
+import { dimensionName } from "./dashboard-outcome.js";
 
 
 function teamLabel(ctx, side) {
@@ -36,12 +37,12 @@ function teamPicker(ctx, teams, chosen) {
 
 function teamFigures(ctx, c, quality, width) {
   const dims = c.dimensions;
-  const rows = dims.map((d) => ({ label: d.name, diff: d.difference, ci: holmRange(d.difference_ci_holm), significant: d.significant,
+  const rows = dims.map((d) => ({ label: dimensionName(ctx, d), diff: d.difference, ci: holmRange(d.difference_ci_holm), significant: d.significant,
     suppressed: isHidden(d.reason), warn: severityOf(warningsOf(quality, c.a.unit_id, null, d.key)) }));
   const caption = ctx.t("teamGapsChart", { team: c.a.name });
   const head = [ctx.t("dimension"), ctx.t("difference"), ctx.t("ciAdjusted"), ctx.t("nTeamRest"), ctx.t("pAdjusted"),
     ctx.t("significant")];
-  const tableRows = dims.map((d) => [d.name, isHidden(d.reason) ? { span: 5, content: suppressedCell(ctx, d.reason) }
+  const tableRows = dims.map((d) => [dimensionName(ctx, d), isHidden(d.reason) ? { span: 5, content: suppressedCell(ctx, d.reason) }
     : fmtDiff(ctx.lang, d.difference), ...(isHidden(d.reason) ? [] : [fmtHolm(ctx, d.difference_ci_holm),
     `${d.n_a ?? "–"} / ${d.n_b ?? "–"}`, fmtP(ctx.lang, d.welch && d.welch.p_adjusted),
     significantText(ctx, d.significant)])]);
@@ -99,7 +100,7 @@ function rwgCell(ctx, d, teamHidden = false) {
 function rwgTable(ctx, data) {
   const caption = ctx.t("rwgCaption");
   const head = el("tr", {}, el("th", { scope: "col", class: "heat-corner", text: ctx.t("team") }),
-    data.dimensions.map((d) => el("th", { scope: "col", class: "heat-col" }, el("span", { text: d.name }))));
+    data.dimensions.map((d) => el("th", { scope: "col", class: "heat-col" }, el("span", { text: dimensionName(ctx, d) }))));
   const rows = data.teams.map((team) => el("tr", {},
     el("th", { scope: "row", class: "heat-row" }, el("span", { class: "unit-label" },
       el("span", { class: "unit-name", text: team.group.unit_name }),
@@ -115,14 +116,14 @@ function rwgTable(ctx, data) {
 function flagSentence(ctx, d) {
   const reasons = d.flags.map((f) => ctx.t(`flag.${f}`, { icc1: fmt(ctx.lang, d.icc1), icc2: fmt(ctx.lang, d.icc2),
     rwg: fmt(ctx.lang, d.median_rwg_j) }));
-  return ctx.t("flagSentence", { name: d.name, reasons: reasons.join(ctx.t("and")) });
+  return ctx.t("flagSentence", { name: dimensionName(ctx, d), reasons: reasons.join(ctx.t("and")) });
 }
 
 function dimensionCard(ctx, d) {
   const figure = (label, value) => el("div", { class: "agree-figure" }, el("dt", { text: label }),
     el("dd", { text: value }));
   return el("li", { class: `agree-card${d.flagged ? " agree-flagged" : ""}` },
-    el("h3", { class: "agree-name" }, d.name, el("span", { class: `agree-verdict ${d.flagged ? "verdict-flag"
+    el("h3", { class: "agree-name" }, dimensionName(ctx, d), el("span", { class: `agree-verdict ${d.flagged ? "verdict-flag"
       : "verdict-ok"}` }, el("span", { "aria-hidden": "true", text: d.flagged ? "\u2691 " : "\u2713 " }),
     ctx.t(d.flagged ? "flagged" : "notFlagged"))),
     el("dl", { class: "agree-figures" },

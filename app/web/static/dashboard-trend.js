@@ -6,6 +6,7 @@ import { figure, table } from "./dashboard-charts.js";
 import { add, el, fmt, fmtDiff, isHidden, note, present, suppressedCell } from "./dashboard-dom.js";
 import { changeBody, findings, fmtHolm, holmRange } from "./dashboard-findings.js";
 import { domainOf, fmtP, gapChart, gapLegend, significantText } from "./dashboard-gaps.js";
+import { dimensionName } from "./dashboard-outcome.js";
 
 const MAX_EARLIER = 11; // the report takes at most twelve waves
 
@@ -83,14 +84,14 @@ function trendTable(ctx, data, caption) {
   const names = new Map(data.waves.map((w) => [w.survey_id, w.title]));
   const head = [ctx.t("dimension"), ...data.waves.flatMap((w) => [`${w.title}: ${ctx.t("mean")}`, ctx.t("n")]),
     ctx.t("change"), ctx.t("ciAdjusted"), ctx.t("pAdjusted"), ctx.t("significant")];
-  const rows = data.dimensions.map((d) => [d.name, ...d.waves.flatMap((f) => waveCells(ctx, f)),
+  const rows = data.dimensions.map((d) => [dimensionName(ctx, d), ...d.waves.flatMap((f) => waveCells(ctx, f)),
     ...changeCells(ctx, mainChange(d))]);
   const tables = [table({ caption, head, rows, className: "table-wide" })];
   if (data.waves.length > 2) {
     const stepHead = [ctx.t("dimension"), ctx.t("trendStep"), ctx.t("change"), ctx.t("ciAdjusted"), ctx.t("pAdjusted"),
       ctx.t("significant")];
     const steps = data.dimensions.flatMap((d) => d.changes.filter((c) => c.kind === "consecutive").map((c) => [
-      d.name, `${names.get(c.from_survey_id)} → ${names.get(c.to_survey_id)}`, ...changeCells(ctx, c)]));
+      dimensionName(ctx, d), `${names.get(c.from_survey_id)} → ${names.get(c.to_survey_id)}`, ...changeCells(ctx, c)]));
     tables.push(table({ caption: ctx.t("trendSteps"), head: stepHead, rows: steps, hideCaption: false,
       className: "table-wide" }));
   }
@@ -104,7 +105,7 @@ function changeFinding(ctx, d, data) {
   const from = data.waves.find((w) => w.survey_id === c.from_survey_id);
   const holm = c.difference_ci_holm;
   const [a, b] = [d.waves.find((w) => w.survey_id === c.to_survey_id), d.waves.find((w) => w.survey_id === c.from_survey_id)];
-  return { body: changeBody(ctx, d.name, c.difference, from ? from.title : ""), label: d.name,
+  return { body: changeBody(ctx, dimensionName(ctx, d), c.difference, from ? from.title : ""), label: dimensionName(ctx, d),
     significant: c.welch && present(c.welch.p_adjusted) ? significant(c) : null,
     family: (holm && holm.family_size) || (c.welch && c.welch.family_size), holm, raw: c.difference_ci,
     difference: c.difference, means: a && b ? `${fmt(ctx.lang, a.mean)} ${ctx.t("versus")} ${fmt(ctx.lang, b.mean)}` : null,
@@ -128,7 +129,7 @@ export const trend = {
     const caption = ctx.t("trendChart", { first: first.title, last: last.title });
     const rows = data.dimensions.map((d) => {
       const c = mainChange(d);
-      return { label: d.name, diff: c && c.difference, ci: c && holmRange(c.difference_ci_holm), significant: significant(c),
+      return { label: dimensionName(ctx, d), diff: c && c.difference, ci: c && holmRange(c.difference_ci_holm), significant: significant(c),
         suppressed: Boolean(c && isHidden(c.reason)), reason: c && c.reason };
     });
     const chart = gapChart(ctx, { rows, domain: domainOf(rows), width: ctx.width(body), caption });

@@ -14,7 +14,6 @@ import { focus } from "./dashboard-focus.js";
 import { desired, perception, readiness } from "./dashboard-gaps.js";
 import { STRINGS } from "./dashboard-i18n.js";
 import { drawPublication, drawRollup, viewerSees } from "./dashboard-notes.js";
-import { markOutcome, outcomeKey } from "./dashboard-outcome.js";
 import { heatmap } from "./dashboard-heatmap.js";
 import { profile, rates } from "./dashboard-panels.js";
 import { byKind, quality } from "./dashboard-quality.js";
@@ -57,7 +56,7 @@ const state = {
   me: null,
   organisations: [], // for a platform admin key
   org: null, layers: [], units: [], surveys: [], questionnaires: [],
-  survey: null, scopeId: null, scale: { min: 1, max: 5 }, outcome: null, // the outcome scale's key
+  survey: null, scopeId: null, scale: { min: 1, max: 5 },
   message: null, // {kind, retry} on show
   signinError: null,
 };
@@ -247,11 +246,9 @@ async function selectSurvey(survey) {
     const own = (questionnaire.dimensions || []).map((d) => d.scale).filter(Boolean);
     const scales = own.length ? own : [{ min: questionnaire.scale_min, max: questionnaire.scale_max }];
     state.scale = { min: Math.min(...scales.map((s) => s.min)), max: Math.max(...scales.map((s) => s.max)) };
-    state.outcome = outcomeKey(questionnaire);
   } catch (error) {
     if (error instanceof ApiError && error.kind === "unauthorized") return keyRefused();
     state.scale = { min: 1, max: 5 }; // the built-in scale: the reports still show
-    state.outcome = null;
   }
   const focusWasAway = !els.dashboard.contains(document.activeElement) || els.dashboard.hidden;
   show("dashboard");
@@ -335,7 +332,7 @@ function panelResult(panelId, result) {
 
 const board = new Board({
   panels: PANELS, context: panelContext, t, errorText,
-  fetch: (url, signal) => get(state.key, url, { signal }).then((body) => markOutcome(body, state.outcome, t("outcomeLabel"))),
+  fetch: (url, signal) => get(state.key, url, { signal }),
   onResult: panelResult,
   onUnauthorized: keyRefused, onRetry: () => loadPanels(),
 });
