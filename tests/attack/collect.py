@@ -26,7 +26,7 @@ from urllib.parse import urlencode
 
 import httpx
 
-from tests.attack.figures import COMMENT_ROLLUP, Obs, comment_export, comment_rollups, observations, rollups
+from tests.attack.figures import COMMENT_ROLLUP, Obs, Who, comment_export, comment_rollups, observations, rollups
 from tests.attack.world import LAYERS, QUESTIONS, World
 from tests.tables import csv_rows, unknown_numbers, xlsx_sheets
 
@@ -212,9 +212,26 @@ def _read_export(world: World, wave: str, reading: Reading, *, thorough: bool, r
         if sorted(map(repr, other)) != sorted(map(repr, rows)):
             reading.export_problems.append(f"export {name}: other rows than {next(iter(tables))}")
     reading.export_problems += export_problems(world, wave, rows)
-    for obs in comment_export("comments/export", wave, rows):
+    for obs in comment_export("comments/export", wave, rows, _export_set(world, wave, reading)):
         obs.moment, obs.reading = reading.moment, reading.index
         reading.obs.append(obs)
+
+
+def _export_set(world: World, wave: str, reading: Reading) -> Who:
+    """Whose comments the export holds, as the comments reports say: the organisation's when its comments are
+    shown, else those of the topmost units shown (asked of every unit here, whatever the reading sampled)."""
+    shown: set[str | None] = set()
+    for unit in [None, *world.units]:
+        response = world.org.admin.get(f"{world.org.prefix}/surveys/{wave}/reports/comments",
+                                       params={"unit_id": unit} if unit else {})
+        reading.requests += 1
+        assert response.status_code == 200, response.text
+        if response.json()["shown"]:
+            shown.add(unit)
+    if None in shown:
+        return Who(wave)
+    return Who(wave, union=tuple(sorted(u for u in shown if u is not None
+                                        and not set(world.path_units(u)[:-1]) & shown)))
 
 
 def export_problems(world: World, wave: str, rows: list[dict[str, str]]) -> list[str]:

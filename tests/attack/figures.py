@@ -371,15 +371,16 @@ def _themes(src: str, w: str, r: dict[str, Any]) -> Iterator[Obs]:
             yield Obs(src, Who(w, r["unit_id"]), ("theme", t["key"]), {"count": count})
 
 
-def comment_export(src: str, w: str, rows: list[dict[str, str]]) -> Iterator[Obs]:
-    """The k-anonymous comment export: per open question, all of its comments (the organisation's respondents).
+def comment_export(src: str, w: str, rows: list[dict[str, str]], who: Who) -> Iterator[Obs]:
+    """The k-anonymous comment export: per open question, all of its comments of `who` (the organisation's
+    respondents, or the topmost units whose comments are shown when the organisation's are not).
     A row's cell (unit, layer) rests on the atoms its generalisation chose, which depends on who answered: those
     are checked (`tests.attack.collect.export_problems`), not placed."""
     by_question: dict[str, list[str]] = {}
     for row in rows:
         by_question.setdefault(row["question_key"], []).append(row["text"])
     for q, texts in by_question.items():
-        yield Obs(src, Who(w), ("comments", q), {"count": float(len(texts))}, texts=tuple(sorted(texts)))
+        yield Obs(src, who, ("comments", q), {"count": float(len(texts))}, texts=tuple(sorted(texts)))
 
 
 WALKERS = {"profile": _profile, "item-profile": _items, "drivers": _drivers, "breakdown": _breakdown,
