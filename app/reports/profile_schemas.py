@@ -143,6 +143,9 @@ class HeatColumn(BaseModel):
     key: str
     name: str
     organisation_mean: float | None = Field(description="null when the organisation is suppressed")
+    scale_min: int = Field(description="The dimension's scale: lowest answer (its own, or the questionnaire's)")
+    scale_max: int = Field(description="The dimension's scale: highest answer; a cell's colour is its difference "
+                                       "as a share of max - min, so one shade means as much on every scale")
 
 
 class HeatRow(BaseModel):

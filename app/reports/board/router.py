@@ -54,6 +54,11 @@ def _scale(ctx: ReportContext, lang: Lang) -> tuple[int, int] | list[tuple[str, 
             for d, key in enumerate(s.dimensions)]
 
 
+def _ranges(ctx: ReportContext) -> dict[str, tuple[int, int]]:
+    s = ctx.data.scale
+    return {key: (int(s.dimension_min[d]), int(s.dimension_max[d])) for d, key in enumerate(s.dimensions)}
+
+
 def board_data(session: SessionDep, ctx: ReportContext, lang: Lang) -> BoardData:
     perception = perception_gaps(ctx, *layer_sets(ctx, None, None, None), lang) if len(ctx.layers) >= 2 else None
     single_hidden = perception is None or any(c.suppressed for c in perception.comparisons) or not any(
@@ -69,7 +74,7 @@ def board_data(session: SessionDep, ctx: ReportContext, lang: Lang) -> BoardData
         pooled=pooled, desired=desired_gap(ctx, "scope", lang) if asked else None,
         statements=item_profile(session, ctx, lang),
         layer_names={layer.key: layer.names.get(lang) or layer.names.get("en") or layer.key for layer in ctx.layers},
-        trend=_trend(session, ctx, lang))
+        trend=_trend(session, ctx, lang), ranges=_ranges(ctx))
 
 
 @router.get("/board-report", name="get_board_report", response_class=Response, responses={
