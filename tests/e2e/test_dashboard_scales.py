@@ -91,3 +91,31 @@ def test_heatmap_colours_follow_each_dimensions_range(org: OrgContext, open_tab:
                 assert colour != ramp(diff * 6 / 4, 1, 7)
     assert partial >= 1
     panel.screenshot(path=str(artifacts / "dashboard-scales-heatmap.png"))
+
+
+def test_trend_reads_each_dimension_against_its_last_comparable_wave(org: OrgContext, open_tab: Any) -> None:
+    """trying on 1..7, then 0..4, then 1..7 again: the trend panel marks the middle wave's trying as asked on another
+    scale, draws trying's change from the first wave, and says why in a sentence (the API's)."""
+    four = {"min": 0, "max": 4, "labels": {"en": list("abcde"), "nl": list("abcde")}}
+    versions = [mixed_questionnaire(org, key="changing"), mixed_questionnaire(org, key="changing", **four),
+                mixed_questionnaire(org, key="changing")]
+    ids = []
+    for i, q in enumerate(versions):
+        sid = mixed_survey(org, q, seed=i, title=f"Wave {i + 1}")
+        assert org.admin.post(f"{org.prefix}/surveys/{sid}/open").status_code == 200
+        assert org.admin.post(f"{org.prefix}/surveys/{sid}/close").status_code == 200
+        ids.append(sid)
+    report = org.admin.get(f"{org.prefix}/surveys/{ids[2]}/reports/trend",
+                           params={"surveys": f"{ids[0]},{ids[1]}"}).json()
+    trying = next(d for d in report["dimensions"] if d["key"] == "trying")
+    change = next(c for c in trying["changes"] if c["kind"] == "first_to_last")
+    page = open_tab("en-GB", LAPTOP).page
+    page.goto("/dashboard?key")
+    sign_in(page, org.key())
+    panel = page.locator("#panel-trend")
+    expect(panel.locator(".trend-comparison")).to_have_text([trying["comparison"]["en"]])
+    panel.locator("details.table-toggle summary").first.click()
+    row = panel.locator("table tr").filter(has=page.locator("td, th", has_text="Trying")).first
+    expect(row).to_contain_text("asked on another scale")
+    sign = "+" if change["difference"] > 0 else "\u2212"
+    expect(row).to_contain_text(f"{sign}{abs(change['difference']):.2f}")

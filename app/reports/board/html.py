@@ -162,8 +162,8 @@ class Writer:
                           f"{self.t('desired').lower()} {self.num(g.mean_desired)}, n = {g.n})")
             else:
                 figure = f"{self.num(d.mean)} (n = {d.n})" if d.mean is not None else self.hidden(d.reason)
-            change = dimension_change(trend, d.key) if d.mean is not None else None
-            arrow = self.arrow(change, wave_before(trend), d.key)
+            change, since = dimension_change(trend, d.key) if d.mean is not None else (None, None)
+            arrow = self.arrow(change, since, d.key)
             if arrow and by_gap and g is not None and g.gap is not None:  # the figure is a gap: say whose change
                 arrow = f"\u00b7 {self.t('score_change')} {arrow}"
             dims.append(tag("li", {}, tag("strong", {}, text(d.name)), " ", figure, " " + arrow if arrow else ""))
@@ -327,17 +327,22 @@ def _shown(f: WaveFigure | None) -> bool:
 
 
 def wave_before(trend: TrendReport | None) -> str | None:
-    return trend.waves[0].title if trend is not None and len(trend.waves) == 2 else None
+    """The previous wave's title (the latest before the report's own; statements compare with it)."""
+    return trend.waves[-2].title if trend is not None and len(trend.waves) >= 2 else None
 
 
-def dimension_change(trend: TrendReport | None, key: str) -> Change | None:
-    """The dimension's change from the previous wave where both waves show its figure, else None."""
-    if trend is None or len(trend.waves) != 2 or any(w.suppressed for w in trend.waves):
-        return None
-    d = next((x for x in trend.dimensions if x.key == key), None)
-    if d is None or not all(_shown(f) for f in d.waves):
-        return None
-    return next((c for c in d.changes if c.difference is not None), None)
+def dimension_change(trend: TrendReport | None, key: str) -> tuple[Change | None, str | None]:
+    """The dimension's change from its last comparable wave (the previous one, or an earlier one where the previous
+    wave asked it on another scale) and that wave's title, where both waves show its figure; else (None, None)."""
+    d = None if trend is None else next((x for x in trend.dimensions if x.key == key), None)
+    if trend is None or d is None or d.compared_with is None:
+        return None, None
+    at = next(i for i, w in enumerate(trend.waves) if w.survey_id == d.compared_with)
+    if trend.waves[at].suppressed or trend.waves[-1].suppressed or not (_shown(d.waves[at]) and _shown(d.waves[-1])):
+        return None, None
+    latest = trend.waves[-1].survey_id
+    change = next((c for c in d.changes if c.from_survey_id == d.compared_with and c.to_survey_id == latest), None)
+    return (change, trend.waves[at].title) if change is not None and change.difference is not None else (None, None)
 
 
 def statement_change(st: Statement) -> Change | None:

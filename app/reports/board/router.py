@@ -41,7 +41,7 @@ def _trend(session: SessionDep, ctx: ReportContext, lang: Lang) -> TrendReport |
         earlier = previous_wave(session, ctx)
     except Unprocessable:
         return None
-    return trend(wave_contexts(session, ctx, [earlier]), lang)
+    return trend(wave_contexts(session, ctx, earlier), lang)
 
 
 def _scale(ctx: ReportContext, lang: Lang) -> tuple[int, int] | list[tuple[str, int, int]]:
