@@ -16,6 +16,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=1000, help="seed of the first organisation")
     parser.add_argument("--sample", action="store_true", help="read a sample of the variants, as the suite does")
     parser.add_argument("--show", type=int, default=3, help="breaches to print per class (default 3)")
+    parser.add_argument("--mixed-scales", action="store_true",
+                        help="organisations on a questionnaire whose dimensions have scales of their own")
     args = parser.parse_args(argv)
     started = time.process_time()
     classes: Counter[str] = Counter()
@@ -23,7 +25,8 @@ def main(argv: list[str] | None = None) -> int:
     totals: Counter[str] = Counter()
     with running_service("attack_cli") as service:
         for seed in range(args.seed, args.seed + args.orgs):
-            result = attack(service.platform, service.base_url, service.http, seed, thorough=not args.sample)
+            result = attack(service.platform, service.base_url, service.http, seed, thorough=not args.sample,
+                            mixed_scales=args.mixed_scales)
             classes.update(result.by_class())
             totals.update(requests=result.requests, observations=result.observations, rows=result.rows,
                           respondents=result.respondents, unmatched=len(result.unmatched),
