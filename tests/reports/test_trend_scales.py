@@ -107,3 +107,25 @@ def test_statements_and_the_board_name_the_wave_compared_with(org: OrgContext, w
     html = org.admin.get(f"{org.prefix}/surveys/{ids['W3']}/reports/board-report", params={"format": "html"}).text
     readiness = html[html.find("Readiness"):html.find("Heatmap")]
     assert "since W1" in readiness and "since W2" in readiness  # trying against W1, sharing against W2
+
+
+def test_an_actions_effect_is_read_in_the_next_wave_on_its_dimensions_scale(org: OrgContext,
+                                                                            waves: dict[str, Any]) -> None:
+    ids = waves["ids"]
+    actions = f"{org.prefix}/surveys/{ids['W1']}/actions"
+
+    def effect(dimension: str, **params: Any) -> dict[str, Any]:
+        made = org.admin.post(actions, json={"dimension_key": dimension, "title": f"Act on {dimension}"})
+        assert made.status_code == 201, made.text
+        response = org.admin.get(f"{actions}/{made.json()['id']}/effect", params=params)
+        assert response.status_code == 200, response.text
+        return dict(response.json())
+
+    trying = effect("trying")  # W2 asked trying on 0..4: the next wave on its 1..7 is W3
+    assert trying["after_survey_id"] == ids["W3"]
+    before, after = trying_scores(2, waves["v1"], 1), trying_scores(4, waves["v3"], 1)
+    assert trying["dimension"]["change"]["difference"] == pytest.approx(after.mean() - before.mean(), abs=1e-12)
+    assert effect("sharing")["after_survey_id"] == ids["W2"]
+    named = effect("trying", after_survey_id=ids["W2"])  # named: no figure set beside another scale's
+    assert named["dimension"]["change"]["reason"] == "other_scale"
+    assert named["dimension"]["before"]["reason"] == "other_scale"  # read on the later wave's scale
