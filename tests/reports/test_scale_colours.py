@@ -42,6 +42,11 @@ def test_the_heatmap_gives_each_columns_scale_and_the_board_colours_by_it(org: O
         text = unescape(org.admin.get(f"{org.prefix}/surveys/{sid}/reports/board-report",
                                       params={"format": "html", "lang": lang}).text)
         assert words in text and "1-7" in text
+    readiness = org.admin.get(f"{org.prefix}/surveys/{sid}/reports/readiness").json()
+    html_text = unescape(html)
+    for d in readiness["dimensions"]:  # ranked as shares of each scale: the board says where each mean lies
+        assert (f"{d['mean']:.2f} on {d['scale_min']}-{d['scale_max']}, {round(d['pomp'] * 100)}% of the way up "
+                f"(n = {d['n']})") in html_text
 
 
 def test_one_scale_keeps_half_a_point(org: OrgContext) -> None:
@@ -60,7 +65,10 @@ def test_one_scale_keeps_half_a_point(org: OrgContext) -> None:
 
 @pytest.mark.skipif(shutil.which("pdftotext") is None or shutil.which("chromium") is None,
                     reason="needs Chromium and poppler-utils")
-def test_the_printed_board_report_keeps_each_dimensions_points(org: OrgContext, tmp_path: Path) -> None:
+def test_the_printed_board_report_keeps_each_dimensions_points(org: OrgContext, tmp_path: Path,
+                                                               artifacts: Path) -> None:
+    """Printed (Chromium, pdftotext): the means in each dimension's points and the span sentence; its pages as PNG in
+    tests/artifacts/board-report-scales-*.png."""
     q = mixed_questionnaire(org)
     sid = mixed_survey(org, q)
     pdf = org.admin.get(f"{org.prefix}/surveys/{sid}/reports/board-report", params={"lang": "nl"})
@@ -69,6 +77,8 @@ def test_the_printed_board_report_keeps_each_dimensions_points(org: OrgContext, 
     path.write_bytes(pdf.content)
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True,
                           text=True).stdout
+    subprocess.run(["pdftoppm", "-r", "60", "-png", "-f", "1", "-l", "3", str(path),
+                    str(artifacts / "board-report-scales")], check=True)
     heat = org.admin.get(f"{org.prefix}/surveys/{sid}/reports/heatmap", params={"level": "tree"}).json()
     joined = " ".join(text.split())
     assert "een achtste van het bereik van elke dimensie" in joined

@@ -160,6 +160,10 @@ class Writer:
             if by_gap and g is not None and g.gap is not None:
                 figure = (f"{self.num(g.gap, signed=True)} ({self.t('current').lower()} {self.num(g.mean_current)}, "
                           f"{self.t('desired').lower()} {self.num(g.mean_desired)}, n = {g.n})")
+            elif d.mean is not None and d.pomp is not None and not isinstance(self.scale, tuple):
+                # ranked as a share of each scale (readiness' `pomp`): say where on its own scale the mean lies
+                share = self.t("pomp_of", low=d.scale_min, high=d.scale_max, pct=self.pct(d.pomp))
+                figure = f"{self.num(d.mean)} {share} (n = {d.n})"
             else:
                 figure = f"{self.num(d.mean)} (n = {d.n})" if d.mean is not None else self.hidden(d.reason)
             change, since = dimension_change(trend, d.key) if d.mean is not None else (None, None)
