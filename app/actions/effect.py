@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 from app.actions.models import Action
 from app.errors import NotFound, Unprocessable
 from app.orgs.models import Organisation
+from app.questionnaires import service as questionnaire_service
 from app.questionnaires.models import Questionnaire
 from app.reports.context import build_context
 from app.reports.figures import GroupRef
@@ -61,23 +62,26 @@ class ActionEffect(BaseModel):
     caveat: Reading = Field(description="How to read a before-and-after")
 
 
-def next_wave(session: Session, survey: Survey) -> uuid.UUID | None:
+def next_wave(session: Session, survey: Survey, dimension: str) -> uuid.UUID | None:
     """The wave after `survey`: the earliest later-started survey of the organisation on a version of the same
-    questionnaire (same owner, key and answer scale) that has published figures."""
+    questionnaire (same owner and key) that has published figures and asks the action's dimension on the same
+    scale (a version that changed its scale is passed over: docs/scales.md)."""
     q = session.get(Questionnaire, survey.questionnaire_id)
     if q is None:
         return None
+    own = questionnaire_service.dimension_ranges(session, q).get(dimension)
     started = func.coalesce(Survey.opened_at, Survey.created_at)
     this_start = survey.opened_at or survey.created_at
-    return session.scalar(
-        select(Survey.id).join(Questionnaire, Questionnaire.id == Survey.questionnaire_id)
+    later = session.execute(
+        select(Survey.id, Questionnaire).join(Questionnaire, Questionnaire.id == Survey.questionnaire_id)
         .where(Survey.organisation_id == survey.organisation_id, Survey.id != survey.id,
                Survey.published_at.is_not(None), started > this_start,
                Questionnaire.organisation_id.is_(None) if q.organisation_id is None
                else Questionnaire.organisation_id == q.organisation_id,
-               Questionnaire.key == q.key, Questionnaire.scale_min == q.scale_min,
-               Questionnaire.scale_max == q.scale_max)
-        .order_by(started, Survey.id).limit(1))
+               Questionnaire.key == q.key)
+        .order_by(started, Survey.id).limit(50)).all()
+    return next((survey_id for survey_id, other in later
+                 if questionnaire_service.dimension_ranges(session, other).get(dimension) in (own, None)), None)
 
 
 def _num(value: float, lang: Lang) -> str:
@@ -131,7 +135,7 @@ def effect(session: Session, organisation: Organisation, survey: Survey, tree: U
            after_id: uuid.UUID | None, lang: Lang) -> ActionEffect:
     """The action's before and after; `after_id` None: the next wave (`next_wave`), if any."""
     scope = action.unit_id
-    chosen = after_id if after_id is not None else next_wave(session, survey)
+    chosen = after_id if after_id is not None else next_wave(session, survey, action.dimension_key)
     if chosen is not None and chosen == survey.id:
         chosen = None
     if chosen is None:

@@ -110,12 +110,6 @@ def dimension_ranges(session: Session, q: Questionnaire) -> dict[str, tuple[int,
             for key, lo, hi in rows}
 
 
-def same_scales(session: Session, a: Questionnaire, b: Questionnaire) -> bool:
-    """Every dimension the two versions share is answered on the same range in both (so waves compare)."""
-    ra, rb = dimension_ranges(session, a), dimension_ranges(session, b)
-    return all(ra[k] == rb[k] for k in ra.keys() & rb.keys())
-
-
 def builtin_questionnaire_id(session: Session) -> uuid.UUID:
     """The newest version of the built-in culture-gap questionnaire."""
     found = session.scalar(select(Questionnaire.id).where(Questionnaire.organisation_id.is_(None),

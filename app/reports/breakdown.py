@@ -170,7 +170,10 @@ def _heat_rows(ctx: ReportContext, units: list[uuid.UUID], lang: Lang) -> tuple[
     cells: list[Cell] = [(unit, ALL) for unit in units]
     figures = _figures(ctx, cells, lang)
     org_means = _org_means(ctx, figures)
-    columns = [HeatColumn(key=k, name=figures.names[d], outcome=figures.outcome[d], organisation_mean=org_means[d])
+    scale = ctx.data.scale
+    own = [scale.dimensions.index(k) for k in figures.keys]
+    columns = [HeatColumn(key=k, name=figures.names[d], outcome=figures.outcome[d], organisation_mean=org_means[d],
+                          scale_min=int(scale.dimension_min[own[d]]), scale_max=int(scale.dimension_max[own[d]]))
                for d, k in enumerate(figures.keys)]
     shared: dict[tuple[int, HiddenReason | None], HeatCell] = {}  # hidden and empty cells, made once
 

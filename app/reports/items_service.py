@@ -23,7 +23,7 @@ from app.reports.items_schemas import (
 from app.reports.profile_schemas import ItemProfile, Lang
 from app.reports.profile_service import culture_profile, group_ref, item_figures
 from app.reports.trend_schemas import Change
-from app.reports.trend_service import previous_wave, trend, wave_contexts
+from app.reports.trend_service import OTHER_SCALE, dimension_range, previous_wave, trend, wave_contexts
 from app.stats import summarize
 
 
@@ -54,9 +54,11 @@ def _desired_items(ctx: ReportContext, lang: Lang) -> dict[str, ItemProfile]:
 
 
 def _earlier(session: Session, ctx: ReportContext) -> ReportContext | None:
-    """The previous wave's context at the same scope, or None without a previous wave."""
+    """The previous wave's context at the same scope, or None without a previous wave. (Statements compare with the
+    previous wave only: one whose dimension changed scale there gives `other_scale`; the trend report looks back
+    further.)"""
     try:
-        earlier = previous_wave(session, ctx)
+        earlier = previous_wave(session, ctx)[-1]
     except Unprocessable:
         return None
     return wave_contexts(session, ctx, [earlier])[0]
@@ -116,8 +118,10 @@ def _statements(ctx: ReportContext, wave_before: ReportContext | None, lang: Lan
             was = before.get(i.key)
             prev = None
             if earlier is not None:
-                prev = _figures(was, "not_asked" if i.key not in earlier.data.definition.item_by_key
-                                else old_reason)
+                then = earlier.data.definition.item_by_key.get(i.key)
+                other = then is not None and dimension_range(earlier, then.dimension_key) != dimension_range(ctx, d.key)
+                was = None if other else was  # asked on another scale then: not set beside today's figures
+                prev = _figures(was, "not_asked" if then is None else OTHER_SCALE if other else old_reason)
             change_fav = None
             if was is not None and was.favourable is not None and i.favourable is not None:
                 change_fav = i.favourable - was.favourable

@@ -146,6 +146,9 @@ class HeatColumn(BaseModel):
     name: str
     outcome: bool = Field(description=OUTCOME)
     organisation_mean: float | None = Field(description="null when the organisation is suppressed")
+    scale_min: int = Field(description="The dimension's scale: lowest answer (its own, or the questionnaire's)")
+    scale_max: int = Field(description="The dimension's scale: highest answer; a cell's colour is its difference "
+                                       "as a share of max - min, so one shade means as much on every scale")
 
 
 class HeatRow(BaseModel):

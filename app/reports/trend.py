@@ -67,25 +67,29 @@ def get_trend(
                                          "(any version), oldest first, as survey ids separated by commas; the "
                                          "path's survey is the latest wave. Default: the previous wave (the "
                                          "latest earlier-started survey of the questionnaire with published "
-                                         "figures; 422 when there is none)")] = None,
+                                         "figures; 422 when there is none) and, for a dimension that the previous "
+                                         "wave asked on another scale, its last comparable wave (the latest "
+                                         "earlier one that asked it on this wave's scale)")] = None,
     lang: LangQuery = "en",
 ) -> TrendReport:
     """The scope's culture scores over survey waves: per dimension and per item, each wave's n, mean and CI side by
     side, and the change between consecutive waves (and from the first to the last, with three or more waves).
 
     Waves are matched by **keys**: dimensions by dimension key, items by item key, so versions of one questionnaire
-    compare (422 for a wave of another questionnaire or answer scale; 404 for a survey of another organisation). A
-    key missing from a wave's version is `not_asked` there. Dimension means are of scale scores (keyed); item means
-    are answers as ticked (see `reverse`).
+    compare (422 for a wave of another questionnaire; 404 for a survey of another organisation). A key missing
+    from a wave's version is `not_asked` there; a dimension (and its items) asked on another answer scale than in
+    the latest wave is `other_scale` there, and each dimension names its `compared_with` wave (the latest earlier
+    one on the same scale) with a `last_comparable` change from it where no other change gives it. Dimension means
+    are of scale scores (keyed); item means are answers as ticked (see `reverse`).
 
     Change = later minus earlier mean with Welch's CI and t-test (waves are independent, anonymous samples), and
     Hedges' g with its CI. p-values are Holm-adjusted over all dimension changes of the report (one family) and all
     item changes (another). Each wave applies its own suppression: where the scope is hidden in a wave, that wave
     shows no figures and no change involving it is computed.
 
-    CSV (`format=csv`): one row per key and wave (`row` = `wave`) and per change (`row` = `consecutive` or
-    `first_to_last`, `survey_id` the later wave)."""
-    ids = [previous_wave(session, ctx)] if surveys is None else parse_survey_ids(surveys, ctx.survey.id)
+    CSV (`format=csv`): one row per key and wave (`row` = `wave`) and per change (`row` = `consecutive`,
+    `first_to_last` or `last_comparable`, `survey_id` the later wave)."""
+    ids = previous_wave(session, ctx) if surveys is None else parse_survey_ids(surveys, ctx.survey.id)
     contexts = wave_contexts(session, ctx, ids)
     report = trend(contexts, lang)
     if out.tabular:

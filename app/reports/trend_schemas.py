@@ -15,6 +15,7 @@ from app.reports.figures import (
     Interval,
     PValue,
 )
+from app.reports.readings import Reading
 
 MAX_WAVES = 12
 
@@ -35,8 +36,10 @@ class WaveFigure(BaseModel):
     ci: Interval | None = Field(description="t-based confidence interval of the mean")
     reason: str | None = Field(description="Why figures are missing: `below_minimum` or `protects_smaller_group` "
                                            "(hidden in this wave: see the group's reasons), `not_asked` (this "
-                                           "wave's questionnaire version lacks the key), or a statistics reason "
-                                           "(`all_missing`, `n_below_2`)")
+                                           "wave's questionnaire version lacks the key), `other_scale` (this wave "
+                                           "asked the dimension on another answer scale than the latest wave: its "
+                                           "points are not the same height, so no figure is set beside the latest "
+                                           "wave's), or a statistics reason (`all_missing`, `n_below_2`)")
 
 
 class Change(BaseModel):
@@ -44,8 +47,11 @@ class Change(BaseModel):
 
     from_survey_id: uuid.UUID
     to_survey_id: uuid.UUID
-    kind: Literal["consecutive", "first_to_last"] = Field(
-        description="Between neighbouring waves, or from the first wave to the last (with three or more waves)")
+    kind: Literal["consecutive", "first_to_last", "last_comparable"] = Field(
+        description="Between neighbouring waves, from the first wave to the last (with three or more waves), or "
+                    "`last_comparable`: from the series' `compared_with` wave to the latest, where that wave is "
+                    "neither the latest's neighbour nor the first (the waves between asked it on another scale, or "
+                    "not at all)")
     difference: float | None = Field(description="Mean of the later wave minus mean of the earlier one")
     difference_ci: Interval | None = Field(description="Welch confidence interval of the difference, unadjusted: it "
                                                        "may exclude 0 where the Holm verdict is not significant")
@@ -57,7 +63,8 @@ class Change(BaseModel):
     welch: PValue | None = Field(description="Welch's t-test (independent samples: waves are anonymous, so "
                                              "respondents cannot be paired); Holm over the report's family")
     reason: str | None = Field(description="Why figures are missing: `below_minimum` or "
-                                           "`protects_smaller_group` (either wave hides it), `not_asked`, or a "
+                                           "`protects_smaller_group` (either wave hides it), `not_asked`, "
+                                           "`other_scale` (the two waves ask it on different answer scales), or a "
                                            "statistics reason (`n_below_2`, `zero_variance`)")
 
 
@@ -67,6 +74,12 @@ class DimensionTrend(BaseModel):
     outcome: bool = Field(description=OUTCOME)
     waves: list[WaveFigure] = Field(description="One per wave, oldest first")
     changes: list[Change]
+    compared_with: uuid.UUID | None = Field(
+        default=None, description="The latest earlier wave of the report that asked this dimension on the latest "
+                                  "wave's scale: the change since then is the one to read (null: none did)")
+    comparison: Reading | None = Field(
+        default=None, description="Where a later wave asked the dimension on another scale and was passed over: "
+                                  "which wave the change is read from, and why, in one sentence")
 
 
 class ItemTrend(BaseModel):
@@ -76,6 +89,9 @@ class ItemTrend(BaseModel):
     reverse: bool = Field(description="Reverse keyed: a high answer is unfavourable")
     waves: list[WaveFigure]
     changes: list[Change]
+    compared_with: uuid.UUID | None = Field(
+        default=None, description="The latest earlier wave of the report that asked this item on the latest wave's "
+                                  "scale (its dimension's)")
 
 
 class TrendReport(BaseModel):

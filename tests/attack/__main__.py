@@ -18,6 +18,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--show", type=int, default=3, help="breaches to print per class (default 3)")
     parser.add_argument("--comments-at-threshold", action="store_true",
                         help="search the comment figures for groups below their own threshold T, not below k")
+    parser.add_argument("--mixed-scales", action="store_true",
+                        help="organisations on a questionnaire whose dimensions have scales of their own")
     args = parser.parse_args(argv)
     started = time.process_time()
     classes: Counter[str] = Counter()
@@ -26,7 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     with running_service("attack_cli") as service:
         for seed in range(args.seed, args.seed + args.orgs):
             result = attack(service.platform, service.base_url, service.http, seed, thorough=not args.sample,
-                            comments_at_threshold=args.comments_at_threshold)
+                            comments_at_threshold=args.comments_at_threshold, mixed_scales=args.mixed_scales)
             classes.update(result.by_class())
             totals.update(requests=result.requests, observations=result.observations, rows=result.rows,
                           respondents=result.respondents, unmatched=len(result.unmatched),

@@ -292,6 +292,11 @@ def _readiness(src: str, w: str, r: dict[str, Any]) -> Iterator[Obs]:
     who = group_who(w, r["group"])
     for d in r["dimensions"]:
         yield Obs(src, who, ("dimension", d["key"], "current"), _stats(d, n="n", mean="mean"))
+        if (pomp := _num(d.get("pomp"))) is not None and _num(d.get("n")) is not None:
+            # a share of the dimension's scale (docs/scales.md): read as the mean it implies, over the same n
+            mean = d["scale_min"] + pomp * (d["scale_max"] - d["scale_min"])
+            yield Obs(src.replace("readiness", "readiness-pomp", 1), who, ("dimension", d["key"], "current"),
+                      {"n": float(d["n"]), "mean": mean})
         if d.get("desired_gap"):
             yield from _paired(src, who, d["desired_gap"], "dimension")
     for h in r["perception_gaps"]:

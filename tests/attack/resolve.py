@@ -327,7 +327,8 @@ class Resolver:
                 row(("simple", survey, "scoreval", d, frame, round(target, 9)), s.astype(np.int64), "simple", value)
                 return True
             if stat in ("fav_share", "unfav_share"):
-                good = keyed >= 4 if stat == "fav_share" else keyed <= 2
+                top, bottom = wave.cuts(d)
+                good = keyed >= top[None, :] if stat == "fav_share" else keyed <= bottom[None, :]
                 answered = ~np.isnan(keyed) & s[:, None]
                 total = int(answered.sum())
                 if total == 0 or not close(value * total, float((good & answered).sum())):
@@ -349,7 +350,7 @@ class Resolver:
             if np.isnan(values[s]).any() or not close(value * n, float(values[s].sum())):
                 return None
             keyed_sum = value * n if stat == "mean_keyed" or not wave.reverse[wave.items.index(what[1])] \
-                else 6 * n - value * n
+                else wave.ends[wave.items.index(what[1])] * n - value * n
             row(("V", survey, d, frame), coef * SCALE, f"item:{j}", keyed_sum * SCALE)
             return True
         if stat in ("ci_low", "ci_high"):
@@ -362,7 +363,8 @@ class Resolver:
             row(("simple", survey, "sqitem", what[1], frame), s.astype(np.int64), "simple", float((v ** 2).sum()))
             return True
         if stat in ("fav_share", "unfav_share"):
-            good = (x >= 4) if stat == "fav_share" else (x <= 2)
+            top, bottom = wave.cuts(d)
+            good = (x >= top[j]) if stat == "fav_share" else (x <= bottom[j])
             if not close(value * n, float((good & s).sum())):
                 return None
             space = ("FAV" if stat == "fav_share" else "UNFAV", survey, d, frame)

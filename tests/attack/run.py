@@ -52,6 +52,7 @@ class Result:
     sources: Counter[str] = field(default_factory=Counter)  # observations read per report
     comments_above_k: int = 0  # comment figures read in waves whose comment threshold is above k
     comment_moves: int = 0  # units the comments' roll-up counts elsewhere than the reports' roll-up does
+    scales: set[tuple[int, int]] = field(default_factory=set)  # the statements' answer scales (min, max)
 
     def by_class(self) -> Counter[str]:
         return Counter(b.klass for b in self.breaches)
@@ -247,15 +248,17 @@ def _describe(wave: Wave, members: tuple[int, ...]) -> str:
 
 
 def attack(platform: httpx.Client, base_url: str, http: httpx.Client, seed: int, *, thorough: bool,
-           scoped_keys: int = 2, comments_at_threshold: bool = False) -> Result:
-    """Make a random organisation (seeded), run the story, read, search; the result."""
-    world = make_world(platform, base_url, http, seed)
+           scoped_keys: int = 2, comments_at_threshold: bool = False, mixed_scales: bool = False) -> Result:
+    """Make a random organisation (seeded), run the story, read, search; the result. `mixed_scales`: its
+    questionnaire's dimensions have scales of their own (`tests.attack.world.mixed_scale_questionnaire`)."""
+    world = make_world(platform, base_url, http, seed, mixed_scales=mixed_scales)
     try:
         units = world.rng.sample(list(world.units), min(scoped_keys, len(world.units)))
         clients = {f"key@{world.units[u][0]}": (world.org.client_for("analyst", u), u) for u in units}
         readings = _story(world, http, clients, thorough=thorough)
         result = Result(seed, world.k, len(world.people))
         result.sources.update(o.source.split("?")[0] for r in readings for o in r.obs)
+        result.scales = {(i.low, i.high) for i in world.items}
         analyse(world, readings, result, random.Random(seed), comments_at_threshold=comments_at_threshold)
         return result
     finally:

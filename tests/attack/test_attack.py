@@ -110,6 +110,25 @@ def publication_rule_off(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
+MIXED = 14  # seed of the organisation on a questionnaire mixing scales (0..4, 1..7 and 1..5)
+
+
+def test_figures_on_mixed_scales_are_placed_and_leak_nothing(platform, server_url, http):
+    """An organisation whose questionnaire gives dimensions scales of their own: every figure placed (item
+    figures, favourable shares and straight-lining on each item's own scale; readiness' POMP read as the mean it
+    implies), and nothing of 1..k-1 through them."""
+    result = attack(platform, server_url, http, MIXED, thorough=False, mixed_scales=True)
+    assert result.scales == {(0, 4), (1, 7), (1, 5)} and result.sources["readiness-pomp"] > 0, result.sources
+    assert not result.unmatched, [(o.source, o.who, o.what, o.stats) for o in result.unmatched[:5]]
+    assert not result.csv_only, result.csv_only[:5]
+    assert not result.breaches, _listing(result.breaches)
+
+
+def test_teeth_mixed_scales_when_suppression_is_off(suppression_off, platform, server_url, http):
+    result = attack(platform, server_url, http, MIXED, thorough=False, scoped_keys=1, mixed_scales=True)
+    assert result.by_class()["small_group"] > 0, result.by_class()
+
+
 def test_teeth_small_groups_when_suppression_is_off(suppression_off, platform, server_url, http):
     result = attack(platform, server_url, http, 21, thorough=False, scoped_keys=1)
     classes = result.by_class()

@@ -64,7 +64,20 @@ class Wave:
 
     def keyed(self, frame: Frame) -> npt.NDArray[np.float64]:
         raw = self.raw(frame)
-        return np.where(self.reverse[None, :], 6 - raw, raw)
+        return np.where(self.reverse[None, :], self.ends[None, :] - raw, raw)
+
+    @cached_property
+    def ends(self) -> npt.NDArray[np.float64]:
+        """Per item, min + max of its scale (reverse keying: min + max - answer)."""
+        return np.array([float(i.low + i.high) for i in self.world.items])
+
+    def cuts(self, d: str) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64]]:
+        """Per statement of the dimension, the lowest favourable and the highest unfavourable keyed answer: the top
+        and bottom two options of its scale (one on scales of fewer than four points)."""
+        items = [self.world.items[j] for j in self.dim_items[d]]
+        tops = [2 if i.high - i.low + 1 >= 4 else 1 for i in items]
+        return (np.array([i.high - t + 1 for i, t in zip(items, tops, strict=True)], dtype=np.float64),
+                np.array([i.low + t - 1 for i, t in zip(items, tops, strict=True)], dtype=np.float64))
 
     def dont_know(self, frame: Frame = "current") -> Mask:
         return self.frames[frame][1]
@@ -149,8 +162,9 @@ def waves_of(world: World) -> dict[str, Wave]:
 
 def straight_lining(wave: Wave) -> tuple[Mask, Mask]:
     """(eligible, flat) as the data-quality report defines them, on the answers that count (one set per
-    dimension: an incomplete dimension's answers are left out)."""
-    raw = wave.raw("current").copy()
+    dimension: an incomplete dimension's answers are left out), the same option counted from the bottom of each
+    item's own scale."""
+    raw = wave.raw("current") - np.array([float(i.low) for i in wave.world.items])[None, :]
     for d in wave.dim_items:
         items = wave.dim_items[d]
         raw[np.ix_(~wave.complete(d, "current"), items)] = np.nan

@@ -7,7 +7,10 @@ desired frames left blank, comments on two open questions (most people answer on
 theme's keywords now and then, and are unique so the attacker knows whose each is; the comment threshold is k in the
 earlier wave, where it shows the most, and above k in the later one, where the comments count with their own
 roll-up), and two waves: an earlier one, closed, and a later one. Every response is submitted with an
-invitation's token, as a respondent would (the answering language only comes that way).
+invitation's token, as a respondent would (the answering language only comes that way). With `mixed_scales` the
+organisation answers a custom copy of the built-in questionnaire whose dimensions have scales of their own (0..4
+and 1..7 beside 1..5), so the figures that set dimensions side by side as a share of each scale (POMP: readiness,
+focus areas, desired-gap ranks) are published and read too (docs/scales.md).
 
 The attacker knows who gave which answer (`Person`); the service never learns that link, and the attack never asks
 it for anything it would not show any key holder.
@@ -39,6 +42,8 @@ class Item:
     key: str
     dimension: str
     reverse: bool
+    low: int = 1  # the item's scale: its dimension's own, or the questionnaire's
+    high: int = 5
 
 
 @dataclass
@@ -123,9 +128,11 @@ class World:
                 out[item.key] = None
             elif roll < self.blank_rate + self.dont_know_rate:
                 out[item.key] = "dont_know"
-            else:
-                value = min(5, max(1, round(3 + lean + rng.gauss(0, 0.9))))
-                out[item.key] = 6 - value if item.reverse else value
+            else:  # lean and noise in quarters of the item's range (points on 1..5)
+                step = (item.high - item.low) / 4
+                value = min(item.high, max(item.low, round((item.low + item.high) / 2
+                                                           + (lean + rng.gauss(0, 0.9)) * step)))
+                out[item.key] = item.low + item.high - value if item.reverse else value
         return out
 
     def person(self, wave: str, unit: str, layer: str, moment: int) -> Person:
@@ -212,13 +219,44 @@ def _tree(org: OrgContext, rng: random.Random) -> tuple[dict[str, tuple[str, str
     return units, board
 
 
-def make_world(platform: httpx.Client, base_url: str, http: httpx.Client, seed: int) -> World:
+# Own scales of the mixed-scale questionnaire's first two dimensions (each offers "don't know", as the built-in's do).
+OWN_SCALES = [(0, 4), (1, 7)]
+
+
+def mixed_scale_questionnaire(org: OrgContext, builtin: dict[str, Any]) -> dict[str, Any]:
+    """The built-in questionnaire's dimensions and statements as the organisation's own questionnaire, its first
+    dimensions answered on OWN_SCALES and the others on the built-in's 1..5: created through the API, read back."""
+    dimensions = []
+    for d, dim in enumerate(builtin["dimensions"]):
+        body = {"key": dim["key"], "names": dim["names"], "outcome": bool(dim.get("outcome")),
+                "items": [{"key": i["key"], "reverse": bool(i["reverse"]), "texts": i["texts"]} for i in dim["items"]]}
+        if d < len(OWN_SCALES):
+            low, high = OWN_SCALES[d]
+            points = [str(v) for v in range(low, high + 1)]
+            body["scale"] = {"min": low, "max": high, "labels": {lang: points for lang in builtin["languages"]},
+                             "dont_know_label": builtin["dont_know_label"]}
+        dimensions.append(body)
+    created = org.admin.post(f"{org.prefix}/questionnaires", json={
+        "key": "mixed-scales", "title": builtin["title"], "languages": builtin["languages"],
+        "scale_min": builtin["scale_min"], "scale_max": builtin["scale_max"], "scale_labels": builtin["scale_labels"],
+        "dont_know_label": builtin["dont_know_label"], "frame_labels": builtin["frame_labels"],
+        "dimensions": dimensions})
+    assert created.status_code == 201, created.text
+    return dict(created.json())
+
+
+def make_world(platform: httpx.Client, base_url: str, http: httpx.Client, seed: int, *,
+               mixed_scales: bool = False) -> World:
     """A random organisation with two waves of responses, both closed (so published); the attack then reopens
-    the later one and adds responses (`tests.attack.run`)."""
+    the later one and adds responses (`tests.attack.run`). `mixed_scales`: on a questionnaire whose dimensions
+    have scales of their own."""
     rng = random.Random(seed)
     org = new_organisation(platform, base_url)
     definition = builtin_questionnaire(org, version=None)  # the newest: with the outcome scale (driver report)
-    items = [Item(i["key"], d["key"], bool(i["reverse"])) for d in definition["dimensions"] for i in d["items"]]
+    if mixed_scales:
+        definition = mixed_scale_questionnaire(org, definition)
+    items = [Item(i["key"], d["key"], bool(i["reverse"]), int(d["scale"]["min"]), int(d["scale"]["max"]))
+             for d in definition["dimensions"] for i in d["items"]]
     units, board = _tree(org, rng)
     world = World(org, k=rng.choice([3, 4, 5]), ask_desired=rng.random() < 0.85, items=items, units=units,
                   board=board, rng=rng)

@@ -21,7 +21,10 @@ from app.reports.trend_schemas import Change, TrendReport, WaveFigure
 MINUS = "\u2212"
 # Printed from a file by a browser: no script may run and nothing may be fetched, whatever the names contain.
 ARROWS = {"up": "\u2191", "down": "\u2193", "flat": "\u2192"}
-FLAT = 0.05  # a change smaller than this, and not clear, is printed as "about the same" (as on the dashboard)
+# Shares of a dimension's range (max - min), so a colour or an arrow means as much on 0-4 as on 1-7; on 1-5 they are
+# the half point and 0.05 point of before (as on the dashboard).
+SPAN = 0.125  # a heatmap cell's colour saturates at this share of the range from the organisation's mean
+FLAT = 0.0125  # a change smaller than this share of the range, and not clear, is printed as "about the same"
 CSP = '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">'
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 
@@ -43,6 +46,7 @@ class BoardData:
     statements: ItemProfileReport
     layer_names: dict[str, str]
     trend: TrendReport | None = None  # the scope against the previous wave (None: there is none)
+    ranges: dict[str, tuple[int, int]] | None = None  # each dimension's (min, max) by key (None: 1-5 throughout)
 
 
 def tag(name: str, attrs: dict[str, str] | None = None, *children: str | None) -> str:
@@ -55,9 +59,15 @@ def text(value: object) -> str:
 
 
 class Writer:
-    def __init__(self, lang: Lang, k: int, scale: tuple[int, int] | list[tuple[str, int, int]]) -> None:
-        self.lang, self.k, self.scale = lang, k, scale
+    def __init__(self, lang: Lang, k: int, scale: tuple[int, int] | list[tuple[str, int, int]],
+                 ranges: dict[str, tuple[int, int]] | None = None) -> None:
+        self.lang, self.k, self.scale, self.ranges = lang, k, scale, ranges or {}
         self.words = TEXTS[lang]
+
+    def width(self, dimension: str | None) -> float:
+        """The dimension's range max - min (4 for an unknown key: the built-in 1-5)."""
+        lo, hi = self.ranges.get(dimension or "", (1, 5))
+        return float(hi - lo)
 
     def scale_phrase(self, which: str) -> str:
         """"on the 1-5 scale", or each dimension's own scale listed (unescaped: `t` escapes the whole)."""
@@ -104,7 +114,7 @@ class Writer:
         adjusted = f" ({self.words['adjusted'].format(count=family)})" if family and family > 1 else ""
         return escape(f"{body}; {self.words['clear' if significant else 'chance']}{adjusted}.")
 
-    def arrow(self, change: Change | None, wave: str | None) -> str:
+    def arrow(self, change: Change | None, wave: str | None, dimension: str | None = None) -> str:
         """A change since the previous wave, printed: arrow, signed size and in words whether it is more than chance
         (Holm-adjusted Welch); "" without one (either wave hides the figure: the report gives no change)."""
         if change is None or change.difference is None or wave is None:
@@ -112,7 +122,7 @@ class Writer:
         d = change.difference
         p = change.welch.p_adjusted if change.welch else None
         clear = p is not None and p < 0.05
-        kind = "flat" if abs(d) < FLAT and not clear else "up" if d > 0 else "down"
+        kind = "flat" if abs(d) < FLAT * self.width(dimension) and not clear else "up" if d > 0 else "down"
         verdict = self.words["untested"] if p is None else self.words["change_clear" if clear else "change_chance"]
         words = self.words["since"].format(wave=wave, verdict=verdict)
         return tag("span", {"class": f"trend {kind} {'clear' if clear else 'chance'}"},
@@ -150,10 +160,14 @@ class Writer:
             if by_gap and g is not None and g.gap is not None:
                 figure = (f"{self.num(g.gap, signed=True)} ({self.t('current').lower()} {self.num(g.mean_current)}, "
                           f"{self.t('desired').lower()} {self.num(g.mean_desired)}, n = {g.n})")
+            elif d.mean is not None and d.pomp is not None and not isinstance(self.scale, tuple):
+                # ranked as a share of each scale (readiness' `pomp`): say where on its own scale the mean lies
+                share = self.t("pomp_of", low=d.scale_min, high=d.scale_max, pct=self.pct(d.pomp))
+                figure = f"{self.num(d.mean)} {share} (n = {d.n})"
             else:
                 figure = f"{self.num(d.mean)} (n = {d.n})" if d.mean is not None else self.hidden(d.reason)
-            change = dimension_change(trend, d.key) if d.mean is not None else None
-            arrow = self.arrow(change, wave_before(trend))
+            change, since = dimension_change(trend, d.key) if d.mean is not None else (None, None)
+            arrow = self.arrow(change, since, d.key)
             if arrow and by_gap and g is not None and g.gap is not None:  # the figure is a gap: say whose change
                 arrow = f"\u00b7 {self.t('score_change')} {arrow}"
             dims.append(tag("li", {}, tag("strong", {}, text(d.name)), " ", figure, " " + arrow if arrow else ""))
@@ -191,14 +205,15 @@ class Writer:
         for r in h.rows:
             depth = min(len(r.group.unit_path) - base, 3)
             cells = []
-            for c in r.cells:
+            for col, c in zip(h.columns, r.cells, strict=True):
                 if c.suppressed:
                     cells.append(tag("td", {"class": "cell hiddencell"}, self.hidden(c.reason)))
                 elif c.mean is None:
                     cells.append(tag("td", {"class": "cell"}, "\u2013"))
                 else:
                     diff = c.diff_from_organisation
-                    style = f"background:{colour(diff)}" if diff is not None else ""
+                    span = SPAN * (col.scale_max - col.scale_min)
+                    style = f"background:{colour(diff, span)}" if diff is not None else ""
                     rel = tag("span", {"class": "rel"}, self.num(diff, signed=True)) if diff is not None else ""
                     cells.append(tag("td", {"class": "cell", "style": style}, self.num(c.mean), rel))
             n = self.hidden(r.group.reason) if r.group.suppressed else text(r.group.n)
@@ -206,7 +221,8 @@ class Writer:
                             tag("td", {"class": "num"}, n)))
         foot = tag("tr", {}, tag("th", {}, self.t("org_mean")),
                    *(tag("td", {"class": "num"}, self.num(c.organisation_mean)) for c in h.columns), tag("td"))
-        lead = tag("p", {"class": "lead"}, self.t("heatmap_lead", scale=self.scale_phrase("scale_the")))
+        lead = tag("p", {"class": "lead"}, self.t("heatmap_lead", scale=self.scale_phrase("scale_the")),
+                   "" if isinstance(self.scale, tuple) else " " + self.t("heat_span_each"))
         return tag("section", {"class": "heatmap"}, tag("h2", {}, self.t("heatmap")), lead,
                    tag("table", {"class": "heat"}, tag("thead", {}, head), tag("tbody", {}, *rows),
                        tag("tfoot", {}, foot)))
@@ -296,7 +312,8 @@ class Writer:
                                 tag("td", {"class": "num"}, self.pct(c.neutral)),
                                 tag("td", {"class": "num"}, self.pct(c.unfavourable)),
                                 tag("td", {"class": "barcell"}, bar),
-                                tag("td", {"class": "change"}, self.arrow(change, wave) or "\u2013") if wave else None))
+                                tag("td", {"class": "change"}, self.arrow(change, wave, d.key) or "\u2013")
+                                if wave else None))
             head = tag("tr", {}, *(tag("th", {"class": cl}, self.t(k)) for k, cl in (
                 ("statement", ""), ("mean", "num"), ("favourable", "num"), ("neutral", "num"),
                 ("unfavourable", "num"))),
@@ -314,17 +331,22 @@ def _shown(f: WaveFigure | None) -> bool:
 
 
 def wave_before(trend: TrendReport | None) -> str | None:
-    return trend.waves[0].title if trend is not None and len(trend.waves) == 2 else None
+    """The previous wave's title (the latest before the report's own; statements compare with it)."""
+    return trend.waves[-2].title if trend is not None and len(trend.waves) >= 2 else None
 
 
-def dimension_change(trend: TrendReport | None, key: str) -> Change | None:
-    """The dimension's change from the previous wave where both waves show its figure, else None."""
-    if trend is None or len(trend.waves) != 2 or any(w.suppressed for w in trend.waves):
-        return None
-    d = next((x for x in trend.dimensions if x.key == key), None)
-    if d is None or not all(_shown(f) for f in d.waves):
-        return None
-    return next((c for c in d.changes if c.difference is not None), None)
+def dimension_change(trend: TrendReport | None, key: str) -> tuple[Change | None, str | None]:
+    """The dimension's change from its last comparable wave (the previous one, or an earlier one where the previous
+    wave asked it on another scale) and that wave's title, where both waves show its figure; else (None, None)."""
+    d = None if trend is None else next((x for x in trend.dimensions if x.key == key), None)
+    if trend is None or d is None or d.compared_with is None:
+        return None, None
+    at = next(i for i, w in enumerate(trend.waves) if w.survey_id == d.compared_with)
+    if trend.waves[at].suppressed or trend.waves[-1].suppressed or not (_shown(d.waves[at]) and _shown(d.waves[-1])):
+        return None, None
+    latest = trend.waves[-1].survey_id
+    change = next((c for c in d.changes if c.from_survey_id == d.compared_with and c.to_survey_id == latest), None)
+    return (change, trend.waves[at].title) if change is not None and change.difference is not None else (None, None)
 
 
 def statement_change(st: Statement) -> Change | None:
@@ -333,16 +355,17 @@ def statement_change(st: Statement) -> Change | None:
     return st.change if shown and st.change is not None and st.change.difference is not None else None
 
 
-def colour(diff: float) -> str:
-    """Blue above the organisation, red below, saturating at half a point (the dashboard's scale)."""
-    x = max(-1.0, min(1.0, diff / 0.5))
+def colour(diff: float, span: float = 0.5) -> str:
+    """Blue above the organisation, red below, saturating at `span` points (an eighth of the dimension's range:
+    half a point on 1-5, as on the dashboard)."""
+    x = max(-1.0, min(1.0, diff / span))
     far = (33, 102, 172) if x > 0 else (178, 24, 43)
     mix = [round(255 + (c - 255) * abs(x) * 0.6) for c in far]
     return f"rgb({mix[0]},{mix[1]},{mix[2]})"
 
 
 def build_html(data: BoardData, lang: Lang) -> str:
-    w = Writer(lang, data.k, data.scale)
+    w = Writer(lang, data.k, data.scale, data.ranges)
     style = (resources.files("app.reports.board") / "board.css").read_text(encoding="utf-8")
     scope_name = data.scope.unit_name if data.scope.unit_id else w.words["whole"]
     now = datetime.now(UTC).astimezone(AMSTERDAM).strftime("%Y-%m-%d %H:%M")

@@ -41,7 +41,7 @@ def _trend(session: SessionDep, ctx: ReportContext, lang: Lang) -> TrendReport |
         earlier = previous_wave(session, ctx)
     except Unprocessable:
         return None
-    return trend(wave_contexts(session, ctx, [earlier]), lang)
+    return trend(wave_contexts(session, ctx, earlier), lang)
 
 
 def _scale(ctx: ReportContext, lang: Lang) -> tuple[int, int] | list[tuple[str, int, int]]:
@@ -52,6 +52,11 @@ def _scale(ctx: ReportContext, lang: Lang) -> tuple[int, int] | list[tuple[str, 
     names = {d.key: d.names.get(lang) or next(iter(d.names.values()), d.key) for d in ctx.data.definition.dimensions}
     return [(names.get(key, key), int(s.dimension_min[d]), int(s.dimension_max[d]))
             for d, key in enumerate(s.dimensions)]
+
+
+def _ranges(ctx: ReportContext) -> dict[str, tuple[int, int]]:
+    s = ctx.data.scale
+    return {key: (int(s.dimension_min[d]), int(s.dimension_max[d])) for d, key in enumerate(s.dimensions)}
 
 
 def board_data(session: SessionDep, ctx: ReportContext, lang: Lang) -> BoardData:
@@ -69,7 +74,7 @@ def board_data(session: SessionDep, ctx: ReportContext, lang: Lang) -> BoardData
         pooled=pooled, desired=desired_gap(ctx, "scope", lang) if asked else None,
         statements=item_profile(session, ctx, lang),
         layer_names={layer.key: layer.names.get(lang) or layer.names.get("en") or layer.key for layer in ctx.layers},
-        trend=_trend(session, ctx, lang))
+        trend=_trend(session, ctx, lang), ranges=_ranges(ctx))
 
 
 @router.get("/board-report", name="get_board_report", response_class=Response, responses={

@@ -27,6 +27,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "heatmap": "Heatmap",
         "scale_the": "on the {min}-{max} scale", "scale_a": "on a {min}-{max} scale",
         "scale_each": "on each dimension's own scale ({list})",
+        "heat_span_each": "The colour deepens up to an eighth of each dimension's range from the organisation's "
+                          "mean (half a point on 1-5, 0.75 on 1-7), so a shade means as much on every scale.",
         "heatmap_lead": "Mean score per unit and dimension {scale}; the colour and the second figure "
                         "show the difference from the organisation's mean (blue above, red below).",
         "org_mean": "Organisation",
@@ -72,6 +74,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "since": "since {wave}, {verdict}",
         "since_column": "Since {wave}",
         "score_change": "mean score",
+        "pomp_of": "on {low}-{high}, {pct} of the way up",
         "change_clear": "a clear change",
         "change_chance": "could be chance",
         "untested": "not tested",
@@ -102,6 +105,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "heatmap": "Heatmap",
         "scale_the": "op de schaal {min}-{max}", "scale_a": "op een schaal {min}-{max}",
         "scale_each": "op de eigen schaal van elke dimensie ({list})",
+        "heat_span_each": "De kleur wordt dieper tot een achtste van het bereik van elke dimensie van het gemiddelde "
+                          "van de organisatie (een half punt op 1-5, 0,75 op 1-7): een tint betekent op elke schaal "
+                          "evenveel.",
         "heatmap_lead": "Gemiddelde score per onderdeel en dimensie {scale}; de kleur en het tweede "
                         "getal tonen het verschil met het gemiddelde van de organisatie (blauw hoger, rood lager).",
         "org_mean": "Organisatie",
@@ -150,6 +156,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "since": "sinds {wave}, {verdict}",
         "since_column": "Sinds {wave}",
         "score_change": "gemiddelde score",
+        "pomp_of": "op {low}-{high}, {pct} van de schaal omhoog",
         "change_clear": "een duidelijke verandering",
         "change_chance": "kan toeval zijn",
         "untested": "niet getoetst",

@@ -8,7 +8,8 @@
 import { el, fmt, fmtDiff, hidden, isHidden, present } from "./dashboard-dom.js";
 import { previousWave } from "./dashboard-heatmap.js";
 
-const FLAT = 0.05; // a change smaller than this, and not clear, is drawn as "about the same"
+const FLAT = 0.0125; // a change smaller than this share of the dimension's range (0.05 on 1-5), and not clear, is
+// drawn as "about the same": a share, so it means as much on 0-4 as on 1-7
 const GLYPH = { up: "\u2191", down: "\u2193", flat: "\u2192" };
 const STAR = "\u2605";
 
@@ -35,7 +36,7 @@ export function dimensionChanges(data) {
   if (!data || data.waves.length !== 2) return new Map();
   const wave = data.waves[0].title;
   return new Map(data.dimensions.map((d) => [d.key, shownChange(d, data.waves)])
-    .filter(([, c]) => c).map(([key, change]) => [key, { change, wave }]));
+    .filter(([, c]) => c).map(([key, change]) => [key, { change, wave, key }]));
 }
 
 /** A statement's change (item-profile) where both waves' figures are shown, else null. */
@@ -44,11 +45,11 @@ export function statementChange(s) {
     && !isHidden(s.change.reason) ? s.change : null;
 }
 
-function reading(ctx, change, wave) {
+function reading(ctx, change, wave, key) {
   const d = change.difference;
   const p = change.welch && present(change.welch.p_adjusted) ? change.welch.p_adjusted : null;
   const clear = p !== null && p < 0.05;
-  const kind = Math.abs(d) < FLAT && !clear ? "flat" : d > 0 ? "up" : "down";
+  const kind = Math.abs(d) < FLAT * ctx.range(key) && !clear ? "flat" : d > 0 ? "up" : "down";
   const family = change.welch ? change.welch.family_size : 0;
   const verdict = p === null ? ctx.t("arrow.untested")
     : ctx.t(`arrow.${clear ? "clear" : "noise"}${family > 1 ? "Adjusted" : ""}`, { count: family });
@@ -56,10 +57,11 @@ function reading(ctx, change, wave) {
   return { kind, clear, sentence: `${size}, ${verdict}.` };
 }
 
-/** The arrow for a change {difference, welch} since `wave` (a title), or null when there is none to show. */
-export function changeArrow(ctx, change, wave) {
+/** The arrow for a change {difference, welch} since `wave` (a title) of dimension `key` (its scale sets what is
+    "about the same"), or null when there is none to show. */
+export function changeArrow(ctx, change, wave, key) {
   if (!change || !present(change.difference)) return null;
-  const { kind, clear, sentence } = reading(ctx, change, wave);
+  const { kind, clear, sentence } = reading(ctx, change, wave, key);
   return el("span", { class: `trend-arrow trend-${kind} trend-${clear ? "clear" : "noise"}`, title: sentence,
     "data-change": String(change.difference), "data-clear": String(clear) },
   el("span", { class: "trend-glyph", "aria-hidden": "true", text: GLYPH[kind] }),
@@ -71,14 +73,14 @@ export function changeArrow(ctx, change, wave) {
 /** The mark a chart row draws for a change (`intervalChart`'s `trend`), or null. */
 export function chartTrend(ctx, found) {
   if (!found) return null;
-  const { kind, clear } = reading(ctx, found.change, found.wave);
+  const { kind, clear } = reading(ctx, found.change, found.wave, found.key);
   return { glyph: GLYPH[kind], kind, clear };
 }
 
 /** For a chart (one image to a screen reader): each row's change in words, as a visually hidden list. */
 export function changeSentences(ctx, rows) {
   const items = rows.filter((r) => r.found).map((r) => el("li", {
-    text: `${r.name}: ${reading(ctx, r.found.change, r.found.wave).sentence}` }));
+    text: `${r.name}: ${reading(ctx, r.found.change, r.found.wave, r.found.key).sentence}` }));
   return items.length ? el("ul", { class: "visually-hidden trend-sentences" }, items) : null;
 }
 

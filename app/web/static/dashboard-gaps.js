@@ -116,7 +116,7 @@ export const readiness = {
     const changes = dimensionChanges(trend); // the mean score's change, where both waves show it
     const arrowOf = (d) => {
       const found = present(d.mean) && !isHidden(d.reason) ? changes.get(d.key) : null;
-      return found ? changeArrow(ctx, found.change, found.wave) : null;
+      return found ? changeArrow(ctx, found.change, found.wave, d.key) : null;
     };
     const dims = data.dimensions.map((d) => {
       const gap = byGap ? d.desired_gap : null;

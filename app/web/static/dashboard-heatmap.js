@@ -15,8 +15,10 @@ import { qualityRequest, warningsOf, warnMark, warnNotes } from "./dashboard-qua
 import { earlierWaves } from "./dashboard-trend.js";
 
 const VIEWS = ["dimensions", "items", "layers"];
-const SPAN = 0.5; // the colour saturates at half a point from the reference
-const FLAT = 0.05; // a change smaller than this is drawn as "about the same"
+/* Shares of a dimension's range (max - min), so a shade or an arrow means as much on 0-4 as on 1-7: on 1-5 they are
+   half a point and 0.05 point. The printed figures stay in each dimension's points. */
+const SPAN = 0.125; // the colour saturates at this share of the range from the reference
+const FLAT = 0.0125; // a change smaller than this share of the range is drawn as "about the same"
 
 /** The latest earlier wave of the same questionnaire with published figures, or null. */
 export function previousWave(ctx) {
@@ -45,16 +47,17 @@ function itemColumns(results, plan) {
 }
 
 /** A trend arrow: direction of the change since the previous wave, its size in words for screen readers. */
-export function trendArrow(ctx, now, before, wave) {
+export function trendArrow(ctx, now, before, wave, range) {
   if (!present(now) || !present(before)) return null;
   const change = now - before;
-  const [glyph, kind] = Math.abs(change) < FLAT ? ["\u2192", "flat"] : change > 0 ? ["\u2191", "up"] : ["\u2193", "down"];
+  const [glyph, kind] = Math.abs(change) < FLAT * range ? ["\u2192", "flat"] : change > 0 ? ["\u2191", "up"] : ["\u2193", "down"];
   const text = ctx.t("trendArrow", { change: fmtDiff(ctx.lang, change), wave: wave.title });
   return el("span", { class: `trend-arrow trend-${kind}`, title: text },
     el("span", { "aria-hidden": "true", text: glyph }), hidden(text));
 }
 
-function cell(ctx, figure, reference, arrow, warnings) {
+/** A heatmap cell; `range`: its dimension's max - min (the colour is the difference as a share of it). */
+function cell(ctx, figure, reference, arrow, warnings, range) {
   if (figure.suppressed || (figure.reason && !present(figure.mean) && figure.reason !== "all_missing")) {
     return el("td", { class: "heat-cell heat-suppressed" }, suppressedCell(ctx, figure.reason));
   }
@@ -66,18 +69,22 @@ function cell(ctx, figure, reference, arrow, warnings) {
     el("span", { class: "heat-abs" }, fmt(ctx.lang, figure.mean), arrow, warnMark(ctx, warnings || [])),
     present(relative) ? el("span", { class: "heat-rel", text: fmtDiff(ctx.lang, relative) }) : null);
   if (present(relative)) {
-    const colour = diverging(relative, -SPAN, SPAN);
+    const colour = diverging(relative / range, -SPAN, SPAN);
     td.style.backgroundColor = colour;
     td.style.color = inkOn(colour);
   }
   return td;
 }
 
+/** The ramp's ends: in points on one scale, as a share of each scale where the dimensions' scales differ. */
 function heatLegend(ctx, against) {
+  const points = SPAN * ctx.range(null);
+  const end = (sign) => (ctx.uniformScale() ? fmtDiff(ctx.lang, sign * points, Number.isInteger(points * 10) ? 1 : 2)
+    : ctx.t("legendShare", { share: `${sign < 0 ? "\u2212" : "+"}${fmt(ctx.lang, SPAN * 100, 1)}%` }));
   return el("div", { class: "heat-legend", "aria-hidden": "true" },
-    el("span", { class: "heat-legend-end", text: `${fmtDiff(ctx.lang, -SPAN, 1)} ${ctx.t("legendLow")}` }),
+    el("span", { class: "heat-legend-end", text: `${end(-1)} ${ctx.t("legendLow")}` }),
     el("span", { class: "heat-legend-ramp" }),
-    el("span", { class: "heat-legend-end", text: `${fmtDiff(ctx.lang, SPAN, 1)} ${ctx.t("legendHigh")}` }),
+    el("span", { class: "heat-legend-end", text: `${end(1)} ${ctx.t("legendHigh")}` }),
     el("span", { class: "heat-legend-suppressed" },
       el("span", { class: "legend-mark legend-suppressed" }), ctx.t("legendSuppressed", { k: ctx.k })),
     el("span", { class: "heat-legend-note", text: against }));
@@ -102,6 +109,8 @@ function scroll(ctx, caption, head, body, foot) {
 
 // --- dimensions: the unit tree -----------------------------------------------------------------------------------
 
+const columnRange = (column) => column.scale_max - column.scale_min;
+
 function collapsed(ctx) {
   return new Set(ctx.choice("heatmap:collapsed") || []);
 }
@@ -114,6 +123,9 @@ function toggle(ctx, unitId) {
 }
 
 function dimensionsView(ctx, data, previous, quality, wave) {
+  // an arrow only where the previous wave asked the dimension on the same scale (docs/scales.md)
+  const sameScale = new Set((previous ? previous.columns : []).filter((p) => data.columns.some((c) => c.key === p.key
+    && c.scale_min === p.scale_min && c.scale_max === p.scale_max)).map((p) => p.key));
   const base = data.rows.length ? Math.min(...data.rows.map((r) => r.group.unit_path.length)) : 0;
   const parents = new Set(data.rows.map((r) => r.group.unit_path.slice(0, -1).join("\u0000")));
   const closed = collapsed(ctx);
@@ -143,7 +155,9 @@ function dimensionsView(ctx, data, previous, quality, wave) {
         rollupLine(ctx, row.group)))),
     row.cells.map((c, i) => cell(ctx, { ...c, organisation_ref: data.columns[i].organisation_mean },
       data.columns[i].organisation_mean,
-      was && !c.suppressed ? trendArrow(ctx, c.mean, was.get(c.dimension), wave) : null, of(c.dimension))),
+      was && !c.suppressed && sameScale.has(c.dimension)
+        ? trendArrow(ctx, c.mean, was.get(c.dimension), wave, columnRange(data.columns[i])) : null,
+      of(c.dimension), columnRange(data.columns[i]))),
     el("td", { class: "num heat-n" }, row.group.suppressed ? suppressedCell(ctx, row.group.reason)
       : String(row.group.n)));
   });
@@ -183,8 +197,8 @@ function itemsView(ctx, results, plan) {
       const ref = refStatements.get(s.key);
       const refMean = ref && present(ref.mean) ? ref.mean : null;
       return el("tr", {}, el("th", { scope: "row", class: "heat-row heat-statement", text: s.text }),
-        cell(ctx, find(reference, s.key), null, null),
-        columns.map((c) => cell(ctx, find(c.data, s.key), refMean, null)));
+        cell(ctx, find(reference, s.key), null, null, null, ctx.range(d.key)),
+        columns.map((c) => cell(ctx, find(c.data, s.key), refMean, null, null, ctx.range(d.key))));
     })]);
   return [heatLegend(ctx, ctx.t("heatAgainstParent", { unit: reference ? reference.group.unit_name : "" })),
     scroll(ctx, ctx.t("heatItemsCaption"), head, rows)];
@@ -202,7 +216,7 @@ function layersView(ctx, data, columns) {
       text: ctx.layerName(g.group.layer_key) })),
     g.dimensions.map((d) => cell(ctx, { ...d, suppressed: g.group.suppressed || Boolean(d.reason && !present(d.mean)
       && d.reason !== "all_missing"), reason: g.group.suppressed ? g.group.reason : d.reason },
-    orgMeans.get(d.key), null)),
+    orgMeans.get(d.key), null, null, ctx.range(d.key))),
     el("td", { class: "num heat-n" }, g.group.suppressed ? suppressedCell(ctx, g.group.reason) : String(g.group.n))));
   return [heatLegend(ctx, ctx.t("heatAgainstOrg")), scroll(ctx, ctx.t("heatLayersCaption"), head, rows)];
 }

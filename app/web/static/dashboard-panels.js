@@ -59,7 +59,7 @@ export const profile = {
       label: `${caption}. ${ctx.t("chartNote")}`, lang: ctx.lang });
     const head = [ctx.t("dimension"), ctx.t("mean"), ctx.t("ci"), ctx.t("n"),
       ...(showRef ? [ctx.t("organisationMean")] : []), ...(wave ? [ctx.t("arrowColumn", { wave })] : [])];
-    const arrow = (d) => { const found = changeOf(d); return found ? changeArrow(ctx, found.change, wave) : ctx.t("arrowNone"); };
+    const arrow = (d) => { const found = changeOf(d); return found ? changeArrow(ctx, found.change, wave, d.key) : ctx.t("arrowNone"); };
     const tableRows = data.dimensions.map((d) => [[dimensionName(ctx, d), warnMark(ctx, of(d.key))], fmt(ctx.lang, d.mean),
       fmtCi(ctx.lang, d.ci),
       d.n === null ? suppressedCell(ctx, d.reason) : String(d.n), ...(showRef ? [fmt(ctx.lang, refs.get(d.key))] : []),

@@ -106,14 +106,14 @@ function changeLine(ctx, s, wave) {
     clear });
 }
 
-function statementItem(ctx, s, wave) {
+function statementItem(ctx, s, wave, dimension) {
   const f = s.current;
   const line = (cls, content) => (content ? el("p", { class: cls }, content) : null);
   return el("li", { class: "statement", "data-key": s.key },
     el("p", { class: "statement-text" }, s.text,
       s.reverse ? el("span", { class: "statement-reverse", text: ` (${ctx.t("reverseWorded")})` }) : null),
     el("div", { class: "statement-figures" },
-      el("p", { class: "statement-mean" }, frameLine(ctx, f), changeArrow(ctx, statementChange(s), wave)),
+      el("p", { class: "statement-mean" }, frameLine(ctx, f), changeArrow(ctx, statementChange(s), wave, dimension)),
       stackedBar(ctx, f),
       isHidden(f.reason) || !present(f.favourable) ? null : el("p", { class: "statement-shares", text: sharesText(ctx, f) })),
     line("statement-dontknow", dontKnow(ctx, s)),
@@ -154,7 +154,7 @@ export const statements = {
     shareLegend(ctx),
     chosen.statements.some(statementChange) ? arrowLegend(ctx, wave) : null,
     el("ol", { class: "statements", "aria-label": ctx.t("statementsList", { name: dimensionName(ctx, chosen) }) },
-      chosen.statements.map((s) => statementItem(ctx, s, wave))),
+      chosen.statements.map((s) => statementItem(ctx, s, wave, chosen.key))),
     el("p", { class: "panel-foot", text: ctx.t(data.ask_desired ? "statementsFootDesired" : "statementsFoot") }));
     if (focusPicker) {
       focusPicker = false;

@@ -13,15 +13,15 @@ const MAX_EARLIER = 11; // the report takes at most twelve waves
 const significant = (change) => Boolean(change && change.welch && present(change.welch.p_adjusted)
   && change.welch.p_adjusted < 0.05);
 
-/** Earlier waves of the same questionnaire (same key and owner, same answer scale), oldest first. */
+/** Earlier waves of the same questionnaire (same key and owner), oldest first; a version that asked a dimension on
+    another scale is one of them (the report marks that dimension `other_scale` there). */
 export function earlierWaves(ctx) {
   const summaries = new Map((ctx.questionnaires || []).map((q) => [q.id, q]));
   const own = summaries.get(ctx.survey.questionnaire_id);
   const sameQuestionnaire = (s) => {
     if (s.questionnaire_id === ctx.survey.questionnaire_id) return true;
     const q = summaries.get(s.questionnaire_id);
-    return Boolean(own && q && q.key === own.key && q.organisation_id === own.organisation_id
-      && q.scale_min === own.scale_min && q.scale_max === own.scale_max);
+    return Boolean(own && q && q.key === own.key && q.organisation_id === own.organisation_id);
   };
   const opened = String(ctx.survey.opened_at || "");
   return ctx.surveys.filter((s) => s.id !== ctx.survey.id && sameQuestionnaire(s)
@@ -62,14 +62,20 @@ function waveChips(ctx, waves) {
     : el("span", { class: "wave-n", text: ctx.t("nIs", { n: w.n }) }))));
 }
 
-/** Per dimension: the change drawn (first to last with three or more waves, else the one change). */
+/** Per dimension: the change drawn (first to last with three or more waves, else the one change); where the first
+    wave asked it on another scale or not at all, the change from its last comparable wave (`compared_with`). */
 function mainChange(d) {
-  return d.changes.find((c) => c.kind === "first_to_last") || d.changes[d.changes.length - 1] || null;
+  const first = d.changes.find((c) => c.kind === "first_to_last");
+  if (first && first.reason !== "other_scale" && first.reason !== "not_asked") return first;
+  const latest = d.waves[d.waves.length - 1].survey_id;
+  const since = d.changes.find((c) => c.from_survey_id === d.compared_with && c.to_survey_id === latest);
+  return since || first || d.changes[d.changes.length - 1] || null;
 }
 
 function waveCells(ctx, f) {
   if (isHidden(f.reason)) return [{ span: 2, content: suppressedCell(ctx, f.reason) }];
   if (f.reason === "not_asked") return [{ span: 2, content: ctx.t("notAsked") }];
+  if (f.reason === "other_scale") return [{ span: 2, content: ctx.t("otherScale") }];
   return [fmt(ctx.lang, f.mean), f.n === null ? "–" : String(f.n)];
 }
 
@@ -138,6 +144,8 @@ export const trend = {
       gapLegend(ctx, rows.some((r) => r.suppressed)),
       figure(chart, trendTable(ctx, data, caption), ctx.t("showTable")),
       findings(ctx, data.dimensions.map((d) => changeFinding(ctx, d, data))),
+      data.dimensions.filter((d) => d.comparison).map((d) => el("p", { class: "panel-note panel-note-info trend-comparison",
+        text: d.comparison[ctx.lang] || d.comparison.en })),
       el("p", { class: "panel-foot", text: data.dimension_family_size
         ? ctx.t("trendFoot", { count: data.dimension_family_size }) : ctx.t("trendFootHidden") }));
   },

@@ -57,6 +57,7 @@ const state = {
   organisations: [], // for a platform admin key
   org: null, layers: [], units: [], surveys: [], questionnaires: [],
   survey: null, scopeId: null, scale: { min: 1, max: 5 },
+  dimensionScales: new Map(), // dimension key -> its own scale {min, max} (or the questionnaire's)
   message: null, // {kind, retry} on show
   signinError: null,
 };
@@ -93,7 +94,10 @@ function translateStatic() {
   document.title = state.org ? `${state.org.name} · ${t("appName")}` : t("appName");
   for (const node of document.querySelectorAll("[data-i18n]")) node.textContent = t(node.dataset.i18n);
   for (const node of document.querySelectorAll("[data-lead]")) {
-    node.textContent = t(node.dataset.lead, { min: state.scale.min, max: state.scale.max });
+    // dimensions on scales of their own: the lead says so instead of naming the span of them all
+    const uniform = new Set([...state.dimensionScales.values()].map((s) => `${s.min}:${s.max}`)).size <= 1;
+    node.textContent = t(uniform ? node.dataset.lead : `${node.dataset.lead}Each`,
+      { min: state.scale.min, max: state.scale.max });
   }
   for (const button of els.langSwitch.querySelectorAll("button")) {
     button.setAttribute("aria-pressed", String(button.dataset.lang === state.lang));
@@ -246,9 +250,12 @@ async function selectSurvey(survey) {
     const own = (questionnaire.dimensions || []).map((d) => d.scale).filter(Boolean);
     const scales = own.length ? own : [{ min: questionnaire.scale_min, max: questionnaire.scale_max }];
     state.scale = { min: Math.min(...scales.map((s) => s.min)), max: Math.max(...scales.map((s) => s.max)) };
+    state.dimensionScales = new Map((questionnaire.dimensions || []).filter((d) => d.scale)
+      .map((d) => [d.key, { min: d.scale.min, max: d.scale.max }]));
   } catch (error) {
     if (error instanceof ApiError && error.kind === "unauthorized") return keyRefused();
     state.scale = { min: 1, max: 5 }; // the built-in scale: the reports still show
+    state.dimensionScales = new Map();
   }
   const focusWasAway = !els.dashboard.contains(document.activeElement) || els.dashboard.hidden;
   show("dashboard");
@@ -271,6 +278,9 @@ function panelContext() {
   return {
     orgName: state.org.name, canSee: viewerSees(state.me, state.units), hasChildren: (id) => state.units.some((u) => u.parent_id === id),
     lang: state.lang, t, k: state.survey.min_group_size, scale: state.scale, scopeId: state.scopeId,
+    // a dimension's range max - min (its own scale; the span of all without a key): colours and arrows are shares of it
+    range: (key) => { const s = state.dimensionScales.get(key) || state.scale; return s.max - s.min; },
+    uniformScale: () => new Set([...state.dimensionScales.values()].map((s) => `${s.min}:${s.max}`)).size <= 1,
     survey: state.survey, layers: state.layers, surveys: state.surveys, questionnaires: state.questionnaires,
     choice: (key) => board.choices.get(key),
     choose: (key, value) => board.choose(key, value), // the panel named by the key's prefix is drawn again
