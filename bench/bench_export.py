@@ -1,4 +1,5 @@
-"""The k-anonymous export against the old raw export: ``python bench/bench_export.py`` (``make bench-export``).
+"""The raw export under the reports' maps against the old raw export: ``python bench/bench_export.py``
+(``make bench-export``).
 
 It creates its own PostgreSQL database (``BENCH_DATABASE_URL``, default
 ``postgresql+psycopg://postgres@127.0.0.1:5432/culturegap_bench_export``; dropped at the end unless ``--keep``),
@@ -14,7 +15,7 @@ whole streamed CSV) ``--repeats`` times each, alternating:
 - ``new warm``: the same with those caches filled (as after any report of the wave).
 
 It prints the medians, their ratios to the old export's, and the new export's summary line (how much was
-generalised). Timings are wall-clock on a shared machine; the load average is printed with them.
+generalised and withheld). Timings are wall-clock on a shared machine; the load average is printed with them.
 """
 
 from __future__ import annotations
@@ -137,7 +138,7 @@ def main() -> None:
                 return old_export(session, survey, tree, layers)
 
             def new() -> Iterator[str]:
-                return iter(csv_chunks(table(ExportPlan.of(session, survey, tree, layers)), "rfc4180"))
+                return iter(csv_chunks(table(ExportPlan.of(session, organisation, survey, tree)), "rfc4180"))
 
             def new_cold() -> Iterator[str]:
                 report_data._cache.clear()  # the answers as loaded for the reports, and their maps and roll-ups

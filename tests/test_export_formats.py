@@ -1,5 +1,5 @@
-"""The k-anonymous raw export as Dutch-Excel CSV and as XLSX: the same rows and generalisation as the plain CSV,
-and the Dutch file imports again."""
+"""The raw export as Dutch-Excel CSV and as XLSX: the same rows and generalisation as the plain CSV, and the Dutch
+file imports again."""
 
 import csv
 import io
@@ -16,6 +16,8 @@ from tests.survey_factories import create_survey
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 POPULATION = Population([("Town/Care", "employee", 8, 0.2), ("Town/Space", "employee", 7, -0.2),
                          ("Town/Space/Tiny", "employee", 2, 0.0), ("Town", "director", 2, 0.5)], seed=4)
+OPENNESS = [{f"openness_{i}": v for i, v in enumerate(values, start=1)}  # the whole dimension: it is written
+            for values in ([4, 2, 3, 3, 4], [1, 1, 2, 1, 2], [5, 2, 4, 5, 5])]
 
 
 def _export(org: OrgContext, survey_id: str, **params: str) -> Any:
@@ -52,7 +54,7 @@ def test_excel_nl_is_the_same_file_with_semicolons_and_a_bom_and_imports_again(o
     assert imported.json()["imported"] == len(placeable) > 0
 
     def key(row: dict[str, str]) -> tuple[object, ...]:
-        return row["unit_path"], tuple(sorted((k, v) for k, v in row.items() if k in header[5:]))
+        return row["unit_path"], tuple(sorted((k, v) for k, v in row.items() if k in header[3:]))
 
     assert Counter(map(key, stored(org, target["id"]))) == Counter(map(key, placeable))
 
@@ -69,8 +71,8 @@ def test_xlsx_holds_the_csv_rows_with_numbers_and_an_about_sheet(org: OrgContext
     assert ws.freeze_panes == "A2"
     got = [["" if v is None else v for v in r] for r in ws.iter_rows(values_only=True)]
     assert got[0] == rows[0]
-    scale = {v for r in got[1:] for v in r[5:] if v != ""}
-    assert scale and all(isinstance(v, int) or v == "dont_know" for v in scale)
+    scale = {v for r in got[1:] for v in r[3:] if v != ""}
+    assert scale and all(isinstance(v, int) for v in scale)
     assert [[str(v) for v in r] for r in got[1:]] == rows[1:]
     about = [r[0] for r in book["about"].iter_rows(values_only=True)]
     assert about[0] == "k-anonymous export: k=5" and comment.endswith(about[-1])

@@ -1,6 +1,7 @@
 """The k-anonymous raw export as an SPSS data file (`format=sav`), read back with pyreadstat: the same rows as the
 CSV export (generalised as it is), variable labels (the statements, reverse-keyed ones marked), value labels (the
-answer scale), "don't know" as the user-missing 99, the `#` line as a file note."""
+answer scale), "don't know" declared as the user-missing 99 (the export writes a dimension only for those who
+answered all of it on the scale), the `#` line as a file note."""
 
 import csv
 import subprocess
@@ -15,7 +16,7 @@ from tests.factories import OrgContext
 from tests.report_factories import survey_with_responses
 from tests.respond_factories import invite, submit
 from tests.survey_factories import builtin_questionnaire, create_survey
-from tests.test_export_formats import POPULATION, _export, _rows
+from tests.test_export_formats import OPENNESS, POPULATION, _export, _rows
 from tests.test_export_spss import PSPP, needs_pspp
 
 SCALE = {1.0: "Strongly disagree", 2.0: "Disagree", 3.0: "Neither agree nor disagree", 4.0: "Agree",
@@ -79,26 +80,24 @@ def test_desired_dont_know_quotes_and_missing_answers_read_back(org: OrgContext,
     survey = create_survey(org, ask_desired=True, min_group_size=3)
     assert org.admin.post(f"{org.prefix}/surveys/{survey['id']}/open").status_code == 200
     unit = org.unit("Team O'Brien, \"Noord\" \u2013 Zoë")
-    answers = [{"openness_1": 4, "openness_2": "dont_know"}, {"openness_1": 1}, {"openness_1": 5, "openness_2": 2}]
-    for token, current in zip(invite(org, survey["id"], unit, count=3), answers, strict=True):
-        assert submit(org.admin, token, current, desired={"openness_1": 5}).status_code == 201
+    for token, current in zip(invite(org, survey["id"], unit, count=3), OPENNESS, strict=True):
+        assert submit(org.admin, token, current, desired=dict.fromkeys(current, 5)).status_code == 201
     assert org.admin.post(f"{org.prefix}/surveys/{survey['id']}/close").status_code == 200
     _, rows = _rows(_export(org, survey["id"]).text)
     frame, meta = _read(_export(org, survey["id"], format="sav").content, tmp_path)
     assert Counter(_as_csv(frame, meta)) == Counter(map(tuple, rows[1:]))  # unlike .sps: the quotes stay as they are
-    assert sorted(frame["openness_2"].dropna()) == [2.0, 99.0]
+    assert sorted(frame["openness_2"].dropna()) == [1.0, 2.0, 2.0]
+    assert frame["collegiality_1"].isna().all()  # a dimension nobody completed: never written
     assert frame["openness_1_desired"].tolist() == [5.0, 5.0, 5.0]
     text = builtin_questionnaire(org)["dimensions"][0]["items"][0]["texts"]["en"]
     assert meta.column_names_to_labels["openness_1_desired"].startswith(text + " (")
     assert meta.variable_value_labels["openness_1_desired"] == SCALE
-    default_missing, _ = pyreadstat.read_sav(str(tmp_path / "export.sav"))  # as SPSS averages: 99 is missing
-    assert sorted(default_missing["openness_2"].dropna()) == [2.0]
 
 
 def test_a_survey_without_responses_is_an_empty_dataset(org: OrgContext, tmp_path: Path) -> None:
     survey = create_survey(org)
     frame, meta = _read(_export(org, survey["id"], format="sav").content, tmp_path)
-    assert len(frame) == 0 and meta.column_names[:5] == ["unit_path", "unit_key", "layer", "language", "source"]
+    assert len(frame) == 0 and meta.column_names[:4] == ["unit_path", "unit_key", "layer", "openness_1"]
 
 
 def test_dialect_is_refused_with_sav(org: OrgContext) -> None:

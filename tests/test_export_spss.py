@@ -17,7 +17,7 @@ from tests.factories import OrgContext
 from tests.report_factories import survey_with_responses
 from tests.respond_factories import invite, submit
 from tests.survey_factories import builtin_questionnaire, create_survey
-from tests.test_export_formats import POPULATION, _export, _rows
+from tests.test_export_formats import OPENNESS, POPULATION, _export, _rows
 
 PSPP = shutil.which("pspp")
 needs_pspp = pytest.mark.skipif(PSPP is None and not os.environ.get("CI"), reason="apt-get install pspp")
@@ -57,9 +57,8 @@ def test_pspp_reads_it_into_the_same_values_with_labels(org: OrgContext, tmp_pat
     survey = create_survey(org, ask_desired=True, min_group_size=3)
     assert org.admin.post(f"{org.prefix}/surveys/{survey['id']}/open").status_code == 200
     unit = org.unit("Team O'Brien, \"Noord\"")  # quotes and a comma in a string cell
-    answers = [{"openness_1": 4, "openness_2": "dont_know"}, {"openness_1": 1}, {"openness_1": 5, "openness_2": 2}]
-    for token, current in zip(invite(org, survey["id"], unit, count=3), answers, strict=True):
-        response = submit(org.admin, token, current, desired={"openness_1": 5})
+    for token, current in zip(invite(org, survey["id"], unit, count=3), OPENNESS, strict=True):
+        response = submit(org.admin, token, current, desired=dict.fromkeys(current, 5))
         assert response.status_code == 201, response.text
     assert org.admin.post(f"{org.prefix}/surveys/{survey['id']}/close").status_code == 200
     syntax = tmp_path / "export.sps"

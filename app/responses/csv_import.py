@@ -7,11 +7,12 @@ empty cell is a missing answer; `dont_know` is allowed where the questionnaire o
 order; items without a column are missing in every row. An XLSX workbook's first sheet is read like a CSV
 (`app.responses.csv_reader`: cells as text, errors by the row number Excel shows).
 
-A file of the anonymous export (`app.responses.export`) imports as it is: its `#` summary line is skipped, its
-`unit_key`, `language` and `source` columns are read but not stored (an imported response has source `import` and no
-recorded language), a unit generalised to a department is that department, and a `*` layer is no layer. What can't
-be placed is refused line by line like any bad cell: the unit `*` (the whole organisation) and the layer `*leaders`
-(a leadership layer, but which one?). Importing `*leaders` as "no layer" would silently drop that it was a leader.
+A file of the raw export (`app.responses.export`) imports as it is: its `#` summary line is skipped, its `unit_key`
+column (and the `language` and `source` columns of earlier exports) read but not stored (an imported response has
+source `import` and no recorded language), a unit generalised to a department is that department, and a `*` layer is
+no layer. What can't be placed is refused line by line like any bad cell: the unit `*` (the whole organisation) and
+the layer `*leaders` of earlier exports (a leadership layer, but which one?). Importing `*leaders` as "no layer"
+would silently drop that it was a leader.
 
 Rows are read from the spooled upload in batches of `BATCH_SIZE`, so memory stays flat whatever the file's length.
 A batch is checked as a whole (unit and layer references once per distinct value, answer cells with numpy: see
@@ -57,7 +58,7 @@ BATCH_SIZE = 1000
 DESIRED = ":desired"
 UNIT_COLUMNS = ("unit", "unit_path")  # `unit_path`: as the export writes it
 INFORMATIVE = ("unit_key", "language", "source")  # written by the export, not stored by an import
-ANY, LEADERS = "*", "*leaders"  # generalised values of the anonymous export (`app.anonymity.generalise`)
+ANY, LEADERS = "*", "*leaders"  # generalised values of the raw export (`*leaders`: of its earlier versions)
 NO_LAYER = -1
 DELETED = "deleted while the file was being imported"
 

@@ -15,7 +15,6 @@ from app.exports.sav import sav_chunks
 from app.exports.spss import MEDIA_TYPE as SPS_MEDIA_TYPE
 from app.exports.spss import sps_chunks
 from app.idempotency.deps import IdempotentDep
-from app.orgs.service import list_layers
 from app.responses.csv_import import import_responses
 from app.responses.export import INCOMPLETE, ExportPlan, spss_variables, table
 from app.responses.publication import publish
@@ -77,15 +76,17 @@ def import_responses_csv(
                        422: TABLE_RESPONSES[422]})
 def export_responses(survey: SurveyDep, organisation: AdminOrganisationDep, tree: TreeDep,
                      session: SessionDep, out: RawExportDep) -> StreamingResponse:
-    """The survey's published responses as k-anonymous CSV (k: the survey's minimum group size), for organisation
-    admins. A first `#` line says how much was generalised (also in the `X-Export-*` headers); then the columns
-    `unit_path,unit_key,layer,language,source` -- every combination of them in k rows or more: a unit that can't
-    make k is named by an ancestor (`*`: the organisation), a layer as `*leaders` (any leadership layer) or `*`,
-    a language or source as `*` -- then one column per item key in questionnaire order (a scale point,
-    `dont_know`, or empty when missing), then `<item_key>:desired` columns when the survey asks how it should be.
-    Answers are never changed; rows are left out only when the survey has fewer than k published responses in
-    all. Nothing else is stored with a response, so nothing else is exported. Streamed; rows in random order.
-    The response import takes the file back, except rows it can't place (`*` unit, `*leaders` layer).
+    """The survey's published responses as CSV that adds nothing to what the reports show, for organisation
+    admins. A first `#` line says how much was generalised and left out (also in the `X-Export-*` headers); then
+    the columns `unit_path,unit_key,layer`, then one column per item key in questionnaire order (a scale point, or
+    empty), then `<item_key>:desired` columns when the survey asks how it should be. A row is named at the nearest
+    unit whose figures the reports show (`*`: the organisation), with its layer where the reports show that layer
+    there and below (else `*`); a dimension's answers are written where the reports show that dimension for the
+    group, and only for those who answered all of its statements; in a group, those who left out the same
+    dimensions number 0 or at least k (the survey's minimum group size), else a dimension is left out for the
+    whole group. Answers are never changed. Nothing else is stored with a response, so nothing else is exported.
+    Streamed; rows sorted by unit, layer and answers. The response import takes the file back, except rows named
+    `*` (the organisation).
 
     `dialect=excel-nl`: semicolons and a UTF-8 byte order mark, for Dutch Excel (the import reads it too).
     `format=xlsx`: one `responses` sheet (scale points as numbers) and an `about` sheet with the `#` line's figures;
@@ -97,7 +98,7 @@ def export_responses(survey: SurveyDep, organisation: AdminOrganisationDep, tree
     `format=sav`: the SPSS data file itself (pyreadstat), with the same rows, labels and user-missing 99; a
     reverse-keyed statement's label ends in `(reverse-keyed)`; the `#` line is a file note. Built whole before it is
     sent."""
-    plan = ExportPlan.of(session, survey, tree, list_layers(session, organisation))
+    plan = ExportPlan.of(session, organisation, survey, tree)
     if out.format in ("sps", "sav"):
         t = table(plan)
         chunks, media_type = ((sps_chunks, SPS_MEDIA_TYPE) if out.format == "sps" else (sav_chunks, SAV_MEDIA_TYPE))

@@ -5,6 +5,8 @@ response-rates, perception-gaps, team-gaps, desired-gap, agreement, trend, readi
 and after of an action of every scope in the earlier wave (`.../actions/{id}/effect`), at every scope (the
 organisation and every unit), every level, grouping, reference layer, a few sets of layers, ranking, both
 languages, JSON and CSV. The blind-spot report needs a leader's named self-assessment and is not read.
+The raw export of the published responses (`responses/export`: CSV in both dialects, and the workbook): its groups of
+rows, their answers, and those of each class of rows that left out the same dimensions (`figures.raw_export`).
 Comments: the comments of every scope, of each layer, of each open question (and of a layer's answers to one),
 the hidden ones too (the admin), the theme counts, with the admin key and the unit-scoped keys; and the
 k-anonymous comment export (CSV, both dialects, and the workbook), whose rows are checked against the truth
@@ -26,7 +28,16 @@ from urllib.parse import urlencode
 
 import httpx
 
-from tests.attack.figures import COMMENT_ROLLUP, Obs, Who, comment_export, comment_rollups, observations, rollups
+from tests.attack.figures import (
+    COMMENT_ROLLUP,
+    Obs,
+    Who,
+    comment_export,
+    comment_rollups,
+    observations,
+    raw_export,
+    rollups,
+)
 from tests.attack.world import LAYERS, QUESTIONS, World
 from tests.tables import csv_rows, unknown_numbers, xlsx_sheets
 
@@ -181,6 +192,7 @@ def read(world: World, clients: dict[str, tuple[httpx.Client, str | None]], inde
                     assert text.status_code == 200, text.text
                     reading.csv_only += [f"{source} csv {dialect}: {c}" for c in _csv_only(text.text, body, dialect)]
         _read_export(world, wave, reading, thorough=thorough, rng=rng)
+        _read_raw_export(world, wave, reading, thorough=thorough, rng=rng)
     return reading
 
 
@@ -194,7 +206,17 @@ def _read_export(world: World, wave: str, reading: Reading, *, thorough: bool, r
     """The k-anonymous comment export (CSV in both dialects, and the workbook): the same rows, each row's
     generalised unit and layer those of its author or coarser, every cell of a question in k rows or more. Its
     per-question totals become observations."""
-    url = f"{world.org.prefix}/surveys/{wave}/comments/export"
+    rows = _export_tables(world, f"{world.org.prefix}/surveys/{wave}/comments/export", "comments", reading,
+                          thorough=thorough, rng=rng)
+    reading.export_problems += export_problems(world, wave, rows)
+    for obs in comment_export("comments/export", wave, rows, _export_set(world, wave, reading)):
+        obs.moment, obs.reading = reading.moment, reading.index
+        reading.obs.append(obs)
+
+
+def _export_tables(world: World, url: str, sheet: str, reading: Reading, *, thorough: bool,
+                   rng: random.Random) -> list[dict[str, str]]:
+    """An export's rows as CSV in both dialects (one, sampled) and the workbook (sometimes): the same in each."""
     tables: dict[str, list[dict[str, str]]] = {}
     for dialect in ("rfc4180", "excel-nl") if thorough else (rng.choice(("rfc4180", "excel-nl")),):
         response = world.org.admin.get(url, params={"dialect": dialect})
@@ -206,13 +228,26 @@ def _read_export(world: World, wave: str, reading: Reading, *, thorough: bool, r
         reading.requests += 1
         assert book.status_code == 200, book.text
         tables["xlsx"] = [{k: "" if v is None else str(v) for k, v in row.items()}
-                          for row in xlsx_sheets(book.content)["comments"]]
+                          for row in xlsx_sheets(book.content)[sheet]]
     rows = next(iter(tables.values()))
     for name, other in tables.items():
         if sorted(map(repr, other)) != sorted(map(repr, rows)):
-            reading.export_problems.append(f"export {name}: other rows than {next(iter(tables))}")
-    reading.export_problems += export_problems(world, wave, rows)
-    for obs in comment_export("comments/export", wave, rows, _export_set(world, wave, reading)):
+            reading.export_problems.append(f"{url} {name}: other rows than {next(iter(tables))}")
+    return rows
+
+
+def _read_raw_export(world: World, wave: str, reading: Reading, *, thorough: bool, rng: random.Random) -> None:
+    """The raw export of the published responses (CSV in both dialects, and the workbook): the same rows in each;
+    its groups of rows, and the answers of each group and of each class of rows in it, become observations."""
+    rows = _export_tables(world, f"{world.org.prefix}/surveys/{wave}/responses/export", "responses", reading,
+                          thorough=thorough, rng=rng)
+    paths = {"/".join(world.path(u)): u for u in world.units}
+    groups: dict[tuple[str | None, str], list[dict[str, str]]] = {}
+    for row in rows:
+        groups.setdefault((None if row["unit_path"] == "*" else paths[row["unit_path"]], row["layer"]), []).append(row)
+    parents = {u: world.units[u][1] for u in world.units}
+    dimension_of = {item.key: item.dimension for item in world.items}
+    for obs in raw_export("responses/export", wave, groups, parents, dimension_of):
         obs.moment, obs.reading = reading.moment, reading.index
         reading.obs.append(obs)
 

@@ -37,6 +37,9 @@ class Who:
     union: tuple[str, ...] | None = None  # the respondents of these units together (agreement's ICC teams)
     language: str | None = None
     live: bool = False  # every stored response, published or not, with the live roll-up (response rates)
+    minus: tuple[str, ...] = ()  # less the respondents of these units (the raw export's groups)
+    not_layers: tuple[str, ...] = ()  # less the respondents of these layers (its `*` layer beside named ones)
+    pattern: tuple[tuple[str, str, bool], ...] = ()  # (dimension, frame, completed): those who did or did not
 
 
 @dataclass
@@ -386,6 +389,49 @@ def comment_export(src: str, w: str, rows: list[dict[str, str]], who: Who) -> It
         by_question.setdefault(row["question_key"], []).append(row["text"])
     for q, texts in by_question.items():
         yield Obs(src, who, ("comments", q), {"count": float(len(texts))}, texts=tuple(sorted(texts)))
+
+
+def raw_export(src: str, w: str, groups: dict[tuple[str | None, str], list[dict[str, str]]],
+               parents: dict[str, str | None], dimension_of: dict[str, str]) -> Iterator[Obs]:
+    """The raw export: per group of rows (unit, layer) -- the unit's respondents less those of the other units the
+    file names below it, of the layer or, for `*`, less those of the layers it names there -- its size, and per
+    written statement and frame its n, mean and answers per scale point; and the same within each class of rows
+    that left out the same dimensions (a row shows which: its empty cells), without the class's size (a count by
+    what people left out is not a protected group's). `dimension_of`: item key -> dimension."""
+    def above(unit: str) -> set[str]:
+        out, at = set(), parents.get(unit)
+        while at is not None:
+            out.add(at)
+            at = parents.get(at)
+        return out
+
+    def dimension(column: str) -> tuple[str, str]:
+        item, _, frame = column.partition(":")
+        return dimension_of[item], frame or "current"
+
+    units = {unit for unit, _ in groups}
+    for (unit, layer), rows in groups.items():
+        below = tuple(sorted(u for u in units if u is not None and u != unit and (unit is None or unit in above(u))))
+        named = tuple(sorted(x for u, x in groups if u == unit and x != "*"))
+        who = Who(w, unit, (layer,) if layer != "*" else (), minus=below, not_layers=named if layer == "*" else ())
+        yield Obs(src, who, ("respondents",), {"n": float(len(rows))})
+        written = sorted(c for c in rows[0] if c.partition(":")[0] in dimension_of and any(r[c] for r in rows))
+        dims = sorted({dimension(c) for c in written})
+        classes: dict[tuple[tuple[str, str, bool], ...], list[dict[str, str]]] = {}
+        for r in rows:
+            pattern = tuple((d, f, any(r[c] for c in written if dimension(c) == (d, f))) for d, f in dims)
+            classes.setdefault(pattern, []).append(r)
+        for pattern, members in [((), rows), *classes.items()]:
+            for c in written:
+                values = [float(r[c]) for r in members if r[c]]
+                if not values:
+                    continue
+                item, frame = (c.split(":")[0], "desired") if ":" in c else (c, "current")
+                stats = {"n": float(len(values)), "mean": sum(values) / len(values)}
+                for v in sorted(set(values)):
+                    stats[f"point:{v:g}"] = float(values.count(v))
+                yield Obs(src, Who(w, unit, who.layers, minus=below, not_layers=who.not_layers, pattern=pattern),
+                          ("item", item, frame), stats)
 
 
 WALKERS = {"profile": _profile, "item-profile": _items, "drivers": _drivers, "breakdown": _breakdown,

@@ -93,6 +93,12 @@ class Resolver:
             out = out & np.isin(wave.layers, list(who.layers))
         if who.language:
             out = out & (wave.languages == who.language)
+        for unit in who.minus:
+            out = out & ~self.members(wave, Who(who.wave, unit), rollup)
+        if who.not_layers:
+            out = out & ~np.isin(wave.layers, list(who.not_layers))
+        for d, frame, completed in who.pattern:
+            out = out & (wave.complete(d, frame) == completed)
         self._cache[key] = out
         return out
 
@@ -239,6 +245,11 @@ class Resolver:
             out = out & np.array([layer in who.layers for _, layer, _ in atoms])
         if who.language:
             out = out & np.array([lang == who.language for _, _, lang in atoms])
+        for unit in who.minus:
+            out = out & ~self.atom_members(wave, Who(who.wave, unit), rollup)
+        if who.not_layers:
+            out = out & np.array([layer not in who.not_layers for _, layer, _ in atoms])
+        assert not who.pattern, "a class of rows by what they left out is no group of atoms"
         return out
 
     def _explain(self, obs: Obs, family: str, s: Mask) -> list[Row] | None:

@@ -31,9 +31,10 @@ def _listing(found: list[Any], limit: int = 5) -> str:
 
 def test_every_published_figure_is_placed(results):
     """Every figure read is explained by some respondent set (a figure the attacker can't place would be a figure
-    the search never saw), and CSV answers publish no number their JSON twin lacks."""
+    the search never saw), the raw export's groups and answers among them, and CSV answers publish no number their
+    JSON twin lacks."""
     for r in results:
-        assert r.requests > 500 and r.rows > 100
+        assert r.requests > 500 and r.rows > 100 and r.sources["responses/export"] > 100, r.sources
         assert not r.unmatched, [(o.source, o.who, o.what, o.stats) for o in r.unmatched[:5]]
         assert not r.csv_only, r.csv_only[:5]
 
@@ -175,6 +176,45 @@ def test_teeth_comments_when_the_comment_map_is_off(comment_map_off, platform, s
     classes = result.by_class()
     assert classes["comments"] > 0, classes
     assert {b.klass for b in result.breaches if b.klass != "open_waves"} == {"comments"}, classes
+
+
+@pytest.fixture
+def raw_export_off_the_maps(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The raw export named by each row's own reporting unit and layer, every completed dimension written, as if
+    there were no reports' maps (groups below k still left out, and those who left out the same dimensions still
+    in classes of k or more)."""
+    from collections import defaultdict
+
+    from app.responses import export_cells
+
+    monkeypatch.setattr(export_cells, "_home", lambda ctx, unit: ctx.rollup.reporting_unit(unit))
+    monkeypatch.setattr(export_cells, "_topmost_shown_below", lambda ctx: defaultdict(list))
+    monkeypatch.setattr(export_cells, "_named_layers", lambda ctx, home, below: set(ctx.data.layer_ids))
+    monkeypatch.setattr(export_cells, "_answers_shown", lambda *args: True)
+    yield
+
+
+@pytest.fixture
+def raw_export_left_out_shown(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """The raw export writing every completed dimension, however few in a group left out the same ones."""
+    from app.responses import export_cells
+
+    monkeypatch.setattr(export_cells, "protect_left_out", lambda complete, allowed, k, weights: list(allowed))
+    yield
+
+
+def test_teeth_raw_export_off_the_maps(raw_export_off_the_maps, platform, server_url, http):
+    """A group of rows that is no difference of shown groups: a report's figure less the export's gives a few."""
+    result = attack(platform, server_url, http, 26, thorough=False, scoped_keys=1)
+    through_export = [b for b in result.breaches if "responses/export" in b.detail]
+    assert through_export, result.by_class()
+
+
+def test_teeth_raw_export_when_who_left_out_what_shows(raw_export_left_out_shown, platform, server_url, http):
+    """Rows that left out the same dimensions, fewer than k of them: their answers stand apart."""
+    result = attack(platform, server_url, http, 26, thorough=False, scoped_keys=1)
+    small = [b for b in result.breaches if "responses/export" in b.detail and b.klass == "small_group"]
+    assert small, result.by_class()
 
 
 @pytest.fixture
