@@ -12,7 +12,8 @@ whole streamed CSV) ``--repeats`` times each, alternating:
   per respondent with unit and layer, no generalisation;
 - ``new cold``: ``app.responses.export`` with the report caches emptied first (it loads the answers and the
   reports' roll-up of small own groups, as after a publication);
-- ``new warm``: the same with those caches filled (as after any report of the wave).
+- ``new warm``: the same with those caches filled (as after any report of the wave);
+- ``long, warm``: ``shape=long`` (one row per respondent, dimension and frame), caches filled.
 
 It prints the medians, their ratios to the old export's, and the new export's summary line (how much was
 generalised and withheld). Timings are wall-clock on a shared machine; the load average is printed with them.
@@ -140,22 +141,25 @@ def main() -> None:
             def new() -> Iterator[str]:
                 return iter(csv_chunks(table(ExportPlan.of(session, organisation, survey, tree)), "rfc4180"))
 
+            def long() -> Iterator[str]:
+                return iter(csv_chunks(table(ExportPlan.of(session, organisation, survey, tree, "long")), "rfc4180"))
+
             def new_cold() -> Iterator[str]:
                 report_data._cache.clear()  # the answers as loaded for the reports, and their maps and roll-ups
                 maps.clear()
                 return new()
 
-            times: dict[str, list[float]] = {"old": [], "new cold": [], "new warm": []}
+            times: dict[str, list[float]] = {"old": [], "new cold": [], "new warm": [], "long, warm": []}
             sizes: dict[str, int] = {}
-            summary = ""
+            summary: dict[str, str] = {}
             _timed(old)  # warm the connection pool and the database's buffers
             for _ in range(args.repeats):
-                for name, run in (("old", old), ("new cold", new_cold), ("new warm", new)):
+                for name, run in (("old", old), ("new cold", new_cold), ("new warm", new), ("long, warm", long)):
                     seconds, size, first = _timed(run)
                     times[name].append(seconds)
                     sizes[name] = size
                     if name != "old":
-                        summary = first
+                        summary[name] = first
     base = statistics.median(times["old"])
     print(f"{args.respondents:,} published responses, {seeded.units} units; load average "
           f"{os.getloadavg()[0]:.1f}; medians of {args.repeats}")
@@ -164,7 +168,7 @@ def main() -> None:
     for name, values in times.items():
         median = statistics.median(values)
         print(f"| {name} | {median:.3f} | {median / base:.2f}x | {sizes[name] / 1e6:.1f} |")
-    print(summary)
+    print("\n".join(sorted(set(summary.values()))))
 
 
 if __name__ == "__main__":

@@ -163,6 +163,41 @@ def test_those_who_left_a_dimension_out_never_stand_out(org: OrgContext) -> None
     assert _summary(lines[0])["answers withheld"] == str(5 * 5)  # Team A's five complete openness answers
 
 
+def test_the_long_file_holds_every_completed_dimension_the_maps_show(org: OrgContext) -> None:
+    """`shape=long`: one row per respondent, dimension and frame, under the same groups as the wide file; no class
+    rule (its rows are not linked), so it writes what the wide file withheld for rule 4 -- and where the wide file
+    writes a dimension, the two hold the same answers."""
+    survey = _municipality(org)
+    wide_response, wide_lines, wide = _export(org, survey.id)
+    response = org.admin.get(f"{org.prefix}/surveys/{survey.id}/responses/export", params={"shape": "long"})
+    assert response.status_code == 200 and response.headers["x-export-shape"] == "long"
+    lines = response.text.splitlines()
+    rows = list(csv.DictReader(io.StringIO("\n".join(lines[1:]))))
+    keys = [c for c in wide[0] if c not in DESCRIBING and ":" not in c]
+    assert list(rows[0]) == [*DESCRIBING, "dimension", "frame", *keys]
+    groups = {tuple(row[c] for c in DESCRIBING) for row in wide}
+    block_of = [*DESCRIBING, "dimension", "frame"]
+    blocks = Counter(tuple(row[c] for c in block_of) for row in rows)
+    assert {block[:3] for block in blocks} <= groups and min(blocks.values()) >= 5, blocks
+    for row in rows:  # the dimension's statements all answered, nothing else
+        own = [c for c in keys if c.rsplit("_", 1)[0] == row["dimension"]]
+        assert all(row[c] not in ("", "dont_know") for c in own) and not any(row[c] for c in keys if c not in own)
+    for block in blocks:
+        suffix = "" if block[4] == "current" else ":desired"
+        own = [c for c in keys if c.rsplit("_", 1)[0] == block[3]]
+        in_wide = [tuple(r[c + suffix] for c in own) for r in wide if tuple(r[c] for c in DESCRIBING) == block[:3]]
+        if any(all(v) for v in in_wide):
+            long_rows = [tuple(r[c] for c in own) for r in rows if tuple(r[c] for c in block_of) == block]
+            assert Counter(long_rows) == Counter(v for v in in_wide if all(v)), block
+    summary, wide_summary = _summary(lines[0]), _summary(wide_lines[0])
+    assert summary["shape"] == "long" and summary["rows"] == str(len(rows))
+    assert int(summary["answers withheld"]) < int(wide_summary["answers withheld"])
+    assert sum(1 for row in rows for c in keys if row[c]) - sum(1 for row in wide for c in row
+                                                              if c not in DESCRIBING and row[c]) == int(
+        wide_summary["answers withheld"]) - int(summary["answers withheld"])
+    assert wide_response.headers["x-export-shape"] == "wide"
+
+
 def test_only_published_responses_are_exported(org: OrgContext, http: Any) -> None:
     team = org.unit("Team")
     keys = item_keys(org)

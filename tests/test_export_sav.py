@@ -124,3 +124,13 @@ def test_pspp_opens_the_sav_with_its_labels(org: OrgContext, tmp_path: Path) -> 
     _, rows = _rows(_export(org, survey.id).text)
     got = list(csv.reader(out_csv.open()))
     assert got[0] == spss_names(rows[0]) and len(got) == len(rows)
+
+
+def test_the_long_shape_as_sav(org: OrgContext, tmp_path: Path) -> None:
+    """`shape=long`: the same rows as its CSV, `dimension` and `frame` as strings, one variable per statement."""
+    survey = survey_with_responses(org, POPULATION)
+    _, rows = _rows(_export(org, survey.id, shape="long").text)
+    frame, meta = _read(_export(org, survey.id, format="sav", shape="long").content, tmp_path)
+    assert meta.column_names[:5] == ["unit_path", "unit_key", "layer", "dimension", "frame"]
+    assert meta.readstat_variable_types["frame"] == "string" and "openness_1_desired" not in meta.column_names
+    assert len(rows) > 2 and Counter(_as_csv(frame, meta)) == Counter(map(tuple, rows[1:]))

@@ -20,6 +20,7 @@ nothing about when anyone answered. A file cut short by an erasure ends with a `
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Literal
 
 import numpy as np
 import numpy.typing as npt
@@ -40,59 +41,125 @@ from app.units.tree import UnitTree
 
 CHUNK_ROWS = 5000
 DESCRIBING = ["unit_path", "unit_key", "layer"]
+LONG = ["dimension", "frame"]  # the long file's columns after DESCRIBING
 ANY = "*"
+Shape = Literal["wide", "long"]
 
 
 @dataclass(frozen=True)
 class Summary:
     k: int
     rows: int
-    units: int  # rows named at a unit above their own
+    units: int  # rows named at a unit above their respondent's own
     layers: int  # rows whose layer is `*`
-    withheld: int  # answers of completed dimensions left out to protect those who left some out (point 4)
-    suppressed: int  # rows not exported
+    withheld: int  # answers of completed dimensions that are not written (points 3 and, wide, 4)
+    suppressed: int  # respondents not exported
 
 
 @dataclass(frozen=True)
 class ExportPlan:
-    """Everything the rows need, computed in the request's session."""
+    """Everything the rows need, computed in the request's session: each row's describing cells (an index into
+    `describing`) and answers (`codes`: 0 for an empty cell, else the scale point less `low` plus 1)."""
 
     survey_id: uuid.UUID
     definition: QuestionnaireDefinition
     ask_desired: bool
-    data: SurveyData
-    describing: list[list[str]]  # per group of rows (`ExportCells.groups`)
-    columns: npt.NDArray[np.bool_]  # groups x item columns (current, then desired): written?
-    group_of: npt.NDArray[np.int64]  # per respondent of `data`: their group, -1 when left out
+    shape: Shape
+    describing: list[list[str]]
+    row_describing: npt.NDArray[np.int64]
+    codes: npt.NDArray[np.int16]
+    low: int
     summary: Summary
 
     @classmethod
-    def of(cls, session: Session, organisation: Organisation, survey: Survey, tree: UnitTree) -> "ExportPlan":
+    def of(cls, session: Session, organisation: Organisation, survey: Survey, tree: UnitTree,
+           shape: Shape = "wide") -> "ExportPlan":
         ctx = build_context(session, organisation, survey, tree, None)
-        data = ctx.data
-        cells = export_cells(ctx)
+        data, cells = ctx.data, export_cells(ctx)
         layer_keys: dict[LayerRef, str] = {layer.id: layer.key for layer in ctx.layers}
         layer_keys[ALL] = ANY
-        describing = [[*_unit_cells(tree, g.unit), layer_keys.get(g.layer, "")] for g in cells.groups]
-        columns = _columns(cells, data)
-        return cls(survey.id, data.definition, survey.ask_desired, data, describing, columns, cells.group_of,
-                   _summary(ctx.k, cells, data, columns))
+        groups = [[*_unit_cells(tree, g.unit), layer_keys.get(g.layer, "")] for g in cells.groups]
+        answers = _answers(data)
+        points = answers[~np.isnan(answers)]
+        low = int(points.min()) if points.size else 0
+        all_codes = np.where(np.isnan(answers), 0, answers - low + 1).astype(np.int16)
+        build = _long if shape == "long" else _wide
+        describing, row_describing, codes, respondent = build(cells, data, groups, all_codes)
+        own_unit = np.array([data.unit_ids[u] for u in data.unit_codes], dtype=object)[respondent]
+        named_at = [cells.groups[g].unit for g in cells.group_of[respondent].tolist()]
+        summary = Summary(ctx.k, len(row_describing), int(sum(a != b for a, b in zip(own_unit, named_at, strict=True))),
+                          sum(1 for g in cells.group_of[respondent].tolist() if cells.groups[g].layer is ALL),
+                          int((all_codes > 0).sum()) - int((codes > 0).sum()) - _suppressed_answers(cells, all_codes),
+                          cells.suppressed)
+        return cls(survey.id, data.definition, survey.ask_desired, shape, describing, row_describing, codes, low,
+                   summary)
 
     def header(self) -> list[str]:
         keys = [item.key for item in self.definition.items]
+        if self.shape == "long":
+            return [*DESCRIBING, *LONG, *keys]
         return [*DESCRIBING, *keys, *([k + DESIRED for k in keys] if self.ask_desired else [])]
 
     def comment(self) -> str:
         s = self.summary
-        return (f"# k-anonymous export: k={s.k}, rows={s.rows}, units generalised={s.units}, layers generalised="
-                f"{s.layers}, answers withheld={s.withheld}, rows suppressed={s.suppressed}")
+        return (f"# k-anonymous export: {'shape=long, ' if self.shape == 'long' else ''}k={s.k}, rows={s.rows}, "
+                f"units generalised={s.units}, layers generalised={s.layers}, answers withheld={s.withheld}, "
+                f"rows suppressed={s.suppressed}")
 
     def headers(self) -> dict[str, str]:
         """The comment's figures as response headers."""
         s = self.summary
-        return {"X-Export-K": str(s.k), "X-Export-Rows": str(s.rows), "X-Export-Units-Generalised": str(s.units),
-                "X-Export-Layers-Generalised": str(s.layers), "X-Export-Answers-Withheld": str(s.withheld),
-                "X-Export-Rows-Suppressed": str(s.suppressed)}
+        return {"X-Export-Shape": self.shape, "X-Export-K": str(s.k), "X-Export-Rows": str(s.rows),
+                "X-Export-Units-Generalised": str(s.units), "X-Export-Layers-Generalised": str(s.layers),
+                "X-Export-Answers-Withheld": str(s.withheld), "X-Export-Rows-Suppressed": str(s.suppressed)}
+
+
+Built = tuple[list[list[str]], npt.NDArray[np.int64], npt.NDArray[np.int16], npt.NDArray[np.int64]]
+
+
+def _wide(cells: ExportCells, data: SurveyData, groups: list[list[str]], codes: npt.NDArray[np.int16]) -> Built:
+    """One row per respondent: the pairs `written` (point 4) of their group."""
+    respondent = np.flatnonzero(cells.group_of >= 0)
+    group = cells.group_of[respondent]
+    columns = np.zeros((len(cells.groups), codes.shape[1]), dtype=bool)
+    for g, found in enumerate(cells.groups):
+        for p, written in enumerate(found.written):
+            columns[g, _pair_columns(cells, data, p)] = written
+    return groups, group, np.where(columns[group], codes[respondent], 0).astype(np.int16), respondent
+
+
+def _long(cells: ExportCells, data: SurveyData, groups: list[list[str]], codes: npt.NDArray[np.int16]) -> Built:
+    """One row per respondent, dimension and frame that the maps let be written (`shown`), for those who completed
+    it, the answers under the current frame's item keys."""
+    width = data.scale.n_items
+    describing: list[list[str]] = []
+    parts: list[tuple[npt.NDArray[np.int64], int, npt.NDArray[np.int64]]] = []
+    for g, found in enumerate(cells.groups):
+        members = np.flatnonzero(cells.group_of == g)
+        for p, (d, frame) in enumerate(cells.pairs):
+            who = members[cells.complete[members, p]]
+            if found.shown[p] and len(who):
+                parts.append((who, len(describing), _pair_columns(cells, data, p)))
+                describing.append([*groups[g], data.scale.dimensions[d], frame])
+    rows = sum(len(who) for who, _, _ in parts)
+    out = np.zeros((rows, width), dtype=np.int16)
+    row_describing = np.empty(rows, dtype=np.int64)
+    respondent = np.empty(rows, dtype=np.int64)
+    at = 0
+    for who, index, columns in parts:
+        out[at:at + len(who), columns % width] = codes[np.ix_(who, columns)]
+        row_describing[at:at + len(who)], respondent[at:at + len(who)] = index, who
+        at += len(who)
+    return describing, row_describing, out, respondent
+
+
+def _pair_columns(cells: ExportCells, data: SurveyData, p: int) -> npt.NDArray[np.int64]:
+    d, frame = cells.pairs[p]
+    return np.asarray(data.scale.items_of(d), dtype=np.int64) + (data.scale.n_items if frame == "desired" else 0)
+
+
+def _suppressed_answers(cells: ExportCells, codes: npt.NDArray[np.int16]) -> int:
+    return int((codes[cells.group_of < 0] > 0).sum())
 
 
 def _unit_cells(tree: UnitTree, unit: uuid.UUID | None) -> list[str]:
@@ -106,26 +173,6 @@ def _answers(data: SurveyData) -> npt.NDArray[np.float32]:
     return data.current if data.desired is None else np.hstack([data.current, data.desired])
 
 
-def _columns(cells: ExportCells, data: SurveyData) -> npt.NDArray[np.bool_]:
-    width = data.scale.n_items
-    columns = np.zeros((len(cells.groups), width * (2 if data.desired is not None else 1)), dtype=bool)
-    for g, group in enumerate(cells.groups):
-        for (d, frame), written in zip(cells.pairs, group.written, strict=True):
-            if written:
-                columns[g, data.scale.items_of(d) + (width if frame == "desired" else 0)] = True
-    return columns
-
-
-def _summary(k: int, cells: ExportCells, data: SurveyData, columns: npt.NDArray[np.bool_]) -> Summary:
-    exported = cells.group_of >= 0
-    groups = cells.group_of[exported]
-    own = [(data.unit_ids[u]) for u in data.unit_codes[exported]]
-    named = [cells.groups[g].unit for g in groups]
-    withheld = ~np.isnan(_answers(data)[exported]) & ~columns[groups]
-    return Summary(k, int(exported.sum()), sum(1 for a, b in zip(own, named, strict=True) if a != b),
-                   sum(1 for g in groups if cells.groups[g].layer is ALL), int(withheld.sum()), cells.suppressed)
-
-
 INCOMPLETE = "# incomplete: the survey's responses were deleted while they were exported"
 
 
@@ -135,7 +182,7 @@ def table(plan: ExportPlan) -> Table:
                  sheet="responses", escape=False)
 
 
-TEXT_WIDTHS = {"unit_path": 1000, "unit_key": 200, "layer": 64}
+TEXT_WIDTHS = {"unit_path": 1000, "unit_key": 200, "layer": 64, "dimension": 64, "frame": 16}
 
 
 def spss_variables(plan: ExportPlan) -> list[Variable]:
@@ -150,8 +197,9 @@ def spss_variables(plan: ExportPlan) -> list[Variable]:
         labels[DONT_KNOW_CODE] = (scale.dont_know_label or d.dont_know_label or {}).get(lang) or "Don't know"
         by_dimension[dimension.key] = labels
     desired = (d.frame_labels.get(lang) or {}).get("desired") or "desired"
-    variables = [Variable(c, c, text=True, width=TEXT_WIDTHS[c]) for c in DESCRIBING]
-    for frame in ("current", "desired") if plan.ask_desired else ("current",):
+    long = plan.shape == "long"
+    variables = [Variable(c, c, text=True, width=TEXT_WIDTHS[c]) for c in [*DESCRIBING, *(LONG if long else [])]]
+    for frame in ("current", "desired") if plan.ask_desired and not long else ("current",):
         for item in d.items:
             text = item.texts.get(lang) or item.key
             variables.append(Variable(item.key + (DESIRED if frame == "desired" else ""),
@@ -163,22 +211,22 @@ def spss_variables(plan: ExportPlan) -> list[Variable]:
 
 
 def rows(plan: ExportPlan) -> Iterator[list[Cell]]:
-    """The rows (a scale point as an int, None when left empty), sorted by unit, layer and answers: the order says
-    nothing about when anyone answered, and an export of the same publication is the same file. Between chunks a
-    short transaction checks that the survey still exists: a file cut short by an erasure (in any worker) ends with
-    an `INCOMPLETE` row instead of answers that are gone."""
-    exported = np.flatnonzero(plan.group_of >= 0)
-    groups = plan.group_of[exported]
-    values = np.where(plan.columns[groups], _answers(plan.data)[exported], np.nan)
+    """The rows (a scale point as an int, None when left empty), sorted by unit, layer (long: dimension and frame)
+    and answers: the order says nothing about when anyone answered, and an export of the same publication is the
+    same file. Between chunks a short transaction checks that the survey still exists: a file cut short by an
+    erasure (in any worker) ends with an `INCOMPLETE` row instead of answers that are gone."""
     rank = np.empty(len(plan.describing), dtype=np.int64)
     rank[sorted(range(len(plan.describing)), key=plan.describing.__getitem__)] = np.arange(len(plan.describing))
-    order = np.lexsort([*np.nan_to_num(values, nan=-1.0).T[::-1], rank[groups]])
+    order = np.lexsort([*plan.codes.T[::-1], rank[plan.row_describing]])
+    cells = np.array([None, *range(plan.low, plan.low + int(plan.codes.max(initial=0)))], dtype=object)
     for start in range(0, len(order), CHUNK_ROWS):
         if _erased(plan.survey_id):
             yield [INCOMPLETE]
             return
-        for i in order[start:start + CHUNK_ROWS]:
-            yield [*plan.describing[int(groups[i])], *(None if np.isnan(v) else int(v) for v in values[i].tolist())]
+        chunk = order[start:start + CHUNK_ROWS]
+        for describing, answers in zip([plan.describing[g] for g in plan.row_describing[chunk].tolist()],
+                                       cells[plan.codes[chunk]].tolist(), strict=True):
+            yield [*describing, *answers]
 
 
 def _erased(survey_id: uuid.UUID) -> bool:

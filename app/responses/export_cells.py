@@ -18,7 +18,9 @@ and subtracts across the file and the reports, it adds nothing the reports' supp
    beside them. So some dimensions are left out for the whole group (written for none of its rows): of all the
    choices that leave every class at k rows or more, the one that writes the most answers.
 
-Point 4 is new to the file (reports never show a respondent's row); the others mirror the reports. Only a group
+Point 4 is new to the file (reports never show a respondent's row); the others mirror the reports. The long file
+(one row per respondent, dimension and frame, not linked to each other) needs points 1-3 only: its rows show no
+respondent's other dimensions, so what someone left out stands beside nothing. Only a group
 whose count is 1..k-1 despite the maps -- which the maps' own check rules out -- is left out whole (`suppressed`).
 """
 
@@ -44,10 +46,12 @@ class Nowhere(enum.Enum):
 @dataclass(frozen=True)
 class Group:
     """A group of rows: its unit (None: the organisation) and layer (ALL: `*`), and per (dimension, frame) pair
-    whether its answers are written."""
+    whether the reports' maps let its answers be written (points 1-3: `shown`), and whether they are written in the
+    wide file, one row per respondent (point 4 too: `written`)."""
 
     unit: UnitRef
     layer: LayerRef
+    shown: tuple[bool, ...]
     written: tuple[bool, ...]
 
 
@@ -56,10 +60,8 @@ class ExportCells:
     pairs: list[tuple[int, Frame]]  # (dimension index, frame), in the order of `Group.written`
     groups: list[Group] = field(default_factory=list)
     group_of: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # -1: left out
+    complete: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))  # x pairs
     suppressed: int = 0
-
-    def rows(self) -> int:
-        return int((self.group_of >= 0).sum())
 
 
 def export_cells(ctx: ReportContext) -> ExportCells:
@@ -82,6 +84,7 @@ def export_cells(ctx: ReportContext) -> ExportCells:
     bucket_of = code[data.unit_codes, data.layer_codes]
     answers_per_pair = [len(data.scale.items_of(d)) for d, _ in pairs]
     complete = np.column_stack([~np.isnan(_frame(ctx, f)[:, int(data.scale.items_of(d)[0])]) for d, f in pairs])
+    cells.complete = complete
     for (home, group_layer), index in buckets.items():
         members = np.flatnonzero(bucket_of == index)
         if len(members) == 0:
@@ -93,58 +96,90 @@ def export_cells(ctx: ReportContext) -> ExportCells:
                    and _size_ok(int(complete[members, p].sum()), ctx.k) for p, (d, f) in enumerate(pairs)]
         cells.group_of[members] = len(cells.groups)
         written = protect_left_out(complete[members], allowed, ctx.k, answers_per_pair)
-        cells.groups.append(Group(home, group_layer, tuple(written)))
+        cells.groups.append(Group(home, group_layer, tuple(allowed), tuple(written)))
     return cells
 
 
-EXACT_PAIRS = 12  # up to this many (dimension, frame) pairs every choice is weighed (4,096 for six dimensions)
+MAX_CHOICES = 5000  # choices of one size weighed at once; beyond (many dimensions), the rest is chosen greedily
+CHUNK = 1 << 20  # choices x distinct patterns per array
 
 
 def protect_left_out(complete: npt.NDArray[np.bool_], allowed: list[bool], k: int,
                      answers_per_pair: list[int]) -> list[bool]:
     """Point 4: the pairs of `allowed` to write, so that the rows who completed the same written pairs number 0 or
     at least k in every class, writing as many answers as possible (each pair weighs its answers per row times the
-    rows that completed it). Exact over every subset of up to `EXACT_PAIRS` pairs; beyond, greedy."""
+    rows that completed it).
+
+    A choice that leaves a class below k does so with every pair added (adding a pair only splits classes), so the
+    choices that qualify are closed under taking pairs away, and they are searched size by size from the empty one,
+    each size's candidates being the choices all of whose one-smaller parts qualified (as Apriori does; Agrawal &
+    Srikant 1994): exact, and quick, since either every pair qualifies at once or few choices do."""
     candidates = [p for p, a in enumerate(allowed) if a]
     if len(complete) < k:  # a group the export leaves out anyway
         return [False] * len(allowed)
     if not candidates:
         return list(allowed)
-    bits = complete[:, candidates].astype(np.int64) @ (1 << np.arange(len(candidates), dtype=np.int64))
+    n = len(candidates)
+    bits = complete[:, candidates].astype(np.int64) @ (1 << np.arange(n, dtype=np.int64))
     codes, counts = np.unique(bits, return_counts=True)
-    if len(candidates) > EXACT_PAIRS:
-        return _greedy(codes, counts, candidates, len(allowed), k)
-    subsets = np.arange(1 << len(candidates), dtype=np.int64)
-    member = (subsets[:, None] >> np.arange(len(candidates), dtype=np.int64)[None, :]) & 1
-    weight = np.array([answers_per_pair[p] * int(complete[:, p].sum()) for p in candidates], dtype=np.int64)
-    for subset in subsets[np.argsort(-(member @ weight), kind="stable")]:
-        if not _has_small_class(codes & subset, counts, k):  # the empty subset always passes
-            return [bool(subset >> candidates.index(p) & 1) if p in candidates else False
-                    for p in range(len(allowed))]
-    raise AssertionError("unreachable: writing nothing leaves one class of k or more")
+    weight = [answers_per_pair[p] * int(complete[:, p].sum()) for p in candidates]
+    best = _best_choice(codes, counts, n, k, weight)
+    return [p in candidates and bool(best >> candidates.index(p) & 1) for p in range(len(allowed))]
 
 
-def _greedy(codes: npt.NDArray[np.int64], counts: npt.NDArray[np.int64], candidates: list[int], width: int,
-            k: int) -> list[bool]:
-    """Drop the pair that leaves the fewest rows in small classes, until none is left in one."""
-    subset = (1 << len(candidates)) - 1
-    while _has_small_class(codes & subset, counts, k):
-        options = [subset & ~(1 << i) for i in range(len(candidates)) if subset >> i & 1]
-        subset = min(options, key=lambda s: (_rows_in_small_classes(codes & s, counts, k), -s))
-    return [p in candidates and bool(subset >> candidates.index(p) & 1) for p in range(width)]
+def _best_choice(codes: npt.NDArray[np.int64], counts: npt.NDArray[np.int64], n: int, k: int,
+                 weight: list[int]) -> int:
+    full = (1 << n) - 1
+    if _qualify(codes, counts, np.array([full]), k)[0]:
+        return full
+
+    def value(choice: int) -> int:
+        return sum(w for i, w in enumerate(weight) if choice >> i & 1)
+
+    best, level = 0, [0]
+    while level:
+        qualified = set(level)
+        grown = sorted({c | 1 << i for c in level for i in range(n) if not c >> i & 1})
+        grown = [c for c in grown if all(c & ~(1 << i) in qualified for i in range(n) if c >> i & 1)]
+        if len(grown) > MAX_CHOICES:
+            return _greedy(codes, counts, max(level, key=value), n, k, weight)
+        if not grown:
+            break
+        choices = np.array(grown, dtype=np.int64)
+        level = choices[_qualify(codes, counts, choices, k)].tolist()
+        best = max([best, *level], key=lambda c: (value(c), -c))
+    return best
 
 
-def _class_sizes(classes: npt.NDArray[np.int64], counts: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
-    return np.bincount(np.unique(classes, return_inverse=True)[1], weights=counts).astype(np.int64)
+def _qualify(codes: npt.NDArray[np.int64], counts: npt.NDArray[np.int64], choices: npt.NDArray[np.int64],
+             k: int) -> npt.NDArray[np.bool_]:
+    """Per choice (a bit set over the pairs): do all classes of the patterns `codes` (with their `counts` of rows)
+    under it hold k rows or more? Many choices at once: each row of `codes & choice`, sorted, holds that choice's
+    classes in runs, whose rows are summed."""
+    ok = np.ones(len(choices), dtype=bool)
+    step = max(1, CHUNK // len(codes))
+    for at in range(0, len(choices), step):
+        classes = codes[None, :] & choices[at:at + step, None]
+        order = np.argsort(classes, axis=1, kind="stable")
+        classes = np.take_along_axis(classes, order, axis=1)
+        starts = np.ones(classes.shape, dtype=bool)
+        starts[:, 1:] = classes[:, 1:] != classes[:, :-1]
+        first = np.flatnonzero(starts)
+        rows = np.add.reduceat(counts[order].ravel(), first)
+        ok[at + first[rows < k] // classes.shape[1]] = False
+    return ok
 
 
-def _has_small_class(classes: npt.NDArray[np.int64], counts: npt.NDArray[np.int64], k: int) -> bool:
-    return bool((_class_sizes(classes, counts) < k).any())
-
-
-def _rows_in_small_classes(classes: npt.NDArray[np.int64], counts: npt.NDArray[np.int64], k: int) -> int:
-    sizes = _class_sizes(classes, counts)
-    return int(sizes[sizes < k].sum())
+def _greedy(codes: npt.NDArray[np.int64], counts: npt.NDArray[np.int64], start: int, n: int, k: int,
+            weight: list[int]) -> int:
+    """From a qualifying choice, add the heaviest pair that keeps it qualifying, while one does."""
+    choice = start
+    while True:
+        options = [choice | 1 << i for i in sorted(range(n), key=lambda i: -weight[i]) if not choice >> i & 1]
+        fits = _qualify(codes, counts, np.array(options, dtype=np.int64), k) if options else np.zeros(0, dtype=bool)
+        if not fits.any():
+            return choice
+        choice = options[int(np.argmax(fits))]
 
 
 def _size_ok(n: int, k: int) -> bool:

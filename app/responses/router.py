@@ -16,7 +16,7 @@ from app.exports.spss import MEDIA_TYPE as SPS_MEDIA_TYPE
 from app.exports.spss import sps_chunks
 from app.idempotency.deps import IdempotentDep
 from app.responses.csv_import import import_responses
-from app.responses.export import INCOMPLETE, ExportPlan, spss_variables, table
+from app.responses.export import INCOMPLETE, ExportPlan, Shape, spss_variables, table
 from app.responses.publication import publish
 from app.responses.schemas import ResponseImportResult, UnknownUnits
 from app.surveys.deps import SurveyDep
@@ -74,8 +74,14 @@ def import_responses_csv(
                                             "Excel workbook, with `format=sps` as SPSS syntax, with `format=sav` as "
                                             "an SPSS data file"},
                        422: TABLE_RESPONSES[422]})
-def export_responses(survey: SurveyDep, organisation: AdminOrganisationDep, tree: TreeDep,
-                     session: SessionDep, out: RawExportDep) -> StreamingResponse:
+def export_responses(
+        survey: SurveyDep, organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep,
+        out: RawExportDep,
+        shape: Annotated[Shape, Query(description="`wide`: one row per respondent, their dimensions side by side "
+                                                  "(fewer answers where people left different dimensions out); "
+                                                  "`long`: one row per respondent, dimension and frame, every "
+                                                  "completed dimension the reports show, rows not linked")] = "wide",
+) -> StreamingResponse:
     """The survey's published responses as CSV that adds nothing to what the reports show, for organisation
     admins. A first `#` line says how much was generalised and left out (also in the `X-Export-*` headers); then
     the columns `unit_path,unit_key,layer`, then one column per item key in questionnaire order (a scale point, or
@@ -85,6 +91,10 @@ def export_responses(survey: SurveyDep, organisation: AdminOrganisationDep, tree
     group, and only for those who answered all of its statements; in a group, those who left out the same
     dimensions number 0 or at least k (the survey's minimum group size), else a dimension is left out for the
     whole group. Answers are never changed. Nothing else is stored with a response, so nothing else is exported.
+    `shape=long`: one row per respondent, dimension and frame instead (columns `dimension` and `frame` after
+    `layer`, the answers under the statements' keys), for every dimension the reports show in the group and everyone
+    who completed it; the rows of one respondent are not linked, so nothing needs to be left out for the wide file's
+    last rule.
     Streamed; rows sorted by unit, layer and answers. The response import takes the file back, except rows named
     `*` (the organisation).
 
@@ -98,7 +108,7 @@ def export_responses(survey: SurveyDep, organisation: AdminOrganisationDep, tree
     `format=sav`: the SPSS data file itself (pyreadstat), with the same rows, labels and user-missing 99; a
     reverse-keyed statement's label ends in `(reverse-keyed)`; the `#` line is a file note. Built whole before it is
     sent."""
-    plan = ExportPlan.of(session, organisation, survey, tree)
+    plan = ExportPlan.of(session, organisation, survey, tree, shape)
     if out.format in ("sps", "sav"):
         t = table(plan)
         chunks, media_type = ((sps_chunks, SPS_MEDIA_TYPE) if out.format == "sps" else (sav_chunks, SAV_MEDIA_TYPE))

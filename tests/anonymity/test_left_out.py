@@ -44,8 +44,15 @@ def test_two_who_skipped_openness_take_it_from_the_whole_team() -> None:
     assert protect_left_out(complete, [True, True], 2, [5, 5]) == [True, True]
 
 
-def test_beyond_twelve_pairs_the_greedy_choice_still_protects() -> None:
+@pytest.mark.parametrize(("rows", "pairs", "share"), [(200, 12, 0.79), (5000, 12, 0.93), (60, 18, 0.99)])
+def test_large_groups_and_many_dimensions_are_protected(rows: int, pairs: int, share: float) -> None:
+    """Against every choice by brute force where that is feasible (12 pairs: 4,096 choices)."""
     rng = np.random.default_rng(7)
-    complete = rng.random((60, 14)) < 0.93
-    written = protect_left_out(complete, [True] * 14, 5, [5] * 14)
+    complete = rng.random((rows, pairs)) < share
+    written = protect_left_out(complete, [True] * pairs, 5, [5] * pairs)
     assert min(_classes(complete, written).values()) >= 5 and any(written)
+    if pairs <= 12:
+        codes = complete.astype(np.int64) @ (1 << np.arange(pairs))
+        best = max(_answers(complete, [bool(c >> p & 1) for p in range(pairs)], [5] * pairs)
+                   for c in range(1 << pairs) if min(Counter(codes & c).values()) >= 5)
+        assert _answers(complete, written, [5] * pairs) == best

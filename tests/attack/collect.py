@@ -6,7 +6,8 @@ and after of an action of every scope in the earlier wave (`.../actions/{id}/eff
 organisation and every unit), every level, grouping, reference layer, a few sets of layers, ranking, both
 languages, JSON and CSV. The blind-spot report needs a leader's named self-assessment and is not read.
 The raw export of the published responses (`responses/export`: CSV in both dialects, and the workbook): its groups of
-rows, their answers, and those of each class of rows that left out the same dimensions (`figures.raw_export`).
+rows, their answers, and those of each class of rows that left out the same dimensions (`figures.raw_export`); and its
+long shape (one row per respondent, dimension and frame), each block's answers.
 Comments: the comments of every scope, of each layer, of each open question (and of a layer's answers to one),
 the hidden ones too (the admin), the theme counts, with the admin key and the unit-scoped keys; and the
 k-anonymous comment export (CSV, both dialects, and the workbook), whose rows are checked against the truth
@@ -36,6 +37,8 @@ from tests.attack.figures import (
     comment_rollups,
     observations,
     raw_export,
+    raw_export_groups,
+    raw_export_long,
     rollups,
 )
 from tests.attack.world import LAYERS, QUESTIONS, World
@@ -241,13 +244,18 @@ def _read_raw_export(world: World, wave: str, reading: Reading, *, thorough: boo
     its groups of rows, and the answers of each group and of each class of rows in it, become observations."""
     rows = _export_tables(world, f"{world.org.prefix}/surveys/{wave}/responses/export", "responses", reading,
                           thorough=thorough, rng=rng)
-    paths = {"/".join(world.path(u)): u for u in world.units}
+    unit_of: dict[str, str | None] = {"/".join(world.path(u)): u for u in world.units} | {"*": None}
     groups: dict[tuple[str | None, str], list[dict[str, str]]] = {}
     for row in rows:
-        groups.setdefault((None if row["unit_path"] == "*" else paths[row["unit_path"]], row["layer"]), []).append(row)
-    parents = {u: world.units[u][1] for u in world.units}
+        groups.setdefault((unit_of[row["unit_path"]], row["layer"]), []).append(row)
+    whos = raw_export_groups(wave, groups, {u: world.units[u][1] for u in world.units})
     dimension_of = {item.key: item.dimension for item in world.items}
-    for obs in raw_export("responses/export", wave, groups, parents, dimension_of):
+    found = list(raw_export("responses/export", groups, whos, dimension_of))
+    response = world.org.admin.get(f"{world.org.prefix}/surveys/{wave}/responses/export", params={"shape": "long"})
+    reading.requests += 1
+    assert response.status_code == 200, response.text
+    found += raw_export_long("responses/export?shape=long", _export_rows(response.text, "rfc4180"), whos, unit_of)
+    for obs in found:
         obs.moment, obs.reading = reading.moment, reading.index
         reading.obs.append(obs)
 

@@ -19,7 +19,7 @@ mention it); the texts are matched too.
 """
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 from urllib.parse import parse_qs
 
@@ -391,13 +391,10 @@ def comment_export(src: str, w: str, rows: list[dict[str, str]], who: Who) -> It
         yield Obs(src, who, ("comments", q), {"count": float(len(texts))}, texts=tuple(sorted(texts)))
 
 
-def raw_export(src: str, w: str, groups: dict[tuple[str | None, str], list[dict[str, str]]],
-               parents: dict[str, str | None], dimension_of: dict[str, str]) -> Iterator[Obs]:
-    """The raw export: per group of rows (unit, layer) -- the unit's respondents less those of the other units the
-    file names below it, of the layer or, for `*`, less those of the layers it names there -- its size, and per
-    written statement and frame its n, mean and answers per scale point; and the same within each class of rows
-    that left out the same dimensions (a row shows which: its empty cells), without the class's size (a count by
-    what people left out is not a protected group's). `dimension_of`: item key -> dimension."""
+def raw_export_groups(w: str, groups: dict[tuple[str | None, str], list[dict[str, str]]],
+                      parents: dict[str, str | None]) -> dict[tuple[str | None, str], Who]:
+    """Whose rows each group (unit, layer) of the raw export holds: the unit's respondents less those of the other
+    units the file names below it, of the layer or, for `*`, less those of the layers it names there."""
     def above(unit: str) -> set[str]:
         out, at = set(), parents.get(unit)
         while at is not None:
@@ -405,15 +402,28 @@ def raw_export(src: str, w: str, groups: dict[tuple[str | None, str], list[dict[
             at = parents.get(at)
         return out
 
+    units = {unit for unit, _ in groups}
+    whos = {}
+    for unit, layer in groups:
+        below = tuple(sorted(u for u in units if u is not None and u != unit and (unit is None or unit in above(u))))
+        named = tuple(sorted(x for u, x in groups if u == unit and x != "*"))
+        whos[unit, layer] = Who(w, unit, (layer,) if layer != "*" else (), minus=below,
+                                not_layers=named if layer == "*" else ())
+    return whos
+
+
+def raw_export(src: str, groups: dict[tuple[str | None, str], list[dict[str, str]]],
+               whos: dict[tuple[str | None, str], Who], dimension_of: dict[str, str]) -> Iterator[Obs]:
+    """The wide raw export: per group of rows its size, and per written statement and frame its n, mean and answers
+    per scale point; and the same within each class of rows that left out the same dimensions (a row shows which:
+    its empty cells), without the class's size (a count by what people left out is not a protected group's).
+    `dimension_of`: item key -> dimension."""
     def dimension(column: str) -> tuple[str, str]:
         item, _, frame = column.partition(":")
         return dimension_of[item], frame or "current"
 
-    units = {unit for unit, _ in groups}
-    for (unit, layer), rows in groups.items():
-        below = tuple(sorted(u for u in units if u is not None and u != unit and (unit is None or unit in above(u))))
-        named = tuple(sorted(x for u, x in groups if u == unit and x != "*"))
-        who = Who(w, unit, (layer,) if layer != "*" else (), minus=below, not_layers=named if layer == "*" else ())
+    for key, rows in groups.items():
+        who = whos[key]
         yield Obs(src, who, ("respondents",), {"n": float(len(rows))})
         written = sorted(c for c in rows[0] if c.partition(":")[0] in dimension_of and any(r[c] for r in rows))
         dims = sorted({dimension(c) for c in written})
@@ -423,15 +433,30 @@ def raw_export(src: str, w: str, groups: dict[tuple[str | None, str], list[dict[
             classes.setdefault(pattern, []).append(r)
         for pattern, members in [((), rows), *classes.items()]:
             for c in written:
-                values = [float(r[c]) for r in members if r[c]]
-                if not values:
-                    continue
-                item, frame = (c.split(":")[0], "desired") if ":" in c else (c, "current")
-                stats = {"n": float(len(values)), "mean": sum(values) / len(values)}
-                for v in sorted(set(values)):
-                    stats[f"point:{v:g}"] = float(values.count(v))
-                yield Obs(src, Who(w, unit, who.layers, minus=below, not_layers=who.not_layers, pattern=pattern),
-                          ("item", item, frame), stats)
+                item, _, frame = c.partition(":")
+                yield from _export_item(src, replace(who, pattern=pattern), item, frame or "current", members, c)
+
+
+def raw_export_long(src: str, rows: list[dict[str, str]], whos: dict[tuple[str | None, str], Who],
+                    unit_of: dict[str, str | None]) -> Iterator[Obs]:
+    """The long raw export: per group, dimension and frame, each statement's n, mean and answers per scale point.
+    `unit_of`: unit path -> unit (`*`: None)."""
+    blocks: dict[tuple[str | None, str, str, str], list[dict[str, str]]] = {}
+    for r in rows:
+        blocks.setdefault((unit_of[r["unit_path"]], r["layer"], r["dimension"], r["frame"]), []).append(r)
+    for (unit, layer, _, frame), members in blocks.items():
+        for c in members[0]:
+            if c not in ("unit_path", "unit_key", "layer", "dimension", "frame") and any(r[c] for r in members):
+                yield from _export_item(src, whos[unit, layer], c, frame, members, c)
+
+
+def _export_item(src: str, who: Who, item: str, frame: str, rows: list[dict[str, str]], column: str) -> Iterator[Obs]:
+    values = [float(r[column]) for r in rows if r[column]]
+    if values:
+        stats = {"n": float(len(values)), "mean": sum(values) / len(values)}
+        for v in sorted(set(values)):
+            stats[f"point:{v:g}"] = float(values.count(v))
+        yield Obs(src, who, ("item", item, frame), stats)
 
 
 WALKERS = {"profile": _profile, "item-profile": _items, "drivers": _drivers, "breakdown": _breakdown,
