@@ -143,3 +143,16 @@ def warn_if_key_changed() -> None:
         print(f"warning: SECRET_KEY is not the one the invitations of {len(stale)} survey(s) were made under: "
               f"{', '.join(stale)}. They refuse answers, drafts, invitations and reminders until that SECRET_KEY "
               "is restored on every worker and host.", file=sys.stderr)
+
+
+def describe_background_work() -> str:
+    """One line for `culturegap serve`: where mail goes, and whether this server runs the scheduled rounds itself
+    (WORKER_INTERVAL) or needs `culturegap worker` beside it."""
+    settings = get_settings()
+    mail = (f"mail goes out through {settings.smtp_host}:{settings.smtp_port}" if settings.smtp_host
+            else "SMTP_HOST is not set: invitations, reminders and sign-in links wait in the outbox")
+    rounds = (f"every {settings.worker_interval:g} s this server opens, reminds and closes waves on schedule and "
+              "retries the mail and webhooks it could not send" if settings.worker_interval > 0
+              else "WORKER_INTERVAL is 0: run `culturegap worker` beside it to open, remind and close waves on "
+              "schedule and to retry mail and webhooks")
+    return f"culturegap: {mail}; {rounds}."
