@@ -115,6 +115,8 @@ def test_a_scheduled_wave_waits_for_its_opening_then_mails_and_opens(
                                                        + "".join(f"{a},Town/Water,employee,en\n" for a in water)
                                                        + "".join(f"{a},Town/Roads,employee,nl\n" for a in roads)))
     page.get_by_role("button", name="Check the list").click()
+    expect(page.locator("#invite-lines tbody tr")).to_have_count(6)
+    _picture(page.locator("#invite-box"), "quickstart-3-checked-list.png", artifacts)
     page.get_by_role("button", name="Send 6 invitations").click()
     expect(page.locator("#invite-result")).to_contain_text("6 invitations ready: they are mailed when the wave opens")
     expect(page.locator("#delivery")).to_contain_text("0 mails delivered, 6 waiting for the opening on ")
