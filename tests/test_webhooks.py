@@ -6,6 +6,9 @@ import base64
 import hashlib
 import hmac
 import json
+import os
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -260,7 +263,8 @@ def _queue_test_event(hook: dict) -> uuid.UUID:
         return enqueue(session, endpoint, EventType.test, {"organisation_id": str(endpoint.organisation_id)}).id
 
 
-def test_a_sender_under_another_key_leaves_the_deliveries_pending_for_one_that_holds_it(org, receiver):
+def test_a_sender_under_another_key_leaves_the_deliveries_pending_for_one_that_holds_it(org, receiver,
+                                                                                       database_url):
     """Before: a sender that could not unseal an endpoint's secret gave its deliveries up for good, so one host
     started with a wrong SECRET_KEY emptied every organisation's webhook outbox; now it leaves them pending, says
     why, and a sender holding the key delivers them."""
@@ -287,3 +291,11 @@ def test_a_sender_under_another_key_leaves_the_deliveries_pending_for_one_that_h
     assert done["state"] == "delivered" and done["attempts"] == 1 and done["last_error"] is None
     assert receiver.requests[-1].headers["webhook-id"] == str(waits)
     assert verify(SECRET, receiver.requests[-1].headers, receiver.requests[-1].body)
+
+    # `culturegap serve` and `worker` count the endpoints waiting for another key when they start
+    check = [sys.executable, "-c", "from app.startup import warn_if_key_changed; warn_if_key_changed()"]
+    warned = subprocess.run(check, env={**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": ANOTHER_KEY},
+                            capture_output=True, text=True, timeout=120)
+    assert warned.returncode == 0 and "webhook endpoint(s) were sealed under another SECRET_KEY" in warned.stderr
+    assert ANOTHER_KEY not in warned.stderr and SECRET not in warned.stderr
+    assert org.admin.delete(f"{org.prefix}/webhooks/{new['id']}").status_code == 204  # none left under that key

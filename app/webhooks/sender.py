@@ -107,6 +107,13 @@ def _unseal_secret(endpoint: WebhookEndpoint) -> str | None:
         return None
 
 
+def endpoints_under_another_key(session: Session) -> int:
+    """How many enabled endpoints have a secret this process can't unseal (for the warning of `culturegap serve`
+    and `worker`)."""
+    return sum(1 for endpoint in session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.enabled))
+               if _unseal_secret(endpoint) is None)
+
+
 def _claim(session: Session, now: datetime, ids: list[uuid.UUID] | None,
            skip: frozenset[uuid.UUID] = frozenset()) -> Batch:
     """Take up to BATCH due deliveries (of `ids`, when given; not of the endpoints in `skip`). Those of an endpoint
