@@ -13,7 +13,7 @@ COPY app ./app
 RUN pip install --no-cache-dir --prefix=/install --no-deps .
 
 FROM python:3.11-slim
-ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 HOST=0.0.0.0 PORT=8000 \
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 HOST=0.0.0.0 PORT=8000 WORKER_INTERVAL=30 \
     DATABASE_URL=sqlite:////srv/data/culturegap.db MIGRATE_ON_START=true
 # Debian's Chromium prints the board report as PDF (without it that route answers 503 and offers HTML);
 # `--build-arg BOARD_REPORT_PDF=false` leaves it out (about 250 MB).

@@ -8,6 +8,9 @@ TEST_WORKERS ?= 2
 # One process for the local SQLite demo: SQLite takes one writer at a time anyway, and one process starts faster
 # and builds the report caches once. Production (`culturegap serve`, the Docker image) runs one per CPU.
 RUN_WORKERS ?= 1
+# The server runs the scheduled rounds itself (waves opening, reminding and closing at their times, mail and webhook
+# retries) every this many seconds, so `make run` needs no `culturegap worker` beside it; 0 turns them off.
+WORKER_INTERVAL ?= 30
 
 .PHONY: run test lint bench-stats bench-drivers bench-reports bench-load clean
 
@@ -47,7 +50,7 @@ run: $(VENV)/.runtime
 	@echo "Survey console:       http://$(HOST):$(PORT)/console  (in the same tab, after the dashboard)"
 	@echo "Interactive API docs: http://$(HOST):$(PORT)/docs"
 	@echo
-	HOST=$(HOST) PORT=$(PORT) WORKERS=$(RUN_WORKERS) $(BIN)/culturegap serve
+	HOST=$(HOST) PORT=$(PORT) WORKERS=$(RUN_WORKERS) WORKER_INTERVAL=$(WORKER_INTERVAL) $(BIN)/culturegap serve
 
 lint: $(VENV)/.test
 	$(BIN)/ruff check app tests bench migrations

@@ -13,6 +13,7 @@ from typing import Any
 from app.config import Settings, get_settings
 from app.startup import (
     OperatorError,
+    describe_background_work,
     ensure_sqlite_folder,
     fail,
     first_line,
@@ -33,6 +34,7 @@ def _serve(args: argparse.Namespace) -> None:
     require_current_schema(migrate=settings.migrate_on_start)
     warn_if_key_changed()
     _check_connection_budget(workers)
+    print(describe_background_work(), file=sys.stderr)
     uvicorn.run("app.main:create_app", factory=True, host=args.host or settings.host, port=args.port or settings.port,
                 workers=workers, log_level=settings.log_level,
                 # uvicorn builds each access line before the logger drops it below `info`
@@ -98,74 +100,22 @@ def _demo(args: argparse.Namespace) -> None:
 
 
 def _worker(args: argparse.Namespace) -> None:
-    """Now and then: open the drafts whose opening time has come, close the surveys whose closing time has passed
-    (which publishes their figures), mail the reminders that are due, and send the outbox in batches -- the mails a
-    server's after-response send never got to (it stopped first) and those to try again. Any number of workers on
-    any number of hosts may run: each survey is opened, closed and reminded by one of them, each mail claimed by
-    one; a worker that was stopped catches up at its next round."""
+    """Every --interval seconds, a round of the scheduled work (app.rounds): open and close waves at their times,
+    mail their reminders, send the mail and webhook outboxes. Any number of workers on any number of hosts may run;
+    a worker that was stopped catches up at its next round."""
     import logging
     import time
+
+    from app.rounds import run_round
 
     require_current_schema(migrate=get_settings().migrate_on_start)
     warn_if_key_changed()
     logging.basicConfig(level=get_settings().log_level.upper(), format="%(asctime)s %(levelname)s %(message)s")
     while True:
-        _round()
+        run_round()
         if args.once:
             return
         time.sleep(args.interval)
-
-
-def _round() -> None:
-    import logging
-
-    from app.audit import service as audit
-    from app.audit.actions import AuditAction
-    from app.db import get_sessionmaker
-    from app.invitations.mailing import remind_due
-    from app.mail import outbox
-    from app.surveys.service import close_due, open_due
-    from app.webhooks import sender as webhook_sender
-    from app.webhooks.events import announce_milestones
-
-    log = logging.getLogger("culturegap.worker")
-    with get_sessionmaker().begin() as session:
-        for survey in open_due(session):
-            audit.record(session, AuditAction.survey_opened, survey.id, organisation_id=survey.organisation_id,
-                         actor=None, scheduled=True)
-            log.info("opened survey %s at its opening time", survey.id)
-    with get_sessionmaker().begin() as session:
-        for survey in close_due(session):
-            audit.record(session, AuditAction.survey_closed, survey.id, organisation_id=survey.organisation_id,
-                         actor=None, scheduled=True)
-            log.info("closed survey %s at its closing time", survey.id)
-    base_url = get_settings().public_base_url
-    if base_url:
-        with get_sessionmaker().begin() as session:
-            for survey, sent in remind_due(session, base_url):
-                audit.record(session, AuditAction.survey_reminders_mailed, survey.id,
-                             organisation_id=survey.organisation_id, actor=None, count=sent.count, scheduled=True)
-                log.info("mailed %d scheduled reminder(s) for survey %s", sent.count, survey.id)
-    elif _reminders_due():
-        log.warning("PUBLIC_BASE_URL is not set: scheduled reminders wait (their links need the server's address)")
-    tally = outbox.deliver_due()
-    if tally.sent or tally.retrying or tally.failed:
-        log.info("mail: %d sent, %d to retry, %d given up", tally.sent, tally.retrying, tally.failed)
-    with get_sessionmaker().begin() as session:
-        announce_milestones(session)
-    hooks = webhook_sender.deliver_due()
-    if hooks.delivered or hooks.retrying or hooks.failed:
-        log.info("webhooks: %d delivered, %d to retry, %d given up", hooks.delivered, hooks.retrying, hooks.failed)
-
-
-def _reminders_due() -> bool:
-    from sqlalchemy import select
-
-    from app.db import get_sessionmaker, utcnow
-    from app.surveys.models import Survey
-
-    with get_sessionmaker(read_only=True)() as session:
-        return session.scalar(select(Survey.id).where(Survey.next_reminder_at <= utcnow()).limit(1)) is not None
 
 
 class _Version(argparse.Action):
@@ -224,7 +174,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve = _command(sub, "serve", "run the API server; refuses a database that is not migrated to this version "
                      "(unless MIGRATE_ON_START=true)",
                      [*db, "host", "port", "workers", "log_level", "access_log", "public_base_url", "secret_key",
-                      "webhook_timeout", "webhook_allow_private_addresses"])
+                      "worker_interval", "smtp_host", "webhook_timeout", "webhook_allow_private_addresses"])
     serve.add_argument("--host", help="address to listen on (default: HOST)")
     serve.add_argument("--port", type=int, help="port to listen on (default: PORT)")
     serve.add_argument("--workers", type=int, help="worker processes (default: WORKERS, one per CPU)")

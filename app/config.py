@@ -62,6 +62,11 @@ class Settings(BaseSettings):
     migrate_on_start: bool = Field(
         default=False, description="`culturegap serve` first migrates the database (replicas starting together wait "
         "for one another); otherwise it refuses a database that is not at this version")
+    worker_interval: float = Field(
+        default=0, ge=0, le=3600,
+        description="Seconds between the rounds each server process runs itself, as `culturegap worker` does: open, "
+        "remind and close waves at their times, send and retry the mail and webhook outboxes. 0: none (run "
+        "`culturegap worker` beside the servers); `make run` and the Docker image set 30")
     respond_rate_limit: int = Field(
         default=1200, ge=0,
         description="Requests to the respondent's token endpoints per client address and window; 0 turns the "

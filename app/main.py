@@ -3,6 +3,7 @@
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
+from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.telemetry import TelemetryConfig
 
@@ -26,6 +27,7 @@ from app.questionnaires.router import router as questionnaires_router
 from app.reports.router import router as reports_router
 from app.respond.router import router as respond_router
 from app.responses.router import router as responses_router
+from app.rounds import InServerRounds
 from app.selfassessments.router import router as self_assessments_router
 from app.sessions.router import browser_router as session_status_router
 from app.sessions.router import router as sessions_router
@@ -91,8 +93,16 @@ NO_TELEMETRY: TelemetryConfig = {"tracing": False, "metrics": False, "logs": Fal
 
 @asynccontextmanager
 async def _lifespan(_: FastAPI) -> AsyncIterator[None]:
-    yield
-    await close_loop_pools()  # this worker's async pools (see app.pgasync)
+    interval = get_settings().worker_interval
+    rounds = InServerRounds(interval) if interval > 0 else None  # the scheduled work in this process (app.rounds)
+    if rounds is not None:
+        rounds.start()
+    try:
+        yield
+    finally:
+        if rounds is not None:
+            await to_thread.run_sync(rounds.stop)
+        await close_loop_pools()  # this worker's async pools (see app.pgasync)
 
 
 def create_app() -> FastAPI:

@@ -30,6 +30,11 @@ def _key(purpose: bytes, needed_for: str) -> bytes:
     return hmac.new(secret.encode(), purpose, hashlib.sha256).digest()
 
 
+def require_key(needed_for: str) -> None:
+    """Raise `NoSecretKey` now, before anything is written, when `seal` would raise it."""
+    _key(b"", needed_for)
+
+
 def _purpose_key(purpose: bytes) -> bytes:
     """The key for `purpose` from SECRET_KEY, or from the empty key when there is none (then it keys nothing: only
     for uses that also take a second secret, or that say what the missing SECRET_KEY costs)."""

@@ -125,16 +125,19 @@ def first_line(error: BaseException) -> str:
 
 def warn_if_key_changed() -> None:
     """A warning naming the surveys not closed that refuse their invitations because SECRET_KEY is not the one
-    they were made under (app.invitations.used): the operator restores it."""
+    they were made under (app.invitations.used), and counting the webhook endpoints whose secrets it can't open
+    (app.webhooks.sender): the operator restores it."""
     from sqlalchemy.exc import SQLAlchemyError
 
     import app.models  # noqa: F401  (every table must be known)
     from app.db import get_engine, get_sessionmaker
     from app.invitations.used import surveys_under_another_key
+    from app.webhooks.sender import endpoints_under_another_key
 
     try:
         with get_sessionmaker(read_only=True)() as session:
             stale = [f"{survey.id} ({survey.title})" for survey in surveys_under_another_key(session)]
+            hooks = endpoints_under_another_key(session)
     except SQLAlchemyError:  # a warning never stops the server; the schema check before it reached the database
         return
     finally:
@@ -143,3 +146,20 @@ def warn_if_key_changed() -> None:
         print(f"warning: SECRET_KEY is not the one the invitations of {len(stale)} survey(s) were made under: "
               f"{', '.join(stale)}. They refuse answers, drafts, invitations and reminders until that SECRET_KEY "
               "is restored on every worker and host.", file=sys.stderr)
+    if hooks:
+        print(f"warning: the signing secrets of {hooks} webhook endpoint(s) were sealed under another SECRET_KEY: "
+              "their deliveries wait (never given up) until it is restored, or their secrets are registered again.",
+              file=sys.stderr)
+
+
+def describe_background_work() -> str:
+    """One line for `culturegap serve`: where mail goes, and whether this server runs the scheduled rounds itself
+    (WORKER_INTERVAL) or needs `culturegap worker` beside it."""
+    settings = get_settings()
+    mail = (f"mail goes out through {settings.smtp_host}:{settings.smtp_port}" if settings.smtp_host
+            else "SMTP_HOST is not set: invitations, reminders and sign-in links wait in the outbox")
+    rounds = (f"every {settings.worker_interval:g} s this server opens, reminds and closes waves on schedule and "
+              "retries the mail and webhooks it could not send" if settings.worker_interval > 0
+              else "WORKER_INTERVAL is 0: run `culturegap worker` beside it to open, remind and close waves on "
+              "schedule and to retry mail and webhooks")
+    return f"culturegap: {mail}; {rounds}."

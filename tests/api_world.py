@@ -26,7 +26,7 @@ TREE = {"Inside": {"Below": {}}, "Outside": {}}  # a unit-scoped key gets "Insid
 UNIT_BOUND = {"unit_id", "self_assessment_id", "action_id"}
 # Operations that move a survey from one state to another need a survey in the state they start from.
 SURVEY_STATE_FOR = {"open_survey": "draft", "close_survey": "open", "reopen_survey": "closed",
-                    "mail_invitations": "open", "send_invitation_reminders": "open"}
+                    "mail_invitations": "open", "check_mail_invitations": "open", "send_invitation_reminders": "open"}
 
 
 @dataclass(frozen=True)
@@ -260,6 +260,8 @@ BODIES: dict[str, Any] = {
                                                  "count": 1}},
     "import_invitations": lambda w, p: _csv(f"unit,layer,count\n{w.units[w.unit]},employee,1\n"),
     "mail_invitations": lambda w, p: _csv(f"email,unit,layer\n{unique_email('invited')},{w.units[w.unit]},employee\n"),
+    "check_mail_invitations": lambda w, p: _csv(f"email,unit,layer\n{unique_email('checked')},{w.units[w.unit]},"
+                                                "employee\n"),
     "import_responses": lambda w, p: _csv(f"unit,layer,openness_1\n{w.units[w.unit]},employee,4\n"),
     "create_self_assessment": lambda w, p: {"json": {
         "unit_id": w.units[w.unit], "layer_id": w.ctx.layers["team_leader"], "leader_name": "Matrix", "consent": True,

@@ -173,3 +173,53 @@ def test_workers_send_what_no_server_sent_each_mail_once(database_url: str, mail
         mailbox.wait_for(address)
         assert len(mailbox.to(address)) == 1
     assert db_scalars(select(OutgoingMail).where(OutgoingMail.recipient.in_(addresses))) == []
+
+
+def _check(org: OrgContext, survey_id: str, text: str) -> httpx.Response:
+    return org.admin.post(f"{org.prefix}/surveys/{survey_id}/invitations/mail/check", files=csv_upload(text))
+
+
+def test_a_list_is_checked_line_by_line_and_nothing_is_stored_or_mailed(org: OrgContext, mailbox: Mailbox):
+    """The console's "check, then send": the same checks as the sending, every line as it would be mailed, and not
+    a row written (no invitation, outbox mail, kept address, audit entry, nor the survey's key fingerprint)."""
+    from app.audit.models import AuditEvent
+    from app.surveys.models import Survey
+    from tests.test_key_change import ANOTHER_KEY, secret_key
+
+    survey, team = _survey(org)
+    sid = uuid.UUID(survey)
+    audited = select(func.count()).select_from(AuditEvent).where(AuditEvent.object_id == sid)
+    [audit_before] = db_scalars(audited)
+    dutch, english = unique_email("piet"), unique_email("anne")
+    good = f"email,unit,layer,language\n {dutch} ,Team Post,Medewerker,\n{english},{team},team_leader,en\n"
+    checked = _check(org, survey, good)
+    assert checked.status_code == 200 and checked.headers["cache-control"] == "no-store", checked.text
+    assert checked.json() == {"count": 2, "lines": [
+        {"line": 2, "email": dutch, "unit_id": team, "unit_path": ["Team Post"], "layer_key": "employee",
+         "language": "nl"},
+        {"line": 3, "email": english, "unit_id": team, "unit_path": ["Team Post"], "layer_key": "team_leader",
+         "language": "en"}]}
+    for table, column in ((Invitation, Invitation.survey_id), (InvitationMail, InvitationMail.survey_id),
+                          (OutgoingMail, OutgoingMail.survey_id)):
+        assert db_scalars(select(func.count()).select_from(table).where(column == sid)) == [0], table
+    assert db_scalars(audited) == [audit_before]
+    assert db_scalars(select(Survey.key_fingerprint).where(Survey.id == sid)) == [None]
+
+    bad = "email,unit,layer\nnot-an-address,Team Post,employee\n" + f"{english},Team Nowhere,chef\n"
+    assert error_locs(_check(org, survey, bad)) == error_locs(_mail(org, survey, bad)) == [
+        ["file", 2, "email"], ["file", 3, "unit"], ["file", 3, "layer"]]
+    draft = create_survey(org)["id"]
+    assert problem_code(_check(org, draft, good)) == "survey-not-open"
+
+    assert _mail(org, survey, good).status_code == 201  # sent as checked
+    mailbox.wait_for(dutch)
+    again = _check(org, survey, good)  # now already invited
+    assert error_locs(again) == [["file", 2, "email"], ["file", 3, "email"]]
+    with secret_key(ANOTHER_KEY):
+        assert problem_code(_check(org, survey, f"email,unit,layer\n{unique_email('k')},Team Post,employee\n")) \
+            == "secret-key-changed"
+    with secret_key(""):
+        assert problem_code(_check(org, draft, good)) == "survey-not-open"
+        assert problem_code(_check(org, create_survey(org, opens_at=(utcnow() + timedelta(days=1)).isoformat())[
+            "id"], good)) == "no-secret-key"
+    assert db_scalars(audited) == [audit_before + 1]  # the sending, not the checks

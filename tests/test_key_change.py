@@ -112,6 +112,8 @@ def test_a_survey_records_its_key_with_its_first_invitations_never_the_key(org: 
         assert db_scalars(select(Survey.key_fingerprint).where(Survey.id == uuid.UUID(other["id"])))[0] not in (
             None, fingerprint)
         assert submit(http, token, {item_keys(org)[0]: 3}).status_code == 201
+    # closed, or the suite's server, back under its own key, would be not ready (`/ready`) for the other tests
+    db_execute(update(Survey).where(Survey.id == uuid.UUID(other["id"])).values(status="closed"))
 
 
 def test_reminders_wait_for_the_key(org: OrgContext, http: httpx.Client, mailbox: Mailbox) -> None:
@@ -205,3 +207,27 @@ def test_scheduled_reminders_wait_for_the_key(org: OrgContext, mailbox: Mailbox)
     with get_sessionmaker().begin() as session:
         [(_, sent)] = [(s, n) for s, n in remind_due(session, "http://survey.test") if s.id == sid]
     assert sent.count == 1
+
+
+def test_ready_says_not_ready_under_another_key_and_names_no_secret(org: OrgContext, http: httpx.Client) -> None:
+    """A server started with the wrong SECRET_KEY is not ready (a load balancer keeps it out of rotation, a rolling
+    deploy with it stops) rather than refusing every respondent of a wave; the probe names no key, fingerprint or
+    survey."""
+    from app import sealing
+    from app.config import get_settings
+
+    survey = open_survey(org, title="Wave the probe must not name")
+    invite(org, survey["id"], org.unit("Team Probe"))
+    assert http.get("/ready").json() == {"status": "ready"}
+    [fingerprint] = db_scalars(select(Survey.key_fingerprint).where(Survey.id == uuid.UUID(survey["id"])))
+    with secret_key(ANOTHER_KEY):
+        probed = http.get("/ready")
+        other_fingerprint = sealing.fingerprint()
+    assert probed.status_code == 503 and probed.headers["content-type"] == "application/problem+json"
+    assert problem_code(probed) == "secret-key-changed" and "SECRET_KEY" in probed.json()["detail"]
+    for secret in (ANOTHER_KEY, get_settings().secret_key, fingerprint, other_fingerprint, survey["id"],
+                   survey["title"]):
+        assert secret not in probed.text
+    with secret_key(""):  # no key at all: the same answer, not a 500
+        assert problem_code(http.get("/ready")) == "secret-key-changed"
+    assert http.get("/ready").status_code == 200  # the key restored

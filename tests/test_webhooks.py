@@ -6,6 +6,9 @@ import base64
 import hashlib
 import hmac
 import json
+import os
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Iterator
@@ -158,7 +161,7 @@ def test_sent_once_even_when_a_sender_dies_after_claiming(org, receiver):
         open_survey(session, session.get(Survey, uuid.UUID(survey["id"])))
     [delivery_id] = db_scalars(select(WebhookDelivery.id).where(WebhookDelivery.endpoint_id == uuid.UUID(hook["id"])))
     with get_sessionmaker().begin() as session:
-        assert [c.id for c in sender._claim(session, utcnow(), [delivery_id])] == [delivery_id]
+        assert [c.id for c in sender._claim(session, utcnow(), [delivery_id]).claimed] == [delivery_id]
     sender.deliver_due()
     assert receiver.requests == []  # claimed: nobody else sends it while that sender might
     db_execute(update(WebhookDelivery).where(WebhookDelivery.id == delivery_id)
@@ -247,3 +250,52 @@ def test_an_import_says_it_finished_and_published_without_a_count(org, receiver)
                                                     "closed_at", "published_at"}
     assert [json.loads(r.body)["type"] for r in receiver.requests] == ["survey.responses_imported",
                                                                        "survey.published"]
+
+
+def _queue_test_event(hook: dict) -> uuid.UUID:
+    """A delivery written here rather than by a request, whose own send after the response would race the key's
+    change around it."""
+    from app.webhooks.events import EventType, enqueue
+    from app.webhooks.models import WebhookEndpoint
+
+    with get_sessionmaker().begin() as session:
+        endpoint = session.get_one(WebhookEndpoint, uuid.UUID(hook["id"]))
+        return enqueue(session, endpoint, EventType.test, {"organisation_id": str(endpoint.organisation_id)}).id
+
+
+def test_a_sender_under_another_key_leaves_the_deliveries_pending_for_one_that_holds_it(org, receiver,
+                                                                                       database_url):
+    """Before: a sender that could not unseal an endpoint's secret gave its deliveries up for good, so one host
+    started with a wrong SECRET_KEY emptied every organisation's webhook outbox; now it leaves them pending, says
+    why, and a sender holding the key delivers them."""
+    from tests.test_key_change import ANOTHER_KEY, secret_key
+
+    old = register(org, receiver.url, events=["survey.opened"])
+    with secret_key(ANOTHER_KEY):
+        new = org.admin.post(f"{org.prefix}/webhooks", json={"url": receiver.url + "/new", "events": ["survey.opened"],
+                                                             "secret": SECRET}).json()  # sealed under the new key
+    waits, goes = _queue_test_event(old), _queue_test_event(new)
+    with secret_key(ANOTHER_KEY):
+        for _ in range(sender.MAX_ATTEMPTS + 1):  # round after round of a worker: never given up
+            tally = sender.deliver_due(ids=[waits, goes])
+            assert tally.failed == 0 and tally.waiting == 1, tally
+    [pending] = deliveries(org, old)
+    assert pending["state"] == "pending" and pending["attempts"] == 0 and pending["attempt_log"] == []
+    assert "SECRET_KEY" in pending["last_error"] and ANOTHER_KEY not in pending["last_error"]
+    assert [r.path for r in receiver.requests] == ["/hooks/new"]  # the endpoint it can open is served
+    with secret_key(""):  # no key at all: nothing opens, nothing is given up, nothing raises
+        assert sender.deliver_due(ids=[waits]).waiting == 1
+    tally = sender.deliver_due(ids=[waits])  # the key restored
+    assert (tally.delivered, tally.waiting) == (1, 0)
+    [done] = deliveries(org, old)
+    assert done["state"] == "delivered" and done["attempts"] == 1 and done["last_error"] is None
+    assert receiver.requests[-1].headers["webhook-id"] == str(waits)
+    assert verify(SECRET, receiver.requests[-1].headers, receiver.requests[-1].body)
+
+    # `culturegap serve` and `worker` count the endpoints waiting for another key when they start
+    check = [sys.executable, "-c", "from app.startup import warn_if_key_changed; warn_if_key_changed()"]
+    warned = subprocess.run(check, env={**os.environ, "DATABASE_URL": database_url, "SECRET_KEY": ANOTHER_KEY},
+                            capture_output=True, text=True, timeout=120)
+    assert warned.returncode == 0 and "webhook endpoint(s) were sealed under another SECRET_KEY" in warned.stderr
+    assert ANOTHER_KEY not in warned.stderr and SECRET not in warned.stderr
+    assert org.admin.delete(f"{org.prefix}/webhooks/{new['id']}").status_code == 204  # none left under that key

@@ -127,6 +127,16 @@ def _parse(line: int, cell: dict[str, str], survey: Survey, resolver: UnitResolv
     return Recipient(line, email, Target(unit_id, layer_id), language)
 
 
+def check_recipients(session: Session, organisation: Organisation, tree: UnitTree, survey: Survey,
+                     raw: IO[bytes]) -> list[Recipient]:
+    """What `mail_invitations` would refuse, found without storing anything: the survey's state, its SECRET_KEY
+    (`check_key`; 409 `no-secret-key` without one), then every line of the file."""
+    check_open(survey, utcnow(), "mailed", scheduled=True)
+    check_key(survey.key_fingerprint)
+    sealing.require_key(_NEEDED_FOR)
+    return read_recipients(session, organisation, tree, survey, raw)
+
+
 def check_open(survey: Survey, now: datetime, doing: str, *, scheduled: bool = False) -> None:
     """Open and not past its closing time; with `scheduled`, a draft that will open itself (`opens_at`) will do:
     its mails wait in the outbox until it accepts responses."""

@@ -17,6 +17,8 @@ from app.idempotency.deps import IdempotentDep
 from app.invitations import mailing, service
 from app.invitations.csv_import import read_invitation_file
 from app.invitations.schemas import (
+    CheckedInvitations,
+    CheckedLine,
     InvitationBatch,
     InvitationCreate,
     InvitationImportResult,
@@ -131,27 +133,46 @@ def get_invitation_summary(survey: SurveyDep, organisation: AdminOrganisationDep
     return service.summary(session, organisation, tree, survey)
 
 
+MAIL_FILE = f"Columns email,unit,layer and optionally language: {csv_encoding.UPLOAD_OR_XLSX}"
+MAIL_EXPIRY = "When the mailed links stop working (in the future)"
+
+
+@router.post("/mail/check", name="check_mail_invitations", response_model=CheckedInvitations,
+             responses=problem_responses(409, 413, 503))
+def check_mail_invitations(file: Annotated[UploadFile, File(description=MAIL_FILE)], survey: SurveyDep,
+                           organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep,
+                           response: Response,
+                           expires_at: Annotated[AwareDatetime | None, Query(description=MAIL_EXPIRY)] = None,
+                           ) -> CheckedInvitations:
+    """Check an invitation list as `mail_invitations` would, and store and mail nothing: each line as it would be
+    mailed, or the same problems (a 422 listing each bad line, 409 for a survey that can't take mailed
+    invitations or a server without SECRET_KEY, 503 `secret-key-changed`). The console's "check, then send"."""
+    response.headers.update(NO_STORE)  # addresses
+    service.check_expiry(expires_at, utcnow(), ["query", "expires_at"])
+    recipients = mailing.check_recipients(session, organisation, tree, survey, file.file)
+    layers = service.layers_by_id(session, organisation)
+    return CheckedInvitations(count=len(recipients), lines=[
+        CheckedLine(line=r.line, email=r.email, unit_id=r.target.unit_id, unit_path=tree.path(r.target.unit_id),
+                    layer_key=layers[r.target.layer_id].key, language=r.language) for r in recipients])
+
+
 @router.post("/mail", name="mail_invitations", status_code=status.HTTP_201_CREATED, response_model=MailedInvitations,
              responses=problem_responses(409, 413))
-def mail_invitations(file: Annotated[UploadFile, File(description="Columns email,unit,layer and optionally "
-                                                                  f"language: {csv_encoding.UPLOAD_OR_XLSX}")],
+def mail_invitations(file: Annotated[UploadFile, File(description=MAIL_FILE)],
                      survey: SurveyDep, organisation: AdminOrganisationDep, tree: TreeDep, session: SessionDep,
                      request: Request, audit: AuditDep, once: IdempotentDep, background: BackgroundTasks,
-                     expires_at: Annotated[AwareDatetime | None, Query(description="When the mailed links stop "
-                                                                         "working (in the future)")] = None,
+                     expires_at: Annotated[AwareDatetime | None, Query(description=MAIL_EXPIRY)] = None,
                      ) -> Any:
     """Mail an invitation to every address of a CSV with columns `email`, `unit` (external key, path or id),
     `layer` (layer key) and optionally `language` (one of the survey's; default its first): one single-use link
     each, in a mail in that language. The survey must be open, or a draft with an `opens_at` (409 otherwise); the
-    mails wait until the survey accepts responses. All or nothing: a file with errors
-    (a bad address, an unknown unit or layer, an address twice or already invited) gives a 422 listing each bad
-    line and mails nothing. The addresses are kept, with the links sealed under the server's SECRET_KEY (409
-    `no-secret-key` without one), for reminders only, and deleted when the survey closes; they are never linked
-    to answers."""
-    now = utcnow()
-    service.check_expiry(expires_at, now, ["query", "expires_at"])
-    mailing.check_open(survey, now, "mailed", scheduled=True)
-    recipients = mailing.read_recipients(session, organisation, tree, survey, file.file)
+    mails wait until the survey accepts responses. All or nothing: a file with errors (a bad address, an unknown
+    unit or layer, an address twice or already invited) gives a 422 listing each bad line and mails nothing
+    (`check_mail_invitations` checks a file the same way and mails nothing in any case). The addresses are kept,
+    with the links sealed under the server's SECRET_KEY (409 `no-secret-key` without one), for reminders only, and
+    deleted when the survey closes; they are never linked to answers."""
+    service.check_expiry(expires_at, utcnow(), ["query", "expires_at"])
+    recipients = mailing.check_recipients(session, organisation, tree, survey, file.file)
     sent = mailing.mail_invitations(session, organisation, survey, recipients, _base_url(request), expires_at)
     audit.record(AuditAction.survey_invitations_mailed, survey.id, count=sent.count)
     background.add_task(outbox.deliver, sent.mail_ids)

@@ -62,6 +62,22 @@ class MailedInvitations(BaseModel):
     mailed: int = Field(description="Invitations issued and mailed, one per line of the file")
 
 
+class CheckedLine(BaseModel):
+    line: int = Field(description="The line's number in the file (the row Excel shows, for a workbook)")
+    email: str = Field(description="The address as it will be mailed (trimmed, domain in lower case)")
+    unit_id: uuid.UUID
+    unit_path: list[str] = Field(description="The unit's path from the top of the tree")
+    layer_key: str
+    language: str = Field(description="The language of the mail and the form")
+
+
+class CheckedInvitations(BaseModel):
+    """An invitation list checked as `mail_invitations` would check it, with nothing stored or mailed."""
+
+    count: int = Field(description="The invitations the file would mail, one per line")
+    lines: list[CheckedLine]
+
+
 class SentReminders(BaseModel):
     reminded: int = Field(description="Reminders mailed: to every mailed invitation that is unused and unexpired, "
                                       "except those reminded in the last 20 hours")

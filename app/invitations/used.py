@@ -18,8 +18,9 @@ token is refused with `KeyChanged` (503) until the key is restored, never taken 
 """
 
 import uuid
+from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import ColumnElement, and_, func, select, update
 from sqlalchemy.orm import Session
 
 from app import sealing
@@ -76,9 +77,15 @@ def stamp_key(session: Session, survey: Survey) -> None:
     check_key(survey.key_fingerprint)
 
 
+def under_another_key(fingerprint: Any) -> ColumnElement[bool]:
+    """Surveys not closed whose invitations were made under another key than the one of `fingerprint` (a value or
+    a bound parameter)."""
+    return and_(Survey.status != SurveyStatus.closed, Survey.key_fingerprint.is_not(None),
+                Survey.key_fingerprint != fingerprint)
+
+
 def surveys_under_another_key(session: Session) -> list[Survey]:
     """The surveys not closed whose invitations were made under another SECRET_KEY than this process's: they take
-    no answers until it is restored (for the warning of `culturegap serve` and `worker`)."""
-    return list(session.scalars(select(Survey).where(
-        Survey.status != SurveyStatus.closed, Survey.key_fingerprint.is_not(None),
-        Survey.key_fingerprint != sealing.fingerprint()).order_by(Survey.created_at)))
+    no answers until it is restored (for the warning of `culturegap serve` and `worker`, and `/ready`)."""
+    return list(session.scalars(select(Survey).where(under_another_key(sealing.fingerprint()))
+                                .order_by(Survey.created_at)))

@@ -10,6 +10,12 @@ Each attempt is an HTTP POST signed per the Standard Webhooks specification (`we
 again after BACKOFF (30 s, 2, 10, 60 and 360 minutes); after the last it is given up (`failed_at`). Every attempt
 is logged on the delivery (time, status or error, duration): the delivery log of the API.
 
+**Under another SECRET_KEY** the endpoints' signing secrets (sealed under SECRET_KEY) don't open. A sender that
+can't open an endpoint's secret leaves its deliveries pending, as the mail outbox leaves a wave's mails to a sender
+holding the wave's key: it takes no attempt, says why in the delivery's `last_error` (the delivery log shows it)
+and counts the endpoint in `Tally.waiting` (`culturegap worker` logs it). A sender holding the key sends them; a
+host started with the wrong key can't give up every organisation's deliveries.
+
 "Once", across restarts: a delivery is marked delivered in its own commit right after its 2xx, and a delivered
 one is never sent again. A sender that dies between the 2xx and that commit leaves a claimed delivery that is
 sent again after CLAIM_LAPSES with the same `webhook-id`, which receivers use to deduplicate (the specification
@@ -45,6 +51,8 @@ CLAIM_LAPSES = timedelta(minutes=5)  # an attempt not finished by then died with
 _PURPOSE = b"culturegap webhook secret v1"
 _NEEDED_FOR = "Webhooks"
 SECRET_PREFIX = "whsec_"
+WAITING_FOR_KEY = ("waiting: the signing secret can't be unsealed under this server's SECRET_KEY; a server holding "
+                   "the SECRET_KEY it was registered under sends it (or register the secret again)")
 
 
 def new_secret() -> str:
@@ -66,10 +74,16 @@ def sign(secret: str, message_id: str, timestamp: int, body: bytes) -> str:
 class Claimed:
     id: uuid.UUID
     url: str
-    secret: str | None  # None: it doesn't unseal (SECRET_KEY changed)
+    secret: str
     payload: str
     attempts: int  # with this one
     claimed_at: datetime
+
+
+@dataclass(frozen=True)
+class Batch:
+    claimed: list[Claimed]
+    waiting: set[uuid.UUID]  # endpoints whose secret this sender can't unseal: their deliveries stay pending
 
 
 @dataclass
@@ -77,6 +91,7 @@ class Tally:
     delivered: int = 0
     retrying: int = 0
     failed: int = 0
+    waiting: int = 0  # endpoints left pending for a sender that holds their SECRET_KEY
 
 
 def _unfinished(now: datetime, d: type[WebhookDelivery] = WebhookDelivery):  # type: ignore[no-untyped-def]
@@ -84,7 +99,26 @@ def _unfinished(now: datetime, d: type[WebhookDelivery] = WebhookDelivery):  # t
                 or_(d.claimed_at.is_(None), d.claimed_at < now - CLAIM_LAPSES))
 
 
-def _claim(session: Session, now: datetime, ids: list[uuid.UUID] | None) -> list[Claimed]:
+def _unseal_secret(endpoint: WebhookEndpoint) -> str | None:
+    """The endpoint's signing secret, or None under another SECRET_KEY (or none at all)."""
+    try:
+        return sealing.unseal(_PURPOSE, endpoint.id.bytes, endpoint.sealed_secret, needed_for=_NEEDED_FOR)
+    except sealing.NoSecretKey:  # no SECRET_KEY set: nothing sealed opens
+        return None
+
+
+def endpoints_under_another_key(session: Session) -> int:
+    """How many enabled endpoints have a secret this process can't unseal (for the warning of `culturegap serve`
+    and `worker`)."""
+    return sum(1 for endpoint in session.scalars(select(WebhookEndpoint).where(WebhookEndpoint.enabled))
+               if _unseal_secret(endpoint) is None)
+
+
+def _claim(session: Session, now: datetime, ids: list[uuid.UUID] | None,
+           skip: frozenset[uuid.UUID] = frozenset()) -> Batch:
+    """Take up to BATCH due deliveries (of `ids`, when given; not of the endpoints in `skip`). Those of an endpoint
+    whose secret doesn't unseal are left as they were, but for their `last_error`, and their endpoint is named in
+    `Batch.waiting`."""
     earlier = aliased(WebhookDelivery)
     head_of_queue = ~select(earlier.id).where(
         earlier.endpoint_id == WebhookDelivery.endpoint_id, earlier.delivered_at.is_(None),
@@ -99,12 +133,19 @@ def _claim(session: Session, now: datetime, ids: list[uuid.UUID] | None) -> list
              .with_for_update(of=WebhookDelivery, skip_locked=True))
     if ids is not None:
         query = query.where(WebhookDelivery.id.in_(ids))
-    claimed = []
+    if skip:
+        query = query.where(WebhookDelivery.endpoint_id.not_in(skip))
+    claimed, waiting = [], set()
     for delivery, endpoint in session.execute(query):
+        secret = _unseal_secret(endpoint)
+        if secret is None:
+            waiting.add(endpoint.id)
+            if delivery.last_error != WAITING_FOR_KEY:
+                delivery.last_error = WAITING_FOR_KEY
+            continue
         delivery.attempts, delivery.claimed_at, delivery.next_attempt_at = delivery.attempts + 1, now, None
-        secret = sealing.unseal(_PURPOSE, endpoint.id.bytes, endpoint.sealed_secret, needed_for=_NEEDED_FOR)
         claimed.append(Claimed(delivery.id, endpoint.url, secret, delivery.payload, delivery.attempts, now))
-    return claimed
+    return Batch(claimed, waiting)
 
 
 def _finish(item: Claimed, status: int | None, error: str | None, millis: int) -> str:
@@ -112,8 +153,7 @@ def _finish(item: Claimed, status: int | None, error: str | None, millis: int) -
     'failed'."""
     now = utcnow()
     ok = status is not None and 200 <= status < 300
-    outcome = "delivered" if ok else "failed" if item.attempts >= MAX_ATTEMPTS or item.secret is None \
-        else "retrying"
+    outcome = "delivered" if ok else "failed" if item.attempts >= MAX_ATTEMPTS else "retrying"
     with get_sessionmaker().begin() as session:
         delivery = session.scalars(select(WebhookDelivery).where(
             WebhookDelivery.id == item.id, WebhookDelivery.claimed_at == item.claimed_at)
@@ -133,8 +173,6 @@ def _finish(item: Claimed, status: int | None, error: str | None, millis: int) -
 
 
 def _post(client: httpx.Client, item: Claimed) -> tuple[int | None, str | None]:
-    if item.secret is None:
-        return None, "the secret can't be unsealed (SECRET_KEY changed): register the endpoint again"
     try:
         check_url(item.url, allow_private=get_settings().webhook_allow_private_addresses)
     except RefusedUrl as refused:
@@ -170,17 +208,24 @@ def _send(batch: list[Claimed]) -> Tally:
 
 def deliver_due(max_batches: int | None = None, ids: list[uuid.UUID] | None = None) -> Tally:
     """Send due deliveries batch after batch until none is left (`culturegap worker`, and after a request that
-    wrote some). Never raises for the receivers' faults."""
+    wrote some). Never raises for the receivers' faults. Endpoints whose secret this sender can't unseal are
+    skipped (`Tally.waiting`), their deliveries left pending."""
     total = Tally()
+    waiting: set[uuid.UUID] = set()
     done = 0
     while max_batches is None or done < max_batches:
         with get_sessionmaker().begin() as session:
-            batch = _claim(session, utcnow(), ids)
-        if not batch:
+            batch = _claim(session, utcnow(), ids, frozenset(waiting))
+        if not batch.claimed and not batch.waiting:
             break
-        tally = _send(batch)
+        waiting |= batch.waiting
+        tally = _send(batch.claimed)
         total.delivered += tally.delivered
         total.retrying += tally.retrying
         total.failed += tally.failed
         done += 1
+    if waiting:
+        log.warning("webhooks of %d endpoint(s) wait: their signing secrets were sealed under another SECRET_KEY "
+                    "than this server's; restore it (or register the endpoints' secrets again)", len(waiting))
+    total.waiting = len(waiting)
     return total

@@ -63,14 +63,28 @@ def test_an_admin_runs_a_wave_on_a_laptop_in_english(open_tab: Any, org: OrgCont
     first, second = unique_email("water"), unique_email("roads")
     page.locator("#invite-file").set_input_files(_file(tmp_path, "bad-invites.csv",
                                                        f"email,unit,layer\n{first},Town/Water,chef\n"))
-    page.get_by_role("button", name="Send invitations").click()
+    page.get_by_role("button", name="Check the list").click()
     bad_line = page.locator("#invite-errors tbody tr")  # the line's number, what it says, the problem
     expect(bad_line).to_contain_text(f"2{first},Town/Water,chef" + "layer: no layer with key 'chef'")
+    expect(page.locator("#invite-send")).to_be_hidden()
     page.locator("#invite-file").set_input_files(_file(tmp_path, "invites.csv", "email,unit,layer,language\n"
                                                        f"{first},Town/Water,employee,en\n"
                                                        f"{second},Town/Roads,employee,nl\n"))
-    page.get_by_role("button", name="Send invitations").click()
+    page.get_by_role("button", name="Check the list").click()
+    expect(page.locator("#invite-result")).to_have_text("All 2 lines are in order. Nothing has been sent yet: look "
+                                                        "them over, then send.")
+    checked = page.locator("#invite-lines tbody tr")  # each line as it will be mailed: unit path, layer's name
+    expect(checked).to_have_text([f"2{first}Town / WaterEmployeeEnglish", f"3{second}Town / RoadsEmployeeDutch"])
+    assert mailbox.to(first) == [] and mailbox.to(second) == []  # checked, not sent
+    page.locator("#invite-file").set_input_files(_file(tmp_path, "other.csv",
+                                                       f"email,unit,layer\n{first},Town,employee\n"))
+    expect(page.locator("#invite-send")).to_be_hidden()  # another file: checked again before anything is sent
+    expect(page.locator("#invite-result")).to_be_empty()
+    page.locator("#invite-file").set_input_files(str(tmp_path / "invites.csv"))
+    page.get_by_role("button", name="Check the list").click()
+    page.get_by_role("button", name="Send 2 invitations").click()
     expect(page.locator("#invite-result")).to_have_text("2 invitations sent.")
+    expect(page.locator("#invite-send")).to_be_hidden()
     assert mailbox.wait_for(first)[0].subject.endswith("(Spring 2027)")
     assert "You can answer until 1 March 2099, 17:00 (Amsterdam time)." in mailbox.wait_for(first)[0].text
     assert "U kunt meedoen tot 1 maart 2099, 17:00 uur." in mailbox.wait_for(second)[0].text

@@ -67,7 +67,9 @@ def test_a_wave_of_our_own_questionnaire_invited_from_a_workbook_with_rates_per_
     page.locator("#invite-file").set_input_files(_xlsx(tmp_path, [
         ["email", "unit", "layer", "language"], [staff, "Team Noord", "employee", "nl"],
         [lead, "Team Noord", "Teamleider", "en"]]))
-    page.get_by_role("button", name="Uitnodigingen versturen").click()
+    page.get_by_role("button", name="Lijst controleren").click()
+    expect(page.locator("#invite-lines tbody tr").nth(1)).to_contain_text("TeamleiderEngels")
+    page.get_by_role("button", name="2 uitnodigingen versturen").click()
     expect(page.locator("#invite-result")).to_have_text("2 uitnodigingen verstuurd.")
     assert _token(mailbox.wait_for(staff)[0]) != _token(mailbox.wait_for(lead)[0])
 

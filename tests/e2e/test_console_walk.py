@@ -76,7 +76,8 @@ def test_a_first_survey_from_structure_to_dashboard(open_tab: Any, org: OrgConte
     invitations.write_text("email,unit,layer,language\n" + "".join(f"{a},Stad/Water,employee,en\n" for a in water)
                            + f"{roads},Stad/Wegen,employee,nl\n", encoding="utf-8")
     page.locator("#invite-file").set_input_files(str(invitations))
-    page.get_by_role("button", name="Send invitations").click()
+    page.get_by_role("button", name="Check the list").click()
+    page.get_by_role("button", name="Send 5 invitations").click()
     expect(page.locator("#invite-result")).to_have_text("5 invitations sent.")
     water_row = page.locator("#rates tbody tr").filter(has_text="Stad / Water")
     expect(water_row).to_have_text("Stad / Water400%")  # invited 4, answered 0

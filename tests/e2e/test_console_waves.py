@@ -114,7 +114,10 @@ def test_a_scheduled_wave_waits_for_its_opening_then_mails_and_opens(
     page.locator("#invite-file").set_input_files(_file(tmp_path, "invites.csv", "email,unit,layer,language\n"
                                                        + "".join(f"{a},Town/Water,employee,en\n" for a in water)
                                                        + "".join(f"{a},Town/Roads,employee,nl\n" for a in roads)))
-    page.get_by_role("button", name="Send invitations").click()
+    page.get_by_role("button", name="Check the list").click()
+    expect(page.locator("#invite-lines tbody tr")).to_have_count(6)
+    _picture(page.locator("#invite-box"), "quickstart-3-checked-list.png", artifacts)
+    page.get_by_role("button", name="Send 6 invitations").click()
     expect(page.locator("#invite-result")).to_contain_text("6 invitations ready: they are mailed when the wave opens")
     expect(page.locator("#delivery")).to_contain_text("0 mails delivered, 6 waiting for the opening on ")
     _workers(database_url)  # before the opening the worker neither opens the wave nor sends its mails
@@ -162,7 +165,7 @@ def test_on_a_phone_in_dutch_an_open_wave_that_starts_later_says_the_mails_wait(
     page.locator("#invite-file").set_input_files(_file(tmp_path, "lijst.csv", f"email,unit,layer\n{good},Team Post,"
                                                        "employee\ngeen-adres,Team Post,employee\n"
                                                        f"{unique_email('ander')},Team Nergens,employee\n"))
-    page.get_by_role("button", name="Uitnodigingen versturen").click()
+    page.get_by_role("button", name="Lijst controleren").click()
     expect(page.locator("#invite-result")).to_contain_text("Er is niets opgeslagen")
     rows = page.locator("#invite-errors tbody tr")
     expect(rows).to_have_count(2)

@@ -44,7 +44,13 @@ const WAVES_STRINGS = {
     inviteText: "A CSV or XLSX file with the columns email, unit (its path), layer (employee, team_leader, ...) and "
       + "optionally language (nl or en). Each address gets its own link; the addresses are deleted when the "
       + "wave closes. The wave must be open, or a draft with an opening time.",
-    inviteFile: "Invitation list (CSV or XLSX)", send: "Send invitations",
+    inviteFile: "Invitation list (CSV or XLSX)", checkList: "Check the list",
+    checkedAll: (n) => `All ${n} ${n === 1 ? "line is" : "lines are"} in order. Nothing has been sent yet: look `
+      + "them over, then send.",
+    sendN: (n) => `Send ${n} ${n === 1 ? "invitation" : "invitations"}`,
+    checkedCaption: "The checked lines, as they will be mailed", colEmail: "E-mail", colUnit: "Unit",
+    colLanguage: "Language", languageNames: { nl: "Dutch", en: "English" },
+    moreLines: (n) => `… and ${n} more ${n === 1 ? "line" : "lines"}, all in order.`,
     mailed: (n) => `${n} invitations sent.`,
     mailedLater: (n, when) => `${n} invitations ready: they are mailed when the wave opens on ${when}.`,
     delivery: (d, opening) => `By e-mail: ${d.addresses} invited; ${d.sent} mails delivered, ${d.waiting} `
@@ -116,7 +122,13 @@ const WAVES_STRINGS = {
     inviteText: "Een CSV- of XLSX-bestand met de kolommen email, unit (het pad), layer (employee, team_leader, ...) en eventueel "
       + "language (nl of en). Elk adres krijgt een eigen link; de adressen worden gewist als de meting sluit. "
       + "De meting moet open zijn, of een concept met een openingstijd.",
-    inviteFile: "Uitnodigingslijst (CSV of XLSX)", send: "Uitnodigingen versturen",
+    inviteFile: "Uitnodigingslijst (CSV of XLSX)", checkList: "Lijst controleren",
+    checkedAll: (n) => `${n === 1 ? "De regel is" : `Alle ${n} regels zijn`} in orde. Er is nog niets verstuurd: `
+      + `kijk ${n === 1 ? "hem" : "ze"} na en verstuur dan.`,
+    sendN: (n) => `${n} ${n === 1 ? "uitnodiging" : "uitnodigingen"} versturen`,
+    checkedCaption: "De gecontroleerde regels, zoals ze gemaild worden", colEmail: "E-mailadres", colUnit: "Eenheid",
+    colLanguage: "Taal", languageNames: { nl: "Nederlands", en: "Engels" },
+    moreLines: (n) => `… en nog ${n} ${n === 1 ? "regel" : "regels"}, alle in orde.`,
     mailed: (n) => `${n} uitnodigingen verstuurd.`,
     mailedLater: (n, when) => `${n} uitnodigingen klaar: ze worden gemaild als de meting opent op ${when}.`,
     delivery: (d, opening) => `Per e-mail: ${d.addresses} uitgenodigd; ${d.sent} mails afgeleverd, ${d.waiting} `

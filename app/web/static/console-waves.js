@@ -1,14 +1,14 @@
 /* The console's waves page: create a wave of a built-in or the organisation's own questionnaire (Amsterdam time
-   shown, UTC stored), change its schedule, open, mail the invitations (a CSV or XLSX list; each bad line of the
-   upload shown beside what it says), follow the response rates per unit and per layer (under the reports'
+   shown, UTC stored), change its schedule, open, mail the invitations (console-invite.js: a CSV or XLSX list
+   checked line by line, then sent), follow the response rates per unit and per layer (under the reports'
    anonymity protection), remind, close. */
 import {
-  $, amsterdam, api, failure, localInput, markFields, reminderDays, say, serverFieldErrors, showLineErrors, state, t,
-  upload, utc,
+  $, amsterdam, api, failure, localInput, markFields, reminderDays, say, serverFieldErrors, state, t, utc,
 } from "./console-core.js";
+import { clearCheck, redrawCheck, wireInvitations } from "./console-invite.js";
 import { showLinks, wireLinks } from "./console-links.js";
 
-const waves = { list: [], survey: null, questionnaires: [], layers: [] };
+const waves = { list: [], survey: null, questionnaires: [], layers: [], checkedFor: null };
 
 export const currentWave = () => waves.survey;
 
@@ -60,9 +60,14 @@ export async function showSurvey(survey) {
   $("wave-open").hidden = survey.status !== "draft";
   $("wave-close").hidden = survey.status !== "open";
   $("wave-reopen").hidden = survey.status !== "closed";
-  $("invite-form").hidden = survey.status !== "open" && !(survey.status === "draft" && survey.opens_at);
+  const invitable = survey.status === "open" || (survey.status === "draft" && Boolean(survey.opens_at));
+  $("invite-form").hidden = !invitable;
   $("remind").hidden = survey.status !== "open" || waitsForOpening(survey);  // nobody could have answered yet
   $("invite-wait").textContent = waitsForOpening(survey) ? t().inviteWait(amsterdam(survey.opens_at)) : "";
+  // a list checked for another wave is not sent to this one, nor to a wave that no longer takes invitations
+  if (waves.checkedFor !== survey.id || !invitable) clearCheck();
+  else redrawCheck();
+  waves.checkedFor = survey.id;
   $("wave-dashboard").href = `/dashboard?survey=${survey.id}`;
   showLinks(survey);
   fillSchedule(survey);
@@ -249,22 +254,8 @@ export function wireWaves() {
   $("wave-open").addEventListener("click", (e) => act(e.target, "open"));
   $("wave-close").addEventListener("click", (e) => act(e.target, "close"));
   $("wave-reopen").addEventListener("click", (e) => act(e.target, "reopen"));
-  $("invite-form").addEventListener("submit", async (e) => {
-    e.preventDefault();
-    try {
-      const result = await api(`/surveys/${waves.survey.id}/invitations/mail`,
-        { method: "POST", body: upload($("invite-file")) });
-      const waits = waitsForOpening(waves.survey);
-      say("invite-result", waits ? t().mailedLater(result.mailed, amsterdam(waves.survey.opens_at))
-        : t().mailed(result.mailed));
-      $("invite-form").reset();
-      await Promise.all([showDelivery(), showRates()]);
-    } catch (error) {
-      if (!await showLineErrors($("invite-file").files[0], error, "invite-result", "invite-errors")) {
-        failure("invite-result", error);
-      }
-    }
-  });
+  const layerName = (key) => waves.layers.find((l) => l.key === key)?.names[state.lang] || key;
+  wireInvitations(currentWave, layerName, waitsForOpening, () => Promise.all([showDelivery(), showRates()]));
   wireLinks(currentWave, showRates);
   $("remind").addEventListener("click", async () => {
     try {
