@@ -10,7 +10,7 @@ Which unit and layer name a row, and which of its answers are written, follows t
 (`app.responses.export_cells`): every group of rows is a difference of groups the reports show, a dimension's
 answers are written only for those who answered all of its statements and where its own map shows the group, and
 within a group those who left out the same dimensions number 0 or at least k. The first line is a `#` comment
-saying how much was generalised and left out (the same in the `X-Export-*` response headers).
+saying what that cost, in figures the file or the reports give anyway (the same in the `X-Export-*` headers).
 
 Only published responses are exported (`app.responses.publication`), as in the reports: the rows are those of the
 answers the reports were computed from (`app.reports.data`), sorted by unit, layer and answers, so their order says
@@ -48,12 +48,15 @@ Shape = Literal["wide", "long"]
 
 @dataclass(frozen=True)
 class Summary:
+    """What the first line says. Only figures the file or the reports give anyway: a count of the respondents named
+    above their own unit, or of the rows left out, would be the size of groups the maps hide (a small team's)."""
+
     k: int
     rows: int
-    units: int  # rows named at a unit above their respondent's own
-    layers: int  # rows whose layer is `*`
-    withheld: int  # answers of completed dimensions that are not written (points 3 and, wide, 4)
-    suppressed: int  # respondents not exported
+    layers: int  # rows whose layer is `*` (as the file shows)
+    withheld: int  # answers of the wide file's left-out dimensions (rule 4): each pair's respondents are a
+    # dimension's n that the reports show for the group
+    suppressed: bool  # some respondents are not in the file (their organisation's total below k)
 
 
 @dataclass(frozen=True)
@@ -84,13 +87,10 @@ class ExportPlan:
         low = int(points.min()) if points.size else 0
         all_codes = np.where(np.isnan(answers), 0, answers - low + 1).astype(np.int16)
         build = _long if shape == "long" else _wide
-        describing, row_describing, codes, respondent = build(cells, data, groups, all_codes)
-        own_unit = np.array([data.unit_ids[u] for u in data.unit_codes], dtype=object)[respondent]
-        named_at = [cells.groups[g].unit for g in cells.group_of[respondent].tolist()]
-        summary = Summary(ctx.k, len(row_describing), int(sum(a != b for a, b in zip(own_unit, named_at, strict=True))),
-                          sum(1 for g in cells.group_of[respondent].tolist() if cells.groups[g].layer is ALL),
-                          int((all_codes > 0).sum()) - int((codes > 0).sum()) - _suppressed_answers(cells, all_codes),
-                          cells.suppressed)
+        describing, row_describing, codes = build(cells, data, groups, all_codes)
+        layers = sum(1 for g in row_describing.tolist() if describing[g][2] == ANY)
+        summary = Summary(ctx.k, len(row_describing), layers, _withheld(cells, data) if shape == "wide" else 0,
+                          bool((cells.group_of < 0).any()))
         return cls(survey.id, data.definition, survey.ask_desired, shape, describing, row_describing, codes, low,
                    summary)
 
@@ -103,18 +103,18 @@ class ExportPlan:
     def comment(self) -> str:
         s = self.summary
         return (f"# k-anonymous export: {'shape=long, ' if self.shape == 'long' else ''}k={s.k}, rows={s.rows}, "
-                f"units generalised={s.units}, layers generalised={s.layers}, answers withheld={s.withheld}, "
-                f"rows suppressed={s.suppressed}")
+                f"layers generalised={s.layers}, answers withheld={s.withheld}"
+                + (", some responses left out (fewer than k in all)" if s.suppressed else ""))
 
     def headers(self) -> dict[str, str]:
         """The comment's figures as response headers."""
         s = self.summary
         return {"X-Export-Shape": self.shape, "X-Export-K": str(s.k), "X-Export-Rows": str(s.rows),
-                "X-Export-Units-Generalised": str(s.units), "X-Export-Layers-Generalised": str(s.layers),
-                "X-Export-Answers-Withheld": str(s.withheld), "X-Export-Rows-Suppressed": str(s.suppressed)}
+                "X-Export-Layers-Generalised": str(s.layers), "X-Export-Answers-Withheld": str(s.withheld),
+                "X-Export-Suppressed": "yes" if s.suppressed else "no"}
 
 
-Built = tuple[list[list[str]], npt.NDArray[np.int64], npt.NDArray[np.int16], npt.NDArray[np.int64]]
+Built = tuple[list[list[str]], npt.NDArray[np.int64], npt.NDArray[np.int16]]
 
 
 def _wide(cells: ExportCells, data: SurveyData, groups: list[list[str]], codes: npt.NDArray[np.int16]) -> Built:
@@ -125,7 +125,7 @@ def _wide(cells: ExportCells, data: SurveyData, groups: list[list[str]], codes: 
     for g, found in enumerate(cells.groups):
         for p, written in enumerate(found.written):
             columns[g, _pair_columns(cells, data, p)] = written
-    return groups, group, np.where(columns[group], codes[respondent], 0).astype(np.int16), respondent
+    return groups, group, np.where(columns[group], codes[respondent], 0).astype(np.int16)
 
 
 def _long(cells: ExportCells, data: SurveyData, groups: list[list[str]], codes: npt.NDArray[np.int16]) -> Built:
@@ -144,13 +144,12 @@ def _long(cells: ExportCells, data: SurveyData, groups: list[list[str]], codes: 
     rows = sum(len(who) for who, _, _ in parts)
     out = np.zeros((rows, width), dtype=np.int16)
     row_describing = np.empty(rows, dtype=np.int64)
-    respondent = np.empty(rows, dtype=np.int64)
     at = 0
     for who, index, columns in parts:
         out[at:at + len(who), columns % width] = codes[np.ix_(who, columns)]
-        row_describing[at:at + len(who)], respondent[at:at + len(who)] = index, who
+        row_describing[at:at + len(who)] = index
         at += len(who)
-    return describing, row_describing, out, respondent
+    return describing, row_describing, out
 
 
 def _pair_columns(cells: ExportCells, data: SurveyData, p: int) -> npt.NDArray[np.int64]:
@@ -158,8 +157,15 @@ def _pair_columns(cells: ExportCells, data: SurveyData, p: int) -> npt.NDArray[n
     return np.asarray(data.scale.items_of(d), dtype=np.int64) + (data.scale.n_items if frame == "desired" else 0)
 
 
-def _suppressed_answers(cells: ExportCells, codes: npt.NDArray[np.int16]) -> int:
-    return int((codes[cells.group_of < 0] > 0).sum())
+def _withheld(cells: ExportCells, data: SurveyData) -> int:
+    """Rule 4's cost: per group, the answers of the pairs the maps let be written but the wide file leaves out."""
+    per_pair = [len(data.scale.items_of(d)) for d, _ in cells.pairs]
+    total = 0
+    for g, group in enumerate(cells.groups):
+        done = cells.complete[cells.group_of == g].sum(axis=0)
+        total += sum(per_pair[p] * int(done[p]) for p in range(len(cells.pairs))
+                     if group.shown[p] and not group.written[p])
+    return total
 
 
 def _unit_cells(tree: UnitTree, unit: uuid.UUID | None) -> list[str]:

@@ -83,7 +83,7 @@ def export_responses(
                                                   "completed dimension the reports show, rows not linked")] = "wide",
 ) -> StreamingResponse:
     """The survey's published responses as CSV that adds nothing to what the reports show, for organisation
-    admins. A first `#` line says how much was generalised and left out (also in the `X-Export-*` headers); then
+    admins. A first `#` line says what the protection cost (also in the `X-Export-*` headers); then
     the columns `unit_path,unit_key,layer`, then one column per item key in questionnaire order (a scale point, or
     empty), then `<item_key>:desired` columns when the survey asks how it should be. A row is named at the nearest
     unit whose figures the reports show (`*`: the organisation), with its layer where the reports show that layer
