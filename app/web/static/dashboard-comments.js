@@ -40,15 +40,16 @@ function hideButton(ctx, c, quoteId) {
     problem.hidden = true;
     try {
       await send("PATCH", ctx.surveyPath(`comments/${c.id}`), { hidden: !c.hidden });
-      ctx.announce(ctx.t(c.hidden ? "commentShowDone" : "commentHideDone"));
-      ctx.choose("comments:changed", (ctx.choice("comments:changed") || 0) + 1);
     } catch (failure) {
       const detail = failure.body && typeof failure.body.detail === "string"
         ? fieldMessage(failure.body.detail, ctx.lang) : "";
       problem.textContent = ctx.t("commentHideFailed", { detail });
       problem.hidden = false;
       button.removeAttribute("aria-disabled");
+      return;
     }
+    ctx.announce(ctx.t(c.hidden ? "commentShowDone" : "commentHideDone"));
+    ctx.choose("comments:changed", (ctx.choice("comments:changed") || 0) + 1);
   });
   return [button, problem];
 }
