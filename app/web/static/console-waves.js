@@ -6,6 +6,7 @@ import {
   $, amsterdam, api, failure, localInput, markFields, reminderDays, say, serverFieldErrors, showLineErrors, state, t,
   upload, utc,
 } from "./console-core.js";
+import { showComments, wireComments } from "./console-comments.js";
 import { showLinks, wireLinks } from "./console-links.js";
 
 const waves = { list: [], survey: null, questionnaires: [], layers: [] };
@@ -66,7 +67,7 @@ export async function showSurvey(survey) {
   $("wave-dashboard").href = `/dashboard?survey=${survey.id}`;
   showLinks(survey);
   fillSchedule(survey);
-  await Promise.all([showDelivery(), showRates()]);
+  await Promise.all([showDelivery(), showRates(), showComments(survey)]);
 }
 
 const later = (iso) => iso != null && new Date(iso).getTime() > Date.now();
@@ -266,6 +267,7 @@ export function wireWaves() {
     }
   });
   wireLinks(currentWave, showRates);
+  wireComments();
   $("remind").addEventListener("click", async () => {
     try {
       const result = await api(`/surveys/${waves.survey.id}/invitations/reminders`, { method: "POST" });
