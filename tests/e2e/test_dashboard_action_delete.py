@@ -4,19 +4,16 @@ delete, audited) and the list is read again; an action already gone is said in t
 changes; a reader who may not plan sees no button. English on a laptop, Dutch on a phone. Screenshots:
 tests/artifacts/dashboard-action-delete-*.png."""
 
-import random
 from pathlib import Path
 from typing import Any
 
-import httpx
 import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import LAPTOP, PHONE
-from tests.e2e.dashboard_helpers import fits_the_width, loaded, page_errors, sign_in
-from tests.factories import OrgContext, new_organisation
-from tests.respond_factories import invite, submit
-from tests.survey_factories import builtin_questionnaire, create_survey
+from tests.e2e.dashboard_helpers import fits_the_width, loaded, page_errors
+from tests.e2e.test_dashboard_action_form import open_dashboard
+from tests.e2e.test_dashboard_action_form import wave as wave  # a closed wave (k 3) of one team of six
 
 pytestmark = pytest.mark.browser
 GONE = "Failed to load resource: the server responded with a status of 404"
@@ -28,41 +25,20 @@ WORDS = {"en": {"delete": "Delete the action “{}”", "confirm": "Delete for g
                 "done": "verwijderd"}}
 
 
-@pytest.fixture(scope="module")
-def wave(platform: httpx.Client, server_url: str, http: httpx.Client) -> dict[str, Any]:
-    """A closed wave (k 3) of one team of six."""
-    org: OrgContext = new_organisation(platform, server_url)
-    definition = builtin_questionnaire(org, version=None)
-    items = [i["key"] for d in definition["dimensions"] for i in d["items"]]
-    survey = create_survey(org, title="Meting", languages=["nl", "en"], min_group_size=3,
-                           questionnaire_id=definition["id"])
-    assert org.admin.post(f"{org.prefix}/surveys/{survey['id']}/open").status_code == 200
-    rng = random.Random(11)
-    for token in invite(org, survey["id"], org.unit("Team West"), count=6):
-        assert submit(http, token, {key: rng.randint(1, 5) for key in items}).status_code == 201
-    assert org.admin.post(f"{org.prefix}/surveys/{survey['id']}/close").status_code == 200
-    return {"org": org, "survey": survey, "url": f"{org.prefix}/surveys/{survey['id']}/actions",
-            "admin": org.key("org_admin"), "analyst": org.key("analyst")}
+def url(wave: dict[str, Any]) -> str:
+    return f"{wave['org'].prefix}/surveys/{wave['survey']['id']}/actions"
 
 
 def plan(wave: dict[str, Any], title: str) -> str:
-    response = wave["org"].admin.post(wave["url"], json={"title": title, "dimension_key": "openness"})
+    response = wave["org"].admin.post(url(wave), json={"title": title, "dimension_key": "openness"})
     assert response.status_code == 201, response.text
     return str(response.json()["id"])
 
 
 def titles(wave: dict[str, Any]) -> list[str]:
-    response = wave["org"].admin.get(wave["url"])
+    response = wave["org"].admin.get(url(wave))
     assert response.status_code == 200, response.text
     return sorted(a["title"] for a in response.json())
-
-
-def open_dashboard(open_tab: Any, wave: dict[str, Any], lang: str, viewport: dict[str, int],
-                   key: str = "admin") -> Any:
-    tab = open_tab("en-GB" if lang == "en" else "nl-NL", viewport)
-    tab.page.goto(f"/dashboard?key&survey={wave['survey']['id']}")
-    sign_in(tab.page, wave[key])
-    return tab
 
 
 @pytest.mark.parametrize(("lang", "viewport", "device"), [("en", LAPTOP, "laptop"), ("nl", PHONE, "phone")])
@@ -107,7 +83,7 @@ def test_an_action_gone_meanwhile_is_said_and_nothing_else_changes(wave: dict[st
     tab = open_dashboard(open_tab, wave, "en", LAPTOP)
     panel = tab.page.locator("#panel-actions")
     before = titles(wave)
-    assert wave["org"].admin.delete(f"{wave['url']}/{action}").status_code == 204  # another tab deleted it
+    assert wave["org"].admin.delete(f"{url(wave)}/{action}").status_code == 204  # another tab deleted it
     panel.get_by_role("button", name=WORDS["en"]["delete"].format(title)).click()
     confirm = panel.get_by_role("group", name=WORDS["en"]["question"].format(title))
     confirm.get_by_role("button", name="Delete for good").click()
