@@ -117,3 +117,23 @@ def test_the_action_forms_words_have_dutch(org, mailbox):
     unknown = [m for m, nl in zip(said, _dutch(said), strict=True) if nl is None and m not in generic]
     assert unknown == []
     assert len(set(said)) > 15  # every kind of refusal above was said
+
+
+def test_the_comment_settings_words_have_dutch(org):
+    """The console's comment settings form (console-comments.js) says the API's refusals in Dutch too."""
+    from tests.survey_factories import create_survey
+
+    survey = create_survey(org, languages=["nl", "en"], min_group_size=5)
+    url = f"{org.prefix}/surveys/{survey['id']}/comment-settings"
+    question = {"key": "q", "texts": {"nl": "Vraag?", "en": "Question?"}}
+    said = [
+        *_messages(org.admin.put(url, json={"questions": [question, {"key": "q", "texts": {"en": "Only?"}}],
+                                            "threshold": 4})),
+        *_messages(org.admin.put(url, json={"questions": [{"key": "Q 1", "texts": {"nl": "", "en": "x"}}],
+                                            "threshold": 2000})),
+    ]
+    assert org.admin.post(f"{org.prefix}/surveys/{survey['id']}/open").status_code == 200
+    said += _messages(org.admin.put(url, json={"questions": [question]}))
+    generic = {"The request has invalid fields"}
+    unknown = [m for m, nl in zip(said, _dutch(said), strict=True) if nl is None and m not in generic]
+    assert unknown == [] and len(set(said)) >= 6

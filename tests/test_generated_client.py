@@ -2,7 +2,9 @@
 would: it must generate without a warning, import, and carry a whole workflow with no hand edits.
 """
 
+import csv
 import importlib
+import io
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -81,6 +83,16 @@ def test_a_whole_workflow_through_the_generated_client(generated, server_url, pl
                    if q.key == "culture-gap"), key=lambda q: q.version)  # the newest: with the outcome scale
     survey = api("surveys.create_survey").sync(organisation.id, client=admin, body=models.SurveyCreate(
         title="Cultuurmeting", questionnaire_id=builtin.id, min_group_size=3))
+    # An open question, asked of groups of at least three (the minimum here), set while the wave is a draft.
+    question = models.OpenQuestion(key="share_knowledge", texts=models.OpenQuestionTexts.from_dict({
+        "nl": "Wat zou het meest helpen om kennis te delen in je team?",
+        "en": "What would help most to share knowledge in your team?"}))
+    settings = api("comments.set_comment_settings").sync(
+        organisation.id, survey.id, client=admin, body=models.CommentSettingsIn(questions=[question], threshold=3))
+    assert isinstance(settings, models.CommentSettingsRead), settings
+    assert settings.threshold == 3 and [q.key for q in settings.questions] == ["share_knowledge"]
+    settings = api("comments.get_comment_settings").sync(organisation.id, survey.id, client=admin)
+    assert settings.max_comment_chars > 0 and "openness" in settings.themes.additional_properties
     survey = api("surveys.open_survey").sync(organisation.id, survey.id, client=admin)
     assert survey.accepting
 
@@ -94,9 +106,11 @@ def test_a_whole_workflow_through_the_generated_client(generated, server_url, pl
                                                    auth_header_name="X-Survey-Token", raise_on_unexpected_status=True)
         form = api("respond.get_questionnaire_to_answer").sync(client=respondent, lang="nl")
         items = [item["key"] for dimension in form.questionnaire["dimensions"] for item in dimension["items"]]
+        comment = "Meer tijd om samen te leren, open feedback" + (" (mail jan@example.org)" if answer == 3 else "")
         submitted = api("respond.submit_response").sync(client=respondent, body=models.Answers(
             language="nl", current=models.AnswersCurrent.from_dict({key: answer for key in items}),
-            desired=models.AnswersDesired.from_dict({})))
+            desired=models.AnswersDesired.from_dict({}),
+            comments=models.AnswersComments.from_dict({"share_knowledge": comment})))
         assert submitted.status == "submitted"
 
     rates = api("reports.get_response_rates").sync(organisation.id, survey.id, client=admin)
@@ -124,6 +138,36 @@ def test_a_whole_workflow_through_the_generated_client(generated, server_url, pl
     effect = api("actions.get_action_effect").sync(organisation.id, survey.id, action.id, client=admin)
     assert isinstance(effect, models.ActionEffect), effect
     assert effect.reason == "no_later_wave" and effect.dimension.before.n == 3
+    _comments(client=admin, organisation=organisation.id, survey=survey.id)
     drivers = api("reports.get_drivers").sync_detailed(organisation.id, survey.id, client=admin, resamples=0)
     assert drivers.status_code == 422  # three respondents: far below the driver analysis's minimum, said in a problem
     assert "at least 50 respondents" in drivers.parsed.detail
+
+
+def _comments(*, client: Any, organisation: Any, survey: Any) -> None:
+    """The closed wave's comments through the generated client: the group of three shows them (masked), the theme
+    counts, an admin hides one (and still lists it with `hidden`), and the k-anonymous export."""
+    models = _module("models")
+    report = api("comments.get_comments").sync(organisation, survey, client=client)
+    assert isinstance(report, models.CommentsReport), report
+    assert report.shown and report.threshold == 3 and len(report.comments) == 3
+    assert any("[e-mail]" in c.text for c in report.comments) and not any("@" in c.text for c in report.comments)
+    themes = api("comments.get_comment_themes").sync(organisation, survey, client=client)
+    assert isinstance(themes, models.ThemesReport) and themes.shown
+    counts = {t.key: t.count for t in themes.themes}
+    assert counts["openness"] == 3 and counts["collegiality"] == 3  # "open", "feedback"; "samen"
+    export = api("comments.export_comments").sync_detailed(organisation, survey, client=client)
+    assert export.status_code == 200 and export.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(export.content.decode("utf-8").split("\n", 1)[1])))
+    assert sorted(r["text"] for r in rows) == sorted(c.text for c in report.comments)
+    target = report.comments[0]
+    hidden = api("comments.hide_comment").sync(organisation, survey, target.id, client=client,
+                                              body=models.CommentHide(hidden=True))
+    assert isinstance(hidden, models.CommentRead) and hidden.hidden and hidden.id == target.id
+    shown = api("comments.get_comments").sync(organisation, survey, client=client)
+    assert target.id not in [c.id for c in shown.comments] and len(shown.comments) == 2
+    listed = api("comments.get_comments").sync(organisation, survey, client=client, hidden=True)
+    assert [c.hidden for c in listed.comments if c.id == target.id] == [True]
+    # hidden, it leaves the export; the two left are fewer than k = 3 in their cell, so none is exported
+    after = api("comments.export_comments").sync_detailed(organisation, survey, client=client).content.decode()
+    assert after.startswith("# k-anonymous comments: k=3, rows=0") and "samen" not in after

@@ -207,9 +207,9 @@ def agreement(ctx: ReportContext, level: Level, lang: Lang, pairs: Pairs = "sign
                            scope=group_ref(ctx, ctx.scope), level=level, teams=teams, dimensions=dimensions)
 
 
-AGREEMENT_COLUMNS = ["row", "unit_id", "unit_path", "group_n", "suppressed", "dimension", "name", "n", "rwg_j",
-                     "agreement", "band", "reason", "n_teams", "icc1", "icc2", "f", "f_p", "median_rwg_j", "flagged",
-                     "flags", *TEAMS_DIFFER_COLUMNS, "options", "null_variance"]
+AGREEMENT_COLUMNS = ["row", "unit_id", "unit_path", "group_n", "suppressed", "dimension", "name", "outcome", "n",
+                     "rwg_j", "agreement", "band", "reason", "n_teams", "icc1", "icc2", "f", "f_p", "median_rwg_j",
+                     "flagged", "flags", *TEAMS_DIFFER_COLUMNS, "options", "null_variance"]
 
 
 def agreement_rows(report: AgreementReport) -> Iterator[Sequence[str | int | float | bool | None]]:
@@ -221,16 +221,16 @@ def agreement_rows(report: AgreementReport) -> Iterator[Sequence[str | int | flo
         g = team.group
         head = ["team", str(g.unit_id), "/".join(g.unit_path), g.n, team.suppressed]
         if team.suppressed:
-            yield [*head, None, None, None, None, None, None, g.reason, *[None] * 8, *blank, None, None]
+            yield [*head, None, None, None, None, None, None, None, g.reason, *[None] * 8, *blank, None, None]
         for f in team.dimensions:
-            yield [*head, f.key, f.name, f.n, f.rwg_j, f.agreement, f.band, f.reason, *[None] * 8,
+            yield [*head, f.key, f.name, f.outcome, f.n, f.rwg_j, f.agreement, f.band, f.reason, *[None] * 8,
                    *team_cells(f.mean), None, None]
     for dim in report.dimensions:
-        yield ["dimension", None, None, None, None, dim.key, dim.name, dim.n, None, None, None, dim.icc_reason,
-               dim.n_teams, dim.icc1, dim.icc2, dim.f, dim.f_test.p if dim.f_test else None, dim.median_rwg_j,
-               dim.flagged, " ".join(dim.flags), *dimension_cells(dim.mean_rwg_j, dim.teams_differ), dim.options,
-               dim.null_variance]
+        yield ["dimension", None, None, None, None, dim.key, dim.name, dim.outcome, dim.n, None, None, None,
+               dim.icc_reason, dim.n_teams, dim.icc1, dim.icc2, dim.f, dim.f_test.p if dim.f_test else None,
+               dim.median_rwg_j, dim.flagged, " ".join(dim.flags),
+               *dimension_cells(dim.mean_rwg_j, dim.teams_differ), dim.options, dim.null_variance]
     for dim in report.dimensions:
         for pair in dim.teams_differ.pairs if dim.teams_differ else []:
-            yield ["pair", pair.first, "/".join(pair.first_path), None, None, dim.key, dim.name, None, None, None,
-                   None, pair.reason, *[None] * 8, *pair_cells(pair), None, None]
+            yield ["pair", pair.first, "/".join(pair.first_path), None, None, dim.key, dim.name, dim.outcome, None,
+                   None, None, None, pair.reason, *[None] * 8, *pair_cells(pair), None, None]

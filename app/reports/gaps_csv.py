@@ -1,5 +1,6 @@
 """CSV forms of the gap reports: the same figures and the same suppression as the JSON (a hidden comparison or
-group is one row with `suppressed` = true, its reason in `reason`, and empty figure cells)."""
+group is one row with `suppressed` = true, its reason in `reason`, and empty figure cells); `outcome` is the JSON's
+flag of the row's dimension (the questionnaire's outcome scale)."""
 
 from collections.abc import Iterator, Sequence
 
@@ -11,7 +12,7 @@ Row = Sequence[str | int | float | bool | None]
 
 COMPARISON_COLUMNS = [
     "a", "a_layers", "a_unit_path", "a_n", "b", "b_layers", "b_unit_path", "b_n", "suppressed", "dimension", "name",
-    "n_a", "n_b", "mean_a", "mean_b", "difference", "difference_ci_low", "difference_ci_high",
+    "outcome", "n_a", "n_b", "mean_a", "mean_b", "difference", "difference_ci_low", "difference_ci_high",
     "difference_ci_holm_low", "difference_ci_holm_high", "hedges_g",
     "hedges_g_ci_low", "hedges_g_ci_high", "effect_size", "welch_t", "welch_df", "welch_p", "welch_p_adjusted",
     "welch_family_size", "mann_whitney_u", "mann_whitney_p", "mann_whitney_p_adjusted", "mann_whitney_family_size",
@@ -29,8 +30,8 @@ MODEL_COLUMNS = [
 """Perception gaps only: the mixed model (primary test) and measurement invariance (empty in team gaps)."""
 
 DESIRED_COLUMNS = [
-    "unit_id", "unit_path", "layer", "group_n", "suppressed", "kind", "key", "dimension", "name", "rank", "n",
-    "n_current", "n_desired", "mean_current", "mean_desired", "gap", "gap_ci_low", "gap_ci_high",
+    "unit_id", "unit_path", "layer", "group_n", "suppressed", "kind", "key", "dimension", "name", "outcome", "rank",
+    "n", "n_current", "n_desired", "mean_current", "mean_desired", "gap", "gap_ci_low", "gap_ci_high",
     "gap_ci_holm_low", "gap_ci_holm_high", "t", "df", "t_p",
     "t_p_adjusted", "t_family_size", "wilcoxon_v", "wilcoxon_p", "wilcoxon_p_adjusted", "wilcoxon_family_size",
     "correction", "d_av", "effect_size", "significant", "reason", "reading_en", "reading_nl"]
@@ -92,7 +93,8 @@ def comparison_rows(comparisons: Sequence[Comparison], *, models: bool = False) 
             yield [*head, *[None] * (len(COMPARISON_COLUMNS) - len(head) - 3), c.reason, None, None, *extra]
         for f in c.dimensions:
             reading = [None, None] if f.reading is None else [f.reading.en, f.reading.nl]
-            yield [*head, f.key, f.name, f.n_a, f.n_b, f.mean_a, f.mean_b, f.difference, *_ci(f.difference_ci),
+            yield [*head, f.key, f.name, f.outcome, f.n_a, f.n_b, f.mean_a, f.mean_b, f.difference,
+                   *_ci(f.difference_ci),
                    *_holm(f.difference_ci_holm), f.hedges_g, *_ci(f.hedges_g_ci), f.effect_size, f.welch_t,
                    f.welch_df, *_p(f.welch),
                    f.mann_whitney_u, *_p(f.mann_whitney), "holm" if f.welch or f.mann_whitney else None,
@@ -110,7 +112,7 @@ def desired_rows(report: DesiredGap) -> Iterator[Row]:
         for kind, gaps in (("dimension", group.dimensions), ("item", group.items)):
             for f in gaps:
                 reading = [None, None] if f.reading is None else [f.reading.en, f.reading.nl]
-                yield [*head, kind, f.key, f.dimension_key, f.name, f.rank, f.n, f.n_current, f.n_desired,
+                yield [*head, kind, f.key, f.dimension_key, f.name, f.outcome, f.rank, f.n, f.n_current, f.n_desired,
                        f.mean_current, f.mean_desired, f.gap, *_ci(f.gap_ci),
                        *_holm(f.gap_ci_holm), f.t, f.df, *_p(f.t_test), f.wilcoxon_v,
                        *_p(f.wilcoxon), "holm" if f.t_test or f.wilcoxon else None, f.d_av, f.effect_size,

@@ -36,7 +36,7 @@ def _values(reports: list[ItemProfileReport]) -> list[int]:
 
 def _header(values: list[int]) -> list[str]:
     frames = [(p, [*FRAME, *[f"count_{v}" for v in values], "reason"]) for p in ("current", "desired", "previous")]
-    return ["dimension", "dimension_name", "dimension_n", "key", "text", "reverse", "dont_know", "seen",
+    return ["dimension", "dimension_name", "outcome", "dimension_n", "key", "text", "reverse", "dont_know", "seen",
             "dont_know_share", *[f"{p}_{c}" for p, cols in frames for c in cols], "gap", "change", "change_ci_low",
             "change_ci_high", "change_p", "change_p_holm", "favourable_change", "suppressed", "hidden_reason"]
 
@@ -52,7 +52,8 @@ def _rows(report: ItemProfileReport, values: list[int]) -> list[list[Cell]]:
                                                                                           c.difference_ci.high]
             p: list[Cell] = [None, None] if c is None or c.welch is None else [c.welch.p, c.welch.p_adjusted]
             hidden = s.current.reason if s.current.reason in HIDDEN else None
-            rows.append([d.key, d.name, d.n, s.key, s.text, s.reverse, s.dont_know, s.seen, s.dont_know_share,
+            rows.append([d.key, d.name, d.outcome, d.n, s.key, s.text, s.reverse, s.dont_know, s.seen,
+                         s.dont_know_share,
                          *_frame(s.current, values), *_frame(s.desired, values), *_frame(s.previous, values), s.gap,
                          None if c is None else c.difference, *ci, *p, s.favourable_change, hidden is not None,
                          hidden])

@@ -1,4 +1,5 @@
 """Tables (CSV, XLSX: `app.exports`) of the profile, breakdown, and heatmap reports: the same figures as the JSON,
+with the JSON's `outcome` flag on every dimension row (a statement's row: its dimension's),
 the same suppression (a hidden group has empty figure cells, `suppressed` = true and why in `hidden_reason`:
 `below_minimum`, `protects_smaller_group` or `not_published`). Unit paths are `/`-separated; text that a
 spreadsheet would run as a formula is prefixed with `'` in CSV."""
@@ -24,7 +25,7 @@ def profile_csv(p: CultureProfile) -> Table:
     # one count column per scale point of any dimension (dimensions may have their own scales; an item's count
     # is empty on the points its scale doesn't have)
     values = sorted({a.value for d in p.dimensions for i in d.items for a in i.distribution})
-    header = ["level", "dimension", "key", "name", "n", "mean", "sd", "ci_low", "ci_high", "favourable",
+    header = ["level", "dimension", "key", "name", "outcome", "n", "mean", "sd", "ci_low", "ci_high", "favourable",
               "unfavourable", "alpha", "alpha_ci_low", "alpha_ci_high", "omega", "dont_know",
               *[f"count_{v}" for v in values], "suppressed", "hidden_reason", "item_total_correlation",
               "alpha_if_deleted", "reading_en", "reading_nl"]
@@ -35,16 +36,16 @@ def profile_csv(p: CultureProfile) -> Table:
     for d in p.dimensions:
         rel = d.reliability
         alpha: list[Cell] = [None] * 4 if rel is None else [rel.alpha, *_ci(rel.alpha_ci), rel.omega]
-        rows.append(["dimension", d.key, d.key, d.name, d.n, d.mean, d.sd, *_ci(d.ci), d.favourable, d.unfavourable,
-                     *alpha, None, *[None] * len(values), d.reason in HIDDEN, _hidden(d.reason), None, None, None,
-                     None])
+        rows.append(["dimension", d.key, d.key, d.name, d.outcome, d.n, d.mean, d.sd, *_ci(d.ci), d.favourable,
+                     d.unfavourable, *alpha, None, *[None] * len(values), d.reason in HIDDEN, _hidden(d.reason), None,
+                     None, None, None])
         for i in d.items:
             given = {a.value: a.count for a in i.distribution}
             counts: list[Cell] = [given.get(v) for v in values]
-            rows.append(["item", d.key, i.key, i.text, i.n, i.mean, None, *_ci(i.ci), i.favourable, i.unfavourable,
-                         None, None, None, None, i.dont_know, *counts, i.reason in HIDDEN, _hidden(i.reason),
-                         i.item_total_correlation, i.alpha_if_deleted, i.reading.en if i.reading else None,
-                         i.reading.nl if i.reading else None])
+            rows.append(["item", d.key, i.key, i.text, d.outcome, i.n, i.mean, None, *_ci(i.ci), i.favourable,
+                         i.unfavourable, None, None, None, None, i.dont_know, *counts, i.reason in HIDDEN,
+                         _hidden(i.reason), i.item_total_correlation, i.alpha_if_deleted,
+                         i.reading.en if i.reading else None, i.reading.nl if i.reading else None])
     return Table("culture-profile", header, rows, split="level")
 
 
@@ -53,13 +54,13 @@ def _hidden(reason: str | None) -> str | None:
 
 
 def breakdown_csv(b: Breakdown) -> Table:
-    header = ["row", *GROUP, "suppressed", "dimension", "dimension_n", "mean", "ci_low", "ci_high",
+    header = ["row", *GROUP, "suppressed", "dimension", "outcome", "dimension_n", "mean", "ci_low", "ci_high",
               "diff_from_organisation", "dimension_hidden_reason"]
     rows: list[list[Cell]] = []
     for kind, groups in (("organisation", [b.organisation]), ("scope", [b.scope]), ("group", b.groups)):
         for g in groups:
             for d in g.dimensions:
-                rows.append([kind, *group_cells(g.group), g.group.suppressed, d.key, d.n, d.mean, *_ci(d.ci),
+                rows.append([kind, *group_cells(g.group), g.group.suppressed, d.key, d.outcome, d.n, d.mean, *_ci(d.ci),
                              d.diff_from_organisation, _hidden(d.reason)])
     return Table(f"breakdown-{b.by}", header, rows, split="row")
 

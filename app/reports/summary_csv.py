@@ -28,7 +28,7 @@ def _desired(g: PairedGap | None) -> list[Cell]:
     return [g.gap, *_ci(g.gap_ci), g.effect_size, _p(g.t_test), g.significant]
 
 
-READINESS = ["section", "rank", "key", "name", *GROUP, "compared_with", "mean", "ci_low", "ci_high", "gap",
+READINESS = ["section", "rank", "key", "name", "outcome", *GROUP, "compared_with", "mean", "ci_low", "ci_high", "gap",
              "gap_ci_low", "gap_ci_high", "effect_size", "p_adjusted", "significant", "reason", "reading_en",
              "reading_nl", "scale_min", "scale_max", "pomp", "metric"]
 
@@ -39,31 +39,33 @@ def readiness_csv(r: Readiness) -> Table:
     team (`most_ready_team` / `least_ready_team`: `mean` is the readiness index, `gap` its difference from the rest
     of the organisation), then per unit of leaders only (`leadership_unit`, not ranked: `rank` empty). A suppressed
     scope gives the scope row only, with its hidden reason. A dimension row also gives its scale and its mean as
-    POMP (0..1); `metric` (every row) says whether the index and ranks combine raw means (`scale`) or POMP."""
+    POMP (0..1); `metric` (every row) says whether the index and ranks combine raw means (`scale`) or POMP.
+    `outcome`: the JSON's flag of a dimension or perception-gap row's dimension (false on readiness's culture
+    dimensions); empty on team rows."""
     rows: list[list[Cell]] = []
     scope = group_cells(r.group)
     if r.suppressed:
-        rows.append(["scope", None, None, None, *scope, *[None] * (len(READINESS) - 5 - len(GROUP)), r.metric])
+        rows.append(["scope", None, None, None, None, *scope, *[None] * (len(READINESS) - 6 - len(GROUP)), r.metric])
     for d in r.dimensions:
-        rows.append(["dimension", d.rank, d.key, d.name, *scope[:3], d.n, scope[4], None, d.mean, *_ci(d.ci),
+        rows.append(["dimension", d.rank, d.key, d.name, d.outcome, *scope[:3], d.n, scope[4], None, d.mean, *_ci(d.ci),
                      *_desired(d.desired_gap), d.reason, *_reading(d.reading), d.scale_min, d.scale_max, d.pomp,
                      r.metric])
     for rank, h in enumerate(r.perception_gaps, 1):
         f = h.figures
         side = [str(h.a.unit_id) if h.a.unit_id else "", "/".join(h.a.unit_path), "+".join(h.a.layer_keys), f.n_a,
                 h.a.reason]
-        rows.append(["perception_gap", rank, f.key, f.name, *side, h.b.name, f.mean_a, None, None,
+        rows.append(["perception_gap", rank, f.key, f.name, f.outcome, *side, h.b.name, f.mean_a, None, None,
                      f.difference, *_ci(f.difference_ci), f.effect_size, _p(f.welch), f.significant, f.reason,
                      *_reading(f.reading), None, None, None, r.metric])
     for section, teams in (("most_ready_team", r.most_ready_teams), ("least_ready_team", r.least_ready_teams)):
         for rank, t in enumerate(teams, 1):
-            rows.append([section, rank, None, "/".join(t.group.unit_path), *group_cells(t.group), None, t.index,
+            rows.append([section, rank, None, "/".join(t.group.unit_path), None, *group_cells(t.group), None, t.index,
                          None, None, t.difference, None, None, None, None, None, t.reason, *_reading(t.reading),
                          None, None, None, r.metric])
     for t in r.leadership_units:
-        rows.append(["leadership_unit", None, None, "/".join(t.group.unit_path), *group_cells(t.group), None, t.index,
-                     None, None, t.difference, None, None, None, None, None, t.reason, *_reading(t.reading), None,
-                     None, None, r.metric])
+        rows.append(["leadership_unit", None, None, "/".join(t.group.unit_path), None, *group_cells(t.group), None,
+                     t.index, None, None, t.difference, None, None, None, None, None, t.reason, *_reading(t.reading),
+                     None, None, None, r.metric])
     return Table("readiness", READINESS, rows, split="section")
 
 

@@ -27,8 +27,8 @@ def _ci(ci: Interval | None) -> list[object]:
     return [None, None] if ci is None else [ci.low, ci.high]
 
 
-TREND_COLUMNS = ["level", "key", "name", "row", "survey_id", "from_survey_id", "n", "mean", "ci_low", "ci_high",
-                 "difference", "difference_ci_low", "difference_ci_high", "difference_ci_holm_low",
+TREND_COLUMNS = ["level", "key", "name", "outcome", "row", "survey_id", "from_survey_id", "n", "mean", "ci_low",
+                 "ci_high", "difference", "difference_ci_low", "difference_ci_high", "difference_ci_holm_low",
                  "difference_ci_holm_high", "hedges_g", "hedges_g_ci_low",
                  "hedges_g_ci_high", "p", "p_adjusted", "correction", "family_size", "reason"]
 
@@ -37,26 +37,28 @@ def _holm(ci: AdjustedInterval | None) -> list[object]:
     return [None, None] if ci is None else [ci.low, ci.high]
 
 
-def _wave_row(level: str, key: str, name: str, f: WaveFigure) -> list[object]:
-    return [level, key, name, "wave", f.survey_id, None, f.n, f.mean, *_ci(f.ci), *[None] * 12,
+def _wave_row(level: str, key: str, name: str, outcome: bool, f: WaveFigure) -> list[object]:
+    return [level, key, name, outcome, "wave", f.survey_id, None, f.n, f.mean, *_ci(f.ci), *[None] * 12,
             f.reason]
 
 
-def _change_row(level: str, key: str, name: str, c: Change) -> list[object]:
+def _change_row(level: str, key: str, name: str, outcome: bool, c: Change) -> list[object]:
     w = c.welch
     test = [None, None, None, None] if w is None else [w.p, w.p_adjusted, w.correction, w.family_size]
-    return [level, key, name, c.kind, c.to_survey_id, c.from_survey_id, None, None, None, None, c.difference,
+    return [level, key, name, outcome, c.kind, c.to_survey_id, c.from_survey_id, None, None, None, None, c.difference,
             *_ci(c.difference_ci), *_holm(c.difference_ci_holm), c.hedges_g, *_ci(c.hedges_g_ci), *test,
             c.reason]
 
 
 def trend_csv(report: TrendReport) -> Table:
-    keys = [("dimension", d.key, d.name, d.waves, d.changes) for d in report.dimensions]
-    keys += [("item", i.key, i.text, i.waves, i.changes) for i in report.items]
+    """`outcome`: the JSON's flag of the row's dimension (an item's: its dimension's)."""
+    outcome = {d.key: d.outcome for d in report.dimensions}
+    keys = [("dimension", d.key, d.name, d.outcome, d.waves, d.changes) for d in report.dimensions]
+    keys += [("item", i.key, i.text, outcome.get(i.dimension_key, False), i.waves, i.changes) for i in report.items]
     rows: list[list[object]] = []
-    for level, key, name, waves, changes in keys:
-        rows += [_wave_row(level, key, name, f) for f in waves]
-        rows += [_change_row(level, key, name, c) for c in changes]
+    for level, key, name, flag, waves, changes in keys:
+        rows += [_wave_row(level, key, name, flag, f) for f in waves]
+        rows += [_change_row(level, key, name, flag, c) for c in changes]
     return Table("trend", TREND_COLUMNS, rows, split="level")  # type: ignore[arg-type]
 
 
@@ -97,14 +99,14 @@ def get_trend(
     return report
 
 
-BLIND_SPOT_COLUMNS = ["dimension", "name", "leader_score", "leader_reason", "n", "mean", "ci_low", "ci_high",
-                      "difference", "standardised_difference", "percentile_rank", "reason"]
+BLIND_SPOT_COLUMNS = ["dimension", "name", "outcome", "leader_score", "leader_reason", "n", "mean", "ci_low",
+                      "ci_high", "difference", "standardised_difference", "percentile_rank", "reason"]
 
 
 def blind_spot_csv(report: BlindSpot) -> Table:
     rows: list[list[object]] = []
     for d in report.dimensions:
-        rows.append([d.key, d.name, d.leader_score, d.leader_reason, d.n, d.mean,
+        rows.append([d.key, d.name, d.outcome, d.leader_score, d.leader_reason, d.n, d.mean,
                          *_ci(d.ci), d.difference, d.standardised_difference,
                      d.percentile_rank, d.reason])
     return Table("blind-spot", BLIND_SPOT_COLUMNS, rows)  # type: ignore[arg-type]

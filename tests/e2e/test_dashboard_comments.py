@@ -97,7 +97,7 @@ def test_the_comments_of_a_large_enough_group(wave: dict[str, Any], open_tab: An
         shown = sorted(c["text"] for c in report["comments"] if c["question_key"] == q["key"])
         expect(section.locator(".comments-count")).to_have_text(
             f"{len(shown)} {'comments' if lang == 'en' else 'opmerkingen'}")
-        assert sorted(section.locator(".comments-item").all_text_contents()) == shown
+        assert sorted(section.locator(".comments-item blockquote").all_text_contents()) == shown
         expect(section.locator("ul")).to_have_attribute("aria-label", (
             "Comments on: " if lang == "en" else "Opmerkingen over: ") + q["texts"][lang])
     assert "jan@example.org" not in panel.text_content() and "[e-mail]" in panel.text_content()  # masked
@@ -147,7 +147,7 @@ def test_no_comment_the_api_hides_appears_on_any_scope(wave: dict[str, Any], ope
             loaded(page)
         report = api(wave, "comments", unit)
         shown = {c["text"] for c in report["comments"]}
-        on_page = set(page.locator("#panel-comments .comments-item").all_text_contents())
+        on_page = set(page.locator("#panel-comments .comments-item blockquote").all_text_contents())
         assert on_page == shown, name
         body = page.locator("body").text_content() or ""
         assert not [t for t in every - shown if t in body]

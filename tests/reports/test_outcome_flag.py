@@ -2,6 +2,8 @@
 so a client labels it without knowing the questionnaire: version 2 of the built-in questionnaire
 (knowledge sharing and learning), a custom questionnaire's marked dimension, and version 1 (none)."""
 
+import csv
+import io
 from collections.abc import Iterator
 from typing import Any
 
@@ -75,9 +77,10 @@ def _check(org: OrgContext, survey: str, dims: list[str], outcome: str | None, *
     return flagged
 
 
-def test_the_built_in_outcome_is_flagged_in_every_report(org):
+def _two_waves(org: OrgContext) -> tuple[dict[str, Any], str, str, str]:
+    """Version 2 of the built-in questionnaire, two waves of it (the ids of the earlier and the later) and a
+    leader's self-assessment in the later (its id)."""
     v2 = builtin_questionnaire(org, version=None)
-    dims = [d["key"] for d in v2["dimensions"]]
     earlier = survey_with_responses(org, Population(POP, seed=3), questionnaire=v2)
     wave = survey_with_responses(org, Population(POP, seed=5), questionnaire=v2)
     answers = {i["key"]: 3 for d in v2["dimensions"] for i in d["items"]}
@@ -85,12 +88,17 @@ def test_the_built_in_outcome_is_flagged_in_every_report(org):
         "unit_id": wave.units["Town/Social"], "layer_id": org.layers["team_leader"], "leader_name": "A. Leader",
         "consent": True, "language": "en", "current": answers})
     assert leader.status_code == 201, leader.text
-    flagged = _check(org, wave.id, dims, "knowledge_sharing",
-                     trend=({"surveys": earlier.id}, ["dimensions"]),
-                     **{"blind-spot": ({"self_assessment_id": leader.json()["id"]}, ["dimensions"])})
+    return v2, earlier.id, wave.id, str(leader.json()["id"])
+
+
+def test_the_built_in_outcome_is_flagged_in_every_report(org):
+    v2, earlier, wave, leader = _two_waves(org)
+    dims = [d["key"] for d in v2["dimensions"]]
+    flagged = _check(org, wave, dims, "knowledge_sharing", trend=({"surveys": earlier}, ["dimensions"]),
+                     **{"blind-spot": ({"self_assessment_id": leader}, ["dimensions"])})
     shown_everywhere = (set(LISTS) - {"readiness"}) | {"trend", "blind-spot"}
     assert {name for name, count in flagged.items() if count} == shown_everywhere
-    readiness = org.admin.get(f"{org.prefix}/surveys/{wave.id}/reports/readiness").json()
+    readiness = org.admin.get(f"{org.prefix}/surveys/{wave}/reports/readiness").json()
     assert "knowledge_sharing" not in [d["key"] for d in readiness["dimensions"]]  # not a culture dimension
     assert all(d["desired_gap"]["outcome"] is False for d in readiness["dimensions"] if d["desired_gap"])
 
@@ -123,3 +131,47 @@ def test_the_flag_is_in_the_openapi_document(http, schema):
     assert found["properties"]["outcome"]["type"] == "boolean"
     assert "outcome" in found["required"]
     assert "outcome scale" in found["properties"]["outcome"]["description"]
+
+
+# report -> (query, the CSV column that holds the row's dimension key)
+CSV_DIMENSION = {"profile": ({}, "dimension"), "item-profile": ({}, "dimension"),
+                 "breakdown": ({"by": "layer"}, "dimension"), "perception-gaps": ({}, "dimension"),
+                 "team-gaps": ({}, "dimension"), "desired-gap": ({}, "dimension"), "agreement": ({}, "dimension"),
+                 "readiness": ({}, "key")}
+
+
+def _csv(org: OrgContext, survey: str, name: str, params: dict[str, Any]) -> list[dict[str, str]]:
+    response = org.admin.get(f"{org.prefix}/surveys/{survey}/reports/{name}", params={**params, "format": "csv"})
+    assert response.status_code == 200, (name, response.text)
+    return list(csv.DictReader(io.StringIO(response.text)))
+
+
+def test_the_csv_variants_carry_the_jsons_flag(org):
+    """Every CSV with dimension rows has an `outcome` column equal to the JSON's flag of the row's dimension (a
+    statement's row: its dimension's; readiness's team rows: empty), on version 2 of the built-in questionnaire."""
+    v2, earlier, wave, leader = _two_waves(org)
+    reports = {**CSV_DIMENSION, "trend": ({"surveys": earlier}, "key"),
+               "blind-spot": ({"self_assessment_id": leader}, "dimension")}
+    item_dimension = {i["key"]: d["key"] for d in v2["dimensions"] for i in d["items"]}
+    flagged = set()
+    for name, (params, column) in reports.items():
+        body = org.admin.get(f"{org.prefix}/surveys/{wave}/reports/{name}", params=params).json()
+        json_flag = {obj.get("dimension_key", obj["key"]): obj["outcome"] for obj in _listed(body)
+                     if obj.get("dimension_key", obj["key"]) in item_dimension.values() and "outcome" in obj}
+        assert json_flag, name
+        rows = _csv(org, wave, name, params)
+        assert rows and "outcome" in rows[0], name
+        checked = 0
+        for row in rows:
+            key = row[column]
+            if name == "trend" and row["level"] == "item":
+                key = item_dimension[key]
+            if key not in json_flag:  # a team row of readiness, a suppressed group's row
+                assert row["outcome"] == "", (name, row)
+                continue
+            assert row["outcome"] == ("true" if json_flag[key] else "false"), (name, row)
+            checked += 1
+            if json_flag[key]:
+                flagged.add(name)
+        assert checked, name
+    assert flagged == set(reports) - {"readiness"}  # the outcome is a row of every one but readiness

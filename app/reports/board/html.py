@@ -9,6 +9,8 @@ from html import escape
 from importlib import resources
 from zoneinfo import ZoneInfo
 
+from app.reports.board.markup import tag, text
+from app.reports.board.plan import PlanData, plan_sections
 from app.reports.board.texts import TEXTS
 from app.reports.figures import AdjustedInterval, GroupRef
 from app.reports.gaps_schemas import Comparison, DesiredGap, GapFigures, PairedGap, PerceptionGaps
@@ -47,15 +49,7 @@ class BoardData:
     layer_names: dict[str, str]
     trend: TrendReport | None = None  # the scope against the previous wave (None: there is none)
     ranges: dict[str, tuple[int, int]] | None = None  # each dimension's (min, max) by key (None: 1-5 throughout)
-
-
-def tag(name: str, attrs: dict[str, str] | None = None, *children: str | None) -> str:
-    attr = "".join(f' {k}="{escape(v)}"' for k, v in (attrs or {}).items())
-    return f"<{name}{attr}>{''.join(c for c in children if c)}</{name}>"
-
-
-def text(value: object) -> str:
-    return escape(str(value))
+    plan: PlanData | None = None  # focus areas, action plan, comment themes (None: left out)
 
 
 class Writer:
@@ -383,6 +377,8 @@ def build_html(data: BoardData, lang: Lang) -> str:
                  tag("p", {}, w.t("method_text", scale=w.scale_phrase("scale_a"))),
                  tag("p", {}, w.t("anonymity_text", k=data.k)), tag("p", {"class": "muted"}, w.t("made", date=now)))
     body = [cover, w.rates(data.rates, data.layer_names), w.readiness(data.readiness, pooled, data.trend)]
+    if data.plan is not None:  # from the gaps to what to do: right after the summary
+        body += plan_sections(w, data.plan, w.words["whole"])
     if not data.scope.suppressed:
         earlier = data.statements.previous_survey_id is not None
         body += [w.heatmap(data.heatmap) if data.heatmap.rows else "", w.perception(data.perception, pooled),

@@ -5,12 +5,19 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
-from app.deps import SessionDep
+from app.actions import service as action_service
+from app.auth.service import Principal
+from app.comments import service as comment_service
+from app.deps import CurrentKey, SessionDep
 from app.errors import Unprocessable, problem_responses
 from app.reports.board.html import BoardData, build_html
 from app.reports.board.pdf import html_to_pdf
+from app.reports.board.plan import PlanData
 from app.reports.breakdown import heatmap
 from app.reports.context import ReportContext, ReportDep
+from app.reports.drivers.router import scope_driver_report
+from app.reports.drivers.schemas import DriverReport
+from app.reports.drivers.service import min_respondents
 from app.reports.gaps_desired import desired_gap
 from app.reports.gaps_service import layer_sets, perception_gaps
 from app.reports.items_service import item_profile
@@ -59,7 +66,23 @@ def _ranges(ctx: ReportContext) -> dict[str, tuple[int, int]]:
     return {key: (int(s.dimension_min[d]), int(s.dimension_max[d])) for d, key in enumerate(s.dimensions)}
 
 
-def board_data(session: SessionDep, ctx: ReportContext, lang: Lang) -> BoardData:
+def plan_data(session: SessionDep, ctx: ReportContext, principal: Principal, lang: Lang) -> PlanData:
+    """What the drivers, actions and comment-themes endpoints give this caller for the scope, by their own code."""
+    report: DriverReport | None = None
+    refused = None
+    try:  # no resamples: the board prints the weights and the focus areas, not their intervals
+        report = scope_driver_report(session, ctx, principal, lang, resamples=0, seed=0)
+    except Unprocessable as e:
+        refused = str((e.errors or [{}])[0].get("type", ""))
+    rows = action_service.list_visible(session, ctx.survey, ctx.tree, principal, ctx.scope)
+    asked = bool(comment_service.settings_of(session, ctx.survey).questions)
+    names = {d.key: d.names.get(lang) or next(iter(d.names.values()), d.key) for d in ctx.data.definition.dimensions}
+    return PlanData(focus=report, focus_refused=refused, min_respondents=min_respondents(ctx),
+                    actions=action_service.to_read(session, ctx.survey, ctx.tree, rows),
+                    themes=comment_service.themes(session, ctx) if asked else None, theme_names=names)
+
+
+def board_data(session: SessionDep, ctx: ReportContext, lang: Lang, principal: Principal) -> BoardData:
     perception = perception_gaps(ctx, *layer_sets(ctx, None, None, None), lang) if len(ctx.layers) >= 2 else None
     single_hidden = perception is None or any(c.suppressed for c in perception.comparisons) or not any(
         f.difference is not None for c in perception.comparisons for f in c.dimensions)
@@ -74,7 +97,8 @@ def board_data(session: SessionDep, ctx: ReportContext, lang: Lang) -> BoardData
         pooled=pooled, desired=desired_gap(ctx, "scope", lang) if asked else None,
         statements=item_profile(session, ctx, lang),
         layer_names={layer.key: layer.names.get(lang) or layer.names.get("en") or layer.key for layer in ctx.layers},
-        trend=_trend(session, ctx, lang), ranges=_ranges(ctx))
+        trend=_trend(session, ctx, lang), ranges=_ranges(ctx),
+        plan=plan_data(session, ctx, principal, lang))
 
 
 @router.get("/board-report", name="get_board_report", response_class=Response, responses={
@@ -83,12 +107,15 @@ def board_data(session: SessionDep, ctx: ReportContext, lang: Lang) -> BoardData
                       "text/html": {"schema": {"type": "string"}}}},
     **problem_responses(503)})
 def get_board_report(
-    ctx: ReportDep, session: SessionDep, lang: LangQuery = "en",
+    ctx: ReportDep, session: SessionDep, principal: CurrentKey, lang: LangQuery = "en",
     format: Annotated[Literal["pdf", "html"], Query(description="`pdf` (printed by headless Chromium) or `html`")]
     = "pdf",
 ) -> Response:
     """The board report of the scope (the organisation or `unit_id`'s subtree), in Dutch or English: readiness
-    summary (with the change in each dimension's score since the previous wave), heatmap (directorates,
+    summary (with the change in each dimension's score since the previous wave), where to start for knowledge
+    sharing (the `drivers` report's focus areas, or a sentence why there are none), the scope's action plan per unit
+    and dimension, the comment themes (the `comment-themes` report's counts, only where it shows them), heatmap
+    (directorates,
     departments, teams), perception gaps (all leaders together against the
     employees where single layers are hidden), room to grow (desired against current), the statements (with their
     change since the previous wave), response
@@ -97,7 +124,7 @@ def get_board_report(
     Every figure is one the other reports publish for the same scope and key, through the same protection: a hidden
     figure is printed as "not shown" with its reason, never as a number. **503** (problem details, with the reason)
     when the server cannot print PDF (no Chromium: install Debian's `chromium` or set `CHROMIUM_PATH`)."""
-    html = build_html(board_data(session, ctx, lang), lang)
+    html = build_html(board_data(session, ctx, lang, principal), lang)
     scope = "organisation" if ctx.scope is None else str(ctx.scope)
     name = f"board-report-{lang}-{scope}"
     headers = {"Cache-Control": "no-store"}

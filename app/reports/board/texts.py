@@ -78,6 +78,51 @@ TEXTS: dict[str, dict[str, str]] = {
         "change_clear": "a clear change",
         "change_chance": "could be chance",
         "untested": "not tested",
+        "focus": "Where to start for knowledge sharing",
+        "focus_lead": "Which culture dimensions matter most for knowledge sharing and learning in this scope, and "
+                      "how much room each has to grow: highest priority (importance \u00d7 room) first.",
+        "focus_importance": "{pct} of what the dimensions explain",
+        "focus_room": "{x} points of room to grow",
+        "focus_room_hidden": "room to grow not shown",
+        "focus_statements": "Statements to start with",
+        "focus_foot": "Based on the {n} respondents who answered every statement; together the dimensions account "
+                      "for {r2} of the differences in {outcome}. Room to grow: {room}. Importance is an "
+                      "association in this wave, not proof of cause.",
+        "focus_room_desired": "how people want it to be minus how it is",
+        "focus_room_organisation": "how far this unit scores below the whole organisation",
+        "focus_room_top": "the distance to the top of the scale",
+        "focus_no_outcome": "No focus areas: this wave's questionnaire has no outcome scale (knowledge sharing and "
+                            "learning, in version 2 of the built-in questionnaire), so there is nothing to relate "
+                            "the dimensions to.",
+        "focus_too_few": "No focus areas for this scope: they need at least {n} respondents in it who answered "
+                         "every statement (with fewer, the importance of each dimension is mostly noise). See the "
+                         "report of a larger unit or of the whole organisation.",
+        "focus_hidden": "No focus areas for this scope: with the number of respondents they rest on, a group "
+                        "smaller than the minimum could be worked out. See the report of a larger unit or of the "
+                        "whole organisation.",
+        "focus_none": "No focus areas for this scope: the driver analysis could not be made here.",
+        "actions": "Action plan",
+        "actions_lead": "What is being done about the gaps: the actions of this wave for this scope, per unit and "
+                        "dimension.",
+        "actions_none": "No actions have been planned for this wave and scope yet.",
+        "actions_foot": "In the next wave the report of each action's unit shows its scores before and after: a "
+                        "change, not proof that the action caused it.",
+        "action": "Action", "action_addresses": "Addresses", "action_owner": "Owner", "action_due": "Due",
+        "action_status": "Status",
+        "status_planned": "planned", "status_in_progress": "in progress", "status_done": "done",
+        "status_dropped": "dropped",
+        "themes": "Themes in the comments",
+        "themes_lead": "How many of the comments on the open questions mention each dimension (its keyword list).",
+        "theme": "Theme (dimension)", "theme_count": "Comments that mention it",
+        "themes_few": "fewer than {threshold}",
+        "themes_no_questions": "This wave asked no open questions.",
+        "themes_below": "Not shown for this scope: comments and their themes are shown only for groups of at "
+                        "least {threshold} respondents (the comment threshold). See the report of a larger unit.",
+        "themes_protects": "Not shown for this scope: with the groups around it, its comments would reveal a group "
+                           "of fewer than {threshold} respondents (the comment threshold). See the report of a "
+                           "larger unit.",
+        "themes_foot": "Counts only for groups of at least {threshold} respondents; a count below {threshold} is "
+                       "not shown. Comments hidden by an admin are not counted.",
     },
     "nl": {
         "title": "Cultuurkloofmeting: rapport voor het bestuur",
@@ -160,5 +205,52 @@ TEXTS: dict[str, dict[str, str]] = {
         "change_clear": "een duidelijke verandering",
         "change_chance": "kan toeval zijn",
         "untested": "niet getoetst",
+        "focus": "Waar te beginnen voor kennisdeling",
+        "focus_lead": "Welke cultuurdimensies in dit onderdeel het zwaarst wegen voor kennisdeling en leren, en "
+                      "hoeveel ruimte elk heeft om te groeien: hoogste prioriteit (belang \u00d7 ruimte) eerst.",
+        "focus_importance": "{pct} van wat de dimensies verklaren",
+        "focus_room": "{x} punt ruimte om te groeien",
+        "focus_room_hidden": "ruimte om te groeien niet getoond",
+        "focus_statements": "Stellingen om mee te beginnen",
+        "focus_foot": "Op basis van de {n} respondenten die elke stelling beantwoordden; samen verklaren de "
+                      "dimensies {r2} van de verschillen in {outcome}. Ruimte om te groeien: {room}. Belang is een "
+                      "samenhang in deze meting, geen bewijs van oorzaak.",
+        "focus_room_desired": "hoe mensen het willen min hoe het nu is",
+        "focus_room_organisation": "hoever dit onderdeel onder de hele organisatie scoort",
+        "focus_room_top": "de afstand tot de top van de schaal",
+        "focus_no_outcome": "Geen aandachtspunten: de vragenlijst van deze meting heeft geen uitkomstschaal "
+                            "(kennisdeling en leren, in versie 2 van de ingebouwde vragenlijst), dus er is niets om "
+                            "de dimensies aan te relateren.",
+        "focus_too_few": "Geen aandachtspunten voor dit onderdeel: daarvoor zijn er minstens {n} respondenten nodig "
+                         "die elke stelling beantwoordden (met minder is het belang van elke dimensie vooral ruis). "
+                         "Zie het rapport van een groter onderdeel of van de hele organisatie.",
+        "focus_hidden": "Geen aandachtspunten voor dit onderdeel: met het aantal respondenten waarop ze rusten, zou "
+                        "een groep kleiner dan het minimum te herleiden zijn. Zie het rapport van een groter "
+                        "onderdeel of van de hele organisatie.",
+        "focus_none": "Geen aandachtspunten voor dit onderdeel: de analyse kon hier niet worden gemaakt.",
+        "actions": "Actieplan",
+        "actions_lead": "Wat er aan de kloven gebeurt: de acties van deze meting voor dit onderdeel, per onderdeel "
+                        "en dimensie.",
+        "actions_none": "Voor deze meting en dit onderdeel zijn nog geen acties gepland.",
+        "actions_foot": "In de volgende meting toont het rapport van het onderdeel van elke actie de scores ervoor "
+                        "en erna: een verandering, geen bewijs dat de actie die veroorzaakte.",
+        "action": "Actie", "action_addresses": "Gericht op", "action_owner": "Eigenaar", "action_due": "Klaar op",
+        "action_status": "Status",
+        "status_planned": "gepland", "status_in_progress": "bezig", "status_done": "klaar",
+        "status_dropped": "geschrapt",
+        "themes": "Thema's in de opmerkingen",
+        "themes_lead": "Hoeveel van de opmerkingen op de open vragen elke dimensie noemen (haar lijst met "
+                       "trefwoorden).",
+        "theme": "Thema (dimensie)", "theme_count": "Opmerkingen die het noemen",
+        "themes_few": "minder dan {threshold}",
+        "themes_no_questions": "Deze meting stelde geen open vragen.",
+        "themes_below": "Niet getoond voor dit onderdeel: opmerkingen en hun thema's worden alleen getoond voor "
+                        "groepen van minstens {threshold} respondenten (de drempel voor opmerkingen). Zie het "
+                        "rapport van een groter onderdeel.",
+        "themes_protects": "Niet getoond voor dit onderdeel: met de groepen eromheen zouden de opmerkingen een groep "
+                           "van minder dan {threshold} respondenten herkenbaar maken (de drempel voor opmerkingen). "
+                           "Zie het rapport van een groter onderdeel.",
+        "themes_foot": "Aantallen alleen voor groepen van minstens {threshold} respondenten; een aantal onder "
+                       "{threshold} wordt niet getoond. Opmerkingen die een beheerder verborg, tellen niet mee.",
     },
 }

@@ -3,7 +3,9 @@
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Response
+from sqlalchemy.orm import Session
 
+from app.auth.service import Principal
 from app.deps import CurrentKey, SessionDep
 from app.exports.options import TABLE_RESPONSES, ExportDep
 from app.exports.tables import Cell, Table
@@ -41,6 +43,16 @@ def driver_report(ctx: ReportContext, lang: Lang, *, resamples: int, seed: int,
         bootstrap=Bootstrap(resamples=analysis.n_bootstrap, used=analysis.n_bootstrap_used, seed=analysis.seed,
                             level=analysis.level),
         drivers=ranked, focus=focus_areas(ctx, ranked, lang, organisation))
+
+
+def scope_driver_report(session: Session, ctx: ReportContext, principal: Principal, lang: Lang, *, resamples: int,
+                        seed: int) -> DriverReport:
+    """The report as `GET .../reports/drivers` gives it to this caller: a unit's room to grow is its distance below
+    the organisation only for a key that sees the organisation. `Unprocessable` as `analyse` says."""
+    organisation = None
+    if ctx.scope is not None and principal.unit_ids is None:
+        organisation = build_context(session, ctx.organisation, ctx.survey, ctx.tree, None)
+    return driver_report(ctx, lang, resamples=resamples, seed=seed, organisation=organisation)
 
 
 def drivers_csv(report: DriverReport) -> Table:
@@ -87,8 +99,5 @@ def get_drivers(ctx: ReportDep, out: ExportDep, session: SessionDep, principal: 
     suppression map like every dimension's; `n` is its one additive figure (docs/anonymity.md).
 
     CSV (`format=csv`): one row per driver, focus dimension and focus statement (`section`)."""
-    organisation = None
-    if ctx.scope is not None and principal.unit_ids is None:
-        organisation = build_context(session, ctx.organisation, ctx.survey, ctx.tree, None)
-    report = driver_report(ctx, lang, resamples=resamples, seed=seed, organisation=organisation)
+    report = scope_driver_report(session, ctx, principal, lang, resamples=resamples, seed=seed)
     return out.respond(drivers_csv(report)) if out.tabular else report

@@ -112,6 +112,14 @@ const PATTERNS_NL = [
   [/^name the dimension \(`dimension_key`\) or the statement \(`item_key`\) the action addresses$/,
     "kies de dimensie of de stelling waar de actie om gaat"],
   [/^(\w+(?:, \w+)*) may be left out but not null$/, (names) => `${names} mag worden weggelaten, maar niet leeg zijn`],
+  // a wave's comment settings (the console's comments form)
+  [/^The comment settings are not valid; nothing was changed\.$/,
+    "De instellingen voor opmerkingen zijn niet in orde; er is niets gewijzigd."],
+  [/^at least the survey's minimum group size \((\d+)\)$/, (k) => `minstens de minimale groepsgrootte van de meting (${k})`],
+  [/^needs the survey's languages: (.*)$/, (l) => `nodig in de talen van de meting: ${l}`],
+  [/^duplicate key$/, "deze sleutel komt twee keer voor"],
+  [/^The open questions can change only while the survey is a draft\.$/,
+    "De open vragen kunnen alleen veranderen zolang de meting een concept is."],
   // pydantic's own words
   [/^Field required$/, "verplicht"],
   [/^String should have at least (\d+) characters?$/, (n) => `minstens ${n} ${n === "1" ? "teken" : "tekens"}`],

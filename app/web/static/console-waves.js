@@ -5,6 +5,7 @@
 import {
   $, amsterdam, api, failure, localInput, markFields, reminderDays, say, serverFieldErrors, state, t, utc,
 } from "./console-core.js";
+import { showComments, wireComments } from "./console-comments.js";
 import { clearCheck, redrawCheck, wireInvitations } from "./console-invite.js";
 import { showLinks, wireLinks } from "./console-links.js";
 
@@ -71,7 +72,7 @@ export async function showSurvey(survey) {
   $("wave-dashboard").href = `/dashboard?survey=${survey.id}`;
   showLinks(survey);
   fillSchedule(survey);
-  await Promise.all([showDelivery(), showRates()]);
+  await Promise.all([showDelivery(), showRates(), showComments(survey)]);
 }
 
 const later = (iso) => iso != null && new Date(iso).getTime() > Date.now();
@@ -257,6 +258,7 @@ export function wireWaves() {
   const layerName = (key) => waves.layers.find((l) => l.key === key)?.names[state.lang] || key;
   wireInvitations(currentWave, layerName, waitsForOpening, () => Promise.all([showDelivery(), showRates()]));
   wireLinks(currentWave, showRates);
+  wireComments();
   $("remind").addEventListener("click", async () => {
     try {
       const result = await api(`/surveys/${waves.survey.id}/invitations/reminders`, { method: "POST" });

@@ -4,9 +4,8 @@
    form changes nothing (the API takes all of it or none). Saved: the panel is read again. The API's words are
    English; in Dutch they are said as the console says them (console-problems.js). */
 import { fieldMessage } from "./console-problems.js";
-import { storedKey } from "./dashboard-api.js";
 import { el } from "./dashboard-dom.js";
-import { signedInSession } from "./dashboard-session.js";
+import { send } from "./dashboard-send.js";
 
 const STATUSES = ["planned", "in_progress", "done", "dropped"];
 const ADMINS = new Set(["org_admin", "platform_admin"]);
@@ -16,29 +15,6 @@ let forms = 0; // ids of the form's fields, unique on the page
 /** Whether the reader may plan actions at all: an organisation admin, or a leader signed in as a person. */
 export function mayPlan(me) {
   return Boolean(me) && (ADMINS.has(me.role) || (me.role === "leader" && me.kind === "person"));
-}
-
-/** POST or PATCH with the reader's key, or their session's cookie and CSRF token; the JSON answer or a thrown
-    {status, body}. */
-async function send(method, url, body) {
-  const key = storedKey();
-  const headers = { "Content-Type": "application/json", Accept: "application/json" };
-  if (key) headers.Authorization = `Bearer ${key}`;
-  else {
-    const session = await signedInSession();
-    if (session) headers["X-CSRF-Token"] = session.csrf_token;
-  }
-  let response;
-  try {
-    response = await fetch(url, { method, headers, body: JSON.stringify(body), cache: "no-store",
-      credentials: key ? "omit" : "same-origin", referrerPolicy: "no-referrer" });
-  } catch {
-    throw { status: 0, body: null };
-  }
-  let payload = null;
-  try { payload = await response.json(); } catch { payload = null; }
-  if (!response.ok) throw { status: response.status, body: payload };
-  return payload;
 }
 
 function field(id, label, control, hint) {

@@ -277,7 +277,7 @@ function panelContext() {
   const layerNames = new Map(state.layers.map((l) => [l.key, l.names[state.lang] || l.names.en || l.key]));
   return {
     orgName: state.org.name, canSee: viewerSees(state.me, state.units), hasChildren: (id) => state.units.some((u) => u.parent_id === id),
-    lang: state.lang, t, k: state.survey.min_group_size, scale: state.scale, scopeId: state.scopeId,
+    me: state.me, lang: state.lang, t, k: state.survey.min_group_size, scale: state.scale, scopeId: state.scopeId,
     // a dimension's range max - min (its own scale; the span of all without a key): colours and arrows are shares of it
     range: (key) => { const s = state.dimensionScales.get(key) || state.scale; return s.max - s.min; },
     uniformScale: () => new Set([...state.dimensionScales.values()].map((s) => `${s.min}:${s.max}`)).size <= 1,
