@@ -1,5 +1,6 @@
 /* The survey console's words, in English and Dutch: the shell's and the waves page's here, the other pages' in
    their own files, merged. */
+import { ANSWERS_STRINGS } from "./console-i18n-answers.js";
 import { COMMENTS_STRINGS } from "./console-i18n-comments.js";
 import { PEOPLE_STRINGS } from "./console-i18n-people.js";
 import { STRUCTURE_STRINGS } from "./console-i18n-structure.js";
@@ -168,4 +169,5 @@ const WAVES_STRINGS = {
 };
 
 export const CONSOLE_STRINGS = Object.fromEntries(["en", "nl"].map((lang) => [lang,
-  { ...WAVES_STRINGS[lang], ...STRUCTURE_STRINGS[lang], ...PEOPLE_STRINGS[lang], ...COMMENTS_STRINGS[lang] }]));
+  { ...WAVES_STRINGS[lang], ...STRUCTURE_STRINGS[lang], ...PEOPLE_STRINGS[lang], ...COMMENTS_STRINGS[lang],
+    ...ANSWERS_STRINGS[lang] }]));

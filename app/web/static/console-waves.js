@@ -5,6 +5,7 @@
 import {
   $, amsterdam, api, failure, localInput, markFields, reminderDays, say, serverFieldErrors, state, t, utc,
 } from "./console-core.js";
+import { showAnswers, wireAnswers } from "./console-answers.js";
 import { showComments, wireComments } from "./console-comments.js";
 import { clearCheck, redrawCheck, wireInvitations } from "./console-invite.js";
 import { showLinks, wireLinks } from "./console-links.js";
@@ -71,6 +72,7 @@ export async function showSurvey(survey) {
   waves.checkedFor = survey.id;
   $("wave-dashboard").href = `/dashboard?survey=${survey.id}`;
   showLinks(survey);
+  showAnswers(survey);
   fillSchedule(survey);
   await Promise.all([showDelivery(), showRates(), showComments(survey)]);
 }
@@ -259,6 +261,7 @@ export function wireWaves() {
   wireInvitations(currentWave, layerName, waitsForOpening, () => Promise.all([showDelivery(), showRates()]));
   wireLinks(currentWave, showRates);
   wireComments();
+  wireAnswers(currentWave);
   $("remind").addEventListener("click", async () => {
     try {
       const result = await api(`/surveys/${waves.survey.id}/invitations/reminders`, { method: "POST" });

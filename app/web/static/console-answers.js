@@ -1,0 +1,59 @@
+/* The published answers for one's own analysis (the raw export, `responses/export`): wide (a row per respondent)
+   or long (a row per respondent, dimension and frame), as CSV, CSV for Dutch Excel, an Excel workbook or an SPSS
+   data file, saved by the browser. The same protection as the reports (docs/anonymity.md): the page says so. */
+import { $, failure, say, state, t } from "./console-core.js";
+
+const FORMATS = {
+  csv: { params: {}, type: "csv" },
+  "excel-nl": { params: { dialect: "excel-nl" }, type: "csv" },
+  xlsx: { params: { format: "xlsx" }, type: "xlsx" },
+  sav: { params: { format: "sav" }, type: "sav" },
+};
+
+/** Offer the download once the wave has published answers (at its close, or after an import). */
+export function showAnswers(survey) {
+  $("answers-form").hidden = !survey.published_at;
+  $("answers-none").hidden = Boolean(survey.published_at);
+  say("answers-result", "");
+}
+
+async function fetchFile(path) {
+  const headers = state.key ? { Authorization: `Bearer ${state.key}` } : {};
+  const response = await fetch(`${state.prefix}${path}`, {
+    headers, credentials: "same-origin", cache: "no-store", referrerPolicy: "no-referrer" });
+  if (response.status === 401) location.assign("/signin?expired=1");
+  if (!response.ok) {
+    const problem = await response.json().catch(() => null);
+    throw Object.assign(new Error(problem?.detail || response.statusText), { problem });
+  }
+  const name = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
+  return { blob: await response.blob(), name: name ? name[1] : "responses", withheld:
+    Number(response.headers.get("X-Export-Answers-Withheld") || 0), rows: Number(response.headers.get("X-Export-Rows")) };
+}
+
+/** `wave()` is the wave shown. */
+export function wireAnswers(wave) {
+  $("answers-form").addEventListener("submit", async (e) => {
+    e.preventDefault();
+    const format = FORMATS[$("answers-format").value];
+    const shape = $("answers-shape").value;
+    const query = new URLSearchParams({ ...format.params, ...(shape === "long" ? { shape } : {}) });
+    const button = $("answers-download");
+    button.disabled = true;
+    say("answers-result", t().answersBusy);
+    try {
+      const file = await fetchFile(`/surveys/${wave().id}/responses/export?${query}`);
+      const link = Object.assign(document.createElement("a"), { href: URL.createObjectURL(file.blob),
+        download: file.name });
+      document.body.append(link);
+      link.click();
+      link.remove();
+      setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
+      say("answers-result", t().answersSaved(file.rows, file.withheld, shape));
+    } catch (error) {
+      failure("answers-result", error);
+    } finally {
+      button.disabled = false;
+    }
+  });
+}
