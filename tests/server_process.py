@@ -16,11 +16,12 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
-from tests.worker_process import Forked
+if TYPE_CHECKING:
+    from tests.worker_process import Forked
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -42,6 +43,8 @@ class ServerProcess:
         self.url = ""
 
     def start(self, timeout: float = 30) -> None:
+        from tests.worker_process import Forked  # here: it imports the app, which most of the suite may not need
+
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
         self.process = Forked(["uvicorn", "app.main:create_app", "--factory", "--host", "127.0.0.1", "--port",
