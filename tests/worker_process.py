@@ -68,7 +68,9 @@ class Forked:
     def __init__(self, command: list[str], env: Mapping[str, str], log: Path | None = None) -> None:
         self._own_log = log is None
         self.log = log or Path(tempfile.mkdtemp(prefix="culturegap-worker-")) / "output.log"
-        self._process = _CONTEXT.Process(target=_main, args=(command, dict(env), str(self.log), not self._own_log))
+        # daemon: one left running by a failed test is terminated when pytest exits instead of holding it up
+        self._process = _CONTEXT.Process(target=_main, args=(command, dict(env), str(self.log), not self._own_log),
+                                         daemon=True)
         self._process.start()
         self.pid = self._process.pid
 
