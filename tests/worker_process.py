@@ -55,15 +55,19 @@ def _main(command: list[str], env: dict[str, str], log: str, append: bool) -> No
     from app.db import get_engine
 
     try:
-        main(command)
+        if command[0] == "-c":  # as `python -c`
+            exec(compile(command[1], "<string>", "exec"), {"__name__": "__main__"})
+        else:
+            main(command)
     finally:  # the connections close as at an interpreter's exit (a forked child leaves by os._exit)
         if get_engine.cache_info().currsize:
             get_engine().dispose()
 
 
 class Forked:
-    """`command` (`["worker", "--once"]`, or `["uvicorn", ...]`) in a forked process; its output goes to `log`
-    (appended to), or to a file of its own that `wait()` returns."""
+    """`command` in a forked process: `culturegap`'s arguments (`["worker", "--once"]`), `["uvicorn", ...]`, or
+    `["-c", code]` as `python -c`. Its output (stdout and stderr) goes to `log` (appended to), or to a file of its
+    own that `wait()` returns."""
 
     def __init__(self, command: list[str], env: Mapping[str, str], log: Path | None = None) -> None:
         self._own_log = log is None
