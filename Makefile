@@ -61,8 +61,11 @@ OIDC_PROVIDER := tests/oidc/node_modules/.package-lock.json
 $(OIDC_PROVIDER): tests/oidc/package.json tests/oidc/package-lock.json
 	npm ci --prefix tests/oidc --no-audit --no-fund
 
+# --dist worksteal: xdist's default (load) first hands each worker a fixed quarter of the collection, and the first
+# quarter holds the attack suite and every browser test, so one worker keeps them all while the other may run out of
+# work; with work stealing an idle worker takes tests not yet started from the other's queue.
 test: lint $(OIDC_PROVIDER)
-	$(BIN)/pytest -n $(TEST_WORKERS) -p no:cacheprovider
+	$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal -p no:cacheprovider
 
 bench-stats: $(VENV)/.test
 	$(BIN)/python bench/bench_stats.py

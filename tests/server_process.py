@@ -1,25 +1,27 @@
 """The real server as a separate process, for tests that kill it, read its logs or run it with settings of its own.
 
-It is started the way production starts it (uvicorn with the app factory, in a process of its own) against a
-database the test names, and everything it prints goes to one log file that survives restarts.
+It is started the way production starts it (uvicorn's command line with the app factory, in a process and a session
+of its own) against a database the test names, and everything it prints goes to one log file that survives restarts.
+The process is forked from a fork server that imported the app and uvicorn once (`tests.worker_process`), not a new
+interpreter: the same command line, without the import's seconds at every start and restart.
 
 `serve_in_thread` serves an app in a thread of the test process instead, for tests that reach into the app's
 engine (the suite's server, and a server with a pool of its own).
 """
 
 import os
-import signal
 import socket
-import subprocess
-import sys
 import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
+
+if TYPE_CHECKING:
+    from tests.worker_process import Forked
 
 PROJECT = Path(__file__).resolve().parent.parent
 
@@ -37,21 +39,20 @@ class ServerProcess:
         self.log_path = log_path
         self.log_level = log_level
         self.args = args
-        self.process: subprocess.Popen[bytes] | None = None
+        self.process: Forked | None = None
         self.url = ""
 
     def start(self, timeout: float = 30) -> None:
+        from tests.worker_process import Forked  # here: it imports the app, which most of the suite may not need
+
         port = free_port()
         self.url = f"http://127.0.0.1:{port}"
-        with self.log_path.open("ab") as log:
-            self.process = subprocess.Popen(
-                [sys.executable, "-m", "uvicorn", "app.main:create_app", "--factory", "--host", "127.0.0.1",
-                 "--port", str(port), "--log-level", self.log_level, *self.args],
-                cwd=PROJECT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.process = Forked(["uvicorn", "app.main:create_app", "--factory", "--host", "127.0.0.1", "--port",
+                               str(port), "--log-level", self.log_level, *self.args], self.env, self.log_path)
         deadline = time.monotonic() + timeout
         while True:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited with {self.process.returncode}:\n{self.output()}")
+            if self.process.exitcode is not None:
+                raise RuntimeError(f"the server exited with {self.process.exitcode}:\n{self.output()}")
             try:
                 if httpx.get(f"{self.url}/health", timeout=1).status_code == 200:
                     return
@@ -64,17 +65,12 @@ class ServerProcess:
 
     def kill(self) -> None:
         """SIGKILL: no shutdown, no flushing, no rollback from the server's side."""
-        if self.process is not None and self.process.poll() is None:
-            os.kill(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=10)
+        if self.process is not None and self.process.exitcode is None:
+            self.process.kill()
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
+        if self.process is not None and self.process.exitcode is None:
             self.process.terminate()
-            try:
-                self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
     def output(self) -> str:
         return self.log_path.read_text(encoding="utf-8", errors="replace") if self.log_path.exists() else ""

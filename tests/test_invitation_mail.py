@@ -4,8 +4,6 @@ day; a bad file mails nothing; the addresses are gone when the survey closes."""
 
 import os
 import re
-import subprocess
-import sys
 import uuid
 from datetime import timedelta
 from typing import Any
@@ -21,6 +19,7 @@ from tests.mailbox import Mail, Mailbox
 from tests.people_factories import unique_email
 from tests.respond_factories import csv_upload, db_execute, db_scalars, error_locs, problem_code, submit
 from tests.survey_factories import create_survey, open_survey
+from tests.worker_process import run_workers
 
 LINK = re.compile(r"(https?://\S+)/respond#([A-Za-z0-9_-]{32,})")
 
@@ -163,12 +162,7 @@ def test_workers_send_what_no_server_sent_each_mail_once(database_url: str, mail
                                                body="Beste collega,\n\nhttps://example.test/respond#x\n",
                                                attempts=0, expires_at=created + timedelta(days=1),
                                                created_at=created))
-    env = {**os.environ, "DATABASE_URL": database_url}
-    workers = [subprocess.Popen([sys.executable, "-m", "app.cli", "worker", "--once"], env=env,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True) for _ in range(2)]
-    for worker in workers:
-        output, _ = worker.communicate(timeout=120)
-        assert worker.returncode == 0, output
+    run_workers({**os.environ, "DATABASE_URL": database_url}, 2)
     for address in addresses:
         mailbox.wait_for(address)
         assert len(mailbox.to(address)) == 1

@@ -10,8 +10,6 @@ transaction id (`xmin`) of a response: a submission writes nothing that names th
 import json
 import logging
 import os
-import subprocess
-import sys
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -30,6 +28,7 @@ from tests.respond_factories import csv_upload, db_execute, submit
 from tests.survey_factories import create_survey
 from tests.test_comments import QUESTION, settings_url
 from tests.test_invitation_mail import _token
+from tests.worker_process import run_workers
 
 LOGGERS = ("app", "culturegap", "uvicorn", "uvicorn.error", "uvicorn.access", "fastapi")
 
@@ -177,10 +176,7 @@ def test_no_address_or_token_survives_the_close_and_none_is_ever_tied_to_an_answ
 
     db_execute(update(Survey).where(Survey.id == uuid.UUID(sid)).values(closes_at=datetime.now(UTC)))
     env = {**os.environ, "DATABASE_URL": database_url, "LOG_LEVEL": "debug", "PUBLIC_BASE_URL": "http://x.test"}
-    worker = subprocess.run([sys.executable, "-m", "app.cli", "worker", "--once"], env=env, text=True,
-                            capture_output=True, timeout=120)
-    assert worker.returncode == 0, worker.stderr
-    worker_logs.append(worker.stdout + worker.stderr)
+    worker_logs.extend(run_workers(env))
     assert org.admin.get(f"{org.prefix}/surveys/{sid}").json()["status"] == "closed"
     _check(addresses, tokens, sid, logs(), closed=True, drafts=drafts)
     # (no xmin check after the close: its publication rewrites all the responses in the close's own transaction)

@@ -10,9 +10,6 @@ message until the worker is dead.
 
 import asyncio
 import os
-import signal
-import subprocess
-import sys
 import threading
 import uuid
 from collections import Counter
@@ -33,6 +30,7 @@ from app.migrate import upgrade
 from tests.conftest import drop_database, make_database
 from tests.mailbox import Mailbox
 from tests.server_process import free_port
+from tests.worker_process import Worker, run_workers
 
 
 class PickyMailbox(Mailbox):
@@ -99,17 +97,13 @@ def _rows(engine: Engine, ids: list[uuid.UUID]) -> dict[uuid.UUID, OutgoingMail]
         return {m.id: m for m in session.scalars(select(OutgoingMail).where(OutgoingMail.id.in_(ids)))}
 
 
-def _worker(url: str, port: int) -> subprocess.Popen[str]:
-    env = {**os.environ, "DATABASE_URL": url, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port),
-           "SMTP_SECURITY": "none", "SMTP_TIMEOUT": "20", "PUBLIC_BASE_URL": "http://survey.test"}
-    return subprocess.Popen([sys.executable, "-m", "app.cli", "worker", "--once"], env=env, text=True,
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+def _env(url: str, port: int) -> dict[str, str]:
+    return {**os.environ, "DATABASE_URL": url, "SMTP_HOST": "127.0.0.1", "SMTP_PORT": str(port),
+            "SMTP_SECURITY": "none", "SMTP_TIMEOUT": "20", "PUBLIC_BASE_URL": "http://survey.test"}
 
 
 def _run(url: str, port: int) -> str:
-    worker = _worker(url, port)
-    output, _ = worker.communicate(timeout=120)
-    assert worker.returncode == 0, output
+    [output] = run_workers(_env(url, port))
     return output
 
 
@@ -166,10 +160,9 @@ def test_a_worker_killed_mid_batch_and_restarted_sends_every_mail_once(own_db):
     recipients = _unique("crash", 30)
     ids = _queue(engine, recipients)
     with picky_server(hold_at=10) as (box, port):
-        worker = _worker(url, port)
+        worker = Worker(_env(url, port))
         assert box.holding.wait(timeout=60), "the worker never reached the tenth mail"
-        worker.send_signal(signal.SIGKILL)  # the tenth is handed over; its 250 never reaches the worker
-        worker.wait(timeout=30)
+        worker.kill()  # SIGKILL: the tenth is handed over; its 250 never reaches the worker
         box.release.set()
 
         left = _rows(engine, ids)
@@ -198,9 +191,6 @@ def test_concurrent_workers_take_disjoint_batches(own_db):
     recipients = _unique("many", 250)
     ids = _queue(engine, recipients)
     with picky_server() as (box, port):
-        workers = [_worker(url, port) for _ in range(2)]
-        for worker in workers:
-            output, _ = worker.communicate(timeout=180)
-            assert worker.returncode == 0, output
+        run_workers(_env(url, port), 2)
         assert Counter(r for r in recipients for _ in box.to(r)) == Counter(recipients)
     assert _rows(engine, ids) == {}

@@ -4,8 +4,6 @@ closes itself at `closes_at`. `culturegap worker` runs as real processes; "as if
 survey's times back in the database. Mail goes through the suite's real SMTP server."""
 
 import os
-import subprocess
-import sys
 import uuid
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -22,6 +20,7 @@ from tests.people_factories import unique_email
 from tests.respond_factories import csv_upload, db_execute, db_scalars, error_locs, submit
 from tests.survey_factories import create_survey, open_survey
 from tests.test_invitation_mail import _token
+from tests.worker_process import run_workers
 
 
 def _iso(moment: datetime) -> str:
@@ -29,12 +28,7 @@ def _iso(moment: datetime) -> str:
 
 
 def _workers(database_url: str, n: int = 1) -> None:
-    env = {**os.environ, "DATABASE_URL": database_url, "PUBLIC_BASE_URL": "http://survey.test"}
-    running = [subprocess.Popen([sys.executable, "-m", "app.cli", "worker", "--once"], env=env, text=True,
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT) for _ in range(n)]
-    for worker in running:
-        output, _ = worker.communicate(timeout=120)
-        assert worker.returncode == 0, output
+    run_workers({**os.environ, "DATABASE_URL": database_url, "PUBLIC_BASE_URL": "http://survey.test"}, n)
 
 
 def _earlier(survey_id: str, by: timedelta) -> None:

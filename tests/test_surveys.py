@@ -341,13 +341,12 @@ def test_layers_are_fixed_once_a_survey_exists(org):
 
 def test_a_worker_closes_a_survey_at_its_closing_time_and_publishes_it(org, http, database_url, mailbox):
     import os
-    import subprocess
-    import sys
 
     from sqlalchemy import update
 
     from app.surveys.models import Survey
     from tests.respond_factories import db_execute, invite, submit
+    from tests.worker_process import run_workers
 
     team = org.unit("Team Klok")
     survey = open_survey(org, closes_at=_iso(datetime.now(UTC) + timedelta(days=1)))
@@ -357,9 +356,7 @@ def test_a_worker_closes_a_survey_at_its_closing_time_and_publishes_it(org, http
     past = datetime.now(UTC) - timedelta(minutes=1)  # as if the day had gone by
     db_execute(update(Survey).where(Survey.id == uuid.UUID(survey["id"])).values(closes_at=past))
 
-    worker = subprocess.run([sys.executable, "-m", "app.cli", "worker", "--once"], capture_output=True, text=True,
-                            env={**os.environ, "DATABASE_URL": database_url}, timeout=120)
-    assert worker.returncode == 0, worker.stderr
+    run_workers({**os.environ, "DATABASE_URL": database_url})
     closed = org.admin.get(f"{org.prefix}/surveys/{survey['id']}").json()
     assert closed["status"] == "closed" and closed["published_at"] is not None
     assert org.admin.get(f"{org.prefix}/surveys/{other['id']}").json()["status"] == "open"  # not due yet
