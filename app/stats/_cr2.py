@@ -72,17 +72,17 @@ def cr2(cells: Cells, fit: Gls, rows: FloatArray) -> tuple[FloatArray, FloatArra
     # E_j = X_j' W_j A_j in the cell basis (X_j = diag(w_j)); residuals there are the cell sums / sqrt(n_c)
     est = w[:, :, None] * (wmat @ adj)
     e = np.divide(fit.resid_sum, w, out=np.zeros_like(w), where=n > 0)
-    u = np.einsum("jab,jb->ja", est, e)
+    u = (est @ e[:, :, None])[:, :, 0]
     cov = m @ (u.T @ u) @ m
-    var = np.einsum("ka,ab,kb->k", rows, cov, rows)
-    h = np.einsum("jba,kb->kja", est, rows @ m)  # (K, C, p): h_j = A_j W_j X_j M c for each contrast
-    d = np.einsum("kja,jab,kjb->kj", h, phi, h)
-    v = h * w[None, :, :]
-    vmv = np.einsum("kja,ab,kjb->kj", v, m, v)
-    s = np.einsum("kja,kjb->kab", v, v)
+    var = ((rows @ cov) * rows).sum(axis=1)
+    h = (rows @ m)[None, :, :] @ est  # (C, K, p): h_j = A_j W_j X_j M c for each contrast c
+    d = ((h @ phi) * h).sum(axis=2)
+    v = h * w[:, None, :]
+    vmv = ((v @ m) * v).sum(axis=2)
+    s = np.transpose(v, (1, 2, 0)) @ np.transpose(v, (1, 0, 2))  # (K, p, p): sum over clusters of v_j v_j'
     ms = m[None, :, :] @ s
-    trace = (d - vmv).sum(axis=1)
-    frob = (d**2).sum(axis=1) - 2.0 * (d * vmv).sum(axis=1) + np.einsum("kab,kba->k", ms, ms)
+    trace = (d - vmv).sum(axis=0)
+    frob = (d**2).sum(axis=0) - 2.0 * (d * vmv).sum(axis=0) + (ms * np.transpose(ms, (0, 2, 1))).sum(axis=(1, 2))
     ok = (var > 0) & (frob > 0) & (trace > 0)
     df = np.where(ok, trace**2 / np.where(ok, frob, 1.0), np.nan)
     return var, df

@@ -345,7 +345,11 @@ def layer_mixed_model(
     pos = np.cumsum(present) - 1  # index among the fitted layers
     eye = np.eye(p)
     var_m, df_m = mf.satterthwaite(d, eye, boundary=boundary)
-    robust_m = _robust(cells, fit, beta, eye)
+    pairs = list(combinations(range(len(t.layers)), 2))
+    fitted = [(a, b) for a, b in pairs if present[a] and present[b]]
+    rows = np.array([eye[pos[a]] - eye[pos[b]] for a, b in fitted]).reshape(-1, p)
+    robust = _robust(cells, fit, beta, np.vstack([eye, rows]))  # one pass: the means, then the differences
+    robust_m, robust_c = robust[:p], robust[p:]
     means = []
     for i, lay in enumerate(t.layers):
         n_i, k_i = int(t.n[:, i].sum()), int((t.n[:, i] > 0).sum())
@@ -355,11 +359,7 @@ def layer_mixed_model(
         j = pos[i]
         est, se, _ = _estimate(float(beta[j]), float(var_m[j]), float(df_m[j]), level)
         means.append(LayerMean(lay, n_i, k_i, est, se, float(df_m[j]), robust_m[j]))
-    pairs = list(combinations(range(len(t.layers)), 2))
-    fitted = [(a, b) for a, b in pairs if present[a] and present[b]]
-    rows = np.array([eye[pos[a]] - eye[pos[b]] for a, b in fitted]).reshape(-1, p)
     var_c, df_c = mf.satterthwaite(d, rows, boundary=boundary)
-    robust_c = _robust(cells, fit, beta, rows)
     by_pair = {}
     for r, (a, b) in enumerate(fitted):
         by_pair[(a, b)] = _estimate(float(rows[r] @ beta), float(var_c[r]), float(df_c[r]), level)
