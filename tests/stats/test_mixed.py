@@ -231,3 +231,23 @@ def test_no_cluster_robust_figures_without_a_model() -> None:
     r = layer_mixed_model([3.0, 3.2, 4.0, 4.1], clusters=[1, 1, 2, 2], layers=["a", "b", "a", "b"])
     assert r.reason is MissingReason.TOO_FEW_CLUSTERS
     assert all(c.robust is None for c in r.contrasts) and all(m.robust is None for m in r.means)
+
+
+def test_cluster_robust_check_of_a_layer_that_is_one_whole_team() -> None:
+    """Directors make up one team: their mean rests on that one team, whose residuals the CR2 adjustment takes
+    out entirely, so its robust variance is 0 (R: ``c(1, 1) %*% vcovCR(m, type = "CR2") %*% c(1, 1)`` = 0) and
+    the check says ``not_estimable``; the difference from the employees is checked by the other six teams. Values
+    from R 4.2.2, lme4 1.1.31, clubSandwich 0.5.8 on these rows, as in the test above."""
+    rng = np.random.default_rng(3)
+    team = np.repeat(np.arange(7), 5)
+    layer = np.where(team == 0, "director", "employee").astype(object)
+    y = np.round(3 + rng.normal(0, 0.3, 7)[team] + rng.normal(0, 0.6, 35), 2)
+    r = layer_mixed_model(y, clusters=team, layers=layer, layer_order=["employee", "director"])
+    employees, directors, c = r.means[0], r.means[1], r.contrasts[0]
+    assert directors.robust is not None and directors.robust.se is None
+    assert directors.robust.test.reason is MissingReason.NOT_ESTIMABLE and directors.se is not None
+    assert employees.robust is not None and c.robust is not None and c.difference.value is not None
+    close([employees.mean.value, employees.robust.se, -c.difference.value, c.robust.se],
+          [2.74166666666667, 0.206620048505571, 1.12233333333333, 0.206620048505571])
+    close([employees.robust.test.df, employees.robust.test.pvalue, c.robust.test.df, c.robust.test.pvalue],
+          [5, 4.34531891672841e-05, 5, 2.86752431519007e-03], rel=1e-4)
