@@ -6,7 +6,7 @@ Data: N respondents (default 100,000) in T teams (default 500) and 5 layers, one
 Timed, on one core (BLAS threads pinned to 1 before numpy loads), best of ``--repeats`` runs:
 
 * ``app.stats.layer_mixed_model`` from the raw rows (team x layer table, REML fit, Satterthwaite df of the 5 layer
-  means, the 10 pairwise differences and the F test, Holm);
+  means, the 10 pairwise differences and the F test, Holm; and the CR2 cluster-robust check of those 15 estimates);
 * the same from the team x layer cell moments (what the database hands over: the fit alone);
 * the baseline: Welch's t test (``scipy.stats.ttest_ind(equal_var=False)``) of the same 10 layer pairs on the raw
   rows, the test the reports use today;

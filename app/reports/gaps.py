@@ -54,7 +54,9 @@ about a suppressed cell. A comparison involving a group that may not be shown is
 comparison and dimension, a linear mixed model `score ~ group + (1 | team)` (REML; teams = the units where the
 answers count) gives the difference a - b with its interval, Satterthwaite `df` (as lmerTest), t and p,
 Holm-adjusted over every mixed-model test of the report (`significant`: adjusted p < 0.05), the between- and
-within-team variances, the ICC and the design effect, and a `reading`. The figures above (Welch, Mann-Whitney,
+within-team variances, the ICC and the design effect, and a `reading`; `cluster_robust` checks the same
+difference with a CR2 cluster-robust SE, t, Satterthwaite df and unadjusted p (as R's clubSandwich), which do not
+rest on the random intercept being the right model. The figures above (Welch, Mann-Whitney,
 Hedges' g) stay as secondary figures. Where the model is fitted it gives the dimension's one verdict:
 `significant`, `difference_ci_holm` (Holm-compatible over the mixed-model family, around the model's difference)
 and the reading's verdict follow it, with `verdict_test: mixed_model`; elsewhere they follow Welch's test

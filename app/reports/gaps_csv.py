@@ -22,7 +22,8 @@ _FITS = [f"{model}_{stat}" for model in ("configural", "metric", "scalar") for s
 MODEL_COLUMNS = [
     "mixed_fitted", "mixed_reason", "mixed_n_clusters", "mixed_difference", "mixed_ci_low", "mixed_ci_high",
     "mixed_se", "mixed_t", "mixed_df", "mixed_p", "mixed_p_adjusted", "mixed_family_size", "mixed_significant",
-    "variance_between", "variance_within", "icc", "design_effect", "mixed_reading_en", "mixed_reading_nl",
+    "mixed_cr2_se", "mixed_cr2_t", "mixed_cr2_df", "mixed_cr2_p", "variance_between", "variance_within", "icc",
+    "design_effect", "mixed_reading_en", "mixed_reading_nl",
     "mixed_explanation_en", "mixed_explanation_nl", "invariance_verdict", "invariance_reason",
     "invariance_min_group_size", *_FITS, "metric_chisq_diff", "metric_df_diff", "metric_diff_p", "metric_delta_cfi",
     "scalar_chisq_diff", "scalar_df_diff", "scalar_diff_p", "scalar_delta_cfi", "invariance_reading_en",
@@ -70,11 +71,13 @@ def model_cells(f: GapFigures) -> list[str | int | float | bool | None]:
     out: list[str | int | float | bool | None] = []
     m = f.mixed_model
     if m is None:
-        out += [None] * 21
+        out += [None] * 25
     else:
         ci = [None, None] if m.difference_ci is None else [m.difference_ci.low, m.difference_ci.high]
+        cr2 = m.cluster_robust
+        robust = [None] * 4 if cr2 is None else [cr2.se, cr2.t, cr2.df, cr2.p]
         out += [m.fitted, m.reason, m.n_clusters, m.difference, *ci, m.se, m.t, m.df, *_p(m.test), m.significant,
-                m.variance_between, m.variance_within, m.icc, m.design_effect, *_reading(m.reading),
+                *robust, m.variance_between, m.variance_within, m.icc, m.design_effect, *_reading(m.reading),
                 *_reading(m.explanation)]
     i = f.invariance
     if i is None:

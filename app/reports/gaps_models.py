@@ -2,7 +2,8 @@
 
 * **Mixed model** (`app.stats.mixed.layer_mixed_model`): ``score ~ side + (1 | team)`` by REML, Satterthwaite df;
   the contrast a - b with its interval, t, df and p, Holm-adjusted over every mixed-model test of the report; the
-  variance components, ICC and design effect. Welch and Mann-Whitney stay beside it as secondary figures.
+  variance components, ICC and design effect; the same contrast's CR2 cluster-robust SE, t, df and p as a check.
+  Welch and Mann-Whitney stay beside it as secondary figures.
 * **Measurement invariance** (`app.stats.invariance.measurement_invariance`): configural, metric and scalar
   one-factor models of the dimension's keyed statements across the two sides, with the verdict.
 
@@ -12,9 +13,9 @@ sides' own union test included) who answered every statement of the dimension; a
 figures are hidden makes no model. The clusters are the units where the respondents' answers count
 (`ReportContext.rollup`: a team, or a department's own group; a group too small to stand alone already counts with
 its parent), so no cluster is a group the maps would not let stand alone. What is published is not additive (a
-contrast, its SE/df/p, variance components, ICC, design effect, chi-square, CFI, RMSEA) plus the number of clusters;
-the model's n are the sides' published n; per-team effects (BLUPs), per-cell means and per-group loadings are never
-published.
+contrast, its SE/df/p and its CR2 SE/t/df/p, variance components, ICC, design effect, chi-square, CFI, RMSEA)
+plus the number of clusters; the model's n are the sides' published n; per-team effects (BLUPs), per-cell means,
+per-team residuals and per-group loadings are never published.
 
 Minimum sizes: the mixed model needs respondents in at least ``MIN_CLUSTERS`` = 5 teams (below that REML variance
 estimates are unreliable; McNeish & Stapleton 2016), else ``too_few_clusters``. A multi-group factor model needs,
@@ -39,7 +40,13 @@ import numpy.typing as npt
 from app.reports.context import ReportContext
 from app.reports.data import SurveyData
 from app.reports.figures import AdjustedInterval, Interval, PValue, num
-from app.reports.gaps_schemas import InvarianceFit, InvarianceStep, MeasurementInvariance, MixedModelGap
+from app.reports.gaps_schemas import (
+    ClusterRobustCheck,
+    InvarianceFit,
+    InvarianceStep,
+    MeasurementInvariance,
+    MixedModelGap,
+)
 from app.reports.readings import (
     ALPHA,
     LANGS,
@@ -51,7 +58,7 @@ from app.reports.readings import (
 )
 from app.stats import holm, holm_intervals
 from app.stats.invariance import CfaFit, InvarianceResult, ModelComparison, measurement_invariance
-from app.stats.mixed import MixedModelResult, layer_mixed_model
+from app.stats.mixed import LayerContrast, MixedModelResult, layer_mixed_model
 
 MIN_CLUSTERS = 5
 MIN_CFA_GROUP = 30
@@ -170,6 +177,13 @@ def _unfitted(r: MixedModelResult) -> MixedModelGap:
                          design_effect=None, at_boundary=None, reading=None)
 
 
+def _robust(c: LayerContrast) -> ClusterRobustCheck | None:
+    r = c.robust
+    if r is None:
+        return None
+    return ClusterRobustCheck(se=num(r.se), t=num(r.test.statistic), df=num(r.test.df), p=num(r.test.pvalue))
+
+
 Cell = tuple[int, int]  # (comparison, dimension)
 
 
@@ -216,5 +230,6 @@ def model_figures(ctx: ReportContext, plans: Sequence[ModelPlan], words: Sequenc
             significant=is_significant(p_adj), variance_between=num(v.between) if v else None,
             variance_within=num(v.within) if v else None, icc=num(v.icc) if v else None,
             design_effect=num(v.design_effect) if v else None, at_boundary=v.at_boundary if v else None,
+            cluster_robust=_robust(c),
             reading=mixed_reading(a, b, dimension, c.difference.value, p_adj))
     return mixed, readings, verdict_ci

@@ -38,6 +38,19 @@ MixedReason = Literal["all_missing", "too_few_clusters", "n_below_2", "zero_vari
 InvarianceReason = Literal["too_few_items", "group_too_small", "one_group", "zero_variance", "not_estimable"]
 
 
+class ClusterRobustCheck(BaseModel):
+    """A secondary check of the mixed model's difference that does not rely on the random intercept describing the
+    within-team correlation: the CR2 cluster-robust SE (Bell & McCaffrey 2002; Pustejovsky & Tipton 2018) with a t
+    test on Satterthwaite df, as R's `clubSandwich::coef_test(vcov = "CR2")`. Same respondents and teams as the
+    model; not Holm-adjusted and not the verdict."""
+
+    se: float | None = Field(description="Cluster-robust (CR2) standard error of the difference; null when it is 0")
+    t: float | None
+    df: float | None = Field(description="Satterthwaite degrees of freedom of the CR2 variance (often far fewer "
+                                         "than the model's: they follow the number of teams)")
+    p: float | None = Field(description="Two-sided p-value, unadjusted")
+
+
 class MixedModelGap(BaseModel):
     """The primary test of a layer gap: a linear mixed model with a random intercept per team (REML,
     Satterthwaite df; `app.stats.mixed`). It takes into account that a team leader and their employees share a
@@ -65,6 +78,9 @@ class MixedModelGap(BaseModel):
     design_effect: float | None = Field(description="1 + (mean team size - 1) x ICC (Kish): how much the variance "
                                                     "of a team-clustered mean exceeds a simple random sample's")
     at_boundary: bool | None = Field(description="The between-team variance was estimated as 0")
+    cluster_robust: ClusterRobustCheck | None = Field(
+        default=None, description="Secondary: the same difference's cluster-robust (CR2) SE, df and p; null when "
+                                  "the model is not fitted")
     reading: Reading | None = Field(description="The difference and its primary verdict in one sentence")
 
 

@@ -16,7 +16,8 @@ overlap       current vs desired when not everyone answered both: the partially 
 anova         one-way, Welch's ANOVA, Kruskal-Wallis, Games-Howell
 multitest     Holm and Benjamini-Hochberg adjustment over a family of tests
 holm_ci       confidence intervals compatible with Holm's verdict (Strassburger & Bretz 2008)
-mixed         layers compared with a random intercept per team (REML, Satterthwaite df, Holm), ICC, design effect
+mixed         layers compared with a random intercept per team (REML, Satterthwaite df, Holm), ICC, design effect,
+              CR2 cluster-robust check
 drivers       relative importance of predictors for an outcome: general dominance (LMG), Johnson's weights
 invariance    measurement invariance across groups: multi-group one-factor CFA (configural, metric, scalar)
 sufficient    per-group sufficient statistics; which figures they give and which need the raw rows
@@ -67,7 +68,14 @@ from app.stats.invariance import (
     invariance_by_dimension,
     measurement_invariance,
 )
-from app.stats.mixed import LayerContrast, LayerMean, MixedModelResult, VarianceComponents, layer_mixed_model
+from app.stats.mixed import (
+    ClusterRobust,
+    LayerContrast,
+    LayerMean,
+    MixedModelResult,
+    VarianceComponents,
+    layer_mixed_model,
+)
 from app.stats.multitest import AdjustedPValues, adjust_pvalues, benjamini_hochberg, holm
 from app.stats.overlap import OverlappingComparison, partially_overlapping
 from app.stats.reliability import (
@@ -87,6 +95,7 @@ __all__ = [
     "AdjustedPValues",
     "AnovaResult",
     "CfaFit",
+    "ClusterRobust",
     "ConfidenceInterval",
     "CrossProducts",
     "Crossing",

@@ -37,6 +37,14 @@ rows chosen; its df does, a little).
 that of a simple random sample of the same size. It does not apply to layer differences *within* teams, which the
 random intercept makes more precise, not less; that is why the model, not the design effect, gives the p-values.
 
+As a secondary check every layer mean and pairwise difference also carries ``robust``: the CR2 cluster-robust
+(bias-reduced linearisation) SE of the same estimate, :math:`V^{CR2} = M\\,\\sum_j X_j'W_jA_je_je_j'A_jW_jX_j\\,M`
+with :math:`A_j = D_j'B_j^{+1/2}D_j`, :math:`B_j = D_j(\\Phi_j - X_jMX_j')D_j'`, :math:`D_j'D_j = \\Phi_j` the model's
+working covariance of cluster j, and a t test with Satterthwaite df under the working model (Bell & McCaffrey 2002;
+Pustejovsky & Tipton 2018; formulas in :mod:`app.stats._cr2`). It does not lean on the random intercept being the
+right model for the within-team correlation; where it and the model disagree, the structure is doubtful. It is
+not Holm-adjusted: the model's p-values are the primary ones.
+
 Edge cases (a result with ``reason`` instead of an exception): no values → ``all_missing``; fewer clusters with
 data than ``min_clusters`` (default 5: below that REML variance estimates are unreliable; McNeish & Stapleton 2016)
 → ``too_few_clusters``; no cluster with two respondents or no residual df → ``n_below_2``; the layers explain every
@@ -45,13 +53,18 @@ definite (no proper maximum) → ``not_estimable``. A layer asked for in ``layer
 respondents gets ``all_missing`` on its own figures; the others are fitted without it.
 
 Checked against R: ``lmerTest::lmer(y ~ layer + (1 | team), REML = TRUE)``, ``contest``/``emmeans``-style
-contrasts and ``anova`` (tests/stats/reference/make_mixed_reference.R).
+contrasts and ``anova``; the robust figures against ``clubSandwich::coef_test(m, vcov = "CR2", test =
+"Satterthwaite")`` and ``Wald_test(..., test = "HTZ")`` (tests/stats/reference/make_mixed_reference.R).
 
 References: Bates, D., Mächler, M., Bolker, B., & Walker, S. (2015). Fitting linear mixed-effects models using lme4.
 J. Stat. Softw. 67(1). Kuznetsova, A., Brockhoff, P. B., & Christensen, R. H. B. (2017). lmerTest package: tests in
 linear mixed effects models. J. Stat. Softw. 82(13). Harville, D. A. (1977). Maximum likelihood approaches to
 variance component estimation. JASA 72, 320-338. McNeish, D., & Stapleton, L. M. (2016). Modeling clustered data
 with very few clusters. Multivariate Behav. Res. 51(4), 495-518. Kish, L. (1965). Survey Sampling. Wiley.
+Bell, R. M., & McCaffrey, D. F. (2002). Bias reduction in standard errors for linear regression with multi-stage
+samples. Survey Methodology 28(2), 169-181. Pustejovsky, J. E., & Tipton, E. (2018). Small-sample methods for
+cluster-robust variance estimation and hypothesis testing in fixed effects models. J. Bus. Econ. Stat. 36(4),
+672-683.
 """
 
 from __future__ import annotations
@@ -80,6 +93,7 @@ from app.stats._common import (
     missing_test,
     py_label,
 )
+from app.stats._cr2 import cr2
 from app.stats.anova import AnovaResult
 from app.stats.multitest import holm
 from app.stats.sufficient import Moments
@@ -98,6 +112,15 @@ class VarianceComponents:
 
 
 @dataclass(frozen=True)
+class ClusterRobust:
+    """A secondary check of an estimate: its CR2 cluster-robust SE and t test (Satterthwaite df; see the module
+    docstring). ``se`` is None (and the test carries ``reason``) when the robust variance is not positive."""
+
+    se: float | None
+    test: SignificanceTest
+
+
+@dataclass(frozen=True)
 class LayerMean:
     """A layer's model-based mean (its fixed effect in cell-means coding) with SE and Satterthwaite df."""
 
@@ -107,6 +130,7 @@ class LayerMean:
     mean: Estimate
     se: float | None
     df: float | None
+    robust: ClusterRobust | None = None  # None when the model is not fitted
 
 
 @dataclass(frozen=True)
@@ -119,6 +143,7 @@ class LayerContrast:
     se: float | None
     test: SignificanceTest
     pvalue_holm: float | None  # Holm-adjusted across all pairwise contrasts of this model
+    robust: ClusterRobust | None = None  # None when the model is not fitted; not part of the Holm family
 
 
 @dataclass(frozen=True, eq=False)
@@ -206,6 +231,20 @@ def _estimate(value: float, var: float, df: float, level: float) -> tuple[Estima
     tval = value / se
     p = float(k.two_sided_t_p(np.asarray(tval), np.asarray(df)))
     return Estimate(value, ConfidenceInterval(value - half, value + half, level)), se, SignificanceTest(tval, p, df)
+
+
+def _robust(cells: mf.Cells, fit: mf.Gls, beta: FloatArray, rows: FloatArray) -> list[ClusterRobust]:
+    var, df = cr2(cells, fit, rows)
+    out = []
+    for r in range(rows.shape[0]):
+        if not (var[r] > 0 and np.isfinite(df[r])):
+            out.append(ClusterRobust(None, missing_test(MissingReason.NOT_ESTIMABLE)))
+            continue
+        se = float(np.sqrt(var[r]))
+        tval = float(rows[r] @ beta) / se
+        p = float(k.two_sided_t_p(np.asarray(tval), np.asarray(df[r])))
+        out.append(ClusterRobust(se, SignificanceTest(tval, p, float(df[r]))))
+    return out
 
 
 def _f_test(beta: FloatArray, d: mf.Derivatives, n_layer: FloatArray, boundary: bool) -> AnovaResult:
@@ -306,6 +345,11 @@ def layer_mixed_model(
     pos = np.cumsum(present) - 1  # index among the fitted layers
     eye = np.eye(p)
     var_m, df_m = mf.satterthwaite(d, eye, boundary=boundary)
+    pairs = list(combinations(range(len(t.layers)), 2))
+    fitted = [(a, b) for a, b in pairs if present[a] and present[b]]
+    rows = np.array([eye[pos[a]] - eye[pos[b]] for a, b in fitted]).reshape(-1, p)
+    robust = _robust(cells, fit, beta, np.vstack([eye, rows]))  # one pass: the means, then the differences
+    robust_m, robust_c = robust[:p], robust[p:]
     means = []
     for i, lay in enumerate(t.layers):
         n_i, k_i = int(t.n[:, i].sum()), int((t.n[:, i] > 0).sum())
@@ -314,21 +358,19 @@ def layer_mixed_model(
             continue
         j = pos[i]
         est, se, _ = _estimate(float(beta[j]), float(var_m[j]), float(df_m[j]), level)
-        means.append(LayerMean(lay, n_i, k_i, est, se, float(df_m[j])))
-    pairs = list(combinations(range(len(t.layers)), 2))
-    fitted = [(a, b) for a, b in pairs if present[a] and present[b]]
-    rows = np.array([eye[pos[a]] - eye[pos[b]] for a, b in fitted]).reshape(-1, p)
+        means.append(LayerMean(lay, n_i, k_i, est, se, float(df_m[j]), robust_m[j]))
     var_c, df_c = mf.satterthwaite(d, rows, boundary=boundary)
     by_pair = {}
     for r, (a, b) in enumerate(fitted):
         by_pair[(a, b)] = _estimate(float(rows[r] @ beta), float(var_c[r]), float(df_c[r]), level)
+    robust_of = dict(zip(fitted, robust_c, strict=True))
     adjusted = holm([by_pair[ab][2].pvalue for ab in fitted]).adjusted
     holm_of = dict(zip(fitted, adjusted, strict=True))
     contrasts = []
     for a, b in pairs:
         if (a, b) in by_pair:
             est, se, test = by_pair[(a, b)]
-            contrasts.append(LayerContrast(t.layers[a], t.layers[b], est, se, test, holm_of[(a, b)]))
+            contrasts.append(LayerContrast(t.layers[a], t.layers[b], est, se, test, holm_of[(a, b)], robust_of[(a, b)]))
         else:
             reason = MissingReason.ALL_MISSING
             contrasts.append(LayerContrast(t.layers[a], t.layers[b], missing_estimate(reason), None,
@@ -341,4 +383,4 @@ def layer_mixed_model(
                             _f_test(beta, d, cells.n_layer, boundary), mf.reml_criterion(cells, fit), coef, cov)
 
 
-__all__ = ["LayerContrast", "LayerMean", "MixedModelResult", "VarianceComponents", "layer_mixed_model"]
+__all__ = ["ClusterRobust", "LayerContrast", "LayerMean", "MixedModelResult", "VarianceComponents", "layer_mixed_model"]

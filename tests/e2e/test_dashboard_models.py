@@ -63,6 +63,10 @@ def test_perception_panel_leads_with_the_mixed_model_and_says_if_layers_read_ali
         icc = f"{mm['icc']:.2f}" if lang == "en" else f"{mm['icc']:.2f}".replace(".", ",")
         expect(item.locator(".model-icc")).to_have_text(icc)
         expect(item.locator(".model-teams")).to_have_text("8")
+        cr2 = mm["cluster_robust"]  # the secondary check: its unadjusted p and df, never a verdict of its own
+        p = "< 0.001" if cr2["p"] < 0.001 else f"{cr2['p']:.3f}"
+        value = f"{p} ({cr2['df']:.1f} {'degrees of freedom' if lang == 'en' else 'vrijheidsgraden'})"
+        expect(item.locator(".model-robust")).to_have_text(value if lang == "en" else value.replace(".", ","))
         assert excludes_zero(item.locator(".finding-ci-adjusted").inner_text(), lang) is mm["significant"]
     assert page_errors(tab) == []
 
@@ -82,6 +86,7 @@ def test_perception_panel_says_why_the_model_was_not_fitted(org: OrgContext, ope
     expect(item.locator(".model-primary")).to_contain_text("fewer than 5 teams")
     expect(item.locator(".model-invariance")).to_contain_text("at least 30 respondents per group")
     expect(item.locator(".model-icc")).to_have_count(0)
+    expect(item.locator(".model-robust")).to_have_count(0)
     # not fitted: Welch's finding gives the verdict, with the interval that agrees with it
     assert first["verdict_test"] == "welch"
     welch = chart.locator("li.finding:not(.model-finding)").filter(has_text=first["name"]).first

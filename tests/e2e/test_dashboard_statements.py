@@ -239,3 +239,102 @@ def test_no_verdict_on_screen_contradicts_its_interval(demo: Demo, open_tab: Any
     page.locator("#panel-perception").screenshot(
         path=str(artifacts / f"dashboard-findings-{lang}-{'phone' if viewport is PHONE else 'laptop'}.png"))
     assert tab.csp_violations() == [] and page_errors(tab) == []
+
+
+FIT_WORDS = {"en": {"good": "Fits its dimension", "poor": "This statement fits its dimension poorly",
+                    "against": "This statement runs against its dimension", "r": "item-total correlation",
+                    "rises": "Without it the dimension would hang together better",
+                    "falls": "Without it the dimension's alpha would be"},
+             "nl": {"good": "Past bij de dimensie", "poor": "Deze stelling past slecht bij de dimensie",
+                    "against": "Deze stelling gaat in tegen de dimensie", "r": "item-totaalcorrelatie",
+                    "rises": "Zonder haar zou de dimensie beter samenhangen",
+                    "falls": "Zonder haar zou de alfa van de dimensie"}}
+
+
+def _fit_kind(item: dict[str, Any], alpha: float | None) -> str:
+    """The verdict of app/reports/item_fit.py, from the profile's figures."""
+    r, drop = item["item_total_correlation"], item["alpha_if_deleted"]
+    rises = drop is not None and alpha is not None and drop > alpha
+    return "against" if r < 0 else "poor" if r < 0.30 or rises else "good"
+
+
+@pytest.mark.parametrize(("lang", "viewport"), [("nl", LAPTOP), ("en", PHONE)], ids=["nl-laptop", "en-phone"])
+def test_each_statement_says_how_well_it_fits_its_dimension(demo: Demo, open_tab: Any, artifacts: Path, lang: str,
+                                                            viewport: dict[str, int]) -> None:
+    """Item-total correlation and alpha if deleted (the profile report's figures) in words beside each shown
+    statement: fits / fits poorly / runs against, the figures in the sentence, the alpha without it; nothing beside
+    a statement whose figures are hidden."""
+    sid = demo.survey(WAVE)["id"]
+    profile = demo.report(sid, "profile", lang=lang)
+    items = demo.report(sid, "item-profile", lang=lang)
+    words, sep = FIT_WORDS[lang], "," if lang == "nl" else "."
+    tab = _open(open_tab, demo, lang, viewport)
+    page = tab.page
+    panel = page.locator("#panel-statements")
+    panel.scroll_into_view_if_needed()  # the report is asked for near the panel
+    kinds: dict[str, int] = {}
+    for dim in items["dimensions"]:
+        fits = next(d for d in profile["dimensions"] if d["key"] == dim["key"])
+        alpha = fits["reliability"]["alpha"] if fits["reliability"] else None
+        by_key = {i["key"]: i for i in fits["items"]}
+        panel.locator("#statements-dimension").select_option(dim["key"])
+        shown = panel.locator("li.statement")
+        expect(shown).to_have_count(len(dim["statements"]))
+        for i, s in enumerate(dim["statements"]):
+            line = shown.nth(i).locator(".statement-fit")
+            item = by_key[s["key"]]
+            if s["current"]["reason"] in HIDDEN or item["item_total_correlation"] is None:
+                expect(line).to_have_count(0)
+                continue
+            kind = _fit_kind(item, alpha)
+            kinds[kind] = kinds.get(kind, 0) + 1
+            expect(line).to_have_attribute("data-fit", kind)
+            text = line.inner_text()
+            assert text.startswith(words[kind]), text
+            assert f"{words['r']} {item['item_total_correlation']:.2f}".replace(".", sep).replace("-", "\u2212") \
+                in text.replace("-", "\u2212"), text
+            if item["alpha_if_deleted"] is not None and alpha is not None:
+                drop = item["alpha_if_deleted"]
+                assert words["rises" if drop > alpha else "falls"] in text, text
+                assert f"{drop:.2f}".replace(".", sep) in text and f"{alpha:.2f}".replace(".", sep) in text, text
+    assert kinds.get("good"), kinds  # the demo's statements mostly fit; the other kinds are checked where they occur
+    assert fits_the_width(page)
+    assert page.evaluate(CONTRAST_FAILURES) == []
+    panel.screenshot(path=str(artifacts / f"dashboard-statements-fit-{lang}.png"))
+    assert tab.csp_violations() == [] and page_errors(tab) == []
+    print(lang, kinds)
+
+
+def _poorly_fitting(demo: Demo, sid: str) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any], str]:
+    """A shown unit with a shown statement that fits its dimension poorly (or runs against it): unit, dimension,
+    the profile's item and its kind."""
+    for unit in demo.units():
+        profile = demo.report(sid, "profile", unit_id=unit["id"])
+        if profile["suppressed"]:
+            continue
+        for d in profile["dimensions"]:
+            alpha = d["reliability"]["alpha"] if d["reliability"] else None
+            for item in d["items"]:
+                if item["item_total_correlation"] is not None and _fit_kind(item, alpha) != "good":
+                    return unit, d, item, _fit_kind(item, alpha)
+    raise AssertionError("no statement of the demo fits its dimension poorly in any unit")
+
+
+def test_a_statement_that_fits_poorly_says_so(demo: Demo, open_tab: Any, artifacts: Path) -> None:
+    sid = demo.survey(WAVE)["id"]
+    unit, dim, item, kind = _poorly_fitting(demo, sid)
+    tab = _open(open_tab, demo, "en", LAPTOP)
+    page = tab.page
+    page.locator("#unit-select").select_option(unit["id"])
+    loaded(page)
+    page.locator("#panel-statements").scroll_into_view_if_needed()
+    page.locator("#statements-dimension").select_option(dim["key"])
+    line = page.locator(f"#panel-statements li.statement[data-key='{item['key']}'] .statement-fit")
+    expect(line).to_have_attribute("data-fit", kind)
+    expect(line).to_contain_text(FIT_WORDS["en"][kind])
+    r = item["item_total_correlation"]
+    sign = "\u2212" if r < 0 else ""
+    expect(line).to_contain_text(f"{FIT_WORDS['en']['r']} {sign}{abs(r):.2f}")
+    assert page.evaluate(CONTRAST_FAILURES) == []
+    line.locator("xpath=ancestor::li[1]").screenshot(path=str(artifacts / "dashboard-statements-fit-poor.png"))
+    assert tab.csp_violations() == [] and page_errors(tab) == []

@@ -76,6 +76,12 @@ def test_mixed_model_is_the_primary_test_and_equals_app_stats(org, teams):
         assert mm["icc"] == pytest.approx(r.variance.icc, rel=1e-12) and mm["icc"] > 0
         assert mm["design_effect"] == pytest.approx(r.variance.design_effect, rel=1e-12)
         assert mm["at_boundary"] is False
+        # the CR2 cluster-robust check of the same difference (app.stats, checked against clubSandwich there)
+        cr2 = mm["cluster_robust"]
+        assert c.robust is not None and c.robust.se is not None
+        assert cr2["se"] == pytest.approx(c.robust.se, rel=1e-12) and cr2["df"] == pytest.approx(c.robust.test.df)
+        assert cr2["t"] == pytest.approx(c.robust.test.statistic, rel=1e-12)
+        assert cr2["p"] == pytest.approx(c.robust.test.pvalue, rel=1e-10)
         # the Welch figures stay beside it as the secondary test
         assert d["welch"]["p"] is not None and d["mann_whitney"]["p"] is not None
         expected.append(c.test.pvalue)
@@ -128,6 +134,8 @@ def test_csv_and_openapi_carry_the_model_figures(org, teams):
         # CSV rounds figures to 3 decimals and p-values to 4 significant digits (docs/exports.md)
         assert float(row["mixed_difference"]) == pytest.approx(mm["difference"], abs=5e-4)
         assert float(row["mixed_df"]) == pytest.approx(mm["df"], abs=5e-4)
+        assert float(row["mixed_cr2_se"]) == pytest.approx(mm["cluster_robust"]["se"], abs=5e-4)
+        assert float(row["mixed_cr2_p"]) == pytest.approx(mm["cluster_robust"]["p"], rel=1e-3)
         assert float(row["mixed_p_adjusted"]) == pytest.approx(mm["test"]["p_adjusted"], rel=1e-3)
         assert float(row["icc"]) == pytest.approx(mm["icc"], abs=5e-4)
         assert float(row["design_effect"]) == pytest.approx(mm["design_effect"], abs=5e-4)
@@ -155,7 +163,7 @@ def test_too_few_teams_and_too_small_groups_say_why(org):
     for d in leaders["dimensions"]:
         mm = d["mixed_model"]
         assert mm["fitted"] is False and mm["reason"] == "too_few_clusters"
-        assert mm["difference"] is None and mm["test"] is None and mm["icc"] is None
+        assert mm["difference"] is None and mm["test"] is None and mm["icc"] is None and mm["cluster_robust"] is None
         assert mm["explanation"]["en"].startswith("The mixed model was not fitted: these respondents sit in fewer "
                                                   "than 5 teams")
         assert "alleen de toets van Welch" in mm["explanation"]["nl"]
@@ -165,7 +173,7 @@ def test_too_few_teams_and_too_small_groups_say_why(org):
         assert inv["configural"] is None and "at least 30 respondents per group" in inv["reading"]["en"]
     rows = csv_rows(org.admin.get(f"{reports(org, survey)}/perception-gaps", params={"format": "csv"}))
     row = next(r for r in rows if r["a_layers"] == "team_leader")
-    assert row["mixed_reason"] == "too_few_clusters" and row["mixed_difference"] == ""
+    assert row["mixed_reason"] == "too_few_clusters" and row["mixed_difference"] == "" == row["mixed_cr2_se"]
     assert row["invariance_reason"] == "group_too_small"
 
 

@@ -77,6 +77,9 @@ def test_cell_moments_give_the_same_fit_as_the_rows() -> None:
     a = layer_mixed_model(cells, clusters=cell_team, layers=cell_layer, layer_order=case["layer_order"])
     b = _fit(case)
     assert a.variance is not None and b.variance is not None
+    for x, z in zip(a.contrasts, b.contrasts, strict=True):  # the CR2 check needs no more than the cells either
+        assert x.robust is not None and z.robust is not None
+        close([x.robust.se, x.robust.test.df], [z.robust.se, z.robust.test.df], rel=1e-10)
     close(a.variance.between, b.variance.between, rel=1e-10)
     close(a.coefficients, b.coefficients, rel=1e-12)
     close([c.test.pvalue for c in a.contrasts], [c.test.pvalue for c in b.contrasts], rel=1e-9)
@@ -178,3 +181,73 @@ def test_shifting_scaling_and_relabelling_change_only_what_they_should() -> None
         close([c.test.pvalue for c in r.contrasts], [c.test.pvalue for c in base.contrasts], rel=1e-7)
         close(r.variance.icc if r.variance else None, base.variance.icc, rel=1e-8)
     close(shuffled.coefficients, base.coefficients, rel=1e-12)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"].split(":")[0] + str(i) for i, c in enumerate(CASES)])
+def test_cluster_robust_check_matches_clubsandwich(case: dict[str, Any]) -> None:
+    """CR2 (bias-reduced linearisation) SEs with Satterthwaite df, from the cell table alone, against
+    ``clubSandwich::coef_test(vcov = "CR2", test = "Satterthwaite")`` (the first layer's mean and the differences
+    from it: treatment coding's coefficients) and ``Wald_test(test = "HTZ")`` of every pair (F = t², same df)."""
+    checks = case["value"]["checks"]
+    r = _fit(case)
+    assert r.coefficients is not None
+    first = r.means[0]
+    assert first.robust is not None and first.robust.se is not None
+    from_first = [first] + [c for c in r.contrasts if c.first == r.layers[0]]
+    for got, e in zip(from_first, checks["cr2_coefficients"], strict=True):
+        assert got.robust is not None and got.robust.se is not None
+        sign = 1.0 if got is first else -1.0  # layerX = mean(X) - mean(first)
+        beta = got.mean.value if got is first else sign * got.difference.value  # type: ignore[union-attr]
+        close([beta, got.robust.se], [e["beta"], e["se"]])
+        close([got.robust.test.df, got.robust.test.pvalue], [e["df"], e["p"]], rel=1e-4, abs_=1e-300)
+        close(sign * got.robust.test.statistic, e["beta"] / e["se"])
+    for c, e in zip(r.contrasts, checks["cr2_differences"], strict=True):
+        assert (c.first, c.second) == (e["first"], e["second"])
+        assert c.robust is not None and c.robust.test.statistic is not None
+        close(c.robust.test.statistic**2, e["F"])
+        close([c.robust.test.df, c.robust.test.pvalue], [e["df_denom"], e["p"]], rel=1e-4, abs_=1e-300)
+
+
+def test_cluster_robust_check_with_a_layer_of_one_respondent() -> None:
+    """One director in one team: the model gives a wide interval, the robust check a narrower SE on 3 df. Values
+    from R 4.2.2, lme4 1.1.31, clubSandwich 0.5.8 on these rows (written to CSV), with the reference script's tight
+    ``nloptwrap`` control: ``coef_test(lmer(y ~ layer + (1 | team), REML = TRUE), vcov = "CR2",
+    cluster = d$team, test = "Satterthwaite")``."""
+    rng = np.random.default_rng(17)
+    team = np.repeat(np.arange(8), 6)
+    layer = np.array(["employee"] * 48, dtype=object)
+    layer[0] = "director"
+    y = np.round(3 + rng.normal(0, 0.3, 8)[team] + rng.normal(0, 0.6, 48), 2)
+    r = layer_mixed_model(y, clusters=team, layers=layer, layer_order=["employee", "director"])
+    m, c = r.means[0], r.contrasts[0]
+    assert m.robust is not None and c.robust is not None and c.difference.value is not None
+    close([m.mean.value, m.robust.se, -c.difference.value, c.robust.se],
+          [2.726835503466532, 0.138077100588892, 0.291895833606465, 0.111174366707460])
+    close([m.robust.test.df, m.robust.test.pvalue, c.robust.test.df, c.robust.test.pvalue],
+          [6.98917540633405, 2.17002723890781e-07, 3.05994903556493, 7.70242758449734e-02], rel=1e-4)
+
+
+def test_no_cluster_robust_figures_without_a_model() -> None:
+    r = layer_mixed_model([3.0, 3.2, 4.0, 4.1], clusters=[1, 1, 2, 2], layers=["a", "b", "a", "b"])
+    assert r.reason is MissingReason.TOO_FEW_CLUSTERS
+    assert all(c.robust is None for c in r.contrasts) and all(m.robust is None for m in r.means)
+
+
+def test_cluster_robust_check_of_a_layer_that_is_one_whole_team() -> None:
+    """Directors make up one team: their mean rests on that one team, whose residuals the CR2 adjustment takes
+    out entirely, so its robust variance is 0 (R: ``c(1, 1) %*% vcovCR(m, type = "CR2") %*% c(1, 1)`` = 0) and
+    the check says ``not_estimable``; the difference from the employees is checked by the other six teams. Values
+    from R 4.2.2, lme4 1.1.31, clubSandwich 0.5.8 on these rows, as in the test above."""
+    rng = np.random.default_rng(3)
+    team = np.repeat(np.arange(7), 5)
+    layer = np.where(team == 0, "director", "employee").astype(object)
+    y = np.round(3 + rng.normal(0, 0.3, 7)[team] + rng.normal(0, 0.6, 35), 2)
+    r = layer_mixed_model(y, clusters=team, layers=layer, layer_order=["employee", "director"])
+    employees, directors, c = r.means[0], r.means[1], r.contrasts[0]
+    assert directors.robust is not None and directors.robust.se is None
+    assert directors.robust.test.reason is MissingReason.NOT_ESTIMABLE and directors.se is not None
+    assert employees.robust is not None and c.robust is not None and c.difference.value is not None
+    close([employees.mean.value, employees.robust.se, -c.difference.value, c.robust.se],
+          [2.74166666666667, 0.206620048505571, 1.12233333333333, 0.206620048505571])
+    close([employees.robust.test.df, employees.robust.test.pvalue, c.robust.test.df, c.robust.test.pvalue],
+          [5, 4.34531891672841e-05, 5, 2.86752431519007e-03], rel=1e-4)

@@ -1,8 +1,8 @@
 /* The perception gaps' primary verdict and measurement invariance, in words (issue 17): per dimension of a layer
    comparison, the mixed model's sentence (a random intercept per team: the report's primary test; or why it could
    not be fitted) and whether the two layers read the statements alike. The sentences are the API's readings
-   (`mixed_model.reading`/`explanation`, `invariance.reading`); the details give ICC, design effect, df and the
-   adjusted p and, where the model gives the verdict (`verdict_test`), the interval that agrees with it; the Welch
+   (`mixed_model.reading`/`explanation`, `invariance.reading`); the details give ICC, design effect, df, the
+   adjusted p, the cluster-robust (CR2) check's unadjusted p and, where the model gives the verdict (`verdict_test`), the interval that agrees with it; the Welch
    finding below is then left out, so the verdict is said once. Its own strings live here so the shared string
    tables stay untouched. */
 import { el, fmt, hidden, present } from "./dashboard-dom.js";
@@ -19,6 +19,8 @@ const STRINGS = Object.freeze({
     df: "Degrees of freedom (Satterthwaite)",
     p: "p-value (adjusted)",
     teams: "Teams",
+    robust: "Check without the team model (cluster-robust, CR2): p-value, unadjusted",
+    robustValue: "{p} ({df} degrees of freedom)",
     cfi: "CFI configural / metric / scalar",
   },
   nl: {
@@ -30,6 +32,8 @@ const STRINGS = Object.freeze({
     df: "Vrijheidsgraden (Satterthwaite)",
     p: "p-waarde (gecorrigeerd)",
     teams: "Teams",
+    robust: "Controle zonder teammodel (clusterrobuust, CR2): p-waarde, ongecorrigeerd",
+    robustValue: "{p} ({df} vrijheidsgraden)",
     cfi: "CFI configuraal / metrisch / scalair",
   },
 });
@@ -50,6 +54,8 @@ function details(ctx, d) {
     m && m.fitted ? [say(ctx, "icc"), fmt(ctx.lang, m.icc), "model-icc"] : null,
     m && m.fitted ? [say(ctx, "designEffect"), fmt(ctx.lang, m.design_effect), "model-deff"] : null,
     m && m.fitted ? [say(ctx, "teams"), String(m.n_clusters), "model-teams"] : null,
+    m && m.fitted && m.cluster_robust && present(m.cluster_robust.p) ? [say(ctx, "robust"), say(ctx, "robustValue",
+      { p: fmtP(ctx.lang, m.cluster_robust.p), df: fmt(ctx.lang, m.cluster_robust.df, 1) }), "model-robust"] : null,
     inv && inv.configural ? [say(ctx, "cfi"), [inv.configural, inv.metric, inv.scalar]
       .map((f) => fmt(ctx.lang, f && f.cfi, 3)).join(" / "), "model-cfi"] : null,
   ].filter(Boolean);

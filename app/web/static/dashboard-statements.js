@@ -1,7 +1,10 @@
 /* The statements of one dimension (the `item-profile` report): each statement's text, mean, a stacked bar of its
    unfavourable / neutral / favourable shares (keyed: for a reverse-worded statement disagreeing is favourable), how
    many chose "don't know", desired against current where the survey asked, and the change since the previous wave.
-   The bar is drawn for the eye only; the same shares are written beside it in words. A hidden figure says why. */
+   The bar is drawn for the eye only; the same shares are written beside it in words. A hidden figure says why.
+   How well each statement fits its dimension (corrected item-total correlation and alpha if deleted) comes from the
+   profile report, which the profile panel asks for anyway, and is shown only beside a statement whose figures are
+   shown here, in words first (fits / fits poorly / runs against), with the figures. */
 import { arrowLegend, changeArrow, statementChange } from "./dashboard-arrows.js";
 import { legend } from "./dashboard-charts.js";
 import { add, el, fmt, fmtDiff, fmtPct, hiddenKey, isHidden, note, present, scopeNote } from "./dashboard-dom.js";
@@ -13,6 +16,7 @@ const CHOICE = "statements:dimension";
 const WANTED = "statements:wanted";
 let focusPicker = false; // the reader chose a dimension in another panel: the picker takes the focus when drawn
 const SHARES = ["unfavourable", "neutral", "favourable"];
+const LOW_ITEM_TOTAL = 0.3; // app/reports/item_fit.py: below it a statement fits its dimension poorly
 
 /** Opens the statements of a dimension (from another panel, e.g. the profile): chosen, scrolled to, focused. */
 export function showStatements(ctx, key) {
@@ -106,7 +110,28 @@ function changeLine(ctx, s, wave) {
     clear });
 }
 
-function statementItem(ctx, s, wave, dimension) {
+/** The profile's fit figures of the chosen dimension's statements, by key, with the dimension's alpha. */
+function fitsOf(profile, key) {
+  const d = profile && !profile.suppressed ? profile.dimensions.find((x) => x.key === key) : null;
+  if (!d || isHidden(d.reason)) return null;
+  return { alpha: d.reliability ? d.reliability.alpha : null, items: new Map(d.items.map((i) => [i.key, i])) };
+}
+
+/** "This statement fits its dimension poorly ... (item-total correlation 0.12). Without it ..." or null. */
+function fitLine(ctx, s, fits) {
+  const item = fits && fits.items.get(s.key);
+  if (!item || isHidden(s.current.reason) || isHidden(item.reason) || !present(item.item_total_correlation)) return null;
+  const r = item.item_total_correlation;
+  const drop = item.alpha_if_deleted;
+  const rises = present(drop) && present(fits.alpha) && drop > fits.alpha;
+  const kind = r < 0 ? "against" : r < LOW_ITEM_TOTAL || rises ? "poor" : "good";
+  const alpha = present(drop) && present(fits.alpha)
+    ? ctx.t(rises ? "fit.alphaRises" : "fit.alphaFalls", { without: fmt(ctx.lang, drop), alpha: fmt(ctx.lang, fits.alpha) }) : "";
+  return el("p", { class: `statement-fit statement-fit-${kind}`, "data-fit": kind,
+    text: ctx.t(`fit.${kind}`, { r: fmt(ctx.lang, r) }) + alpha });
+}
+
+function statementItem(ctx, s, wave, dimension, fits) {
   const f = s.current;
   const line = (cls, content) => (content ? el("p", { class: cls }, content) : null);
   return el("li", { class: "statement", "data-key": s.key },
@@ -118,7 +143,8 @@ function statementItem(ctx, s, wave, dimension) {
       isHidden(f.reason) || !present(f.favourable) ? null : el("p", { class: "statement-shares", text: sharesText(ctx, f) })),
     line("statement-dontknow", dontKnow(ctx, s)),
     line("statement-desired", desiredLine(ctx, s)),
-    line("statement-change", changeLine(ctx, s, wave)));
+    line("statement-change", changeLine(ctx, s, wave)),
+    fitLine(ctx, s, fits));
 }
 
 function picker(ctx, dimensions, chosen) {
@@ -137,8 +163,10 @@ function shareLegend(ctx) {
 
 export const statements = {
   id: "statements",
-  requests: (ctx) => (ctx.choice(WANTED) ? { items: ctx.report("item-profile", { lang: ctx.lang }) } : {}),
-  render(body, { items: data }, ctx) {
+  requests: (ctx) => (ctx.choice(WANTED) ? { items: ctx.report("item-profile", { lang: ctx.lang }),
+    fit: ctx.report("profile", { lang: ctx.lang }) } : {}), // the profile panel's own request: fetched once
+  optional: ["fit"],
+  render(body, { items: data, fit: profile }, ctx) {
     if (!data) {
       add(body, el("p", { class: "panel-note panel-note-info", text: ctx.t("statementsWaiting") }));
       return loadWhenNear(body, ctx);
@@ -154,7 +182,7 @@ export const statements = {
     shareLegend(ctx),
     chosen.statements.some(statementChange) ? arrowLegend(ctx, wave) : null,
     el("ol", { class: "statements", "aria-label": ctx.t("statementsList", { name: dimensionName(ctx, chosen) }) },
-      chosen.statements.map((s) => statementItem(ctx, s, wave, chosen.key))),
+      chosen.statements.map((s) => statementItem(ctx, s, wave, chosen.key, fitsOf(profile, chosen.key)))),
     el("p", { class: "panel-foot", text: ctx.t(data.ask_desired ? "statementsFootDesired" : "statementsFoot") }));
     if (focusPicker) {
       focusPicker = false;

@@ -7,8 +7,8 @@
 # 1e-7 of the optimum of theta; to pin estimates to 1e-6 the fit is also run with tight tolerances ("precise", the
 # values the tests use; the default fit is recorded next to it with its REML criterion, which is never lower).
 # Layer means and pairwise differences: lmerTest::contest(joint = FALSE) (Satterthwaite df, t-based CI); the F test
-# of equal layers: anova(m) (type III, Satterthwaite). Checks recorded beside them (not what app.stats computes):
-# clubSandwich::coef_test(vcov = "CR2") (cluster-robust, Satterthwaite df) and Welch's t.test on the same pairs.
+# of equal layers: anova(m) (type III, Satterthwaite). Recorded beside them: clubSandwich::coef_test(vcov = "CR2")
+# (cluster-robust, Satterthwaite df; app.stats.mixed's `robust` figures) and Welch's t.test on the same pairs.
 # Data: multilevel::bh1996 and lq2002 as stored in bh1996.csv.gz / lq2002.csv.gz (read from those files, so both
 # sides see the same numbers), and generated organisations (values rounded to 2 decimals and stored in the JSON).
 
