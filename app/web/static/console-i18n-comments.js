@@ -35,7 +35,7 @@ export const COMMENTS_STRINGS = {
   nl: {
     csTitle: "Open vragen en opmerkingen",
     csText: "Optionele open vragen aan het eind van de vragenlijst, bijvoorbeeld \u201cWat zou het meest helpen om "
-      + "kennis te delen in je team?\u201d. Opmerkingen worden alleen getoond voor groepen van minstens de drempel "
+      + "kennis te delen in het team?\u201d. Opmerkingen worden alleen getoond voor groepen van minstens de drempel "
       + "voor opmerkingen; e-mailadressen en telefoonnummers worden vóór het opslaan onherkenbaar gemaakt.",
     csOn: "Open vragen stellen",
     csOnHint: "Hoogstens 5 vragen, elk in alle talen van de meting.",
