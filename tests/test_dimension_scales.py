@@ -161,6 +161,11 @@ def test_reports_follow_each_dimensions_scale(org: OrgContext, two_scales: dict[
     assert by_key["sharing"]["pomp"] == pytest.approx((sharing.mean() - 1) / 4)
     assert (by_key["trying"]["scale_min"], by_key["trying"]["scale_max"]) == (0, 4)
     assert "0-4" in by_key["trying"]["reading"]["en"] and "0-4" in by_key["trying"]["reading"]["nl"]
+    # the heatmap's CSV names each dimension's scale beside its figures, as its JSON columns do
+    heat = org.admin.get(f"{org.prefix}/surveys/{survey}/reports/heatmap", params={"format": "csv"}).text
+    first = next(csv.DictReader(line for line in io.StringIO(heat) if not line.startswith("#")))
+    assert (first["trying_scale_min"], first["trying_scale_max"]) == ("0", "4")
+    assert (first["sharing_scale_min"], first["sharing_scale_max"]) == ("1", "5")
 
 
 def test_spss_value_labels_follow_each_dimensions_scale(org: OrgContext, two_scales: dict[str, Any]) -> None:

@@ -65,9 +65,16 @@ def breakdown_csv(b: Breakdown) -> Table:
     return Table(f"breakdown-{b.by}", header, rows, split="row")
 
 
+HEAT_COLUMN = ("n", "mean", "diff", "scale_min", "scale_max", "outcome")
+
+
 def heatmap_csv(h: Heatmap) -> Table:
-    header = [*GROUP, "suppressed", *[f"{c.key}_{what}" for c in h.columns for what in ("n", "mean", "diff")]]
+    """Per dimension its cell's figures, then its scale and outcome flag (the same on every row: a column's, so that
+    a mean can be read against its own scale in a mixed questionnaire)."""
+    header = [*GROUP, "suppressed", *[f"{c.key}_{what}" for c in h.columns for what in HEAT_COLUMN]]
     rows = [[*group_cells(r.group), r.group.suppressed,
-             *[v for c in r.cells for v in (c.n, c.mean, c.diff_from_organisation)]] for r in h.rows]
+             *[v for cell, c in zip(r.cells, h.columns, strict=True)
+               for v in (cell.n, cell.mean, cell.diff_from_organisation, c.scale_min, c.scale_max, c.outcome)]]
+            for r in h.rows]
     return Table("heatmap", header, rows)
 

@@ -130,7 +130,9 @@ def test_heatmap_matches_breakdown_and_hides_small_teams(org, surveyed):
     assert set(rows) == {"East/Big", "East/Small", "North/Alpha", "North/Beta", "South/Gamma/Mini"}
     mini = rows["South/Gamma/Mini"]
     assert mini["suppressed"] == "true" and mini["hidden_reason"] == "below_minimum"
-    assert not any(v for k, v in mini.items() if k not in ("unit_id", "unit_path", "suppressed", "hidden_reason"))
+    assert not any(v for k, v in mini.items() if k not in ("unit_id", "unit_path", "suppressed", "hidden_reason")
+                   and not k.endswith(("_scale_min", "_scale_max", "_outcome")))
+    assert (mini["openness_scale_min"], mini["openness_scale_max"], mini["openness_outcome"]) == ("1", "5", "false")
     beta = rows["North/Beta"]
     assert float(beta["openness_mean"]) == pytest.approx(data.scores(0, data.where(unit_prefix="North/Beta")).mean())
 
