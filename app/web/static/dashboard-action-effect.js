@@ -19,7 +19,8 @@ export const laterWave = (ctx) => (ctx.surveys || []).some((s) => s.id !== ctx.s
 /** The effect requests of the actions named in the panel's choice: `effect:<id>` -> URL. */
 export function effectRequests(ctx, base) {
   const ids = (ctx.choice(EFFECTS) || "").split(",").filter(Boolean);
-  return Object.fromEntries(ids.map((id) => [`effect:${id}`, path(`${base}/${id}/effect`, { lang: ctx.lang })]));
+  const v = ctx.choice("actions:saved"); // a changed action (another dimension) is read again, as the list is
+  return Object.fromEntries(ids.map((id) => [`effect:${id}`, path(`${base}/${id}/effect`, { lang: ctx.lang, v })]));
 }
 
 /** Asks for the listed actions' effects (once per list), by setting the panel's choice after this draw. */
