@@ -23,7 +23,7 @@ from tests.e2e.dashboard_helpers import (
 )
 from tests.e2e.dashboard_helpers import nl as nl_num
 from tests.factories import OrgContext
-from tests.report_factories import Population, survey_with_responses
+from tests.report_factories import Population, SurveyWithData, survey_with_responses
 from tests.survey_factories import builtin_questionnaire
 
 pytestmark = pytest.mark.browser
@@ -42,16 +42,21 @@ def figure(wave: dict[str, Any], lang: str) -> str:
     return f"{num(wave['mean'])} (n = {wave['n']})"
 
 
-@pytest.mark.parametrize(("lang", "viewport"), [("en", LAPTOP), ("nl", PHONE)])
-def test_each_action_shows_its_unit_before_and_after(org: OrgContext, open_tab: Any, artifacts: Path, lang: str,
-                                                     viewport: dict[str, int]) -> None:
-    openness = builtin_questionnaire(org)["dimensions"][0]
+def two_waves(org: OrgContext) -> list[SurveyWithData]:
     waves = []
     for title, pop in (("Wave 2025", Population(FIRST, seed=61, missing=0.0)),
                        ("Wave 2026", Population(LATER, seed=62, missing=0.0))):
         waves.append(survey_with_responses(org, pop, title=title))
         for step in ("open", "close"):  # the dashboard lists waves that have been opened
             assert org.admin.post(f"{org.prefix}/surveys/{waves[-1].id}/{step}").status_code == 200
+    return waves
+
+
+@pytest.mark.parametrize(("lang", "viewport"), [("en", LAPTOP), ("nl", PHONE)])
+def test_each_action_shows_its_unit_before_and_after(org: OrgContext, open_tab: Any, artifacts: Path, lang: str,
+                                                     viewport: dict[str, int]) -> None:
+    openness = builtin_questionnaire(org)["dimensions"][0]
+    waves = two_waves(org)
     first = waves[0]
     url = f"{org.prefix}/surveys/{first.id}/actions"
     plan = [{"item_key": openness["items"][1]["key"], "title": "Talk about mistakes"},
@@ -118,3 +123,28 @@ def test_the_latest_wave_asks_for_no_before_and_after(org: OrgContext, open_tab:
     expect(page.locator("#panel-actions .action-effects")).to_have_count(0)
     assert not [u for u in tab.request_urls if u.split("?")[0].endswith("/effect")]
     assert page_errors(tab) == []
+
+
+def test_a_changed_action_shows_its_new_dimension_by_keyboard(org: OrgContext, open_tab: Any) -> None:
+    """Changed in the form (by keyboard alone), the action's before and after is read again: the new dimension, and
+    still no after figure for the unit hidden in the later wave."""
+    dims = builtin_questionnaire(org)["dimensions"]
+    first = two_waves(org)[0]
+    body = {"unit_id": first.units["Town/Care/Team 2"], "dimension_key": dims[0]["key"], "title": "Team mentors"}
+    assert org.admin.post(f"{org.prefix}/surveys/{first.id}/actions", json=body).status_code == 201
+    tab = open_tab("en-GB", LAPTOP)
+    page = tab.page
+    page.goto(f"/dashboard?key&survey={first.id}")
+    sign_in(page, org.key("org_admin"))
+    section = page.locator("#panel-actions .action-effects")
+    expect(section.locator("tbody th")).to_have_text([dims[0]["names"]["en"]])
+    page.get_by_role("button", name="Change the action “Team mentors”").focus()
+    page.keyboard.press("Enter")
+    form = page.locator("#panel-actions form.action-form")
+    form.get_by_label("The gap it addresses (dimension)").focus()
+    form.get_by_label("The gap it addresses (dimension)").select_option(dims[2]["key"])
+    form.get_by_role("button", name="Save the changes").focus()
+    page.keyboard.press("Enter")
+    expect(section.locator("tbody th")).to_have_text([dims[2]["names"]["en"]])
+    expect(section.locator("tbody td").nth(1).locator(".suppressed-text")).to_have_count(1)  # after: hidden
+    assert tab.csp_violations() == [] and page_errors(tab) == []
