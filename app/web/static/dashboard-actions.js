@@ -1,10 +1,11 @@
 /* The action plan of the wave on show, next to the gap each action addresses: per dimension (most room to grow
    first, as the readiness report ranks them), the scope's current and desired score or its mean, and the actions
    aimed at it (title, unit, owner, due date, status). The gap figures are the readiness report's, so a scope too
-   small to show gives none here either. An action's before and after, in the next wave, is in the API
-   (`.../actions/{id}/effect`). Organisation admins and leaders add and change actions here too
+   small to show gives none here either. Once a later wave is open, each action's before and after follows the table
+   (dashboard-action-effect.js, from `.../actions/{id}/effect`). Organisation admins and leaders add and change actions here too
    (dashboard-action-form.js), and delete one after saying so in a confirmation (`dropped` keeps it on record). */
 import { fieldMessage } from "./console-problems.js";
+import { askEffects, effectRequests, effectSection } from "./dashboard-action-effect.js";
 import { actionForm, mayPlan } from "./dashboard-action-form.js";
 import { API, path } from "./dashboard-api.js";
 import { table } from "./dashboard-charts.js";
@@ -107,10 +108,13 @@ function editButtons(ctx, a, open, remove) {
 
 export const actions = {
   id: "actions",
-  optional: ["readiness", "me", "questionnaire"],
+  optional: ["readiness", "me", "questionnaire", "effect:"], // a failed effect leaves the plan standing
   requests: (ctx) => ({ actions: actionsUrl(ctx), readiness: ctx.report("readiness", { lang: ctx.lang }), me: API.me,
-    questionnaire: API.questionnaire(ctx.survey.organisation_id, ctx.survey.questionnaire_id) }),
-  render(body, { actions: list, readiness, me, questionnaire }, ctx) {
+    questionnaire: API.questionnaire(ctx.survey.organisation_id, ctx.survey.questionnaire_id),
+    ...effectRequests(ctx, actionsBase(ctx)) }),
+  render(body, results, ctx) {
+    const { actions: list, readiness, me, questionnaire } = results;
+    askEffects(ctx, list);
     const [form, open, remove] = mayPlan(me) ? planning(ctx, me, questionnaire) : [null, null, null];
     if (!list.length) return add(body, note(ctx.t("actionsNone")), form);
     const dims = new Map(readiness && !readiness.suppressed ? readiness.dimensions.map((d) => [d.key, d]) : []);
@@ -124,6 +128,6 @@ export const actions = {
       ctx.t(`actionStatus.${a.status}`), ...(open ? [editButtons(ctx, a, open, remove)] : [])]);
     add(body, table({ caption: ctx.t("actionsTitle"), head, rows, className: "table-wide" }), form,
       el("p", { class: "panel-foot", text: readiness && readiness.suppressed ? ctx.t("actionsGapHidden")
-        : ctx.t("actionsFoot") }));
+        : ctx.t("actionsFoot") }), effectSection(ctx, sorted, results));
   },
 };

@@ -1,7 +1,7 @@
 /* The board of panels: fetches what each panel asks for (each report once per selection), draws it, and draws it
    again on a change of language, width or a choice made inside a panel. A panel is
    `{id, requests(ctx) -> {name: url}, optional?: [names], render(body, results, ctx)}`; an optional report that
-   fails leaves the panel standing without it. Answers that arrive for an older selection are dropped. */
+   fails leaves the panel standing without it (a name ending in ":" makes every request named with it optional). Answers that arrive for an older selection are dropped. */
 import { ApiError } from "./dashboard-api.js";
 import { clear, el, note } from "./dashboard-dom.js";
 
@@ -81,7 +81,8 @@ export class Board {
 
   async load(panel, ctx, generation) {
     const requests = panel.requests(ctx);
-    const optional = new Set(panel.optional || []);
+    const optional = (name) => (panel.optional || [])
+      .some((o) => o === name || (o.endsWith(":") && name.startsWith(o)));
     const token = (this.loads.get(panel.id) || 0) + 1;
     this.loads.set(panel.id, token);
     this.requested.set(panel.id, JSON.stringify(requests));
@@ -89,7 +90,7 @@ export class Board {
     try {
       const names = Object.keys(requests);
       const values = await Promise.all(names.map((name) => this.fetchOnce(requests[name]).catch((error) => {
-        if (optional.has(name) && !(error instanceof ApiError && error.kind === "unauthorized")) return null;
+        if (optional(name) && !(error instanceof ApiError && error.kind === "unauthorized")) return null;
         throw error;
       })));
       entry = { result: Object.fromEntries(names.map((name, i) => [name, values[i]])) };
