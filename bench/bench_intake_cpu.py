@@ -8,7 +8,8 @@ database (``LOAD_BENCH_DATABASE_URL``, default ``.../culturegap_intake_cpu``; dr
 as in ``bench_load.py --rate-limit``. Rounds alternate between the service and the floor (bench/_floor_app.py) in
 the same process, and each round prints the process's CPU time (``time.process_time``: this process only, so the
 neighbours change it little) per respondent. Their difference is what the service adds to the floor, less what
-uvicorn and the kernel cost both alike. ``--profile PREFIX`` writes a cProfile (in CPU time) of each app's rounds to PREFIX.service and PREFIX.floor.
+uvicorn and the kernel cost both alike. ``--profile PREFIX`` writes a cProfile (in CPU time) of each app's rounds
+to PREFIX.service and PREFIX.floor.
 """
 
 from __future__ import annotations
@@ -108,7 +109,7 @@ async def main_async(args: argparse.Namespace) -> None:
     apps = {"service": create_app(), "floor": floor}
     tokens = iter(enumerate(prepared.tokens))
     profiles = {name: cProfile.Profile(time.process_time) for name in apps} if args.profile else {}  # CPU time
-    for name, app in apps.items():  # warm-up: pools, caches, prepared statements
+    for app in apps.values():  # warm-up: pools, caches, prepared statements
         await run_round(app, [next(tokens) for _ in range(args.warmup)], prepared.item_keys, args.concurrency)
     figures: dict[str, list[float]] = {name: [] for name in apps}
     for r in range(args.rounds):
@@ -136,7 +137,8 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=5, help="rounds of each app, alternating (default 5)")
     ap.add_argument("--warmup", type=int, default=300, help="respondents per app before the rounds (default 300)")
     ap.add_argument("--concurrency", type=int, default=16, help="respondents in flight (default 16)")
-    ap.add_argument("--profile", metavar="PREFIX", help="write a cProfile of each app's rounds to PREFIX.service and PREFIX.floor")
+    ap.add_argument("--profile", metavar="PREFIX",
+                    help="write a cProfile of each app's rounds to PREFIX.service and PREFIX.floor")
     args = ap.parse_args()
     with bench_database(URL):
         uvloop.run(main_async(args))
