@@ -26,6 +26,22 @@ PROBLEM_TYPE_PREFIX = "urn:culturegap:problem:"
 BODY_PARSE_FAILED = "There was an error parsing the body"  # FastAPI's words for a body it could not decode
 
 
+class UndecodableBody(StarletteHTTPException):
+    """FastAPI's 400 for a body that isn't UTF-8, carrying the body: app.respond.route reads it without a `Request`
+    that would keep it for the handler."""
+
+    def __init__(self, body: bytes) -> None:
+        super().__init__(400, BODY_PARSE_FAILED)
+        self.body = body
+
+
+async def _failed_body(request: Request, exc: Exception) -> bytes:
+    """The body that failed to parse: carried as bytes by the error where the route read it itself (app.respond.route),
+    else kept by Starlette on the request."""
+    body = getattr(exc, "body", None)
+    return body if isinstance(body, bytes) else await request.body()
+
+
 class FieldError(BaseModel):
     loc: list[str | int] = Field(description="Where the bad value is: body/query/path, then field names")
     msg: str
@@ -157,7 +173,7 @@ async def _validation_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, RequestValidationError)
     raw = list(exc.errors())
     if any(e.get("type") == "json_invalid" for e in raw):
-        syntax = locate(await request.body())
+        syntax = locate(await _failed_body(request, exc))
         if syntax is not None:
             return _syntax_problem(request, syntax, 422)
     return problem_response(request, 422, errors=validation_errors(raw))
@@ -177,7 +193,7 @@ def _allowed_methods(request: Request) -> str:
 async def _http_error(request: Request, exc: Exception) -> JSONResponse:
     assert isinstance(exc, StarletteHTTPException)
     if exc.status_code == 400 and exc.detail == BODY_PARSE_FAILED:  # FastAPI's (and IntakeRoute's) undecodable body
-        syntax = locate(await request.body())
+        syntax = locate(await _failed_body(request, exc))
         if syntax is not None:
             return _syntax_problem(request, syntax, 400)
     detail = exc.detail if isinstance(exc.detail, str) and exc.status_code != 404 else None

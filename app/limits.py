@@ -1,7 +1,9 @@
 """Request body size limits: a declared Content-Length over the limit is refused before the body is read; a body
 without one (chunked) is counted while it streams in. A declared length can't lie: the server's HTTP/1.1 parser
 (uvicorn's httptools or h11) delivers exactly that many bytes as the body and reads whatever follows as the next
-request, so a request that declares its length passes straight through, without a wrapper on its every message."""
+request, so a request that declares its length passes straight through, without a wrapper on its every message.
+Nor can an HTTP/1.x request that declares neither a length nor `Transfer-Encoding` carry a body (RFC 9112, 6.3): a
+GET passes straight through as well."""
 
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -19,12 +21,17 @@ class BodySizeLimit:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        content_type, declared = b"", None
+        content_type, declared, chunked = b"", None, False
         for name, value in scope["headers"]:
             if name == b"content-type":
                 content_type = value
             elif name == b"content-length":
                 declared = value
+            elif name == b"transfer-encoding":
+                chunked = True
+        if declared is None and not chunked and scope.get("http_version", "1.1") in ("1.0", "1.1"):
+            await self.app(scope, receive, send)  # no body
+            return
         upload = content_type.lower().startswith((b"multipart/", b"text/csv"))
         limit = self.max_upload_bytes if upload else self.max_json_bytes
         if declared is not None:

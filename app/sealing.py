@@ -38,7 +38,13 @@ def require_key(needed_for: str) -> None:
 def _purpose_key(purpose: bytes) -> bytes:
     """The key for `purpose` from SECRET_KEY, or from the empty key when there is none (then it keys nothing: only
     for uses that also take a second secret, or that say what the missing SECRET_KEY costs)."""
-    return hmac.new(get_settings().secret_key.encode(), purpose, hashlib.sha256).digest()
+    return _derived(get_settings().secret_key, purpose)
+
+
+@lru_cache(maxsize=64)
+def _derived(secret: str, purpose: bytes) -> bytes:
+    """Remembered: a keyed hash of a respondent's token, a few on every request, derived the same key each time."""
+    return hmac.digest(secret.encode(), purpose, "sha256")
 
 
 def fingerprint() -> str:
@@ -56,12 +62,12 @@ def _fingerprint(secret: str) -> str:
 def keyed_hash(purpose: bytes, value: str) -> str:
     """HMAC-SHA256 of `value` under the key for `purpose` (hex): without SECRET_KEY nobody can tell which `value`
     a stored hash is of, even holding every candidate value. With no SECRET_KEY set it is a plain hash."""
-    return hmac.new(_purpose_key(purpose), value.encode(), hashlib.sha256).hexdigest()
+    return hmac.digest(_purpose_key(purpose), value.encode(), "sha256").hex()
 
 
 def key_with(purpose: bytes, second_secret: str) -> bytes:
     """An AES key for `purpose` from SECRET_KEY (if set) and a second secret that the database doesn't hold."""
-    return hmac.new(_purpose_key(purpose), second_secret.encode(), hashlib.sha256).digest()
+    return hmac.digest(_purpose_key(purpose), second_secret.encode(), "sha256")
 
 
 def seal_with(key: bytes, bound_to: bytes, text: str) -> bytes:

@@ -53,8 +53,11 @@ def unpack(blob: bytes) -> list[Answer]:
 def pack_by_key(definition: QuestionnaireDefinition, answers: Mapping[str, Answer]) -> bytes:
     """Pack answers keyed by item key (checked with `check_answers` first); items left out are missing."""
     packed = bytearray([MISSING & 0xFF]) * len(definition.items)
+    by_key = definition.item_by_key
     for key, answer in answers.items():
-        packed[definition.item_by_key[key].position] = _code(answer) & 0xFF
+        # a scale point, the common case, without `_code`'s call and checks (a respondent's 60 answers)
+        code = answer if type(answer) is int and -100 <= answer <= 100 else _code(answer)
+        packed[by_key[key].position] = code & 0xFF
     return bytes(packed)
 
 
