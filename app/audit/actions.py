@@ -137,4 +137,5 @@ AUDITED_WITHOUT_TRAIL: dict[str, frozenset[AuditAction]] = {
 NOT_AUDITED: dict[str, str] = {
     "save_draft": "a respondent's action: an event per draft would time-stamp anonymous answers",
     "submit_response": "a respondent's action: an event per submission would time-stamp anonymous responses",
+    "check_mail_invitations": "changes nothing: checks an invitation list as sending would, stores and mails nothing",
 }
