@@ -1,6 +1,6 @@
 """The published answers downloaded from the console in a real Chromium: a wave whose answers are published offers
-the raw export (wide or long; CSV, Dutch Excel's CSV, a workbook, SPSS), the browser saves exactly the API's file,
-and the page says how many answers the wide shape left out and that the long one holds them. A wave without
+the raw export (long by default, or wide; CSV, Dutch Excel's CSV, a workbook, SPSS), the browser saves exactly the
+API's file, and the page says how many answers the wide shape left out and that the long one holds them. A wave without
 published answers says when they can be had. English on a laptop, Dutch on a phone."""
 
 from pathlib import Path
@@ -31,6 +31,14 @@ def test_an_admin_downloads_the_answers_on_a_laptop(open_tab: Any, org: OrgConte
     expect(page.get_by_role("heading", name="Answers for your own analysis")).to_be_visible()
     api = f"{org.prefix}/surveys/{survey.id}/responses/export"
 
+    with page.expect_download() as long:  # the default: long, CSV
+        page.get_by_role("button", name="Download").click()
+    long.value.save_as(tmp_path / "long.csv")
+    expected = org.admin.get(api, params={"shape": "long"})
+    assert (tmp_path / "long.csv").read_bytes() == expected.content
+    expect(page.locator("#answers-result")).to_have_text(f"Saved: {expected.headers['x-export-rows']} rows.")
+
+    page.get_by_label("Shape").select_option("wide")
     with page.expect_download() as wide:
         page.get_by_role("button", name="Download").click()
     saved = tmp_path / "wide.csv"
@@ -39,19 +47,16 @@ def test_an_admin_downloads_the_answers_on_a_laptop(open_tab: Any, org: OrgConte
     assert wide.value.suggested_filename == f"responses-{survey.id}.csv"
     assert saved.read_bytes() == expected.content
     withheld = int(expected.headers["x-export-answers-withheld"])
-    words = f"Saved: {expected.headers['x-export-rows']} rows."
-    expect(page.locator("#answers-result")).to_contain_text(words)
+    expect(page.locator("#answers-result")).to_contain_text(f"Saved: {expected.headers['x-export-rows']} rows.")
     if withheld:
         expect(page.locator("#answers-result")).to_contain_text(f"{withheld} answers were left out")
 
-    page.get_by_label("Shape").select_option("long")
     page.get_by_label("File type").select_option("sav")
-    with page.expect_download() as long:
+    with page.expect_download() as sav:
         page.get_by_role("button", name="Download").click()
-    long.value.save_as(tmp_path / "long.sav")
-    assert long.value.suggested_filename == f"responses-{survey.id}.sav"
-    assert (tmp_path / "long.sav").read_bytes()[:4] == b"$FL2"  # an SPSS system file
-    expect(page.locator("#answers-result")).not_to_contain_text("left out")
+    sav.value.save_as(tmp_path / "wide.sav")
+    assert sav.value.suggested_filename == f"responses-{survey.id}.sav"
+    assert (tmp_path / "wide.sav").read_bytes()[:4] == b"$FL2"  # an SPSS system file
     page.screenshot(path=str(artifacts / "console-answers-laptop.png"), full_page=True)
     assert not page_errors(tab)
 

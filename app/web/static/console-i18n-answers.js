@@ -4,8 +4,9 @@ export const ANSWERS_STRINGS = {
     answersTitle: "Answers for your own analysis",
     answersText: "The published answers as a file, under the same protection as the reports: a row is named only "
       + "by a unit and layer whose figures the reports show, and answers are left out where they could single "
-      + "someone out. Wide: one row per respondent. Long: one row per respondent and dimension, with more of "
-      + "the answers, but a person's rows are not linked.",
+      + "someone out. Long: one row per respondent and dimension, with nearly every answer, but a person's rows "
+      + "are not linked. Wide: one row per respondent, with only the dimensions that leave nobody standing out "
+      + "by what they skipped: in small teams, often few.",
     answersNone: "The answers can be downloaded once the wave has published them (at its close).",
     answersShape: "Shape", answersWide: "Wide (a row per respondent)",
     answersLong: "Long (a row per respondent and dimension)",
@@ -20,8 +21,9 @@ export const ANSWERS_STRINGS = {
     answersTitle: "Antwoorden voor uw eigen analyse",
     answersText: "De gepubliceerde antwoorden als bestand, met dezelfde bescherming als de rapporten: een rij "
       + "krijgt alleen een eenheid en laag waarvan de rapporten de cijfers tonen, en antwoorden die iemand "
-      + "herkenbaar kunnen maken worden weggelaten. Breed: één rij per deelnemer. Lang: één rij per deelnemer en "
-      + "dimensie, met meer antwoorden, maar de rijen van één persoon zijn niet aan elkaar gekoppeld.",
+      + "herkenbaar kunnen maken worden weggelaten. Lang: één rij per deelnemer en dimensie, met bijna alle "
+      + "antwoorden, maar de rijen van één persoon zijn niet aan elkaar gekoppeld. Breed: één rij per deelnemer, "
+      + "met alleen de dimensies waarbij niemand opvalt door wat hij oversloeg: in kleine teams vaak weinig.",
     answersNone: "De antwoorden kunt u downloaden zodra de ronde ze heeft gepubliceerd (bij het sluiten).",
     answersShape: "Vorm", answersWide: "Breed (een rij per deelnemer)",
     answersLong: "Lang (een rij per deelnemer en dimensie)",
