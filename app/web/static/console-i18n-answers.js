@@ -23,7 +23,7 @@ export const ANSWERS_STRINGS = {
       + "krijgt alleen een eenheid en laag waarvan de rapporten de cijfers tonen, en antwoorden die iemand "
       + "herkenbaar kunnen maken worden weggelaten. Lang: één rij per deelnemer en dimensie, met bijna alle "
       + "antwoorden, maar de rijen van één persoon zijn niet aan elkaar gekoppeld. Breed: één rij per deelnemer, "
-      + "met alleen de dimensies waarbij niemand opvalt door wat hij oversloeg: in kleine teams vaak weinig.",
+      + "met alleen de dimensies waarbij niemand opvalt door wat er is overgeslagen: in kleine teams vaak weinig.",
     answersNone: "De antwoorden kunt u downloaden zodra de ronde ze heeft gepubliceerd (bij het sluiten).",
     answersShape: "Vorm", answersWide: "Breed (een rij per deelnemer)",
     answersLong: "Lang (een rij per deelnemer en dimensie)",
