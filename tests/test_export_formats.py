@@ -80,6 +80,6 @@ def test_xlsx_holds_the_csv_rows_with_numbers_and_an_about_sheet(org: OrgContext
 
 def test_bad_export_options_are_problems(org: OrgContext) -> None:
     survey = survey_with_responses(org, POPULATION)
-    for params in ({"format": "json"}, {"format": "xlsx", "dialect": "excel-nl"}, {"dialect": "nl"}):
+    for params in ({"format": "json"}, {"format": "xlsx", "dialect": "excel-nl"}, {"dialect": "nl"}, {"shape": "tall"}):
         response = org.admin.get(f"{org.prefix}/surveys/{survey.id}/responses/export", params=params)
         assert response.status_code == 422 and response.headers["content-type"] == "application/problem+json"

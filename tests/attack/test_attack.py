@@ -4,7 +4,7 @@
 equation over respondents, and the exact search for groups of 1..k-1. Bigger runs: `python -m tests.attack`.
 
 Teeth: with a protection switched off inside the running server (the suite serves the app in a thread of this
-process), the same attacker finds the leaks that protection closes (on SQLite only: they test the attacker).
+process), the same attacker finds the leaks that protection closes.
 """
 
 from collections.abc import Iterator
@@ -67,15 +67,6 @@ def test_no_group_below_k_across_publications(results):
 
 
 # ------------------------------------------------------------------------------------------------- teeth
-
-
-@pytest.fixture(autouse=True)
-def teeth_on_one_engine(request: pytest.FixtureRequest, is_postgres: bool) -> None:
-    """The teeth check the attacker, not the database: a protection is switched off in Python, and the attacker
-    reads the same HTTP answers on either engine. They run once, on SQLite; the attacks proper (above and the mixed
-    scales and lowered driver minimum below) run on both."""
-    if request.node.name.startswith("test_teeth") and is_postgres:
-        pytest.skip("the teeth run on SQLite: they test the attacker, whose answers don't depend on the engine")
 
 
 @pytest.fixture
