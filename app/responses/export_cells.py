@@ -21,7 +21,7 @@ and subtracts across the file and the reports, it adds nothing the reports' supp
 Point 4 is new to the file (reports never show a respondent's row); the others mirror the reports. The long file
 (one row per respondent, dimension and frame, not linked to each other) needs points 1-3 only: its rows show no
 respondent's other dimensions, so what someone left out stands beside nothing. Only a group
-whose count is 1..k-1 despite the maps -- which the maps' own check rules out -- is left out whole (`suppressed`).
+whose count is 1..k-1 despite the maps -- which the maps' own check rules out -- is left out whole (`group_of` -1).
 """
 
 import enum
@@ -61,7 +61,6 @@ class ExportCells:
     groups: list[Group] = field(default_factory=list)
     group_of: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))  # -1: left out
     complete: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros((0, 0), dtype=bool))  # x pairs
-    suppressed: int = 0
 
 
 def export_cells(ctx: ReportContext) -> ExportCells:
@@ -89,8 +88,7 @@ def export_cells(ctx: ReportContext) -> ExportCells:
         members = np.flatnonzero(bucket_of == index)
         if len(members) == 0:
             continue
-        if home is Nowhere.NOWHERE or len(members) < ctx.k:
-            cells.suppressed += len(members)
+        if home is Nowhere.NOWHERE or len(members) < ctx.k:  # left out (`group_of` -1)
             continue
         allowed = [_answers_shown(ctx, d, f, home, group_layer, below[home], named[home])
                    and _size_ok(int(complete[members, p].sum()), ctx.k) for p, (d, f) in enumerate(pairs)]
