@@ -2,6 +2,7 @@
 
 import itertools
 import uuid
+import weakref
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,8 +15,18 @@ def unique_name(prefix: str = "Org") -> str:
     return f"{prefix} {uuid.uuid4().hex[:8]}"
 
 
+def closing_client(**options: Any) -> httpx.Client:
+    """An httpx client whose connections close when the test drops it. Many tests never close their clients; left
+    to the garbage collector, an open socket raises a ResourceWarning inside whichever test runs then, which pytest
+    reports as that test's failure (seen in CI)."""
+    transport = httpx.HTTPTransport()
+    made = httpx.Client(transport=transport, **options)
+    weakref.finalize(made, transport.close)
+    return made
+
+
 def client(base_url: str, key: str) -> httpx.Client:
-    return httpx.Client(base_url=base_url, timeout=30, headers={"Authorization": f"Bearer {key}"})
+    return closing_client(base_url=base_url, timeout=30, headers={"Authorization": f"Bearer {key}"})
 
 
 @dataclass

@@ -7,7 +7,7 @@ from typing import Any
 
 import httpx
 
-from tests.factories import OrgContext
+from tests.factories import OrgContext, closing_client
 from tests.mailbox import Mailbox
 
 
@@ -48,7 +48,7 @@ def request_link(http: httpx.Client, mailbox: Mailbox, email: str, language: str
 
 
 def sign_in(base_url: str, mailbox: Mailbox, person: dict[str, Any]) -> SignedIn:
-    client = httpx.Client(base_url=base_url, timeout=30)
+    client = closing_client(base_url=base_url, timeout=30)
     token = request_link(client, mailbox, person["email"])
     response = client.post("/api/v1/sign-in/link", json={"token": token})
     assert response.status_code == 200, response.text

@@ -75,7 +75,7 @@ def test_serve_refuses_an_unmigrated_database_then_serves_and_create_key_works(c
         assert me["role"] == "org_admin" and me["organisation_id"] == made.json()["id"]
     finally:
         proc.terminate()
-        proc.wait(timeout=20)
+        proc.communicate(timeout=20)  # and closes the pipes
 
 
 def test_migrate_on_start_migrates_first(cli_env):
@@ -140,7 +140,7 @@ def test_parallel_migrators_wait_for_one_another(cli_env):
 
     procs = [subprocess.Popen([sys.executable, "-m", "app.cli", "migrate"], env=cli_env, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, text=True) for _ in range(2)]
-    results = [(proc.wait(timeout=180), proc.stderr.read()) for proc in procs]
+    results = [(proc.wait(timeout=180), proc.communicate()[1]) for proc in procs]  # communicate closes the pipes
     assert [code for code, _ in results] == [0, 0], results
     engine = make_engine(cli_env["DATABASE_URL"])
     with engine.connect() as conn:

@@ -4,6 +4,7 @@ answer scale), "don't know" declared as the user-missing 99 (the export writes a
 answered all of it on the scale), the `#` line as a file note."""
 
 import csv
+import io
 import subprocess
 from collections import Counter
 from pathlib import Path
@@ -122,7 +123,7 @@ def test_pspp_opens_the_sav_with_its_labels(org: OrgContext, tmp_path: Path) -> 
     first = builtin_questionnaire(org)["dimensions"][0]["items"][0]["texts"]["en"]
     assert first[:30] in shown and "reverse-keyed" in shown and "Strongly disagree" in shown
     _, rows = _rows(_export(org, survey.id).text)
-    got = list(csv.reader(out_csv.open()))
+    got = list(csv.reader(io.StringIO(out_csv.read_text())))
     assert got[0] == spss_names(rows[0]) and len(got) == len(rows)
 
 

@@ -72,7 +72,7 @@ def test_pspp_reads_it_into_the_same_values_with_labels(org: OrgContext, tmp_pat
     assert run.returncode == 0, run.stdout + run.stderr
     assert "error" not in (run.stdout + run.stderr).lower(), run.stdout + run.stderr
     assert (tmp_path / "export.sav").stat().st_size > 0
-    got = list(csv.reader(out_csv.open()))
+    got = list(csv.reader(io.StringIO(out_csv.read_text())))
     expected = list(csv.reader(io.StringIO(_export(org, survey["id"]).text.partition("\r\n")[2])))
     assert got[0] == spss_names(expected[0])
 

@@ -2,12 +2,13 @@
 would: it must generate without a warning, import, and carry a whole workflow with no hand edits.
 """
 
+import contextlib
 import csv
 import importlib
 import io
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from types import ModuleType
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -42,6 +43,15 @@ def generated(http, tmp_path_factory) -> Iterator[ModuleType]:
             del sys.modules[name]
 
 
+@pytest.fixture
+def authenticated(generated) -> Iterator[Callable[..., Any]]:
+    """Makes the generated package's clients, each closed when the test ends (an open connection left to the garbage
+    collector fails whichever test runs then, with a ResourceWarning)."""
+    with contextlib.ExitStack() as stack:
+        yield lambda **options: stack.enter_context(
+            generated.AuthenticatedClient(raise_on_unexpected_status=True, **options))
+
+
 def _module(name: str) -> Any:
     return importlib.import_module(f"{PACKAGE}.{name}")
 
@@ -51,16 +61,16 @@ def api(operation: str) -> Any:
     return _module(f"api.{operation}")
 
 
-def test_a_whole_workflow_through_the_generated_client(generated, server_url, platform_key):
+def test_a_whole_workflow_through_the_generated_client(authenticated, server_url, platform_key):
     models = _module("models")
-    client = generated.AuthenticatedClient(base_url=server_url, token=platform_key, raise_on_unexpected_status=True)
+    client = authenticated(base_url=server_url, token=platform_key)
 
     organisation = api("organisations.create_organisation").sync(
         client=client, body=models.OrganisationCreate(name=unique_name()))
     assert isinstance(organisation, models.OrganisationRead), organisation
     key = api("keys.create_key").sync(organisation.id, client=client,
                                    body=models.KeyCreate(name="integration", role=models.Role.ORG_ADMIN))
-    admin = generated.AuthenticatedClient(base_url=server_url, token=key.key, raise_on_unexpected_status=True)
+    admin = authenticated(base_url=server_url, token=key.key)
 
     layers = {layer.key: layer.id for layer in api("layers.list_layers").sync(organisation.id, client=admin)}
     department = api("units.create_unit").sync(organisation.id, client=admin, body=models.UnitCreate(name="Ruimte"))
@@ -102,8 +112,8 @@ def test_a_whole_workflow_through_the_generated_client(generated, server_url, pl
     assert batch.count == 3
 
     for answer, invitation in enumerate(batch.invitations, start=3):
-        respondent = generated.AuthenticatedClient(base_url=server_url, token=invitation.token, prefix="",
-                                                   auth_header_name="X-Survey-Token", raise_on_unexpected_status=True)
+        respondent = authenticated(base_url=server_url, token=invitation.token, prefix="",
+                                   auth_header_name="X-Survey-Token")
         form = api("respond.get_questionnaire_to_answer").sync(client=respondent, lang="nl")
         items = [item["key"] for dimension in form.questionnaire["dimensions"] for item in dimension["items"]]
         comment = "Meer tijd om samen te leren, open feedback" + (" (mail jan@example.org)" if answer == 3 else "")
@@ -138,6 +148,8 @@ def test_a_whole_workflow_through_the_generated_client(generated, server_url, pl
     effect = api("actions.get_action_effect").sync(organisation.id, survey.id, action.id, client=admin)
     assert isinstance(effect, models.ActionEffect), effect
     assert effect.reason == "no_later_wave" and effect.dimension.before.n == 3
+    earlier = api("actions.list_earlier_actions").sync(organisation.id, survey.id, client=admin)
+    assert earlier == []  # the first wave: nothing planned before it
     _comments(client=admin, organisation=organisation.id, survey=survey.id)
     drivers = api("reports.get_drivers").sync_detailed(organisation.id, survey.id, client=admin, resamples=0)
     assert drivers.status_code == 422  # three respondents: far below the driver analysis's minimum, said in a problem

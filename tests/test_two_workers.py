@@ -101,6 +101,8 @@ class Workers:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait(timeout=30)
+        if self.proc.stderr is not None:
+            self.proc.stderr.close()
 
 
 @pytest.fixture(scope="module")
