@@ -249,6 +249,43 @@ def test_a_hidden_unit_shows_no_figures_before_or_after(org: OrgContext):
     assert "anonymity" in found["dimension"]["reading"]["en"] and "anonimiteit" in found["dimension"]["reading"]["nl"]
 
 
+def test_the_later_wave_lists_what_earlier_waves_planned_with_before_and_after(org: OrgContext,
+                                                                              other_org: OrgContext):
+    first = survey_with_responses(org, Population(POP, seed=7))
+    social, tiny = first.units["Town/Social"], first.units["Town/Tiny"]
+    planned = [create(org.admin, org, first.id, unit_id=social, item_key="openness_3", due_date="2027-01-31"),
+               create(org.admin, org, first.id, dimension_key="collegiality", title="Open agenda"),
+               create(org.admin, org, first.id, unit_id=tiny, title="Coffee with the team")]
+    assert org.admin.get(f"{url(org, first.id)}/from-earlier-waves").json() == []  # no wave before it
+    second = survey_with_responses(org, Population([(u, layer, n + 1, s + 0.5) for u, layer, n, s in POP], seed=8))
+    then = create(org.admin, org, second.id, unit_id=social, title="Mentors")
+
+    listed = org.admin.get(f"{url(org, second.id)}/from-earlier-waves", params={"lang": "nl"})
+    assert listed.status_code == 200, listed.text
+    entries = listed.json()
+    assert [e["action"]["id"] for e in entries] == [planned[0]["id"], planned[1]["id"], planned[2]["id"]]
+    for entry in entries:  # the same action and the same before and after as its own endpoints give
+        one = f"{url(org, first.id)}/{entry['action']['id']}"
+        assert entry["action"] == org.admin.get(one).json()
+        assert entry["effect"] == org.admin.get(f"{one}/effect", params={"lang": "nl"}).json()
+        assert entry["effect"]["after_survey_id"] == second.id
+    assert entries[0]["effect"]["item"]["key"] == "openness_3" and entries[1]["effect"]["group"]["unit_path"] == []
+    assert entries[2]["effect"]["dimension"]["after"]["mean"] is None  # Tiny stays hidden in both waves
+
+    within = org.admin.get(f"{url(org, second.id)}/from-earlier-waves", params={"unit_id": social}).json()
+    assert [e["action"]["id"] for e in within] == [planned[0]["id"]]
+    unit_key = org.client_for("analyst", social)  # reaches Social only: neither Tiny's nor the organisation's
+    assert [e["action"]["id"] for e in unit_key.get(f"{url(org, second.id)}/from-earlier-waves").json()] \
+        == [planned[0]["id"]]
+    assert unit_key.get(f"{url(org, second.id)}/from-earlier-waves", params={"unit_id": tiny}).status_code == 404
+    assert other_org.admin.get(f"{url(org, second.id)}/from-earlier-waves").status_code == 404
+
+    third = survey_with_responses(org, Population(POP, seed=9))  # the first wave's actions belong to the second
+    later = org.admin.get(f"{url(org, third.id)}/from-earlier-waves").json()
+    assert [e["action"]["id"] for e in later] == [then["id"]]
+    assert later[0]["effect"]["before_survey_id"] == second.id
+
+
 @pytest.mark.parametrize("method", ["get", "patch", "delete"])
 def test_another_organisation_sees_nothing(org: OrgContext, other_org: OrgContext, method: str):
     survey = create_survey(org)

@@ -13,7 +13,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.actions import service
 from app.actions.models import Action
+from app.actions.schemas import ActionRead
+from app.auth.service import Principal
 from app.errors import NotFound, Unprocessable
 from app.orgs.models import Organisation
 from app.questionnaires import service as questionnaire_service
@@ -23,13 +26,14 @@ from app.reports.figures import GroupRef
 from app.reports.profile_schemas import Lang
 from app.reports.profile_service import group_ref
 from app.reports.readings import Reading
-from app.reports.trend_schemas import Change, WaveFigure
+from app.reports.trend_schemas import Change, TrendReport, WaveFigure
 from app.reports.trend_service import trend, wave_contexts
 from app.surveys import service as survey_service
 from app.surveys.models import Survey
 from app.units.tree import UnitTree
 
 NO_LATER_WAVE = "no_later_wave"
+MAX_EARLIER = 11  # as many waves as the trend report compares with the latest
 _CAVEAT = Reading(
     en="A change, not proof that the action caused it: other things changed too, and each wave is answered "
        "anonymously by whoever took part.",
@@ -60,6 +64,13 @@ class ActionEffect(BaseModel):
     dimension: EffectFigures
     item: EffectFigures | None = Field(description="The statement the action addresses, if one")
     caveat: Reading = Field(description="How to read a before-and-after")
+
+
+class EarlierAction(BaseModel):
+    """An action of an earlier wave, with its unit and dimension before (its wave) and after (this wave)."""
+
+    action: ActionRead
+    effect: ActionEffect
 
 
 def next_wave(session: Session, survey: Survey, dimension: str) -> uuid.UUID | None:
@@ -131,13 +142,9 @@ def _reading(name: str, unit: str, before: WaveFigure, after: WaveFigure | None,
            "die veroorzaakte.")
 
 
-def effect(session: Session, organisation: Organisation, survey: Survey, tree: UnitTree, action: Action,
-           after_id: uuid.UUID | None, lang: Lang) -> ActionEffect:
-    """The action's before and after; `after_id` None: the next wave (`next_wave`), if any."""
-    scope = action.unit_id
-    chosen = after_id if after_id is not None else next_wave(session, survey, action.dimension_key)
-    if chosen is not None and chosen == survey.id:
-        chosen = None
+def _unit_trend(session: Session, organisation: Organisation, survey: Survey, tree: UnitTree,
+                scope: uuid.UUID | None, chosen: uuid.UUID | None, lang: Lang) -> tuple[TrendReport, GroupRef]:
+    """The trend report of the unit over the action's wave and `chosen` (alone without one)."""
     if chosen is None:
         contexts = [build_context(session, organisation, survey, tree, scope)]
     else:
@@ -149,9 +156,11 @@ def effect(session: Session, organisation: Organisation, survey: Survey, tree: U
             raise Unprocessable(msg, errors=[{"loc": ["query", "after_survey_id"], "msg": msg,
                                               "type": "not_later"}])
         contexts = wave_contexts(session, build_context(session, organisation, later, tree, scope), [survey.id])
-    report = trend(contexts, lang)
-    unit = organisation.name if scope is None else tree.units[scope].name
+    return trend(contexts, lang), group_ref(contexts[-1], scope)
 
+
+def _from_report(report: TrendReport, group: GroupRef, action: Action, unit: str,
+                 chosen: uuid.UUID | None) -> ActionEffect:
     def figures(key: str, name: str, waves: list[WaveFigure], changes: list[Change]) -> EffectFigures:
         before, after = waves[0], waves[1] if len(waves) > 1 else None
         change = changes[0] if changes else None
@@ -163,8 +172,64 @@ def effect(session: Session, organisation: Organisation, survey: Survey, tree: U
         raise NotFound("The action's dimension is not in the wave's questionnaire.")
     item = next((i for i in report.items if i.key == action.item_key), None) if action.item_key else None
     return ActionEffect(
-        action_id=action.id, before_survey_id=survey.id, after_survey_id=chosen,
-        reason=NO_LATER_WAVE if chosen is None else None, group=group_ref(contexts[-1], scope),
+        action_id=action.id, before_survey_id=action.survey_id, after_survey_id=chosen,
+        reason=NO_LATER_WAVE if chosen is None else None, group=group,
         dimension=figures(dim.key, dim.name, dim.waves, dim.changes),
         item=None if item is None else figures(item.key, item.text, item.waves, item.changes),
         caveat=_CAVEAT)
+
+
+def _unit_name(organisation: Organisation, tree: UnitTree, scope: uuid.UUID | None) -> str:
+    return organisation.name if scope is None else tree.units[scope].name
+
+
+def effect(session: Session, organisation: Organisation, survey: Survey, tree: UnitTree, action: Action,
+           after_id: uuid.UUID | None, lang: Lang) -> ActionEffect:
+    """The action's before and after; `after_id` None: the next wave (`next_wave`), if any."""
+    chosen = after_id if after_id is not None else next_wave(session, survey, action.dimension_key)
+    if chosen is not None and chosen == survey.id:
+        chosen = None
+    report, group = _unit_trend(session, organisation, survey, tree, action.unit_id, chosen, lang)
+    return _from_report(report, group, action, _unit_name(organisation, tree, action.unit_id), chosen)
+
+
+def earlier_waves(session: Session, survey: Survey) -> list[Survey]:
+    """The organisation's surveys on a version of the same questionnaire (same owner and key) that started before
+    `survey`, latest first (at most `MAX_EARLIER`)."""
+    q = session.get(Questionnaire, survey.questionnaire_id)
+    if q is None:
+        return []
+    started = func.coalesce(Survey.opened_at, Survey.created_at)
+    return list(session.scalars(
+        select(Survey).join(Questionnaire, Questionnaire.id == Survey.questionnaire_id)
+        .where(Survey.organisation_id == survey.organisation_id, Survey.id != survey.id,
+               started < (survey.opened_at or survey.created_at),
+               Questionnaire.organisation_id.is_(None) if q.organisation_id is None
+               else Questionnaire.organisation_id == q.organisation_id,
+               Questionnaire.key == q.key)
+        .order_by(started.desc(), Survey.id).limit(MAX_EARLIER)))
+
+
+def earlier_effects(session: Session, organisation: Organisation, survey: Survey, tree: UnitTree,
+                    principal: Principal, within: uuid.UUID | None, lang: Lang) -> list[EarlierAction]:
+    """The actions of earlier waves whose next wave (`next_wave`) is `survey`, that the caller reaches (with
+    `within`, those of that unit's subtree), each with its before and after: its wave against this one. One trend
+    report per wave and unit, shared by that unit's actions."""
+    out: list[EarlierAction] = []
+    for before in reversed(earlier_waves(session, survey)):
+        rows = service.list_visible(session, before, tree, principal, within)
+        nexts = {key: next_wave(session, before, key) for key in {r.dimension_key for r in rows}}
+        rows = sorted((r for r in rows if nexts[r.dimension_key] == survey.id),
+                      key=lambda r: (r.due_date is None, r.due_date, r.created_at, str(r.id)))
+        reports: dict[uuid.UUID | None, tuple[TrendReport, GroupRef]] = {}
+        for row, read in zip(rows, service.to_read(session, before, tree, rows), strict=True):
+            if row.unit_id not in reports:
+                reports[row.unit_id] = _unit_trend(session, organisation, before, tree, row.unit_id, survey.id,
+                                                   lang)
+            report, group = reports[row.unit_id]
+            try:
+                found = _from_report(report, group, row, _unit_name(organisation, tree, row.unit_id), survey.id)
+            except NotFound:  # this wave's version no longer asks the dimension
+                continue
+            out.append(EarlierAction(action=read, effect=found))
+    return out

@@ -4,7 +4,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Path, Query, status
 
 from app.actions import service
-from app.actions.effect import ActionEffect, effect
+from app.actions.effect import ActionEffect, EarlierAction, earlier_effects, effect
 from app.actions.models import Action, ActionStatus
 from app.actions.schemas import ActionCreate, ActionRead, ActionUpdate
 from app.audit.actions import AuditAction
@@ -59,6 +59,24 @@ def list_actions(survey: SurveyDep, tree: TreeDep, principal: CurrentKey, sessio
     page = paging.page(rows, lambda r: [r.due_date.isoformat() if r.due_date else "9999-12-31",
                                         micros(r.created_at), str(r.id)])
     return service.to_read(session, survey, tree, page)
+
+
+@router.get("/from-earlier-waves", name="list_earlier_actions")
+def list_earlier_actions(
+    survey: SurveyDep, tree: TreeDep, principal: CurrentKey, session: SessionDep, organisation: OrganisationDep,
+    unit_id: Annotated[uuid.UUID | None, Query(description="Only the actions of this unit's subtree")] = None,
+    lang: Annotated[Lang, Query(description="Language of names")] = "en",
+) -> list[EarlierAction]:
+    """What was planned in the waves before this one, and how its units fared: the actions of earlier waves of the
+    questionnaire whose next wave is this one (as `GET .../actions/{action_id}/effect` picks it: the earliest
+    later-started wave with published figures that asks the action's dimension on the same scale), each with its
+    unit and dimension (and statement) **before** (its own wave) **and after** (this wave), the same figures as the
+    action's effect, under each wave's own anonymity protection. Oldest wave first, then by due date. Empty while
+    this wave has no published figures. Only actions the caller reaches (a leader or unit-scoped key: those of
+    their subtrees); with `unit_id`, those of that unit's subtree."""
+    if unit_id is not None and not key_reaches_unit(principal, tree, unit_id):
+        raise NotFound("No such unit.")
+    return earlier_effects(session, organisation, survey, tree, principal, unit_id, lang)
 
 
 @router.get(ITEM, name="get_action")

@@ -17,6 +17,7 @@ from tests.e2e.dashboard_helpers import (
     gap,
     hidden_long,
     hidden_short,
+    loaded,
     page_errors,
     sign_in,
     significant,
@@ -147,4 +148,53 @@ def test_a_changed_action_shows_its_new_dimension_by_keyboard(org: OrgContext, o
     page.keyboard.press("Enter")
     expect(section.locator("tbody th")).to_have_text([dims[2]["names"]["en"]])
     expect(section.locator("tbody td").nth(1).locator(".suppressed-text")).to_have_count(1)  # after: hidden
+    assert tab.csp_violations() == [] and page_errors(tab) == []
+
+
+def test_the_later_wave_shows_what_the_previous_one_planned(org: OrgContext, open_tab: Any, artifacts: Path) -> None:
+    """Viewing the later wave, its trend panel lists what the previous wave planned, each action's unit before and
+    after as `GET .../actions/from-earlier-waves` gives it, with the action's status (Dutch, on a phone); at a team
+    the list keeps to that team's subtree."""
+    openness = builtin_questionnaire(org)["dimensions"][0]
+    first, later = two_waves(org)
+    url = f"{org.prefix}/surveys/{first.id}/actions"
+    team = first.units["Town/Care/Team 2"]
+    for body in ({"item_key": openness["items"][1]["key"], "title": "Talk about mistakes", "status": "done"},
+                 {"unit_id": team, "dimension_key": openness["key"], "title": "Team mentors"}):
+        assert org.admin.post(url, json=body).status_code == 201
+    listed = org.admin.get(f"{org.prefix}/surveys/{later.id}/actions/from-earlier-waves", params={"lang": "nl"})
+    assert listed.status_code == 200, listed.text
+    entries = listed.json()
+    assert [e["action"]["title"] for e in entries] == ["Talk about mistakes", "Team mentors"]
+
+    tab = open_tab("nl-NL", PHONE)
+    page = tab.page
+    page.goto(f"/dashboard?key&survey={later.id}")
+    sign_in(page, org.key())
+    section = page.locator("#panel-trend .earlier-actions")
+    expect(section.get_by_role("heading", name="Wat in de vorige meting gepland werd, voor en na")).to_be_visible()
+    expect(section.locator("caption")).to_have_text(["Talk about mistakes · Hele organisatie · klaar",
+                                                      "Team mentors · Town / Care / Team 2 · gepland"])
+    for table, entry in zip(section.locator("table").all(), entries, strict=True):
+        effect = entry["effect"]
+        expect(table.locator("thead th")).to_have_text(["", "Wave 2025", "Wave 2026", "Verandering"])
+        rows = [effect["dimension"], *([effect["item"]] if effect["item"] else [])]
+        for row, figures in zip(table.locator("tbody tr").all(), rows, strict=True):
+            cells = row.locator("th, td")
+            expect(cells.nth(1)).to_have_text(figure(figures["before"], "nl"))
+            if figures["after"]["mean"] is None:
+                expect(cells.nth(2).locator(".visually-hidden")).to_have_text(hidden_long(figures["after"]["reason"],
+                                                                                          "nl"))
+            else:
+                expect(cells.nth(2)).to_have_text(figure(figures["after"], "nl"))
+                change = figures["change"]
+                expect(cells.nth(3)).to_have_text(gap(change["difference"], significant(change), "nl"))
+    expect(section.locator(".effect-caveat")).to_have_text(entries[0]["effect"]["caveat"]["nl"])
+    assert fits_the_width(page)
+    page.locator("#panel-trend").screenshot(path=str(artifacts / "dashboard-earlier-actions-nl-phone.png"))
+
+    page.goto(f"/dashboard?key&survey={later.id}&unit={first.units['Town/Care']}")  # the tab stays signed in
+    loaded(page)
+    expect(page.locator("#panel-trend .earlier-actions caption")).to_have_text(
+        ["Team mentors · Town / Care / Team 2 · gepland"])
     assert tab.csp_violations() == [] and page_errors(tab) == []

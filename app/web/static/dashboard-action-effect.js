@@ -52,13 +52,14 @@ function changeCell(ctx, f) {
   return gapText(ctx, f.change.difference, present(p) && p < 0.05);
 }
 
-function effectTable(ctx, action, effect) {
+function effectTable(ctx, action, effect, captionKey = "effectCaption") {
   const figures = [effect.dimension, ...(effect.item ? [effect.item] : [])];
   const rows = figures.map((f) => [f.name, figureCell(ctx, f.before), figureCell(ctx, f.after), changeCell(ctx, f)]);
   const unit = effect.group.unit_path && effect.group.unit_path.length ? effect.group.unit_path.join(" / ")
     : ctx.t("wholeOrganisation");
   const missing = figures.filter((f) => !shownChange(f));
-  return [table({ caption: ctx.t("effectCaption", { title: action.title, unit }), hideCaption: false,
+  const status = ctx.t(`actionStatus.${action.status}`);
+  return [table({ caption: ctx.t(captionKey, { title: action.title, unit, status }), hideCaption: false,
     className: "effect-table",
     head: ["", waveTitle(ctx, effect.before_survey_id, "effectBefore"),
       waveTitle(ctx, effect.after_survey_id, "effectAfter"), ctx.t("effectChange")], rows }),
@@ -75,4 +76,16 @@ export function effectSection(ctx, list, results) {
     el("p", { text: ctx.t("effectLead") }),
     ...shown.map(([a, e]) => effectTable(ctx, a, e)),
     el("p", { class: "panel-foot effect-caveat", text: reading(ctx, shown[0][1].caveat) }));
+}
+
+/** The later wave's side, in its trend panel: what earlier waves planned (`GET .../actions/from-earlier-waves`,
+    the actions whose next wave is this one), each with its unit before (its own wave) and after (this wave), with
+    the action's status; nothing when there is none. */
+export function earlierSection(ctx, entries) {
+  if (!entries || !entries.length) return null;
+  return el("section", { class: "action-effects earlier-actions", "aria-labelledby": "earlier-actions-h" },
+    el("h3", { id: "earlier-actions-h", class: "action-effects-title", text: ctx.t("earlierTitle") }),
+    el("p", { text: ctx.t("earlierLead") }),
+    ...entries.map((e) => effectTable(ctx, e.action, e.effect, "earlierCaption")),
+    el("p", { class: "panel-foot effect-caveat", text: reading(ctx, entries[0].effect.caveat) }));
 }

@@ -1,7 +1,10 @@
 /* Trend across survey waves: the reader ticks the earlier waves of the same questionnaire to compare with the wave
    on show (the latest); per dimension the change with its 95% confidence interval, marked ★ when significant after
    the report's Holm correction. Each wave hides its own small groups: a wave where the scope is hidden shows no
-   figures, and no change involving it is drawn. */
+   figures, and no change involving it is drawn. Last, what earlier waves planned, each action's unit before and
+   after (dashboard-action-effect.js). */
+import { earlierSection } from "./dashboard-action-effect.js";
+import { path } from "./dashboard-api.js";
 import { figure, table } from "./dashboard-charts.js";
 import { add, el, fmt, fmtDiff, isHidden, note, present, suppressedCell } from "./dashboard-dom.js";
 import { changeBody, findings, fmtHolm, holmRange } from "./dashboard-findings.js";
@@ -118,18 +121,25 @@ function changeFinding(ctx, d, data) {
     p: fmtP(ctx.lang, c.welch && c.welch.p_adjusted), n: a && b ? `${a.n ?? "–"} / ${b.n ?? "–"}` : null };
 }
 
+/** The actions of earlier waves whose next wave is this one, at the scope (its subtree). */
+const earlierActions = (ctx) => path(
+  `/api/v1/organisations/${ctx.survey.organisation_id}/surveys/${ctx.survey.id}/actions/from-earlier-waves`,
+  { unit_id: ctx.scopeId, lang: ctx.lang });
+
 export const trend = {
   id: "trend",
+  optional: ["earlier"], // a failed list of earlier actions leaves the trend standing
   requests(ctx) {
+    if (!earlierWaves(ctx).length) return {};
     const waves = chosenWaves(ctx);
-    if (!waves.length) return {};
-    return { trend: ctx.report("trend", { surveys: waves.map((s) => s.id).join(","), lang: ctx.lang }) };
+    return { earlier: earlierActions(ctx), ...(waves.length
+      ? { trend: ctx.report("trend", { surveys: waves.map((s) => s.id).join(","), lang: ctx.lang }) } : {}) };
   },
-  render(body, { trend: data }, ctx) {
+  render(body, { trend: data, earlier }, ctx) {
     const candidates = earlierWaves(ctx);
     if (!candidates.length) return add(body, note(ctx.t("trendNone")));
     add(body, el("div", { class: "panel-tools" }, wavePicker(ctx, candidates, chosenWaves(ctx))));
-    if (!data) return add(body, note(ctx.t("trendPickOne")));
+    if (!data) return add(body, note(ctx.t("trendPickOne")), earlierSection(ctx, earlier));
     const first = data.waves[0];
     const last = data.waves[data.waves.length - 1];
     const caption = ctx.t("trendChart", { first: first.title, last: last.title });
@@ -147,6 +157,7 @@ export const trend = {
       data.dimensions.filter((d) => d.comparison).map((d) => el("p", { class: "panel-note panel-note-info trend-comparison",
         text: d.comparison[ctx.lang] || d.comparison.en })),
       el("p", { class: "panel-foot", text: data.dimension_family_size
-        ? ctx.t("trendFoot", { count: data.dimension_family_size }) : ctx.t("trendFootHidden") }));
+        ? ctx.t("trendFoot", { count: data.dimension_family_size }) : ctx.t("trendFootHidden") }),
+      earlierSection(ctx, earlier));
   },
 };
