@@ -37,8 +37,8 @@ MAX_EARLIER = 11  # as many waves as the trend report compares with the latest
 _CAVEAT = Reading(
     en="A change, not proof that the action caused it: other things changed too, and each wave is answered "
        "anonymously by whoever took part.",
-    nl="Een verandering, geen bewijs dat de actie die veroorzaakte: er veranderde ook ander, en elke meting wordt "
-       "anoniem ingevuld door wie toen meedeed.")
+    nl="Een verandering, geen bewijs dat de actie die veroorzaakte: er veranderden ook andere dingen, en elke "
+       "meting wordt anoniem ingevuld door wie toen meedeed.")
 
 
 class EffectFigures(BaseModel):

@@ -5,7 +5,7 @@ dimension as the actions list has them, and the comment themes only where the `c
 and once from the printed PDF (tests/artifacts/board-plan-*.png)."""
 
 import re
-from html import escape
+from html import escape, unescape
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +54,16 @@ def pct(share: float) -> str:
     return f"{round(share * 100):.0f}%"
 
 
+def number(x: float, lang: str) -> str:
+    out = f"{x:.2f}"
+    return out if lang == "en" else out.replace(".", ",")
+
+
+def percent(x: float, lang: str) -> str:
+    out = f"{x * 100:.1f}%"
+    return out if lang == "en" else out.replace(".", ",")
+
+
 @pytest.fixture
 def planned(org: OrgContext) -> dict[str, Any]:
     definition = builtin_questionnaire(org, version=None)
@@ -80,8 +90,12 @@ def test_focus_areas_and_actions_are_the_reports_own(org: OrgContext, planned: d
     share = {d["key"]: d["general_dominance"]["share"] for d in drivers["drivers"]}
     items = re.findall(r"<li><strong>([^<]+)</strong>([^<]*)", focus.split("</ol>")[0])
     assert [name for name, _ in items] == [escape(f["name"]) for f in drivers["focus"]["dimensions"]]
+    weights = {d["key"]: d["general_dominance"] for d in get(org, wave.id, "drivers", lang=lang).json()["drivers"]}
     for (_, figures), f in zip(items, drivers["focus"]["dimensions"], strict=True):
         assert pct(share[f["key"]]) in figures
+        weight = weights[f["key"]]  # the drivers report's own bootstrap interval (its default resamples and seed)
+        low, value, high = (percent(x, lang) for x in (weight["ci"]["low"], weight["value"], weight["ci"]["high"]))
+        assert f"{value} " in figures and f"{low} {'to' if lang == 'en' else 'tot'} {high})" in figures
         room = f"{f['room']:.1f}"
         assert (room if lang == "en" else room.replace(".", ",")) in plain(focus)
     for s in drivers["focus"]["statements"]:
@@ -191,3 +205,38 @@ def test_the_printed_report_has_the_sections_in_order(org: OrgContext, planned: 
     assert all(p >= 0 for p in positions) and positions == sorted(positions), list(zip(titles, positions, strict=True))
     assert "Deze meting stelde geen open vragen." in " ".join(text.split())
     assert to_png(pdf, tmp_path, artifacts, "board-plan-nl")
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_the_next_wave_prints_what_the_previous_one_planned(org: OrgContext, planned: dict[str, Any], lang: str,
+                                                            tmp_path: Path, artifacts: Path) -> None:
+    """The later wave's board report lists the previous wave's actions with their units then and now, as
+    `actions/from-earlier-waves` gives them; a unit's report only its subtree's; the first wave none."""
+    first = planned["wave"]
+    title = {"en": "What the previous wave planned, before and after", "nl": "Wat de vorige meting plande, voor en na"}
+    assert f"<h2>{escape(title[lang])}</h2>" not in board(org, first.id, lang)
+    later = survey_with_responses(org, Population(POP, seed=6, missing=0.0), questionnaire=planned["definition"],
+                                  title="Wave two")
+    entries = org.admin.get(f"{org.prefix}/surveys/{later.id}/actions/from-earlier-waves",
+                            params={"lang": lang}).json()
+    assert len(entries) == 3
+    printed = section(board(org, later.id, lang), title[lang])
+    rows = re.findall(r"<tr>(.*?)</tr>", printed.split("<tbody>")[1])
+    statement_rows = re.findall(r'<tr class="statement">(.*?)</tr>', printed)
+    assert len(rows) == 3 and len(statement_rows) == 1  # one action aims at a statement: its own row
+    for row, entry in zip(rows, entries, strict=True):
+        cells = [unescape(plain(c)) for c in re.findall(r"<t[hd][^>]*>(.*?)</t[hd]>", row)]
+        effect = entry["effect"]["dimension"]
+        assert cells[1] == entry["action"]["title"] and cells[3] == effect["name"]
+        for cell, wave in ((cells[4], effect["before"]), (cells[5], effect["after"])):
+            assert cell == f"{number(wave['mean'], lang)} (n = {wave['n']})"
+        diff = effect["change"]["difference"]
+        assert cells[6].startswith(("+" if diff > 0 else "\u2212") + number(abs(diff), lang))
+    assert entries[0]["effect"]["caveat"][lang] in unescape(plain(printed))
+    space = section(board(org, later.id, lang, unit_id=later.units["Town/Space"]), title[lang])
+    assert "Explain decisions in the town meeting" in space and "Learning budget" not in space
+    if lang == "nl":  # printed: the section after the plan, its table within the page
+        pdf = get(org, later.id, "board-report", lang=lang).content
+        text = " ".join(pdf_text(pdf, tmp_path).split())
+        assert text.find("Actieplan") < text.find(title[lang]) < text.find("Thema's in de opmerkingen")
+        assert to_png(pdf, tmp_path, artifacts, "board-earlier-nl")

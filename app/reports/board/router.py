@@ -6,6 +6,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
 
 from app.actions import service as action_service
+from app.actions.effect import earlier_effects, earlier_waves
 from app.auth.service import Principal
 from app.comments import service as comment_service
 from app.deps import CurrentKey, SessionDep
@@ -15,7 +16,7 @@ from app.reports.board.pdf import html_to_pdf
 from app.reports.board.plan import PlanData
 from app.reports.breakdown import heatmap
 from app.reports.context import ReportContext, ReportDep
-from app.reports.drivers.router import scope_driver_report
+from app.reports.drivers.router import RESAMPLES, SEED, scope_driver_report
 from app.reports.drivers.schemas import DriverReport
 from app.reports.drivers.service import min_respondents
 from app.reports.gaps_desired import desired_gap
@@ -70,8 +71,8 @@ def plan_data(session: SessionDep, ctx: ReportContext, principal: Principal, lan
     """What the drivers, actions and comment-themes endpoints give this caller for the scope, by their own code."""
     report: DriverReport | None = None
     refused = None
-    try:  # no resamples: the board prints the weights and the focus areas, not their intervals
-        report = scope_driver_report(session, ctx, principal, lang, resamples=0, seed=0)
+    try:  # the drivers report's default resamples and seed: the same intervals as it gives
+        report = scope_driver_report(session, ctx, principal, lang, resamples=RESAMPLES, seed=SEED)
     except Unprocessable as e:
         refused = str((e.errors or [{}])[0].get("type", ""))
     rows = action_service.list_visible(session, ctx.survey, ctx.tree, principal, ctx.scope)
@@ -79,6 +80,9 @@ def plan_data(session: SessionDep, ctx: ReportContext, principal: Principal, lan
     names = {d.key: d.names.get(lang) or next(iter(d.names.values()), d.key) for d in ctx.data.definition.dimensions}
     return PlanData(focus=report, focus_refused=refused, min_respondents=min_respondents(ctx),
                     actions=action_service.to_read(session, ctx.survey, ctx.tree, rows),
+                    earlier=earlier_effects(session, ctx.organisation, ctx.survey, ctx.tree, principal, ctx.scope,
+                                            lang),
+                    wave_titles={s.id: s.title for s in earlier_waves(session, ctx.survey)},
                     themes=comment_service.themes(session, ctx) if asked else None, theme_names=names)
 
 
@@ -113,13 +117,12 @@ def get_board_report(
 ) -> Response:
     """The board report of the scope (the organisation or `unit_id`'s subtree), in Dutch or English: readiness
     summary (with the change in each dimension's score since the previous wave), where to start for knowledge
-    sharing (the `drivers` report's focus areas, or a sentence why there are none), the scope's action plan per unit
-    and dimension, the comment themes (the `comment-themes` report's counts, only where it shows them), heatmap
-    (directorates,
-    departments, teams), perception gaps (all leaders together against the
-    employees where single layers are hidden), room to grow (desired against current), the statements (with their
-    change since the previous wave), response
-    rates, and a note on method and anonymity.
+    sharing (the `drivers` report's focus areas with their bootstrap intervals, or a sentence why there are none),
+    the scope's action plan per unit and dimension, what the previous wave planned with each action's unit then and
+    now (`actions/from-earlier-waves`), the comment themes (the `comment-themes` report's counts, only where it shows
+    them), heatmap (directorates, departments, teams), perception gaps (all leaders together against the employees
+    where single layers are hidden), room to grow (desired against current), the statements (with their change since
+    the previous wave), response rates, and a note on method and anonymity.
 
     Every figure is one the other reports publish for the same scope and key, through the same protection: a hidden
     figure is printed as "not shown" with its reason, never as a number. **503** (problem details, with the reason)

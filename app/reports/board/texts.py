@@ -107,6 +107,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "actions_none": "No actions have been planned for this wave and scope yet.",
         "actions_foot": "In the next wave the report of each action's unit shows its scores before and after: a "
                         "change, not proof that the action caused it.",
+        "focus_ci": "; on its own {value} of the differences in {outcome} (95% interval {low} to {high})",
+        "focus_bootstrap": "Intervals: bootstrap percentiles from {used} resamples (seed {seed}), as the drivers "
+                           "report gives them.",
+        "earlier": "What the previous wave planned, before and after",
+        "earlier_lead": "The actions planned in the previous wave for this scope, with their unit's score on what "
+                        "they address then and now.",
+        "earlier_waves": "Planned in: {waves}.",
+        "earlier_then": "Then", "earlier_now": "Now", "earlier_change": "Change",
+        "earlier_not_asked": "not asked", "earlier_other_scale": "another answer scale",
         "action": "Action", "action_addresses": "Addresses", "action_owner": "Owner", "action_due": "Due",
         "action_status": "Status",
         "status_planned": "planned", "status_in_progress": "in progress", "status_done": "done",
@@ -234,6 +243,15 @@ TEXTS: dict[str, dict[str, str]] = {
         "actions_none": "Voor deze meting en dit onderdeel zijn nog geen acties gepland.",
         "actions_foot": "In de volgende meting toont het rapport van het onderdeel van elke actie de scores ervoor "
                         "en erna: een verandering, geen bewijs dat de actie die veroorzaakte.",
+        "focus_ci": "; op zichzelf {value} van de verschillen in {outcome} (95%-interval {low} tot {high})",
+        "focus_bootstrap": "Intervallen: bootstrap-percentielen uit {used} trekkingen (seed {seed}), zoals het "
+                           "rapport over wat het zwaarst weegt ze geeft.",
+        "earlier": "Wat de vorige meting plande, voor en na",
+        "earlier_lead": "De acties die in de vorige meting voor dit onderdeel gepland werden, met de score van hun "
+                        "onderdeel op waar ze op gericht zijn, toen en nu.",
+        "earlier_waves": "Gepland in: {waves}.",
+        "earlier_then": "Toen", "earlier_now": "Nu", "earlier_change": "Verandering",
+        "earlier_not_asked": "niet gevraagd", "earlier_other_scale": "een andere antwoordschaal",
         "action": "Actie", "action_addresses": "Gericht op", "action_owner": "Eigenaar", "action_due": "Klaar op",
         "action_status": "Status",
         "status_planned": "gepland", "status_in_progress": "bezig", "status_done": "klaar",

@@ -19,6 +19,7 @@ from app.reports.profile_schemas import Lang
 from app.reports.profile_service import group_ref
 
 router = APIRouter()
+RESAMPLES, SEED = 1000, 0  # the report's defaults; the board report prints the same intervals
 
 ResamplesQuery = Annotated[int, Query(ge=0, le=10_000, description="Bootstrap resamples for the intervals (0: none)")]
 SeedQuery = Annotated[int, Query(ge=0, le=2**31 - 1, description="Seed of the resampling: the same data and seed "
@@ -80,7 +81,7 @@ def drivers_csv(report: DriverReport) -> Table:
 
 @router.get("/drivers", name="get_drivers", response_model=DriverReport, responses=TABLE_RESPONSES)
 def get_drivers(ctx: ReportDep, out: ExportDep, session: SessionDep, principal: CurrentKey, lang: LangQuery = "en",
-                resamples: ResamplesQuery = 1000, seed: SeedQuery = 0) -> Response | DriverReport:
+                resamples: ResamplesQuery = RESAMPLES, seed: SeedQuery = SEED) -> Response | DriverReport:
     """What matters most for the outcome scale (e.g. "knowledge sharing and learning" in version 2 of the built-in
     questionnaire) in the scope, and where to start.
 
