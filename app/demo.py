@@ -8,12 +8,13 @@ close before they count in the figures. The answers come from a simple
 generative model with the patterns the product is meant to reveal: leaders rate the culture higher than their
 people do (the higher the layer, the larger the gap), teams differ, the desired culture lies above the current one,
 openness improved between the waves, and knowledge sharing leans most on openness, then collegiality and personal
-initiative.
+initiative. Last year's wave has the action plan that followed it (so this year's trend shows each action's unit
+before and after), this year's the start of a new one.
 """
 
 import uuid
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -21,6 +22,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app import sealing
+from app.actions.models import Action, ActionStatus
 from app.auth import service as auth_service
 from app.auth.models import Role
 from app.db import get_sessionmaker, utcnow
@@ -66,6 +68,17 @@ DESIRED_GAP = {"openness": 0.9, "collegiality": 0.4, "transparency": 1.1, "diver
 OUTCOME_WEIGHTS = {"openness": 0.45, "collegiality": 0.3, "transparency": 0.1, "diversity": 0.05,
                    "personal_initiative": 0.25}
 OUTCOME_SEED = 16
+# (wave, unit name or None for the whole organisation, dimension, title, owner, status)
+PLAN = [
+    ("Meting 2025", None, "openness", "Leiderschapsprogramma: fouten bespreekbaar maken", "Directieraad",
+     ActionStatus.done),
+    ("Meting 2025", "Directie Ruimte", "transparency", "Besluiten van de directie toelichten in elk teamoverleg",
+     "Directeur Ruimte", ActionStatus.done),
+    ("Meting 2025", "Team Jeugd Oost", "collegiality", "Maandelijkse leerlunch: casussen delen",
+     "Teamleider Jeugd Oost", ActionStatus.in_progress),
+    ("Meting 2026", "Directie Sociaal Domein", "knowledge_sharing", "Intervisie voor teamleiders",
+     "Afdeling HR", ActionStatus.planned),
+]
 LAYER_BIAS = {"executive_board": 0.8, "director": 0.6, "department_head": 0.45, "team_leader": 0.3, "employee": 0.0}
 
 
@@ -117,6 +130,7 @@ def build_demo(session: Session, rng: np.random.Generator, base_url: str = "") -
         _answer(session, survey, definition, seats, improvement, rng, outcome_rng)
         if status is SurveyStatus.open:
             links = _spare_invitations(session, survey, seats[-1])
+        _plan(session, survey, opened + timedelta(days=22))  # the day after the figures were published
     _, platform = auth_service.create_key(session, role=Role.platform_admin, name="demo platform admin")
     _, admin = auth_service.create_key(session, role=Role.org_admin, name="demo admin",
                                        organisation_id=organisation.id)
@@ -130,6 +144,17 @@ def build_demo(session: Session, rng: np.random.Generator, base_url: str = "") -
         "Try the respondent's form (each link works once):",
         *[f"  {base_url}{link}" for link in links],
     ]
+
+
+def _plan(session: Session, survey: Survey, planned: datetime) -> None:
+    units = {u.name: u.id for u in session.scalars(select(Unit).where(
+        Unit.organisation_id == survey.organisation_id))}
+    for wave, unit, dimension, title, owner, status in PLAN:
+        if wave == survey.title:
+            session.add(Action(organisation_id=survey.organisation_id, survey_id=survey.id,
+                               unit_id=units[unit] if unit else None, dimension_key=dimension, title=title,
+                               owner_name=owner, due_date=(planned + timedelta(days=150)).date(), status=status,
+                               notes="", created_at=planned, updated_at=planned))
 
 
 def _build_units(session: Session, organisation: Organisation, layers: dict[str, Layer],
