@@ -27,7 +27,7 @@ class CommentSettingsIn(BaseModel):
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [{
         "questions": [{"key": "share_knowledge", "texts": {
             "en": "What would help most to share knowledge in your team?",
-            "nl": "Wat zou het meest helpen om kennis te delen in je team?"}}],
+            "nl": "Wat zou het meest helpen om kennis te delen in uw team?"}}],
         "threshold": 10}]})
 
     questions: list[OpenQuestion] = Field(default_factory=list, max_length=MAX_QUESTIONS)

@@ -21,7 +21,7 @@ pytestmark = pytest.mark.browser
 
 QUESTION = {"key": "share_knowledge", "texts": {
     "en": "What would help most to share knowledge in your team?",
-    "nl": "Wat zou het meest helpen om kennis te delen in je team?"}}
+    "nl": "Wat zou het meest helpen om kennis te delen in uw team?"}}
 REVIEW = {"en": "Check and submit", "nl": "Controleren en versturen"}
 
 
