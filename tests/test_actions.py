@@ -21,6 +21,10 @@ def url(org: OrgContext, survey_id: str) -> str:
     return f"{org.prefix}/surveys/{survey_id}/actions"
 
 
+def earlier(org: OrgContext, survey_id: str) -> str:
+    return f"{org.prefix}/surveys/{survey_id}/earlier-actions"
+
+
 def create(client: httpx.Client, org: OrgContext, survey_id: str, **fields: Any) -> dict[str, Any]:
     body = {"dimension_key": "openness", "title": "Share a mistake each month", **fields}
     response = client.post(url(org, survey_id), json=body)
@@ -256,11 +260,11 @@ def test_the_later_wave_lists_what_earlier_waves_planned_with_before_and_after(o
     planned = [create(org.admin, org, first.id, unit_id=social, item_key="openness_3", due_date="2027-01-31"),
                create(org.admin, org, first.id, dimension_key="collegiality", title="Open agenda"),
                create(org.admin, org, first.id, unit_id=tiny, title="Coffee with the team")]
-    assert org.admin.get(f"{url(org, first.id)}/from-earlier-waves").json() == []  # no wave before it
+    assert org.admin.get(earlier(org, first.id)).json() == []  # no wave before it
     second = survey_with_responses(org, Population([(u, layer, n + 1, s + 0.5) for u, layer, n, s in POP], seed=8))
     then = create(org.admin, org, second.id, unit_id=social, title="Mentors")
 
-    listed = org.admin.get(f"{url(org, second.id)}/from-earlier-waves", params={"lang": "nl"})
+    listed = org.admin.get(earlier(org, second.id), params={"lang": "nl"})
     assert listed.status_code == 200, listed.text
     entries = listed.json()
     assert [e["action"]["id"] for e in entries] == [planned[0]["id"], planned[1]["id"], planned[2]["id"]]
@@ -272,16 +276,16 @@ def test_the_later_wave_lists_what_earlier_waves_planned_with_before_and_after(o
     assert entries[0]["effect"]["item"]["key"] == "openness_3" and entries[1]["effect"]["group"]["unit_path"] == []
     assert entries[2]["effect"]["dimension"]["after"]["mean"] is None  # Tiny stays hidden in both waves
 
-    within = org.admin.get(f"{url(org, second.id)}/from-earlier-waves", params={"unit_id": social}).json()
+    within = org.admin.get(earlier(org, second.id), params={"unit_id": social}).json()
     assert [e["action"]["id"] for e in within] == [planned[0]["id"]]
     unit_key = org.client_for("analyst", social)  # reaches Social only: neither Tiny's nor the organisation's
-    assert [e["action"]["id"] for e in unit_key.get(f"{url(org, second.id)}/from-earlier-waves").json()] \
+    assert [e["action"]["id"] for e in unit_key.get(earlier(org, second.id)).json()] \
         == [planned[0]["id"]]
-    assert unit_key.get(f"{url(org, second.id)}/from-earlier-waves", params={"unit_id": tiny}).status_code == 404
-    assert other_org.admin.get(f"{url(org, second.id)}/from-earlier-waves").status_code == 404
+    assert unit_key.get(earlier(org, second.id), params={"unit_id": tiny}).status_code == 404
+    assert other_org.admin.get(earlier(org, second.id)).status_code == 404
 
     third = survey_with_responses(org, Population(POP, seed=9))  # the first wave's actions belong to the second
-    later = org.admin.get(f"{url(org, third.id)}/from-earlier-waves").json()
+    later = org.admin.get(earlier(org, third.id)).json()
     assert [e["action"]["id"] for e in later] == [then["id"]]
     assert later[0]["effect"]["before_survey_id"] == second.id
 

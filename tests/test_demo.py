@@ -35,13 +35,13 @@ def test_demo_builds_a_realistic_organisation(database_url, server_url):
         assert report["focus"]["room_basis"] == "desired_gap" and report["focus"]["statements"]
         assert [len(admin.get(f"{latest}/readiness").json()["dimensions"])] == [5]
         # last year's plan, and this year's view of it: each action's unit before and after
-        waves = {title: f"{prefix}/surveys/{s['id']}/actions" for title, s in surveys.items()}
-        assert len(admin.get(waves["Meting 2025"]).json()) == 3 and len(admin.get(waves["Meting 2026"]).json()) == 1
-        earlier = admin.get(f"{waves['Meting 2026']}/from-earlier-waves").json()
+        waves = {title: f"{prefix}/surveys/{s['id']}" for title, s in surveys.items()}
+        assert [len(admin.get(f"{waves[title]}/actions").json()) for title in ("Meting 2025", "Meting 2026")] == [3, 1]
+        earlier = admin.get(f"{waves['Meting 2026']}/earlier-actions").json()
         assert len(earlier) == 3 and all(e["effect"]["after_survey_id"] == surveys["Meting 2026"]["id"]
                                          for e in earlier)
         assert all(e["effect"]["dimension"]["change"]["difference"] is not None for e in earlier)
-        assert [e["action"]["title"] for e in analyst.get(f"{waves['Meting 2026']}/from-earlier-waves").json()] \
+        assert [e["action"]["title"] for e in analyst.get(f"{waves['Meting 2026']}/earlier-actions").json()] \
             == ["Besluiten van de directie toelichten in elk teamoverleg"]
         ruimte = analyst.get(f"{latest}/drivers")  # a directorate of ~100 has fewer than 50 complete ones
         assert ruimte.status_code == 422 and ruimte.json()["errors"][0]["type"] == "below_driver_minimum"

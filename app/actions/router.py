@@ -16,9 +16,10 @@ from app.paging import PagingDep, micros
 from app.reports.profile_schemas import Lang
 from app.surveys.deps import SurveyDep
 
-router = APIRouter(prefix="/organisations/{organisation_id}/surveys/{survey_id}/actions", tags=["actions"],
+router = APIRouter(prefix="/organisations/{organisation_id}/surveys/{survey_id}", tags=["actions"],
                    responses=problem_responses(401, 404, 422))
-ITEM = "/{action_id}"
+LIST = "/actions"
+ITEM = LIST + "/{action_id}"
 
 
 def valid_action(action_id: Annotated[uuid.UUID, Path()], survey: SurveyDep, tree: TreeDep, principal: CurrentKey,
@@ -30,7 +31,7 @@ def valid_action(action_id: Annotated[uuid.UUID, Path()], survey: SurveyDep, tre
 ActionDep = Annotated[Action, Depends(valid_action)]
 
 
-@router.post("", name="create_action", status_code=status.HTTP_201_CREATED, responses=problem_responses(403))
+@router.post(LIST, name="create_action", status_code=status.HTTP_201_CREATED, responses=problem_responses(403))
 def create_action(data: ActionCreate, survey: SurveyDep, tree: TreeDep, principal: CurrentKey, session: SessionDep,
                   audit: AuditDep, once: IdempotentDep) -> ActionRead:
     """Add an action to the wave's plan: for a unit (or the whole organisation), aimed at a dimension or one
@@ -42,7 +43,7 @@ def create_action(data: ActionCreate, survey: SurveyDep, tree: TreeDep, principa
     return once.created(service.to_read(session, survey, tree, [row])[0], "get_action", action_id=row.id)
 
 
-@router.get("", name="list_actions")
+@router.get(LIST, name="list_actions")
 def list_actions(survey: SurveyDep, tree: TreeDep, principal: CurrentKey, session: SessionDep, paging: PagingDep,
                  organisation: OrganisationDep,
                  unit_id: Annotated[uuid.UUID | None, Query(description="Only the actions of this unit's subtree")]
@@ -61,7 +62,7 @@ def list_actions(survey: SurveyDep, tree: TreeDep, principal: CurrentKey, sessio
     return service.to_read(session, survey, tree, page)
 
 
-@router.get("/from-earlier-waves", name="list_earlier_actions")
+@router.get("/earlier-actions", name="list_earlier_actions")
 def list_earlier_actions(
     survey: SurveyDep, tree: TreeDep, principal: CurrentKey, session: SessionDep, organisation: OrganisationDep,
     unit_id: Annotated[uuid.UUID | None, Query(description="Only the actions of this unit's subtree")] = None,

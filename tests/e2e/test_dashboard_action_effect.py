@@ -153,7 +153,7 @@ def test_a_changed_action_shows_its_new_dimension_by_keyboard(org: OrgContext, o
 
 def test_the_later_wave_shows_what_the_previous_one_planned(org: OrgContext, open_tab: Any, artifacts: Path) -> None:
     """Viewing the later wave, its trend panel lists what the previous wave planned, each action's unit before and
-    after as `GET .../actions/from-earlier-waves` gives it, with the action's status (Dutch, on a phone); at a team
+    after as `GET .../earlier-actions` gives it, with the action's status (Dutch, on a phone); at a team
     the list keeps to that team's subtree."""
     openness = builtin_questionnaire(org)["dimensions"][0]
     first, later = two_waves(org)
@@ -162,7 +162,7 @@ def test_the_later_wave_shows_what_the_previous_one_planned(org: OrgContext, ope
     for body in ({"item_key": openness["items"][1]["key"], "title": "Talk about mistakes", "status": "done"},
                  {"unit_id": team, "dimension_key": openness["key"], "title": "Team mentors"}):
         assert org.admin.post(url, json=body).status_code == 201
-    listed = org.admin.get(f"{org.prefix}/surveys/{later.id}/actions/from-earlier-waves", params={"lang": "nl"})
+    listed = org.admin.get(f"{org.prefix}/surveys/{later.id}/earlier-actions", params={"lang": "nl"})
     assert listed.status_code == 200, listed.text
     entries = listed.json()
     assert [e["action"]["title"] for e in entries] == ["Talk about mistakes", "Team mentors"]

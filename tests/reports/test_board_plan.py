@@ -211,13 +211,13 @@ def test_the_printed_report_has_the_sections_in_order(org: OrgContext, planned: 
 def test_the_next_wave_prints_what_the_previous_one_planned(org: OrgContext, planned: dict[str, Any], lang: str,
                                                             tmp_path: Path, artifacts: Path) -> None:
     """The later wave's board report lists the previous wave's actions with their units then and now, as
-    `actions/from-earlier-waves` gives them; a unit's report only its subtree's; the first wave none."""
+    `earlier-actions` gives them; a unit's report only its subtree's; the first wave none."""
     first = planned["wave"]
     title = {"en": "What the previous wave planned, before and after", "nl": "Wat de vorige meting plande, voor en na"}
     assert f"<h2>{escape(title[lang])}</h2>" not in board(org, first.id, lang)
     later = survey_with_responses(org, Population(POP, seed=6, missing=0.0), questionnaire=planned["definition"],
                                   title="Wave two")
-    entries = org.admin.get(f"{org.prefix}/surveys/{later.id}/actions/from-earlier-waves",
+    entries = org.admin.get(f"{org.prefix}/surveys/{later.id}/earlier-actions",
                             params={"lang": lang}).json()
     assert len(entries) == 3
     printed = section(board(org, later.id, lang), title[lang])

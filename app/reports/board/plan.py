@@ -1,6 +1,6 @@
 """The board report's part from culture gap to L&D action: the focus areas (the `drivers` report's, with its
 bootstrap intervals), the scope's action plan (the actions list's), what the previous wave planned with its units
-before and after (`actions/from-earlier-waves`) and the comment themes (the `comment-themes` report's). Every
+before and after (`earlier-actions`) and the comment themes (the `comment-themes` report's). Every
 figure printed here is one those reports publish for the same scope and key, under their own protection (the driver
 analysis's minimum and respondent-set map, each wave's map, the comment threshold's map); where a report gives
 nothing, a sentence says why, never a number."""

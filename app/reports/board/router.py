@@ -119,7 +119,7 @@ def get_board_report(
     summary (with the change in each dimension's score since the previous wave), where to start for knowledge
     sharing (the `drivers` report's focus areas with their bootstrap intervals, or a sentence why there are none),
     the scope's action plan per unit and dimension, what the previous wave planned with each action's unit then and
-    now (`actions/from-earlier-waves`), the comment themes (the `comment-themes` report's counts, only where it shows
+    now (`earlier-actions`), the comment themes (the `comment-themes` report's counts, only where it shows
     them), heatmap (directorates, departments, teams), perception gaps (all leaders together against the employees
     where single layers are hidden), room to grow (desired against current), the statements (with their change since
     the previous wave), response rates, and a note on method and anonymity.

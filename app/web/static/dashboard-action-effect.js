@@ -78,7 +78,7 @@ export function effectSection(ctx, list, results) {
     el("p", { class: "panel-foot effect-caveat", text: reading(ctx, shown[0][1].caveat) }));
 }
 
-/** The later wave's side, in its trend panel: what earlier waves planned (`GET .../actions/from-earlier-waves`,
+/** The later wave's side, in its trend panel: what earlier waves planned (`GET .../earlier-actions`,
     the actions whose next wave is this one), each with its unit before (its own wave) and after (this wave), with
     the action's status; nothing when there is none. */
 export function earlierSection(ctx, entries) {

@@ -123,7 +123,7 @@ function changeFinding(ctx, d, data) {
 
 /** The actions of earlier waves whose next wave is this one, at the scope (its subtree). */
 const earlierActions = (ctx) => path(
-  `/api/v1/organisations/${ctx.survey.organisation_id}/surveys/${ctx.survey.id}/actions/from-earlier-waves`,
+  `/api/v1/organisations/${ctx.survey.organisation_id}/surveys/${ctx.survey.id}/earlier-actions`,
   { unit_id: ctx.scopeId, lang: ctx.lang });
 
 export const trend = {
