@@ -19,6 +19,8 @@ from tests.survey_factories import create_survey
 QUESTION = {"key": "share_knowledge", "texts": {
     "en": "What would help most to share knowledge in your team?",
     "nl": "Wat zou het meest helpen om kennis te delen in je team?"}}
+OWN_THEMES = {"learning": {"nl": ["leren", "cursus"], "en": ["learn", "course"]},
+              "openness": {"nl": ["open"], "en": ["openness"]}}
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -148,6 +150,25 @@ def test_theme_counts_only_at_the_threshold(org: OrgContext, wave: dict[str, Any
     hidden = org.admin.get(f"{org.prefix}/surveys/{survey['id']}/reports/comment-themes",
                            params={"unit_id": units["Small"]}).json()
     assert not hidden["shown"] and all(t["count"] is None for t in hidden["themes"])
+
+
+def test_a_surveys_own_theme_lists_drive_the_counts(org: OrgContext, wave: dict[str, Any]):
+    survey, units = wave["survey"], wave["units"]
+    url = settings_url(org, survey["id"])
+    assert org.admin.put(url, json={"questions": [QUESTION], "themes": OWN_THEMES}).status_code == 200
+    assert org.admin.post(f"{org.prefix}/surveys/{survey['id']}/close").status_code == 200
+    report = f"{org.prefix}/surveys/{survey['id']}/reports/comment-themes"
+
+    def counts() -> dict[str, int | None]:
+        found = org.admin.get(report, params={"unit_id": units["Big"]}).json()
+        assert found["shown"], found
+        return {t["key"]: t["count"] for t in found["themes"]}
+
+    assert counts() == {"learning": 11, "openness": None}  # "learn from colleagues" in 11 of Big's 12
+    assert org.admin.put(url, json={"questions": [QUESTION], "themes": None}).json()["themes_are_defaults"]
+    again = counts()
+    assert set(again) == {"openness", "collegiality", "transparency", "diversity", "personal_initiative"}
+    assert again["collegiality"] == 11
 
 
 def test_drafts_keep_comments_masked_and_comments_stay_unlinked(org: OrgContext, http: httpx.Client):

@@ -131,6 +131,9 @@ def test_the_comment_settings_words_have_dutch(org):
                                             "threshold": 4})),
         *_messages(org.admin.put(url, json={"questions": [{"key": "Q 1", "texts": {"nl": "", "en": "x"}}],
                                             "threshold": 2000})),
+        *_messages(org.admin.put(url, json={"themes": {"openness": {"nl": ["x" * 61, "a\x0bb", " "],
+                                                                    "en": ["w"] * 51}}})),
+        *_messages(org.admin.put(url, json={"themes": {f"d{i}": {"nl": ["w"]} for i in range(21)}})),
     ]
     assert org.admin.post(f"{org.prefix}/surveys/{survey['id']}/open").status_code == 200
     said += _messages(org.admin.put(url, json={"questions": [question]}))

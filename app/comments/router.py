@@ -23,7 +23,8 @@ router = APIRouter(prefix="/organisations/{organisation_id}/surveys/{survey_id}"
 
 @router.get("/comment-settings", name="get_comment_settings")
 def get_comment_settings(survey: SurveyDep, session: SessionDep) -> CommentSettingsRead:
-    """The survey's open questions, its comment threshold and the theme keyword lists."""
+    """The survey's open questions, its comment threshold and the theme keyword lists in use, whether those are the
+    built-in defaults (`themes_are_defaults`), and the defaults themselves."""
     return service.settings_of(session, survey)
 
 
@@ -32,7 +33,9 @@ def set_comment_settings(data: CommentSettingsIn, survey: SurveyDep, _: AdminOrg
                          audit: AuditDep) -> CommentSettingsRead:
     """Set the optional open questions (e.g. "What would help most to share knowledge in your team?", in every
     language of the survey; only while the survey is a draft, 409 after), the comment threshold (default 10, never
-    below the minimum group size: 422) and the theme keyword lists. Organisation admins only."""
+    below the minimum group size: 422) and the theme keyword lists (`themes`: the survey's own; null or left out: the
+    built-in defaults, which follow improvements to them; a form sent back as read sends null while
+    `themes_are_defaults`). Organisation admins only."""
     settings, changed = service.put_settings(session, survey, data)
     audit.record(AuditAction.survey_comment_settings_set, survey.id, fields=changed)
     return settings

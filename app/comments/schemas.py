@@ -36,16 +36,25 @@ class CommentSettingsIn(BaseModel):
         "never below the survey's minimum group size (422)"))
     themes: dict[Annotated[str, Field(max_length=100)], dict[Annotated[str, Field(max_length=16)],
                  Annotated[list[Keyword], Field(max_length=50)]]] | None = Field(
-        default=None, max_length=20, description="Per dimension key, keywords per language; null: the Dutch and "
-                                                 "English defaults for the built-in dimensions")
+        default=None, max_length=20, description=(
+            "Per dimension key, keywords per language (a comment counts for a dimension when a word of it starts "
+            "with one of them, in any language); the survey's own lists, kept as set. Null or left out: the built-in "
+            "Dutch and English defaults (`default_themes`), which follow improvements to them"))
 
 
 class CommentSettingsRead(BaseModel):
     survey_id: uuid.UUID
     questions: list[OpenQuestion]
     threshold: int
-    themes: dict[str, dict[str, list[str]]] = Field(description="The theme lists in use (the defaults when none "
-                                                                "were set)")
+    themes: dict[str, dict[str, list[str]]] = Field(description="The theme lists in use: per dimension key, "
+                                                                "keywords per language (the defaults when none were "
+                                                                "set)")
+    themes_are_defaults: bool = Field(description=(
+        "`themes` are the built-in defaults (none were set, or `themes: null` set them back) and follow improvements "
+        "to them; false: the survey's own lists, kept as set. A client that sends the form back sends `themes: null` "
+        "while this is true, or it freezes today's defaults into the survey's own lists"))
+    default_themes: dict[str, dict[str, list[str]]] = Field(description=(
+        "The built-in Dutch and English lists for the built-in dimensions: what `themes: null` gives"))
     max_comment_chars: int = MAX_COMMENT_CHARS
 
 

@@ -43,10 +43,11 @@ def settings_of(session: Session, survey: Survey) -> CommentSettingsRead:
     row = session.get(CommentSettings, survey.id)
     questions = [OpenQuestion.model_validate(q) for q in (row.questions if row else [])]
     threshold = row.threshold if row else max(DEFAULT_THRESHOLD, survey.min_group_size)
-    themes = row.themes if row and row.themes is not None else DEFAULT_THEMES
-    return CommentSettingsRead(survey_id=survey.id, questions=questions, threshold=max(threshold,
-                                                                                        survey.min_group_size),
-                               themes=themes)
+    own = row.themes if row else None  # null: the defaults, which follow improvements to them
+    return CommentSettingsRead(survey_id=survey.id, questions=questions,
+                               threshold=max(threshold, survey.min_group_size),
+                               themes=DEFAULT_THEMES if own is None else own, themes_are_defaults=own is None,
+                               default_themes=DEFAULT_THEMES)
 
 
 def put_settings(session: Session, survey: Survey, data: CommentSettingsIn) -> tuple[CommentSettingsRead, list[str]]:
@@ -80,6 +81,8 @@ def put_settings(session: Session, survey: Survey, data: CommentSettingsIn) -> t
     after = settings_of(session, survey)
     changed = [name for name in ("questions", "threshold", "themes")
                if getattr(before, name) != getattr(after, name)]
+    if "themes" not in changed and before.themes_are_defaults != after.themes_are_defaults:
+        changed.append("themes")
     return after, changed
 
 

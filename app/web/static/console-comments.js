@@ -1,8 +1,10 @@
 /* A wave's comment settings in the console (`GET/PUT .../comment-settings`): its open questions on or off, each
    question in every language of the wave (only while the wave is a draft: the API refuses a change after, 409), and
    the comment threshold, never below the wave's minimum group size (checked here and by the API, 422 beside the
-   field). The theme keyword lists are sent back as read, so a PUT changes nothing but what the form shows. */
-import { $, api, el, failure, markFields, say, serverWords, t } from "./console-core.js";
+   field) and the theme keyword lists (console-themes.js: null while they are the defaults and untouched). */
+import { $, api, el, failure, field, markFields, say, serverWords, t } from "./console-core.js";
+import { checkThemes, revealThemes, showThemes, themeFieldIds, themeFieldOf, themesChanged, themesToSend, wireThemes }
+  from "./console-themes.js";
 
 const MAX_QUESTIONS = 5; // the API's
 const KEY = /^[a-z][a-z0-9_]*$/;
@@ -17,18 +19,6 @@ function collect() {
   cs.questions = cs.questions.map((q, i) => ({ key: $(keyId(i))?.value.trim() ?? q.key,
     texts: Object.fromEntries(cs.survey.languages.map((lang) => [lang, $(textId(i, lang))?.value.trim()
       ?? q.texts[lang] ?? ""])) }));
-}
-
-function field(id, label, control, hint) {
-  control.id = id;
-  control.setAttribute("aria-describedby", [hint ? `${id}-hint` : "", `${id}-error`].filter(Boolean).join(" "));
-  const wrap = el("div", null, "field");
-  const caption = el("label", label, "field-label");
-  caption.htmlFor = id;
-  wrap.append(caption);
-  if (hint) wrap.append(Object.assign(el("p", hint, "field-hint"), { id: `${id}-hint` }));
-  wrap.append(control, Object.assign(el("p", null, "field-error"), { id: `${id}-error` }));
-  return wrap;
 }
 
 function questionBox(q, i) {
@@ -76,14 +66,15 @@ export async function showComments(survey) {
   cs.questions = cs.settings.questions.map((q) => ({ key: q.key, texts: { ...q.texts } }));
   $("cs-on").checked = cs.questions.length > 0;
   $("cs-threshold").value = String(cs.settings.threshold);
-  markFields(["cs-threshold"], {});
   say("cs-result", "");
   render();
+  await showThemes(survey, cs.settings);
+  markFields(fieldIds(), {});
 }
 
 /** The form's own checks, by field id. */
 function check(threshold) {
-  const words = t(), errors = {}, k = cs.survey.min_group_size;
+  const words = t(), errors = checkThemes(), k = cs.survey.min_group_size;
   if (!/^\d+$/.test($("cs-threshold").value.trim())) errors["cs-threshold"] = words.csBadThreshold;
   else if (threshold < k) errors["cs-threshold"] = words.csBelowK(k);
   else if (threshold > 1000) errors["cs-threshold"] = words.csTooHigh;
@@ -98,7 +89,8 @@ function check(threshold) {
   return errors;
 }
 
-/** The API's 422 errors by field id (`loc`: ["body", "threshold"] or ["body", "questions", i, "key" | "texts"]). */
+/** The API's 422 errors by field id (`loc`: ["body", "threshold"], ["body", "questions", i, "key" | "texts"] or
+    ["body", "themes", key, lang, ...]). */
 function serverErrors(error) {
   const byField = {}, rest = [];
   for (const p of error.problem?.errors || []) {
@@ -107,36 +99,45 @@ function serverErrors(error) {
     if (where === "body" && name === "threshold") id = "cs-threshold";
     else if (where === "body" && name === "questions" && Number.isInteger(i) && i < cs.questions.length) {
       id = part === "key" ? keyId(i) : textId(i, cs.survey.languages[0]);
-    }
+    } else if (where === "body" && name === "themes") id = themeFieldOf(i, part);
     if (id && !byField[id]) byField[id] = serverWords(p.msg);
     else if (!id) rest.push(p);
   }
   return { byField, rest };
 }
 
-/** The fields on show (the questions only while they are). */
+/** The fields on show (the questions only while they are), the threshold first. */
 const fieldIds = () => ["cs-threshold", ...($("cs-on").checked ? cs.questions : []).flatMap((_, i) => [keyId(i),
-  ...cs.survey.languages.map((lang) => textId(i, lang))])];
+  ...cs.survey.languages.map((lang) => textId(i, lang))]), ...themeFieldIds()];
+
+/** Show the messages beside their fields (opening the theme lists when one is there); true when there were any. */
+function mark(errors) {
+  revealThemes(errors);
+  return markFields(fieldIds(), errors);
+}
 
 async function save(e) {
   e.preventDefault();
   collect();
   const threshold = Number($("cs-threshold").value.trim());
   const errors = check(threshold);
-  if (markFields(fieldIds(), errors)) return say("cs-result", t().csNotSaved);
+  if (mark(errors)) return say("cs-result", t().csNotSaved);
   const questions = draft() && $("cs-on").checked ? cs.questions : cs.settings.questions;
-  if (JSON.stringify(questions) === JSON.stringify(cs.settings.questions) && threshold === cs.settings.threshold) {
+  const themes = themesToSend();
+  if (JSON.stringify(questions) === JSON.stringify(cs.settings.questions) && threshold === cs.settings.threshold
+      && !themesChanged(themes)) {
     return say("cs-result", t().csNoChanges);
   }
   try {
     cs.settings = await api(`/surveys/${cs.survey.id}/comment-settings`, { method: "PUT",
-      body: { questions, threshold, themes: cs.settings.themes } });
+      body: { questions, threshold, themes } });
     cs.questions = cs.settings.questions.map((q) => ({ key: q.key, texts: { ...q.texts } }));
     render();
+    await showThemes(cs.survey, cs.settings);
     say("cs-result", t().csSaved);
   } catch (error) {
     const { byField, rest } = serverErrors(error);
-    if (markFields(fieldIds(), byField) && !rest.length) say("cs-result", t().csNotSaved);
+    if (mark(byField) && !rest.length) say("cs-result", t().csNotSaved);
     else failure("cs-result", Object.assign(error, { problem: { ...error.problem, errors: rest } }));
   }
 }
@@ -161,4 +162,5 @@ export function wireComments() {
     render();
   });
   $("cs-threshold").addEventListener("input", () => markFields(["cs-threshold"], {}));
+  wireThemes();
 }

@@ -132,6 +132,20 @@ export function el(tag, text, className) {
   return node;
 }
 
+/** A labelled field built in script: `control` gets `id`, an optional hint and the `<id>-error` paragraph
+    `markFields` fills, both in its `aria-describedby`. */
+export function field(id, label, control, hint) {
+  control.id = id;
+  control.setAttribute("aria-describedby", [hint ? `${id}-hint` : "", `${id}-error`].filter(Boolean).join(" "));
+  const wrap = el("div", null, "field");
+  const caption = el("label", label, "field-label");
+  caption.htmlFor = id;
+  wrap.append(caption);
+  if (hint) wrap.append(Object.assign(el("p", hint, "field-hint"), { id: `${id}-hint` }));
+  wrap.append(control, Object.assign(el("p", null, "field-error"), { id: `${id}-error` }));
+  return wrap;
+}
+
 /** An upload's bad lines (the problem's errors at `["file", line, column]`) beside what each line says, in the
     element `boxId` as a table `tableId` (a CSV is read here; a workbook's rows are named only). False, showing
     nothing, when the problem names no line. Used by the structure's, the invitations' and the people's uploads. */

@@ -1,5 +1,5 @@
-/* The words of the console's comment settings (a wave's open questions and comment threshold), in English and
-   Dutch. */
+/* The words of the console's comment settings (a wave's open questions, comment threshold and theme keyword lists),
+   in English and Dutch. */
 export const COMMENTS_STRINGS = {
   en: {
     csTitle: "Open questions and comments",
@@ -31,6 +31,17 @@ export const COMMENTS_STRINGS = {
     csBadThreshold: "A whole number.",
     csBelowK: (k) => `At least the wave's minimum group size (${k}).`,
     csTooHigh: "At most 1000.",
+    csThemes: "Theme keyword lists",
+    csThemesText: "The comments' theme view counts per dimension the comments with one of its keywords (the start of "
+      + "a word, in any language). Separate the keywords with commas or new lines; empty a dimension's fields to "
+      + "leave it out.",
+    csThemesDefault: "These are the standard lists: they follow later improvements to them.",
+    csThemesOwn: "These are this wave's own lists: saved as they are here.",
+    csThemesFilled: "The standard lists are back in the fields. Save to use them.",
+    csThemesReset: "Use the standard lists",
+    csKeywordsIn: (language) => `Keywords in ${language}`,
+    csKeywordTooLong: (word) => `At most 60 characters per keyword: “${word}”.`,
+    csTooManyKeywords: "At most 50 keywords.",
   },
   nl: {
     csTitle: "Open vragen en opmerkingen",
@@ -62,5 +73,16 @@ export const COMMENTS_STRINGS = {
     csBadThreshold: "Een heel getal.",
     csBelowK: (k) => `Minstens de minimale groepsgrootte van de meting (${k}).`,
     csTooHigh: "Hoogstens 1000.",
+    csThemes: "Trefwoorden per thema",
+    csThemesText: "De themaweergave van de opmerkingen telt per dimensie de opmerkingen met een van haar trefwoorden "
+      + "(het begin van een woord, in elke taal). Scheid de trefwoorden met komma's of nieuwe regels; maak de velden "
+      + "van een dimensie leeg om haar weg te laten.",
+    csThemesDefault: "Dit zijn de standaardlijsten: ze volgen latere verbeteringen daarvan.",
+    csThemesOwn: "Dit zijn eigen lijsten van deze meting: ze worden opgeslagen zoals ze hier staan.",
+    csThemesFilled: "De standaardlijsten staan weer in de velden. Sla op om ze te gebruiken.",
+    csThemesReset: "De standaardlijsten gebruiken",
+    csKeywordsIn: (language) => `Trefwoorden in het ${language}`,
+    csKeywordTooLong: (word) => `Hoogstens 60 tekens per trefwoord: “${word}”.`,
+    csTooManyKeywords: "Hoogstens 50 trefwoorden.",
   },
 };

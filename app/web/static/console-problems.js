@@ -37,6 +37,7 @@ const PATTERNS_NL = [
   [/^empty name$/, "lege naam"],
   [/^longer than (\d+) characters$/, (n) => `langer dan ${n} tekens`],
   [/^contains control characters$/, "bevat stuurtekens"],
+  [/^must not contain control characters$/, "mag geen stuurtekens bevatten"],
   [/^required$/, "verplicht"],
   [/^more cells than the header has columns$/, "meer cellen dan de kopregel kolommen heeft"],
   [/^(\d+) cells, but the header has (\d+) columns$/, (a, b) => `${a} cellen, maar de kopregel heeft ${b} kolommen`],
@@ -136,6 +137,7 @@ const PATTERNS_NL = [
   [/^Input should be (.*)$/, "ongeldige waarde"],
   [/^List should have at most (\d+) items?/, (n) => `hoogstens ${n}`],
   [/^List should have at least (\d+) items?/, (n) => `minstens ${n}`],
+  [/^Dictionary should have at most (\d+) items?/, (n) => `hoogstens ${n}`],
   [/^Value error, (.*)$/, (rest) => translate(rest, "nl")],
 ];
 
