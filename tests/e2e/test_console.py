@@ -3,6 +3,7 @@
 server, see the response rates, remind, close; in English on a laptop and in Dutch on a phone; a leader is sent to
 the dashboard and a signed-out visitor to the sign-in page. Screenshots go to tests/artifacts/console-*.png."""
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -76,9 +77,13 @@ def test_an_admin_runs_a_wave_on_a_laptop_in_english(open_tab: Any, org: OrgCont
     checked = page.locator("#invite-lines tbody tr")  # each line as it will be mailed: unit path, layer's name
     expect(checked).to_have_text([f"2{first}Town / WaterEmployeeEnglish", f"3{second}Town / RoadsEmployeeDutch"])
     assert mailbox.to(first) == [] and mailbox.to(second) == []  # checked, not sent
+    # one primary button at a time: the next step, sending, is the primary one now
+    expect(page.locator("#invite-send")).to_have_class(re.compile(r"\bbutton-primary\b"))
+    expect(page.locator("#invite-check")).to_have_class(re.compile(r"\bbutton-secondary\b"))
     page.locator("#invite-file").set_input_files(_file(tmp_path, "other.csv",
                                                        f"email,unit,layer\n{first},Town,employee\n"))
     expect(page.locator("#invite-send")).to_be_hidden()  # another file: checked again before anything is sent
+    expect(page.locator("#invite-check")).to_have_class(re.compile(r"\bbutton-primary\b"))
     expect(page.locator("#invite-result")).to_be_empty()
     page.locator("#invite-file").set_input_files(str(tmp_path / "invites.csv"))
     page.get_by_role("button", name="Check the list").click()

@@ -12,6 +12,13 @@ export function clearCheck() {
   checked = null;
   $("invite-checked").hidden = true;
   $("invite-lines").tBodies[0].replaceChildren();
+  nextStep(false);
+}
+
+/** One primary button at a time: "Check the list" until a list is checked, then "Send N invitations". */
+function nextStep(send) {
+  $("invite-check").classList.toggle("button-primary", !send);
+  $("invite-check").classList.toggle("button-secondary", send);
 }
 
 /** Draw the checked lines again (in the reader's language, after a switch). */
@@ -34,6 +41,7 @@ function showLines(result) {
   $("invite-more").textContent = more > 0 ? words.moreLines(more) : "";
   $("invite-send").textContent = words.sendN(result.count);
   $("invite-checked").hidden = false;
+  nextStep(true);
 }
 
 /** `wave()` is the wave shown; `layerName(key)` a layer's name in the reader's language; `waits(survey)` whether
