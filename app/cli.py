@@ -93,6 +93,7 @@ def _create_key(args: argparse.Namespace) -> None:
 
 
 def _demo(args: argparse.Namespace) -> None:
+    import app.models  # noqa: F401  (every table must be known to resolve foreign keys)
     from app.demo import load_demo
 
     require_current_schema(migrate=get_settings().migrate_on_start)

@@ -78,6 +78,21 @@ def test_serve_refuses_an_unmigrated_database_then_serves_and_create_key_works(c
         proc.communicate(timeout=20)  # and closes the pipes
 
 
+def test_demo_loads_into_an_empty_database_once(cli_env, tmp_path):
+    """`make run`'s step, in a process of its own: only the command's imports are loaded (a model it does not import
+    itself once left a foreign key unresolved, and `make run` failed where the suite, which imports everything, did
+    not)."""
+    assert _cli(cli_env, "migrate").returncode == 0
+    keys = tmp_path / "keys.txt"
+    loaded = _cli(cli_env, "demo", "--if-empty", "--key-file", str(keys), "--base-url", "http://127.0.0.1:8000")
+    assert loaded.returncode == 0, loaded.stderr
+    written = keys.read_text()
+    assert "Organisation admin key" in written and "http://127.0.0.1:8000/respond#" in written
+    again = _cli(cli_env, "demo", "--if-empty")
+    assert again.returncode == 0, again.stderr
+    assert "Organisation admin key" not in again.stdout  # not empty any more: nothing loaded
+
+
 def test_migrate_on_start_migrates_first(cli_env):
     url = cli_env["DATABASE_URL"]
     if url.startswith("sqlite"):  # into a folder that is not there yet, as `culturegap migrate` would
