@@ -96,7 +96,8 @@ def next_wave(session: Session, survey: Survey, dimension: str) -> uuid.UUID | N
 
 
 def _num(value: float, lang: Lang) -> str:
-    text = f"{value:.1f}" if value >= 0 else f"-{abs(value):.1f}"
+    """Two decimals, as the tables beside the sentence: with one, "from 3.4 to 3.6 (+0.1)" could read as wrong."""
+    text = f"{value:.2f}" if value >= 0 else f"-{abs(value):.2f}"
     return text.replace(".", ",") if lang == "nl" else text
 
 
