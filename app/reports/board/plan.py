@@ -82,16 +82,12 @@ def _interval(w: "Writer", weight: Weight, outcome: str) -> str:
                high=_percent(w, ci.high))
 
 
-def _name(w: "Writer", names: dict[str, str] | None, fallback: str) -> str:
-    return (names or {}).get(w.lang) or (names or {}).get("en") or fallback
-
-
 def actions(w: "Writer", p: PlanData, whole: str) -> str:
     if not p.actions:
         return w.section("actions", "actions_lead", tag("p", {}, w.t("actions_none")))
 
     def name(names: dict[str, str] | None, fallback: str) -> str:
-        return _name(w, names, fallback)
+        return (names or {}).get(w.lang) or (names or {}).get("en") or fallback
 
     ordered = sorted(p.actions, key=lambda a: (a.unit_path, name(a.dimension_names, a.dimension_key),
                                                a.due_date.isoformat() if a.due_date else "9999", a.title))

@@ -78,11 +78,10 @@ def plan_data(session: SessionDep, ctx: ReportContext, principal: Principal, lan
     rows = action_service.list_visible(session, ctx.survey, ctx.tree, principal, ctx.scope)
     asked = bool(comment_service.settings_of(session, ctx.survey).questions)
     names = {d.key: d.names.get(lang) or next(iter(d.names.values()), d.key) for d in ctx.data.definition.dimensions}
+    earlier = earlier_effects(session, ctx.organisation, ctx.survey, ctx.tree, principal, ctx.scope, lang)
     return PlanData(focus=report, focus_refused=refused, min_respondents=min_respondents(ctx),
-                    actions=action_service.to_read(session, ctx.survey, ctx.tree, rows),
-                    earlier=earlier_effects(session, ctx.organisation, ctx.survey, ctx.tree, principal, ctx.scope,
-                                            lang),
-                    wave_titles={s.id: s.title for s in earlier_waves(session, ctx.survey)},
+                    actions=action_service.to_read(session, ctx.survey, ctx.tree, rows), earlier=earlier,
+                    wave_titles={s.id: s.title for s in earlier_waves(session, ctx.survey)} if earlier else {},
                     themes=comment_service.themes(session, ctx) if asked else None, theme_names=names)
 
 
