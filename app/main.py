@@ -6,6 +6,7 @@ from contextlib import asynccontextmanager
 from anyio import to_thread
 from fastapi import FastAPI
 from fastapi.telemetry import TelemetryConfig
+from starlette.types import ASGIApp
 
 from app import health
 from app.actions.router import router as actions_router
@@ -25,6 +26,7 @@ from app.people.router import router as people_router
 from app.pgasync import close_loop_pools
 from app.questionnaires.router import router as questionnaires_router
 from app.reports.router import router as reports_router
+from app.respond.lane import RespondentLane
 from app.respond.router import router as respond_router
 from app.responses.router import router as responses_router
 from app.rounds import InServerRounds
@@ -105,9 +107,16 @@ async def _lifespan(_: FastAPI) -> AsyncIterator[None]:
         await close_loop_pools()  # this worker's async pools (see app.pgasync)
 
 
+class CultureGapAPI(FastAPI):
+    def build_middleware_stack(self) -> ASGIApp:
+        """The whole stack, with the respondent's routes ahead of it (app.respond.lane)."""
+        return RespondentLane(super().build_middleware_stack(), respond_router.routes, self.exception_handlers,
+                              max_body_bytes=get_settings().max_body_bytes)
+
+
 def create_app() -> FastAPI:
     settings = get_settings()
-    app = FastAPI(title="Culture-gap assessment API", version="1.0.0", description=DESCRIPTION, openapi_tags=TAGS,
+    app = CultureGapAPI(title="Culture-gap assessment API", version="1.0.0", description=DESCRIPTION, openapi_tags=TAGS,
                   generate_unique_id_function=operation_id, lifespan=_lifespan,
                   docs_url=None, redoc_url=None,  # served by app.web, from the service's own copies
                   telemetry=NO_TELEMETRY)

@@ -1,33 +1,38 @@
-"""Putting a call under the limits: `async with rate_limited(client_host, SomeError): ...`."""
+"""Putting a call under the limits: `counted = await count_request(host)` before it, and
+`await count_failure(counted)` when it fails in a way that counts (a failed token lookup)."""
 
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
-
-from app.config import get_settings
-from app.ratelimit.service import Limits, client_id
+from app.config import Settings, get_settings
+from app.ratelimit.service import Limits, Window, client_id
 from app.ratelimit.tally import tallies
+
+Counted = tuple[str, Window] | None
+"""The client and window a request was counted in; None while the limits are off."""
+
+
+_limits: tuple[Settings, Limits] | None = None  # the limits of the settings in use, as last read
 
 
 def limits() -> Limits:
+    global _limits
     settings = get_settings()
-    return Limits(requests=settings.respond_rate_limit, failures=settings.respond_failed_limit,
-                  window=settings.respond_rate_window)
+    if _limits is None or _limits[0] is not settings:
+        _limits = settings, Limits(requests=settings.respond_rate_limit, failures=settings.respond_failed_limit,
+                                   window=settings.respond_rate_window)
+    return _limits[1]
 
 
-@asynccontextmanager
-async def rate_limited(host: str | None, *failures: type[Exception]) -> AsyncIterator[None]:
-    """Count the request of the client at `host`, and the call as a failure when it raises one of `failures`.
+async def count_request(host: str | None) -> Counted:
+    """Count the request of the client at `host`; raise 429 when it is past a limit.
 
     `host` is the connection's peer, or what `X-Forwarded-For` says when the peer is a trusted proxy (uvicorn's
     `FORWARDED_ALLOW_IPS`, applied before the app sees the request)."""
     current = limits()
     if not current.enabled:
-        yield
-        return
+        return None
     client = client_id(host)
-    window = await tallies.count_request(client, current)
-    try:
-        yield
-    except failures:
-        await tallies.count_failure(client, window)
-        raise
+    return client, await tallies.count_request(client, current)
+
+
+async def count_failure(counted: Counted) -> None:
+    if counted is not None:
+        await tallies.count_failure(*counted)

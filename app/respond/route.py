@@ -13,25 +13,34 @@ ends in `TokenUnusable` counts as a failed lookup as well.
 """
 
 import inspect
+import re
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import Any, NamedTuple
 from urllib.parse import parse_qsl
 
 from fastapi.exceptions import RequestValidationError
 from fastapi.routing import APIRoute
 from pydantic import ValidationError
 from starlette.requests import ClientDisconnect
-from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 
 from app.errors import UndecodableBody
-from app.ratelimit.guard import rate_limited
+from app.ratelimit.guard import count_failure, count_request
 from app.respond.schemas import Answers
 from app.respond.service import TokenUnusable
 
 LANG_MAX_LENGTH = 35
 BINDABLE = {"token", "lang", "body"}
 UTF8_BOM = b"\xef\xbb\xbf"
+PLAIN_LANG = re.compile(rb"lang=([^&%+]*)")
+JSON_NO_STORE = [(b"cache-control", b"no-store"), (b"content-type", b"application/json")]
+
+
+class JsonAnswer(NamedTuple):
+    """What an intake route returns: a JSON body, sent with its length and `Cache-Control: no-store`."""
+
+    body: bytes
+    status: int = 200
 
 
 class IntakeRoute(APIRoute):
@@ -40,23 +49,29 @@ class IntakeRoute(APIRoute):
         self.app = self._serve()  # what `Route.handle` calls once the path and method matched
 
     def _serve(self) -> Callable[[Scope, Receive, Send], Awaitable[None]]:
-        endpoint: Callable[..., Awaitable[Response]] = self.endpoint
+        endpoint: Callable[..., Awaitable[JsonAnswer]] = self.endpoint
         params = set(inspect.signature(endpoint).parameters)
         if not params <= BINDABLE or not inspect.iscoroutinefunction(endpoint):
             raise TypeError(f"{endpoint.__name__}: an intake route is async and takes only {sorted(BINDABLE)}")
 
         async def serve(scope: Scope, receive: Receive, send: Send) -> None:
             client = scope.get("client")
-            async with rate_limited(client[0] if client else None, TokenUnusable):
-                arguments: dict[str, Any] = {}
+            counted = await count_request(client[0] if client else None)
+            arguments: dict[str, Any] = {}
+            try:
                 if "token" in params:
                     arguments["token"] = _header(scope, b"x-survey-token")
                 if "lang" in params:
                     arguments["lang"] = _lang(scope)
                 if "body" in params:
                     arguments["body"] = await _answers(scope, receive)
-                response = await endpoint(**arguments)
-            await response(scope, receive, send)
+                answer = await endpoint(**arguments)
+            except TokenUnusable:
+                await count_failure(counted)
+                raise
+            await send({"type": "http.response.start", "status": answer.status,
+                        "headers": [(b"content-length", str(len(answer.body)).encode()), *JSON_NO_STORE]})
+            await send({"type": "http.response.body", "body": answer.body})
 
         return serve
 
@@ -70,7 +85,12 @@ def _header(scope: Scope, name: bytes) -> str | None:
 
 def _lang(scope: Scope) -> str | None:
     query: bytes = scope["query_string"]
-    lang = dict(parse_qsl(query.decode("latin-1"), keep_blank_values=True)).get("lang") if query else None
+    if not query:
+        lang = None
+    elif (plain := PLAIN_LANG.fullmatch(query)) is not None:  # `?lang=nl`, the form's: nothing to split or decode
+        lang = plain[1].decode("latin-1")
+    else:
+        lang = dict(parse_qsl(query.decode("latin-1"), keep_blank_values=True)).get("lang")
     if lang is not None and len(lang) > LANG_MAX_LENGTH:
         raise RequestValidationError([{"loc": ("query", "lang"), "type": "string_too_long",
                                        "msg": f"String should have at most {LANG_MAX_LENGTH} characters"}])

@@ -38,7 +38,7 @@ from app.questionnaires.service import QuestionnaireDefinition, cached_definitio
 from app.respond import statements as sql
 from app.respond.drafts import open_draft, seal_draft
 from app.respond.schemas import Answers
-from app.responses.codec import check_answers, pack_by_key
+from app.responses.codec import MISSING, pack_checked, unpack_by_key
 from app.surveys.service import check_accepting
 from app.text import has_control_characters
 
@@ -138,13 +138,18 @@ def open_ticket(conn: Connection, token: str | None, now: datetime) -> Ticket:
 @dataclass(frozen=True)
 class CheckedAnswers:
     language: str
-    current: dict[str, Any]
-    desired: dict[str, Any]
+    current: bytes  # packed (app.responses.codec)
+    desired: bytes | None  # None when the survey doesn't ask how it should be
     comments: dict[str, str]
 
-    def as_draft(self) -> dict[str, Any]:
-        return {"language": self.language, "current": self.current, "desired": self.desired,
+    def as_draft(self, definition: QuestionnaireDefinition) -> dict[str, Any]:
+        return {"language": self.language, "current": _answered(definition, self.current),
+                "desired": _answered(definition, self.desired) if self.desired is not None else {},
                 "comments": self.comments}
+
+
+def _answered(definition: QuestionnaireDefinition, packed: bytes) -> dict[str, Any]:
+    return {key: value for key, value in unpack_by_key(definition, packed).items() if value is not None}
 
 
 def _comments(ticket: Ticket, body: Answers, errors: list[dict[str, Any]]) -> dict[str, str]:
@@ -167,38 +172,40 @@ def _comments(ticket: Ticket, body: Answers, errors: list[dict[str, Any]]) -> di
 
 
 def check(ticket: Ticket, body: Answers, *, submitting: bool) -> CheckedAnswers:
-    """Every answer against its item's scale; a 422 lists each bad field and nothing is stored."""
+    """Every answer against its item's scale, packed as it is checked; a 422 lists each bad field and nothing is
+    stored."""
     definition = ticket.definition
     errors: list[dict[str, Any]] = []
     if body.language not in ticket.languages:
         errors.append({"loc": ["body", "language"], "msg": f"not offered; the survey's languages are "
                        f"{', '.join(ticket.languages)}", "type": "unknown_language"})
-    for problem in check_answers(definition, body.current.items()):
-        errors.append({"loc": ["body", "current", problem.key], "msg": problem.msg, "type": problem.type})
+    current, problems = pack_checked(definition, body.current)
+    errors.extend({"loc": ["body", "current", p.key], "msg": p.msg, "type": p.type} for p in problems)
+    desired: bytes | None = None
     if ticket.ask_desired:
-        for problem in check_answers(definition, body.desired.items()):
-            errors.append({"loc": ["body", "desired", problem.key], "msg": problem.msg, "type": problem.type})
+        desired, problems = pack_checked(definition, body.desired)
+        errors.extend({"loc": ["body", "desired", p.key], "msg": p.msg, "type": p.type} for p in problems)
     else:
         errors.extend({"loc": ["body", "desired", key], "msg": "this survey asks only how it is now, not how it "
                        "should be", "type": "frame_not_asked"} for key, value in body.desired.items()
                       if value is not None)
-    comments = _comments(ticket, body, errors)
-    current = {k: v for k, v in body.current.items() if v is not None}
-    desired = {k: v for k, v in body.desired.items() if v is not None} if ticket.ask_desired else {}
-    if submitting and not errors and not current and not desired:
+    comments = _comments(ticket, body, errors) if body.comments else {}
+    if submitting and not errors and _unanswered(current) and (desired is None or _unanswered(desired)):
         errors.append({"loc": ["body", "current"], "msg": "answer at least one item", "type": "no_answers"})
     if errors:
         raise Unprocessable("Some answers are not valid; nothing was stored.", errors=errors)
     return CheckedAnswers(language=body.language, current=current, desired=desired, comments=comments)
 
 
+def _unanswered(packed: bytes) -> bool:
+    return packed.count(MISSING & 0xFF) == len(packed)
+
+
 def response_row(ticket: Ticket, answers: CheckedAnswers) -> dict[str, Any]:
     """The response to store: the invitation's unit and layer, the language and the packed answers; nothing else."""
-    definition = ticket.definition
     return {"id": uuid.uuid4(), "survey_id": ticket.survey_id, "unit_id": ticket.unit_id,
             "layer_id": ticket.layer_id, "language": answers.language, "source": "web",
-            "current": pack_by_key(definition, answers.current),
-            "desired": pack_by_key(definition, answers.desired) if ticket.ask_desired else None}
+            "current": answers.current, "desired": answers.desired}
 
 
 def comment_rows(ticket: Ticket, answers: CheckedAnswers) -> list[dict[str, Any]]:
@@ -216,7 +223,8 @@ def use_params(ticket: Ticket, response: dict[str, Any]) -> dict[str, Any]:
 def draft_params(ticket: Ticket, token: str | None, answers: CheckedAnswers, now: datetime) -> dict[str, Any]:
     """The parameters of `statements.SAVE_DRAFT`."""
     return {"invitation_id": ticket.invitation_id, "used_key": ticket.used_key,
-            "sealed_draft": seal_draft(cast(str, token), ticket.invitation_id, answers.as_draft(), now)}
+            "sealed_draft": seal_draft(cast(str, token), ticket.invitation_id, answers.as_draft(ticket.definition),
+                                       now)}
 
 
 def _changed_one(conn: Connection, statement: Executable, params: dict[str, Any]) -> None:

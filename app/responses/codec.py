@@ -17,6 +17,7 @@ from app.questionnaires.service import QuestionnaireDefinition
 MISSING = -128
 DONT_KNOW = -127
 DONT_KNOW_VALUE: Literal["dont_know"] = "dont_know"
+_ALL_MISSING = bytes([MISSING & 0xFF])
 
 Answer = int | Literal["dont_know"] | None
 """A scale point, "dont_know", or None for no answer."""
@@ -52,7 +53,7 @@ def unpack(blob: bytes) -> list[Answer]:
 
 def pack_by_key(definition: QuestionnaireDefinition, answers: Mapping[str, Answer]) -> bytes:
     """Pack answers keyed by item key (checked with `check_answers` first); items left out are missing."""
-    packed = bytearray([MISSING & 0xFF]) * len(definition.items)
+    packed = bytearray(_ALL_MISSING) * len(definition.items)
     by_key = definition.item_by_key
     for key, answer in answers.items():
         # a scale point, the common case, without `_code`'s call and checks (a respondent's 60 answers)
@@ -98,17 +99,31 @@ def answer_problem(definition: QuestionnaireDefinition, value: object, key: str 
     return None
 
 
-def check_answers(definition: QuestionnaireDefinition, answers: Iterable[tuple[str, object]]) -> list[AnswerProblem]:
-    """Every problem with these (item key, value) pairs: unknown items, wrong types, values off the item's
-    dimension's scale."""
+def pack_checked(definition: QuestionnaireDefinition,
+                 answers: Mapping[str, object]) -> tuple[bytes, list[AnswerProblem]]:
+    """Check and pack in one pass: every problem with these answers keyed by item key (unknown items, wrong types,
+    values off the item's dimension's scale), and the answers packed (items left out or None: missing; the bytes
+    mean something only when there is no problem)."""
+    packed = bytearray(_ALL_MISSING) * len(definition.items)
     problems = []
     by_key = definition.item_by_key
-    for key, value in answers:
-        item = by_key.get(key)
-        if item is None:
+    for key, value in answers.items():
+        try:
+            item = by_key[key]
+        except KeyError:
             problems.append(AnswerProblem(key, "no such item in this questionnaire", "unknown_item"))
-        elif type(value) is int and item.scale_min <= value <= item.scale_max:  # the common case first
+            continue
+        if type(value) is int and item.scale_min <= value <= item.scale_max:  # the common case first
+            packed[item.position] = value & 0xFF
+        elif value is None:
             continue
         elif (problem := answer_problem(definition, value, key)) is not None:
             problems.append(AnswerProblem(key, problem.msg, problem.type))
-    return problems
+        else:  # "dont_know", where the item offers it
+            packed[item.position] = DONT_KNOW & 0xFF
+    return bytes(packed), problems
+
+
+def check_answers(definition: QuestionnaireDefinition, answers: Iterable[tuple[str, object]]) -> list[AnswerProblem]:
+    """Every problem with these (item key, value) pairs (see `pack_checked`)."""
+    return pack_checked(definition, dict(answers))[1]
