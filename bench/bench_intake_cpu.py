@@ -10,6 +10,12 @@ the same process, and each round prints the process's CPU time (``time.process_t
 neighbours change it little) per respondent. Their difference is what the service adds to the floor, less what
 uvicorn and the kernel cost both alike. ``--profile PREFIX`` writes a cProfile (in CPU time) of each app's rounds
 to PREFIX.service and PREFIX.floor.
+
+``--instructions`` counts instead of timing: each app replays ``--warmup`` then ``--respondents`` respondents in a
+process of its own under valgrind's callgrind, which dumps its counts before and after the measured respondents
+(``callgrind_control``), and the instructions executed per respondent are printed for both. On a shared machine,
+where CPU time per respondent moves by a third between rounds, the count is repeatable to about 2 % (what the
+event loop and the pool do while they wait varies a little), and it runs about 30 times slower than the replay.
 """
 
 from __future__ import annotations
@@ -17,9 +23,12 @@ from __future__ import annotations
 import argparse
 import asyncio
 import cProfile
+import json
 import os
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 from typing import Any
@@ -73,8 +82,6 @@ async def respondent(app: App, index: int, token: str, item_keys: list[str]) -> 
     host = [(b"host", b"127.0.0.1:8000"), (b"x-survey-token", token.encode())]
     got = await call(app, scope("GET", RESPOND, b"lang=nl", host))
     current, desired = answers(index, item_keys)
-    import json
-
     body = json.dumps({"language": "nl", "current": current, "desired": desired}).encode()
     headers = [*host, (b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
     sent = await call(app, scope("POST", f"{RESPOND}/submit", b"", headers), body)
@@ -131,6 +138,48 @@ async def main_async(args: argparse.Namespace) -> None:
         print(f"profile of the {name}'s rounds: {args.profile}.{name}")
 
 
+async def replay_one(app_name: str, keys: list[str], tokens: list[tuple[int, str]], warmup: int,
+                     concurrency: int) -> None:
+    """One app's replay in this process, run by valgrind (`--instructions`): dumps its counts around the measured
+    respondents."""
+    from app.pgasync import close_loop_pools
+
+    if app_name == "service":
+        from app.main import create_app
+
+        app: App = create_app()
+    else:
+        from bench._floor_app import app
+    await run_round(app, tokens[:warmup], keys, concurrency)
+    dump = ["callgrind_control", "--dump", "", str(os.getpid())]
+    subprocess.run([*dump[:2], "warm-up", *dump[3:]], check=True, capture_output=True)
+    await run_round(app, tokens[warmup:], keys, concurrency)
+    subprocess.run([*dump[:2], "measured", *dump[3:]], check=True, capture_output=True)
+    await close_loop_pools()
+
+
+def count_instructions(args: argparse.Namespace) -> None:
+    per_app = args.warmup + args.respondents
+    prepared = prepare(URL, 2 * per_app)
+    counts = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for n, name in enumerate(("floor", "service")):
+            jobs = Path(tmp, f"{name}.json")
+            jobs.write_text(json.dumps({"keys": prepared.item_keys,
+                                        "tokens": list(enumerate(prepared.tokens))[n * per_app:(n + 1) * per_app]}))
+            out = Path(tmp, f"callgrind.{name}")
+            subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={out}", sys.executable,
+                            __file__, "--replay-one", name, "--jobs", str(jobs), "--warmup", str(args.warmup),
+                            "--concurrency", str(args.concurrency)], check=True, capture_output=True)
+            measured = Path(f"{out}.2").read_text()  # the second dump: the measured respondents
+            counts[name] = int(next(line.split()[1] for line in measured.splitlines()
+                                    if line.startswith("summary:"))) / args.respondents
+            print(f"{name:>7}: {counts[name]:,.0f} instructions per respondent", flush=True)
+    print(f"the service executes {counts['service'] / counts['floor']:.2f}x the floor's instructions, "
+          f"{counts['service'] - counts['floor']:,.0f} more per respondent ({args.respondents:,} respondents "
+          f"after {args.warmup:,}, {args.concurrency} in flight)")
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     ap.add_argument("--respondents", type=int, default=2_000, help="respondents per round (default 2,000)")
@@ -139,9 +188,22 @@ def main() -> None:
     ap.add_argument("--concurrency", type=int, default=16, help="respondents in flight (default 16)")
     ap.add_argument("--profile", metavar="PREFIX",
                     help="write a cProfile of each app's rounds to PREFIX.service and PREFIX.floor")
+    ap.add_argument("--instructions", action="store_true",
+                    help="count instructions per respondent under callgrind instead (try --respondents 200 "
+                         "--warmup 100)")
+    ap.add_argument("--replay-one", choices=("service", "floor"), help=argparse.SUPPRESS)
+    ap.add_argument("--jobs", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.replay_one:  # a child of --instructions, under valgrind, on its parent's database
+        jobs = json.loads(Path(args.jobs).read_text())
+        uvloop.run(replay_one(args.replay_one, jobs["keys"], [tuple(t) for t in jobs["tokens"]], args.warmup,
+                              args.concurrency))
+        return
     with bench_database(URL):
-        uvloop.run(main_async(args))
+        if args.instructions:
+            count_instructions(args)
+        else:
+            uvloop.run(main_async(args))
 
 
 if __name__ == "__main__":
