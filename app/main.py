@@ -116,10 +116,10 @@ class CultureGapAPI(FastAPI):
 
 def create_app() -> FastAPI:
     settings = get_settings()
-    app = CultureGapAPI(title="Culture-gap assessment API", version="1.0.0", description=DESCRIPTION, openapi_tags=TAGS,
-                  generate_unique_id_function=operation_id, lifespan=_lifespan,
-                  docs_url=None, redoc_url=None,  # served by app.web, from the service's own copies
-                  telemetry=NO_TELEMETRY)
+    app = CultureGapAPI(title="Culture-gap assessment API", version="1.0.0", description=DESCRIPTION,
+                        openapi_tags=TAGS, generate_unique_id_function=operation_id, lifespan=_lifespan,
+                        docs_url=None, redoc_url=None,  # served by app.web, from the service's own copies
+                        telemetry=NO_TELEMETRY)
     install_error_handlers(app)
     app.add_exception_handler(Replay, render_replay)  # an Idempotency-Key's kept answer
     app.add_middleware(HtmlSecurityHeaders)

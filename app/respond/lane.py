@@ -7,8 +7,9 @@ does anything for these requests: they answer JSON (the HTML headers don't apply
 limit is one comparison) and raise only errors the app's handlers render. `RespondentLane` sends such a request
 straight to its `IntakeRoute` and renders an error with the same handler the stack would have chosen (looked up by
 the exception's class, as Starlette does); anything else, and a respondent's request the lane doesn't cover (a
-chunked body, one declared over the limit, a `root_path`), goes through the whole stack as before. Measured with
-`bench/bench_intake_cpu.py` under callgrind: 2.44 -> 2.23 million instructions per respondent (the floor: 1.64).
+chunked body, one declared over the limit, a `root_path`), goes through the whole stack as before. Counted by
+replaying respondents under callgrind: 2.44 -> 2.23 million instructions per respondent, the floor's 1.64
+(docs/benchmarks.md, issue 19).
 
 `tests/test_respondent_lane.py` keeps the two paths answering alike, and fails when a middleware is added that the
 lane would skip.
