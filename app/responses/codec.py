@@ -4,11 +4,11 @@ A byte holds the scale point itself (scale bounds lie within -100..100), or one 
 answer) and `DONT_KNOW` (-127, the respondent chose "don't know"). A response of a 25-item questionnaire is 25 bytes,
 the same whatever the answers, so its size says nothing either.
 
-`check_answers` is the one place where an answer is judged against its item's scale, for the web form and for
-imports alike.
+`answer_problem` is the one place where an answer is judged against its item's scale: `pack_checked` applies it
+to a form's answers (respondents, self-assessments), `app.responses.cell_codes` to an imported cell.
 """
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -52,7 +52,7 @@ def unpack(blob: bytes) -> list[Answer]:
 
 
 def pack_by_key(definition: QuestionnaireDefinition, answers: Mapping[str, Answer]) -> bytes:
-    """Pack answers keyed by item key (checked with `check_answers` first); items left out are missing."""
+    """Pack answers keyed by item key, unchecked (a form's answers: `pack_checked`); items left out are missing."""
     packed = bytearray(_ALL_MISSING) * len(definition.items)
     by_key = definition.item_by_key
     for key, answer in answers.items():
@@ -123,7 +123,3 @@ def pack_checked(definition: QuestionnaireDefinition,
             packed[item.position] = DONT_KNOW & 0xFF
     return bytes(packed), problems
 
-
-def check_answers(definition: QuestionnaireDefinition, answers: Iterable[tuple[str, object]]) -> list[AnswerProblem]:
-    """Every problem with these (item key, value) pairs (see `pack_checked`)."""
-    return pack_checked(definition, dict(answers))[1]

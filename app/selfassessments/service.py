@@ -18,15 +18,16 @@ from app.errors import NotFound, Unprocessable
 from app.orgs.models import Layer, Organisation
 from app.orgs.service import list_layers
 from app.questionnaires.service import QuestionnaireDefinition, load_definition
-from app.responses.codec import check_answers, pack_by_key, unpack_by_key
+from app.responses.codec import pack_checked, unpack_by_key
 from app.selfassessments.models import SelfAssessment
 from app.selfassessments.schemas import SelfAssessmentCreate, SelfAssessmentRead
 from app.surveys.models import Survey
 from app.units.tree import UnitTree
 
 
-def _problems(survey: Survey, definition: QuestionnaireDefinition, tree: UnitTree, layers: dict[uuid.UUID, Layer],
-              principal: Principal, data: SelfAssessmentCreate) -> list[dict[str, Any]]:
+def _checked(survey: Survey, definition: QuestionnaireDefinition, tree: UnitTree, layers: dict[uuid.UUID, Layer],
+             principal: Principal, data: SelfAssessmentCreate) -> bytes:
+    """The answers packed; 422 listing every bad field."""
     errors: list[dict[str, Any]] = []
     if not key_reaches_unit(principal, tree, data.unit_id):
         errors.append({"loc": ["body", "unit_id"], "msg": "no such unit in this organisation", "type": "not_found"})
@@ -35,11 +36,13 @@ def _problems(survey: Survey, definition: QuestionnaireDefinition, tree: UnitTre
     if data.language not in survey.languages:
         errors.append({"loc": ["body", "language"], "msg": f"not offered; the survey's languages are "
                        f"{', '.join(survey.languages)}", "type": "unknown_language"})
-    errors.extend({"loc": ["body", "current", p.key], "msg": p.msg, "type": p.type}
-                  for p in check_answers(definition, data.current.items()))
+    current, problems = pack_checked(definition, data.current)
+    errors.extend({"loc": ["body", "current", p.key], "msg": p.msg, "type": p.type} for p in problems)
     if not errors and all(v is None for v in data.current.values()):
         errors.append({"loc": ["body", "current"], "msg": "answer at least one item", "type": "no_answers"})
-    return errors
+    if errors:
+        raise Unprocessable("The self-assessment is not valid; nothing was stored.", errors=errors)
+    return current
 
 
 def create(session: Session, organisation: Organisation, survey: Survey, tree: UnitTree, principal: Principal,
@@ -47,14 +50,11 @@ def create(session: Session, organisation: Organisation, survey: Survey, tree: U
     """Store a leader's named answers (consent is checked by the schema: `consent` must be true)."""
     layers = {layer.id: layer for layer in list_layers(session, organisation)}
     definition = load_definition(session, survey.questionnaire_id)
-    errors = _problems(survey, definition, tree, layers, principal, data)
-    if errors:
-        raise Unprocessable("The self-assessment is not valid; nothing was stored.", errors=errors)
+    current = _checked(survey, definition, tree, layers, principal, data)
     now = utcnow()
     row = SelfAssessment(survey_id=survey.id, unit_id=data.unit_id, layer_id=data.layer_id,
                          leader_name=data.leader_name, consent_given_at=now, language=data.language,
-                         current=pack_by_key(definition, {k: v for k, v in data.current.items() if v is not None}),
-                         created_at=now)
+                         current=current, created_at=now)
     session.add(row)
     session.flush()
     return row
