@@ -46,14 +46,16 @@ def _decode(cursor: str) -> list[Any]:
         raise _bad_cursor("can't be read")
     return key
 
+LINK_HEADER = 'a `Link` header with `rel="next"`'  # app.openapi documents the header where this is said
+
 
 class Paging:
     """The `limit` and `cursor` of a list request, and where to put its next link."""
 
     def __init__(self, request: Request, response: Response,
                  limit: Annotated[int | None, Query(ge=1, le=MAX_LIMIT, description=(
-                     f"At most this many items (1 to {MAX_LIMIT}); a `Link` header with `rel=\"next\"` gives the "
-                     "next page. Without it, the whole list"))] = None,
+                     f"At most this many items (1 to {MAX_LIMIT}); {LINK_HEADER} gives the next page. Without it, "
+                     "the whole list"))] = None,
                  cursor: Annotated[str | None, Query(max_length=4000, pattern=r"^[A-Za-z0-9_-]+$", description=(
                      "From the previous page's next link: the items after that page"))] = None) -> None:
         self.request, self.response, self.limit, self.cursor = request, response, limit, cursor

@@ -14,10 +14,12 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import xlsxwriter
 
 from tests.factories import unique_name
 
 PACKAGE = "culturegap_client"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CONFIG = f"package_name_override: {PACKAGE}\nproject_name_override: culturegap-client\npost_hooks: []\n"
 
 
@@ -88,6 +90,7 @@ def test_a_whole_workflow_through_the_generated_client(authenticated, server_url
             break
         cursor = parse_qs(urlsplit(link[1:link.index(">")]).query)["cursor"][0]
     assert names == ["Ruimte", "Team Wonen"]
+    _uploads(client=admin, organisation=organisation.id)
 
     builtin = max((q for q in api("questionnaires.list_questionnaires").sync(organisation.id, client=admin)
                    if q.key == "culture-gap"), key=lambda q: q.version)  # the newest: with the outcome scale
@@ -154,6 +157,24 @@ def test_a_whole_workflow_through_the_generated_client(authenticated, server_url
     drivers = api("reports.get_drivers").sync_detailed(organisation.id, survey.id, client=admin, resamples=0)
     assert drivers.status_code == 422  # three respondents: far below the driver analysis's minimum, said in a problem
     assert "at least 50 respondents" in drivers.parsed.detail
+
+
+def _uploads(*, client: Any, organisation: Any) -> None:
+    """Files go up as files (a multipart part with its name and type), CSV and XLSX alike: an upload field typed as
+    a string would send the file as a text field, and the server refuse it."""
+    models, file = _module("models"), _module("types").File
+    imported = api("units.import_units").sync(organisation, client=client, body=models.ImportUnitsForm(
+        file=file(payload=io.BytesIO(b"path\nRuimte/Team Klimaat\n"), file_name="eenheden.csv", mime_type="text/csv")))
+    assert isinstance(imported, models.UnitImportResult), imported
+    assert imported.created == 1 and ["Ruimte", "Team Klimaat"] in [unit.path for unit in imported.units]
+    book = io.BytesIO()
+    sheet = (workbook := xlsxwriter.Workbook(book, {"in_memory": True})).add_worksheet("Eenheden")
+    sheet.write_column(0, 0, ["path", "Sociaal/Team Jeugd"])
+    workbook.close()
+    imported = api("units.import_units").sync(organisation, client=client, body=models.ImportUnitsForm(
+        file=file(payload=io.BytesIO(book.getvalue()), file_name="eenheden.xlsx", mime_type=XLSX)))
+    assert isinstance(imported, models.UnitImportResult), imported
+    assert imported.created == 2 and ["Sociaal", "Team Jeugd"] in [unit.path for unit in imported.units]
 
 
 def _comments(*, client: Any, organisation: Any, survey: Any) -> None:

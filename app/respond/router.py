@@ -17,7 +17,9 @@ from app.respond.route import LANG_MAX_LENGTH, IntakeRoute, JsonAnswer
 from app.respond.schemas import Answers, DraftSaved, QuestionnaireToAnswer, Submitted
 
 router = APIRouter(prefix=f"{API_PREFIX}/respond", tags=["respond"],
-                   responses=problem_responses(401, 409, 410, 422, 429),
+                   responses={**problem_responses(401, 409, 410, 422, 429),
+                              401: {**problem_responses(401)[401], "description": "Missing or malformed invitation "
+                                                                                  "token (`X-Survey-Token`)"}},
                    route_class=IntakeRoute, generate_unique_id_function=operation_id)
 
 _token_header = APIKeyHeader(name="X-Survey-Token", auto_error=False, scheme_name="SurveyToken",
