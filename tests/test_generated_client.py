@@ -17,6 +17,7 @@ import pytest
 import xlsxwriter
 
 from tests.factories import unique_name
+from tests.tables import csv_rows, xlsx_sheets
 
 PACKAGE = "culturegap_client"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -137,6 +138,7 @@ def test_a_whole_workflow_through_the_generated_client(authenticated, server_url
     assert isinstance(profile, models.CultureProfile), profile
     assert profile.group.n == 3 and not profile.suppressed
     assert all(dimension.n == 3 and dimension.mean is not None for dimension in profile.dimensions)
+    _downloads(client=admin, organisation=organisation.id, survey=survey.id)
 
     # The plan that follows the reading: an action for the team, aimed at openness, and its before and after.
     action = api("actions.create_action").sync(organisation.id, survey.id, client=admin, body=models.ActionCreate(
@@ -175,6 +177,23 @@ def _uploads(*, client: Any, organisation: Any) -> None:
         file=file(payload=io.BytesIO(book.getvalue()), file_name="eenheden.xlsx", mime_type=XLSX)))
     assert isinstance(imported, models.UnitImportResult), imported
     assert imported.created == 2 and ["Sociaal", "Team Jeugd"] in [unit.path for unit in imported.units]
+
+
+def _downloads(*, client: Any, organisation: Any, survey: Any) -> None:
+    """Files through the generated client, as docs/integration.md says: a download's bytes are its response's
+    `content`; a report's table (`format=csv` or `xlsx`, not the JSON model its function parses) comes through the
+    client's own httpx client."""
+    models = _module("models")
+    export = api("responses.export_responses").sync_detailed(organisation, survey, client=client,
+                                                             format_=models.ExportResponsesFormat.XLSX)
+    assert export.status_code == 200
+    sheets = xlsx_sheets(export.content)
+    assert len(sheets["responses"]) == 3
+    table = client.get_httpx_client().get(f"/api/v1/organisations/{organisation}/surveys/{survey}/reports/profile",
+                                          params={"format": "csv", "dialect": "excel-nl"})
+    assert table.status_code == 200 and table.headers["content-type"].startswith("text/csv")
+    rows = csv_rows(table.text, "excel-nl")
+    assert rows and {row["n"] for row in rows if row.get("item", "") == ""} == {"3"}
 
 
 def _comments(*, client: Any, organisation: Any, survey: Any) -> None:
