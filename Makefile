@@ -41,7 +41,12 @@ lock:
 	.venv-lock/bin/pip-compile $(LOCK_FLAGS) --upgrade --extra test -o requirements-test.lock pyproject.toml
 	.venv-lock/bin/pip-compile $(LOCK_FLAGS) -c requirements-test.lock -o requirements.lock pyproject.toml
 
+# SECRET_KEY, unless the environment or .env sets one: made with a new database and kept beside it (SECRETS_DIR, a
+# folder of files named after settings), so that mailed invitations and sign-in work from the first run.
+run: export SECRETS_DIR ?= data/secrets
 run: $(VENV)/.runtime
+	mkdir -p -m 700 $(SECRETS_DIR)
+	$(BIN)/culturegap local-secret-key
 	$(BIN)/culturegap migrate
 	$(BIN)/culturegap demo --if-empty --key-file data/demo-keys.txt --base-url http://$(HOST):$(PORT)
 	@echo

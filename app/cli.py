@@ -5,6 +5,7 @@ not allowed, or a database that is not at this version's schema, ends a command 
 and exit code 2."""
 
 import argparse
+import os
 import sys
 import textwrap
 import uuid
@@ -74,6 +75,37 @@ def _migrate(_: argparse.Namespace) -> None:
     ensure_sqlite_folder()
     upgrade()
     print("database migrated to the current version")
+
+
+def _local_secret_key(_: argparse.Namespace) -> None:
+    """`make run`'s SECRET_KEY, so that mailed invitations and sign-in work from the first run: when neither the
+    environment nor .env sets one and the database is new, a random key in SECRETS_DIR/secret_key (owner-only). A
+    database that already has a schema was set up without a key, and its waves recorded that (app.invitations.used):
+    a key made now would refuse their links, so it only says what is off."""
+    import secrets
+    from pathlib import Path
+
+    from app.db import get_engine
+    from app.migrate import current_revision
+
+    folder = os.environ.get("SECRETS_DIR")
+    if not folder:
+        fail("set SECRETS_DIR: the folder to keep the key in")
+    key_file = Path(folder, "secret_key")
+    if get_settings().secret_key or key_file.exists():
+        return
+    ensure_sqlite_folder()
+    with get_engine().connect() as conn:
+        migrated = current_revision(conn) is not None
+    if migrated:
+        print("note: no SECRET_KEY is set, so mailed invitations and single sign-on are off; set one between waves "
+              "(docs/operations.md)", file=sys.stderr)
+        return
+    key_file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with open(os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600), "w") as out:
+        out.write(secrets.token_urlsafe(48))
+    print(f"made a SECRET_KEY for this new database in {key_file}: keep it with the database, and don't change it "
+          "while a wave takes answers")
 
 
 def _create_key(args: argparse.Namespace) -> None:
@@ -182,6 +214,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.set_defaults(func=_serve)
     _command(sub, "migrate", "apply the database migrations (several at once wait for one another)",
              ["database_url"]).set_defaults(func=_migrate)
+    _command(sub, "local-secret-key", "with a new database and no SECRET_KEY set, make one in "
+             "SECRETS_DIR/secret_key (what `make run` does first)", ["database_url", "secret_key"]
+             ).set_defaults(func=_local_secret_key)
     key = _command(sub, "create-key", "create an API key and print it (once)", db)
     key.add_argument("--role", choices=["platform_admin", "org_admin", "analyst"], default="platform_admin",
                      help="what the key may do (default: platform_admin)")

@@ -141,4 +141,6 @@ class Settings(BaseSettings):
 
 @lru_cache
 def get_settings() -> Settings:
-    return Settings()
+    # SECRETS_DIR: a folder of files named after settings (`secret_key`), as Docker and Kubernetes mount secrets;
+    # the environment and .env come first. `make run` keeps the key it makes there (`culturegap local-secret-key`).
+    return Settings(_secrets_dir=os.environ.get("SECRETS_DIR") or None)

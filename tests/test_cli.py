@@ -199,3 +199,34 @@ def test_sqlite_runs_durable_and_with_foreign_keys(database_url):
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
+
+
+def test_local_secret_key_is_made_once_for_a_new_database_only(cli_env, tmp_path):
+    """`make run`'s first step: a new database and no SECRET_KEY get a random key in SECRETS_DIR (owner-only), which
+    the settings then read; a second run keeps it; a key set in the environment wins and makes no file; a database
+    that was set up without a key gets none (its waves recorded that), only a note."""
+    env = {k: v for k, v in cli_env.items() if k != "SECRET_KEY"}
+    made = {**env, "SECRETS_DIR": str(tmp_path / "made")}
+    (tmp_path / "made").mkdir()
+    first = _cli(made, "local-secret-key")
+    assert first.returncode == 0, first.stderr
+    key_file = tmp_path / "made" / "secret_key"
+    key = key_file.read_text()
+    assert len(key) >= 32 and key_file.stat().st_mode & 0o777 == 0o600 and str(key_file) in first.stdout
+    assert _cli(made, "local-secret-key").returncode == 0 and key_file.read_text() == key
+    read = subprocess.run([sys.executable, "-c", "from app.config import get_settings; "
+                           "print(get_settings().secret_key)"], env=made, capture_output=True, text=True, timeout=60)
+    assert read.stdout.strip() == key, read.stderr
+    overridden = subprocess.run([sys.executable, "-c", "from app.config import get_settings; "
+                                 "print(get_settings().secret_key)"], env={**made, "SECRET_KEY": "k" * 40},
+                                capture_output=True, text=True, timeout=60)
+    assert overridden.stdout.strip() == "k" * 40
+    (tmp_path / "set").mkdir()
+    given = _cli({**env, "SECRETS_DIR": str(tmp_path / "set"), "SECRET_KEY": "k" * 40}, "local-secret-key")
+    assert given.returncode == 0, given.stderr
+    assert not (tmp_path / "set" / "secret_key").exists()
+    assert _cli(env, "migrate").returncode == 0
+    (tmp_path / "old").mkdir()
+    old = _cli({**env, "SECRETS_DIR": str(tmp_path / "old")}, "local-secret-key")
+    assert old.returncode == 0 and "no SECRET_KEY is set" in old.stderr
+    assert not (tmp_path / "old" / "secret_key").exists()

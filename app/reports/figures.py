@@ -25,9 +25,12 @@ def num(x: float | None) -> float | None:
 
 
 class Interval(BaseModel):
-    low: float | None
-    high: float | None
-    level: float = Field(default=0.95, description="Coverage of the interval")
+    """A confidence interval of the figure it belongs to, in that figure's units (the field says how it is made)."""
+
+    low: float | None = Field(description="Lower bound, in the figure's units; null when it is not a finite number")
+    high: float | None = Field(description="Upper bound, in the figure's units; null when it is not a finite number")
+    level: float = Field(default=0.95, description="Coverage (confidence level) of the interval as a share: 0.95 is "
+                                                   "a 95% interval")
 
 
 class AdjustedInterval(BaseModel):
@@ -45,9 +48,12 @@ class AdjustedInterval(BaseModel):
 
 
 class PValue(BaseModel):
+    """A p-value with the multiple-testing correction it had and the family of tests it was corrected over."""
+
     p: float | None = Field(description="Unadjusted two-sided p-value")
     p_adjusted: float | None = Field(description="p-value adjusted for the family of tests this report makes")
-    correction: Literal["holm", "benjamini_hochberg", "none"]
+    correction: Literal["holm", "benjamini_hochberg", "none"] = Field(description="The correction that gave "
+                                                                                  "`p_adjusted`")
     family_size: int = Field(description="Number of tests in the family the correction was applied over")
 
 
@@ -71,11 +77,14 @@ class GroupRef(BaseModel):
     figures are then left out (null) — a suppressed group is never shown as zero."""
 
     unit_id: uuid.UUID | None = Field(description="null: the whole organisation")
-    unit_name: str
-    unit_path: list[str]
+    unit_name: str = Field(description="The unit's name; the organisation's name when `unit_id` is null")
+    unit_path: list[str] = Field(description="Unit names from the top-level unit down to this one; empty for the "
+                                             "whole organisation")
     layer_key: str | None = Field(description="null: every layer")
-    n: int | None
-    suppressed: bool
+    n: int | None = Field(description="Respondents in the group: those counted in the unit's subtree (the whole "
+                                      "organisation when `unit_id` is null) and layer; null when suppressed")
+    suppressed: bool = Field(description="The group is hidden (see `reason`): `n` and its figures are null, never "
+                                         "zero")
     reason: HiddenReason | None = Field(default=None, description=HIDDEN_REASON)
     own_counted_at: list[str] | None = Field(
         default=None, description="The unit's own respondents (those attached to the unit itself, not to one of "

@@ -11,7 +11,7 @@ from pydantic import BaseModel, Field
 
 from app.reports.figures import HIDDEN_REASON, OUTCOME, AdjustedInterval, GroupRef, HiddenReason, Interval, PValue
 from app.reports.figures import Level as Level
-from app.reports.profile_schemas import Lang
+from app.reports.profile_schemas import MIN_GROUP_SIZE, Lang
 from app.reports.readings import Reading, SizeWord
 
 REASON = ("Why the figures are missing: `below_minimum` (fewer than the survey's minimum group size answered all "
@@ -45,7 +45,7 @@ class ClusterRobustCheck(BaseModel):
     model; not Holm-adjusted and not the verdict."""
 
     se: float | None = Field(description="Cluster-robust (CR2) standard error of the difference; null when it is 0")
-    t: float | None
+    t: float | None = Field(description="The model's difference / the CR2 `se`, tested on `df`; null with `se`")
     df: float | None = Field(description="Satterthwaite degrees of freedom of the CR2 variance (often far fewer "
                                          "than the model's: they follow the number of teams)")
     p: float | None = Field(description="Two-sided p-value, unadjusted")
@@ -66,8 +66,9 @@ class MixedModelGap(BaseModel):
     difference: float | None = Field(description="Model-based mean of a minus that of b (scale points)")
     difference_ci: Interval | None = Field(description="Its confidence interval (t with Satterthwaite df), "
                                                        "unadjusted")
-    se: float | None
-    t: float | None
+    se: float | None = Field(description="Model-based standard error of `difference` (scale points); null when not "
+                                         "fitted")
+    t: float | None = Field(description="difference / se, tested on `df`; null when not fitted")
     df: float | None = Field(description="Satterthwaite degrees of freedom (as lmerTest)")
     test: PValue | None = Field(description="Two-sided t test of the difference; Holm-adjusted over every mixed "
                                             "model test this report makes (all comparisons x dimensions)")
@@ -85,22 +86,33 @@ class MixedModelGap(BaseModel):
 
 
 class InvarianceFit(BaseModel):
-    model: Literal["configural", "metric", "scalar"]
-    chisq: float | None
-    df: int
+    """The fit of one multi-group one-factor model of the dimension's keyed statements (maximum likelihood, as
+    lavaan)."""
+
+    model: Literal["configural", "metric", "scalar"] = Field(
+        description="`configural` (same structure), `metric` (equal loadings) or `scalar` (equal loadings and "
+                    "intercepts)")
+    chisq: float | None = Field(description="Chi-square of the model (maximum likelihood, as lavaan's `chisq`); "
+                                            "null when not a finite number")
+    df: int = Field(description="Its degrees of freedom (0: the model is saturated, nothing to test)")
     p: float | None = Field(description="Chi-square test of exact fit; null when df = 0")
-    cfi: float | None
-    rmsea: float | None
+    cfi: float | None = Field(description="Comparative fit index against the independence model (Bentler 1990), "
+                                          "0 to 1: 1 when chi-square does not exceed df")
+    rmsea: float | None = Field(description="Root mean square error of approximation (multi-group form, Steiger "
+                                            "1998): 0 when chi-square does not exceed df (and when df = 0)")
 
 
 class InvarianceStep(BaseModel):
     """A restricted model against the freer one."""
 
     chisq: float | None = Field(description="Chi-square difference")
-    df: int
-    p: float | None
+    df: int = Field(description="Degrees of freedom of the difference: the restricted model's df minus the freer "
+                                "one's")
+    p: float | None = Field(description="p of the chi-square difference test (as lavaan's `lavTestLRT`), "
+                                        "unadjusted; the verdict reads `delta_cfi`, not this")
     delta_cfi: float | None = Field(description="CFI of the restricted model minus the freer one's")
-    delta_rmsea: float | None
+    delta_rmsea: float | None = Field(description="RMSEA of the restricted model minus the freer one's (for "
+                                                  "information: the verdict reads `delta_cfi`)")
     holds: bool = Field(description="The restriction holds: CFI drops by no more than 0.01 (Cheung & Rensvold "
                                     "2002)")
 
@@ -119,11 +131,13 @@ class MeasurementInvariance(BaseModel):
     min_group_size: int = Field(description="Respondents per group a factor model needs here (at least 30, and "
                                             "more than the statements)")
     criterion: Literal["delta_cfi"] = "delta_cfi"
-    configural: InvarianceFit | None
-    metric: InvarianceFit | None
-    scalar: InvarianceFit | None
-    metric_vs_configural: InvarianceStep | None
-    scalar_vs_metric: InvarianceStep | None
+    configural: InvarianceFit | None = Field(description="Fit of the configural model; null when `cannot_fit`")
+    metric: InvarianceFit | None = Field(description="Fit of the metric model; null when `cannot_fit`")
+    scalar: InvarianceFit | None = Field(description="Fit of the scalar model; null when `cannot_fit`")
+    metric_vs_configural: InvarianceStep | None = Field(description="Metric against configural: do the loadings "
+                                                                    "agree? null when `cannot_fit`")
+    scalar_vs_metric: InvarianceStep | None = Field(description="Scalar against metric: do the intercepts agree? "
+                                                                "null when `cannot_fit`")
     reading: Reading = Field(description="The verdict in one sentence")
 
 
@@ -135,8 +149,10 @@ class GapFigures(BaseModel):
     outcome: bool = Field(description=OUTCOME)
     n_a: int | None = Field(description="Respondents of a with a scale score on this dimension")
     n_b: int | None = Field(description="Respondents of b with a scale score on this dimension")
-    mean_a: float | None
-    mean_b: float | None
+    mean_a: float | None = Field(description="Mean scale score of a's `n_a` respondents (scale points); null when "
+                                             "the figures are hidden (see `reason`)")
+    mean_b: float | None = Field(description="Mean scale score of b's `n_b` respondents (scale points); null when "
+                                             "the figures are hidden (see `reason`)")
     difference: float | None = Field(description="Mean of a minus mean of b (scale points)")
     difference_ci: Interval | None = Field(description="Welch confidence interval of the difference, unadjusted: "
                                                        "it may exclude 0 where the Holm verdict is not significant")
@@ -178,17 +194,22 @@ class GapFigures(BaseModel):
 
 
 class Comparison(BaseModel):
-    a: GapSide
-    b: GapSide
+    """Two groups compared on every dimension, a against b (a positive difference: a scores higher)."""
+
+    a: GapSide = Field(description="Group a: the compared layer(s), or the team")
+    b: GapSide = Field(description="Group b: the reference layer(s), or the rest of the organisation")
     suppressed: bool = Field(description="A group may not be shown: no figures for this comparison")
     reason: HiddenReason | None = Field(default=None, description=HIDDEN_REASON)
     dimensions: list[GapFigures] = Field(description="One per dimension; empty when suppressed")
 
 
 class PerceptionGaps(BaseModel):
+    """Perception gaps between the scope's leadership layers: each layer (or set of layers) against the reference,
+    per dimension."""
+
     survey_id: uuid.UUID
     language: Lang
-    min_group_size: int
+    min_group_size: int = Field(description=MIN_GROUP_SIZE)
     scope: GroupRef
     reference: list[str] | None = Field(description="The reference layer key (b of every comparison); null when "
                                                     "`a` and `b` were given")
@@ -196,9 +217,11 @@ class PerceptionGaps(BaseModel):
 
 
 class TeamGaps(BaseModel):
+    """Each team of the scope against the rest of the organisation, per dimension."""
+
     survey_id: uuid.UUID
     language: Lang
-    min_group_size: int
+    min_group_size: int = Field(description=MIN_GROUP_SIZE)
     scope: GroupRef
     level: Level
     organisation: GroupRef = Field(description="The whole organisation: the rest is it without the team")
@@ -223,8 +246,12 @@ class PairedGap(BaseModel):
                                       "Wilcoxon test)")
     n_current: int | None = Field(description="Respondents behind the current mean")
     n_desired: int | None = Field(description="Respondents behind the desired mean")
-    mean_current: float | None
-    mean_desired: float | None
+    mean_current: float | None = Field(description="Mean in the current frame over its `n_current` respondents: "
+                                                   "scale score (dimension) or keyed answer (item), in scale "
+                                                   "points; null when hidden")
+    mean_desired: float | None = Field(description="Mean in the desired frame over its `n_desired` respondents: "
+                                                   "scale score (dimension) or keyed answer (item), in scale "
+                                                   "points; null when hidden")
     gap: float | None = Field(description="mean_desired - mean_current (positive: people want more)")
     gap_ci: Interval | None = Field(description="Confidence interval of the gap (partially overlapping samples t), "
                                                 "unadjusted: it may exclude 0 where the Holm verdict is not "
@@ -233,7 +260,8 @@ class PairedGap(BaseModel):
                                                              "family: excludes 0 exactly when `significant`")
     t: float | None = Field(description="Partially overlapping samples t (T_new2: equal variances not assumed); "
                                         "the paired t when everyone answered both frames")
-    df: float | None
+    df: float | None = Field(description="Degrees of freedom of `t` (Derrick et al.: the pairs' n - 1 plus part of "
+                                         "Welch's df; Welch's df with fewer than two pairs)")
     t_test: PValue | None = Field(description="Its two-sided test; Holm-adjusted over every such test of the "
                                               "report (all groups, dimensions and items)")
     wilcoxon_v: float | None = Field(description="Wilcoxon signed-rank V of the pairs: sum of the ranks of positive "
@@ -250,15 +278,20 @@ class PairedGap(BaseModel):
 
 
 class DesiredGapGroup(BaseModel):
+    """One group (the scope, or one of its layers) with its desired-minus-current gaps."""
+
     group: GroupRef
-    suppressed: bool
+    suppressed: bool = Field(description="The group is hidden: no figures")
     dimensions: list[PairedGap] = Field(description="Ranked by |gap|, largest first; empty when suppressed")
     items: list[PairedGap] = Field(description="Ranked by |gap|, largest first; empty when suppressed")
 
 
 class DesiredGap(BaseModel):
+    """How people would like the culture to be against how they experience it: desired minus current per
+    dimension and item, per group."""
+
     survey_id: uuid.UUID
     language: Lang
-    min_group_size: int
+    min_group_size: int = Field(description=MIN_GROUP_SIZE)
     by: Literal["scope", "layer"]
     groups: list[DesiredGapGroup] = Field(description="The scope first, then (by=layer) each layer of the scope")

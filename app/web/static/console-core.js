@@ -32,21 +32,27 @@ export const serverWords = (msg) => fieldMessage(msg.replace(/^Value error, /, "
 /** The sentence for a failed call: the problem's detail in the reader's language. */
 export const problemText = (error) => problemMessage(error.problem, error.message, state.lang);
 
+/** Put `text` in `node` as its only content, its markdown code spans (`path`, as the server's English writes
+    column and field names) as <code> elements: text nodes only, never parsed as HTML. */
+export function showText(node, text) {
+  const parts = String(text ?? "").split(/`([^`\n]+)`/);  // odd indexes: the spans' insides
+  node.replaceChildren(...parts.map((part, i) => (i % 2 ? el("code", part) : document.createTextNode(part)))
+    .filter((part) => part.textContent));
+  return node;
+}
+
 export function say(target, text, errors = []) {
   const box = $(target);
   box.replaceChildren();
   if (!text) return;
-  const p = document.createElement("p");
-  p.textContent = text;
-  box.append(p);
+  box.append(showText(document.createElement("p"), text));
   if (errors.length) {
     const list = document.createElement("ul");
     list.className = "line-errors";
     for (const e of errors) {
-      const item = document.createElement("li");
       const [where, line, column] = e.loc || [];
-      item.textContent = where === "file" ? t().line(line, column, serverWords(e.msg)) : serverWords(e.msg);
-      list.append(item);
+      list.append(showText(document.createElement("li"),
+        where === "file" ? t().line(line, column, serverWords(e.msg)) : serverWords(e.msg)));
     }
     box.append(list);
   }
@@ -68,7 +74,7 @@ export function upload(input) {
     fields' ids; each has a `<id>-error` paragraph in its `aria-describedby`. */
 export function markFields(ids, messages) {
   for (const id of ids) {
-    $(`${id}-error`).textContent = messages[id] || "";
+    showText($(`${id}-error`), messages[id] || "");
     if (messages[id]) $(id).setAttribute("aria-invalid", "true");
     else $(id).removeAttribute("aria-invalid");
   }
@@ -174,7 +180,7 @@ export async function showLineErrors(file, error, boxId, tableId) {
     const text = lines ? lines[line - 1] ?? "" : t().rowInWorkbook;
     const code = el("td", null, "line-text");
     code.append(el("code", text));
-    tr.append(number, code, el("td", `${column ? `${column}: ` : ""}${serverWords(e.msg)}`));
+    tr.append(number, code, showText(el("td"), `${column ? `${column}: ` : ""}${serverWords(e.msg)}`));
     table.tBodies[0].append(tr);
   }
   const wrap = el("div", null, "table-wrap");
