@@ -217,3 +217,28 @@ def test_a_list_is_checked_line_by_line_and_nothing_is_stored_or_mailed(org: Org
         assert problem_code(_check(org, create_survey(org, opens_at=(utcnow() + timedelta(days=1)).isoformat())[
             "id"], good)) == "no-secret-key"
     assert db_scalars(audited) == [audit_before + 1]  # the sending, not the checks
+
+
+def test_a_unit_is_named_by_its_name_when_one_unit_has_it(org: OrgContext, mailbox: Mailbox):
+    """An HR export names a department, not its path: a name that one unit has names it (in both kinds of list);
+    a name that several units have is refused with their paths; and an unknown one says what may name a unit."""
+    survey, _ = _survey(org)
+    a, b = org.unit("Directie A"), org.unit("Directie B")
+    only = org.unit("Burgerzaken", a)
+    org.unit("Team Balie", a), org.unit("Team Balie", b)
+    checked = _check(org, survey, f"email,unit,layer\n{unique_email('p')},burgerzaken,employee\n")
+    assert checked.status_code == 200, checked.text
+    assert [(line["unit_id"], line["unit_path"]) for line in checked.json()["lines"]] == [
+        (only, ["Directie A", "Burgerzaken"])]
+    imported = org.admin.post(f"{org.prefix}/surveys/{survey}/invitations/import",
+                              files=csv_upload("unit,layer,count\nBurgerzaken,employee,2\n"))
+    assert imported.status_code == 201, imported.text
+    bad = _check(org, survey, f"email,unit,layer\n{unique_email('q')},Team Balie,employee\n"
+                              f"{unique_email('r')},Team Nergens,employee\n")
+    assert bad.status_code == 422
+    assert [(e["loc"], e["msg"]) for e in bad.json()["errors"]] == [
+        (["file", 2, "unit"], "2 units are called Team Balie: give the path (Directie A/Team Balie, "
+                              "Directie B/Team Balie)"),
+        (["file", 3, "unit"], "no such unit in this organisation (give its path, name, external key or id)")]
+    path = _check(org, survey, f"email,unit,layer\n{unique_email('s')},Directie B/Team Balie,employee\n")
+    assert path.status_code == 200, path.text

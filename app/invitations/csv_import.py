@@ -41,7 +41,7 @@ def read_invitation_file(session: Session, organisation: Organisation, tree: Uni
     at = known_columns(csv_file, COLUMNS, COLUMNS)
     width = len(csv_file.header)
     errors = LineErrors()
-    resolver = UnitResolver(session, tree, organisation.id)
+    resolver = UnitResolver(session, tree, organisation.id, by_name=True)
     layers = LayerNames(layers_by_id(session, organisation).values())
     lines: list[InvitationLine] = []
     total = 0
@@ -71,8 +71,7 @@ def _parse_line(line: int, cells: list[str], at: dict[str, int], resolver: UnitR
     ok = True
     unit_id = resolver.find(unit_ref) if unit_ref else None
     if unit_id is None:
-        errors.add(line, "unit", "required" if not unit_ref else "no such unit in this organisation "
-                                                                  "(give its external key, path or id)")
+        errors.add(line, "unit", "required" if not unit_ref else resolver.not_found(unit_ref))
         ok = False
     elif tree.units[unit_id].archived_at is not None:
         errors.add(line, "unit", "the unit is archived")

@@ -68,7 +68,7 @@ def read_recipients(session: Session, organisation: Organisation, tree: UnitTree
     at = known_columns(csv_file, COLUMNS, REQUIRED)
     width = len(csv_file.header)
     errors = LineErrors()
-    resolver = UnitResolver(session, tree, organisation.id)
+    resolver = UnitResolver(session, tree, organisation.id, by_name=True)
     layers = LayerNames(layers_by_id(session, organisation).values())
     invited = set(session.scalars(select(InvitationMail.email).where(InvitationMail.survey_id == survey.id)))
     seen: dict[str, int] = {}
@@ -107,8 +107,7 @@ def _parse(line: int, cell: dict[str, str], survey: Survey, resolver: UnitResolv
         ok = False
     unit_id = resolver.find(cell["unit"]) if cell["unit"] else None
     if unit_id is None:
-        errors.add(line, "unit", "required" if not cell["unit"] else "no such unit in this organisation "
-                                                                     "(give its external key, path or id)")
+        errors.add(line, "unit", "required" if not cell["unit"] else resolver.not_found(cell["unit"]))
         ok = False
     elif tree.units[unit_id].archived_at is not None:
         errors.add(line, "unit", "the unit is archived")
