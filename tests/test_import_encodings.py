@@ -30,6 +30,18 @@ def _paths(org: OrgContext) -> list[str]:
     return sorted("/".join(u["path"]) for u in org.admin.get(f"{org.prefix}/units").json())
 
 
+def test_a_name_that_ends_in_a_separator_is_refused(org: OrgContext) -> None:
+    """A one-column header with lines of two cells (`Team Balie;`) would name units `Team Balie;` that stay in every
+    picker: each such line is refused, and nothing is stored."""
+    text = "\ufeffpath\r\nDienstverlening/Burgerzaken/Team Balie;\r\nDienstverlening/Team Documenten\r\n;Sociaal\r\n"
+    response = org.admin.post(f"{org.prefix}/units/import", files=csv_upload(text))
+    assert response.status_code == 422, response.text
+    assert [(e["loc"], e["msg"]) for e in response.json()["errors"]] == [
+        (["file", 2, "path"], "starts or ends with a separator (, or ;): is each line separated as the header is?"),
+        (["file", 4, "path"], "starts or ends with a separator (, or ;): is each line separated as the header is?")]
+    assert _paths(org) == []
+
+
 @pytest.mark.parametrize("saved_as", SAVED_AS)
 def test_units_import_reads_what_excel_saves(org: OrgContext, saved_as: str) -> None:
     response = org.admin.post(f"{org.prefix}/units/import", files=csv_upload(SAVED_AS[saved_as]))

@@ -40,6 +40,9 @@ class ImportOutcome:
             self.errors.append({"loc": ["file", line, column], "msg": msg, "type": "value_error.csv"})
 
 
+SEPARATORS = ",;\t"
+
+
 def _name_problem(name: str) -> str | None:
     if not name.strip():
         return "empty name"
@@ -47,6 +50,8 @@ def _name_problem(name: str) -> str | None:
         return f"longer than {MAX_NAME} characters"
     if has_control_characters(name):
         return "contains control characters"
+    if name.strip()[0] in SEPARATORS or name.strip()[-1] in SEPARATORS:  # `Team Balie;` from a line of two cells
+        return "starts or ends with a separator (, or ;): is each line separated as the header is?"
     return None
 
 
