@@ -100,7 +100,14 @@ def test_an_admin_runs_a_wave_on_a_laptop_in_english(open_tab: Any, org: OrgCont
     expect(page.locator("#remind-result")).to_have_text("2 reminders sent (to links not used yet).")
     page.screenshot(path=str(artifacts / "console-laptop-en.png"), full_page=True)
 
-    page.get_by_role("button", name="Close", exact=True).click()
+    page.get_by_role("button", name="Close", exact=True).click()  # no answers yet: asked first, in the page
+    expect(page.locator("#close-question")).to_have_text(
+        "This wave has 0 responses, and its minimum group size is 5: if you close it now, no figures will be shown "
+        "for it, not even for the whole organisation.")
+    expect(page.locator("#close-undo")).to_have_text(
+        "Closing can't simply be undone. You can reopen the wave, but the close deletes the e-mail addresses of its "
+        "invitations, so no more reminders can be sent to them.")
+    page.get_by_role("button", name="Close anyway").click()
     expect(page.locator("#wave-status")).to_have_text("Closed.")
     expect(page.locator("#invite-form")).to_be_hidden()
     # the two bad files were refused with 422, which Chromium logs; nothing else went wrong

@@ -27,12 +27,18 @@ async function fetchFile(path) {
     throw Object.assign(new Error(problem?.detail || response.statusText), { problem });
   }
   const name = /filename="([^"]+)"/.exec(response.headers.get("Content-Disposition") || "");
-  return { blob: await response.blob(), name: name ? name[1] : "responses", withheld:
-    Number(response.headers.get("X-Export-Answers-Withheld") || 0), rows: Number(response.headers.get("X-Export-Rows")) };
+  const header = (h) => response.headers.get(`X-Export-${h}`);
+  return { blob: await response.blob(), name: name ? name[1] : "responses",
+    withheld: Number(header("Answers-Withheld") || 0), rows: Number(header("Rows")),
+    // respondents left out whole: fewer than k of them in all (`app/responses/export.py`, its `#` first line)
+    suppressed: header("Suppressed") === "yes", k: Number(header("K")) || waveK() };
 }
+
+let waveK = () => null;
 
 /** `wave()` is the wave shown. */
 export function wireAnswers(wave) {
+  waveK = () => wave()?.min_group_size;
   $("answers-form").addEventListener("submit", async (e) => {
     e.preventDefault();
     const format = FORMATS[$("answers-format").value];
@@ -49,7 +55,8 @@ export function wireAnswers(wave) {
       link.click();
       link.remove();
       setTimeout(() => URL.revokeObjectURL(link.href), 60_000);
-      say("answers-result", t().answersSaved(file.rows, file.withheld, shape));
+      say("answers-result", file.suppressed && !file.rows ? t().answersNoneLeft(file.k)
+        : t().answersSaved(file.rows, file.withheld, shape) + (file.suppressed ? t().answersSomeLeft(file.k) : ""));
     } catch (error) {
       failure("answers-result", error);
     } finally {

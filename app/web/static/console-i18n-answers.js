@@ -16,6 +16,11 @@ export const ANSWERS_STRINGS = {
     answersSaved: (rows, withheld, shape) => `Saved: ${rows} rows.` + (shape === "wide" && withheld
       ? ` ${withheld} answers were left out so that nobody who skipped a dimension stands out; the long shape `
         + "holds them." : ""),
+    // the export's X-Export-Suppressed: respondents left out because there are fewer than k of them in all
+    answersNoneLeft: (k) => `Saved: 0 rows. Every response was left out: the wave has fewer than ${k} `
+      + "respondents in all (its minimum group size), so any row could single someone out.",
+    answersSomeLeft: (k) => ` Some responses were left out: they would have formed a group of fewer than ${k} `
+      + "(the wave's minimum group size).",
   },
   nl: {
     answersTitle: "Antwoorden voor uw eigen analyse",
@@ -33,5 +38,9 @@ export const ANSWERS_STRINGS = {
     answersSaved: (rows, withheld, shape) => `Opgeslagen: ${rows} rijen.` + (shape === "wide" && withheld
       ? ` ${withheld} antwoorden zijn weggelaten zodat niemand die een dimensie oversloeg opvalt; de lange vorm `
         + "bevat ze wel." : ""),
+    answersNoneLeft: (k) => `Opgeslagen: 0 rijen. Alle antwoorden zijn weggelaten: de meting heeft in totaal `
+      + `minder dan ${k} deelnemers (de minimale groepsgrootte), dus elke rij zou iemand herkenbaar kunnen maken.`,
+    answersSomeLeft: (k) => ` Sommige antwoorden zijn weggelaten: ze zouden een groep van minder dan ${k} vormen `
+      + "(de minimale groepsgrootte van de meting).",
   },
 };

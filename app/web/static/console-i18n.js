@@ -42,6 +42,15 @@ const WAVES_STRINGS = {
     inviteWait: (when) => `The wave opens on ${when} (Amsterdam time): invitations sent now wait until then; `
       + "nobody gets a mail before.",
     open: "Open", close: "Close", reopen: "Reopen",
+    closeFew: (n, k) => `${n == null ? `This wave has fewer than ${k} responses` : `This wave has ${n} `
+      + `${n === 1 ? "response" : "responses"}`}, and its minimum group size is ${k}: if you close it now, no `
+      + "figures will be shown for it, not even for the whole organisation.",
+    closeUndo: (n, k) => "Closing can't simply be undone. You can reopen the wave, but the close deletes the "
+      + "e-mail addresses of its invitations, so no more reminders can be sent to them"
+      + (n === 0 ? "." : `; and answers that come in after a reopening count in the figures only when every unit `
+        + `and layer that gets new answers gets at least ${k} of them.`),
+    closeYes: "Close anyway",
+    inviteEnded: "The wave is closed: invitations ended with the close. Reopen it to invite more people.",
     inviteTitle: "Invite by e-mail",
     inviteText: "A CSV or XLSX file with the columns email, unit (its path), layer (employee, team_leader, ...) and "
       + "optionally language (nl or en). Each address gets its own link; the addresses are deleted when the "
@@ -120,6 +129,16 @@ const WAVES_STRINGS = {
     inviteWait: (when) => `De meting opent op ${when} (Nederlandse tijd): uitnodigingen die u nu verstuurt wachten `
       + "tot dan; niemand krijgt eerder een mail.",
     open: "Openen", close: "Sluiten", reopen: "Heropenen",
+    closeFew: (n, k) => `${n == null ? `Deze meting heeft minder dan ${k} antwoorden` : `Deze meting heeft ${n} `
+      + `${n === 1 ? "antwoord" : "antwoorden"}`}, en de minimale groepsgrootte is ${k}: als u haar nu sluit, `
+      + "worden er geen cijfers van getoond, ook niet voor de hele organisatie.",
+    closeUndo: (n, k) => "Sluiten is niet zomaar terug te draaien. U kunt de meting heropenen, maar bij het sluiten "
+      + "worden de e-mailadressen van de uitnodigingen gewist, zodat er geen herinneringen meer naartoe kunnen"
+      + (n === 0 ? "." : `; en antwoorden die na het heropenen binnenkomen tellen pas mee in de cijfers als elke `
+        + `eenheid en laag die nieuwe antwoorden krijgt er minstens ${k} krijgt.`),
+    closeYes: "Toch sluiten",
+    inviteEnded: "De meting is gesloten: met het sluiten zijn de uitnodigingen gestopt. Heropen haar om meer mensen "
+      + "uit te nodigen.",
     inviteTitle: "Uitnodigen per e-mail",
     inviteText: "Een CSV- of XLSX-bestand met de kolommen email, unit (het pad), layer (employee, team_leader, ...) en eventueel "
       + "language (nl of en). Elk adres krijgt een eigen link; de adressen worden gewist als de meting sluit. "

@@ -1,7 +1,7 @@
 /* The console's people-and-access page: who may sign in, with which role, and which units' subtrees they see.
    Add, change the role and units, deactivate or reactivate, remove; each refusal of the server beside its field. */
 import {
-  $, api, el, failure, markFields, problemText, say, serverFieldErrors, showLineErrors, state, t, upload,
+  $, api, el, failure, markFields, problemText, say, serverFieldErrors, showLineErrors, showText, state, t, upload,
 } from "./console-core.js";
 
 const people = { list: [], units: [], editing: null, removing: null };
@@ -190,7 +190,7 @@ async function saveAccess(form) {
     $("status").textContent = t().accessSaved(person.name);
   } catch (error) {
     const { byField, rest } = serverFieldErrors(error, EDIT);
-    if (!markFields(ids, byField) || rest.length) $("access-units-error").textContent = problemText(error);
+    if (!markFields(ids, byField) || rest.length) showText($("access-units-error"), problemText(error));
   }
 }
 
@@ -200,7 +200,7 @@ async function setActive(id, active) {
     await loadPeople();
     focusPerson(id, active ? "deactivate" : "reactivate");
     $("status").textContent = active ? t().reactivated(person.name) : t().deactivatedDone(person.name);
-  } catch (error) { $(`person-message-${id}`).textContent = problemText(error); }
+  } catch (error) { showText($(`person-message-${id}`), problemText(error)); }
 }
 
 async function remove(id) {
@@ -211,7 +211,7 @@ async function remove(id) {
     await loadPeople();
     $("people-title").focus();
     $("status").textContent = t().removed(person.name);
-  } catch (error) { $(`person-message-${id}`).textContent = problemText(error); }
+  } catch (error) { showText($(`person-message-${id}`), problemText(error)); }
 }
 
 function onClick(e) {

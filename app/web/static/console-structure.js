@@ -2,7 +2,7 @@
    it as a tree with the chosen wave's invitation and answer counts (from the response-rates report, so a group
    below the wave's minimum shows its reason, never a number), rename, move and archive units. */
 import {
-  $, api, el, failure, problemText, say, serverWords, showLineErrors, state, t, upload,
+  $, api, el, failure, problemText, say, serverWords, showLineErrors, showText, state, t, upload,
 } from "./console-core.js";
 
 const tree = { units: [], rates: new Map(), editing: null, waves: [] };
@@ -178,7 +178,7 @@ async function saveEdit(form) {
 }
 
 function showFieldError(text) {
-  $("unit-edit-input-error").textContent = text;
+  showText($("unit-edit-input-error"), text);
   $("unit-edit-input").setAttribute("aria-invalid", "true");
   $("unit-edit-input").focus();
 }
@@ -191,7 +191,7 @@ async function setArchived(unit, archived) {
     focusUnit(unit.id, archived ? "unarchive" : "archive");
     $("status").textContent = archived ? t().archivedDone(unit.name) : t().unarchivedDone(unit.name);
   } catch (error) {
-    message.textContent = problemText(error);
+    showText(message, problemText(error));
     message.setAttribute("role", "alert");
   }
 }

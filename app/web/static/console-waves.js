@@ -10,7 +10,8 @@ import { showComments, wireComments } from "./console-comments.js";
 import { clearCheck, redrawCheck, wireInvitations } from "./console-invite.js";
 import { showLinks, wireLinks } from "./console-links.js";
 
-const waves = { list: [], survey: null, questionnaires: [], layers: [], checkedFor: null };
+const waves = { list: [], survey: null, questionnaires: [], layers: [], checkedFor: null,
+  answered: null };  // the shown wave's responses as the rates give them: { n (null when hidden), reason }
 
 export const currentWave = () => waves.survey;
 
@@ -52,6 +53,8 @@ function offerLanguages() {
 
 export async function showSurvey(survey) {
   labelQuestionnaires();  // the language may have changed
+  const another = waves.survey?.id !== survey?.id;
+  if (another) waves.answered = null;
   waves.survey = survey;
   $("wave").hidden = !survey;
   if (!survey) return;
@@ -62,6 +65,12 @@ export async function showSurvey(survey) {
   $("wave-open").hidden = survey.status !== "draft";
   $("wave-close").hidden = survey.status !== "open";
   $("wave-reopen").hidden = survey.status !== "closed";
+  if (another || survey.status !== "open") hideCloseConfirm();
+  else if (!$("close-confirm").hidden) askToClose();  // in the language just chosen
+  // a closed wave takes no invitations: one line says so instead of the forms' headings and texts
+  $("invite-ended").hidden = survey.status !== "closed";
+  $("invite-section").hidden = survey.status === "closed";
+  $("links-section").hidden = survey.status === "closed";
   const invitable = survey.status === "open" || (survey.status === "draft" && Boolean(survey.opens_at));
   $("invite-form").hidden = !invitable;
   $("remind").hidden = survey.status !== "open" || waitsForOpening(survey);  // nobody could have answered yet
@@ -116,6 +125,7 @@ async function showRates() {
     });
     return tr;
   };
+  waves.answered = { n: r.scope.answered, reason: r.scope.reason };
   $("rates").tBodies[0].replaceChildren(row(r.scope, t().organisation),
     ...r.units.map((x) => row(x, x.group.unit_path.join(" / "))));
   const names = Object.fromEntries(waves.layers.map((l) => [l.key, l.names[state.lang] || l.key]));
@@ -123,7 +133,28 @@ async function showRates() {
     || x.group.layer_key)));
 }
 
+/** Fewer responses than the wave's minimum group size: closing now leaves nothing to report. The organisation's
+    count is shown only from the minimum up (or at 0), so below it the rates give no number but the reason. */
+function tooFewToClose() {
+  const a = waves.answered, k = waves.survey.min_group_size;
+  if (!a) return false;
+  return a.n == null ? a.reason === "below_minimum" : a.n < k;
+}
+
+/** The page's own confirmation (as for removing a person), the safe choice focused first. */
+function askToClose() {
+  const k = waves.survey.min_group_size, n = waves.answered?.n ?? null;
+  $("close-question").textContent = t().closeFew(n, k);
+  $("close-undo").textContent = t().closeUndo(n, k);
+  $("close-confirm").hidden = false;
+}
+
+function hideCloseConfirm() {
+  $("close-confirm").hidden = true;
+}
+
 async function act(button, step) {
+  hideCloseConfirm();
   button.disabled = true;
   try {
     const survey = await api(`/surveys/${waves.survey.id}/${step}`, { method: "POST" });
@@ -255,7 +286,20 @@ export function wireWaves() {
   clearOnInput(FIELDS, "survey-result");
   clearOnInput(SCHEDULE, "schedule-result");
   $("wave-open").addEventListener("click", (e) => act(e.target, "open"));
-  $("wave-close").addEventListener("click", (e) => act(e.target, "close"));
+  $("wave-close").addEventListener("click", async (e) => {
+    const button = e.currentTarget;
+    button.disabled = true;
+    await showRates().catch(() => {});  // the count as it is now: answers may have come in since the page drew it
+    button.disabled = false;
+    if (!tooFewToClose()) return act(button, "close");
+    askToClose();
+    $("close-no").focus();
+  });
+  $("close-yes").addEventListener("click", () => act($("wave-close"), "close"));
+  $("close-no").addEventListener("click", () => {
+    hideCloseConfirm();
+    $("wave-close").focus();
+  });
   $("wave-reopen").addEventListener("click", (e) => act(e.target, "reopen"));
   const layerName = (key) => waves.layers.find((l) => l.key === key)?.names[state.lang] || key;
   wireInvitations(currentWave, layerName, waitsForOpening, () => Promise.all([showDelivery(), showRates()]));

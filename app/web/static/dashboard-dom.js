@@ -73,9 +73,12 @@ export function note(text, kind = "info") {
   return el("p", { class: `panel-note panel-note-${kind}`, text });
 }
 
-/** The note of a panel whose scope is hidden, with the reason. */
+/** The note of a panel whose scope is hidden, with the reason. The whole organisation below the minimum has no
+    larger unit to choose: its note says that nothing of the wave can be shown. */
 export function scopeNote(ctx, reason) {
-  return note(ctx.t(hiddenKey("scopeSuppressed", reason), { k: ctx.k }), "suppressed");
+  const key = hiddenKey("scopeSuppressed", reason);
+  const whole = !ctx.scopeId && key === "scopeSuppressed";
+  return note(ctx.t(whole ? "scopeSuppressedOrganisation" : key, { k: ctx.k }), "suppressed");
 }
 
 // --- numbers -----------------------------------------------------------------------------------------------------

@@ -42,6 +42,12 @@ export function panelReports(panel, ctx, results) {
     report: requests[name].split("?")[0].split("/reports/")[1] }));
 }
 
+/** A report's name in the reader's language (`reportName.<report>`), its API name where none is known. */
+function reportName(ctx, report) {
+  const key = `reportName.${report}`, name = ctx.t(key);
+  return name === key ? report : name;
+}
+
 /** A row of buttons under a panel: each report it shows as CSV and as XLSX. */
 export function downloadBar(ctx, panel, results) {
   const reports = panelReports(panel, ctx, results);
@@ -62,7 +68,7 @@ export function downloadBar(ctx, panel, results) {
   return el("div", { class: "panel-downloads", role: "group", "aria-label": ctx.t("downloadLabel") },
     el("span", { text: ctx.t("downloadLabel") }),
     reports.map((r) => el("span", { class: "download-pair" },
-      counts.get(r.report) > 1 || reports.length > 1 ? el("span", { class: "download-name", text: `${r.report}: ` })
-        : null,
+      counts.get(r.report) > 1 || reports.length > 1 ? el("span", { class: "download-name",
+        "data-report": r.report, text: `${reportName(ctx, r.report)}: ` }) : null,
       button(r, "csv"), " ", button(r, "xlsx"))));
 }

@@ -36,7 +36,10 @@ export const focus = {
   requests: (ctx) => ({ drivers: ctx.report("drivers", { lang: ctx.lang, resamples: 200 }) }),
   optional: ["drivers"],
   render(body, { drivers: data }, ctx) {
-    if (!data) return add(body, el("p", { class: "panel-note panel-note-info", text: ctx.t("focusUnavailable") }));
+    if (!data) { // the whole organisation has no larger unit to choose
+      return add(body, el("p", { class: "panel-note panel-note-info",
+        text: ctx.t(ctx.scopeId ? "focusUnavailable" : "focusUnavailableOrganisation") }));
+    }
     const focusAreas = data.focus;
     const byKey = new Map(data.drivers.map((d) => [d.key, d]));
     const top = Math.max(0, ...focusAreas.dimensions.map((f) => (present(f.priority) ? f.priority : 0)));

@@ -147,8 +147,11 @@ export const quality = {
     const shown = shownGroups(heat, gaps);
     const names = new Map((heat ? heat.columns : []).map((c) => [c.key, dimensionName(ctx, c)]));
     const kinds = byKind(data.warnings);
+    const hiddenNote = hiddenKey("qualityScopeSuppressed", data.group.reason);
+    // the whole organisation below the minimum has no larger parts whose warnings could follow
+    const whole = !ctx.scopeId && hiddenNote === "qualityScopeSuppressed";
     add(body,
-      data.suppressed ? note(ctx.t(hiddenKey("qualityScopeSuppressed", data.group.reason), { k: ctx.k }),
+      data.suppressed ? note(ctx.t(whole ? "qualityScopeSuppressedOrganisation" : hiddenNote, { k: ctx.k }),
         "suppressed") : null,
       kinds.length ? el("p", { class: "quality-count", text: ctx.t(kinds.length === 1 ? "qualityKinds.one" : "qualityKinds.other", { count: kinds.length }) })
         : note(ctx.t("qualityNone")),

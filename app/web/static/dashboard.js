@@ -47,6 +47,7 @@ const els = {
   orgField: $("org-field"), orgSelect: $("org-select"), surveyField: $("survey-field"),
   surveySelect: $("survey-select"), unitField: $("unit-field"), unitSelect: $("unit-select"),
   signOut: $("sign-out"), langSwitch: $("lang-switch"), panels: $("panels"), qualityLink: $("quality-link"),
+  boardReport: $("board-report").closest(".board-report"),
 };
 
 const state = {
@@ -218,6 +219,7 @@ function showNoSurveys() {
   els.surveyField.hidden = true;
   els.unitField.hidden = true;
   els.panels.hidden = true;
+  els.boardReport.hidden = true; // no wave: nothing to print
   remember();
   translateStatic();
   els.title.focus();
@@ -262,6 +264,7 @@ async function selectSurvey(survey) {
   els.surveyField.hidden = false;
   els.unitField.hidden = false;
   els.panels.hidden = false;
+  els.boardReport.hidden = false;
   if (focusWasAway) els.title.focus(); // after signing in: start reading at the heading
   loadPanels();
 }
