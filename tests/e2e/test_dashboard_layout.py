@@ -189,7 +189,7 @@ def test_downloads_are_the_api_s_own_files_and_the_board_report_prints(demo: Dem
     assert Path(xlsx_download.value.path()).read_bytes()[:2] == b"PK"  # a workbook (a zip)
     with page.expect_download(timeout=120_000) as pdf:
         page.locator("#board-report").click()
-    assert pdf.value.suggested_filename == "board-report-en-organisation.pdf"
+    assert pdf.value.suggested_filename == "board-report-en-Gemeente-Zuidhaven-demo-Meting-2026.pdf"
     assert Path(pdf.value.path()).read_bytes()[:4] == b"%PDF"
     expect(page.locator("#board-report-status")).to_have_text("The board report has been downloaded.")
 

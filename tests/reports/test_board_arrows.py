@@ -5,6 +5,7 @@ with both waves' figures shown; none where either wave hides the figure (a unit 
 dimension whose respondents were too few there). PNGs go to tests/artifacts/board-arrows-*.png."""
 
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -30,9 +31,12 @@ CLEAR = {"en": "a clear change", "nl": "een duidelijke verandering"}
 
 
 def signed(x: float, lang: str) -> str:
-    text = f"{abs(x):.2f}"
+    """As the dashboard writes a change (`fmtDiff`: Intl.NumberFormat rounds the shortest decimal of the float
+    halves away from zero, so 0.625 is +0.63)."""
+    size = Decimal(repr(abs(x))).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    text = f"{size:.2f}"
     text = text.replace(".", ",") if lang == "nl" else text
-    return text if round(abs(x), 2) == 0 else f"{'+' if x > 0 else MINUS}{text}"
+    return text if size == 0 else f"{'+' if x > 0 else MINUS}{text}"
 
 
 def shown(f: dict[str, Any] | None) -> bool:

@@ -5,6 +5,7 @@ dimension as the actions list has them, and the comment themes only where the `c
 and once from the printed PDF (tests/artifacts/board-plan-*.png)."""
 
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from html import escape, unescape
 from pathlib import Path
 from typing import Any
@@ -50,12 +51,18 @@ def plain(html: str) -> str:
     return re.sub(r"<[^>]+>", "", html)
 
 
+def dashboard_round(x: float, digits: int) -> Decimal:
+    """As the dashboard (Intl.NumberFormat) and the board report round: the shortest decimal of the float, halves
+    away from zero."""
+    return Decimal(repr(x)).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
 def pct(share: float) -> str:
-    return f"{round(share * 100):.0f}%"
+    return f"{dashboard_round(share * 100, 0):.0f}%"
 
 
 def number(x: float, lang: str) -> str:
-    out = f"{x:.2f}"
+    out = f"{dashboard_round(x, 2):.2f}"
     return out if lang == "en" else out.replace(".", ",")
 
 

@@ -8,6 +8,7 @@ import re
 import shutil
 import subprocess
 from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
 
@@ -65,8 +66,15 @@ def line_of(text: str, name: str) -> str:
     return found[0]
 
 
+def slug(name: str) -> str:
+    """A name in a file name, as the console writes a wave's title in `links-Cultuurmeting-2027.csv`."""
+    return re.sub(r"[\W_]+", "-", name).strip("-")
+
+
 def fmt(x: float, lang: str) -> str:
-    text = f"{x:.2f}"
+    """Two decimals as the dashboard (Intl.NumberFormat) and the board report round them: the shortest decimal of
+    the float, halves away from zero."""
+    text = f"{Decimal(repr(x)).quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):.2f}"
     return text.replace(".", ",") if lang == "nl" else text
 
 
@@ -92,7 +100,9 @@ def test_the_board_report_of_the_organisation_and_of_a_unit(org: OrgContext, tmp
     response = report(org, data.id, "board-report", lang=lang)
     assert response.headers["content-type"] == "application/pdf"
     assert response.content.startswith(b"%PDF")
-    assert f'filename="board-report-{lang}-organisation.pdf"' in response.headers["content-disposition"]
+    # the organisation's name and the wave's title in the file's name: successive downloads do not collide
+    name = f"board-report-{lang}-{slug(org.admin.get(org.prefix).json()['name'])}-{slug(data.survey['title'])}"
+    assert f'filename="{name}.pdf"' in response.headers["content-disposition"]
     text = pdf_text(response.content, tmp_path)
     titles = {"en": ["board report", "Response rates", "Readiness summary", "Heatmap", "Perception gaps between layers",
                      "Room to grow", "Statements", "Method and anonymity"],
@@ -115,7 +125,7 @@ def test_the_board_report_of_the_organisation_and_of_a_unit(org: OrgContext, tmp
     # a unit: single layers hidden, all leaders together against the employees
     space = data.units["Town/Space"]
     unit = report(org, data.id, "board-report", lang=lang, unit_id=space)
-    assert f'board-report-{lang}-{space}.pdf' in unit.headers["content-disposition"]
+    assert f'filename="{name}-Space.pdf"' in unit.headers["content-disposition"]
     unit_text = pdf_text(unit.content, tmp_path)
     to_png(unit.content, tmp_path, artifacts, f"board-report-{lang}-unit")
     single = report(org, data.id, "perception-gaps", unit_id=space, lang=lang).json()

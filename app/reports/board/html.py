@@ -3,8 +3,10 @@ serves: every figure on it is a published figure of those reports (hidden ones s
 few figures derived here (a heatmap cell's colour) come from published ones."""
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from decimal import ROUND_HALF_UP, Decimal
 from html import escape
 from importlib import resources
 from zoneinfo import ZoneInfo
@@ -12,12 +14,13 @@ from zoneinfo import ZoneInfo
 from app.reports.board.markup import tag, text
 from app.reports.board.plan import PlanData, plan_sections
 from app.reports.board.texts import TEXTS
-from app.reports.figures import AdjustedInterval, GroupRef
+from app.reports.figures import AdjustedInterval, GroupRef, PValue
 from app.reports.gaps_schemas import Comparison, DesiredGap, GapFigures, PairedGap, PerceptionGaps
 from app.reports.items_schemas import ItemProfileReport, Statement
 from app.reports.profile_schemas import Heatmap, Lang
 from app.reports.rates import RateRow, ResponseRates
 from app.reports.readiness import Readiness, TeamReadiness
+from app.reports.readings import Reading
 from app.reports.trend_schemas import Change, TrendReport, WaveFigure
 
 MINUS = "\u2212"
@@ -27,8 +30,42 @@ ARROWS = {"up": "\u2191", "down": "\u2193", "flat": "\u2192"}
 # the half point and 0.05 point of before (as on the dashboard).
 SPAN = 0.125  # a heatmap cell's colour saturates at this share of the range from the organisation's mean
 FLAT = 0.0125  # a change smaller than this share of the range, and not clear, is printed as "about the same"
+HIDDEN_REASONS = ("below_minimum", "protects_smaller_group", "not_published")  # a rate's reasons that hide a group
 CSP = '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; style-src \'unsafe-inline\'">'
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+
+
+def rounded(x: float, digits: int) -> Decimal:
+    """`x` to `digits` decimals as the dashboard rounds (`Intl.NumberFormat`): the shortest decimal that reads back
+    as the float (Python's `repr`, JavaScript's `String(x)`), halves away from zero; so 0.125 is 0.13 and 0.345 is
+    0.35 on both, where `f"{x:.2f}"` gives 0.12 and 0.34 (the binary value's own rounding)."""
+    return Decimal(repr(float(x))).quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The figures a gap's one verdict rests on, as the dashboard picks them (`verdictOf`, dashboard-findings.js):
+    the mixed model's (teams taken into account) where `verdict_test` is `mixed_model`, else the plain difference of
+    the means with Welch's test. `significant` and `difference_ci_holm` of the gap already follow it."""
+
+    model: bool
+    difference: float | None
+    reading: Reading | None
+    test: PValue | None
+
+
+def verdict_of(f: GapFigures) -> Verdict:
+    m = f.mixed_model if f.verdict_test == "mixed_model" else None
+    if m is not None:
+        return Verdict(True, m.difference, m.reading, m.test)
+    return Verdict(False, f.difference, f.reading, f.welch)
+
+
+def family_of(f: GapFigures) -> int | None:
+    """The family the verdict was adjusted over, as the dashboard's sentence gives it (the Holm interval's, else
+    Welch's)."""
+    return ((f.difference_ci_holm.family_size if f.difference_ci_holm else None)
+            or (f.welch.family_size if f.welch else None))
 
 
 @dataclass(frozen=True)
@@ -74,15 +111,19 @@ class Writer:
         return escape(self.words[key].format(**values))
 
     def num(self, x: float | None, digits: int = 2, signed: bool = False) -> str:
+        """`x` as the dashboard writes it (`fmt`, `fmtDiff`): `digits` decimals rounded as it rounds, a decimal
+        comma in Dutch, a sign on a difference (none on one that rounds to zero), a real minus."""
         if x is None:
             return "\u2013"
-        out = f"{abs(x):.{digits}f}"
+        size = rounded(abs(x), digits)
+        out = f"{size:.{digits}f}"
         out = out.replace(".", ",") if self.lang == "nl" else out
-        sign = (MINUS if x < 0 else "+" if signed and x > 0 else "") if round(abs(x), digits) != 0 else ""
-        return f"{sign if signed or x < 0 else ''}{out}"
+        sign = "" if size == 0 else MINUS if x < 0 else "+" if signed else ""
+        return f"{sign}{out}"
 
     def pct(self, x: float | None) -> str:
-        return "\u2013" if x is None else f"{round(x * 100):.0f}%"
+        """A share 0..1 in whole percent, rounded as the dashboard rounds (`fmtPct`)."""
+        return "\u2013" if x is None else f"{rounded(x * 100, 0):.0f}%"
 
     def hidden(self, reason: str | None) -> str:
         key = {"protects_smaller_group": "hidden_protects", "not_published": "hidden_layer"}.get(reason or "",
@@ -126,23 +167,32 @@ class Writer:
     # --- sections ---------------------------------------------------------------------------------------------
 
     def rates(self, r: ResponseRates, layer_names: dict[str, str]) -> str:
+        """Two tables as on the dashboard: the units (under "Unit") and the layers (under "Layer"), the total under
+        the units' (or the layers', when the scope has no units below it)."""
         def row(x: RateRow, name: str) -> str:
-            if x.group.suppressed:
-                cells = tag("td", {"colspan": "3"}, self.hidden(x.group.reason))
+            if x.group.suppressed or x.reason in HIDDEN_REASONS:
+                cells = tag("td", {"colspan": "3"}, self.hidden(x.group.reason or x.reason))
             else:
-                rate = self.pct(x.rate) if x.rate is not None else tag("span", {"class": "muted"}, self.t("no_rate"))
+                rate = self.pct(x.rate) if x.rate is not None else tag(
+                    "span", {"class": "muted"}, self.t(f"no_rate_{x.reason}" if f"no_rate_{x.reason}" in self.words
+                                                       else "no_rate"))
                 cells = (tag("td", {"class": "num"}, text(x.invited if x.invited is not None else "\u2013"))
                          + tag("td", {"class": "num"}, text(x.answered if x.answered is not None else "\u2013"))
                          + tag("td", {"class": "num"}, rate))
             return tag("tr", {}, tag("th", {}, text(name)), cells)
 
-        head = tag("tr", {}, *(tag("th", {"class": c}, self.t(k)) for k, c in (
-            ("unit", ""), ("invited", "num"), ("answered", "num"), ("rate", "num"))))
+        def table(label: str, rows: list[str], total: bool) -> str:
+            head = tag("tr", {}, *(tag("th", {"class": c}, self.t(k)) for k, c in (
+                (label, ""), ("invited", "num"), ("answered", "num"), ("rate", "num"))))
+            return tag("table", {"class": f"rates rates-{label}"}, tag("thead", {}, head), tag("tbody", {}, *rows),
+                       tag("tfoot", {}, row(r.scope, self.words["total"])) if total else None)
+
         units = [row(x, x.group.unit_name) for x in r.units]
         layers = [row(x, layer_names.get(x.group.layer_key or "", x.group.layer_key or "")) for x in r.layers]
-        return self.section("rates", "rates_lead", tag("table", {}, tag("thead", {}, head),
-                                                         tag("tbody", {}, *units, *layers),
-                                                         tag("tfoot", {}, row(r.scope, self.words["total"]))))
+        tables = [table("unit", units, True)] if units else []
+        if layers or not units:
+            tables.append(table("layer", layers, not units))
+        return self.section("rates", "rates_lead", *tables)
 
     def readiness(self, r: Readiness, pooled: Comparison | None, trend: TrendReport | None = None) -> str:
         if r.suppressed:
@@ -170,26 +220,55 @@ class Writer:
             ranked = sorted((f for f in pooled.dimensions if f.hedges_g is not None),
                             key=lambda f: -abs(f.hedges_g or 0))
             gaps = [(self.words["pooled"], f) for f in ranked[:3]]
-        gap_items = [tag("li", {}, tag("strong", {}, text(f"{a} \u00b7 {f.name}")), " ",
-                         self.num(f.difference, signed=True), " \u2013 ",
-                         self.verdict(f.reading.en if self.lang == "en" else f.reading.nl, f.significant,
-                                      f.difference_ci_holm.family_size if f.difference_ci_holm else None)
-                         if f.reading else "") for a, f in gaps]
+        gap_items = [tag("li", {"class": "gap", "data-verdict": "model" if verdict_of(f).model else "means"},
+                         tag("strong", {}, text(f"{a} \u00b7 {f.name}")), " ",
+                         self.num(verdict_of(f).difference, signed=True), self.plain_mark(f), " \u2013 ",
+                         self.gap_sentence(f)) for a, f in gaps]
+        pomp = r.metric == "pomp"  # dimensions on different scales: the index is a share of each range
 
         def teams(items: list[TeamReadiness]) -> str:
             if not items:
                 return tag("p", {"class": "muted"}, self.t("none"))
             return tag("ol", {}, *(tag("li", {}, text(x.group.unit_name), " ",
-                                       f"{self.num(x.index)} ({self.t('index')}, n = {x.group.n})") for x in items))
+                                       f"{self.pct(x.index) if pomp else self.num(x.index)} "
+                                       f"({self.t('index')}, n = {x.group.n})") for x in items))
 
         parts = [tag("h3", {}, self.t("room" if by_gap else "lowest")), tag("ol", {}, *dims),
                  tag("h3", {}, self.t("gaps_top")),
                  tag("ul", {}, *gap_items) if gap_items else tag("p", {"class": "muted"}, self.t("none")),
+                 self.teams_note(f for _, f in gaps) if gap_items else None,
                  tag("h3", {}, self.t("most")), teams(r.most_ready_teams),
                  tag("h3", {}, self.t("least")), teams(r.least_ready_teams)]
         if r.leadership_units:
             parts += [tag("h3", {}, self.t("leadership")), teams(r.leadership_units)]
-        return self.section("readiness", "readiness_lead", *parts)
+        return self.section("readiness", "readiness_lead", *(x for x in parts if x))
+
+    def gap_sentence(self, f: GapFigures) -> str:
+        """The verdict's reading (the mixed model's: "Taking the teams into account, ...") and the verdict in the
+        dashboard's words; "" without a reading."""
+        v = verdict_of(f)
+        if v.reading is None:
+            return ""
+        return self.verdict(v.reading.en if self.lang == "en" else v.reading.nl, f.significant, family_of(f))
+
+    def plain_mark(self, f: GapFigures) -> str:
+        """A mark on a figure that is the plain difference of the means although the report has a mixed model for it
+        (it could not be fitted): the note under the figures says what it means."""
+        if verdict_of(f).model or f.mixed_model is None:
+            return ""
+        return tag("sup", {"class": "plain", "title": self.words["teams_plain"]}, "\u00b0")
+
+    def teams_note(self, figures: Iterable[GapFigures]) -> str:
+        """Which figure the perception gaps are: taken the teams into account (the dashboard's), and where not."""
+        shown = [f for f in figures if verdict_of(f).difference is not None]
+        if not shown:
+            return ""
+        model = any(verdict_of(f).model for f in shown)
+        plain = any(self.plain_mark(f) for f in shown)
+        words = [self.t("teams_note") if model else self.t("teams_none")]
+        if model and plain:
+            words.append(self.t("teams_plain_note"))
+        return tag("p", {"class": "muted teams-note"}, " ".join(words))
 
     def heatmap(self, h: Heatmap) -> str:
         head = tag("tr", {}, tag("th", {}, self.t("unit")), *(tag("th", {"class": "num"}, text(c.name))
@@ -232,21 +311,27 @@ class Writer:
                 rows.append(tag("tr", {}, tag("th", {}, text(f.name)), tag("td", {"colspan": "3"},
                                                                            self.hidden(f.reason))))
                 continue
-            rows.append(tag("tr", {}, tag("th", {}, text(f.name)),
-                            tag("td", {"class": "num"}, self.num(f.difference, signed=True)),
+            v = verdict_of(f)
+            rows.append(tag("tr", {"data-verdict": "model" if v.model else "means"}, tag("th", {}, text(f.name)),
+                            tag("td", {"class": "num"}, self.num(v.difference, signed=True), self.plain_mark(f)),
                             tag("td", {"class": "num"}, self.holm(f.difference_ci_holm)),
                             tag("td", {"class": "num"}, text(f"{f.n_a} / {f.n_b}"))))
             sentences.append(self.finding(f))
+        shown = [f for f in c.dimensions if f.difference is not None]
         return tag("div", {"class": "comparison"}, tag("h3", {}, text(title)),
                    tag("p", {"class": "muted"}, escape(note)) if note else None,
                    tag("table", {}, tag("thead", {}, head), tag("tbody", {}, *rows)),
-                   tag("ul", {"class": "findings"}, *sentences))
+                   self.teams_note(shown), tag("ul", {"class": "findings"}, *sentences))
 
     def finding(self, f: GapFigures) -> str:
-        if f.reading is None:
+        """The verdict's sentence (as the dashboard says it); where the mixed model could not be fitted, why."""
+        sentence = self.gap_sentence(f)
+        m = f.mixed_model
+        why = m.explanation if m is not None and not m.fitted and not verdict_of(f).model else None
+        if not sentence:
             return ""
-        family = f.difference_ci_holm.family_size if f.difference_ci_holm else None
-        return tag("li", {}, self.verdict(f.reading.en if self.lang == "en" else f.reading.nl, f.significant, family))
+        return tag("li", {}, sentence, " " + tag("span", {"class": "muted"}, text(why.en if self.lang == "en"
+                                                                                   else why.nl)) if why else None)
 
     def perception(self, p: PerceptionGaps, pooled: Comparison | None) -> str:
         parts = []

@@ -1,6 +1,9 @@
 """`GET .../reports/board-report`: the board report of a scope as PDF (or the HTML it is printed from)."""
 
+import re
+import unicodedata
 from typing import Annotated, Literal
+from urllib.parse import quote
 
 from fastapi import APIRouter, Query
 from fastapi.responses import HTMLResponse, Response
@@ -33,6 +36,33 @@ from app.reports.trend_service import previous_wave, trend, wave_contexts
 router = APIRouter()
 
 PDF = "application/pdf"
+
+
+def slug(name: str, *, ascii_only: bool = False) -> str:
+    """A name in a file name as the console writes a wave's title in `links-Cultuurmeting-2027.csv`
+    (console-links.js: every run of characters other than letters and digits one hyphen, the case kept), without
+    hyphens at the ends; `ascii_only`: accents dropped and other letters left out too (the `filename` a browser
+    that ignores `filename*` uses, and a header can carry)."""
+    if ascii_only:
+        name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+        return re.sub(r"[^A-Za-z0-9]+", "-", name).strip("-")[:80]
+    return re.sub(r"[\W_]+", "-", name).strip("-")[:80]
+
+
+def file_name(ctx: ReportContext, lang: Lang) -> str:
+    """`board-report-<lang>-<organisation>-<wave>[-<unit>].pdf`: successive downloads of other organisations,
+    waves and units do not overwrite each other."""
+    scope = [] if ctx.scope is None else [ctx.unit_name(ctx.scope)]
+    return "-".join(["board-report", lang, *(slug(x) or "x" for x in (ctx.organisation.name, ctx.survey.title,
+                                                                       *scope))]) + ".pdf"
+
+
+def content_disposition(name: str) -> str:
+    """`attachment` with the name in ASCII (`filename`, which the dashboard's download reads) and, where that lost
+    letters, in UTF-8 (`filename*`, RFC 6266)."""
+    plain = "-".join(slug(part, ascii_only=True) or "x" for part in name.removesuffix(".pdf").split("-")) + ".pdf"
+    extra = f"; filename*=UTF-8''{quote(name)}" if plain != name else ""
+    return f'attachment; filename="{plain}"{extra}'
 
 
 def _pooled_keys(ctx: ReportContext) -> tuple[str, str] | None:
@@ -127,10 +157,8 @@ def get_board_report(
     figure is printed as "not shown" with its reason, never as a number. **503** (problem details, with the reason)
     when the server cannot print PDF (no Chromium: install Debian's `chromium` or set `CHROMIUM_PATH`)."""
     html = build_html(board_data(session, ctx, lang, principal), lang)
-    scope = "organisation" if ctx.scope is None else str(ctx.scope)
-    name = f"board-report-{lang}-{scope}"
     headers = {"Cache-Control": "no-store"}
     if format == "html":
         return HTMLResponse(html, headers=headers)
     return Response(html_to_pdf(html), media_type=PDF,
-                    headers={**headers, "Content-Disposition": f'attachment; filename="{name}.pdf"'})
+                    headers={**headers, "Content-Disposition": content_disposition(file_name(ctx, lang))})

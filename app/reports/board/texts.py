@@ -6,7 +6,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "scope": "Scope",
         "whole": "Whole organisation",
         "wave": "Survey wave",
-        "published": "Figures as published on {date} (Amsterdam time)",
+        "published": "Figures as published on {date} (Amsterdam time).",
         "not_published": "No figures have been published for this wave yet.",
         "respondents": "{n} respondents; groups of fewer than {k} are never shown.",
         "rates": "Response rates",
@@ -14,6 +14,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "unit": "Unit", "layer": "Layer", "invited": "Invited", "answered": "Answered", "rate": "Response rate",
         "total": "Total",
         "no_rate": "no rate",
+        "no_rate_no_invitations": "no invitations",
+        "no_rate_imported_responses": "no rate: includes imported responses",
+        "no_rate_more_responses_than_invitations": "no rate: more responses than invitations",
         "readiness": "Readiness summary",
         "readiness_lead": "Where the culture has most room to grow, where leaders and employees see it differently, "
                           "and which teams are most and least ready.",
@@ -33,8 +36,17 @@ TEXTS: dict[str, dict[str, str]] = {
                         "show the difference from the organisation's mean (blue above, red below).",
         "org_mean": "Organisation",
         "perception": "Perception gaps between layers",
-        "perception_lead": "Each leadership layer against the employees: the difference in mean score with its 95% "
-                           "range, adjusted for the number of comparisons.",
+        "perception_lead": "Each leadership layer against the employees: the difference in mean score taking the "
+                           "teams into account, with its 95% range, adjusted for the number of comparisons.",
+        "teams_note": "Taking the teams into account: each difference is adjusted for differences between teams (a "
+                      "mixed model with a random intercept per team, since a leader and their employees share a "
+                      "team), the figure the dashboard and the API give as the verdict.",
+        "teams_none": "Differences of the plain means, not adjusted for differences between teams: the model that "
+                      "takes the teams into account gives no verdict here (the dashboard shows the same figures).",
+        "teams_plain_note": "\u00b0 The plain difference of the means, not adjusted for differences between teams: "
+                            "the model could not be fitted for this dimension (as on the dashboard).",
+        "teams_plain": "The plain difference of the means: the model that takes the teams into account could not be "
+                       "fitted",
         "pooled": "All leaders together",
         "pooled_note": "The single leadership layers are too small to show here; all leaders together ({layers}) "
                        "are compared with the employees.",
@@ -60,8 +72,11 @@ TEXTS: dict[str, dict[str, str]] = {
         "method": "Method and anonymity",
         "method_text": "Employees and leaders answered the same statements anonymously, {scale}. A "
                        "dimension's score is the mean of a respondent's answers to its statements (reverse-worded "
-                       "ones turned round). Differences are tested with Welch's t-test (between groups) or the "
-                       "partially overlapping samples t-test (desired against current); p-values and ranges are "
+                       "ones turned round). Differences between layers are tested with a mixed model with a random "
+                       "intercept per team (REML, Satterthwaite degrees of freedom), which takes into account that a "
+                       "leader and their employees share a team, or with Welch's t-test where that model cannot be "
+                       "fitted; other differences with Welch's t-test (between groups) or the partially overlapping "
+                       "samples t-test (desired against current); p-values and ranges are "
                        "adjusted for the number of comparisons (Holm), so a range that leaves out 0 is exactly a "
                        "clear difference. Trend arrows (\u2191 \u2193 \u2192) give the change in mean score since the "
                        "previous wave, said to be clear where Welch's t-test, adjusted in the same way, finds it "
@@ -69,7 +84,8 @@ TEXTS: dict[str, dict[str, str]] = {
         "anonymity_text": "No group of fewer than {k} respondents is shown, and no figure is shown that together with "
                           "the figures shown would reveal a smaller group (such a figure is marked \u201cnot "
                           "shown\u201d). Figures come from the responses published when the wave last stopped "
-                          "taking responses. This report shows the same figures as the dashboard and the API.",
+                          "taking responses. This report shows the same figures as the dashboard and the API (the "
+                          "perception gaps taking the teams into account, as the dashboard does).",
         "made": "Made on {date}.",
         "since": "since {wave}, {verdict}",
         "since_column": "Since {wave}",
@@ -138,7 +154,7 @@ TEXTS: dict[str, dict[str, str]] = {
         "scope": "Onderdeel",
         "whole": "Hele organisatie",
         "wave": "Meting",
-        "published": "Cijfers zoals gepubliceerd op {date} (Nederlandse tijd)",
+        "published": "Cijfers zoals gepubliceerd op {date} (Nederlandse tijd).",
         "not_published": "Voor deze meting zijn nog geen cijfers gepubliceerd.",
         "respondents": "{n} respondenten; groepen van minder dan {k} worden nooit getoond.",
         "rates": "Respons",
@@ -146,6 +162,9 @@ TEXTS: dict[str, dict[str, str]] = {
         "unit": "Onderdeel", "layer": "Laag", "invited": "Uitgenodigd", "answered": "Geantwoord",
         "rate": "Respons", "total": "Totaal",
         "no_rate": "geen percentage",
+        "no_rate_no_invitations": "geen uitnodigingen",
+        "no_rate_imported_responses": "geen percentage: bevat geïmporteerde antwoorden",
+        "no_rate_more_responses_than_invitations": "geen percentage: meer antwoorden dan uitnodigingen",
         "readiness": "Samenvatting: gereedheid",
         "readiness_lead": "Waar de cultuur de meeste ruimte heeft om te groeien, waar leidinggevenden en "
                           "medewerkers haar verschillend zien, en welke teams het meest en minst klaar zijn.",
@@ -166,8 +185,19 @@ TEXTS: dict[str, dict[str, str]] = {
                         "getal tonen het verschil met het gemiddelde van de organisatie (blauw hoger, rood lager).",
         "org_mean": "Organisatie",
         "perception": "Perceptieverschillen tussen lagen",
-        "perception_lead": "Elke leidinggevende laag tegenover de medewerkers: het verschil in gemiddelde score met "
-                           "het 95%-bereik, gecorrigeerd voor het aantal vergelijkingen.",
+        "perception_lead": "Elke leidinggevende laag tegenover de medewerkers: het verschil in gemiddelde score, "
+                           "rekening houdend met de teams, met het 95%-bereik, gecorrigeerd voor het aantal "
+                           "vergelijkingen.",
+        "teams_note": "Rekening houdend met de teams: elk verschil is gecorrigeerd voor verschillen tussen teams (een "
+                      "gemengd model met een willekeurig intercept per team, omdat een leidinggevende en de "
+                      "medewerkers een team delen), het cijfer dat het dashboard en de API als oordeel geven.",
+        "teams_none": "Verschillen van de gewone gemiddelden, niet gecorrigeerd voor verschillen tussen teams: het "
+                      "model dat rekening houdt met de teams geeft hier geen oordeel (het dashboard toont dezelfde "
+                      "cijfers).",
+        "teams_plain_note": "\u00b0 Het gewone verschil van de gemiddelden, niet gecorrigeerd voor verschillen tussen "
+                            "teams: het model kon voor deze dimensie niet worden geschat (zoals op het dashboard).",
+        "teams_plain": "Het gewone verschil van de gemiddelden: het model dat rekening houdt met de teams kon niet "
+                       "worden geschat",
         "pooled": "Alle leidinggevenden samen",
         "pooled_note": "De leidinggevende lagen zijn hier te klein om apart te tonen; alle leidinggevenden samen "
                        "({layers}) worden vergeleken met de medewerkers.",
@@ -194,7 +224,10 @@ TEXTS: dict[str, dict[str, str]] = {
         "method": "Methode en anonimiteit",
         "method_text": "Medewerkers en leidinggevenden beantwoordden dezelfde stellingen anoniem, "
                        "{scale}. De score van een dimensie is het gemiddelde van iemands antwoorden op haar "
-                       "stellingen (omgekeerd gestelde omgedraaid). Verschillen zijn getoetst met Welch' t-toets "
+                       "stellingen (omgekeerd gestelde omgedraaid). Verschillen tussen lagen zijn getoetst met een "
+                       "gemengd model met een willekeurig intercept per team (REML, Satterthwaite-vrijheidsgraden), "
+                       "dat rekening houdt met het feit dat een leidinggevende en de medewerkers een team delen, of "
+                       "met Welch' t-toets waar dat model niet te schatten is; andere verschillen met Welch' t-toets "
                        "(tussen groepen) of de t-toets voor gedeeltelijk overlappende steekproeven (gewenst tegenover "
                        "huidig); p-waarden en bereiken zijn gecorrigeerd voor het aantal vergelijkingen (Holm), zodat "
                        "een bereik zonder 0 precies een duidelijk verschil is. Trendpijlen (\u2191 \u2193 \u2192) "
@@ -205,7 +238,8 @@ TEXTS: dict[str, dict[str, str]] = {
                           "getoonde cijfers een kleinere groep herkenbaar zou maken (zo'n cijfer staat er als "
                           "\u201cniet getoond\u201d). De cijfers komen uit de antwoorden die gepubliceerd zijn toen "
                           "de meting voor het laatst stopte met antwoorden ontvangen. Dit rapport toont dezelfde "
-                          "cijfers als het dashboard en de API.",
+                          "cijfers als het dashboard en de API (de perceptieverschillen rekening houdend met de "
+                          "teams, zoals het dashboard ze toont).",
         "made": "Gemaakt op {date}.",
         "since": "sinds {wave}, {verdict}",
         "since_column": "Sinds {wave}",
