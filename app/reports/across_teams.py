@@ -71,7 +71,7 @@ class TeamsDiffer(BaseModel):
     welch_df: list[float] | None = Field(description="Its degrees of freedom: between, within (fractional)")
     welch: PValue | None = Field(description="Its p; Holm over the report's dimensions: the primary test")
     kruskal_h: float | None = Field(description="Kruskal-Wallis H (tie corrected) of the scale scores")
-    kruskal_df: float | None
+    kruskal_df: float | None = Field(description="Its degrees of freedom: the teams entering minus 1")
     kruskal: PValue | None = Field(description="Its p; Holm over the report's dimensions (a family of its own)")
     significant: bool | None = Field(description="Holm-adjusted Welch ANOVA p < 0.05: the teams differ more than "
                                                  "chance explains")

@@ -43,7 +43,7 @@ from app.reports.context import ReportContext
 from app.reports.figures import OUTCOME, GroupRef, PValue, num
 from app.reports.gaps_schemas import Level
 from app.reports.gaps_service import team_units
-from app.reports.profile_schemas import Lang
+from app.reports.profile_schemas import MIN_GROUP_SIZE, Lang
 from app.reports.profile_service import dimension_names, group_ref, group_refs
 from app.reports.readings import LANGS
 from app.stats import icc_from_moments, summarize
@@ -57,6 +57,8 @@ Flag = Literal["icc1_below_0.05", "icc2_below_0.70", "median_rwg_j_below_0.70", 
 
 
 class TeamDimensionAgreement(BaseModel):
+    """One team's agreement (rwg(j)) on one dimension."""
+
     key: str = Field(description="Dimension key")
     name: str
     outcome: bool = Field(description=OUTCOME)
@@ -74,12 +76,17 @@ class TeamDimensionAgreement(BaseModel):
 
 
 class TeamAgreement(BaseModel):
+    """One team of the scope with its agreement per dimension."""
+
     group: GroupRef
-    suppressed: bool
+    suppressed: bool = Field(description="The team is hidden: no figures")
     dimensions: list[TeamDimensionAgreement] = Field(description="Empty when the team is suppressed")
 
 
 class DimensionAgreement(BaseModel):
+    """One dimension across the scope's teams: ICC(1), ICC(2), the teams' rwg(j) and whether team means may be read
+    as team properties."""
+
     key: str
     name: str
     outcome: bool = Field(description=OUTCOME)
@@ -98,7 +105,9 @@ class DimensionAgreement(BaseModel):
     null_variance: float | None = Field(default=None, description="rwg(j)'s expected variance under no agreement, "
                                                                   "the uniform (A² - 1) / 12 on the dimension's own "
                                                                   "scale (multilevel's `ranvar`)")
-    median_rwg_j: float | None
+    median_rwg_j: float | None = Field(description="Median of the teams' rwg(j) (0 to 1) over the `n_teams_rwg` "
+                                                   "teams with one; below 0.70 flags the dimension; null when no team "
+                                                   "has one")
     mean_rwg_j: float | None = Field(default=None, description="Mean of the teams' rwg(j) (beside the median, "
                                                                "which the flag reads)")
     teams_differ: TeamsDiffer | None = Field(default=None, description="Do the teams differ on the dimension? "
@@ -111,9 +120,12 @@ class DimensionAgreement(BaseModel):
 
 
 class AgreementReport(BaseModel):
+    """Within-team agreement and the reliability of team means per dimension: may a team's mean be read as a
+    property of the team?"""
+
     survey_id: uuid.UUID
     language: Lang
-    min_group_size: int
+    min_group_size: int = Field(description=MIN_GROUP_SIZE)
     scope: GroupRef
     level: Level
     teams: list[TeamAgreement] = Field(description="The scope's teams with respondents")

@@ -28,6 +28,8 @@ from app.stats import describe, scale_scores
 
 
 class Leader(BaseModel):
+    """The leader whose self-assessment is compared, and where they lead."""
+
     self_assessment_id: uuid.UUID
     leader_name: str
     unit_id: uuid.UUID
@@ -38,6 +40,8 @@ class Leader(BaseModel):
 
 
 class LedGroup(BaseModel):
+    """The group the leader leads: the respondents of their unit's subtree outside the leader's own layer."""
+
     unit_id: uuid.UUID
     unit_name: str
     unit_path: list[str]
@@ -50,6 +54,8 @@ class LedGroup(BaseModel):
 
 
 class BlindSpotDimension(BaseModel):
+    """One dimension: the leader's own score against the scores of the group they lead."""
+
     key: str
     name: str
     outcome: bool = Field(description=OUTCOME)
@@ -72,6 +78,8 @@ class BlindSpotDimension(BaseModel):
 
 
 class BlindSpot(BaseModel):
+    """A leader's self-assessment against how the group they lead experiences the culture, per dimension."""
+
     survey_id: uuid.UUID
     language: Lang
     leader: Leader

@@ -8,7 +8,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from app.reports.figures import DIMENSION_N, FIGURE_REASON, OUTCOME, GroupRef, Interval
-from app.reports.profile_schemas import FAVOURABLE, UNFAVOURABLE, AnswerCount, Lang
+from app.reports.profile_schemas import FAVOURABLE, MIN_GROUP_SIZE, UNFAVOURABLE, AnswerCount, Lang
 from app.reports.trend_schemas import Change
 
 NEUTRAL = ("Share of the answers given on the options between the favourable and the unfavourable ones (the middle "
@@ -30,6 +30,8 @@ class StatementFigures(BaseModel):
 
 
 class Statement(BaseModel):
+    """One statement with its figures now, as desired and in the previous wave, and its change since then."""
+
     key: str
     text: str = Field(description="The statement in the requested language")
     reverse: bool = Field(description="Reverse keyed: a high answer is unfavourable (shares are keyed)")
@@ -52,6 +54,8 @@ class Statement(BaseModel):
 
 
 class StatementDimension(BaseModel):
+    """One dimension of the statements report, with its statements."""
+
     key: str
     name: str
     outcome: bool = Field(description=OUTCOME)
@@ -61,9 +65,12 @@ class StatementDimension(BaseModel):
 
 
 class ItemProfileReport(BaseModel):
+    """The statements report of the scope: per dimension, each statement's figures now, as desired and in the
+    previous wave."""
+
     survey_id: uuid.UUID
     language: Lang
-    min_group_size: int
+    min_group_size: int = Field(description=MIN_GROUP_SIZE)
     group: GroupRef = Field(description="The scope: the unit's subtree (or the organisation), every layer")
     suppressed: bool = Field(description="The scope is too small to show: no figures at all")
     ask_desired: bool = Field(description="The survey asked the desired frame")
@@ -79,7 +86,7 @@ class ItemProfileUnits(BaseModel):
 
     survey_id: uuid.UUID
     language: Lang
-    min_group_size: int
+    min_group_size: int = Field(description=MIN_GROUP_SIZE)
     level: Literal["children"]
     scope: GroupRef = Field(description="The scope whose child units are listed (the organisation: the top units)")
     units: list[ItemProfileReport] = Field(description="One per child unit, in the tree's order; a hidden unit is "

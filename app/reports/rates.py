@@ -42,6 +42,8 @@ Key = tuple[uuid.UUID | None, uuid.UUID | None]  # (unit or None = organisation,
 
 
 class RateRow(BaseModel):
+    """Invitations and stored responses of one group, and its response rate."""
+
     group: GroupRef = Field(description="`n` counts the group's stored responses (imported ones included); null "
                                         "when the group is suppressed")
     invited: int | None = Field(description="Invitations issued in the group; null when the group is hidden (a "
@@ -65,6 +67,8 @@ RatesLevel = Literal["teams", "children", "subtree"]  # one enum in the OpenAPI 
 
 
 class ResponseRates(BaseModel):
+    """Invitations issued against responses stored, for the scope, its units and its layers."""
+
     survey_id: uuid.UUID
     level: RatesLevel
     scope: RateRow

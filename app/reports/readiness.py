@@ -40,7 +40,7 @@ from app.reports.figures import OUTCOME, GroupRef, Interval
 from app.reports.gaps_desired import desired_gap
 from app.reports.gaps_schemas import GapFigures, GapSide, PairedGap
 from app.reports.gaps_service import layer_sets, perception_gaps, team_units
-from app.reports.profile_schemas import Lang
+from app.reports.profile_schemas import MIN_GROUP_SIZE, Lang
 from app.reports.profile_service import culture_profile, group_ref
 from app.reports.readings import (
     Reading,
@@ -54,6 +54,8 @@ OVERALL = {"en": "the culture overall", "nl": "de cultuur als geheel"}
 
 
 class ReadinessDimension(BaseModel):
+    """One culture dimension of the readiness summary, ranked by its room to grow."""
+
     rank: int | None = Field(description="1 = most room to grow: the largest |desired - current| gap, or the "
                                           "lowest mean")
     key: str
@@ -66,7 +68,8 @@ class ReadinessDimension(BaseModel):
     pomp: float | None = Field(description="The mean as a share of the dimension's range, (mean - min) / (max - min), "
                                            "0..1: comparable across dimensions on different scales; ranks by mean "
                                            "use it")
-    ci: Interval | None
+    ci: Interval | None = Field(description="t-based 95% confidence interval of the mean; null when the mean is null "
+                                            "or `n` is below 2")
     reason: str | None = Field(description="Why the mean is missing (`all_missing`, `n_below_2`)")
     desired_gap: PairedGap | None = Field(description="Desired minus current (with d_av, CI, n and a Holm-adjusted "
                                                       "partially overlapping samples t-test); null when ranked "
@@ -75,12 +78,16 @@ class ReadinessDimension(BaseModel):
 
 
 class PerceptionHighlight(BaseModel):
+    """One of the largest perception gaps: a layer against the reference layer on one dimension."""
+
     a: GapSide
     b: GapSide
     figures: GapFigures = Field(description="The dimension's comparison, with effect size, CI, n and a reading")
 
 
 class TeamReadiness(BaseModel):
+    """A team's readiness index, against the rest of the organisation."""
+
     group: GroupRef
     index: float = Field(description="Readiness index: the mean of the team's dimension means (as POMP, 0..1, when "
                                      "the dimensions have different scales: see `metric`)")
@@ -93,9 +100,12 @@ class TeamReadiness(BaseModel):
 
 
 class Readiness(BaseModel):
+    """The readiness summary of the scope: where the culture has most room to grow, the largest perception gaps,
+    and the most and least ready teams."""
+
     survey_id: uuid.UUID
     language: Lang
-    min_group_size: int
+    min_group_size: int = Field(description=MIN_GROUP_SIZE)
     group: GroupRef = Field(description="The scope")
     suppressed: bool = Field(description="The scope is too small to show: nothing else is given")
     ranked_by: Literal["desired_gap", "mean"]

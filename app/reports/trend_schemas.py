@@ -21,15 +21,20 @@ MAX_WAVES = 12
 
 
 class Wave(BaseModel):
+    """One survey wave of the series."""
+
     survey_id: uuid.UUID
     title: str
-    questionnaire_version: int
+    questionnaire_version: int = Field(description="Version of the questionnaire (`questionnaire_key`) this wave "
+                                                   "asked; dimensions and items are matched across versions by key")
     n: int | None = Field(description="Respondents of the scope in this wave; null when suppressed in this wave")
     suppressed: bool = Field(description="The scope is too small to show in this wave (its own suppression map)")
     reason: HiddenReason | None = Field(default=None, description=HIDDEN_REASON)
 
 
 class WaveFigure(BaseModel):
+    """A dimension's or item's figures in one wave."""
+
     survey_id: uuid.UUID
     n: int | None = Field(description=DIMENSION_N + " (in this wave)")
     mean: float | None = Field(description="Mean scale score (dimension, keyed) or mean answer as ticked (item)")
@@ -69,6 +74,8 @@ class Change(BaseModel):
 
 
 class DimensionTrend(BaseModel):
+    """One dimension across the waves: its figures per wave and the changes between them."""
+
     key: str = Field(description="Dimension key, stable across questionnaire versions")
     name: str
     outcome: bool = Field(description=OUTCOME)
@@ -83,6 +90,8 @@ class DimensionTrend(BaseModel):
 
 
 class ItemTrend(BaseModel):
+    """One item (statement) across the waves: its figures per wave and the changes between them."""
+
     key: str = Field(description="Item key, stable across questionnaire versions")
     dimension_key: str
     text: str
@@ -95,6 +104,8 @@ class ItemTrend(BaseModel):
 
 
 class TrendReport(BaseModel):
+    """The scope's figures across the survey waves of one questionnaire, with the changes between waves."""
+
     questionnaire_key: str
     language: Literal["en", "nl"]
     group: GroupRef = Field(description="The scope in the latest wave (`n` and `suppressed` of that wave)")

@@ -7,7 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from app.reports.figures import GroupRef, Interval
-from app.reports.profile_schemas import Lang
+from app.reports.profile_schemas import MIN_GROUP_SIZE, Lang
 from app.reports.readings import Reading
 
 RoomBasis = Literal["desired_gap", "below_organisation", "below_scale_top"]
@@ -20,6 +20,8 @@ ROOM = ("Room to grow, in scale points: the desired minus the current mean (`des
 
 
 class Weight(BaseModel):
+    """A dimension's importance for the outcome by one method: its share of the variance, of R², and its interval."""
+
     value: float = Field(description="Share of the outcome's variance this dimension accounts for (sums to R² "
                                      "over the dimensions)")
     share: float = Field(description="value / R²: its part of what the dimensions explain together (sums to 1)")
@@ -28,6 +30,8 @@ class Weight(BaseModel):
 
 
 class Driver(BaseModel):
+    """One culture dimension's importance for the outcome scale, by two methods."""
+
     rank: int = Field(description="1 = the largest general dominance (LMG) weight")
     key: str
     name: str
@@ -38,11 +42,15 @@ class Driver(BaseModel):
 
 
 class Outcome(BaseModel):
+    """The outcome scale the culture dimensions are weighed against."""
+
     key: str
     name: str
 
 
 class FocusDimension(BaseModel):
+    """A culture dimension as a focus area: its importance for the outcome times its room to grow."""
+
     rank: int = Field(description="1 = the largest importance x room to grow")
     key: str
     name: str
@@ -53,17 +61,22 @@ class FocusDimension(BaseModel):
 
 
 class FocusStatement(BaseModel):
-    rank: int
+    """A statement as a focus area: its dimension's importance times the statement's own room to grow."""
+
+    rank: int = Field(description="1 = the highest `priority` among the listed statements")
     key: str
     text: str
     dimension_key: str
     importance: float = Field(description="Its dimension's general dominance weight: the analysis is of "
                                           "dimensions (statements are too many predictors for the respondents)")
     room: float = Field(description=ROOM + " (per statement, keyed)")
-    priority: float
+    priority: float = Field(description="importance x room, as the dimensions' `priority` (a share of the outcome's "
+                                        "variance times `room`); room is above 0 for every listed statement")
 
 
 class FocusAreas(BaseModel):
+    """Where to start: the dimensions and statements ranked by importance x room to grow."""
+
     room_basis: RoomBasis
     dimensions: list[FocusDimension] = Field(description="Every culture dimension, highest priority first")
     statements: list[FocusStatement] = Field(description="The statements with the highest priority (at most "
@@ -72,16 +85,23 @@ class FocusAreas(BaseModel):
 
 
 class Bootstrap(BaseModel):
+    """The resampling behind the intervals of `r_squared` and of the weights."""
+
     resamples: int = Field(description="Resamples asked for")
     used: int = Field(description="Resamples whose correlation matrix was not singular")
-    seed: int
-    level: float
+    seed: int = Field(description="Seed of the resampling (the `seed` parameter): the same data and seed give the "
+                                  "same intervals")
+    level: float = Field(description="Confidence level of the percentile intervals as a share (0.95: the 2.5% and "
+                                     "97.5% quantiles of the used resamples' estimates)")
 
 
 class DriverReport(BaseModel):
+    """The driver analysis of the scope: how much each culture dimension accounts for the outcome scale, and
+    where to start."""
+
     survey_id: uuid.UUID
     language: Lang
-    min_group_size: int
+    min_group_size: int = Field(description=MIN_GROUP_SIZE)
     min_respondents: int = Field(description="Fewest respondents a scope needs for a driver analysis: 50, or the "
                                              "survey's minimum group size when larger")
     group: GroupRef = Field(description="The scope: the unit's subtree (or the organisation), every layer")
@@ -90,7 +110,9 @@ class DriverReport(BaseModel):
                                "the outcome (current frame): the analysis rests on them")
     r_squared: float = Field(description="Share of the outcome's variance the dimensions account for together "
                                          "(ordinary least squares)")
-    r_squared_ci: Interval | None
+    r_squared_ci: Interval | None = Field(description="Bootstrap percentile interval of `r_squared` (at "
+                                                       "`bootstrap.level`, over `bootstrap.used` resamples); null when "
+                                                       "no resample was used (`resamples=0`)")
     bootstrap: Bootstrap
     drivers: list[Driver] = Field(description="The culture dimensions, largest general dominance weight first")
     focus: FocusAreas
