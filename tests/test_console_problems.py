@@ -140,3 +140,21 @@ def test_the_comment_settings_words_have_dutch(org):
     generic = {"The request has invalid fields"}
     unknown = [m for m, nl in zip(said, _dutch(said), strict=True) if nl is None and m not in generic]
     assert unknown == [] and len(set(said)) >= 6
+
+
+def test_the_words_about_naming_units_have_dutch(org):
+    """A unit named ambiguously or not at all in an invitation list, and a name ending in a separator in the
+    structure: the hint what to give survives in Dutch."""
+    a, b = org.unit("Directie A"), org.unit("Directie B")
+    org.unit("Team Balie", a), org.unit("Team Balie", b)
+    survey = open_survey(org, title="Najaar")
+    said = _messages(org.admin.post(f"{org.prefix}/surveys/{survey['id']}/invitations/mail/check", files=csv_upload(
+        "email,unit,layer\np@gemeente.nl,Team Balie,employee\nq@gemeente.nl,Team Nergens,employee\n")))
+    said += _messages(org.admin.post(f"{org.prefix}/units/import", files=csv_upload("path\nDirectie A/Team Post;\n")))
+    dutch = dict(zip(said, _dutch(said), strict=True))
+    assert dutch["2 units are called Team Balie: give the path (Directie A/Team Balie, Directie B/Team Balie)"] == \
+        "2 eenheden heten Team Balie: geef het pad (Directie A/Team Balie, Directie B/Team Balie)"
+    assert dutch["no such unit in this organisation (give its path, name, external key or id)"] == \
+        "deze eenheid bestaat niet in de organisatie (geef haar pad, naam, externe sleutel of id)"
+    separator = "starts or ends with a separator (, or ;): is each line separated as the header is?"
+    assert "scheidingsteken" in dutch[separator]

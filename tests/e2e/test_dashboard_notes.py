@@ -166,8 +166,8 @@ def test_whose_answers_a_units_figures_include(demo: Demo, open_tab: Any, artifa
     expect(page.locator("#dashboard-title")).to_have_text(f"{WAVE} · Directie Ruimte")
     listed = ", ".join(below[:-1]) + f" and {below[-1]}"
     expect(page.locator("#rollup-notes li")).to_have_text([
-        "The figures of Directie Ruimte include, with its own respondents, the answers of the people attached "
-        f"directly to {listed}: too few to show apart."])
+        f"The figures of Directie Ruimte include the answers of small groups in {listed}, counted here: too few to "
+        "show apart."])
     water = heat_row(page, "Team Water")
     expect(water.locator(".unit-rollup")).to_have_text("counted in Directie Ruimte")
     expect(page.locator("#panel-rates .unit-rollup")).to_have_count(0)  # the rates roll up by their own counts
