@@ -148,6 +148,8 @@ def test_every_panel_shows_the_figures_of_the_api_on_a_laptop(demo: Demo, open_t
     assert small["answered"] is None
     expect(small_row.locator(".rate-bar-suppressed")).to_have_count(1)
     expect(small_row).to_contain_text(hidden_long(small["group"]["reason"]))
+    assert small["invited"] is None  # hidden with the group, and not as "n < 5": that would say fewer were invited
+    expect(small_row.locator("td").nth(0).locator("[aria-hidden=true]")).to_have_text("hidden")
 
     assert page.evaluate(CONTRAST_FAILURES) == []
     page.screenshot(path=str(artifacts / "dashboard-laptop-en.png"), full_page=True)

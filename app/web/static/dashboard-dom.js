@@ -62,10 +62,11 @@ export function hiddenKey(base, reason) {
 }
 
 /** A hidden figure in a table cell: short on screen ("n < k"), its reason in words for screen readers. */
-export function suppressedCell(ctx, reason) {
+export function suppressedCell(ctx, reason, shortKey = null) {
   const long = ctx.t(hiddenKey("suppressedLong", reason), { k: ctx.k });
+  const short = shortKey ? ctx.t(shortKey) : ctx.t(hiddenKey("suppressedShort", reason), { k: ctx.k });
   return el("span", { class: "suppressed-text", title: long },
-    el("span", { "aria-hidden": "true", text: ctx.t(hiddenKey("suppressedShort", reason), { k: ctx.k }) }),
+    el("span", { "aria-hidden": "true", text: short }),
     hidden(long));
 }
 

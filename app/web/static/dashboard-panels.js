@@ -93,7 +93,9 @@ function rateBar(ctx, row) {
 
 function rateTable(ctx, caption, rows, label, total) {
   const line = (row, name) => el("tr", {}, el("th", { scope: "row" }, name),
-    el("td", { class: "num" }, present(row.invited) ? String(row.invited) : suppressedCell(ctx, row.group.reason)),
+    // a hidden group's invitations are hidden with it: "n < k" there would read as fewer than k invited
+    el("td", { class: "num" }, present(row.invited) ? String(row.invited)
+      : suppressedCell(ctx, row.group.reason, "invitedHidden")),
     el("td", { class: "num" }, present(row.answered) ? String(row.answered) : suppressedCell(ctx, row.group.reason)),
     el("td", { class: "rate-col" }, rateBar(ctx, row)));
   return el("div", { class: "table-wrap" }, el("table", { class: "data-table rate-table" },
