@@ -1,12 +1,11 @@
 """Plain-language readings of gaps, in English and Dutch.
 
-"Team leaders rate openness 0.8 points higher than employees: a large, significant difference." /
-"Teamleiders beoordelen openheid 0,8 punt hoger dan medewerkers: een groot, significant verschil."
+"Team leaders rate openness 0.81 points higher than employees: a large, significant difference." /
+"Teamleiders beoordelen openheid 0,81 punt hoger dan medewerkers: een groot, significant verschil."
 
 Effect-size words follow Cohen's (1988) conventions on |g| (or |d_av|): below 0.2 negligible, below 0.5 small,
-below 0.8 medium, else large. "Significant" means the adjusted p-value is below 0.05. Differences are rounded to
-one decimal for the sentence only (the figures beside it are not rounded); a difference that rounds to 0.0 reads
-"about the same".
+below 0.8 medium, else large. "Significant" means the adjusted p-value is below 0.05. Differences are written with
+two decimals, as every figure beside the sentence; a difference that rounds to 0.00 reads "about the same".
 """
 
 from collections.abc import Mapping, Sequence
@@ -42,9 +41,9 @@ Phrase = dict[str, str]
 class Reading(BaseModel):
     """The figure in one sentence, in English and Dutch."""
 
-    en: str = Field(examples=["Team leaders rate openness 0.8 points higher than employees: a large, significant "
+    en: str = Field(examples=["Team leaders rate openness 0.81 points higher than employees: a large, significant "
                               "difference."])
-    nl: str = Field(examples=["Teamleiders beoordelen openheid 0,8 punt hoger dan medewerkers: een groot, "
+    nl: str = Field(examples=["Teamleiders beoordelen openheid 0,81 punt hoger dan medewerkers: een groot, "
                               "significant verschil."])
 
 
@@ -61,7 +60,8 @@ def is_significant(p_adjusted: float | None) -> bool | None:
 
 
 def _number(x: float, lang: str) -> str:
-    text = f"{abs(x):.1f}"
+    """Two decimals, as every figure beside the sentence (at one, 0.149 beside "+0.15" read as two numbers)."""
+    text = f"{abs(x):.2f}"
     return text.replace(".", ",") if lang == "nl" else text
 
 
@@ -127,7 +127,7 @@ def difference_reading(a: Phrase, b: Phrase, dimension: Mapping[str, str], diffe
     for lang in LANGS:
         dim = _mid_sentence(dimension[lang])
         x = _number(difference, lang)
-        if x in ("0.0", "0,0"):
+        if x in ("0.00", "0,00"):
             body = (f"{a['en']} and {b['en']} rate {dim} about the same" if lang == "en" else
                     f"{a['nl']} en {b['nl']} beoordelen {dim} ongeveer gelijk")
         elif lang == "en":
@@ -148,7 +148,7 @@ def desired_reading(who: Phrase, dimension: Mapping[str, str], gap: float | None
     for lang in LANGS:
         dim = _mid_sentence(dimension[lang])
         x = _number(gap, lang)
-        if x in ("0.0", "0,0"):
+        if x in ("0.00", "0,00"):
             body = (f"{who['en']} experience {dim} about as they want it" if lang == "en" else
                     f"{who['nl']} ervaren {dim} ongeveer zoals ze willen")
         elif lang == "en":
@@ -175,7 +175,7 @@ def mixed_reading(a: Phrase, b: Phrase, dimension: Mapping[str, str], difference
         dim = _mid_sentence(dimension[lang])
         x = _number(difference, lang)
         lead = _MIXED_LEAD[lang]
-        if x in ("0.0", "0,0"):
+        if x in ("0.00", "0,00"):
             body = (f"{lead}, {a['en']} and {b['en']} rate {dim} about the same" if lang == "en" else
                     f"{lead} beoordelen {a['nl']} en {b['nl']} {dim} ongeveer gelijk")
         elif lang == "en":

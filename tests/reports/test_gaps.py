@@ -105,7 +105,7 @@ def test_leaders_rate_higher_than_employees(org, leaders):
         assert d["reading"]["en"].startswith(f"Team leaders rate {d['name'].lower()} ")
         assert "points higher than employees: a large, significant difference." in d["reading"]["en"]
         assert d["reading"]["nl"].startswith("Teamleiders beoordelen ")
-        assert f"{abs(d['difference']):.1f}".replace(".", ",") + " punt hoger dan medewerkers: een groot, " \
+        assert f"{abs(d['difference']):.2f}".replace(".", ",") + " punt hoger dan medewerkers: een groot, " \
             "significant verschil." in d["reading"]["nl"]
     empty = by_layer["executive_board"]
     assert empty["suppressed"] is False and empty["a"]["n"] == 0

@@ -28,21 +28,22 @@ export function verdictText(ctx, significant, family) {
   return ctx.t(significant ? "findingClear" : "findingUnclear", { adjusted });
 }
 
-/** The statement part of the API's reading ("Team leaders rate openness 0.8 points higher than employees"),
+/** The statement part of the API's reading ("Team leaders rate openness 0.81 points higher than employees"),
     without its verdict (": a medium, non-significant difference."), which the dashboard words itself. */
 export function readingBody(ctx, r) {
   const text = (r && (r[ctx.lang] || r.en)) || "";
   return text.replace(/: (a|an|een) [^:]*\.$/, "").replace(/\.$/, "");
 }
 
-/** One decimal, as the sentences write differences (the figures in the details keep two). */
-const oneDecimal = (ctx, x) => fmt(ctx.lang, Math.abs(x), 1);
+/** Two decimals, as the figures beside the sentence: "+0.15" beside "0.1 points higher" (0.149 at one decimal)
+    read as two different numbers. */
+const twoDecimals = (ctx, x) => fmt(ctx.lang, Math.abs(x), 2);
 
-/** "Openness scores 0.3 points higher than in Meting 2025" (the trend report gives no reading). */
+/** "Openness scores 0.31 points higher than in Meting 2025" (the trend report gives no reading). */
 export function changeBody(ctx, dimension, difference, wave) {
   if (!present(difference)) return "";
-  const x = oneDecimal(ctx, difference);
-  if (x === fmt(ctx.lang, 0, 1)) return ctx.t("changeSame", { dim: dimension, wave });
+  const x = twoDecimals(ctx, difference);
+  if (x === fmt(ctx.lang, 0, 2)) return ctx.t("changeSame", { dim: dimension, wave });
   return ctx.t(difference > 0 ? "changeHigher" : "changeLower", { dim: dimension, wave, x });
 }
 
