@@ -7,6 +7,7 @@ defaults; an edited list is the wave's own after a reload, a too long keyword (t
 character (the API's) is refused beside its field, and "use the standard lists" returns to the defaults. English on a
 laptop, Dutch on a phone. Screenshots: tests/artifacts/console-comments-*.png."""
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,11 @@ def test_a_drafts_open_questions_and_threshold_on_a_laptop(open_tab: Any, org: O
     before = _settings(org, survey["id"])
     tab = _signed_in(open_tab, org, mailbox, "org_admin", "en-GB", LAPTOP)
     page = tab.page
+    # the theme lists' questionnaire held back until the form's first check was made: its late arrival (a slow
+    # network, a loaded machine) must not wipe the messages beside the fields (it did, and failed this test in CI)
+    held: list[Any] = []
+    late = re.compile(rf".*/questionnaires/{survey['questionnaire_id']}$")
+    page.route(late, lambda route: held.append(route))
     page.goto("/console")
     page.get_by_text("Open questions and comments").click()
     threshold = page.get_by_label("Comment threshold (respondents)")
@@ -57,6 +63,12 @@ def test_a_drafts_open_questions_and_threshold_on_a_laptop(open_tab: Any, org: O
     expect(threshold).to_be_focused()
     expect(threshold).to_have_attribute("aria-invalid", "true")
     expect(page.locator("#cs-result")).to_have_text("Nothing was changed. Fix the marked fields.")
+    assert held
+    for route in held:
+        route.continue_()
+    page.unroute(late)
+    expect(page.locator("#cs-themes textarea").first).to_be_attached()  # the theme lists came
+    expect(page.locator("#cs-threshold-error")).to_have_text("At least the wave's minimum group size (5).")
     assert _settings(org, survey["id"]) == before
     # a second question, then removed again: the focus goes back to "Add a question"
     page.get_by_role("button", name="Add a question").click()

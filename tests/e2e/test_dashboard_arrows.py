@@ -159,7 +159,9 @@ def test_arrows_beside_the_scores_of_the_organisation(demo: Demo, open_tab: Any,
     assert fits_the_width(page)
     name = f"{lang}-{'phone' if viewport is PHONE else 'laptop'}"
     for panel in ("profile", "readiness", "statements"):
-        page.locator(f"#panel-{panel}").screenshot(path=str(artifacts / f"dashboard-arrows-{panel}-{name}.png"))
+        # an artifact, not a check: on a loaded machine "waiting for element to be stable" took longer than 15 s
+        page.locator(f"#panel-{panel}").screenshot(path=str(artifacts / f"dashboard-arrows-{panel}-{name}.png"),
+                                                   animations="disabled", timeout=60_000)
     assert tab.csp_violations() == [] and page_errors(tab) == []
 
 

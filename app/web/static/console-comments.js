@@ -68,8 +68,9 @@ export async function showComments(survey) {
   $("cs-threshold").value = String(cs.settings.threshold);
   say("cs-result", "");
   render();
+  markFields(formFieldIds(), {});  // before the themes' fetch: a check the reader makes meanwhile keeps its words
   await showThemes(survey, cs.settings);
-  markFields(fieldIds(), {});
+  markFields(themeFieldIds(), {});
 }
 
 /** The form's own checks, by field id. */
@@ -106,9 +107,10 @@ function serverErrors(error) {
   return { byField, rest };
 }
 
-/** The fields on show (the questions only while they are), the threshold first. */
-const fieldIds = () => ["cs-threshold", ...($("cs-on").checked ? cs.questions : []).flatMap((_, i) => [keyId(i),
-  ...cs.survey.languages.map((lang) => textId(i, lang))]), ...themeFieldIds()];
+/** The form's fields on show (the questions only while they are), the threshold first; then the theme lists'. */
+const formFieldIds = () => ["cs-threshold", ...($("cs-on").checked ? cs.questions : []).flatMap((_, i) => [keyId(i),
+  ...cs.survey.languages.map((lang) => textId(i, lang))])];
+const fieldIds = () => [...formFieldIds(), ...themeFieldIds()];
 
 /** Show the messages beside their fields (opening the theme lists when one is there); true when there were any. */
 function mark(errors) {
