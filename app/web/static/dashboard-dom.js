@@ -74,12 +74,16 @@ export function note(text, kind = "info") {
   return el("p", { class: `panel-note panel-note-${kind}`, text });
 }
 
-/** The note of a panel whose scope is hidden, with the reason. The whole organisation below the minimum has no
-    larger unit to choose: its note says that nothing of the wave can be shown. */
+/** `hiddenKey` for a note on a hidden scope; the whole organisation below the minimum has no larger unit to choose,
+    and words of its own (`<base>Organisation`). */
+export function scopeKey(ctx, base, reason) {
+  const key = hiddenKey(base, reason);
+  return !ctx.scopeId && key === base ? `${base}Organisation` : key;
+}
+
+/** The note of a panel whose scope is hidden, with the reason. */
 export function scopeNote(ctx, reason) {
-  const key = hiddenKey("scopeSuppressed", reason);
-  const whole = !ctx.scopeId && key === "scopeSuppressed";
-  return note(ctx.t(whole ? "scopeSuppressedOrganisation" : key, { k: ctx.k }), "suppressed");
+  return note(ctx.t(scopeKey(ctx, "scopeSuppressed", reason), { k: ctx.k }), "suppressed");
 }
 
 // --- numbers -----------------------------------------------------------------------------------------------------

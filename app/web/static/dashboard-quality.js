@@ -3,7 +3,7 @@
    for the reader and where its figures are marked; beside the figures they concern there is only a ⚠ mark (naming
    the kind) and, under the chart, one line pointing to that panel. */
 import { table } from "./dashboard-charts.js";
-import { add, el, fmt, fmtPct, hidden, hiddenKey, note, suppressedCell } from "./dashboard-dom.js";
+import { add, el, fmt, fmtPct, hidden, note, scopeKey, suppressedCell } from "./dashboard-dom.js";
 import { dimensionName } from "./dashboard-outcome.js";
 
 export const WARN = "\u26a0";
@@ -147,11 +147,8 @@ export const quality = {
     const shown = shownGroups(heat, gaps);
     const names = new Map((heat ? heat.columns : []).map((c) => [c.key, dimensionName(ctx, c)]));
     const kinds = byKind(data.warnings);
-    const hiddenNote = hiddenKey("qualityScopeSuppressed", data.group.reason);
-    // the whole organisation below the minimum has no larger parts whose warnings could follow
-    const whole = !ctx.scopeId && hiddenNote === "qualityScopeSuppressed";
     add(body,
-      data.suppressed ? note(ctx.t(whole ? "qualityScopeSuppressedOrganisation" : hiddenNote, { k: ctx.k }),
+      data.suppressed ? note(ctx.t(scopeKey(ctx, "qualityScopeSuppressed", data.group.reason), { k: ctx.k }),
         "suppressed") : null,
       kinds.length ? el("p", { class: "quality-count", text: ctx.t(kinds.length === 1 ? "qualityKinds.one" : "qualityKinds.other", { count: kinds.length }) })
         : note(ctx.t("qualityNone")),
